@@ -1,0 +1,54 @@
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import { handle as i18nHandle } from 'i18next-http-middleware';
+import { csrfProtection } from './http/csrf';
+import { errorHandler, notFound } from './http/errorHandler';
+import { viewLocals } from './http/viewLocals';
+import { createI18n } from './i18n';
+import { apiRoutes } from './routes/apiRoutes';
+import { pageRoutes } from './routes/pageRoutes';
+import { APP_ROOT } from './appRoot';
+import { createWorkbench } from './createWorkbench';
+
+export { APP_ROOT };
+
+export interface AppOptions {
+  /** The project folder: holds `source/` and `locales/`. */
+  dataDir: string;
+  log?: (message: string, err: unknown) => void;
+}
+
+/** Builds the Express app (no port: server.ts listens, tests use supertest). */
+export function createApp(options: AppOptions): Express {
+  const workbench = createWorkbench(options.dataDir);
+  const i18n = createI18n(APP_ROOT);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(APP_ROOT, 'views'));
+  app.set('trust proxy', false);
+
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'same-origin');
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/assets', express.static(path.join(APP_ROOT, 'public'), { maxAge: '1h' }));
+  app.use(cookieParser());
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(i18nHandle(i18n));
+  app.use(csrfProtection());
+  app.use(viewLocals());
+
+  app.use('/api', apiRoutes(workbench));
+  app.use('/', pageRoutes(workbench));
+  app.use(notFound);
+  app.use(errorHandler(options.log));
+  return app;
+}

@@ -1,0 +1,67 @@
+import { WorkbenchError } from '../errors';
+
+// A locale tag becomes a folder name (locales/<tag>/), so after canonicalisation only
+// language[-Script][-REGION][-variant...] is accepted: letters, digits and hyphens, no
+// extensions or private use, nothing that could name "..", a separator or a NUL.
+const FOLDER_SAFE_TAG = /^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*$/;
+
+/** Canonicalises a BCP 47 tag for a translation locale, or throws 400 with the reason. */
+export function canonicalLocale(input: unknown): string {
+  if (typeof input !== 'string' || input.trim() === '') {
+    throw new WorkbenchError(400, 'invalid-locale', 'Give a language as a BCP 47 tag, such as "es", "pt-BR" or "sr-Latn".');
+  }
+  const raw = input.trim();
+  if (raw.length > 35 || !/^[A-Za-z0-9-]+$/.test(raw)) {
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw.slice(0, 40)}" is not a language tag: use letters, digits and hyphens, such as "es" or "pt-BR".`);
+  }
+  let canonical: string;
+  try {
+    [canonical] = Intl.getCanonicalLocales(raw);
+  } catch {
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" is not a valid BCP 47 language tag.`);
+  }
+  if (!canonical || !FOLDER_SAFE_TAG.test(canonical)) {
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" is not a language tag the workbench accepts: use language[-Script][-REGION], such as "es", "sr-Latn" or "pt-BR".`);
+  }
+  if (!isKnownLanguage(new Intl.Locale(canonical).language)) {
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" names no known language.`);
+  }
+  return canonical;
+}
+
+function isKnownLanguage(language: string): boolean {
+  if (!language || language === 'und') return false;
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(language) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `tag` is a canonical, folder-safe locale tag (no exception, for filtering folders). */
+export function isLocaleTag(tag: string): boolean {
+  try {
+    return canonicalLocale(tag) === tag;
+  } catch {
+    return false;
+  }
+}
+
+const RTL_SCRIPTS = new Set(['Arab', 'Hebr', 'Thaa', 'Syrc', 'Nkoo', 'Adlm', 'Rohg', 'Mand', 'Samr', 'Yezi']);
+
+/** Writing direction of a locale, from its (likely) script. */
+export function localeDirection(tag: string): 'ltr' | 'rtl' {
+  const locale = new Intl.Locale(tag);
+  // textInfo is V8's implementation of the Intl Locale Info proposal; fall back to the script.
+  const info = (locale as unknown as { textInfo?: { direction?: string } }).textInfo;
+  if (info?.direction === 'rtl' || info?.direction === 'ltr') return info.direction;
+  const script = locale.maximize().script;
+  return script && RTL_SCRIPTS.has(script) ? 'rtl' : 'ltr';
+}
+
+/** Facts about a locale for display: its name in its own language and in the reader's, and its direction. */
+export function describeLocale(tag: string, readerLanguage = 'en'): { code: string; nativeName: string; name: string; dir: 'ltr' | 'rtl' } {
+  const nativeName = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+  const name = new Intl.DisplayNames([readerLanguage], { type: 'language' }).of(tag) ?? tag;
+  return { code: tag, nativeName, name, dir: localeDirection(tag) };
+}

@@ -1,0 +1,85 @@
+/** The kinds of block a source document is cut into. */
+export type SegmentKind = 'heading' | 'paragraph' | 'list-item' | 'quote' | 'code' | 'table' | 'html' | 'rule';
+
+/** A block of the source document: translatable prose, or a block kept verbatim. */
+export interface Segment {
+  /** Stable id: survives edits, inserts, deletes and moves of other segments. */
+  id: string;
+  kind: SegmentKind;
+  /** Heading level (1-6) for headings, nesting depth (1-based) for list items and quotes. */
+  level?: number;
+  /** List items: whether the list is ordered. */
+  ordered?: boolean;
+  /** List items: a further paragraph of the same item, not a new item. */
+  continued?: boolean;
+  /** The text to translate (inline Markdown), or the raw block for code/table/html. */
+  text: string;
+  /** False for code blocks, tables, HTML blocks and rules: kept in exports, never in XLIFF. */
+  translatable: boolean;
+}
+
+/** Front matter of a source document. */
+export interface DocumentMeta {
+  title: string;
+  authors?: string[];
+  date?: string;
+  translator?: string;
+  source?: string;
+  license?: string;
+  /** BCP 47 tag of the source text. */
+  language: string;
+}
+
+/** A segmented source document: what the workbench translates. */
+export interface SourceDocument {
+  id: string;
+  meta: DocumentMeta;
+  segments: Segment[];
+}
+
+/** XLIFF 1.2 target states the workbench writes (the file may hold any state of the standard). */
+export type XliffState =
+  | 'new'
+  | 'needs-translation'
+  | 'needs-adaptation'
+  | 'needs-l10n'
+  | 'needs-review-adaptation'
+  | 'needs-review-l10n'
+  | 'needs-review-translation'
+  | 'translated'
+  | 'signed-off'
+  | 'final';
+
+/** The workflow state shown to people, derived from the XLIFF state. */
+export type WorkflowState = 'untranslated' | 'translated' | 'approved' | 'drifted' | 'needs-work';
+
+/** A note on a unit (XLIFF `<note>`). */
+export interface UnitNote {
+  text: string;
+  from?: string;
+  priority?: number;
+  annotates?: 'source' | 'target' | 'general';
+}
+
+/** One translation unit of a locale file: a segment's translation. */
+export interface Unit {
+  id: string;
+  /** The exact source text the translation was made from. */
+  source: string;
+  /** Undefined when not translated. */
+  target?: string;
+  state?: XliffState;
+  approved: boolean;
+  /** Optimistic-concurrency counter, bumped on every save. */
+  revision: number;
+  notes: UnitNote[];
+}
+
+/** One document's translation into one locale, as held in its XLIFF file. */
+export interface LocaleFile {
+  document: string;
+  sourceLanguage: string;
+  targetLanguage: string;
+  /** Units in file order. */
+  units: Unit[];
+}

@@ -1,0 +1,128 @@
+/**
+ * Small helpers to edit an xmldom tree in place while keeping it readable: new elements get the
+ * indentation of their siblings, removed ones take their leading whitespace with them. Only
+ * element-only content is indented; text content is never touched here.
+ */
+import type { Document, Element, Node, Text } from '@xmldom/xmldom';
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const INDENT_STEP = '  ';
+
+export function isElement(node: Node | null | undefined): node is Element {
+  return !!node && node.nodeType === ELEMENT_NODE;
+}
+
+/** Direct element children, optionally only those in namespace `ns` with local name `name`. */
+export function childElements(parent: Node, ns?: string, name?: string): Element[] {
+  const out: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) {
+    if (!isElement(node)) continue;
+    if (ns !== undefined && node.namespaceURI !== ns) continue;
+    if (name !== undefined && node.localName !== name) continue;
+    out.push(node);
+  }
+  return out;
+}
+
+export function firstChildElement(parent: Node, ns: string, name: string): Element | undefined {
+  for (let node = parent.firstChild; node; node = node.nextSibling) {
+    if (isElement(node) && node.namespaceURI === ns && node.localName === name) return node;
+  }
+  return undefined;
+}
+
+/** Creates an element in `ns`, reusing the prefix `context` uses for that namespace (if any). */
+export function createElementLike(context: Element, ns: string, localName: string): Element {
+  const doc = ownerDocumentOf(context);
+  const prefix = context.namespaceURI === ns ? context.prefix : context.lookupPrefix(ns);
+  return doc.createElementNS(ns, prefix ? `${prefix}:${localName}` : localName);
+}
+
+/** Replaces the content of `el` by `text` unless its text content already equals it (inline markup then survives). */
+export function setTextIfChanged(el: Element, text: string): void {
+  if (el.textContent === text) return;
+  while (el.firstChild) el.removeChild(el.firstChild);
+  if (text !== '') el.appendChild(ownerDocumentOf(el).createTextNode(text));
+}
+
+/** Sets an attribute only when its value differs (keeps attribute order and avoids needless churn). */
+export function setAttributeIfChanged(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/** The document `node` belongs to (elements always have one). */
+export function ownerDocumentOf(node: Node): Document {
+  const doc = node.ownerDocument;
+  if (!doc) throw new Error('node has no owner document');
+  return doc;
+}
+
+function isWhitespaceText(node: Node | null | undefined): node is Text {
+  return !!node && node.nodeType === TEXT_NODE && /^[ \t\n\r]*$/.test((node as Text).data);
+}
+
+function depth(node: Node): number {
+  let d = 0;
+  for (let p = node.parentNode; p && isElement(p); p = p.parentNode) d++;
+  return d;
+}
+
+/** The indentation of the line `el` starts on, when it starts its own line. */
+export function indentOf(el: Element): string {
+  const prev = el.previousSibling;
+  if (isWhitespaceText(prev) && prev.data.includes('\n')) return prev.data.slice(prev.data.lastIndexOf('\n') + 1);
+  return INDENT_STEP.repeat(depth(el));
+}
+
+function childIndent(parent: Element): string {
+  for (const child of childElements(parent)) {
+    const prev = child.previousSibling;
+    if (isWhitespaceText(prev) && prev.data.includes('\n')) return prev.data.slice(prev.data.lastIndexOf('\n') + 1);
+  }
+  return indentOf(parent) + INDENT_STEP;
+}
+
+/**
+ * Inserts `child` into element-only `parent` before `before` (null: after the last element child),
+ * on its own line, indented like its siblings.
+ */
+export function insertChild(parent: Element, child: Element, before: Node | null): void {
+  const doc = ownerDocumentOf(parent);
+  const indent = childIndent(parent);
+  const last = childElements(parent).at(-1);
+  if (!last) {
+    // Empty (or whitespace-only) parent: open it up.
+    for (let node = parent.firstChild; node; ) {
+      const next = node.nextSibling;
+      if (isWhitespaceText(node)) parent.removeChild(node);
+      node = next;
+    }
+    parent.appendChild(doc.createTextNode(`\n${indent}`));
+    parent.appendChild(child);
+    parent.appendChild(doc.createTextNode(`\n${indentOf(parent)}`));
+  } else if (before === null) {
+    insertAfter(last, child);
+  } else {
+    parent.insertBefore(child, before);
+    parent.insertBefore(doc.createTextNode(`\n${indent}`), before);
+  }
+}
+
+/** Inserts `child` right after `ref`, on its own line with the same indentation. */
+export function insertAfter(ref: Element, child: Element): void {
+  const parent = ref.parentNode;
+  if (!parent) throw new Error('insertAfter: reference element has no parent');
+  const ws = ownerDocumentOf(ref).createTextNode(`\n${indentOf(ref)}`);
+  parent.insertBefore(ws, ref.nextSibling);
+  parent.insertBefore(child, ws.nextSibling);
+}
+
+/** Removes `el` and the whitespace that put it on its own line. */
+export function removeElement(el: Element): void {
+  const parent = el.parentNode;
+  if (!parent) return;
+  const prev = el.previousSibling;
+  if (isWhitespaceText(prev)) parent.removeChild(prev);
+  parent.removeChild(el);
+}

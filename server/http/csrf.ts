@@ -1,0 +1,45 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { WorkbenchError } from '../errors';
+
+const COOKIE = 'wb_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Double-submit CSRF protection. Every visitor gets a random token in a SameSite=Strict,
+ * HttpOnly cookie; pages put it in their forms and the editor sends it as `X-CSRF-Token`.
+ * A state-changing request must carry the same token, so another site cannot make a
+ * visitor's browser post a translation. JSON API calls are protected by requiring
+ * `Content-Type: application/json` (a cross-site form cannot send it without CORS consent)
+ * and, when a token header is sent, by checking it too.
+ */
+export function csrfProtection() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    let token: unknown = req.cookies?.[COOKIE];
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+      token = randomBytes(32).toString('base64url');
+      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+    }
+    res.locals.csrfToken = token;
+    if (SAFE_METHODS.has(req.method)) return next();
+
+    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+    const isApi = req.path.startsWith('/api/');
+    if (isApi && sent === undefined) {
+      if (!req.is('application/json')) {
+        return next(new WorkbenchError(415, 'json-required', 'Send the request body as JSON (Content-Type: application/json).'));
+      }
+      return next();
+    }
+    if (typeof sent !== 'string' || !equal(sent, token as string)) {
+      return next(new WorkbenchError(403, 'csrf-invalid', 'This form has expired or did not come from the workbench. Reload the page and try again.'));
+    }
+    next();
+  };
+}
+
+function equal(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,46 @@
+import type { NextFunction, Request, Response } from 'express';
+import { isWorkbenchError, WorkbenchError } from '../errors';
+
+/** Turns what body-parser throws (too large, malformed JSON) into the workbench's error type. */
+function fromParser(err: unknown): WorkbenchError | undefined {
+  const parserError = err as { type?: string; status?: number; message?: string };
+  if (parserError?.type === 'entity.too.large') {
+    return new WorkbenchError(413, 'body-too-large', 'The request body is larger than 1 MB.');
+  }
+  if (parserError?.type === 'entity.parse.failed') {
+    return new WorkbenchError(400, 'malformed-json', `The request body is not valid JSON: ${parserError.message ?? ''}`.trim());
+  }
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
+    return new WorkbenchError(parserError.status, 'bad-request', parserError.message ?? 'Bad request.');
+  }
+  return undefined;
+}
+
+/** 404 for everything no route answered. */
+export function notFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new WorkbenchError(404, 'not-found', `Nothing is at ${req.path}.`));
+}
+
+/** The one error handler: JSON for the API (and clients asking for JSON), an HTML page for browsers. Unknown errors are logged and answered with a generic 500. */
+export function errorHandler(log: (message: string, err: unknown) => void = (m, e) => console.error(m, e)) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    let error = isWorkbenchError(err) ? err : fromParser(err);
+    if (!error) {
+      log(`Unexpected error on ${req.method} ${req.originalUrl}`, err);
+      error = new WorkbenchError(500, 'internal', 'Something went wrong on the server. Nothing was saved by this request; try again.');
+    } else if (error.status >= 500) {
+      log(`Error on ${req.method} ${req.originalUrl}`, err);
+    }
+    const body = { error: { code: error.code, message: error.message, ...(error.details ?? {}) } };
+    res.status(error.status);
+    if (req.path.startsWith('/api/')) {
+      res.json(body);
+      return;
+    }
+    res.format({
+      json: () => res.json(body),
+      html: () => res.render('error', { error }),
+      default: () => res.type('text/plain').send(`${error.message}\n`),
+    });
+  };
+}

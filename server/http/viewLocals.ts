@@ -1,0 +1,19 @@
+import type { NextFunction, Request, Response } from 'express';
+import { describeLocale } from '../domain/localeTag';
+import { UI_LANGUAGES } from '../i18n';
+
+/** Puts what every template needs into res.locals: translation, formatting, the language switcher. */
+export function viewLocals() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const lng = req.language && (UI_LANGUAGES as readonly string[]).includes(req.language) ? req.language : 'en';
+    const numbers = new Intl.NumberFormat(lng);
+    const percent = new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 });
+    res.locals.t = req.t;
+    res.locals.lng = lng;
+    res.locals.formatNumber = (n: number) => numbers.format(n);
+    res.locals.formatPercent = (part: number, whole: number) => percent.format(whole === 0 ? 0 : part / whole);
+    res.locals.uiLanguages = UI_LANGUAGES.map((code) => describeLocale(code, lng));
+    res.locals.path = req.path;
+    next();
+  };
+}

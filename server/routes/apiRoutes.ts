@@ -1,0 +1,49 @@
+import { Router, type Request } from 'express';
+import type { Progress } from '../domain/computeProgress';
+import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
+import { queryInt, queryString } from '../http/queryValues';
+
+/** The counts a script wants of a locale, flat. */
+function localeCounts(locale: LocaleSummary): Record<string, unknown> {
+  const counts = (p: Progress | undefined) => p && { ...p.bySegments, words: p.byWords, total: p.segments };
+  return { code: locale.code, name: locale.nativeName, dir: locale.dir, ...counts(locale.progress), ...(locale.error ? { error: locale.error } : {}) };
+}
+
+/** JSON form of a document summary. */
+export function documentJson(summary: DocumentSummary): Record<string, unknown> {
+  return { id: summary.id, title: summary.title, language: summary.language, segments: summary.segments, words: summary.words, locales: summary.locales.map(localeCounts) };
+}
+
+/** The JSON API under /api (documented in the README). */
+export function apiRoutes(workbench: Workbench): Router {
+  const router = Router();
+  const reader = (req: Request) => req.language ?? 'en';
+
+  router.get('/documents', async (req, res) => {
+    const documents = await workbench.listDocuments(reader(req));
+    res.json({ documents: documents.map(documentJson) });
+  });
+
+  router.post('/documents/:doc/locales', async (req, res) => {
+    const locale = await workbench.startLocale(req.params.doc, (req.body as { code?: unknown } | undefined)?.code, reader(req));
+    res.status(201).location(`/api/documents/${req.params.doc}/locales/${locale.code}/segments`).json({ locale: localeCounts(locale) });
+  });
+
+  router.get('/documents/:doc/locales/:lang/segments', async (req, res) => {
+    res.json(
+      await workbench.listSegments(req.params.doc, req.params.lang, {
+        offset: queryInt(req.query.offset, 'offset'),
+        limit: queryInt(req.query.limit, 'limit'),
+        state: queryString(req.query.state, 'state'),
+      }),
+    );
+  });
+
+  router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
+    const body = (req.body ?? {}) as { target?: unknown; baseRevision?: unknown };
+    const { segment, progress } = await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body);
+    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+  });
+
+  return router;
+}

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { APP_ROOT, createApp } from './app';
+
+/** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
+function main(): void {
+  const port = Number(process.env.PORT ?? 3000);
+  const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
+  const app = createApp({ dataDir });
+  const server = app.listen(port, () => {
+    console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
+  });
+  server.on('error', (err) => {
+    console.error(`Cannot listen on port ${port}: ${err.message}`);
+    process.exit(1);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main();

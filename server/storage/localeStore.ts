@@ -1,0 +1,188 @@
+import type { Dirent } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Document } from '@xmldom/xmldom';
+import type { LocaleFile } from '../domain/types';
+import { WorkbenchError } from '../errors';
+import { parseXliff12, serializeXliff12 } from '../formats/xliff12';
+import { decodeXmlBytes } from '../formats/xmlSafety';
+import { writeFileAtomic } from './writeFileAtomic';
+
+export interface LocaleStore {
+  /** Locale codes that have a file for this document. */
+  listLocales(document: string): Promise<string[]>;
+  /** The parsed file, or undefined when the locale has no file. Throws WorkbenchError (422 xliff-malformed / xliff-invalid) for a broken file. */
+  read(document: string, lang: string): Promise<LocaleFile | undefined>;
+  /** Creates the file; 409 'locale-exists' when it already exists. */
+  create(file: LocaleFile): Promise<void>;
+  /** Serialized read-modify-write of one file: `change` gets the current model (a copy it may mutate) and returns a result; the file is rewritten atomically after. If change throws, nothing is written. 404 'locale-not-found' when there is no file. A broken file is never overwritten. */
+  update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<T>;
+}
+
+/*
+ * Locale codes and document ids become path segments (`<dir>/<lang>/<document>.xlf`), so they are
+ * checked against strict patterns before any path is built, whatever the routes above already
+ * checked: no `..`, no separators, no NUL, no encoded tricks (`%2e%2e`), no dot files.
+ */
+const LANG_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+const DOCUMENT_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+function checkLang(lang: unknown): string {
+  if (typeof lang !== 'string' || !LANG_PATTERN.test(lang)) {
+    throw new WorkbenchError(400, 'invalid-locale', `Invalid locale code ${JSON.stringify(String(lang))}`);
+  }
+  return lang;
+}
+
+function checkDocument(document: unknown): string {
+  if (typeof document !== 'string' || !DOCUMENT_PATTERN.test(document)) {
+    throw new WorkbenchError(400, 'invalid-document', `Invalid document id ${JSON.stringify(String(document))}`);
+  }
+  return document;
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  model: LocaleFile;
+  /** Kept so a save preserves what the model does not hold. Never mutated: cloned before each save. */
+  dom: Document;
+}
+
+type FileKey = Pick<CacheEntry, 'mtimeMs' | 'size' | 'ino'>;
+
+function sameFile(a: FileKey, b: FileKey): boolean {
+  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export function createFileLocaleStore(options: { dir: string }): LocaleStore {
+  const { dir } = options;
+  /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
+  const cache = new Map<string, CacheEntry>();
+  /** Tail of the operation queue of each path: one write at a time per file, in call order. */
+  const queues = new Map<string, Promise<void>>();
+
+  function pathOf(document: string, lang: string): string {
+    return join(dir, checkLang(lang), `${checkDocument(document)}.xlf`);
+  }
+
+  function exclusive<T>(path: string, task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(path) ?? Promise.resolve();
+    const run = previous.then(task);
+    // The tail never rejects, so one failing task does not break the queue.
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(path, tail);
+    void tail.then(() => {
+      if (queues.get(path) === tail) queues.delete(path);
+    });
+    return run;
+  }
+
+  /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
+  async function load(path: string): Promise<CacheEntry | undefined> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path, 'r');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      cache.delete(path);
+      return undefined;
+    }
+    try {
+      // Stat and read through the same handle: the bytes belong to the stat even if the file is replaced meanwhile.
+      const stats = await handle.stat();
+      const cached = cache.get(path);
+      if (cached && sameFile(cached, stats)) return cached;
+      cache.delete(path);
+      const content = decodeXmlBytes(await handle.readFile(), { file: path, malformedCode: 'xliff-malformed' });
+      const { model, dom } = parseXliff12(content, { file: path });
+      const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, model, dom };
+      cache.set(path, entry);
+      return entry;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Serializes, checks the result reads back, writes atomically and caches what was written. */
+  async function save(path: string, model: LocaleFile, existing?: Document): Promise<void> {
+    const xml = serializeXliff12(model, existing);
+    let reread: ReturnType<typeof parseXliff12>;
+    try {
+      reread = parseXliff12(xml, { file: path });
+    } catch (cause) {
+      throw new WorkbenchError(500, 'xliff-write-failed', `${path}: refusing to write a file that does not read back`, { cause });
+    }
+    const stats = await writeFileAtomic(path, xml);
+    cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, ...reread });
+  }
+
+  return {
+    async listLocales(document) {
+      const fileName = `${checkDocument(document)}.xlf`;
+      let entries: Dirent[];
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+      const locales: string[] = [];
+      for (const entry of entries) {
+        if (!entry.isDirectory() || !LANG_PATTERN.test(entry.name)) continue;
+        try {
+          if ((await fs.stat(join(dir, entry.name, fileName))).isFile()) locales.push(entry.name);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      return locales.sort();
+    },
+
+    async read(document, lang) {
+      const entry = await load(pathOf(document, lang));
+      return entry && structuredClone(entry.model);
+    },
+
+    create(file) {
+      const path = pathOf(file.document, file.targetLanguage);
+      return exclusive(path, async () => {
+        // Checked under the path's queue; another process could still race us (not a supported setup).
+        if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`);
+        await fs.mkdir(dirname(path), { recursive: true });
+        await save(path, file);
+      });
+    },
+
+    update(document, lang, change) {
+      const path = pathOf(document, lang);
+      return exclusive(path, async () => {
+        const entry = await load(path); // a broken file throws here: it is never overwritten
+        if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
+        const draft = structuredClone(entry.model);
+        const result = await change(draft);
+        // Serialize into a clone: if anything fails, the cached DOM stays as the file is.
+        await save(path, draft, entry.dom.cloneNode(true) as Document);
+        return result;
+      });
+    },
+  };
+}
