@@ -20,34 +20,21 @@ import {
   setAttributeIfChanged,
   setTextIfChanged,
 } from './domEdit';
-import { XML_NS, findInvalidXmlChar, parseXmlSafely, serializeXmlDocument } from './xmlSafety';
+import { assertWritableModel } from './xliff12ModelCheck';
+import {
+  NOTE_ANNOTATES,
+  REVISION_COUNT_TYPE,
+  REVISION_UNIT,
+  XLIFF12_NS,
+  XLIFF_STATES,
+  revisionCount,
+  revisionGroup,
+  revisionGroupName,
+  transUnits,
+} from './xliff12Vocabulary';
+import { XML_NS, parseXmlSafely, serializeXmlDocument } from './xmlSafety';
 
-export const XLIFF12_NS = 'urn:oasis:names:tc:xliff:document:1.2';
-
-/**
- * The revision counter lives in `<count-group name="workbench:<unit id>"><count count-type="x-revision"
- * unit="x-edit">N</count></count-group>`. The name carries the unit id because the strict schema
- * makes count-group names a key across the whole <file> (K_count-group_name): one shared name
- * "workbench" in every unit would not validate. A plain "workbench" is still read (and renamed on write).
- */
-const REVISION_GROUP = 'workbench';
-const revisionGroupName = (unitId: string): string => `${REVISION_GROUP}:${unitId}`;
-const REVISION_COUNT_TYPE = 'x-revision';
-const REVISION_UNIT = 'x-edit';
-
-const XLIFF_STATES: ReadonlySet<string> = new Set<XliffState>([
-  'new',
-  'needs-translation',
-  'needs-adaptation',
-  'needs-l10n',
-  'needs-review-adaptation',
-  'needs-review-l10n',
-  'needs-review-translation',
-  'translated',
-  'signed-off',
-  'final',
-]);
-const NOTE_ANNOTATES: ReadonlySet<string> = new Set(['source', 'target', 'general']);
+export { XLIFF12_NS };
 
 export interface ParsedXliff12 {
   model: LocaleFile;
@@ -119,16 +106,6 @@ export function parseXliff12(content: string, ctx: { file: string }): ParsedXlif
   return { model, dom };
 }
 
-/** Every `<trans-unit>` under `parent` in document order, descending into `<group>`s. */
-function transUnits(parent: Element): Element[] {
-  const out: Element[] = [];
-  for (const el of childElements(parent, XLIFF12_NS)) {
-    if (el.localName === 'trans-unit') out.push(el);
-    else if (el.localName === 'group') out.push(...transUnits(el));
-  }
-  return out;
-}
-
 function readUnit(tu: Element, invalid: (reason: string) => WorkbenchError): Unit {
   const id = tu.getAttribute('id');
   if (!id) throw invalid(`a <trans-unit> has no id (line ${tu.lineNumber ?? '?'})`);
@@ -172,22 +149,6 @@ function readUnit(tu: Element, invalid: (reason: string) => WorkbenchError): Uni
   return unit;
 }
 
-function revisionGroup(tu: Element): Element | undefined {
-  const groups = childElements(tu, XLIFF12_NS, 'count-group');
-  const exact = revisionGroupName(tu.getAttribute('id') ?? '');
-  return (
-    groups.find((g) => g.getAttribute('name') === exact) ??
-    groups.find((g) => {
-      const name = g.getAttribute('name') ?? '';
-      return name === REVISION_GROUP || name.startsWith(`${REVISION_GROUP}:`);
-    })
-  );
-}
-
-function revisionCount(tu: Element, group = revisionGroup(tu)): Element | undefined {
-  return group && childElements(group, XLIFF12_NS, 'count').find((c) => c.getAttribute('count-type') === REVISION_COUNT_TYPE);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -196,7 +157,7 @@ function revisionCount(tu: Element, group = revisionGroup(tu)): Element | undefi
  * place and everything the model does not describe is kept; without it a new document is built.
  */
 export function serializeXliff12(model: LocaleFile, existing?: Document): string {
-  checkModel(model);
+  assertWritableModel(model);
   const doc = existing ?? createSkeleton();
   const root = doc.documentElement;
   const fileEl = root && firstChildElement(root, XLIFF12_NS, 'file');
@@ -328,42 +289,3 @@ function writeRevision(tu: Element, revision: number): void {
   setTextIfChanged(count, String(revision));
 }
 
-/** Refuses models that cannot be written as valid XML / XLIFF (rather than writing a broken file). */
-function checkModel(model: LocaleFile): void {
-  const bad = (code: string, message: string, details?: Record<string, unknown>): never => {
-    throw new WorkbenchError(400, code, message, { details });
-  };
-  const text = (value: string, what: string, unit?: string): void => {
-    const found = findInvalidXmlChar(value);
-    if (found) {
-      bad('xml-invalid-char', `${what}${unit === undefined ? '' : ` of unit "${unit}"`} contains U+${found.codePoint.toString(16).toUpperCase().padStart(4, '0')}, which XML cannot hold`, {
-        unit,
-        field: what,
-        index: found.index,
-      });
-    }
-  };
-  for (const [what, value] of [['document', model.document], ['source language', model.sourceLanguage], ['target language', model.targetLanguage]] as const) {
-    if (typeof value !== 'string' || value === '') bad('xliff-invalid-model', `the ${what} is missing`);
-    text(value, what);
-  }
-  const ids = new Set<string>();
-  for (const unit of model.units) {
-    if (typeof unit.id !== 'string' || unit.id === '') bad('xliff-invalid-model', 'a unit has no id');
-    if (ids.has(unit.id)) bad('xliff-invalid-model', `duplicate unit id "${unit.id}"`, { unit: unit.id });
-    ids.add(unit.id);
-    text(unit.id, 'id', unit.id);
-    text(unit.source, 'source', unit.id);
-    if (unit.target !== undefined) text(unit.target, 'target', unit.id);
-    if (unit.state !== undefined) text(unit.state, 'state', unit.id);
-    if (!Number.isSafeInteger(unit.revision) || unit.revision < 0) bad('xliff-invalid-model', `unit "${unit.id}": revision must be a whole number ≥ 0`, { unit: unit.id });
-    for (const note of unit.notes) {
-      text(note.text, 'note', unit.id);
-      if (note.from !== undefined) text(note.from, 'note author', unit.id);
-      if (note.priority !== undefined && !(Number.isInteger(note.priority) && note.priority >= 1 && note.priority <= 10)) {
-        bad('xliff-invalid-model', `unit "${unit.id}": note priority must be 1-10`, { unit: unit.id });
-      }
-      if (note.annotates !== undefined && !NOTE_ANNOTATES.has(note.annotates)) bad('xliff-invalid-model', `unit "${unit.id}": bad note annotates`, { unit: unit.id });
-    }
-  }
-}

@@ -48,5 +48,5 @@ export function buildEditorPage(
   const pages = Math.max(1, Math.ceil(matching.length / FILTERED_PAGE_SIZE));
   const page = Math.min(query.page ?? 0, pages - 1);
   const segments = matching.slice(page * FILTERED_PAGE_SIZE, (page + 1) * FILTERED_PAGE_SIZE);
-  return { context, sections, filter, segments, page, pages, back: `?filter=${filter}&page=${page}` };
+  return { context, sections, section: undefined, filter, segments, page, pages, back: `?filter=${filter}&page=${page}` };
 }

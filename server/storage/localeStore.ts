@@ -162,7 +162,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       return entry && structuredClone(entry.model);
     },
 
-    create(file) {
+    async create(file) {
       const path = pathOf(file.document, file.targetLanguage);
       return exclusive(path, async () => {
         // Checked under the path's queue; another process could still race us (not a supported setup).
@@ -172,7 +172,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       });
     },
 
-    update(document, lang, change) {
+    async update(document, lang, change) {
       const path = pathOf(document, lang);
       return exclusive(path, async () => {
         const entry = await load(path); // a broken file throws here: it is never overwritten

@@ -1,0 +1,45 @@
+/** Checks a model before it is written, so a bad model is refused instead of producing a broken file. */
+import type { LocaleFile } from '../domain/types';
+import { WorkbenchError } from '../errors';
+import { NOTE_ANNOTATES } from './xliff12Vocabulary';
+import { codePointLabel, findInvalidXmlChar } from './xmlScan';
+
+/** Refuses models that cannot be written as valid XML / XLIFF (rather than writing a broken file). */
+export function assertWritableModel(model: LocaleFile): void {
+  const bad = (code: string, message: string, details?: Record<string, unknown>): never => {
+    throw new WorkbenchError(400, code, message, { details });
+  };
+  const text = (value: string, what: string, unit?: string): void => {
+    const found = findInvalidXmlChar(value);
+    if (found) {
+      bad('xml-invalid-char', `${what}${unit === undefined ? '' : ` of unit "${unit}"`} contains ${codePointLabel(found.codePoint)}, which XML cannot hold`, {
+        unit,
+        field: what,
+        index: found.index,
+      });
+    }
+  };
+  for (const [what, value] of [['document', model.document], ['source language', model.sourceLanguage], ['target language', model.targetLanguage]] as const) {
+    if (typeof value !== 'string' || value === '') bad('xliff-invalid-model', `the ${what} is missing`);
+    text(value, what);
+  }
+  const ids = new Set<string>();
+  for (const unit of model.units) {
+    if (typeof unit.id !== 'string' || unit.id === '') bad('xliff-invalid-model', 'a unit has no id');
+    if (ids.has(unit.id)) bad('xliff-invalid-model', `duplicate unit id "${unit.id}"`, { unit: unit.id });
+    ids.add(unit.id);
+    text(unit.id, 'id', unit.id);
+    text(unit.source, 'source', unit.id);
+    if (unit.target !== undefined) text(unit.target, 'target', unit.id);
+    if (unit.state !== undefined) text(unit.state, 'state', unit.id);
+    if (!Number.isSafeInteger(unit.revision) || unit.revision < 0) bad('xliff-invalid-model', `unit "${unit.id}": revision must be a whole number ≥ 0`, { unit: unit.id });
+    for (const note of unit.notes) {
+      text(note.text, 'note', unit.id);
+      if (note.from !== undefined) text(note.from, 'note author', unit.id);
+      if (note.priority !== undefined && !(Number.isInteger(note.priority) && note.priority >= 1 && note.priority <= 10)) {
+        bad('xliff-invalid-model', `unit "${unit.id}": note priority must be 1-10`, { unit: unit.id });
+      }
+      if (note.annotates !== undefined && !NOTE_ANNOTATES.has(note.annotates)) bad('xliff-invalid-model', `unit "${unit.id}": bad note annotates`, { unit: unit.id });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** XLIFF 1.2 names and lookups shared by the reader and the writer (see xliff12.ts). */
+import type { Element } from '@xmldom/xmldom';
+import type { XliffState } from '../domain/types';
+import { childElements } from './domEdit';
+
+export const XLIFF12_NS = 'urn:oasis:names:tc:xliff:document:1.2';
+
+/**
+ * The revision counter lives in `<count-group name="workbench:<unit id>"><count count-type="x-revision"
+ * unit="x-edit">N</count></count-group>`. The name carries the unit id because the strict schema
+ * makes count-group names a key across the whole <file> (K_count-group_name): one shared name
+ * "workbench" in every unit would not validate. A plain "workbench" is still read (and renamed on write).
+ */
+export const REVISION_GROUP = 'workbench';
+export const revisionGroupName = (unitId: string): string => `${REVISION_GROUP}:${unitId}`;
+export const REVISION_COUNT_TYPE = 'x-revision';
+export const REVISION_UNIT = 'x-edit';
+
+export const XLIFF_STATES: ReadonlySet<string> = new Set<XliffState>([
+  'new',
+  'needs-translation',
+  'needs-adaptation',
+  'needs-l10n',
+  'needs-review-adaptation',
+  'needs-review-l10n',
+  'needs-review-translation',
+  'translated',
+  'signed-off',
+  'final',
+]);
+export const NOTE_ANNOTATES: ReadonlySet<string> = new Set(['source', 'target', 'general']);
+
+/** Every `<trans-unit>` under `parent` in document order, descending into `<group>`s. */
+export function transUnits(parent: Element): Element[] {
+  const out: Element[] = [];
+  for (const el of childElements(parent, XLIFF12_NS)) {
+    if (el.localName === 'trans-unit') out.push(el);
+    else if (el.localName === 'group') out.push(...transUnits(el));
+  }
+  return out;
+}
+
+/** The unit's revision `<count-group>` (its own name first, then a legacy shared "workbench"). */
+export function revisionGroup(tu: Element): Element | undefined {
+  const groups = childElements(tu, XLIFF12_NS, 'count-group');
+  const exact = revisionGroupName(tu.getAttribute('id') ?? '');
+  return (
+    groups.find((g) => g.getAttribute('name') === exact) ??
+    groups.find((g) => {
+      const name = g.getAttribute('name') ?? '';
+      return name === REVISION_GROUP || name.startsWith(`${REVISION_GROUP}:`);
+    })
+  );
+}
+
+/** The `<count count-type="x-revision">` holding the unit's revision, if any. */
+export function revisionCount(tu: Element, group = revisionGroup(tu)): Element | undefined {
+  return group && childElements(group, XLIFF12_NS, 'count').find((c) => c.getAttribute('count-type') === REVISION_COUNT_TYPE);
+}
