@@ -80,7 +80,18 @@ function childIndent(parent: Element): string {
     const prev = child.previousSibling;
     if (isWhitespaceText(prev) && prev.data.includes('\n')) return prev.data.slice(prev.data.lastIndexOf('\n') + 1);
   }
-  return indentOf(parent) + INDENT_STEP;
+  return indentOf(parent) + indentStep(parent);
+}
+
+/** The file's indentation step, as seen between `el` and its parent (two spaces when unknown). */
+function indentStep(el: Element): string {
+  const parent = el.parentNode;
+  if (isElement(parent)) {
+    const inner = indentOf(el);
+    const outer = indentOf(parent);
+    if (inner.length > outer.length && inner.startsWith(outer)) return inner.slice(outer.length);
+  }
+  return INDENT_STEP;
 }
 
 /**

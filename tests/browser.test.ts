@@ -1,0 +1,114 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { makeApp } from './helpers/app';
+import { launchChromium, listen } from './helpers/browser';
+import { makeManifestoProject, type TestProject } from './helpers/project';
+import { validateXliff12 } from './helpers/xmllint';
+
+// A translator's first visit: start Spanish, translate, save with Ctrl+Enter, reload, find it there.
+jest.setTimeout(60_000);
+
+let project: TestProject;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  project = makeManifestoProject();
+  server = await listen(makeApp(project).app);
+  ({ browser, close: closeBrowser } = await launchChromium());
+});
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await server?.close();
+  project?.cleanup();
+});
+
+it('a translator starts Spanish, translates with Ctrl+Enter, reloads and sees the translation', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Start a new language').fill('es');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.waitForURL(/\/documents\/communard-manifesto\/locales\/es$/);
+
+  // The opening section holds the dedication; go to the first real section.
+  await page.getByRole('link', { name: 'The dilemma of our time' }).first().click();
+  await page.waitForURL(/section=1/);
+
+  const units = page.locator('.unit[data-state]');
+  const fields = page.locator('textarea[name="target"]');
+  await fields.nth(0).click();
+  await page.keyboard.type('El dilema de nuestro tiempo');
+  await page.keyboard.press('Control+Enter');
+
+  const firstUnit = units.nth(0);
+  await firstUnit.locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+  await expectBadge(firstUnit, 'Translated');
+  // Ctrl+Enter moved the cursor to the next paragraph.
+  await expect(fields.nth(1)).toBeFocusedSoon();
+  // Progress updated without a reload.
+  expect(await page.locator('[data-count="translated"]').first().textContent()).toBe('1');
+
+  // A changed field is saved when the translator leaves it.
+  await page.keyboard.type('La abundancia al alcance');
+  await fields.nth(2).click();
+  await units.nth(1).locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+
+  await page.reload();
+  expect(await fields.nth(0).inputValue()).toBe('El dilema de nuestro tiempo');
+  expect(await fields.nth(1).inputValue()).toBe('La abundancia al alcance');
+  expect(errors).toEqual([]);
+
+  const file = path.join(project.localesDir, 'es', 'communard-manifesto.xlf');
+  expect(project.read('locales/es/communard-manifesto.xlf')).toContain('<target state="translated">El dilema de nuestro tiempo</target>');
+  expect(validateXliff12(file).valid).toBe(true);
+});
+
+async function expectBadge(unit: ReturnType<import('playwright-core').Page['locator']>, text: string): Promise<void> {
+  await unit.locator('[data-badge]').filter({ hasText: text }).waitFor();
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      toBeFocusedSoon(): Promise<R>;
+    }
+  }
+}
+
+expect.extend({
+  async toBeFocusedSoon(locator: import('playwright-core').Locator) {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      if (await locator.evaluate((el) => el === document.activeElement)) return { pass: true, message: () => 'focused' };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { pass: false, message: () => 'the element did not get the focus within 5 s' };
+  },
+});
+
+it('warns before leaving a page with an unsaved translation, and stays when the translator says so', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/documents/communard-manifesto/locales/es?section=2`);
+  const field = page.locator('textarea[name="target"]').nth(0);
+  await field.click();
+  await page.keyboard.type('Texto sin guardar');
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss();
+  });
+  // Navigate without leaving the field first (a blur would save it).
+  await page.evaluate(() => {
+    (document.querySelector('a[rel="next"]') as HTMLAnchorElement).click();
+  });
+  await page.waitForTimeout(500);
+  expect(dialogs).toEqual(['beforeunload']);
+  expect(page.url()).toMatch(/section=2$/);
+  expect(await field.inputValue()).toBe('Texto sin guardar');
+});
