@@ -129,16 +129,22 @@ export class Workbench {
       throw new WorkbenchError(400, 'invalid-state', `state must be one of: ${WORKFLOW_STATES.join(', ')}.`);
     }
     const context = await this.locale(documentId, lang);
-    const views = context.document.segments
-      .filter((segment) => segment.translatable)
-      .map((segment) => segmentView(segment, context.units.get(segment.id)))
-      .filter((view) => query.state === undefined || view.state === query.state);
-    return { segments: views.slice(offset, offset + limit), total: views.length, offset, limit };
+    // Filter on the cheap state first; build views (with their checks) only for the page returned.
+    const matching = this.segmentsInState(context, query.state as WorkflowState | undefined, true);
+    return { segments: matching.slice(offset, offset + limit).map((s) => segmentView(s, context.units.get(s.id))), total: matching.length, offset, limit };
   }
 
-  /** Views of a range of segments (an editor page), translatable or not. */
-  viewSegments(context: LocaleContext, start: number, end: number): SegmentView[] {
-    return context.document.segments.slice(start, end).map((segment) => segmentView(segment, context.units.get(segment.id)));
+  /** The segments of a locale in a workflow state (all when `state` is undefined), in document order. */
+  segmentsInState(context: LocaleContext, state: WorkflowState | undefined, translatableOnly = false): Segment[] {
+    return context.document.segments.filter((segment) => {
+      if (!segment.translatable) return !translatableOnly && state === undefined;
+      return state === undefined || workflowState(segment, context.units.get(segment.id)) === state;
+    });
+  }
+
+  /** Views of given segments (an editor page). */
+  viewOf(context: LocaleContext, segments: Segment[]): SegmentView[] {
+    return segments.map((segment) => segmentView(segment, context.units.get(segment.id)));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Section } from '../domain/splitSections';
 import { splitSections } from '../domain/splitSections';
+import type { WorkflowState } from '../domain/types';
 import { WORKFLOW_STATES } from '../domain/workflowState';
 import { WorkbenchError } from '../errors';
 import type { LocaleContext, SegmentView, Workbench } from '../workbench';
@@ -39,14 +40,12 @@ export function buildEditorPage(
     const index = query.section ?? 0;
     const section = sections[index];
     if (!section && sections.length > 0) throw new WorkbenchError(404, 'section-not-found', `This document has no section ${index}.`);
-    const segments = section ? workbench.viewSegments(context, section.start, section.end) : [];
+    const segments = section ? workbench.viewOf(context, context.document.segments.slice(section.start, section.end)) : [];
     return { context, sections, section, filter, segments, page: 0, pages: 1, back: `?section=${index}` };
   }
-  const matching = workbench
-    .viewSegments(context, 0, context.document.segments.length)
-    .filter((segment) => segment.state === filter);
+  const matching = workbench.segmentsInState(context, filter as WorkflowState);
   const pages = Math.max(1, Math.ceil(matching.length / FILTERED_PAGE_SIZE));
   const page = Math.min(query.page ?? 0, pages - 1);
-  const segments = matching.slice(page * FILTERED_PAGE_SIZE, (page + 1) * FILTERED_PAGE_SIZE);
+  const segments = workbench.viewOf(context, matching.slice(page * FILTERED_PAGE_SIZE, (page + 1) * FILTERED_PAGE_SIZE));
   return { context, sections, section: undefined, filter, segments, page, pages, back: `?filter=${filter}&page=${page}` };
 }

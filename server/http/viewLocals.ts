@@ -11,6 +11,9 @@ export function viewLocals() {
     res.locals.t = req.t;
     res.locals.lng = lng;
     res.locals.formatNumber = (n: number) => numbers.format(n);
+    const dates = new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' });
+    // Dates in front matter are ISO days (2016-05-09); anything else is shown as written.
+    res.locals.formatDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? dates.format(new Date(`${iso}T00:00:00Z`)) : iso);
     res.locals.formatPercent = (part: number, whole: number) => percent.format(whole === 0 ? 0 : part / whole);
     res.locals.uiLanguages = UI_LANGUAGES.map((code) => describeLocale(code, lng));
     res.locals.path = req.path;
