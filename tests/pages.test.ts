@@ -33,6 +33,12 @@ describe('GET / (dashboard)', () => {
     expect(again.text).toContain('Empezar un idioma nuevo');
   });
 
+  it('switches the interface language without leaving the page', async () => {
+    await startLocale(app, 'es');
+    const res = await request(app).get('/documents/small/locales/es?section=1').expect(200);
+    expect(res.text).toContain('href="?section=1&amp;lng=es" hreflang="es"');
+  });
+
   it('follows Accept-Language', async () => {
     const res = await request(app).get('/').set('Accept-Language', 'es-MX,es;q=0.9').expect(200);
     expect(res.text).toContain('Documentos');

@@ -15,7 +15,12 @@ export function viewLocals() {
     // Dates in front matter are ISO days (2016-05-09); anything else is shown as written.
     res.locals.formatDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? dates.format(new Date(`${iso}T00:00:00Z`)) : iso);
     res.locals.formatPercent = (part: number, whole: number) => percent.format(whole === 0 ? 0 : part / whole);
-    res.locals.uiLanguages = UI_LANGUAGES.map((code) => describeLocale(code, lng));
+    // Switching the interface language keeps the page and its query (section, filter...).
+    res.locals.uiLanguages = UI_LANGUAGES.map((code) => {
+      const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+      query.set('lng', code);
+      return { ...describeLocale(code, lng), href: `?${query.toString()}` };
+    });
     res.locals.path = req.path;
     next();
   };
