@@ -7,6 +7,7 @@ import type { Document, Element, Node, Text } from '@xmldom/xmldom';
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
 const INDENT_STEP = '  ';
 
 export function isElement(node: Node | null | undefined): node is Element {
@@ -39,9 +40,23 @@ export function createElementLike(context: Element, ns: string, localName: strin
   return doc.createElementNS(ns, prefix ? `${prefix}:${localName}` : localName);
 }
 
+/** `el.textContent`, without walking the subtree in the usual case of at most one text child. */
+export function textOf(el: Element): string {
+  const first = el.firstChild;
+  if (!first) return '';
+  if (!first.nextSibling && (first.nodeType === TEXT_NODE || first.nodeType === CDATA_SECTION_NODE)) return (first as Text).data;
+  return el.textContent ?? '';
+}
+
+/** The first element child of `parent`, whatever its name. */
+export function firstElementChild(parent: Node): Element | undefined {
+  for (let node = parent.firstChild; node; node = node.nextSibling) if (isElement(node)) return node;
+  return undefined;
+}
+
 /** Replaces the content of `el` by `text` unless its text content already equals it (inline markup then survives). */
 export function setTextIfChanged(el: Element, text: string): void {
-  if (el.textContent === text) return;
+  if (textOf(el) === text) return;
   while (el.firstChild) el.removeChild(el.firstChild);
   if (text !== '') el.appendChild(ownerDocumentOf(el).createTextNode(text));
 }
@@ -75,7 +90,8 @@ export function indentOf(el: Element): string {
   return INDENT_STEP.repeat(depth(el));
 }
 
-function childIndent(parent: Element): string {
+/** The indentation of `parent`'s children: that of its first child on its own line, else one step deeper than it. */
+export function childIndent(parent: Element): string {
   for (const child of childElements(parent)) {
     const prev = child.previousSibling;
     if (isWhitespaceText(prev) && prev.data.includes('\n')) return prev.data.slice(prev.data.lastIndexOf('\n') + 1);
@@ -120,13 +136,47 @@ export function insertChild(parent: Element, child: Element, before: Node | null
   }
 }
 
-/** Inserts `child` right after `ref`, on its own line with the same indentation. */
+/**
+ * Inserts `child` right after `ref`, on its own line with the same indentation.
+ *
+ * xmldom re-indexes a parent's whole child list on every insertion that is not an append, so
+ * inserting after the last element (followed only by the closing line's whitespace) is done with
+ * appends: the trailing text node takes the new line's whitespace and a new one closes the parent.
+ * The serialized result is the same either way.
+ */
 export function insertAfter(ref: Element, child: Element): void {
   const parent = ref.parentNode;
   if (!parent) throw new Error('insertAfter: reference element has no parent');
-  const ws = ownerDocumentOf(ref).createTextNode(`\n${indentOf(ref)}`);
-  parent.insertBefore(ws, ref.nextSibling);
+  const doc = ownerDocumentOf(ref);
+  const separator = `\n${indentOf(ref)}`;
+  const next = ref.nextSibling;
+  if (next && next === parent.lastChild && next.nodeType === TEXT_NODE) {
+    const trailing = next as Text;
+    const closing = trailing.data;
+    trailing.replaceData(0, trailing.length, separator);
+    parent.appendChild(child);
+    parent.appendChild(doc.createTextNode(closing));
+    return;
+  }
+  const ws = doc.createTextNode(separator);
+  parent.insertBefore(ws, next);
   parent.insertBefore(child, ws.nextSibling);
+}
+
+/**
+ * Appends `children` to element-only `parent`, which must have no child nodes yet, one per line:
+ * the same result as inserting them one by one with insertChild, in a single linear pass.
+ */
+export function appendChildLines(parent: Element, children: Iterable<Element>): void {
+  if (parent.firstChild) throw new Error('appendChildLines: the parent is not empty');
+  const doc = ownerDocumentOf(parent);
+  let separator: string | undefined;
+  for (const child of children) {
+    separator ??= `\n${childIndent(parent)}`;
+    parent.appendChild(doc.createTextNode(separator));
+    parent.appendChild(child);
+  }
+  if (separator !== undefined) parent.appendChild(doc.createTextNode(`\n${indentOf(parent)}`));
 }
 
 /** Removes `el` and the whitespace that put it on its own line. */

@@ -1,11 +1,14 @@
 /** Checks a model before it is written, so a bad model is refused instead of producing a broken file. */
-import type { LocaleFile } from '../domain/types';
+import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { NOTE_ANNOTATES } from './xliff12Vocabulary';
 import { codePointLabel, findInvalidXmlChar } from './xmlScan';
 
-/** Refuses models that cannot be written as valid XML / XLIFF (rather than writing a broken file). */
-export function assertWritableModel(model: LocaleFile): void {
+/**
+ * Refuses models that cannot be written as valid XML / XLIFF (rather than writing a broken file).
+ * Units for which `known` holds (equal to units read from a file) only have their id checked for duplicates.
+ */
+export function assertWritableModel(model: LocaleFile, known?: (unit: Unit) => boolean): void {
   const bad = (code: string, message: string, details?: Record<string, unknown>): never => {
     throw new WorkbenchError(400, code, message, { details });
   };
@@ -28,6 +31,7 @@ export function assertWritableModel(model: LocaleFile): void {
     if (typeof unit.id !== 'string' || unit.id === '') bad('xliff-invalid-model', 'a unit has no id');
     if (ids.has(unit.id)) bad('xliff-invalid-model', `duplicate unit id "${unit.id}"`, { unit: unit.id });
     ids.add(unit.id);
+    if (known?.(unit)) continue;
     text(unit.id, 'id', unit.id);
     text(unit.source, 'source', unit.id);
     if (unit.target !== undefined) text(unit.target, 'target', unit.id);

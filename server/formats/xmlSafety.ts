@@ -11,10 +11,11 @@
  * - Line endings are normalized the XML 1.0 way only (CR LF / CR → LF): xmldom's default also turns
  *   U+2028, U+2029 and U+0085 into LF, which would corrupt translations.
  */
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import type { Document } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
 import { findInvalidXmlChar, positionAt, scanXml, type XmlPosition } from './xmlScan';
+import { serializeDocument } from './xmlSerialize';
 
 export { findInvalidXmlChar, positionAt, type XmlPosition };
 
@@ -25,6 +26,11 @@ export interface XmlParseOptions {
   file: string;
   /** Error code for malformed XML (default 'xml-malformed'). */
   malformedCode?: string;
+  /**
+   * Whether nodes get `lineNumber` / `columnNumber` (default true). Tracking them costs a few percent
+   * of a large parse; errors get their exact position either way (a failed parse is redone with them).
+   */
+  nodePositions?: boolean;
 }
 
 /** XML 1.0 end-of-line handling (section 2.11): CR LF and lone CR become LF. Nothing else. */
@@ -54,8 +60,35 @@ export function parseXmlSafely(content: string, options: XmlParseOptions): Docum
   if (issue?.kind === 'doctype') throw doctypeForbidden(options, positionAt(source, issue.offset));
   if (issue) throw malformed(options, positionAt(source, issue.offset), issue.reason);
 
+  let parsed = parseWithXmldom(source, options.nodePositions ?? true);
+  // xmldom's positions are needed only to report its error: parse again with them.
+  if (!parsed.ok && !parsed.located) {
+    const located = parseWithXmldom(source, true);
+    if (!located.ok) parsed = located;
+  }
+  if (!parsed.ok) {
+    const { report, cause } = parsed;
+    if (/doctype/i.test(report.message)) throw doctypeForbidden(options, report.position);
+    throw malformed(options, report.position, report.message, cause);
+  }
+  const doc = parsed.doc;
+  // Defence in depth: the scan above must have caught it, but never hand out a document with a DTD.
+  for (let node = doc.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === 10 /* DOCUMENT_TYPE_NODE */) throw doctypeForbidden(options, { line: 1, column: 1 });
+  }
+  if (doc.doctype) throw doctypeForbidden(options, { line: 1, column: 1 });
+  return doc;
+}
+
+type XmldomOutcome =
+  | { ok: true; doc: Document }
+  | { ok: false; located: boolean; report: { message: string; position: XmlPosition }; cause: unknown };
+
+/** Runs xmldom, stopping at its first error or warning (with its position when `locator` is on). */
+function parseWithXmldom(source: string, locator: boolean): XmldomOutcome {
   let first: { level: string; message: string; position: XmlPosition } | undefined;
   const parser = new DOMParser({
+    locator,
     // Lines are already normalized; keep xmldom from rewriting U+2028/U+2029/U+0085.
     normalizeLineEndings: (s: string) => s,
     onError: (level, message, context: { locator?: { lineNumber?: number; columnNumber?: number } }) => {
@@ -69,20 +102,12 @@ export function parseXmlSafely(content: string, options: XmlParseOptions): Docum
       throw new Error(message);
     },
   });
-  let doc: Document;
   try {
-    doc = parser.parseFromString(source, 'application/xml');
+    return { ok: true, doc: parser.parseFromString(source, 'application/xml') };
   } catch (cause) {
     const report = first ?? { message: cause instanceof Error ? cause.message : String(cause), position: locatorOf(cause) };
-    if (/doctype/i.test(report.message)) throw doctypeForbidden(options, report.position);
-    throw malformed(options, report.position, report.message, cause);
+    return { ok: false, located: locator, report, cause };
   }
-  // Defence in depth: the scan above must have caught it, but never hand out a document with a DTD.
-  for (let node = doc.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 10 /* DOCUMENT_TYPE_NODE */) throw doctypeForbidden(options, { line: 1, column: 1 });
-  }
-  if (doc.doctype) throw doctypeForbidden(options, { line: 1, column: 1 });
-  return doc;
 }
 
 /**
@@ -102,7 +127,8 @@ export function serializeXmlDocument(doc: Document): string {
   }
   // After parsing, CR can only exist in the DOM as text the caller put there (or a decoded &#13;):
   // attribute values are escaped by xmldom, parsed comments/CDATA/PIs have had their CRs normalized.
-  const xml = new XMLSerializer().serializeToString(doc).replace(/\r/g, '&#13;');
+  const serialized = serializeDocument(doc); // what xmldom's XMLSerializer writes, faster
+  const xml = serialized.includes('\r') ? serialized.replace(/\r/g, '&#13;') : serialized;
   return xml.endsWith('\n') ? xml : `${xml}\n`;
 }
 

@@ -1,11 +1,11 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Document } from '@xmldom/xmldom';
 import type { LocaleFile } from '../domain/types';
 import { WorkbenchError } from '../errors';
-import { parseXliff12, serializeXliff12 } from '../formats/xliff12';
+import { buildXliff12, parseXliff12, updateXliff12, type ParsedXliff12 } from '../formats/xliff12';
 import { decodeXmlBytes } from '../formats/xmlSafety';
+import { positionAt, scanXml } from '../formats/xmlScan';
 import { writeFileAtomic } from './writeFileAtomic';
 
 export interface LocaleStore {
@@ -45,15 +45,27 @@ interface CacheEntry {
   mtimeMs: number;
   size: number;
   ino: number;
-  model: LocaleFile;
-  /** Kept so a save preserves what the model does not hold. Never mutated: cloned before each save. */
-  dom: Document;
+  /**
+   * The file as read: its model (never handed out: callers get copies), its DOM (kept so a save
+   * preserves what the model does not hold) and the index of its units by id. A save mutates the
+   * DOM in place: the entry is replaced when the write succeeds and dropped when anything fails.
+   */
+  parsed: ParsedXliff12;
 }
 
 type FileKey = Pick<CacheEntry, 'mtimeMs' | 'size' | 'ino'>;
 
 function sameFile(a: FileKey, b: FileKey): boolean {
   return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
+
+/**
+ * A deep copy of a model, for callers to read or mutate: the cached one is never handed out. Models
+ * are plain data (strings, numbers, booleans, arrays of units and notes), so spreading each level is
+ * enough, and much faster than structuredClone on large files.
+ */
+function copyLocaleFile(file: LocaleFile): LocaleFile {
+  return { ...file, units: file.units.map((unit) => ({ ...unit, notes: unit.notes.map((note) => ({ ...note })) })) };
 }
 
 function isNotFound(err: unknown): boolean {
@@ -113,8 +125,8 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       if (cached && sameFile(cached, stats)) return cached;
       cache.delete(path);
       const content = decodeXmlBytes(await handle.readFile(), { file: path, malformedCode: 'xliff-malformed' });
-      const { model, dom } = parseXliff12(content, { file: path });
-      const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, model, dom };
+      const parsed = parseXliff12(content, { file: path });
+      const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed };
       cache.set(path, entry);
       return entry;
     } finally {
@@ -122,17 +134,24 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
     }
   }
 
-  /** Serializes, checks the result reads back, writes atomically and caches what was written. */
-  async function save(path: string, model: LocaleFile, existing?: Document): Promise<void> {
-    const xml = serializeXliff12(model, existing);
-    let reread: ReturnType<typeof parseXliff12>;
-    try {
-      reread = parseXliff12(xml, { file: path });
-    } catch (cause) {
-      throw new WorkbenchError(500, 'xliff-write-failed', `${path}: refusing to write a file that does not read back`, { cause });
+  /**
+   * Writes `xml` atomically and caches `parsed` as what was written. The text is not parsed back
+   * (a second parse of a large file cost more than the rest of a save): `parsed` already holds what
+   * reading it gives, as the writer re-reads every unit it wrote from the DOM it serializes. What is
+   * checked is what the serializer alone decides, the well-formedness of the text, with the reader's
+   * own pre-scan (a few milliseconds per megabyte): a file the reader would refuse is never written.
+   */
+  async function save(path: string, xml: string, parsed: ParsedXliff12): Promise<void> {
+    const issue = scanXml(xml);
+    if (issue) {
+      const at = positionAt(xml, issue.offset);
+      const reason = issue.kind === 'doctype' ? 'a DOCTYPE' : issue.reason;
+      throw new WorkbenchError(500, 'xliff-write-failed', `${path}: refusing to write a file that does not read back: line ${at.line}, column ${at.column}: ${reason}`, {
+        details: { file: path, line: at.line, column: at.column },
+      });
     }
     const stats = await writeFileAtomic(path, xml);
-    cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, ...reread });
+    cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed });
   }
 
   return {
@@ -159,7 +178,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
 
     async read(document, lang) {
       const entry = await load(pathOf(document, lang));
-      return entry && structuredClone(entry.model);
+      return entry && copyLocaleFile(entry.parsed.model);
     },
 
     async create(file) {
@@ -168,7 +187,8 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         // Checked under the path's queue; another process could still race us (not a supported setup).
         if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`);
         await fs.mkdir(dirname(path), { recursive: true });
-        await save(path, file);
+        const { xml, parsed } = buildXliff12(file, { file: path });
+        await save(path, xml, parsed);
       });
     },
 
@@ -177,11 +197,21 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       return exclusive(path, async () => {
         const entry = await load(path); // a broken file throws here: it is never overwritten
         if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
-        const draft = structuredClone(entry.model);
+        const draft = copyLocaleFile(entry.parsed.model);
+        // The change works on a copy of the model: if it refuses (a stale revision, a bad
+        // value), the cached file is untouched and stays cached.
         const result = await change(draft);
-        // Serialize into a clone: if anything fails, the cached DOM stays as the file is.
-        await save(path, draft, entry.dom.cloneNode(true) as Document);
-        return result;
+        try {
+          // Updates the cached DOM in place (no clone per save)...
+          const { xml, parsed } = updateXliff12(entry.parsed, draft, { file: path });
+          await save(path, xml, parsed);
+          return result;
+        } catch (err) {
+          // ...so on any failure before the new file is in place the entry goes: the next read
+          // re-parses the file, which is untouched (the rename is the last step of the write).
+          if (cache.get(path) === entry) cache.delete(path);
+          throw err;
+        }
       });
     },
   };
