@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { LocaleFile } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
 import { createLocaleFile } from '../server/formats/xliff12';
@@ -171,9 +171,12 @@ describe('file locale store', () => {
     const readErr = await rejection(store.read('manifesto', 'es'));
     expect(readErr.status).toBe(422);
     expect(readErr.code).toBe('xliff-malformed');
-    expect(readErr.message).toContain(path);
+    // Named as the project knows it (relative to the folder holding the locales), not by the server's full path.
+    const shown = join(basename(tmp.dir), 'es', 'manifesto.xlf');
+    expect(readErr.message).toContain(shown);
+    expect(readErr.message).not.toContain(path);
     expect(readErr.message).toContain(`line ${line + 1}, column`);
-    expect(readErr.details).toMatchObject({ file: path, line: line + 1 });
+    expect(readErr.details).toMatchObject({ file: shown, line: line + 1 });
 
     const change = jest.fn();
     const updateErr = await rejection(store.update('manifesto', 'es', change));
@@ -187,7 +190,7 @@ describe('file locale store', () => {
     writeFileSync(join(tmp.dir, 'de', 'manifesto.xlf'), '<?xml version="1.0"?>\n<html/>\n');
     const invalid = await rejection(store.read('manifesto', 'de'));
     expect(invalid).toMatchObject({ status: 422, code: 'xliff-invalid' });
-    expect(invalid.message).toContain(join(tmp.dir, 'de', 'manifesto.xlf'));
+    expect(invalid.message).toContain(join(basename(tmp.dir), 'de', 'manifesto.xlf'));
 
     mkdirSync(join(tmp.dir, 'it'));
     writeFileSync(join(tmp.dir, 'it', 'manifesto.xlf'), Buffer.from('<?xml version="1.0"?>\n<xliff>caf\xe9</xliff>\n', 'latin1'));

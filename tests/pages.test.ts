@@ -169,7 +169,8 @@ describe('a locale file broken by hand', () => {
     project.write('locales/es/small.xlf', broken);
 
     const dashboard = await request(app).get('/').expect(200);
-    expect(dashboard.text).toMatch(new RegExp(`es/small\\.xlf[^<]*line ${brokenLine}`));
+    expect(dashboard.text).toMatch(new RegExp(`locales/es/small\\.xlf: line ${brokenLine}`));
+    expect(dashboard.text).not.toContain(project.dir);
     expect(dashboard.text).toContain('/documents/small/locales/fr');
 
     const editor = await request(app).get('/documents/small/locales/es').set('Accept', 'text/html');

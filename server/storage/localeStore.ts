@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { LocaleFile } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { buildXliff12, parseXliff12, updateXliff12, type ParsedXliff12 } from '../formats/xliff12';
@@ -89,6 +89,11 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
   /** Tail of the operation queue of each path: one write at a time per file, in call order. */
   const queues = new Map<string, Promise<void>>();
 
+  /** A file as messages name it: relative to the project (`locales/es/x.xlf`), not the server's full path. */
+  function shown(file: string): string {
+    return relative(dirname(dir), file);
+  }
+
   function pathOf(document: string, lang: string): string {
     return join(dir, checkLang(lang), `${checkDocument(document)}.xlf`);
   }
@@ -124,8 +129,8 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       const cached = cache.get(path);
       if (cached && sameFile(cached, stats)) return cached;
       cache.delete(path);
-      const content = decodeXmlBytes(await handle.readFile(), { file: path, malformedCode: 'xliff-malformed' });
-      const parsed = parseXliff12(content, { file: path });
+      const content = decodeXmlBytes(await handle.readFile(), { file: shown(path), malformedCode: 'xliff-malformed' });
+      const parsed = parseXliff12(content, { file: shown(path) });
       const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed };
       cache.set(path, entry);
       return entry;
@@ -146,8 +151,8 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
     if (issue) {
       const at = positionAt(xml, issue.offset);
       const reason = issue.kind === 'doctype' ? 'a DOCTYPE' : issue.reason;
-      throw new WorkbenchError(500, 'xliff-write-failed', `${path}: refusing to write a file that does not read back: line ${at.line}, column ${at.column}: ${reason}`, {
-        details: { file: path, line: at.line, column: at.column },
+      throw new WorkbenchError(500, 'xliff-write-failed', `${shown(path)}: refusing to write a file that does not read back: line ${at.line}, column ${at.column}: ${reason}`, {
+        details: { file: shown(path), line: at.line, column: at.column },
       });
     }
     const stats = await writeFileAtomic(path, xml);
@@ -187,7 +192,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         // Checked under the path's queue; another process could still race us (not a supported setup).
         if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`);
         await fs.mkdir(dirname(path), { recursive: true });
-        const { xml, parsed } = buildXliff12(file, { file: path });
+        const { xml, parsed } = buildXliff12(file, { file: shown(path) });
         await save(path, xml, parsed);
       });
     },
@@ -203,7 +208,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         const result = await change(draft);
         try {
           // Updates the cached DOM in place (no clone per save)...
-          const { xml, parsed } = updateXliff12(entry.parsed, draft, { file: path });
+          const { xml, parsed } = updateXliff12(entry.parsed, draft, { file: shown(path) });
           await save(path, xml, parsed);
           return result;
         } catch (err) {
