@@ -95,6 +95,9 @@
     var badge = form.querySelector('[data-badge]');
     badge.textContent = strings.states[segment.state] || segment.state;
     badge.className = 'badge badge-' + segment.state;
+    // A saved translation is current again: the notice of the source change has done its job.
+    var drift = unit.querySelector('[data-drift]');
+    if (drift && segment.state !== 'drifted') drift.remove();
     var box = form.querySelector('.conflict-box');
     if (box) box.remove();
     setStatus(form, strings.saved, 'ok');

@@ -3,9 +3,11 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
 import { APP_ROOT } from '../server/appRoot';
 import { createWorkbench } from '../server/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
+import { createFileLocaleStore } from '../server/storage/localeStore';
 
 const manifesto = readFileSync(path.join(APP_ROOT, 'source', 'communard-manifesto.md'), 'utf8');
 
@@ -55,10 +57,79 @@ async function benchProject(name: string, content: string): Promise<void> {
   }
 }
 
+/** 5% of the paragraphs get one word changed, and a block of 200 paragraphs moves to the end. */
+function editBook(content: string): string {
+  const [, frontMatter, body] = /^(---\n[\s\S]*?\n---\n)([\s\S]*)$/.exec(content) ?? ['', '', content];
+  const blocks = body.split('\n\n');
+  const edited = blocks.map((block, i) => (i % 20 === 7 && /\s\S+\s/.test(block) ? block.replace(/(\s)(\S+)(\s)/, '$1changed$3') : block));
+  const moved = edited.splice(5000, 200);
+  return frontMatter + [...edited, ...moved].join('\n\n');
+}
+
+async function benchDrift(copies: number): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-bench-'));
+  try {
+    const v1 = book(copies);
+    mkdirSync(path.join(dir, 'source'));
+    writeFileSync(path.join(dir, 'source', 'book.md'), v1);
+    const workbench = createWorkbench(dir);
+    await workbench.startLocale('book', 'es');
+    // Fill every translation in one write (saving 20,000 paragraphs one by one is not what is measured).
+    const locales = createFileLocaleStore({ dir: path.join(dir, 'locales') });
+    await locales.update('book', 'es', (file) => {
+      for (const unit of file.units) {
+        unit.target = `ES ${unit.source}`;
+        unit.state = 'translated';
+      }
+    });
+    const v2 = editBook(v1);
+    const v2File = path.join(dir, 'book-v2.md');
+    writeFileSync(v2File, v2);
+    await workbench.listSegments('book', 'es', { limit: 1 });
+    const start = performance.now();
+    const report = await workbench.updateSource('book', Buffer.from(v2), { name: 'book.md', who: 'bench' });
+    const drift = await workbench.driftReport('book', 'es');
+    const elapsed = performance.now() - start;
+    const c = report.version.counts;
+    console.log(`${copies}x manifesto: update the source (5% edited, 200 moved) + re-check the locale ${elapsed.toFixed(0).padStart(9)} ms`);
+    console.log(`   ${c.unchanged} unchanged, ${c.moved} moved, ${c.minor} minor, ${c.edited} edited, ${c.split} split, ${c.merged} merged, ${c.new} new, ${c.deleted} deleted; ${drift.locales[0].drifted.length} drifted in es`);
+    benchPo4a(dir, v1, v2, elapsed);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same update with po4a (msgmerge of a fully translated PO), when po4a is installed. */
+function benchPo4a(dir: string, v1: string, v2: string, ours: number): void {
+  const has = spawnSync('sh', ['-c', 'command -v po4a-updatepo && command -v po4a-gettextize'], { encoding: 'utf8' });
+  if (has.status !== 0) {
+    console.log('   po4a is not installed (apt-get install po4a): no comparison');
+    return;
+  }
+  const strip = (text: string) => text.replace(/^---\n[\s\S]*?\n---\n/, '');
+  writeFileSync(path.join(dir, 'v1.md'), strip(v1));
+  writeFileSync(path.join(dir, 'v2.md'), strip(v2));
+  const opts = ['-f', 'text', '-o', 'markdown', '-M', 'UTF-8'];
+  spawnSync('po4a-gettextize', [...opts, '-m', path.join(dir, 'v1.md'), '-p', path.join(dir, 'book.po')], { encoding: 'utf8' });
+  const start = performance.now();
+  const run = spawnSync('po4a-updatepo', [...opts, '-m', path.join(dir, 'v2.md'), '-p', path.join(dir, 'book.po')], { encoding: 'utf8' });
+  const theirs = performance.now() - start;
+  if (run.status !== 0) {
+    console.log(`   po4a-updatepo failed: ${run.stderr.slice(0, 200)}`);
+    return;
+  }
+  console.log(`   po4a-updatepo on the same text: ${theirs.toFixed(0)} ms (${(theirs / ours).toFixed(1)}x the workbench's time)`);
+}
+
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
-  await benchProject('manifesto', manifesto);
-  await benchProject('100x manifesto', book(100));
+  // `npm run bench -- drift` runs one part; no argument runs them all.
+  const only = process.argv[2];
+  if (!only || only === 'store') {
+    await benchProject('manifesto', manifesto);
+    await benchProject('100x manifesto', book(100));
+  }
+  if (!only || only === 'drift') await benchDrift(100);
 }
 
 void main();

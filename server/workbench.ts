@@ -1,3 +1,4 @@
+import { completeUnits } from './domain/completeUnits';
 import { checkDocumentId } from './domain/documentId';
 import { checkTranslation, type CheckResult } from './domain/checkTranslation';
 import { computeProgress, type Progress } from './domain/computeProgress';
@@ -8,6 +9,13 @@ import { WORKFLOW_STATES, workflowState } from './domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from './errors';
 import type { LocaleStore } from './storage/localeStore';
 import type { SourceRepository } from './storage/sourceRepository';
+import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
+import { syncLocale, type WorkbenchStores } from './syncLocale';
+import type { SourceVersion } from './domain/sourceVersion';
+import { wordDiff, type WordDiffPart } from './domain/wordDiff';
+
+/** Who a change is credited to while the workbench has no accounts. */
+export const ANONYMOUS = 'anonymous';
 
 /** The longest translation of one paragraph the workbench accepts. */
 export const MAX_TARGET_LENGTH = 20_000;
@@ -25,6 +33,8 @@ export interface SegmentView {
   state: WorkflowState | null;
   revision: number;
   checks: CheckResult[];
+  /** For a drifted translation: the source it was made from, and the word diff from that to the current source. */
+  drift?: { previousSource: string; previousTarget: string | null; diff: WordDiffPart[] };
 }
 
 /** A locale of a document: its name, direction and progress, or the error that keeps it from being read. */
@@ -57,10 +67,13 @@ export interface LocaleContext {
 
 /** The workbench's use cases, over a source repository and a locale store. No HTTP in here. */
 export class Workbench {
-  constructor(
-    private readonly sources: SourceRepository,
-    private readonly locales: LocaleStore,
-  ) {}
+  private readonly sources: SourceRepository;
+  private readonly locales: LocaleStore;
+
+  constructor(private readonly stores: WorkbenchStores) {
+    this.sources = stores.sources;
+    this.locales = stores.locales;
+  }
 
   /** Ids of all documents. */
   documentIds(): Promise<string[]> {
@@ -103,6 +116,7 @@ export class Workbench {
   }
 
   private async load(document: SourceDocument, code: string, readerLanguage: string): Promise<LocaleContext> {
+    await syncLocale(this.stores, document, code);
     const file = await this.locales.read(document.id, code);
     if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`);
     const units = new Map(file.units.map((unit) => [unit.id, unit]));
@@ -156,16 +170,51 @@ export class Workbench {
     lang: string,
     segmentId: string,
     input: { target?: unknown; baseRevision?: unknown },
+    who = ANONYMOUS,
+  ): Promise<{ segment: SegmentView; progress: Progress }> {
+    const target = checkTarget(input.target);
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'save', (unit, segment, version) => {
+      unit.target = target === '' ? undefined : target;
+      unit.source = segment.text;
+      unit.state = target === '' ? 'needs-translation' : 'translated';
+      unit.approved = false;
+      unit.previous = undefined;
+      unit.sourceVersion = version;
+    });
+  }
+
+  /** A translator's decision that a drifted translation is still correct for the new source: it becomes current as it is. */
+  async confirmCurrent(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who = ANONYMOUS) {
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'still-correct', (unit, segment, version) => {
+      if (unit.target === undefined) throw new WorkbenchError(409, 'not-translated', 'This paragraph has no translation to keep.');
+      if (unit.source === segment.text && unit.state !== 'needs-review-translation') {
+        throw new WorkbenchError(409, 'not-drifted', 'This translation is already current.');
+      }
+      unit.source = segment.text;
+      unit.state = 'translated';
+      unit.previous = undefined;
+      unit.sourceVersion = version;
+    });
+  }
+
+  /** The common path of every change to one paragraph: load, check the revision, change, record in history. */
+  private async changeUnit(
+    documentId: string,
+    lang: string,
+    segmentId: string,
+    baseRevision: unknown,
+    who: string,
+    action: string,
+    change: (unit: Unit, segment: Segment, version: number) => void,
   ): Promise<{ segment: SegmentView; progress: Progress }> {
     const document = await this.document(documentId);
     const code = canonicalLocale(lang);
     const segment = document.segments.find((s) => s.id === segmentId && s.translatable);
     if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`);
-    const target = checkTarget(input.target);
-    const baseRevision = input.baseRevision;
     if (typeof baseRevision !== 'number' || !Number.isInteger(baseRevision) || baseRevision < 0) {
       throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
     }
+    await syncLocale(this.stores, document, code);
     const saved = await this.locales.update(document.id, code, (file) => {
       completeUnits(document, file);
       const unit = file.units.find((u) => u.id === segment.id) as Unit;
@@ -174,17 +223,44 @@ export class Workbench {
           details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit) } },
         });
       }
-      unit.target = target === '' ? undefined : target;
-      unit.source = segment.text;
-      unit.state = target === '' ? 'needs-translation' : 'translated';
-      unit.approved = false;
+      const before = { target: unit.target, state: unit.state };
+      change(unit, segment, document.version);
       unit.revision += 1;
-      return { unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
+      return { before, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
     });
+    await this.stores.history.append(document.id, code, [
+      { at: new Date().toISOString(), who, segment: segment.id, action, before: saved.before, after: { target: saved.unit.target, state: saved.unit.state }, version: document.version },
+    ]);
     return {
       segment: segmentView(segment, saved.unit),
       progress: computeProgress(document.segments, saved.units, document.meta.language),
     };
+  }
+
+  /** Updates a document's source (see sourceUpdates.updateSource). */
+  updateSource(documentId: string, bytes: Uint8Array, options: { name: string; who?: string; force?: boolean }): Promise<UpdateReport> {
+    return updateSource(this.stores, documentId, bytes, { who: ANONYMOUS, ...options });
+  }
+
+  /** Adds a document from a file, as version 1. */
+  importDocument(bytes: Uint8Array, options: { name: string; id?: string; who?: string }): Promise<SourceDocument> {
+    return importDocument(this.stores, bytes, { who: ANONYMOUS, ...options });
+  }
+
+  /** Drifted, untranslated and removed paragraphs per locale of a document. */
+  driftReport(documentId: string, locale?: string): Promise<DriftReport> {
+    return driftReport(this.stores, documentId, locale === undefined ? undefined : canonicalLocale(locale));
+  }
+
+  /** The recorded versions of a document's source, oldest first. */
+  async versions(documentId: string): Promise<SourceVersion[]> {
+    return this.sources.versions((await this.document(documentId)).id);
+  }
+
+  /** The translations taken out of a locale when their paragraphs left the source. */
+  async removedUnits(documentId: string, lang: string): Promise<Unit[]> {
+    const context = await this.locale(documentId, lang);
+    return this.locales.readArchive(context.document.id, context.locale.code);
   }
 
   /** Starts a translation of a document into a locale: a file with every paragraph to translate. */
@@ -194,7 +270,7 @@ export class Workbench {
     if (code === document.meta.language) {
       throw new WorkbenchError(400, 'locale-is-source', `"${document.meta.title}" is written in ${describeLocale(code, readerLanguage).name}: choose another language.`);
     }
-    const file: LocaleFile = { document: document.id, sourceLanguage: document.meta.language, targetLanguage: code, units: [] };
+    const file: LocaleFile = { document: document.id, sourceLanguage: document.meta.language, targetLanguage: code, units: [], sourceVersion: document.version };
     completeUnits(document, file);
     await this.locales.create(file);
     return (await this.load(document, code, readerLanguage)).locale;
@@ -209,26 +285,8 @@ function checkTarget(target: unknown): string {
   return target;
 }
 
-/**
- * Brings a locale file's units in line with the document: one unit per translatable segment, in
- * document order; untranslated units carry the current source. Units the document no longer has
- * are kept after them (their translations are never dropped).
- */
-function completeUnits(document: SourceDocument, file: LocaleFile): void {
-  const existing = new Map(file.units.map((unit) => [unit.id, unit]));
-  const ordered: Unit[] = [];
-  for (const segment of document.segments) {
-    if (!segment.translatable) continue;
-    const unit = existing.get(segment.id) ?? { id: segment.id, source: segment.text, approved: false, revision: 0, notes: [] };
-    if (unit.target === undefined) unit.source = segment.text;
-    if (unit.target === undefined && !unit.state) unit.state = 'needs-translation';
-    existing.delete(segment.id);
-    ordered.push(unit);
-  }
-  file.units = [...ordered, ...existing.values()];
-}
-
 function segmentView(segment: Segment, unit: Unit | undefined): SegmentView {
+  const state = segment.translatable ? workflowState(segment, unit) : null;
   return {
     id: segment.id,
     kind: segment.kind,
@@ -238,8 +296,14 @@ function segmentView(segment: Segment, unit: Unit | undefined): SegmentView {
     translatable: segment.translatable,
     source: segment.text,
     target: unit?.target ?? null,
-    state: segment.translatable ? workflowState(segment, unit) : null,
+    state,
     revision: unit?.revision ?? 0,
     checks: unit?.target ? checkTranslation(segment.text, unit.target) : [],
+    drift: state === 'drifted' && unit ? driftOf(segment, unit) : undefined,
   };
+}
+
+function driftOf(segment: Segment, unit: Unit): SegmentView['drift'] {
+  const previousSource = unit.previous?.source ?? unit.source;
+  return { previousSource, previousTarget: unit.previous?.target ?? null, diff: wordDiff(previousSource, segment.text) };
 }

@@ -112,3 +112,34 @@ it('warns before leaving a page with an unsaved translation, and stays when the 
   expect(page.url()).toMatch(/section=2$/);
   expect(await field.inputValue()).toBe('Texto sin guardar');
 });
+
+it('an editor uploads a new source; a translator sees the diff of the drifted paragraph and marks it still correct', async () => {
+  const api = (url: string, method = 'GET', body?: unknown) =>
+    fetch(`${server.url}${url}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+  await api('/api/documents/communard-manifesto/locales', 'POST', { code: 'fr' });
+  const { segments } = await api('/api/documents/communard-manifesto/locales/fr/segments');
+  const never = segments.find((s: { source: string }) => s.source.startsWith('Never before in History of humanity'));
+  await api(`/api/documents/communard-manifesto/locales/fr/segments/${never.id}`, 'PUT', { target: 'Jamais auparavant dans l’histoire…', baseRevision: 0 });
+
+  const edited = project.read('source/communard-manifesto.md').replace('Never before in History of humanity', 'Never before in the long history of humanity');
+  project.write('upload/communard-manifesto.md', edited);
+
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/documents/communard-manifesto`);
+  await page.setInputFiles('#source-file', path.join(project.dir, 'upload/communard-manifesto.md'));
+  await page.getByRole('button', { name: 'Update the source' }).click();
+  await page.waitForURL(/version=2/);
+  expect(await page.locator('[data-label-count="edited"]').textContent()).toBe('1');
+
+  await page.goto(`${server.url}/documents/communard-manifesto/locales/fr?filter=drifted`);
+  const unit = page.locator(`#seg-${never.id}`);
+  expect(await unit.locator('.diff del').allTextContents()).toEqual(['History']);
+  expect(await unit.locator('.diff ins').allTextContents()).toEqual(['the long history']);
+  expect(await unit.locator('textarea').inputValue()).toBe('Jamais auparavant dans l’histoire…');
+  await unit.getByRole('button', { name: 'Still correct' }).click();
+  await page.waitForURL(/filter=drifted/);
+  await page.locator('.empty').waitFor();
+
+  const after = await api(`/api/documents/communard-manifesto/locales/fr/segments?state=translated`);
+  expect(after.segments.map((s: { id: string }) => s.id)).toEqual([never.id]);
+});

@@ -71,3 +71,56 @@ describe('workbench CLI', () => {
     expect(JSON.parse(result.stdout).documents[0].id).toBe('small');
   });
 });
+
+describe('workbench CLI: sources and drift', () => {
+  const write = (name: string, content: string | Buffer) => {
+    project.write(name, content as string);
+    return path.join(project.dir, name);
+  };
+
+  it('import adds a document; update-source records a version; drift exits 1 while anything is drifted', async () => {
+    const v1 = write('in/essay.md', '# Essay\n\nThe editor rewrites one clause of this paragraph entirely.\n\nA paragraph that stays.\n');
+    expect(await run('import', v1, '--by', 'an editor')).toMatchObject({ code: 0, out: expect.stringContaining('Imported essay (3 segments) as version 1') });
+    await run('new-locale', 'es', '--doc', 'essay');
+    // With nothing translated there is nothing drifted: the gate is open.
+    expect((await run('drift', '--doc', 'essay')).code).toBe(0);
+
+    const { createWorkbench } = await import('../server/createWorkbench');
+    const workbench = createWorkbench(project.dir);
+    for (const s of (await workbench.listSegments('essay', 'es')).segments) await workbench.saveTarget('essay', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
+
+    const v2 = write('in/essay-2.md', '# Essay\n\nThe author rewrote a whole clause of this paragraph.\n\nA paragraph that stays.\n');
+    const update = await run('update-source', 'essay', v2);
+    expect(update).toMatchObject({ code: 0 });
+    expect(update.out).toContain('essay: version 2: 2 unchanged, 0 moved, 0 minor, 1 edited');
+    expect(update.out).toContain('es: 1 drifted');
+
+    const drift = await run('drift', '--doc', 'essay', '--json');
+    expect(drift.code).toBe(1);
+    expect(JSON.parse(drift.out)).toMatchObject({ drifted: true, documents: [{ document: 'essay', version: 2, locales: [{ code: 'es', drifted: [{ source: 'The author rewrote a whole clause of this paragraph.' }], untranslated: 0, removed: 0 }] }] });
+    expect((await run('drift', '--locale', 'es')).out).toContain('es: 1 drifted, 0 untranslated, 0 removed');
+
+    const status = JSON.parse((await run('status', '--json')).out);
+    expect(status.documents.find((d: { id: string }) => d.id === 'essay').locales[0]).toMatchObject({ code: 'es', drifted: 1, translated: 2 });
+  });
+
+  it('update-source refuses bad files with a message and exit 1, changing nothing', async () => {
+    const before = project.read('source/small.md');
+    expect(await run('update-source', 'small', write('empty.md', ''))).toMatchObject({ code: 1, err: expect.stringMatching(/empty/) });
+    expect(await run('update-source', 'small', write('bin.md', Buffer.from([1, 0, 2]) as unknown as string))).toMatchObject({ code: 1, err: expect.stringMatching(/binary/) });
+    expect(await run('update-source', 'small', path.join(project.dir, 'missing.md'))).toMatchObject({ code: 1, err: expect.stringMatching(/Cannot read/) });
+    expect(await run('update-source', 'nope', write('ok.md', 'Text.\n'))).toMatchObject({ code: 1, err: expect.stringMatching(/no document "nope"/) });
+    expect(await run('update-source', 'small')).toMatchObject({ code: 2 });
+    expect(project.read('source/small.md')).toBe(before);
+  });
+
+  it('update-source refuses to remove most translations unless --force', async () => {
+    await run('new-locale', 'es');
+    const { createWorkbench } = await import('../server/createWorkbench');
+    const workbench = createWorkbench(project.dir);
+    for (const s of (await workbench.listSegments('small', 'es')).segments) await workbench.saveTarget('small', 'es', s.id, { target: 'x', baseRevision: 0 });
+    const tiny = write('tiny.md', '# Only\n\nA single new paragraph.\n');
+    expect(await run('update-source', 'small', tiny)).toMatchObject({ code: 1, err: expect.stringMatching(/would remove \d+ of the 8 translated paragraphs of es/) });
+    expect(await run('update-source', 'small', tiny, '--force')).toMatchObject({ code: 0 });
+  });
+});

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { LocaleFile } from '../server/domain/types';
+import type { LocaleFile, Unit } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
 import { createLocaleFile } from '../server/formats/xliff12';
 import { createFileLocaleStore, type LocaleStore } from '../server/storage/localeStore';
@@ -259,6 +259,205 @@ describe('file locale store', () => {
     expect(final).toContain('<trans-unit id="p3" resname="closing">');
     expect(validateXliff12(path)).toMatchObject({ valid: true });
   });
+});
+
+describe('file locale store: drift fields', () => {
+  it('stores previous and source versions through update, and hands out copies of them', async () => {
+    await store.create({ ...sampleFile(), sourceVersion: 1 });
+    await store.update('manifesto', 'es', (file) => {
+      file.sourceVersion = 2;
+      file.units[0].previous = { source: 'Old paragraph 1.', target: 'Viejo 1.' };
+      file.units[0].sourceVersion = 1;
+    });
+    const path = join(tmp.dir, 'es', 'manifesto.xlf');
+    expect(validateXliff12(path)).toMatchObject({ valid: true });
+    const read = await store.read('manifesto', 'es');
+    expect(read?.sourceVersion).toBe(2);
+    expect(read?.units[0]).toMatchObject({ previous: { source: 'Old paragraph 1.', target: 'Viejo 1.' }, sourceVersion: 1 });
+    read!.units[0].previous!.source = 'mutated';
+    expect((await store.read('manifesto', 'es'))?.units[0].previous?.source).toBe('Old paragraph 1.');
+    const fresh = await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es');
+    expect(fresh).toEqual(await store.read('manifesto', 'es'));
+  });
+});
+
+describe('file locale store: archive of removed translations', () => {
+  const archivePath = (): string => join(tmp.dir, 'es', 'manifesto.removed.xlf');
+
+  function removedUnits(file: LocaleFile, ...ids: string[]): Unit[] {
+    return file.units.filter((unit) => ids.includes(unit.id));
+  }
+
+  async function translated(): Promise<LocaleFile> {
+    await store.create(sampleFile('es', 4));
+    await store.update('manifesto', 'es', (file) => {
+      for (const unit of file.units) {
+        unit.target = `Párrafo ${unit.id} <&> "x"`;
+        unit.state = 'translated';
+        unit.revision = 2;
+        unit.notes = [{ text: `Note on ${unit.id}`, from: 'translator' }];
+      }
+      file.units[1].previous = { source: 'Older paragraph 2.' };
+      file.units[1].sourceVersion = 1;
+    });
+    return (await store.read('manifesto', 'es'))!;
+  }
+
+  it('reads [] when there is no archive', async () => {
+    expect(await store.readArchive('manifesto', 'es')).toEqual([]);
+    await store.create(sampleFile());
+    expect(await store.readArchive('manifesto', 'es')).toEqual([]);
+  });
+
+  it('creates the archive on first use: schema-valid, ids <id>@<version>, a workbench note, everything else kept', async () => {
+    const file = await translated();
+    const before = Date.now();
+    await store.archive('manifesto', 'es', 3, removedUnits(file, 'p2', 'p4'));
+    expect(existsSync(archivePath())).toBe(true);
+    expect(validateXliff12(archivePath())).toMatchObject({ valid: true });
+    const xml = readFileSync(archivePath(), 'utf8');
+    expect(xml).toContain('<file original="manifesto" source-language="en" target-language="es"');
+    expect(xml).toContain('<trans-unit id="p2@3">');
+    expect(xml).toContain('<count-group name="workbench:p2@3">');
+
+    const archived = await store.readArchive('manifesto', 'es');
+    expect(archived.map((unit) => unit.id)).toEqual(['p2@3', 'p4@3']);
+    for (const [i, id] of ['p2', 'p4'].entries()) {
+      const original = file.units.find((unit) => unit.id === id)!;
+      const { notes, ...rest } = archived[i];
+      expect(rest).toEqual({ ...original, id: `${id}@3`, notes: undefined });
+      expect(notes.slice(0, -1)).toEqual(original.notes);
+      const note = notes.at(-1)!;
+      expect(note.from).toBe('workbench');
+      const match = /^Removed from the source in version 3 on (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)$/.exec(note.text);
+      expect(match).not.toBeNull();
+      expect(Date.parse(match![1])).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(match![1])).toBeLessThanOrEqual(Date.now());
+    }
+    expect(archived[0]).toMatchObject({ previous: { source: 'Older paragraph 2.' }, sourceVersion: 1 });
+    // The locale file itself is untouched, and still the only one listed.
+    expect((await store.read('manifesto', 'es'))?.units).toHaveLength(4);
+    expect(listTree(tmp.dir)).toEqual(['es/manifesto.removed.xlf', 'es/manifesto.xlf']);
+  });
+
+  it('is idempotent: a retried archive adds nothing and does not rewrite the file; a later version adds', async () => {
+    const file = await translated();
+    await store.archive('manifesto', 'es', 3, removedUnits(file, 'p2'));
+    const bytes = readFileSync(archivePath());
+    const mtime = statSync(archivePath()).mtimeMs;
+    await store.archive('manifesto', 'es', 3, removedUnits(file, 'p2'));
+    await store.archive('manifesto', 'es', 3, [...removedUnits(file, 'p2'), ...removedUnits(file, 'p2')]);
+    expect(readFileSync(archivePath()).equals(bytes)).toBe(true);
+    expect(statSync(archivePath()).mtimeMs).toBe(mtime);
+    // A fresh store (no cache) agrees.
+    await createFileLocaleStore({ dir: tmp.dir }).archive('manifesto', 'es', 3, removedUnits(file, 'p2'));
+    expect(readFileSync(archivePath()).equals(bytes)).toBe(true);
+
+    // Same unit twice in one call: archived once. Another version of the same unit: a new entry.
+    await store.archive('manifesto', 'es', 4, [...removedUnits(file, 'p2', 'p3'), ...removedUnits(file, 'p3')]);
+    const archived = await store.readArchive('manifesto', 'es');
+    expect(archived.map((unit) => unit.id)).toEqual(['p2@3', 'p2@4', 'p3@4']);
+    expect(archived[1].notes.at(-1)?.text).toMatch(/^Removed from the source in version 4 on /);
+    expect(validateXliff12(archivePath())).toMatchObject({ valid: true });
+    // Nothing to archive: no file is created.
+    await store.create(sampleFile('fr'));
+    await store.archive('manifesto', 'fr', 1, []);
+    expect(existsSync(join(tmp.dir, 'fr', 'manifesto.removed.xlf'))).toBe(false);
+  });
+
+  it('hands out copies of archived units', async () => {
+    const file = await translated();
+    await store.archive('manifesto', 'es', 2, removedUnits(file, 'p2'));
+    const first = await store.readArchive('manifesto', 'es');
+    first[0].notes.push({ text: 'mutated' });
+    first[0].previous!.source = 'mutated';
+    const again = await store.readArchive('manifesto', 'es');
+    expect(again[0].notes.map((n) => n.text)).not.toContain('mutated');
+    expect(again[0].previous?.source).toBe('Older paragraph 2.');
+  });
+
+  it('loses nothing when archives and updates of the same locale run concurrently', async () => {
+    await store.create(sampleFile('es', 40));
+    const original = (await store.read('manifesto', 'es'))!;
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      work.push(
+        store.update('manifesto', 'es', async (file) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          file.units[i].target = `Traducción ${i + 1}`;
+          file.units[i].state = 'translated';
+          file.units[i].revision += 1;
+        }),
+      );
+      work.push(store.archive('manifesto', 'es', 2 + (i % 5), [original.units[i]]));
+    }
+    // A migration archiving from inside an update of the same locale (must not deadlock), then dropping the unit.
+    work.push(
+      store.update('manifesto', 'es', async (file) => {
+        const removed = file.units.filter((unit) => unit.id === 'p40');
+        await store.archive('manifesto', 'es', 9, removed);
+        file.units = file.units.filter((unit) => unit.id !== 'p40');
+      }),
+    );
+    await Promise.all(work);
+
+    const fresh = createFileLocaleStore({ dir: tmp.dir });
+    const locale = await fresh.read('manifesto', 'es');
+    // Every translation is there (p40 too: a unit left out of the model is kept in the file, see below).
+    expect(locale?.units.map((u) => u.target)).toEqual(Array.from({ length: 40 }, (_, i) => `Traducción ${i + 1}`));
+    const archived = await fresh.readArchive('manifesto', 'es');
+    expect(archived.map((u) => u.id).sort()).toEqual([...Array.from({ length: 40 }, (_, i) => `p${i + 1}@${2 + (i % 5)}`), 'p40@9'].sort());
+    expect(archived.find((u) => u.id === 'p40@9')?.target).toBe('Traducción 40');
+    expect(validateXliff12(join(tmp.dir, 'es', 'manifesto.xlf'))).toMatchObject({ valid: true });
+    expect(validateXliff12(archivePath())).toMatchObject({ valid: true });
+    // p40 is out of the model but its element stays in the file (units not in the model are kept).
+    expect(listTree(tmp.dir)).toEqual(['es/manifesto.removed.xlf', 'es/manifesto.xlf']);
+  });
+
+  it('listLocales ignores archives', async () => {
+    const file = await translated();
+    await store.archive('manifesto', 'es', 2, removedUnits(file, 'p1'));
+    mkdirSync(join(tmp.dir, 'de'));
+    writeFileSync(join(tmp.dir, 'de', 'manifesto.removed.xlf'), readFileSync(archivePath()));
+    expect(await store.listLocales('manifesto')).toEqual(['es']);
+  });
+
+  it('refuses to start an archive for a locale without a file (404), and a bad version (400)', async () => {
+    const missing = await rejection(store.archive('manifesto', 'es', 1, sampleFile().units));
+    expect(missing).toMatchObject({ status: 404, code: 'locale-not-found' });
+    await store.create(sampleFile());
+    for (const version of [-1, 1.5, Number.NaN, '2' as unknown as number]) {
+      expect(await rejection(store.archive('manifesto', 'es', version, sampleFile().units))).toMatchObject({ status: 400, code: 'invalid-version' });
+    }
+    expect(listTree(tmp.dir)).toEqual(['es/manifesto.xlf']);
+  });
+
+  it('writes nothing when an archived unit cannot be written', async () => {
+    await store.create(sampleFile());
+    const bad = { ...sampleFile().units[0], target: 'bad \u0001' };
+    expect((await rejection(store.archive('manifesto', 'es', 1, [bad]))).code).toBe('xml-invalid-char');
+    expect(listTree(tmp.dir)).toEqual(['es/manifesto.xlf']);
+    await store.archive('manifesto', 'es', 1, [sampleFile().units[0]]);
+    const before = readFileSync(archivePath());
+    expect((await rejection(store.archive('manifesto', 'es', 2, [bad]))).code).toBe('xml-invalid-char');
+    expect(readFileSync(archivePath()).equals(before)).toBe(true);
+    expect((await store.readArchive('manifesto', 'es')).map((u) => u.id)).toEqual(['p1@1']);
+  });
+
+  it.each(['../x', 'a/b', '%2e%2e', '__proto__', 'x\u0000y', '..', '', 'es/../../etc', 'e'])('rejects the locale code %j with 400 and writes nothing', async (lang) => {
+    expect(await rejection(store.archive('manifesto', lang, 1, sampleFile().units))).toMatchObject({ status: 400, code: 'invalid-locale' });
+    expect(await rejection(store.readArchive('manifesto', lang))).toMatchObject({ status: 400, code: 'invalid-locale' });
+    expect(readdirSync(tmp.dir)).toEqual([]);
+  });
+
+  it.each(['../x', 'a/b', '%2e%2e', '__proto__', 'x\u0000y', '.hidden', 'Upper', '', 'a'.repeat(65), 'manifesto.removed'])(
+    'rejects the document id %j with 400 and writes nothing',
+    async (document) => {
+      expect(await rejection(store.archive(document, 'es', 1, sampleFile().units))).toMatchObject({ status: 400, code: 'invalid-document' });
+      expect(await rejection(store.readArchive(document, 'es'))).toMatchObject({ status: 400, code: 'invalid-document' });
+      expect(readdirSync(tmp.dir)).toEqual([]);
+    },
+  );
 });
 
 describe('writeFileAtomic', () => {

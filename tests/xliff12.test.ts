@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import type { LocaleFile } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
-import { createLocaleFile, parseXliff12, serializeXliff12 } from '../server/formats/xliff12';
+import { buildXliff12, createLocaleFile, parseXliff12, serializeXliff12, updateXliff12 } from '../server/formats/xliff12';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 import { requireXmllint, validateXliff12 } from './helpers/xmllint';
 
@@ -461,5 +461,279 @@ describe('parseXliff12: hostile and broken input', () => {
     expect(err.status).toBe(422);
     expect(err.code).toBe('xliff-invalid');
     expect(err.message).toContain('locales/es/odd.xlf');
+  });
+});
+
+describe('drift: previous version, source versions', () => {
+  /** Every unit drifted: its previous source is tricky text, half of them with a previous translation. */
+  function driftedModel(): LocaleFile {
+    const model = createLocaleFile(
+      'drift',
+      'en',
+      'fr',
+      TRICKY.map((text, i) => ({
+        id: `s${i + 1}`,
+        source: `New: ${text}`,
+        target: `→ ${text}`,
+        state: 'needs-review-translation' as const,
+        revision: i % 3,
+        sourceVersion: i + 1,
+        previous: i % 2 === 0 ? { source: text, target: `→ ${text}` } : { source: text },
+        notes: i === 3 ? [{ text: 'a note', from: 'me' }] : [],
+      })),
+    );
+    model.sourceVersion = 42;
+    return model;
+  }
+
+  it('round-trips previous (with and without previous target, tricky text) and source versions, schema-valid', () => {
+    const model = driftedModel();
+    const xml = serializeXliff12(model);
+    const parsed = parseXliff12(xml, { file: 'drift.xlf' });
+    expect(parsed.model).toEqual(model);
+    expect(parsed.model.units[1].previous).toEqual({ source: TRICKY[1] });
+    expect(parsed.model.units[1].previous).not.toHaveProperty('target');
+    expect(parsed.model.sourceVersion).toBe(42);
+    expect(xml).toContain('<alt-trans alttranstype="previous-version">');
+    // The schema makes <target> mandatory in <alt-trans>: no previous translation is an empty one.
+    expect(xml).toMatch(/<alt-trans alttranstype="previous-version">\s*<source>&lt;script&gt;alert\("x &amp; y"\)&lt;\/script&gt;<\/source>\s*<target\/>\s*<\/alt-trans>/);
+    expect(xml).toContain('<count count-type="x-source-version" unit="x-version">1</count>');
+    expect(xml).toMatch(/<header>\s*<tool [^>]*\/>\s*<count-group name="workbench:file">\s*<count count-type="x-source-version" unit="x-version">42<\/count>\s*<\/count-group>\s*<\/header>/);
+    // Byte-stable when nothing changes.
+    expect(serializeXliff12(parsed.model, parsed.dom)).toBe(xml);
+    expectSchemaValid(xml);
+  });
+
+  it('puts the source version next to the revision in the unit\'s own count-group', () => {
+    const xml = serializeXliff12(createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A', target: 'A1', state: 'translated', revision: 3, sourceVersion: 2 }]));
+    expect(xml).toMatch(
+      /<count-group name="workbench:a">\s*<count count-type="x-revision" unit="x-edit">3<\/count>\s*<count count-type="x-source-version" unit="x-version">2<\/count>\s*<\/count-group>/,
+    );
+    expect(xml.match(/<count-group/g)).toHaveLength(1);
+    expectSchemaValid(xml);
+  });
+
+  it('reads an empty previous target back as none (and writes an empty one as empty)', () => {
+    const model = createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A', previous: { source: 'old', target: '' } }]);
+    const xml = serializeXliff12(model);
+    expect(xml).toMatch(/<source>old<\/source>\s*<target\/>/);
+    expect(parseXliff12(xml, { file: 'doc.xlf' }).model.units[0].previous).toEqual({ source: 'old' });
+  });
+
+  const WITH_OTHER_ALT_TRANS = `<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="doc" source-language="en" target-language="es" datatype="plaintext" xml:space="preserve">
+    <header>
+      <tool tool-id="othertool" tool-name="Other tool"/>
+      <note>Hand-written header note</note>
+    </header>
+    <body>
+      <trans-unit id="a">
+        <source>New text.</source>
+        <target state="needs-review-translation">Texto viejo.</target>
+        <alt-trans alttranstype="proposal" origin="tm" match-quality="80">
+          <source>Newer text.</source>
+          <target>Texto más nuevo.</target>
+        </alt-trans>
+        <alt-trans origin="mt">
+          <target>Texto nuevo.</target>
+        </alt-trans>
+        <alt-trans alttranstype="previous-version" tool-id="othertool">
+          <source>Old text.</source>
+          <target>Texto viejo.</target>
+          <note>kept inside</note>
+        </alt-trans>
+        <alt-trans alttranstype="rejected">
+          <target>Rechazado.</target>
+        </alt-trans>
+        <note from="pm">Unit note</note>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+`;
+
+  it('reads the first previous-version alt-trans, and updates only its texts', () => {
+    expectSchemaValid(WITH_OTHER_ALT_TRANS);
+    const { model, dom } = parseXliff12(WITH_OTHER_ALT_TRANS, { file: 'doc.xlf' });
+    expect(model.units[0].previous).toEqual({ source: 'Old text.', target: 'Texto viejo.' });
+    expect(serializeXliff12(model, dom)).toBe(WITH_OTHER_ALT_TRANS);
+    model.units[0].previous = { source: 'Older text.', target: 'Texto viejo.' };
+    const xml = serializeXliff12(model, dom);
+    expect(xml).toBe(WITH_OTHER_ALT_TRANS.replace('<source>Old text.</source>', '<source>Older text.</source>'));
+    expectSchemaValid(xml);
+  });
+
+  it('reads another tool\'s previous-version without <source> as an empty previous source, and leaves it so', () => {
+    const noSource = WITH_OTHER_ALT_TRANS.replace('<source>Old text.</source>\n          ', '');
+    const { model, dom } = parseXliff12(noSource, { file: 'doc.xlf' });
+    expect(model.units[0].previous).toEqual({ source: '', target: 'Texto viejo.' });
+    model.units[0].revision = 1;
+    const xml = serializeXliff12(model, dom);
+    expect(xml).toMatch(/<alt-trans alttranstype="previous-version" tool-id="othertool">\s*<target>Texto viejo.<\/target>/);
+    expectSchemaValid(xml);
+  });
+
+  it('removing previous removes only the previous-version alt-trans; proposals and other tools\' alt-trans stay', () => {
+    const { model, dom } = parseXliff12(WITH_OTHER_ALT_TRANS, { file: 'doc.xlf' });
+    delete model.units[0].previous;
+    model.units[0].state = 'translated';
+    const xml = serializeXliff12(model, dom);
+    expect(xml).not.toContain('previous-version');
+    expect(xml).not.toContain('Old text.');
+    expect(xml).not.toContain('kept inside');
+    for (const kept of [
+      '<alt-trans alttranstype="proposal" origin="tm" match-quality="80">',
+      '<target>Texto más nuevo.</target>',
+      '<alt-trans origin="mt">',
+      '<alt-trans alttranstype="rejected">',
+      '<target>Rechazado.</target>',
+      '<note from="pm">Unit note</note>',
+    ]) {
+      expect(xml).toContain(kept);
+    }
+    expect(xml.match(/<alt-trans/g)).toHaveLength(3);
+    expect(parseXliff12(xml, { file: 'doc.xlf' }).model.units[0].previous).toBeUndefined();
+    expectSchemaValid(xml);
+  });
+
+  it('adds previous right after the target, next to another tool\'s alt-trans, schema-valid', () => {
+    const withoutPrevious = WITH_OTHER_ALT_TRANS.replace(/\n {8}<alt-trans alttranstype="previous-version"[\s\S]*?<\/alt-trans>/, '');
+    const { model, dom } = parseXliff12(withoutPrevious, { file: 'doc.xlf' });
+    expect(model.units[0].previous).toBeUndefined();
+    model.units[0].previous = { source: 'Before & after <b>', target: '  Antes  ' };
+    model.units[0].sourceVersion = 5;
+    const xml = serializeXliff12(model, dom);
+    expect(xml).toMatch(
+      /<target state="needs-review-translation">Texto viejo.<\/target>\s*<alt-trans alttranstype="previous-version">\s*<source>Before &amp; after &lt;b&gt;<\/source>\s*<target> {2}Antes {2}<\/target>\s*<\/alt-trans>\s*<alt-trans alttranstype="proposal"/,
+    );
+    expect(xml).toMatch(/<note from="pm">Unit note<\/note>\s*<count-group name="workbench:a">\s*<count count-type="x-source-version" unit="x-version">5<\/count>/);
+    const reread = parseXliff12(xml, { file: 'doc.xlf' }).model;
+    expect(reread.units[0]).toEqual(model.units[0]);
+    expectSchemaValid(xml);
+  });
+
+  it('removes the source-version count when undefined, and the group once empty', () => {
+    const model = createLocaleFile('doc', 'en', 'es', [
+      { id: 'a', source: 'A', target: 'A1', state: 'translated', sourceVersion: 1 },
+      { id: 'b', source: 'B', target: 'B1', state: 'translated', revision: 2, sourceVersion: 1 },
+    ]);
+    const { model: read, dom } = parseXliff12(serializeXliff12(model), { file: 'doc.xlf' });
+    delete read.units[0].sourceVersion;
+    delete read.units[1].sourceVersion;
+    const xml = serializeXliff12(read, dom);
+    expect(xml).not.toContain('x-source-version');
+    expect(xml).not.toContain('workbench:a');
+    expect(xml).toMatch(/<count-group name="workbench:b">\s*<count count-type="x-revision" unit="x-edit">2<\/count>\s*<\/count-group>/);
+    expect(parseXliff12(xml, { file: 'doc.xlf' }).model).toEqual(read);
+    expectSchemaValid(xml);
+  });
+
+  it('keeps the header\'s hand-written <tool> and <note> next to the file\'s source version, and removes only its count', () => {
+    const { model, dom } = parseXliff12(WITH_OTHER_ALT_TRANS, { file: 'doc.xlf' });
+    expect(model.sourceVersion).toBeUndefined();
+    model.sourceVersion = 3;
+    const xml = serializeXliff12(model, dom);
+    expect(xml).toContain(
+      [
+        '    <header>',
+        '      <tool tool-id="othertool" tool-name="Other tool"/>',
+        '      <note>Hand-written header note</note>',
+        '      <count-group name="workbench:file">',
+        '        <count count-type="x-source-version" unit="x-version">3</count>',
+        '      </count-group>',
+        '    </header>',
+      ].join('\n'),
+    );
+    expectSchemaValid(xml);
+    const again = parseXliff12(xml, { file: 'doc.xlf' });
+    expect(again.model.sourceVersion).toBe(3);
+    again.model.sourceVersion = 4;
+    expect(serializeXliff12(again.model, again.dom)).toBe(xml.replace('unit="x-version">3<', 'unit="x-version">4<'));
+    delete again.model.sourceVersion;
+    // Back to the original file: the count and its (then empty) group go, the rest of the header stays.
+    expect(serializeXliff12(again.model, again.dom)).toBe(WITH_OTHER_ALT_TRANS);
+  });
+
+  it('creates a missing header first in <file>, and puts the group before foreign header elements', () => {
+    // (Without the header's <tool>, an alt-trans tool-id would break the schema's KR_alt-trans_tool-id keyref.)
+    const noHeader = WITH_OTHER_ALT_TRANS.replace(/ {4}<header>[\s\S]*?<\/header>\n/, '').replace(' tool-id="othertool"', '');
+    const { model, dom } = parseXliff12(noHeader, { file: 'doc.xlf' });
+    model.sourceVersion = 1;
+    const xml = serializeXliff12(model, dom);
+    expect(xml).toMatch(/xml:space="preserve">\n {4}<header>\n {6}<count-group name="workbench:file">\n {8}<count count-type="x-source-version" unit="x-version">1<\/count>\n {6}<\/count-group>\n {4}<\/header>\n {4}<body>/);
+    expectSchemaValid(xml);
+
+    const foreign = WITH_OTHER_ALT_TRANS.replace('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">', '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:x="urn:example">').replace(
+      '<note>Hand-written header note</note>',
+      '<note>Hand-written header note</note>\n      <x:info>foreign</x:info>',
+    );
+    const parsed = parseXliff12(foreign, { file: 'doc.xlf' });
+    parsed.model.sourceVersion = 2;
+    expect(serializeXliff12(parsed.model, parsed.dom)).toMatch(/<note>Hand-written header note<\/note>\s*<count-group name="workbench:file">[\s\S]*<\/count-group>\s*<x:info>foreign<\/x:info>\s*<\/header>/);
+  });
+
+  it('updateXliff12 writes a unit whose only change is previous or sourceVersion, and the file-level version', () => {
+    const model = createLocaleFile('doc', 'en', 'es', [
+      { id: 'a', source: 'A', target: 'A1', state: 'translated' },
+      { id: 'b', source: 'B', target: 'B1', state: 'translated' },
+    ]);
+    const built = buildXliff12(model, { file: 'doc.xlf' });
+
+    const drifted = structuredClone(built.parsed.model);
+    drifted.units[0].previous = { source: 'Old A', target: 'A0' };
+    const first = updateXliff12(built.parsed, drifted, { file: 'doc.xlf' });
+    expect(first.xml).toContain('<source>Old A</source>');
+    expect(first.parsed.model.units[0].previous).toEqual({ source: 'Old A', target: 'A0' });
+    expect(parseXliff12(first.xml, { file: 'doc.xlf' }).model).toEqual(first.parsed.model);
+
+    const changedTarget = structuredClone(first.parsed.model);
+    changedTarget.units[0].previous = { source: 'Old A' };
+    const second = updateXliff12(first.parsed, changedTarget, { file: 'doc.xlf' });
+    expect(second.xml).toMatch(/<source>Old A<\/source>\s*<target\/>/);
+
+    const versioned = structuredClone(second.parsed.model);
+    versioned.units[1].sourceVersion = 7;
+    const third = updateXliff12(second.parsed, versioned, { file: 'doc.xlf' });
+    expect(third.xml).toContain('<count count-type="x-source-version" unit="x-version">7</count>');
+    expect(third.parsed.model.units[1].sourceVersion).toBe(7);
+
+    const fileLevel = structuredClone(third.parsed.model);
+    fileLevel.sourceVersion = 9;
+    const fourth = updateXliff12(third.parsed, fileLevel, { file: 'doc.xlf' });
+    expect(fourth.xml).toContain('<count-group name="workbench:file">');
+    expect(fourth.parsed.model.sourceVersion).toBe(9);
+
+    const cleared = structuredClone(fourth.parsed.model);
+    delete cleared.units[0].previous;
+    delete cleared.units[1].sourceVersion;
+    delete cleared.sourceVersion;
+    const fifth = updateXliff12(fourth.parsed, cleared, { file: 'doc.xlf' });
+    expect(fifth.xml).toBe(built.xml);
+    expect(parseXliff12(fifth.xml, { file: 'doc.xlf' }).model).toEqual(fifth.parsed.model);
+    expectSchemaValid(fourth.xml);
+  });
+
+  it('refuses bad drift values in the model (400) and bad counts in a file (422)', () => {
+    const badChar = createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A', previous: { source: 'old \u0000' } }]);
+    expect(catchWorkbenchError(() => serializeXliff12(badChar))).toMatchObject({ status: 400, code: 'xml-invalid-char' });
+    const badTarget = createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A', previous: { source: 'old', target: 'x \uD800' } }]);
+    expect(catchWorkbenchError(() => serializeXliff12(badTarget)).code).toBe('xml-invalid-char');
+    for (const sourceVersion of [-1, 1.5, Number.NaN]) {
+      const unitLevel = createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A', sourceVersion }]);
+      expect(catchWorkbenchError(() => serializeXliff12(unitLevel))).toMatchObject({ status: 400, code: 'xliff-invalid-model' });
+      const fileLevel = { ...createLocaleFile('doc', 'en', 'es', []), sourceVersion };
+      expect(catchWorkbenchError(() => serializeXliff12(fileLevel))).toMatchObject({ status: 400, code: 'xliff-invalid-model' });
+    }
+    const noSource = createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A' }]);
+    (noSource.units[0] as { previous?: unknown }).previous = { target: 'x' };
+    expect(catchWorkbenchError(() => serializeXliff12(noSource)).code).toBe('xliff-invalid-model');
+
+    const xml = serializeXliff12({ ...createLocaleFile('doc', 'en', 'es', [{ id: 'a', source: 'A', sourceVersion: 1 }]), sourceVersion: 1 });
+    const badUnit = xml.replace('unit="x-version">1</count>\n        </count-group>\n      </trans-unit>', 'unit="x-version">one</count>\n        </count-group>\n      </trans-unit>');
+    expect(badUnit).not.toBe(xml);
+    expect(catchWorkbenchError(() => parseXliff12(badUnit, { file: 'doc.xlf' }))).toMatchObject({ status: 422, code: 'xliff-invalid' });
+    const badFile = xml.replace('unit="x-version">1</count>', 'unit="x-version">-1</count>');
+    expect(catchWorkbenchError(() => parseXliff12(badFile, { file: 'doc.xlf' }))).toMatchObject({ status: 422, code: 'xliff-invalid' });
   });
 });

@@ -34,7 +34,8 @@ export function assignIds(blocks: Block[], known: KnownSegment[] = []): Segment[
   });
 }
 
-function newId(text: string, taken: Set<string>): string {
+/** A fresh id for a text, never one in `taken` (which it then joins): `s` + hex of its sha256, extended on collision. */
+export function newId(text: string, taken: Set<string>): string {
   const digest = textHash(text);
   // 8 hex digits are plenty for a book; grow the prefix, then count, only on a collision.
   for (let length = 8; length <= digest.length; length += 4) {

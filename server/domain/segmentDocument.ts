@@ -1,14 +1,19 @@
 import { assignIds, type KnownSegment } from './assignIds';
 import { parseFrontMatter } from './parseFrontMatter';
-import { segmentMarkdown, segmentPlainText } from './segmentMarkdown';
+import { segmentMarkdown, segmentPlainText, type Block } from './segmentMarkdown';
 import type { SourceDocument } from './types';
 
 export type SourceFormat = 'markdown' | 'text';
 
-/** Segments a source text (Markdown with optional YAML front matter, or plain text) into a document with stable segment ids. */
-export function segmentDocument(id: string, content: string, format: SourceFormat, known: KnownSegment[] = []): SourceDocument {
+/** Cuts a source text into blocks (no ids yet) and reads its front matter. */
+export function readSource(id: string, content: string, format: SourceFormat): { meta: SourceDocument['meta']; blocks: Block[] } {
   const normalised = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const { meta, body } = parseFrontMatter(normalised, id);
-  const blocks = format === 'markdown' ? segmentMarkdown(body) : segmentPlainText(body);
-  return { id, meta, segments: assignIds(blocks, known) };
+  return { meta, blocks: format === 'markdown' ? segmentMarkdown(body) : segmentPlainText(body) };
+}
+
+/** Segments a source text (Markdown with optional YAML front matter, or plain text) into a document with stable segment ids. */
+export function segmentDocument(id: string, content: string, format: SourceFormat, known: KnownSegment[] = []): SourceDocument {
+  const { meta, blocks } = readSource(id, content, format);
+  return { id, meta, segments: assignIds(blocks, known), version: 0 };
 }

@@ -35,6 +35,8 @@ export interface SourceDocument {
   id: string;
   meta: DocumentMeta;
   segments: Segment[];
+  /** The source version these segments are (1 for the first import); 0 before the document is stored. */
+  version: number;
 }
 
 /** XLIFF 1.2 target states the workbench writes (the file may hold any state of the standard). */
@@ -73,6 +75,10 @@ export interface Unit {
   /** Optimistic-concurrency counter, bumped on every save. */
   revision: number;
   notes: UnitNote[];
+  /** The source version the translation was made from. */
+  sourceVersion?: number;
+  /** When drifted: the previous source text and the translation made from it (XLIFF alt-trans previous-version). */
+  previous?: { source: string; target?: string };
 }
 
 /** One document's translation into one locale, as held in its XLIFF file. */
@@ -82,4 +88,8 @@ export interface LocaleFile {
   targetLanguage: string;
   /** Units in file order. */
   units: Unit[];
+  /** The source version the file has been brought up to. */
+  sourceVersion?: number;
+  /** Write instruction, never read from a file: ids of units to take out of the file on this write (their translations are archived first by the caller). */
+  removeUnits?: string[];
 }

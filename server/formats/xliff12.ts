@@ -22,18 +22,24 @@ import {
   isElement,
   ownerDocumentOf,
   removeElement,
+  removeElements,
   setAttributeIfChanged,
   setTextIfChanged,
   textOf,
 } from './domEdit';
-import { assertWritableModel } from './xliff12ModelCheck';
+import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
 import {
+  FILE_GROUP,
   NOTE_ANNOTATES,
+  PREVIOUS_VERSION,
   REVISION_COUNT_TYPE,
   REVISION_GROUP,
   REVISION_UNIT,
+  SOURCE_VERSION_COUNT_TYPE,
+  SOURCE_VERSION_UNIT,
   XLIFF12_NS,
   XLIFF_STATES,
+  countIn,
   revisionCountIn,
   revisionGroupName,
   transUnits,
@@ -126,7 +132,29 @@ export function parseXliff12(content: string, ctx: { file: string }): ParsedXlif
     targetLanguage: requiredAttr('target-language'),
     units,
   };
+  const sourceVersion = readWholeNumber(countIn(fileGroup(fileEl), SOURCE_VERSION_COUNT_TYPE), (raw) =>
+    invalid(`the file's source version (<header><count-group name="${FILE_GROUP}">) must be a whole number, found "${raw}"`),
+  );
+  if (sourceVersion !== undefined) model.sourceVersion = sourceVersion;
   return { model, dom, unitIndex: index };
+}
+
+/** The text of a `<count>` as a whole number (undefined without the element; `bad` throws for anything else). */
+function readWholeNumber(count: Element | undefined, bad: (raw: string) => WorkbenchError): number | undefined {
+  if (!count) return undefined;
+  const raw = (count.textContent ?? '').trim();
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad(raw);
+  return Number(raw);
+}
+
+/** The file-level `<header><count-group name="workbench:file">`, if any. */
+function fileGroup(fileEl: Element): Element | undefined {
+  const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  if (!header) return undefined;
+  for (let node = header.firstChild; node; node = node.nextSibling) {
+    if (isElement(node) && node.namespaceURI === XLIFF12_NS && node.localName === 'count-group' && node.getAttribute('name') === FILE_GROUP) return node;
+  }
+  return undefined;
 }
 
 /** The line of the `index`-th trans-unit of a well-formed file: parses it again, with node positions this time. */
@@ -143,6 +171,8 @@ interface UnitParts {
   segSource?: Element;
   target?: Element;
   notes: Element[];
+  /** The first `<alt-trans alttranstype="previous-version">`: the unit's `previous` (other alt-trans are never touched). */
+  previous?: Element;
   /** The revision `<count-group>`: its own name first, then a legacy shared "workbench" (see revisionGroup). */
   revisionGroup?: Element;
   /** The first child element, whatever its namespace. */
@@ -175,6 +205,9 @@ function unitParts(tu: Element): UnitParts {
         break;
       case 'note':
         parts.notes.push(node);
+        break;
+      case 'alt-trans':
+        if (!parts.previous && node.getAttribute('alttranstype') === PREVIOUS_VERSION) parts.previous = node;
         break;
       case 'count-group': {
         const name = node.getAttribute('name') ?? '';
@@ -224,13 +257,34 @@ function readUnit(tu: Element, invalid: (reason: string) => WorkbenchError): Uni
     unit.notes.push(note);
   }
 
-  const count = revisionCountIn(parts.revisionGroup);
-  if (count) {
-    const raw = (count.textContent ?? '').trim();
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw invalid(`trans-unit "${id}": revision count must be a whole number, found "${raw}"`);
-    unit.revision = Number(raw);
-  }
+  const revision = readWholeNumber(revisionCountIn(parts.revisionGroup), (raw) => invalid(`trans-unit "${id}": revision count must be a whole number, found "${raw}"`));
+  if (revision !== undefined) unit.revision = revision;
+  const sourceVersion = readWholeNumber(countIn(parts.revisionGroup, SOURCE_VERSION_COUNT_TYPE), (raw) =>
+    invalid(`trans-unit "${id}": source version count must be a whole number, found "${raw}"`),
+  );
+  if (sourceVersion !== undefined) unit.sourceVersion = sourceVersion;
+  if (parts.previous) unit.previous = readPrevious(parts.previous);
   return unit;
+}
+
+/** The `<source>` and `<target>` of an `<alt-trans>` (the first of each in the XLIFF namespace). */
+function altTransParts(alt: Element): { source?: Element; target?: Element } {
+  const parts: { source?: Element; target?: Element } = {};
+  for (let node = alt.firstChild; node; node = node.nextSibling) {
+    if (!isElement(node) || node.namespaceURI !== XLIFF12_NS) continue;
+    if (node.localName === 'source') parts.source ??= node;
+    else if (node.localName === 'target') parts.target ??= node;
+  }
+  return parts;
+}
+
+/** A previous-version alt-trans as `Unit.previous`: no `<source>` reads as "", an empty `<target>` (mandatory in the schema) as no target. */
+function readPrevious(alt: Element): NonNullable<Unit['previous']> {
+  const { source, target } = altTransParts(alt);
+  const previous: NonNullable<Unit['previous']> = { source: source ? textOf(source) : '' };
+  const text = target ? textOf(target) : '';
+  if (text !== '') previous.target = text;
+  return previous;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,24 +292,31 @@ function readUnit(tu: Element, invalid: (reason: string) => WorkbenchError): Uni
 
 /**
  * Serializes `model`. With `existing` (a document from parseXliff12), that document is updated in
- * place and everything the model does not describe is kept; without it a new document is built.
+ * place and everything the model does not describe is kept, but for the units `model.removeUnits`
+ * lists, which are taken out (see updateXliff12); without it a new document is built.
  */
 export function serializeXliff12(model: LocaleFile, existing?: Document): string {
   if (!existing) return buildXliff12(model, { file: 'serializeXliff12' }).xml;
   assertWritableModel(model);
+  assertRemovableUnits(model);
   const { fileEl, body } = fileAndBody(existing);
   // A bare document: every unit is written (and normalized), as found by id (the first one wins).
   const index = new Map<string, UnitSlot>();
+  const removing = new Set(model.removeUnits);
+  const removed: Element[] = [];
   for (const tu of transUnits(body)) {
     const id = tu.getAttribute('id') ?? '';
-    if (!index.has(id)) index.set(id, { element: tu, position: -1, written: false });
+    if (removing.has(id)) removed.push(tu);
+    else if (!index.has(id)) index.set(id, { element: tu, position: -1, written: false });
   }
+  removeElements(removed);
   applyModel(fileEl, body, model, index);
   return serializeXmlDocument(existing);
 }
 
 /**
- * Builds a new document for `model` in one linear pass. Returns its text and the document as
+ * Builds a new document for `model` in one linear pass (`removeUnits` has nothing to take out of a
+ * new document: it is ignored). Returns its text and the document as
  * parseXliff12 would read it back (the model is re-read from the elements written; `file` names the
  * file in the 500 'xliff-write-failed' error thrown if one does not read back).
  */
@@ -264,7 +325,7 @@ export function buildXliff12(model: LocaleFile, ctx: { file: string }): { xml: s
   assertWritableModel(model);
   const dom = createSkeleton();
   const { fileEl, body } = fileAndBody(dom);
-  writeFileAttributes(fileEl, model);
+  writeFileFields(fileEl, model);
   const elements = model.units.map((unit) => {
     const tu = createElementLike(body, XLIFF12_NS, 'trans-unit');
     tu.setAttribute('id', unit.id);
@@ -277,7 +338,7 @@ export function buildXliff12(model: LocaleFile, ctx: { file: string }): { xml: s
   const indents = elements.length ? { inner: childIndent(elements[0]), outer: indentOf(elements[0]) } : undefined;
   model.units.forEach((unit, i) => {
     const tu = elements[i];
-    if (indents && unit.notes.length === 0 && unit.revision <= 0) writeNewPlainUnit(tu, unit, indents);
+    if (indents && isPlainUnit(unit)) writeNewPlainUnit(tu, unit, indents);
     else writeUnit(tu, unit, true);
     index.set(unit.id, { element: tu, position: i, written: true });
     units.push(readUnit(tu, writeFailed));
@@ -295,6 +356,11 @@ export function buildXliff12(model: LocaleFile, ctx: { file: string }): { xml: s
  * Units equal to the ones last read back from elements already written are not touched, so a save
  * costs a comparison per unit plus the serialization; the first save after a parse writes every unit
  * of the model once, like serializeXliff12 does (normalizing legacy revision groups, for instance).
+ *
+ * Units absent from the model are kept in the file, unless `model.removeUnits` lists them: those are
+ * taken out of the document, the index and the returned model (ids the file does not have are
+ * ignored; listing a unit the model holds is refused, 400). `removeUnits` itself is never written
+ * nor part of the returned model.
  */
 export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { file: string }): { xml: string; parsed: ParsedXliff12 } {
   const writeFailed = writeFailure(ctx.file);
@@ -304,15 +370,28 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
     return !!slot && slot.written && sameUnit(previous[slot.position], unit);
   };
   assertWritableModel(model, unchanged);
+  assertRemovableUnits(model);
   const { fileEl, body } = fileAndBody(current.dom);
+  // First, so that no new unit is placed next to one going away. Positions stay those of `previous` until the model is rebuilt below.
+  const removed = removeUnits(current.unitIndex, model.removeUnits);
   const { written, created } = applyModel(fileEl, body, model, current.unitIndex, unchanged);
 
   const reread = new Map<UnitSlot, Unit>();
   for (const slot of written) reread.set(slot, readUnit(slot.element, writeFailed));
   let units: Unit[];
-  if (!created) {
+  if (!created && removed.size === 0) {
     units = previous.slice();
     for (const [slot, unit] of reread) units[slot.position] = unit;
+  } else if (!created) {
+    // The same elements in the same order, less the removed ones: the units after them move up.
+    units = [];
+    for (const [position, unit] of previous.entries()) {
+      if (removed.has(position)) continue;
+      const slot = current.unitIndex.get(unit.id);
+      if (!slot) throw writeFailed(`trans-unit "${unit.id}" is missing from the index`);
+      units.push(reread.get(slot) ?? unit);
+      slot.position = units.length - 1;
+    }
   } else {
     // New elements: the model follows the document order, which only a walk of the body gives.
     units = [];
@@ -325,6 +404,28 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
   }
   const xml = serializeXmlDocument(current.dom);
   return { xml, parsed: { model: { ...fileFields(model), units }, dom: current.dom, unitIndex: current.unitIndex } };
+}
+
+/**
+ * Takes the units `ids` lists out of a document held in memory: their `<trans-unit>` elements go,
+ * with the whitespace before each (a `<group>` left without units stays: the strict schema allows
+ * it), in one pass per parent however many there are, and so do their index entries. Ids not in the
+ * index are ignored. Returns the model positions the removed units had (their slots' positions,
+ * left as they were: the caller renumbers the units that stay).
+ */
+function removeUnits(index: Map<string, UnitSlot>, ids: readonly string[] | undefined): Set<number> {
+  const positions = new Set<number>();
+  if (!ids?.length) return positions;
+  const elements: Element[] = [];
+  for (const id of ids) {
+    const slot = index.get(id);
+    if (!slot) continue;
+    index.delete(id);
+    positions.add(slot.position);
+    elements.push(slot.element);
+  }
+  removeElements(elements);
+  return positions;
 }
 
 function writeFailure(file: string): (reason: string) => WorkbenchError {
@@ -340,13 +441,59 @@ function fileAndBody(doc: Document): { fileEl: Element; body: Element } {
 }
 
 function fileFields(model: LocaleFile): Omit<LocaleFile, 'units'> {
-  return { document: model.document, sourceLanguage: model.sourceLanguage, targetLanguage: model.targetLanguage };
+  const fields: Omit<LocaleFile, 'units'> = { document: model.document, sourceLanguage: model.sourceLanguage, targetLanguage: model.targetLanguage };
+  if (model.sourceVersion !== undefined) fields.sourceVersion = model.sourceVersion;
+  return fields;
 }
 
-function writeFileAttributes(fileEl: Element, model: LocaleFile): void {
+/** The file-level fields: the `<file>` attributes and the file's source version in the header. */
+function writeFileFields(fileEl: Element, model: LocaleFile): void {
   setAttributeIfChanged(fileEl, 'original', model.document);
   setAttributeIfChanged(fileEl, 'source-language', model.sourceLanguage);
   setAttributeIfChanged(fileEl, 'target-language', model.targetLanguage);
+  writeFileSourceVersion(fileEl, model.sourceVersion);
+}
+
+/**
+ * `<header><count-group name="workbench:file"><count count-type="x-source-version" unit="x-version">N</count>`.
+ * The header is created when missing (first in `<file>`); the group goes after whatever the header holds
+ * in the XLIFF namespace and before its foreign elements (schema: skl?, phase-group?, (glossary |
+ * reference | count-group | note | tool)*, ##other*). Undefined removes the count, and the group once empty.
+ */
+function writeFileSourceVersion(fileEl: Element, sourceVersion: number | undefined): void {
+  let header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  let group = header && fileGroup(fileEl);
+  let count = countIn(group, SOURCE_VERSION_COUNT_TYPE);
+  if (sourceVersion === undefined) {
+    if (count) removeElement(count);
+    if (group && !firstElementChild(group)) removeElement(group);
+    return;
+  }
+  if (!header) {
+    header = createElementLike(fileEl, XLIFF12_NS, 'header');
+    insertChild(fileEl, header, firstElementChild(fileEl) ?? null);
+  }
+  if (!group) {
+    group = createElementLike(header, XLIFF12_NS, 'count-group');
+    group.setAttribute('name', FILE_GROUP);
+    insertChild(header, group, firstForeignChild(header) ?? null);
+  }
+  if (!count) count = appendCount(group, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT);
+  setTextIfChanged(count, String(sourceVersion));
+}
+
+function firstForeignChild(parent: Element): Element | undefined {
+  for (let node = parent.firstChild; node; node = node.nextSibling) if (isElement(node) && node.namespaceURI !== XLIFF12_NS) return node;
+  return undefined;
+}
+
+/** Appends `<count count-type="…" unit="…"/>` to a count-group. */
+function appendCount(group: Element, countType: string, unit: string): Element {
+  const count = createElementLike(group, XLIFF12_NS, 'count');
+  count.setAttribute('count-type', countType);
+  count.setAttribute('unit', unit);
+  insertChild(group, count, null);
+  return count;
 }
 
 /**
@@ -361,7 +508,7 @@ function applyModel(
   index: Map<string, UnitSlot>,
   skip?: (unit: Unit) => boolean,
 ): { written: UnitSlot[]; created: boolean } {
-  writeFileAttributes(fileEl, model);
+  writeFileFields(fileEl, model);
   const written: UnitSlot[] = [];
   let created = false;
   let previous: Element | undefined;
@@ -400,12 +547,25 @@ function sameUnit(a: Unit | undefined, b: Unit): boolean {
     a.state === b.state &&
     a.approved === b.approved &&
     a.revision === b.revision &&
+    a.sourceVersion === b.sourceVersion &&
+    samePrevious(a.previous, b.previous) &&
     a.notes.length === b.notes.length &&
     a.notes.every((note, i) => {
       const other = b.notes[i];
       return note.text === other.text && note.from === other.from && note.priority === other.priority && note.annotates === other.annotates;
     })
   );
+}
+
+/** Equal as written: an empty previous target is written (and read back) as none. */
+function samePrevious(a: Unit['previous'], b: Unit['previous']): boolean {
+  if (!a || !b) return a === b;
+  return a.source === b.source && (a.target || undefined) === (b.target || undefined);
+}
+
+/** A unit writeNewPlainUnit can write: nothing beyond source, target, state and approval. */
+function isPlainUnit(unit: Unit): boolean {
+  return unit.notes.length === 0 && unit.revision <= 0 && unit.previous === undefined && unit.sourceVersion === undefined;
 }
 
 function createSkeleton(): Document {
@@ -458,8 +618,48 @@ function writeUnit(tu: Element, unit: Unit, created: boolean): void {
   if (unit.approved) setAttributeIfChanged(tu, 'approved', 'yes');
   else if (tu.hasAttribute('approved')) setAttributeIfChanged(tu, 'approved', 'no');
 
+  writePrevious(tu, unit.previous, parts, targetEl ?? parts.segSource ?? sourceEl);
   writeNotes(tu, unit.notes, parts);
-  writeRevision(tu, unit.revision, parts);
+  writeCounts(tu, unit, parts);
+}
+
+/**
+ * `previous` ↔ the unit's first `<alt-trans alttranstype="previous-version">` (a new one goes right
+ * after `after`, the unit's target). Its `<source>` and `<target>` get the previous texts, changed only
+ * when different; the target is mandatory in the schema, so a previous without target gets an empty
+ * one. Undefined removes that alt-trans; no other alt-trans is ever touched.
+ */
+function writePrevious(tu: Element, previous: Unit['previous'], parts: UnitParts, after: Element): void {
+  let alt = parts.previous;
+  if (!previous) {
+    if (alt) removeElement(alt);
+    return;
+  }
+  if (!alt) {
+    alt = createElementLike(tu, XLIFF12_NS, 'alt-trans');
+    alt.setAttribute('alttranstype', PREVIOUS_VERSION);
+    insertAfter(after, alt);
+  }
+  let { source, target } = altTransParts(alt);
+  if (source) setTextIfChanged(source, previous.source);
+  else if (previous.source !== '') {
+    // Sequence of alt-trans: source?, seg-source?, target, context-group*, note*, ##other*.
+    source = createElementLike(alt, XLIFF12_NS, 'source');
+    source.appendChild(ownerDocumentOf(alt).createTextNode(previous.source));
+    insertChild(alt, source, firstElementChild(alt) ?? null);
+  }
+  if (!target) {
+    target = createElementLike(alt, XLIFF12_NS, 'target');
+    let before = firstElementChild(alt);
+    while (before && before.namespaceURI === XLIFF12_NS && (before.localName === 'source' || before.localName === 'seg-source')) before = nextElementSibling(before);
+    insertChild(alt, target, before ?? null);
+  }
+  setTextIfChanged(target, previous.target ?? '');
+}
+
+function nextElementSibling(el: Element): Element | undefined {
+  for (let node = el.nextSibling; node; node = node.nextSibling) if (isElement(node)) return node;
+  return undefined;
 }
 
 /**
@@ -514,21 +714,35 @@ function writeNotes(tu: Element, notes: UnitNote[], parts: UnitParts): void {
   for (const el of existing) removeElement(el);
 }
 
-function writeRevision(tu: Element, revision: number, parts: UnitParts): void {
+/**
+ * The unit's `<count-group name="workbench:<id>">`: the revision count (written once the revision is
+ * above 0, then kept) and the source-version count (removed when undefined). A group left empty goes.
+ */
+function writeCounts(tu: Element, unit: Unit, parts: UnitParts): void {
   let group = parts.revisionGroup;
-  let count = revisionCountIn(group);
-  if (revision <= 0 && !count) return;
+  let revision = revisionCountIn(group);
+  let sourceVersion = countIn(group, SOURCE_VERSION_COUNT_TYPE);
+  const wantRevision = unit.revision > 0 || !!revision;
+  const wantSourceVersion = unit.sourceVersion !== undefined;
+  if (!wantRevision && !wantSourceVersion) {
+    if (sourceVersion) removeElement(sourceVersion);
+    if (group && !firstElementChild(group)) removeElement(group);
+    return;
+  }
   if (!group) {
     group = createElementLike(tu, XLIFF12_NS, 'count-group');
     insertChild(tu, group, parts.firstForeign ?? null);
   }
   setAttributeIfChanged(group, 'name', revisionGroupName(tu.getAttribute('id') ?? ''));
-  if (!count) {
-    count = createElementLike(group, XLIFF12_NS, 'count');
-    count.setAttribute('count-type', REVISION_COUNT_TYPE);
-    count.setAttribute('unit', REVISION_UNIT);
-    insertChild(group, count, null);
+  if (wantRevision) {
+    revision ??= appendCount(group, REVISION_COUNT_TYPE, REVISION_UNIT);
+    setTextIfChanged(revision, String(unit.revision));
   }
-  setTextIfChanged(count, String(revision));
+  if (unit.sourceVersion !== undefined) {
+    sourceVersion ??= appendCount(group, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT);
+    setTextIfChanged(sourceVersion, String(unit.sourceVersion));
+  } else if (sourceVersion) {
+    removeElement(sourceVersion);
+  }
 }
 

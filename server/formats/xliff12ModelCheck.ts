@@ -26,6 +26,12 @@ export function assertWritableModel(model: LocaleFile, known?: (unit: Unit) => b
     if (typeof value !== 'string' || value === '') bad('xliff-invalid-model', `the ${what} is missing`);
     text(value, what);
   }
+  const version = (value: unknown, what: string, unit?: string): void => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+      bad('xliff-invalid-model', `${unit === undefined ? 'the file' : `unit "${unit}"`}: ${what} must be a whole number ≥ 0`, unit === undefined ? undefined : { unit });
+    }
+  };
+  version(model.sourceVersion, 'source version');
   const ids = new Set<string>();
   for (const unit of model.units) {
     if (typeof unit.id !== 'string' || unit.id === '') bad('xliff-invalid-model', 'a unit has no id');
@@ -37,6 +43,16 @@ export function assertWritableModel(model: LocaleFile, known?: (unit: Unit) => b
     if (unit.target !== undefined) text(unit.target, 'target', unit.id);
     if (unit.state !== undefined) text(unit.state, 'state', unit.id);
     if (!Number.isSafeInteger(unit.revision) || unit.revision < 0) bad('xliff-invalid-model', `unit "${unit.id}": revision must be a whole number ≥ 0`, { unit: unit.id });
+    version(unit.sourceVersion, 'source version', unit.id);
+    const previous: unknown = unit.previous;
+    if (previous !== undefined) {
+      const { source, target } = (previous ?? {}) as { source?: unknown; target?: unknown };
+      if (typeof previous !== 'object' || previous === null || typeof source !== 'string' || (target !== undefined && typeof target !== 'string')) {
+        bad('xliff-invalid-model', `unit "${unit.id}": previous must be { source: string; target?: string }`, { unit: unit.id });
+      }
+      text(source as string, 'previous source', unit.id);
+      if (target !== undefined) text(target as string, 'previous target', unit.id);
+    }
     for (const note of unit.notes) {
       text(note.text, 'note', unit.id);
       if (note.from !== undefined) text(note.from, 'note author', unit.id);
@@ -44,6 +60,26 @@ export function assertWritableModel(model: LocaleFile, known?: (unit: Unit) => b
         bad('xliff-invalid-model', `unit "${unit.id}": note priority must be 1-10`, { unit: unit.id });
       }
       if (note.annotates !== undefined && !NOTE_ANNOTATES.has(note.annotates)) bad('xliff-invalid-model', `unit "${unit.id}": bad note annotates`, { unit: unit.id });
+    }
+  }
+}
+
+/**
+ * Refuses a `removeUnits` that cannot be carried out as meant (400 'xliff-invalid-model'): it must be
+ * a list of ids, none of them the id of a unit the model still holds (a unit cannot be both written
+ * and taken out). Ids of units the file does not have are fine: the writer ignores them.
+ */
+export function assertRemovableUnits(model: LocaleFile): void {
+  const removeUnits: unknown = model.removeUnits;
+  if (removeUnits === undefined) return;
+  if (!Array.isArray(removeUnits) || !removeUnits.every((id) => typeof id === 'string')) {
+    throw new WorkbenchError(400, 'xliff-invalid-model', 'removeUnits must be a list of unit ids');
+  }
+  if (removeUnits.length === 0) return;
+  const listed = new Set<string>(removeUnits);
+  for (const unit of model.units) {
+    if (listed.has(unit.id)) {
+      throw new WorkbenchError(400, 'xliff-invalid-model', `unit "${unit.id}" is both in the model and listed in removeUnits`, { details: { unit: unit.id } });
     }
   }
 }

@@ -1,7 +1,7 @@
 /** XLIFF 1.2 names and lookups shared by the reader and the writer (see xliff12.ts). */
 import type { Element } from '@xmldom/xmldom';
 import type { XliffState } from '../domain/types';
-import { childElements } from './domEdit';
+import { childElements, isElement } from './domEdit';
 
 export const XLIFF12_NS = 'urn:oasis:names:tc:xliff:document:1.2';
 
@@ -15,6 +15,20 @@ export const REVISION_GROUP = 'workbench';
 export const revisionGroupName = (unitId: string): string => `${REVISION_GROUP}:${unitId}`;
 export const REVISION_COUNT_TYPE = 'x-revision';
 export const REVISION_UNIT = 'x-edit';
+
+/**
+ * Drift. The source version a unit's translation was made from is a second count in the unit's own
+ * group: `<count count-type="x-source-version" unit="x-version">N</count>`. The version the whole file
+ * has been brought up to is the same count in `<header><count-group name="workbench:file">`. (The
+ * count-group name key spans the header too: a trans-unit with the id "file" would collide with it;
+ * the workbench's own ids, `s` + hex digits, never do.)
+ */
+export const SOURCE_VERSION_COUNT_TYPE = 'x-source-version';
+export const SOURCE_VERSION_UNIT = 'x-version';
+export const FILE_GROUP = revisionGroupName('file');
+
+/** The previous source and translation of a drifted unit: `<alt-trans alttranstype="previous-version">`. */
+export const PREVIOUS_VERSION = 'previous-version';
 
 export const XLIFF_STATES: ReadonlySet<string> = new Set<XliffState>([
   'new',
@@ -60,5 +74,14 @@ export function revisionCount(tu: Element, group = revisionGroup(tu)): Element |
 
 /** The `<count count-type="x-revision">` of a revision `<count-group>` (none without a group). */
 export function revisionCountIn(group: Element | undefined): Element | undefined {
-  return group && childElements(group, XLIFF12_NS, 'count').find((c) => c.getAttribute('count-type') === REVISION_COUNT_TYPE);
+  return countIn(group, REVISION_COUNT_TYPE);
+}
+
+/** The first `<count>` of `group` with the given count-type (none without a group). */
+export function countIn(group: Element | undefined, countType: string): Element | undefined {
+  if (!group) return undefined;
+  for (let node = group.firstChild; node; node = node.nextSibling) {
+    if (isElement(node) && node.namespaceURI === XLIFF12_NS && node.localName === 'count' && node.getAttribute('count-type') === countType) return node;
+  }
+  return undefined;
 }

@@ -23,7 +23,10 @@ export function csrfProtection() {
     res.locals.csrfToken = token;
     if (SAFE_METHODS.has(req.method)) return next();
 
-    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+    // A multipart upload's body is parsed by its route, after this check: its form carries the
+    // token in the query string of its action instead (still bound to the visitor's cookie).
+    const fromQuery = req.is('multipart/form-data') ? req.query._csrf : undefined;
+    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf ?? fromQuery;
     const isApi = req.path.startsWith('/api/');
     if (isApi && sent === undefined) {
       if (!req.is('application/json')) {

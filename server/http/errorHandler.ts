@@ -7,6 +7,11 @@ function fromParser(err: unknown): WorkbenchError | undefined {
   if (parserError?.type === 'entity.too.large') {
     return new WorkbenchError(413, 'body-too-large', 'The request body is larger than 1 MB.');
   }
+  if ((err as { name?: string; code?: string })?.name === 'MulterError') {
+    const code = (err as { code?: string }).code;
+    if (code === 'LIMIT_FILE_SIZE') return new WorkbenchError(413, 'source-too-large', 'The file is larger than 50 MB: a source file may be at most 50 MB.');
+    return new WorkbenchError(400, 'bad-upload', `The upload was refused: ${parserError.message ?? code}.`);
+  }
   if (parserError?.type === 'entity.parse.failed') {
     return new WorkbenchError(400, 'malformed-json', `The request body is not valid JSON: ${parserError.message ?? ''}`.trim());
   }

@@ -14,6 +14,8 @@ export function viewLocals() {
     const dates = new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' });
     // Dates in front matter are ISO days (2016-05-09); anything else is shown as written.
     res.locals.formatDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? dates.format(new Date(`${iso}T00:00:00Z`)) : iso);
+    const dateTimes = new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' });
+    res.locals.formatDateTime = (iso: string) => dateTimes.format(new Date(iso));
     res.locals.formatPercent = (part: number, whole: number) => percent.format(whole === 0 ? 0 : part / whole);
     // Switching the interface language keeps the page and its query (section, filter...).
     res.locals.uiLanguages = UI_LANGUAGES.map((code) => {

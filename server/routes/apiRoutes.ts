@@ -45,5 +45,19 @@ export function apiRoutes(workbench: Workbench): Router {
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
+  router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
+    const body = (req.body ?? {}) as { baseRevision?: unknown };
+    const { segment, progress } = await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body);
+    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+  });
+
+  router.get('/documents/:doc/versions', async (req, res) => {
+    res.json({ versions: await workbench.versions(req.params.doc) });
+  });
+
+  router.get('/documents/:doc/drift', async (req, res) => {
+    res.json(await workbench.driftReport(req.params.doc, queryString(req.query.locale, 'locale')));
+  });
+
   return router;
 }

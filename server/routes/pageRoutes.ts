@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { isWorkbenchError } from '../errors';
+import multer from 'multer';
+import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
+import { isWorkbenchError, WorkbenchError } from '../errors';
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage } from '../http/buildEditorPage';
 import type { Workbench } from '../workbench';
@@ -29,9 +31,28 @@ export function pageRoutes(workbench: Workbench): Router {
     }
   });
 
-  router.get('/documents/:doc', async (req, res) => {
-    const document = await workbench.document(req.params.doc);
-    res.render('document', { document });
+  const renderDocument = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const document = await workbench.document(String(req.params.doc));
+    const versions = await workbench.versions(document.id);
+    const shown = queryInt(req.query.version, 'version') ?? versions[versions.length - 1]?.number;
+    res.render('document', { document, versions, shownVersion: versions.find((v) => v.number === shown), uploadError: undefined, ...extra });
+  };
+
+  router.get('/documents/:doc', async (req, res) => renderDocument(req, res));
+
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_SOURCE_BYTES, files: 1, fields: 5 } });
+  router.post('/documents/:doc/source', upload.single('file'), async (req, res) => {
+    try {
+      if (!req.file) throw new WorkbenchError(400, 'source-missing', 'Choose the file of the new source text.');
+      const force = (req.body as { force?: string }).force === 'yes';
+      const report = await workbench.updateSource(String(req.params.doc), req.file.buffer, { name: req.file.originalname, force });
+      res.redirect(303, `/documents/${req.params.doc}?version=${report.version.number}#versions`);
+    } catch (err) {
+      // A bad file or a refused update: the page again, with the reason beside the form.
+      if (!isWorkbenchError(err) || err.status >= 500 || err.status === 404) throw err;
+      res.status(err.status);
+      await renderDocument(req, res, { uploadError: { message: err.message, canForce: err.code === 'update-removes-translations' } });
+    }
   });
 
   router.get('/documents/:doc/locales/:lang', async (req, res) => {
@@ -44,12 +65,14 @@ export function pageRoutes(workbench: Workbench): Router {
     res.render('editor', page);
   });
 
+  router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
+    const { back, baseRevision } = editorForm(req.body);
+    await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, { baseRevision });
+    res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}${back}#seg-${req.params.id}`);
+  });
+
   router.post('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
-    const body = req.body as { target?: unknown; baseRevision?: unknown; back?: unknown };
-    const back = typeof body.back === 'string' && /^\?[\w=&%-]*$/.test(body.back) ? body.back : '';
-    const baseRevision = typeof body.baseRevision === 'string' && /^\d{1,9}$/.test(body.baseRevision) ? Number(body.baseRevision) : body.baseRevision;
-    // Browsers send textarea line breaks as CRLF; the stored text uses LF like the source.
-    const target = typeof body.target === 'string' ? body.target.replace(/\r\n/g, '\n') : body.target;
+    const { back, baseRevision, target } = editorForm(req.body);
     const editorUrl = `/documents/${req.params.doc}/locales/${req.params.lang}${back}`;
     try {
       await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision });
@@ -64,4 +87,14 @@ export function pageRoutes(workbench: Workbench): Router {
   });
 
   return router;
+}
+
+/** The fields of an editor form: where to go back to (a query string only), the base revision, the translation. */
+function editorForm(body: unknown): { back: string; baseRevision: unknown; target: unknown } {
+  const fields = (body ?? {}) as { target?: unknown; baseRevision?: unknown; back?: unknown };
+  const back = typeof fields.back === 'string' && /^\?[\w=&%-]*$/.test(fields.back) ? fields.back : '';
+  const baseRevision = typeof fields.baseRevision === 'string' && /^\d{1,9}$/.test(fields.baseRevision) ? Number(fields.baseRevision) : fields.baseRevision;
+  // Browsers send textarea line breaks as CRLF; the stored text uses LF like the source.
+  const target = typeof fields.target === 'string' ? fields.target.replace(/\r\n/g, '\n') : fields.target;
+  return { back, baseRevision, target };
 }

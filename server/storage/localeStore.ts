@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { LocaleFile } from '../domain/types';
+import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { buildXliff12, parseXliff12, updateXliff12, type ParsedXliff12 } from '../formats/xliff12';
 import { decodeXmlBytes } from '../formats/xmlSafety';
@@ -17,6 +17,18 @@ export interface LocaleStore {
   create(file: LocaleFile): Promise<void>;
   /** Serialized read-modify-write of one file: `change` gets the current model (a copy it may mutate) and returns a result; the file is rewritten atomically after. If change throws, nothing is written. 404 'locale-not-found' when there is no file. A broken file is never overwritten. */
   update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<T>;
+  /**
+   * Appends units to the locale's archive `<dir>/<lang>/<document>.removed.xlf` (created on first use,
+   * same XLIFF 1.2 form, schema-valid; its languages are the locale file's: 404 'locale-not-found'
+   * without one). Each archived unit gets the id `<unit id>@<version>` and a `<note from="workbench">`
+   * saying "Removed from the source in version <version> on <ISO date>"; a unit already archived under
+   * the same id is not added twice (idempotent, so a retried migration does not duplicate), and nothing
+   * is written when nothing is new. Serialized through the same per-path queue (the archive's path, so
+   * it may be called from inside an `update` of the same locale); atomic write.
+   */
+  archive(document: string, lang: string, version: number, units: Unit[]): Promise<void>;
+  /** The archived units (undefined-safe: [] when there is no archive). */
+  readArchive(document: string, lang: string): Promise<Unit[]>;
 }
 
 /*
@@ -65,7 +77,31 @@ function sameFile(a: FileKey, b: FileKey): boolean {
  * enough, and much faster than structuredClone on large files.
  */
 function copyLocaleFile(file: LocaleFile): LocaleFile {
-  return { ...file, units: file.units.map((unit) => ({ ...unit, notes: unit.notes.map((note) => ({ ...note })) })) };
+  return { ...file, units: file.units.map(copyUnit) };
+}
+
+function copyUnit(unit: Unit): Unit {
+  const copy = { ...unit, notes: unit.notes.map((note) => ({ ...note })) };
+  if (unit.previous) copy.previous = { ...unit.previous };
+  return copy;
+}
+
+/** The archive of a locale: `<document>.removed.xlf` next to `<document>.xlf` (never a document id: those have no dot). */
+const ARCHIVE_SUFFIX = '.removed.xlf';
+
+function checkVersion(version: unknown): number {
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    throw new WorkbenchError(400, 'invalid-version', `Invalid source version ${JSON.stringify(String(version))}`);
+  }
+  return version;
+}
+
+/** `unit` as archived on removal in source `version`: id `<id>@<version>`, plus a note saying when. */
+function archivedUnit(unit: Unit, version: number, date: string): Unit {
+  const copy = copyUnit(unit);
+  copy.id = `${unit.id}@${version}`;
+  copy.notes.push({ text: `Removed from the source in version ${version} on ${date}`, from: 'workbench' });
+  return copy;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -96,6 +132,10 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
 
   function pathOf(document: string, lang: string): string {
     return join(dir, checkLang(lang), `${checkDocument(document)}.xlf`);
+  }
+
+  function archivePathOf(document: string, lang: string): string {
+    return join(dir, checkLang(lang), `${checkDocument(document)}${ARCHIVE_SUFFIX}`);
   }
 
   function exclusive<T>(path: string, task: () => Promise<T>): Promise<T> {
@@ -159,6 +199,20 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
     cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed });
   }
 
+  /** Writes `draft` over the cached file `entry` (held under the path's queue). */
+  async function saveUpdate(path: string, entry: CacheEntry, draft: LocaleFile): Promise<void> {
+    try {
+      // Updates the cached DOM in place (no clone per save)...
+      const { xml, parsed } = updateXliff12(entry.parsed, draft, { file: shown(path) });
+      await save(path, xml, parsed);
+    } catch (err) {
+      // ...so on any failure before the new file is in place the entry goes: the next read
+      // re-parses the file, which is untouched (the rename is the last step of the write).
+      if (cache.get(path) === entry) cache.delete(path);
+      throw err;
+    }
+  }
+
   return {
     async listLocales(document) {
       const fileName = `${checkDocument(document)}.xlf`;
@@ -206,18 +260,45 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         // The change works on a copy of the model: if it refuses (a stale revision, a bad
         // value), the cached file is untouched and stays cached.
         const result = await change(draft);
-        try {
-          // Updates the cached DOM in place (no clone per save)...
-          const { xml, parsed } = updateXliff12(entry.parsed, draft, { file: shown(path) });
-          await save(path, xml, parsed);
-          return result;
-        } catch (err) {
-          // ...so on any failure before the new file is in place the entry goes: the next read
-          // re-parses the file, which is untouched (the rename is the last step of the write).
-          if (cache.get(path) === entry) cache.delete(path);
-          throw err;
-        }
+        await saveUpdate(path, entry, draft);
+        return result;
       });
+    },
+
+    async archive(document, lang, version, units) {
+      const path = archivePathOf(document, lang);
+      const localePath = pathOf(document, lang);
+      checkVersion(version);
+      return exclusive(path, async () => {
+        const date = new Date().toISOString();
+        const entry = await load(path); // a broken archive throws here: it is never overwritten
+        const known = new Set(entry?.parsed.model.units.map((unit) => unit.id));
+        const added: Unit[] = [];
+        for (const unit of units) {
+          const archived = archivedUnit(unit, version, date);
+          if (known.has(archived.id)) continue;
+          known.add(archived.id);
+          added.push(archived);
+        }
+        if (added.length === 0) return;
+        if (entry) {
+          const draft = copyLocaleFile(entry.parsed.model);
+          draft.units.push(...added);
+          await saveUpdate(path, entry, draft);
+          return;
+        }
+        // First use: the archive takes the locale file's languages.
+        const locale = await load(localePath);
+        if (!locale) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
+        const { sourceLanguage, targetLanguage } = locale.parsed.model;
+        const { xml, parsed } = buildXliff12({ document, sourceLanguage, targetLanguage, units: added }, { file: shown(path) });
+        await save(path, xml, parsed);
+      });
+    },
+
+    async readArchive(document, lang) {
+      const entry = await load(archivePathOf(document, lang));
+      return entry ? entry.parsed.model.units.map(copyUnit) : [];
     },
   };
 }

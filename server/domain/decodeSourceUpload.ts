@@ -1,0 +1,30 @@
+import { WorkbenchError } from '../errors';
+import type { SourceFormat } from './segmentDocument';
+
+/** The largest source file the workbench takes. */
+export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
+
+/** The format of a source file, from its name: Markdown unless it is plain text. */
+export function formatOfName(name: string): SourceFormat {
+  return /\.txt$/i.test(name) ? 'text' : 'markdown';
+}
+
+/**
+ * Checks an uploaded source file and decodes it: refused when empty, larger than 50 MB, binary
+ * (a NUL byte) or not UTF-8, each with a message that says which, before anything is changed.
+ */
+export function decodeSourceUpload(bytes: Uint8Array, name: string): string {
+  if (bytes.byteLength > MAX_SOURCE_BYTES) {
+    throw new WorkbenchError(413, 'source-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a source file may be at most 50 MB.`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new WorkbenchError(400, 'source-binary', `${name} looks like a binary file (a NUL byte at offset ${nul}), not a text.`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new WorkbenchError(400, 'source-not-utf8', `${name} is not valid UTF-8 text: save it as UTF-8 and try again.`);
+  }
+  if (text.replace(/^\uFEFF/, '').trim() === '') throw new WorkbenchError(400, 'source-empty', `${name} is empty: there is nothing to translate.`);
+  return text;
+}
