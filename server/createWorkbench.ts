@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { alignOptionsOf, readProjectConfig } from './projectConfig';
 import { createFileHistoryStore } from './storage/historyStore';
 import { createFileLocaleStore } from './storage/localeStore';
 import { createFileSourceRepository } from './storage/sourceRepository';
@@ -7,7 +8,7 @@ import { Workbench } from './workbench';
 /** The workbench over a project folder holding `source/` and `locales/`. */
 export function createWorkbench(dataDir: string): Workbench {
   return new Workbench({
-    sources: createFileSourceRepository({ dir: path.join(dataDir, 'source') }),
+    sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)) }),
     locales: createFileLocaleStore({ dir: path.join(dataDir, 'locales') }),
     history: createFileHistoryStore({ dir: path.join(dataDir, 'locales') }),
   });

@@ -282,3 +282,24 @@ describe('importing a document', () => {
     await expect(workbench.importDocument(Buffer.from('x'), { name: 'x.md', id: '../etc' })).rejects.toMatchObject({ status: 400 });
   });
 });
+
+describe('which edits are minor is configurable', () => {
+  it('with quotes off in workbench.config.json, a change of quotes drifts the translation', async () => {
+    project.write('workbench.config.json', JSON.stringify({ minorEdits: { quotes: false } }));
+    const configured = createWorkbench(project.dir);
+    await configured.startLocale('doc', 'es');
+    for (const s of (await configured.listSegments('doc', 'es', { limit: 1000 })).segments) {
+      await configured.saveTarget('doc', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
+    }
+    const v2 = V1.replace('"straight quotes"', '“straight quotes”').replace('Alpha paragraph stays', 'Alpha  paragraph stays');
+    const report = await configured.updateSource('doc', Buffer.from(v2), { name: 'doc.md' });
+    expect(report.version.counts).toMatchObject({ minor: 1, edited: 1 });
+  });
+
+  it('a configuration that is not right is refused with a message', () => {
+    project.write('workbench.config.json', JSON.stringify({ minorEdits: { colours: true } }));
+    expect(() => createWorkbench(project.dir)).toThrow(/minorEdits\.colours is not a setting/);
+    project.write('workbench.config.json', '{ nope');
+    expect(() => createWorkbench(project.dir)).toThrow(/not valid JSON/);
+  });
+});

@@ -58,9 +58,12 @@ describe('POST /documents/:doc/source (the upload form)', () => {
   it('→ 409 with the numbers and a force option when most translations would go; forcing works', async () => {
     const { agent, csrf } = await browserAgent(app);
     const res = await upload(agent, csrf, '# Other\n\nSomething else entirely different.\n').expect(409);
+    expect((await request(app).get('/api/documents/doc/locales/es/removed').expect(200)).body.units).toEqual([]);
     expect(res.text).toMatch(/would remove \d+ of the 3 translated paragraphs of es/);
     expect(res.text).toContain('name="force"');
     await upload(agent, csrf, '# Other\n\nSomething else entirely different.\n', 'doc.md', { force: 'yes' }).expect(303);
+    const removed = await request(app).get('/api/documents/doc/locales/es/removed').expect(200);
+    expect(removed.body.units.map((u: { target: string }) => u.target)).toContain('ES A paragraph that stays.');
   });
 });
 

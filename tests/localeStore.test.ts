@@ -460,6 +460,88 @@ describe('file locale store: archive of removed translations', () => {
   );
 });
 
+describe('file locale store: removing units', () => {
+  const path = (): string => join(tmp.dir, 'es', 'manifesto.xlf');
+
+  it('takes the units a change lists in removeUnits out of the file; cached and cold reads agree', async () => {
+    await store.create(sampleFile('es', 6));
+    await store.update('manifesto', 'es', (file) => {
+      for (const unit of file.units) {
+        unit.target = `Párrafo ${unit.id}.`;
+        unit.state = 'translated';
+        unit.revision = 1;
+      }
+    });
+
+    const seen: LocaleFile[] = [];
+    await store.update('manifesto', 'es', (draft) => {
+      seen.push(structuredClone(draft));
+      draft.removeUnits = ['p1', 'p4', 'p6', 'not-there'];
+      draft.units = draft.units.filter((unit) => !draft.removeUnits!.includes(unit.id));
+    });
+    expect(seen[0]).not.toHaveProperty('removeUnits');
+    expect(seen[0].units).toHaveLength(6);
+
+    const xml = readFileSync(path(), 'utf8');
+    for (const id of ['p1', 'p4', 'p6']) expect(xml).not.toContain(`id="${id}"`);
+    for (const id of ['p2', 'p3', 'p5']) expect(xml).toContain(`<trans-unit id="${id}">`);
+    expect(xml).not.toMatch(/\n[ \t]*\n/);
+    expect(xml).not.toContain('removeUnits');
+    expect(validateXliff12(path())).toMatchObject({ valid: true });
+
+    const cached = await store.read('manifesto', 'es');
+    expect(cached?.units.map((unit) => unit.id)).toEqual(['p2', 'p3', 'p5']);
+    expect(cached).not.toHaveProperty('removeUnits');
+    const cold = await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es');
+    expect(cold).toEqual(cached);
+
+    // The next change gets a draft without removeUnits, and finds the remaining units where they are.
+    await store.update('manifesto', 'es', (draft) => {
+      expect(draft).not.toHaveProperty('removeUnits');
+      expect(draft.units.map((unit) => unit.id)).toEqual(['p2', 'p3', 'p5']);
+      draft.units[2].target = 'Quinto.';
+      draft.units[2].revision += 1;
+    });
+    expect(readFileSync(path(), 'utf8')).toMatch(/<trans-unit id="p5">\s*<source>Paragraph 5.<\/source>\s*<target state="translated">Quinto.<\/target>/);
+    const after = await store.read('manifesto', 'es');
+    expect(after?.units.map((unit) => [unit.id, unit.target, unit.revision])).toEqual([
+      ['p2', 'Párrafo p2.', 1],
+      ['p3', 'Párrafo p3.', 1],
+      ['p5', 'Quinto.', 2],
+    ]);
+    expect(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es')).toEqual(after);
+    expect(validateXliff12(path())).toMatchObject({ valid: true });
+  });
+
+  it('still keeps units a change only leaves out of the draft', async () => {
+    await store.create(sampleFile('es', 3));
+    await store.update('manifesto', 'es', (draft) => {
+      draft.units = draft.units.filter((unit) => unit.id !== 'p1' && unit.id !== 'p3');
+      draft.removeUnits = ['p3'];
+    });
+    expect((await store.read('manifesto', 'es'))?.units.map((unit) => unit.id)).toEqual(['p1', 'p2']);
+    expect(readFileSync(path(), 'utf8')).toContain('<trans-unit id="p1">');
+  });
+
+  it('writes nothing when a change lists a unit it keeps (400), and keeps working', async () => {
+    await store.create(sampleFile('es', 3));
+    const before = readFileSync(path());
+    const err = await rejection(
+      store.update('manifesto', 'es', (draft) => {
+        draft.removeUnits = ['p2'];
+      }),
+    );
+    expect(err).toMatchObject({ status: 400, code: 'xliff-invalid-model' });
+    expect(readFileSync(path()).equals(before)).toBe(true);
+    expect((await store.read('manifesto', 'es'))?.units).toHaveLength(3);
+    await store.update('manifesto', 'es', (draft) => {
+      draft.removeUnits = ['p2'];
+      draft.units.splice(1, 1);
+    });
+    expect((await store.read('manifesto', 'es'))?.units.map((unit) => unit.id)).toEqual(['p1', 'p3']);
+  });
+});
+
 describe('writeFileAtomic', () => {
   it('replaces a file and leaves no temp file behind', async () => {
     const path = join(tmp.dir, 'file.txt');

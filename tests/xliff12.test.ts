@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
+import type { Node } from '@xmldom/xmldom';
 import type { LocaleFile } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
-import { buildXliff12, createLocaleFile, parseXliff12, serializeXliff12, updateXliff12 } from '../server/formats/xliff12';
+import { buildXliff12, createLocaleFile, parseXliff12, serializeXliff12, updateXliff12, type ParsedXliff12 } from '../server/formats/xliff12';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 import { requireXmllint, validateXliff12 } from './helpers/xmllint';
 
@@ -735,5 +736,239 @@ describe('drift: previous version, source versions', () => {
     expect(catchWorkbenchError(() => parseXliff12(badUnit, { file: 'doc.xlf' }))).toMatchObject({ status: 422, code: 'xliff-invalid' });
     const badFile = xml.replace('unit="x-version">1</count>', 'unit="x-version">-1</count>');
     expect(catchWorkbenchError(() => parseXliff12(badFile, { file: 'doc.xlf' }))).toMatchObject({ status: 422, code: 'xliff-invalid' });
+  });
+});
+
+describe('removeUnits: taking units out of the file', () => {
+  const GROUPED = `<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="doc" source-language="en" target-language="es" datatype="plaintext" xml:space="preserve">
+    <header>
+      <tool tool-id="othertool" tool-name="Other tool"/>
+    </header>
+    <body>
+      <!-- chapter 1 -->
+      <trans-unit id="a">
+        <source>A</source>
+        <target state="translated">A1</target>
+      </trans-unit>
+      <trans-unit id="b">
+        <source>B</source>
+        <target state="translated">B1</target>
+      </trans-unit>
+      <group id="g1" resname="chapter-2">
+        <note>Group note</note>
+        <trans-unit id="c">
+          <source>C</source>
+          <target state="translated">C1</target>
+        </trans-unit>
+        <trans-unit id="d">
+          <source>D</source>
+          <target state="translated">D1</target>
+        </trans-unit>
+      </group>
+      <group id="g2">
+        <trans-unit id="e">
+          <source>E</source>
+          <target state="translated">E1</target>
+        </trans-unit>
+      </group>
+      <trans-unit id="other-tool">
+        <source>Added by another tool.</source>
+      </trans-unit>
+      <trans-unit id="f">
+        <source>F</source>
+        <target state="translated">F1</target>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+`;
+
+  const grouped = (): ParsedXliff12 => parseXliff12(GROUPED, { file: 'doc.xlf' });
+
+  /** A copy of `model` without the units `ids` (and `left`, which are just left out), asking for `ids` to be taken out of the file. */
+  function removing(model: LocaleFile, ids: string[], left: string[] = []): LocaleFile {
+    const copy = structuredClone(model);
+    return { ...copy, units: copy.units.filter((unit) => !ids.includes(unit.id) && !left.includes(unit.id)), removeUnits: ids };
+  }
+
+  /** The workbench's view of GROUPED: every unit but the one another tool added. */
+  const OTHER = ['other-tool'];
+
+  /** The index agrees with the model, and the DOM's child lists with its sibling chains (see removeElements). */
+  function expectConsistent(parsed: ParsedXliff12): void {
+    expect(parsed.unitIndex.size).toBe(parsed.model.units.length);
+    for (const [id, slot] of parsed.unitIndex) {
+      expect(parsed.model.units[slot.position]?.id).toBe(id);
+      expect(slot.element.getAttribute('id')).toBe(id);
+      expect(slot.element.parentNode).not.toBeNull();
+    }
+    const check = (node: Node): void => {
+      let i = 0;
+      for (let child = node.firstChild; child; child = child.nextSibling, i++) {
+        expect(node.childNodes.item(i)).toBe(child);
+        expect(child.parentNode).toBe(node);
+        check(child);
+      }
+      expect(node.childNodes.length).toBe(i);
+    };
+    check(parsed.dom);
+  }
+
+  it('takes the listed units out of the file, keeps units only absent from the model, and stays schema-valid', () => {
+    expectSchemaValid(GROUPED);
+    const current = grouped();
+    const model = removing(current.model, ['b', 'd'], OTHER);
+    const { xml, parsed } = updateXliff12(current, model, { file: 'doc.xlf' });
+    expect(xml).toBe(
+      GROUPED.replace(/\n {6}<trans-unit id="b">[\s\S]*?<\/trans-unit>/, '').replace(/\n {8}<trans-unit id="d">[\s\S]*?<\/trans-unit>/, ''),
+    );
+    expect(xml).not.toMatch(/id="[bd]"/);
+    // Another tool's unit, never in the model and not listed, is still there.
+    expect(xml).toContain('<trans-unit id="other-tool">');
+    expect(xml).toContain('<!-- chapter 1 -->');
+    expect(xml).not.toMatch(/\n[ \t]*\n/);
+    expect(xml).not.toContain('removeUnits');
+    expectSchemaValid(xml);
+
+    expect(parsed.model.units.map((unit) => unit.id)).toEqual(['a', 'c', 'e', 'other-tool', 'f']);
+    expect(parsed.model).not.toHaveProperty('removeUnits');
+    const reread = parseXliff12(xml, { file: 'doc.xlf' });
+    expect(reread.model).toEqual(parsed.model);
+    expect(reread.model).not.toHaveProperty('removeUnits');
+    expectConsistent(parsed);
+  });
+
+  it('removes a group\'s only unit and leaves the group, which the strict schema allows', () => {
+    const { xml, parsed } = updateXliff12(grouped(), removing(grouped().model, ['e', 'c'], OTHER), { file: 'doc.xlf' });
+    expect(xml).toContain('      <group id="g2">\n      </group>\n');
+    expect(xml).toContain('      <group id="g1" resname="chapter-2">\n        <note>Group note</note>\n        <trans-unit id="d">');
+    expect(parsed.model.units.map((unit) => unit.id)).toEqual(['a', 'b', 'd', 'other-tool', 'f']);
+    expectSchemaValid(xml);
+    expectConsistent(parsed);
+
+    // A unit added later after "d" goes into g1; g2 stays empty.
+    const next = removing(parsed.model, [], OTHER);
+    delete next.removeUnits;
+    next.units.splice(3, 0, ...createLocaleFile('doc', 'en', 'es', [{ id: 'd2', source: 'D2' }]).units);
+    const again = updateXliff12(parsed, next, { file: 'doc.xlf' });
+    expect(again.xml).toMatch(/<trans-unit id="d">[\s\S]*?<\/trans-unit>\n {8}<trans-unit id="d2">[\s\S]*?<\/trans-unit>\n {6}<\/group>\n {6}<group id="g2">\n {6}<\/group>/);
+    expect(again.parsed.model.units.map((unit) => unit.id)).toEqual(['a', 'b', 'd', 'd2', 'other-tool', 'f']);
+    expectSchemaValid(again.xml);
+    expectConsistent(again.parsed);
+  });
+
+  it('removes the first and the last unit: the file is the one built without them', () => {
+    const full = createLocaleFile(
+      'doc',
+      'en',
+      'es',
+      Array.from({ length: 5 }, (_, i) => ({ id: `s${i + 1}`, source: `S${i + 1}`, target: `T${i + 1}`, state: 'translated' as const, revision: i })),
+    );
+    const built = buildXliff12(full, { file: 'doc.xlf' });
+    const { xml, parsed } = updateXliff12(built.parsed, removing(built.parsed.model, ['s1', 's5']), { file: 'doc.xlf' });
+    const expected = buildXliff12({ ...full, units: full.units.slice(1, 4) }, { file: 'doc.xlf' });
+    expect(xml).toBe(expected.xml);
+    expect(parsed.model).toEqual(expected.parsed.model);
+    expectSchemaValid(xml);
+    expectConsistent(parsed);
+
+    // Every unit out: an empty body (its closing line kept), still valid; a unit added afterwards opens it up again.
+    const emptied = updateXliff12(parsed, removing(parsed.model, ['s2', 's3', 's4']), { file: 'doc.xlf' });
+    expect(emptied.parsed.model.units).toEqual([]);
+    expect(emptied.xml).toBe(buildXliff12({ ...full, units: [] }, { file: 'doc.xlf' }).xml.replace('<body/>', '<body>\n    </body>'));
+    expectSchemaValid(emptied.xml);
+    expectConsistent(emptied.parsed);
+    const refilled = updateXliff12(emptied.parsed, { ...full, units: full.units.slice(2, 3) }, { file: 'doc.xlf' });
+    expect(refilled.xml).toBe(buildXliff12({ ...full, units: full.units.slice(2, 3) }, { file: 'doc.xlf' }).xml);
+  });
+
+  it('ignores ids the file does not have (and duplicates)', () => {
+    const current = grouped();
+    const model = { ...removing(current.model, [], OTHER), removeUnits: ['nope', 's1', ''] };
+    const { xml, parsed } = updateXliff12(current, model, { file: 'doc.xlf' });
+    expect(xml).toBe(GROUPED);
+    expect(parsed.model.units).toHaveLength(7);
+
+    const twice = updateXliff12(parsed, { ...removing(parsed.model, ['a', 'nope']), removeUnits: ['a', 'nope', 'a'] }, { file: 'doc.xlf' });
+    expect(twice.parsed.model.units.map((unit) => unit.id)).toEqual(['b', 'c', 'd', 'e', 'other-tool', 'f']);
+    expectConsistent(twice.parsed);
+  });
+
+  it('keeps the index positions right: later updates find, skip and write the remaining units by id', () => {
+    const full = createLocaleFile(
+      'doc',
+      'en',
+      'es',
+      Array.from({ length: 12 }, (_, i) => ({ id: `s${i + 1}`, source: `S${i + 1}`, target: `T${i + 1}`, state: 'translated' as const })),
+    );
+    const built = buildXliff12(full, { file: 'doc.xlf' });
+    const first = updateXliff12(built.parsed, removing(built.parsed.model, ['s2', 's3', 's7']), { file: 'doc.xlf' });
+    expectConsistent(first.parsed);
+
+    // Change units after the removed ones: each lands on its own element, the others are left alone.
+    const changed = structuredClone(first.parsed.model);
+    for (const unit of changed.units) {
+      if (unit.id === 's4' || unit.id === 's12') {
+        unit.target = `${unit.id} changed`;
+        unit.revision = 1;
+      }
+    }
+    const second = updateXliff12(first.parsed, changed, { file: 'doc.xlf' });
+    expect(second.xml).toMatch(/<trans-unit id="s4">\s*<source>S4<\/source>\s*<target state="translated">s4 changed<\/target>/);
+    expect(second.xml).toMatch(/<trans-unit id="s12">\s*<source>S12<\/source>\s*<target state="translated">s12 changed<\/target>/);
+    expect(second.parsed.model).toEqual(changed);
+    expect(parseXliff12(second.xml, { file: 'doc.xlf' }).model).toEqual(changed);
+    expectConsistent(second.parsed);
+
+    // A removal and a new unit in the same write (the model is then rebuilt from the document order).
+    const mixed = removing(second.parsed.model, ['s5']);
+    mixed.units.splice(0, 0, ...createLocaleFile('doc', 'en', 'es', [{ id: 'n1', source: 'N1' }]).units);
+    mixed.units.find((unit) => unit.id === 's8')!.target = 's8 changed';
+    const third = updateXliff12(second.parsed, mixed, { file: 'doc.xlf' });
+    const { removeUnits, ...expectedModel } = mixed;
+    expect(removeUnits).toEqual(['s5']);
+    expect(third.parsed.model).toEqual(expectedModel);
+    expect(parseXliff12(third.xml, { file: 'doc.xlf' }).model).toEqual(expectedModel);
+    expectSchemaValid(third.xml);
+    expectConsistent(third.parsed);
+
+    // And an unchanged model afterwards writes the same bytes.
+    expect(updateXliff12(third.parsed, structuredClone(third.parsed.model), { file: 'doc.xlf' }).xml).toBe(third.xml);
+  });
+
+  it('is never part of a read model, and buildXliff12 ignores it', () => {
+    const model = createLocaleFile('doc', 'en', 'es', [
+      { id: 'a', source: 'A' },
+      { id: 'b', source: 'B' },
+    ]);
+    const plain = buildXliff12(model, { file: 'doc.xlf' });
+    const withList = buildXliff12({ ...model, removeUnits: ['a', 'zzz'] }, { file: 'doc.xlf' });
+    expect(withList.xml).toBe(plain.xml);
+    expect(withList.parsed.model).toEqual(plain.parsed.model);
+    expect(withList.parsed.model).not.toHaveProperty('removeUnits');
+    expect(parseXliff12(withList.xml, { file: 'doc.xlf' }).model).not.toHaveProperty('removeUnits');
+    const updated = updateXliff12(plain.parsed, { ...structuredClone(plain.parsed.model), removeUnits: [] }, { file: 'doc.xlf' });
+    expect(updated.xml).toBe(plain.xml);
+    expect(updated.parsed.model).not.toHaveProperty('removeUnits');
+  });
+
+  it('refuses a unit both kept in the model and listed, and a list that is not one of ids (400)', () => {
+    const current = grouped();
+    const both = { ...structuredClone(current.model), removeUnits: ['c'] };
+    expect(catchWorkbenchError(() => updateXliff12(current, both, { file: 'doc.xlf' }))).toMatchObject({ status: 400, code: 'xliff-invalid-model', details: { unit: 'c' } });
+    const notIds = { ...structuredClone(grouped().model), removeUnits: [1] as unknown as string[] };
+    expect(catchWorkbenchError(() => updateXliff12(grouped(), notIds, { file: 'doc.xlf' }))).toMatchObject({ status: 400, code: 'xliff-invalid-model' });
+    const notList = { ...structuredClone(grouped().model), removeUnits: 'c' as unknown as string[] };
+    expect(catchWorkbenchError(() => serializeXliff12(notList, parseXliff12(GROUPED, { file: 'doc.xlf' }).dom))).toMatchObject({ status: 400, code: 'xliff-invalid-model' });
+  });
+
+  it('serializeXliff12 over an existing document takes the listed units out too', () => {
+    const { model, dom } = grouped();
+    const xml = serializeXliff12(removing(model, ['b', 'e'], OTHER), dom);
+    expect(xml).not.toMatch(/id="[be]"/);
+    expect(parseXliff12(xml, { file: 'doc.xlf' }).model.units.map((unit) => unit.id)).toEqual(['a', 'c', 'd', 'other-tool', 'f']);
+    expectSchemaValid(xml);
   });
 });

@@ -51,6 +51,10 @@ export function apiRoutes(workbench: Workbench): Router {
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
+  router.get('/documents/:doc/locales/:lang/removed', async (req, res) => {
+    res.json({ units: await workbench.removedUnits(req.params.doc, req.params.lang) });
+  });
+
   router.get('/documents/:doc/versions', async (req, res) => {
     res.json({ versions: await workbench.versions(req.params.doc) });
   });

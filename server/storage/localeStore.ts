@@ -15,7 +15,10 @@ export interface LocaleStore {
   read(document: string, lang: string): Promise<LocaleFile | undefined>;
   /** Creates the file; 409 'locale-exists' when it already exists. */
   create(file: LocaleFile): Promise<void>;
-  /** Serialized read-modify-write of one file: `change` gets the current model (a copy it may mutate) and returns a result; the file is rewritten atomically after. If change throws, nothing is written. 404 'locale-not-found' when there is no file. A broken file is never overwritten. */
+  /**
+   * Serialized read-modify-write of one file: `change` gets the current model (a copy it may mutate, never with `removeUnits`) and returns a result; the file is rewritten atomically after. If change throws, nothing is written. 404 'locale-not-found' when there is no file. A broken file is never overwritten.
+   * Units the change drops from the draft stay in the file, unless it also lists them in `draft.removeUnits`: those are taken out of the file (see updateXliff12).
+   */
   update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<T>;
   /**
    * Appends units to the locale's archive `<dir>/<lang>/<document>.removed.xlf` (created on first use,

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { alignVersions, type Alignment } from '../domain/alignVersions';
+import { alignVersions, type Alignment, type AlignOptions } from '../domain/alignVersions';
 import { assignIds, textHash, type KnownSegment } from '../domain/assignIds';
 import { isDocumentId } from '../domain/documentId';
 import { readSource, type SourceFormat } from '../domain/segmentDocument';
@@ -54,7 +54,7 @@ const extensionOf = (format: SourceFormat): string => (format === 'markdown' ? '
 export const EDITED_ON_DISK = 'edited on disk';
 
 /** A source repository over a folder. */
-export function createFileSourceRepository(options: { dir: string; now?: () => Date }): SourceRepository {
+export function createFileSourceRepository(options: { dir: string; now?: () => Date; align?: AlignOptions }): SourceRepository {
   const { dir } = options;
   const now = options.now ?? (() => new Date());
   const cache = new Map<string, { stamp: string; document: SourceDocument; sidecar: Sidecar }>();
@@ -180,7 +180,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
       } else {
         // The file was changed by hand (or by version control): record it as a new version.
-        const update = plan(current, meta, alignVersions(blocks, sidecar.segments), hash, EDITED_ON_DISK);
+        const update = plan(current, meta, alignVersions(blocks, sidecar.segments, options.align), hash, EDITED_ON_DISK);
         result = { document: update.document, sidecar: sidecarOf(update.document, hash, [...sidecar.versions, update.version]) };
         await commit(id, found.format, content, result.sidecar);
       }
@@ -253,7 +253,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           const last = current.sidecar.versions[current.sidecar.versions.length - 1];
           return { previous: current.document, document: current.document, version: last, changed: false };
         }
-        const update = plan(current.document, meta, alignVersions(blocks, current.sidecar.segments), hash, who);
+        const update = plan(current.document, meta, alignVersions(blocks, current.sidecar.segments, options.align), hash, who);
         await confirm?.(update);
         const sidecar = sidecarOf(update.document, hash, [...current.sidecar.versions, update.version]);
         cache.delete(id);

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AlignOptions } from './domain/alignVersions';
+import { WorkbenchError } from './errors';
+
+/** Settings of a project, from `workbench.config.json` in its folder (all optional). */
+export interface ProjectConfig {
+  /** Which changes count as minor edits when a source is updated (all true by default). */
+  minorEdits?: { whitespace?: boolean; quotes?: boolean; dashes?: boolean; hyphenation?: boolean; ellipsis?: boolean };
+  /** Least word similarity (0..1) for an edited paragraph to keep its id; default 0.5. */
+  similarity?: number;
+}
+
+const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
+
+/** Reads and checks the project's configuration; a missing file means the defaults, a wrong one a clear error at start. */
+export function readProjectConfig(dataDir: string): ProjectConfig {
+  const file = path.join(dataDir, 'workbench.config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`Cannot read ${file}`, { cause: err });
+  }
+  let config: ProjectConfig;
+  try {
+    config = JSON.parse(text) as ProjectConfig;
+  } catch (cause) {
+    throw new WorkbenchError(500, 'config-invalid', `workbench.config.json is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  const minor = config.minorEdits ?? {};
+  for (const [key, value] of Object.entries(minor)) {
+    if (!MINOR_KEYS.includes(key) || typeof value !== 'boolean') {
+      throw new WorkbenchError(500, 'config-invalid', `workbench.config.json: minorEdits.${key} is not a setting (use ${MINOR_KEYS.join(', ')}: true or false).`);
+    }
+  }
+  if (config.similarity !== undefined && (typeof config.similarity !== 'number' || config.similarity <= 0 || config.similarity > 1)) {
+    throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: similarity must be a number above 0 and at most 1.');
+  }
+  return config;
+}
+
+/** The alignment options a configuration asks for. */
+export function alignOptionsOf(config: ProjectConfig): AlignOptions {
+  return { minorEdits: config.minorEdits, similarity: config.similarity };
+}
