@@ -3,6 +3,9 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { accountsFileOf, createFileAccountStore, type AccountStore } from '../server/accounts/accountStore';
+import { formatRoles, parseRoles } from '../server/accounts/parseRoles';
+import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
 import { createWorkbench } from '../server/createWorkbench';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
@@ -14,6 +17,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** All of standard input (or at least its first line), for --password-stdin; the real CLI reads process.stdin. */
+  stdin?: () => Promise<string>;
 }
 
 const USAGE = `Usage: workbench <command> [options]
@@ -27,10 +32,23 @@ Commands:
   drift [--doc <id>] [--locale <code>] [--json]
                                            drifted, untranslated and removed paragraphs per locale;
                                            exits 1 when anything is drifted (a publishing gate)
+  user add <name> --role <roles> [--password-stdin]
+                                           add a user; roles: admin, translator:<lang>, reviewer:<lang>,
+                                           comma-separated (e.g. translator:es,reviewer:fr). Without
+                                           --password-stdin a random password is printed once
+  user passwd <name> [--password-stdin]    set a new password (random unless --password-stdin)
+  user roles <name> --role <roles>         replace a user's roles
+  user list [--json]                       users, roles, created date, active tokens
+  token create <name> [--label <text>]     create an API token; prints only the token on stdout
+  token list <name> [--json]               a user's tokens (id, label, created, revoked)
+  token revoke <name> <id>                 revoke one of a user's tokens
 
 Options:
   --by <name>    who made the change (default: the system user)
-  --data <dir>   the project folder (default: $WORKBENCH_DATA, else the repository)
+  --data <dir>   the project folder (default: $WORKBENCH_DATA, else the repository);
+                 accounts live in <dir>/accounts/accounts.json
+  --password-stdin
+                 read the password from the first line of standard input
   --help         this text
 `;
 
@@ -50,6 +68,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         force: { type: 'boolean' },
         by: { type: 'string' },
         data: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        'password-stdin': { type: 'boolean' },
+        label: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -58,7 +79,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.out(USAGE);
       return command || values.help ? 0 : 2;
     }
-    const workbench = createWorkbench(path.resolve(values.data ?? io.env.WORKBENCH_DATA ?? APP_ROOT));
+    const dataDir = path.resolve(values.data ?? io.env.WORKBENCH_DATA ?? APP_ROOT);
+    if (command === 'user' || command === 'token') {
+      const accounts = createFileAccountStore({ file: accountsFileOf(dataDir) });
+      const options = { roles: values.role, passwordStdin: Boolean(values['password-stdin']), label: values.label, json: Boolean(values.json) };
+      return command === 'user' ? await userCommand(accounts, rest, options, io) : await tokenCommand(accounts, rest, options, io);
+    }
+    const workbench = createWorkbench(dataDir);
     switch (command) {
       case 'status':
         if (rest.length) throw new UsageError('status takes no arguments.');
@@ -190,8 +217,144 @@ async function driftCommand(workbench: Workbench, doc: string | undefined, local
   return drifted ? 1 : 0;
 }
 
+interface AccountOptions {
+  roles?: string[];
+  passwordStdin: boolean;
+  label?: string;
+  json: boolean;
+}
+
+function rolesOption(options: AccountOptions, command: string): string {
+  if (!options.roles?.length) throw new UsageError(`${command} needs --role, e.g. --role translator:es,reviewer:fr (or admin).`);
+  return options.roles.join(',');
+}
+
+/** The new password: the first line of standard input, or a random one (printed afterwards by the caller). */
+async function newPassword(options: AccountOptions, io: CliIo): Promise<{ password: string; generated: boolean }> {
+  if (!options.passwordStdin) return { password: generatePassword(), generated: true };
+  if (!io.stdin) throw new WorkbenchError(400, 'no-stdin', 'There is no standard input to read the password from.');
+  const [line] = (await io.stdin()).split('\n');
+  return { password: line.replace(/\r$/, ''), generated: false };
+}
+
+function tellPassword(name: string, password: string, io: CliIo): void {
+  io.out(`Password for ${name}: ${password}\nGive this password to ${name} privately; it is not shown again and is stored only as a hash.\n`);
+}
+
+async function userCommand(accounts: AccountStore, args: string[], options: AccountOptions, io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'add': {
+      if (rest.length !== 1) throw new UsageError('user add takes one name: workbench user add "Ana" --role translator:es');
+      const roles = parseRoles(rolesOption(options, 'user add'));
+      const { password, generated } = await newPassword(options, io);
+      const user = await accounts.addUser(rest[0], roles, password);
+      io.out(`Added user ${user.name} (${formatRoles(user.roles)}).\n`);
+      if (generated) tellPassword(user.name, password, io);
+      return 0;
+    }
+    case 'passwd': {
+      if (rest.length !== 1) throw new UsageError('user passwd takes one name: workbench user passwd "Ana" [--password-stdin]');
+      const user = await accounts.getUser(rest[0]);
+      if (!user) throw new WorkbenchError(404, 'user-not-found', `There is no user "${rest[0]}".`);
+      const { password, generated } = await newPassword(options, io);
+      await accounts.setPassword(user.name, password);
+      io.out(`Changed the password of ${user.name}.\n`);
+      if (generated) tellPassword(user.name, password, io);
+      return 0;
+    }
+    case 'roles': {
+      if (rest.length !== 1) throw new UsageError('user roles takes one name: workbench user roles "Ana" --role reviewer:es');
+      const user = await accounts.setRoles(rest[0], parseRoles(rolesOption(options, 'user roles')));
+      io.out(`${user.name} is now ${formatRoles(user.roles)}.\n`);
+      return 0;
+    }
+    case 'list': {
+      if (rest.length) throw new UsageError('user list takes no arguments.');
+      const users = [];
+      for (const user of await accounts.listUsers()) {
+        const activeTokens = (await accounts.listTokens(user.name)).filter((t) => !t.revokedAt).length;
+        users.push({ name: user.name, roles: user.roles, createdAt: user.createdAt, hasPassword: user.hasPassword, activeTokens });
+      }
+      if (options.json) {
+        io.out(`${JSON.stringify({ users }, null, 2)}\n`);
+        return 0;
+      }
+      if (users.length === 0) io.out('No users yet: workbench user add <name> --role admin\n');
+      const width = Math.max(4, ...users.map((u) => u.name.length));
+      for (const u of users) {
+        io.out(`${u.name.padEnd(width)}  ${formatRoles(u.roles).padEnd(30)}  created ${u.createdAt.slice(0, 10)}  ${u.activeTokens} active token${u.activeTokens === 1 ? '' : 's'}\n`);
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(sub ? `Unknown command "user ${sub}".` : 'user needs a command: add, passwd, roles or list.');
+  }
+}
+
+async function tokenCommand(accounts: AccountStore, args: string[], options: AccountOptions, io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'create': {
+      if (rest.length !== 1) throw new UsageError('token create takes one user name: workbench token create "Ana" [--label ci]');
+      const { id, token } = await accounts.createToken(rest[0], options.label);
+      // Only the token on standard output, so scripts can capture it; the rest goes to stderr.
+      io.out(`${token}\n`);
+      io.err(`Created token ${id} for ${rest[0]}. It is shown only this once; revoke it with: workbench token revoke ${JSON.stringify(rest[0])} ${id}\n`);
+      return 0;
+    }
+    case 'list': {
+      if (rest.length !== 1) throw new UsageError('token list takes one user name.');
+      const tokens = await accounts.listTokens(rest[0]);
+      if (options.json) {
+        io.out(`${JSON.stringify({ tokens }, null, 2)}\n`);
+        return 0;
+      }
+      if (tokens.length === 0) io.out(`${rest[0]} has no tokens.\n`);
+      for (const t of tokens) {
+        io.out(`${t.id}  created ${t.createdAt.slice(0, 10)}  ${t.revokedAt ? `revoked ${t.revokedAt.slice(0, 10)}` : 'active'}${t.label ? `  ${t.label}` : ''}\n`);
+      }
+      return 0;
+    }
+    case 'revoke': {
+      if (rest.length !== 2) throw new UsageError('token revoke takes a user name and a token id: workbench token revoke "Ana" 1a2b3c4d5e6f');
+      const token = await accounts.revokeToken(rest[0], rest[1]);
+      io.out(`Revoked token ${token.id} of ${token.user}.\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(sub ? `Unknown command "token ${sub}".` : 'token needs a command: create, list or revoke.');
+  }
+}
+
+/** Standard input up to its first newline (or its end), for --password-stdin. */
+function readStdinLine(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    let text = '';
+    const finish = (err?: Error) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.off('error', finish);
+      stdin.pause();
+      if (err) reject(err);
+      else resolve(text);
+    };
+    const onData = (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) finish();
+    };
+    const onEnd = () => finish();
+    if (stdin.isTTY) process.stderr.write('Password (then Enter): ');
+    stdin.setEncoding('utf8');
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+    stdin.once('error', finish);
+  });
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env }).then(
+  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env, stdin: readStdinLine }).then(
     (code) => {
       process.exitCode = code;
     },

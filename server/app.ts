@@ -10,6 +10,14 @@ import { apiRoutes } from './routes/apiRoutes';
 import { pageRoutes } from './routes/pageRoutes';
 import { APP_ROOT } from './appRoot';
 import { createWorkbench } from './createWorkbench';
+import { accountsFileOf, createFileAccountStore } from './accounts/accountStore';
+import { authenticate } from './auth/authenticate';
+import { LoginThrottle } from './auth/loginThrottle';
+import { SessionStore } from './auth/sessionStore';
+import { SetupGate } from './auth/setupGate';
+import { requireLoginToRead } from './http/requireLoginToRead';
+import { readProjectConfig } from './projectConfig';
+import { authRoutes } from './routes/authRoutes';
 
 export { APP_ROOT };
 
@@ -22,6 +30,10 @@ export interface AppOptions {
 /** Builds the Express app (no port: server.ts listens, tests use supertest). */
 export function createApp(options: AppOptions): Express {
   const workbench = createWorkbench(options.dataDir);
+  const config = readProjectConfig(options.dataDir);
+  const accounts = createFileAccountStore({ file: accountsFileOf(options.dataDir) });
+  const sessions = new SessionStore();
+  const setup = new SetupGate(accounts);
   const i18n = createI18n(APP_ROOT);
   const app = express();
   app.disable('x-powered-by');
@@ -43,12 +55,16 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(i18nHandle(i18n));
+  app.use(authenticate(accounts, sessions));
   app.use(csrfProtection());
   app.use(viewLocals());
+  if (config.private) app.use(requireLoginToRead());
 
+  app.use('/', authRoutes({ accounts, sessions, throttle: new LoginThrottle(), setup }));
   app.use('/api', apiRoutes(workbench));
   app.use('/', pageRoutes(workbench));
   app.use(notFound);
   app.use(errorHandler(options.log));
+  app.locals.setup = setup;
   return app;
 }

@@ -9,6 +9,8 @@ export interface ProjectConfig {
   minorEdits?: { whitespace?: boolean; quotes?: boolean; dashes?: boolean; hyphenation?: boolean; ellipsis?: boolean };
   /** Least word similarity (0..1) for an edited paragraph to keep its id; default 0.5. */
   similarity?: number;
+  /** A private project: reading needs a login too (by default anyone may read). */
+  private?: boolean;
 }
 
 const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
@@ -37,6 +39,9 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
   }
   if (config.similarity !== undefined && (typeof config.similarity !== 'number' || config.similarity <= 0 || config.similarity > 1)) {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: similarity must be a number above 0 and at most 1.');
+  }
+  if (config.private !== undefined && typeof config.private !== 'boolean') {
+    throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: private must be true or false.');
   }
   return config;
 }

@@ -1,13 +1,18 @@
 import path from 'node:path';
 import { APP_ROOT, createApp } from './app';
+import type { SetupGate } from './auth/setupGate';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
 function main(): void {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
   const app = createApp({ dataDir });
-  const server = app.listen(port, () => {
+  const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
+    const token = await (app.locals.setup as SetupGate).prepare();
+    if (token) {
+      console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
+    }
   });
   server.on('error', (err) => {
     console.error(`Cannot listen on port ${port}: ${err.message}`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { makeApp } from './helpers/app';
+import { makeApp, PASSWORD } from './helpers/app';
 import { launchChromium, listen } from './helpers/browser';
 import { makeManifestoProject, type TestProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
@@ -12,10 +12,13 @@ let project: TestProject;
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
 let server: { url: string; close: () => Promise<void> };
+let adminToken: string;
 
 beforeAll(async () => {
   project = makeManifestoProject();
-  server = await listen(makeApp(project).app);
+  const made = await makeApp(project);
+  adminToken = made.admin.token;
+  server = await listen(made.app);
   ({ browser, close: closeBrowser } = await launchChromium());
 });
 
@@ -30,7 +33,11 @@ it('a translator starts Spanish, translates with Ctrl+Enter, reloads and sees th
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
 
-  await page.goto(`${server.url}/`);
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Name').fill('admin');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${server.url}/`);
   await page.getByLabel('Start a new language').fill('es');
   await page.getByRole('button', { name: 'Start' }).click();
   await page.waitForURL(/\/documents\/communard-manifesto\/locales\/es$/);
@@ -68,6 +75,17 @@ it('a translator starts Spanish, translates with Ctrl+Enter, reloads and sees th
   expect(validateXliff12(file).valid).toBe(true);
 });
 
+/** A new browser context logged in as the admin. */
+async function loggedInPage(): Promise<import('playwright-core').Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Name').fill('admin');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${server.url}/`);
+  return page;
+}
+
 async function expectBadge(unit: ReturnType<import('playwright-core').Page['locator']>, text: string): Promise<void> {
   await unit.locator('[data-badge]').filter({ hasText: text }).waitFor();
 }
@@ -93,7 +111,7 @@ expect.extend({
 });
 
 it('warns before leaving a page with an unsaved translation, and stays when the translator says so', async () => {
-  const page = await browser.newPage();
+  const page = await loggedInPage();
   await page.goto(`${server.url}/documents/communard-manifesto/locales/es?section=2`);
   const field = page.locator('textarea[name="target"]').nth(0);
   await field.click();
@@ -115,7 +133,7 @@ it('warns before leaving a page with an unsaved translation, and stays when the 
 
 it('an editor uploads a new source; a translator sees the diff of the drifted paragraph and marks it still correct', async () => {
   const api = (url: string, method = 'GET', body?: unknown) =>
-    fetch(`${server.url}${url}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${server.url}${url}`, { method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
   await api('/api/documents/communard-manifesto/locales', 'POST', { code: 'fr' });
   const { segments } = await api('/api/documents/communard-manifesto/locales/fr/segments');
   const never = segments.find((s: { source: string }) => s.source.startsWith('Never before in History of humanity'));
@@ -124,7 +142,7 @@ it('an editor uploads a new source; a translator sees the diff of the drifted pa
   const edited = project.read('source/communard-manifesto.md').replace('Never before in History of humanity', 'Never before in the long history of humanity');
   project.write('upload/communard-manifesto.md', edited);
 
-  const page = await browser.newPage();
+  const page = await loggedInPage();
   await page.goto(`${server.url}/documents/communard-manifesto`);
   await page.setInputFiles('#source-file', path.join(project.dir, 'upload/communard-manifesto.md'));
   await page.getByRole('button', { name: 'Update the source' }).click();

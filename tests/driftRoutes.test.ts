@@ -1,20 +1,21 @@
 import request from 'supertest';
-import { browserAgent, makeApp } from './helpers/app';
+import { browserAgent, makeApp, type Agent, type TestApp } from './helpers/app';
 import { makeProject, type TestProject } from './helpers/project';
 
 const V1 = '# Title\n\nThe editor rewrites one clause of this paragraph entirely.\n\nA paragraph that stays.\n';
 const V2 = '# Title\n\nThe author rewrote a whole clause of this paragraph.\n\nA paragraph that stays.\n';
 
 let project: TestProject;
-let app: ReturnType<typeof makeApp>['app'];
+let app: TestApp['app'];
+let api: Agent;
 
 beforeEach(async () => {
   project = makeProject({ 'doc.md': V1 });
-  ({ app } = makeApp(project));
-  await request(app).post('/api/documents/doc/locales').send({ code: 'es' }).expect(201);
-  const { body } = await request(app).get('/api/documents/doc/locales/es/segments').expect(200);
+  ({ app, api } = await makeApp(project));
+  await api.post('/api/documents/doc/locales').send({ code: 'es' }).expect(201);
+  const { body } = await api.get('/api/documents/doc/locales/es/segments').expect(200);
   for (const s of body.segments) {
-    await request(app).put(`/api/documents/doc/locales/es/segments/${s.id}`).send({ target: `ES ${s.source}`, baseRevision: 0 }).expect(200);
+    await api.put(`/api/documents/doc/locales/es/segments/${s.id}`).send({ target: `ES ${s.source}`, baseRevision: 0 }).expect(200);
   }
 });
 afterEach(() => project.cleanup());
@@ -93,8 +94,8 @@ describe('drift in the editor and the API', () => {
     expect(report.body.locales).toEqual([expect.objectContaining({ code: 'es', drifted: [expect.objectContaining({ id: drifted.id })], untranslated: 0 })]);
     const dashboard = await request(app).get('/api/documents').expect(200);
     expect(dashboard.body.documents[0].locales[0]).toMatchObject({ drifted: 1, translated: 2 });
-    await request(app).post(`/api/documents/doc/locales/es/segments/${drifted.id}/still-correct`).send({ baseRevision: drifted.revision + 1 }).expect(409);
-    const ok = await request(app).post(`/api/documents/doc/locales/es/segments/${drifted.id}/still-correct`).send({ baseRevision: drifted.revision }).expect(200);
+    await api.post(`/api/documents/doc/locales/es/segments/${drifted.id}/still-correct`).send({ baseRevision: drifted.revision + 1 }).expect(409);
+    const ok = await api.post(`/api/documents/doc/locales/es/segments/${drifted.id}/still-correct`).send({ baseRevision: drifted.revision }).expect(200);
     expect(ok.body).toMatchObject({ state: 'translated', revision: drifted.revision + 1 });
   });
 });

@@ -1,20 +1,21 @@
 import { readdirSync } from 'node:fs';
 import request from 'supertest';
-import { browserAgent, makeApp, startLocale } from './helpers/app';
+import { browserAgent, makeApp, startLocale, type Agent, type TestApp } from './helpers/app';
 import { makeManifestoProject, type TestProject } from './helpers/project';
 
 let project: TestProject;
-let app: ReturnType<typeof makeApp>['app'];
+let app: TestApp['app'];
+let api: Agent;
 
-beforeEach(() => {
-  ({ app, project } = makeApp());
+beforeEach(async () => {
+  ({ app, project, api } = await makeApp());
 });
 afterEach(() => project.cleanup());
 
 describe('GET / (dashboard)', () => {
   it('lists each document with its locales, progress and the start-a-language form', async () => {
-    await startLocale(app, 'es');
-    await startLocale(app, 'ar');
+    await startLocale(api, 'es');
+    await startLocale(api, 'ar');
     const res = await request(app).get('/').expect(200).expect('Content-Type', /html/);
     expect(res.text).toContain('A small text');
     expect(res.text).toMatch(/<a href="\/documents\/small\/locales\/es" lang="es" dir="ltr">español<\/a>/);
@@ -34,7 +35,7 @@ describe('GET / (dashboard)', () => {
   });
 
   it('switches the interface language without leaving the page', async () => {
-    await startLocale(app, 'es');
+    await startLocale(api, 'es');
     const res = await request(app).get('/documents/small/locales/es?section=1').expect(200);
     expect(res.text).toContain('href="?section=1&amp;lng=es" hreflang="es"');
   });
@@ -76,7 +77,7 @@ describe('POST /documents/:doc/locales (form)', () => {
 
 describe('GET /documents/:doc/locales/:lang (editor)', () => {
   it('shows one section: source beside an editable translation, with state badges and the section list', async () => {
-    await startLocale(app, 'es');
+    await startLocale(api, 'es');
     const res = await request(app).get('/documents/small/locales/es').expect(200);
     expect(res.text).toContain('First part');
     expect(res.text).toContain('The second paragraph.');
@@ -89,8 +90,8 @@ describe('GET /documents/:doc/locales/:lang (editor)', () => {
   });
 
   it('filters across the document', async () => {
-    const segments = await startLocale(app, 'es');
-    await request(app).put(`/api/documents/small/locales/es/segments/${segments[7].id}`).send({ target: 'El último párrafo.', baseRevision: 0 }).expect(200);
+    const segments = await startLocale(api, 'es');
+    await api.put(`/api/documents/small/locales/es/segments/${segments[7].id}`).send({ target: 'El último párrafo.', baseRevision: 0 }).expect(200);
     const translated = await request(app).get('/documents/small/locales/es?filter=translated').expect(200);
     expect(translated.text).toContain('El último párrafo.');
     expect(translated.text).not.toContain('The second paragraph.');
@@ -101,9 +102,9 @@ describe('GET /documents/:doc/locales/:lang (editor)', () => {
   });
 
   it('shows HTML and script in a translation escaped, never as markup', async () => {
-    const segments = await startLocale(app, 'es');
+    const segments = await startLocale(api, 'es');
     const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', '</textarea><script>alert(2)</script>'];
-    await request(app).put(`/api/documents/small/locales/es/segments/${segments[1].id}`).send({ target: payloads.join(' '), baseRevision: 0 }).expect(200);
+    await api.put(`/api/documents/small/locales/es/segments/${segments[1].id}`).send({ target: payloads.join(' '), baseRevision: 0 }).expect(200);
     const res = await request(app).get('/documents/small/locales/es').expect(200);
     for (const payload of payloads) expect(res.text).not.toContain(payload);
     expect(res.text).toContain('&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
@@ -111,7 +112,7 @@ describe('GET /documents/:doc/locales/:lang (editor)', () => {
   });
 
   it('→ 404 HTML page for an unknown document, locale or section', async () => {
-    await startLocale(app, 'es');
+    await startLocale(api, 'es');
     for (const url of ['/documents/nope/locales/es', '/documents/small/locales/fr', '/documents/small/locales/es?section=99', '/nowhere']) {
       const res = await request(app).get(url).set('Accept', 'text/html').expect(404);
       expect(res.headers['content-type']).toMatch(/html/);
@@ -128,7 +129,7 @@ describe('GET /documents/:doc/locales/:lang (editor)', () => {
 
 describe('POST /documents/:doc/locales/:lang/segments/:id (saving without JavaScript)', () => {
   it('saves and returns to the same place in the editor', async () => {
-    const segments = await startLocale(app, 'es');
+    const segments = await startLocale(api, 'es');
     const { agent, csrf } = await browserAgent(app);
     const res = await agent
       .post(`/documents/small/locales/es/segments/${segments[2].id}`)
@@ -136,24 +137,24 @@ describe('POST /documents/:doc/locales/:lang/segments/:id (saving without JavaSc
       .send({ _csrf: csrf, target: 'El segundo\r\npárrafo.', baseRevision: '0', back: '?section=0' })
       .expect(303);
     expect(res.headers.location).toBe(`/documents/small/locales/es?section=0#seg-${segments[2].id}`);
-    const api = await request(app).get('/api/documents/small/locales/es/segments').expect(200);
-    expect(api.body.segments[2]).toMatchObject({ target: 'El segundo\npárrafo.', revision: 1 });
+    const after = await request(app).get('/api/documents/small/locales/es/segments').expect(200);
+    expect(after.body.segments[2]).toMatchObject({ target: 'El segundo\npárrafo.', revision: 1 });
   });
 
   it('→ 409 page showing both texts when someone saved first; nothing overwritten', async () => {
-    const segments = await startLocale(app, 'es');
-    await request(app).put(`/api/documents/small/locales/es/segments/${segments[2].id}`).send({ target: 'Su versión', baseRevision: 0 }).expect(200);
+    const segments = await startLocale(api, 'es');
+    await api.put(`/api/documents/small/locales/es/segments/${segments[2].id}`).send({ target: 'Su versión', baseRevision: 0 }).expect(200);
     const { agent, csrf } = await browserAgent(app);
     const res = await agent.post(`/documents/small/locales/es/segments/${segments[2].id}`).type('form').send({ _csrf: csrf, target: 'Mi versión', baseRevision: '0' }).expect(409);
     expect(res.text).toContain('Su versión');
     expect(res.text).toContain('Mi versión');
     expect(res.text).toContain('name="baseRevision" value="1"');
-    const api = await request(app).get('/api/documents/small/locales/es/segments').expect(200);
-    expect(api.body.segments[2].target).toBe('Su versión');
+    const after = await request(app).get('/api/documents/small/locales/es/segments').expect(200);
+    expect(after.body.segments[2].target).toBe('Su versión');
   });
 
   it('→ 403 without the CSRF token', async () => {
-    const segments = await startLocale(app, 'es');
+    const segments = await startLocale(api, 'es');
     const { agent } = await browserAgent(app);
     await agent.post(`/documents/small/locales/es/segments/${segments[2].id}`).type('form').send({ target: 'x', baseRevision: '0' }).expect(403);
   });
@@ -161,8 +162,8 @@ describe('POST /documents/:doc/locales/:lang/segments/:id (saving without JavaSc
 
 describe('a locale file broken by hand', () => {
   it('shows an error naming the file and line for that locale; the others keep working; nothing overwrites it', async () => {
-    const segments = await startLocale(app, 'es');
-    await startLocale(app, 'fr');
+    const segments = await startLocale(api, 'es');
+    await startLocale(api, 'fr');
     const good = project.read('locales/es/small.xlf');
     const broken = good.replace('</trans-unit>', '</trans-unt>');
     const brokenLine = good.slice(0, good.indexOf('</trans-unit>')).split('\n').length;
@@ -177,13 +178,13 @@ describe('a locale file broken by hand', () => {
     expect(editor.status).toBe(422);
     expect(editor.text).toContain(`line ${brokenLine}`);
 
-    const save = await request(app).put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'x', baseRevision: 0 });
+    const save = await api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'x', baseRevision: 0 });
     expect(save.status).toBe(422);
     expect(project.read('locales/es/small.xlf')).toBe(broken);
 
-    await request(app).put(`/api/documents/small/locales/fr/segments/${segments[0].id}`).send({ target: 'Première partie', baseRevision: 0 }).expect(200);
-    const api = await request(app).get('/api/documents').expect(200);
-    expect(api.body.documents[0].locales).toEqual([
+    await api.put(`/api/documents/small/locales/fr/segments/${segments[0].id}`).send({ target: 'Première partie', baseRevision: 0 }).expect(200);
+    const documents = await request(app).get('/api/documents').expect(200);
+    expect(documents.body.documents[0].locales).toEqual([
       expect.objectContaining({ code: 'es', error: expect.objectContaining({ code: 'xliff-malformed' }) }),
       expect.objectContaining({ code: 'fr', translated: 1 }),
     ]);
@@ -194,7 +195,7 @@ describe('the manifesto', () => {
   it('is on screen in reading order', async () => {
     const manifesto = makeManifestoProject();
     try {
-      const { app: manifestoApp } = makeApp(manifesto);
+      const { app: manifestoApp } = await makeApp(manifesto);
       const res = await request(manifestoApp).get('/documents/communard-manifesto').expect(200);
       const headings = [...res.text.matchAll(/<h[2-3] id="seg-[^"]+">([^<]+)</g)].map((m) => m[1]);
       expect(headings.slice(0, 3)).toEqual(['The dilemma of our time', 'Abundance within reach', 'Inequality, unemployment and demoralization']);

@@ -9,9 +9,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Double-submit CSRF protection. Every visitor gets a random token in a SameSite=Strict,
  * HttpOnly cookie; pages put it in their forms and the editor sends it as `X-CSRF-Token`.
  * A state-changing request must carry the same token, so another site cannot make a
- * visitor's browser post a translation. JSON API calls are protected by requiring
- * `Content-Type: application/json` (a cross-site form cannot send it without CORS consent)
- * and, when a token header is sent, by checking it too.
+ * visitor's browser post a translation. Every call made with a session needs it, API calls
+ * included; calls with an API token (no ambient credential) do not; anonymous JSON calls must
+ * at least be `Content-Type: application/json` (they are refused later for want of a login).
  */
 export function csrfProtection() {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -22,13 +22,15 @@ export function csrfProtection() {
     }
     res.locals.csrfToken = token;
     if (SAFE_METHODS.has(req.method)) return next();
+    // A script with an API token carries no ambient credential a forged request could borrow.
+    if (res.locals.authVia === 'token') return next();
 
     // A multipart upload's body is parsed by its route, after this check: its form carries the
     // token in the query string of its action instead (still bound to the visitor's cookie).
     const fromQuery = req.is('multipart/form-data') ? req.query._csrf : undefined;
     const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf ?? fromQuery;
     const isApi = req.path.startsWith('/api/');
-    if (isApi && sent === undefined) {
+    if (isApi && sent === undefined && res.locals.authVia !== 'session') {
       if (!req.is('application/json')) {
         return next(new WorkbenchError(415, 'json-required', 'Send the request body as JSON (Content-Type: application/json).'));
       }

@@ -24,6 +24,7 @@ export function viewLocals() {
       return { ...describeLocale(code, lng), href: `?${query.toString()}` };
     });
     res.locals.path = req.path;
+    res.locals.actor ??= undefined;
     next();
   };
 }

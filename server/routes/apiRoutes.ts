@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Progress } from '../domain/computeProgress';
 import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
+import { permit } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** The counts a script wants of a locale, flat. */
@@ -25,7 +26,9 @@ export function apiRoutes(workbench: Workbench): Router {
   });
 
   router.post('/documents/:doc/locales', async (req, res) => {
-    const locale = await workbench.startLocale(req.params.doc, (req.body as { code?: unknown } | undefined)?.code, reader(req));
+    const code = (req.body as { code?: unknown } | undefined)?.code;
+    permit(res, 'start-locale', code);
+    const locale = await workbench.startLocale(req.params.doc, code, reader(req));
     res.status(201).location(`/api/documents/${req.params.doc}/locales/${locale.code}/segments`).json({ locale: localeCounts(locale) });
   });
 
@@ -41,13 +44,15 @@ export function apiRoutes(workbench: Workbench): Router {
 
   router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
     const body = (req.body ?? {}) as { target?: unknown; baseRevision?: unknown };
-    const { segment, progress } = await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body);
+    const actor = permit(res, 'translate', req.params.lang);
+    const { segment, progress } = await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
     const body = (req.body ?? {}) as { baseRevision?: unknown };
-    const { segment, progress } = await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body);
+    const actor = permit(res, 'translate', req.params.lang);
+    const { segment, progress } = await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
+import { permit } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage } from '../http/buildEditorPage';
 import type { Workbench } from '../workbench';
@@ -21,11 +22,12 @@ export function pageRoutes(workbench: Workbench): Router {
   router.post('/documents/:doc/locales', async (req, res) => {
     const code = (req.body as { code?: unknown }).code;
     try {
+      permit(res, 'start-locale', code);
       const locale = await workbench.startLocale(req.params.doc, code, reader(req));
       res.redirect(303, `/documents/${req.params.doc}/locales/${locale.code}`);
     } catch (err) {
       // A bad tag or an existing locale: show the dashboard again with the message beside the form.
-      if (!isWorkbenchError(err) || (err.status !== 400 && err.status !== 409)) throw err;
+      if (!isWorkbenchError(err) || (err.status !== 400 && err.status !== 409 && err.status !== 403)) throw err;
       res.status(err.status);
       await renderDashboard(req, res, { document: req.params.doc, code: typeof code === 'string' ? code : '', message: err.message });
     }
@@ -41,11 +43,19 @@ export function pageRoutes(workbench: Workbench): Router {
   router.get('/documents/:doc', async (req, res) => renderDocument(req, res));
 
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_SOURCE_BYTES, files: 1, fields: 5 } });
-  router.post('/documents/:doc/source', upload.single('file'), async (req, res) => {
+  router.post(
+    '/documents/:doc/source',
+    // Only an admin's upload is read at all: the check comes before the body is.
+    (_req, res, next) => {
+      permit(res, 'admin');
+      next();
+    },
+    upload.single('file'), async (req, res) => {
+    const actor = permit(res, 'admin');
     try {
       if (!req.file) throw new WorkbenchError(400, 'source-missing', 'Choose the file of the new source text.');
       const force = (req.body as { force?: string }).force === 'yes';
-      const report = await workbench.updateSource(String(req.params.doc), req.file.buffer, { name: req.file.originalname, force });
+      const report = await workbench.updateSource(String(req.params.doc), req.file.buffer, { name: req.file.originalname, force, who: actor.name });
       res.redirect(303, `/documents/${req.params.doc}?version=${report.version.number}#versions`);
     } catch (err) {
       // A bad file or a refused update: the page again, with the reason beside the form.
@@ -66,16 +76,18 @@ export function pageRoutes(workbench: Workbench): Router {
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
+    const actor = permit(res, 'translate', req.params.lang);
     const { back, baseRevision } = editorForm(req.body);
-    await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, { baseRevision });
+    await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name);
     res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}${back}#seg-${req.params.id}`);
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
+    const actor = permit(res, 'translate', req.params.lang);
     const { back, baseRevision, target } = editorForm(req.body);
     const editorUrl = `/documents/${req.params.doc}/locales/${req.params.lang}${back}`;
     try {
-      await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision });
+      await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision }, actor.name);
       res.redirect(303, `${editorUrl}#seg-${req.params.id}`);
     } catch (err) {
       if (!isWorkbenchError(err) || err.status !== 409) throw err;

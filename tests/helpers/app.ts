@@ -1,27 +1,66 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import { accountsFileOf, createFileAccountStore } from '../../server/accounts/accountStore';
+import type { Role } from '../../server/accounts/types';
 import { createApp } from '../../server/app';
 import { makeProject, type TestProject } from './project';
 
-/** An app over a fresh test project; errors the app logs are collected instead of printed. */
-export function makeApp(project: TestProject = makeProject()): { app: Express; project: TestProject; logged: unknown[] } {
-  const logged: unknown[] = [];
-  const app = createApp({ dataDir: project.dir, log: (_message, err) => logged.push(err) });
-  return { app, project, logged };
+/** The password of every account the tests make. */
+export const PASSWORD = 'a long enough password';
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** An app over a test project with an admin; `api` is an agent that sends the admin's API token. */
+export interface TestApp {
+  app: Express;
+  project: TestProject;
+  logged: unknown[];
+  admin: { name: string; token: string };
+  api: Agent;
 }
 
-/** A browser-like agent that has loaded a page, so it holds the CSRF cookie; returns it with the token. */
-export async function browserAgent(app: Express): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string }> {
+/** Makes an account (with PASSWORD) and an API token for it; returns an agent that sends the token. */
+export async function addAccount(app: Express, project: TestProject, name: string, roles: Role[]): Promise<{ token: string; api: Agent }> {
+  const accounts = createFileAccountStore({ file: accountsFileOf(project.dir) });
+  await accounts.addUser(name, roles, PASSWORD);
+  const { token } = await accounts.createToken(name, 'tests');
+  return { token, api: request.agent(app).set('Authorization', `Bearer ${token}`) };
+}
+
+/** An app over a fresh test project with an admin account; errors the app logs are collected instead of printed. */
+export async function makeApp(project: TestProject = makeProject()): Promise<TestApp> {
+  const logged: unknown[] = [];
+  const app = createApp({ dataDir: project.dir, log: (_message, err) => logged.push(err) });
+  const { token, api } = await addAccount(app, project, 'admin', [{ kind: 'admin' }]);
+  return { app, project, logged, admin: { name: 'admin', token }, api };
+}
+
+/** The CSRF token in a page's forms. */
+export function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('The page has no CSRF token in its forms');
+  return match[1];
+}
+
+/** A browser-like agent logged in as `name` (default: the admin), with the CSRF token its pages carry. */
+export async function browserAgent(app: Express, name = 'admin'): Promise<{ agent: Agent; csrf: string }> {
+  const agent = request.agent(app);
+  const login = await agent.get('/login').expect(200);
+  await agent.post('/login').type('form').send({ _csrf: csrfOf(login.text), name, password: PASSWORD, next: '/' }).expect(303);
+  const page = await agent.get('/').expect(200);
+  return { agent, csrf: csrfOf(page.text) };
+}
+
+/** An anonymous browser-like agent that has loaded a page (so it holds the CSRF cookie). */
+export async function anonymousAgent(app: Express): Promise<{ agent: Agent; csrf: string }> {
   const agent = request.agent(app);
   const page = await agent.get('/').expect(200);
-  const match = /name="_csrf" value="([^"]+)"/.exec(page.text);
-  if (!match) throw new Error('The dashboard has no CSRF token in its form');
-  return { agent, csrf: match[1] };
+  return { agent, csrf: csrfOf(page.text) };
 }
 
 /** Starts a locale through the API and returns its segments. */
-export async function startLocale(app: Express, code = 'es', doc = 'small') {
-  await request(app).post(`/api/documents/${doc}/locales`).send({ code }).expect(201);
-  const res = await request(app).get(`/api/documents/${doc}/locales/${code}/segments`).expect(200);
+export async function startLocale(api: Agent, code = 'es', doc = 'small') {
+  await api.post(`/api/documents/${doc}/locales`).send({ code }).expect(201);
+  const res = await api.get(`/api/documents/${doc}/locales/${code}/segments`).expect(200);
   return res.body.segments as { id: string; kind: string; source: string; target: string | null; state: string; revision: number }[];
 }

@@ -1,0 +1,15 @@
+import type { Response } from 'express';
+import { actorOf } from '../auth/authenticate';
+import { requirePermission, type Action, type Actor } from '../auth/permissions';
+import { canonicalLocale } from '../domain/localeTag';
+import { WorkbenchError } from '../errors';
+
+/**
+ * The route-side check of a change: 401 without a login (before any input is looked at),
+ * 400 for a bad locale, 403 without the role for it. Returns who is acting.
+ */
+export function permit(res: Response, action: Action, locale?: unknown): Actor {
+  const actor = actorOf(res);
+  if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.');
+  return requirePermission(actor, action, locale === undefined ? undefined : canonicalLocale(locale));
+}

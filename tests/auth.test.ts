@@ -1,0 +1,162 @@
+import request from 'supertest';
+import { accountsFileOf, createFileAccountStore } from '../server/accounts/accountStore';
+import { createApp } from '../server/app';
+import type { SetupGate } from '../server/auth/setupGate';
+import { addAccount, anonymousAgent, browserAgent, csrfOf, makeApp, PASSWORD, startLocale, type Agent, type TestApp } from './helpers/app';
+import { makeProject, type TestProject } from './helpers/project';
+
+let t: TestApp;
+let project: TestProject;
+let translatorEs: Agent;
+
+beforeEach(async () => {
+  t = await makeApp();
+  project = t.project;
+  ({ api: translatorEs } = await addAccount(t.app, project, 'Ana', [{ kind: 'translator', locale: 'es' }]));
+  await startLocale(t.api, 'es');
+  await startLocale(t.api, 'fr');
+});
+afterEach(() => project.cleanup());
+
+const firstId = async () => (await request(t.app).get('/api/documents/small/locales/es/segments').expect(200)).body.segments[0].id as string;
+
+describe('roles are enforced on the server', () => {
+  it('an anonymous user cannot write (401), through the API or a form', async () => {
+    const id = await firstId();
+    const res = await request(t.app).put(`/api/documents/small/locales/es/segments/${id}`).send({ target: 'x', baseRevision: 0 }).expect(401);
+    expect(res.body.error.code).toBe('login-required');
+    await request(t.app).post('/api/documents/small/locales').send({ code: 'de' }).expect(401);
+    const { agent, csrf } = await anonymousAgent(t.app);
+    await agent.post(`/documents/small/locales/es/segments/${id}`).type('form').send({ _csrf: csrf, target: 'x', baseRevision: '0' }).expect(401);
+    expect(project.read('locales/es/small.xlf')).not.toContain('<target state="translated">x</target>');
+  });
+
+  it('anyone may read', async () => {
+    await request(t.app).get('/documents/small/locales/es').expect(200);
+    await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
+  });
+
+  it('a translator of es writes es, but not fr (403), cannot start other languages, update sources or manage people', async () => {
+    const id = await firstId();
+    await translatorEs.put(`/api/documents/small/locales/es/segments/${id}`).send({ target: 'Primera parte', baseRevision: 0 }).expect(200);
+    const fr = await translatorEs.put(`/api/documents/small/locales/fr/segments/${id}`).send({ target: 'Première partie', baseRevision: 0 }).expect(403);
+    expect(fr.body.error.message).toBe('Ana may not translate fr.');
+    await translatorEs.post('/api/documents/small/locales').send({ code: 'de' }).expect(403);
+    const { agent, csrf } = await browserAgent(t.app, 'Ana');
+    await agent.post(`/documents/small/source?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from('# New\n\nText.\n'), 'small.md').expect(403);
+    await agent.get('/admin/users').expect(403);
+    // The history credits the translator by name.
+    expect(project.read('locales/es/small.history.jsonl')).toContain('"who":"Ana"');
+  });
+
+  it('an unknown token → 401; a revoked token → 401', async () => {
+    await request(t.app).get('/api/documents').set('Authorization', `Bearer wb_${'A'.repeat(43)}`).expect(401);
+    await request(t.app).get('/api/documents').set('Authorization', 'Basic abc').expect(401);
+    const accounts = createFileAccountStore({ file: accountsFileOf(project.dir) });
+    const { id, token } = await accounts.createToken('Ana');
+    const id0 = await firstId();
+    await request(t.app).put(`/api/documents/small/locales/es/segments/${id0}`).set('Authorization', `Bearer ${token}`).send({ target: 'a', baseRevision: 0 }).expect(200);
+    await accounts.revokeToken('Ana', id);
+    const res = await request(t.app).put(`/api/documents/small/locales/es/segments/${id0}`).set('Authorization', `Bearer ${token}`).send({ target: 'b', baseRevision: 1 }).expect(401);
+    expect(res.body.error.code).toBe('token-invalid');
+  });
+});
+
+describe('sessions', () => {
+  it('a state-changing request with a session but without the CSRF token → 403, API calls included', async () => {
+    const { agent, csrf } = await browserAgent(t.app, 'Ana');
+    const id = await firstId();
+    await agent.put(`/api/documents/small/locales/es/segments/${id}`).send({ target: 'x', baseRevision: 0 }).expect(403);
+    await agent.post(`/documents/small/locales/es/segments/${id}`).type('form').send({ target: 'x', baseRevision: '0' }).expect(403);
+    await agent.put(`/api/documents/small/locales/es/segments/${id}`).set('X-CSRF-Token', csrf).send({ target: 'x', baseRevision: 0 }).expect(200);
+  });
+
+  it('the session id changes at login (no fixation), and logout ends it on the server', async () => {
+    const agent = request.agent(t.app);
+    const login = await agent.get('/login').set('Cookie', 'wb_session=planted-by-an-attacker').expect(200);
+    const res = await agent.post('/login').set('Cookie', `wb_session=planted-by-an-attacker; wb_csrf=${/wb_csrf=([^;]+)/.exec(String(login.headers['set-cookie']))?.[1]}`).type('form').send({ _csrf: csrfOf(login.text), name: 'Ana', password: PASSWORD }).expect(303);
+    const cookie = String(res.headers['set-cookie']);
+    const session = /wb_session=([^;]+)/.exec(cookie)?.[1];
+    expect(session).toBeDefined();
+    expect(session).not.toBe('planted-by-an-attacker');
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+
+    // Logout ends the session on the server: the old cookie, replayed, is worth nothing.
+    const browser = request.agent(t.app);
+    const form = await browser.get('/login');
+    const signedIn = await browser.post('/login').type('form').send({ _csrf: csrfOf(form.text), name: 'Ana', password: PASSWORD }).expect(303);
+    const sid = /wb_session=([^;]+)/.exec(String(signedIn.headers['set-cookie']))?.[1];
+    if (!sid) throw new Error('no session cookie');
+    expect((await request(t.app).get('/').set('Cookie', `wb_session=${sid}`)).text).toContain('<span class="who">Ana</span>');
+    await browser.post('/logout').type('form').send({ _csrf: csrfOf((await browser.get('/')).text) }).expect(303);
+    expect((await request(t.app).get('/').set('Cookie', `wb_session=${sid}`)).text).not.toContain('class="who"');
+  });
+
+  it('password guessing → 429 after a few tries, for that account and for that address', async () => {
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/login')).text);
+    for (let i = 0; i < 5; i++) await agent.post('/login').type('form').send({ _csrf: csrf, name: 'Ana', password: `wrong guess ${i}` }).expect(401);
+    const blocked = await agent.post('/login').type('form').send({ _csrf: csrf, name: 'Ana', password: PASSWORD }).expect(429);
+    expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
+    // The same address trying other accounts is blocked too.
+    await agent.post('/login').type('form').send({ _csrf: csrf, name: 'admin', password: PASSWORD }).expect(429);
+  });
+
+  it('a wrong password is answered the same as an unknown name', async () => {
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/login')).text);
+    const wrong = await agent.post('/login').type('form').send({ _csrf: csrf, name: 'Ana', password: 'not the password' }).expect(401);
+    const unknown = await agent.post('/login').type('form').send({ _csrf: csrf, name: 'Nobody', password: 'not the password' }).expect(401);
+    expect(wrong.text.replace(/value="[^"]*"/g, '')).toBe(unknown.text.replace(/value="[^"]*"/g, ''));
+  });
+});
+
+describe('first start', () => {
+  it('with no users, a one-time link creates the admin; there is no default password', async () => {
+    const fresh = makeProject();
+    try {
+      const app = createApp({ dataDir: fresh.dir, log: () => undefined });
+      const token = await (app.locals.setup as SetupGate).prepare();
+      expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      await request(app).get('/setup/not-the-token').expect(404);
+      const agent = request.agent(app);
+      const form = await agent.get(`/setup/${token}`).expect(200);
+      const short = await agent.post(`/setup/${token}`).type('form').send({ _csrf: csrfOf(form.text), name: 'Editor', password: 'short', password2: 'short' }).expect(400);
+      expect(short.text).toContain('class="form-error"');
+      await agent.post(`/setup/${token}`).type('form').send({ _csrf: csrfOf(form.text), name: 'Editor', password: PASSWORD, password2: PASSWORD }).expect(303);
+      expect((await agent.get('/admin/users').expect(200)).text).toContain('Editor');
+      // Used once: gone.
+      await request(app).get(`/setup/${token}`).expect(404);
+      expect(await (app.locals.setup as SetupGate).prepare()).toBeUndefined();
+    } finally {
+      fresh.cleanup();
+    }
+  });
+});
+
+describe('people', () => {
+  it('the admin adds a translator from the people page; bad roles and names are refused', async () => {
+    const { agent, csrf } = await browserAgent(t.app);
+    const created = await agent.post('/admin/users').type('form').send({ _csrf: csrf, name: 'Bruno', roles: 'reviewer:es, translator:fr', password: PASSWORD }).expect(201);
+    expect(created.text).toContain('Bruno can now log in.');
+    const bad = await agent.post('/admin/users').type('form').send({ _csrf: csrf, name: 'Carla', roles: 'translator:../x', password: PASSWORD }).expect(400);
+    expect(bad.text).toContain('class="form-error"');
+    const xss = await agent.post('/admin/users').type('form').send({ _csrf: csrf, name: '<script>alert(1)</script>', roles: 'translator:es', password: PASSWORD }).expect(400);
+    expect(xss.text).not.toContain('<script>alert(1)</script>');
+    await browserAgent(t.app, 'Bruno');
+  });
+});
+
+describe('a private project', () => {
+  it('needs a login to read', async () => {
+    project.write('workbench.config.json', JSON.stringify({ private: true }));
+    const app = createApp({ dataDir: project.dir, log: () => undefined });
+    const page = await request(app).get('/documents/small/locales/es').set('Accept', 'text/html').expect(303);
+    expect(page.headers.location).toBe('/login?next=%2Fdocuments%2Fsmall%2Flocales%2Fes');
+    await request(app).get('/api/documents').expect(401);
+    await request(app).get('/healthz').expect(200);
+    const { agent } = await browserAgent(app, 'Ana');
+    await agent.get('/documents/small/locales/es').expect(200);
+  });
+});
