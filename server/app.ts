@@ -66,5 +66,6 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler(options.log));
   app.locals.setup = setup;
+  app.locals.config = config;
   return app;
 }

@@ -11,6 +11,8 @@ export interface ProjectConfig {
   similarity?: number;
   /** A private project: reading needs a login too (by default anyone may read). */
   private?: boolean;
+  /** Reviewers may approve their own translations (off by default: a second pair of eyes). */
+  allowSelfApproval?: boolean;
 }
 
 const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
@@ -39,6 +41,9 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
   }
   if (config.similarity !== undefined && (typeof config.similarity !== 'number' || config.similarity <= 0 || config.similarity > 1)) {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: similarity must be a number above 0 and at most 1.');
+  }
+  if (config.allowSelfApproval !== undefined && typeof config.allowSelfApproval !== 'boolean') {
+    throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: allowSelfApproval must be true or false.');
   }
   if (config.private !== undefined && typeof config.private !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: private must be true or false.');

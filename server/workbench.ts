@@ -33,6 +33,8 @@ export interface SegmentView {
   state: WorkflowState | null;
   revision: number;
   checks: CheckResult[];
+  /** Reviewers' comments on the translation (XLIFF notes). */
+  notes: { from?: string; text: string }[];
   /** For a drifted translation: the source it was made from, and the word diff from that to the current source. */
   drift?: { previousSource: string; previousTarget: string | null; diff: WordDiffPart[] };
 }
@@ -197,6 +199,45 @@ export class Workbench {
     });
   }
 
+  /**
+   * A reviewer approves a current translation (XLIFF `approved="yes"`, state `signed-off`). A
+   * reviewer may not approve their own translation unless the project allows it.
+   */
+  async approve(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who: string, options: { allowSelfApproval?: boolean } = {}) {
+    const author = await this.lastAuthor(documentId, lang, segmentId);
+    if (!options.allowSelfApproval && author !== undefined && author === who) {
+      throw new WorkbenchError(403, 'own-translation', 'You may not approve your own translation: another reviewer has to.');
+    }
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'approve', (unit, segment) => {
+      if (unit.target === undefined) throw new WorkbenchError(409, 'not-translated', 'There is no translation to approve.');
+      if (unit.source !== segment.text || unit.state === 'needs-review-translation') {
+        throw new WorkbenchError(409, 'drifted', 'The source changed since this was translated: it must be brought up to date before it is approved.');
+      }
+      unit.approved = true;
+      unit.state = 'signed-off';
+    });
+  }
+
+  /** A reviewer sends a translation back with a comment (an XLIFF `<note from>`): it needs work. */
+  async reject(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown; comment?: unknown }, who: string) {
+    const comment = typeof input.comment === 'string' ? input.comment.trim() : '';
+    if (comment === '') throw new WorkbenchError(400, 'comment-required', 'Say what needs to change: a rejection needs a comment.');
+    if (comment.length > 5000) throw new WorkbenchError(413, 'comment-too-long', 'A comment may have at most 5,000 characters.');
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'reject', (unit) => {
+      if (unit.target === undefined) throw new WorkbenchError(409, 'not-translated', 'There is no translation to reject.');
+      unit.approved = false;
+      unit.state = 'needs-translation';
+      unit.notes = [...unit.notes, { text: comment, from: who, annotates: 'target' }];
+    });
+  }
+
+  /** Who last wrote the translation of a paragraph (from its history), if anyone. */
+  private async lastAuthor(documentId: string, lang: string, segmentId: string): Promise<string | undefined> {
+    const entries = await this.stores.history.list(checkDocumentId(documentId), canonicalLocale(lang), segmentId);
+    for (let i = entries.length - 1; i >= 0; i--) if (entries[i].action === 'save') return entries[i].who;
+    return undefined;
+  }
+
   /** The common path of every change to one paragraph: load, check the revision, change, record in history. */
   private async changeUnit(
     documentId: string,
@@ -299,6 +340,7 @@ function segmentView(segment: Segment, unit: Unit | undefined): SegmentView {
     state,
     revision: unit?.revision ?? 0,
     checks: unit?.target ? checkTranslation(segment.text, unit.target) : [],
+    notes: (unit?.notes ?? []).map((n) => ({ from: n.from, text: n.text })),
     drift: state === 'drifted' && unit ? driftOf(segment, unit) : undefined,
   };
 }

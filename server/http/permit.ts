@@ -13,3 +13,8 @@ export function permit(res: Response, action: Action, locale?: unknown): Actor {
   if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.');
   return requirePermission(actor, action, locale === undefined ? undefined : canonicalLocale(locale));
 }
+
+/** Whether the project lets reviewers approve their own translations (`allowSelfApproval` in workbench.config.json; off by default). */
+export function allowSelfApproval(res: Response): boolean {
+  return res.app.locals.config?.allowSelfApproval === true;
+}

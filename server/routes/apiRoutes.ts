@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Progress } from '../domain/computeProgress';
 import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
-import { permit } from '../http/permit';
+import { allowSelfApproval, permit } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** The counts a script wants of a locale, flat. */
@@ -58,6 +58,20 @@ export function apiRoutes(workbench: Workbench): Router {
 
   router.get('/documents/:doc/locales/:lang/removed', async (req, res) => {
     res.json({ units: await workbench.removedUnits(req.params.doc, req.params.lang) });
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/approve', async (req, res) => {
+    const actor = permit(res, 'review', req.params.lang);
+    const body = (req.body ?? {}) as { baseRevision?: unknown };
+    const { segment, progress } = await workbench.approve(req.params.doc, req.params.lang, req.params.id, body, actor.name, { allowSelfApproval: allowSelfApproval(res) });
+    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/reject', async (req, res) => {
+    const actor = permit(res, 'review', req.params.lang);
+    const body = (req.body ?? {}) as { baseRevision?: unknown; comment?: unknown };
+    const { segment, progress } = await workbench.reject(req.params.doc, req.params.lang, req.params.id, body, actor.name);
+    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
   router.get('/documents/:doc/versions', async (req, res) => {

@@ -1,0 +1,87 @@
+import request from 'supertest';
+import { createApp } from '../server/app';
+import { addAccount, makeApp, startLocale, type Agent, type TestApp } from './helpers/app';
+import type { TestProject } from './helpers/project';
+
+let t: TestApp;
+let project: TestProject;
+let ana: Agent; // translator of es
+let bruno: Agent; // reviewer of es
+let carla: Agent; // reviewer and translator of es
+let carlaToken: string;
+let ids: string[];
+
+beforeEach(async () => {
+  t = await makeApp();
+  project = t.project;
+  ({ api: ana } = await addAccount(t.app, project, 'Ana', [{ kind: 'translator', locale: 'es' }]));
+  ({ api: bruno } = await addAccount(t.app, project, 'Bruno', [{ kind: 'reviewer', locale: 'es' }]));
+  ({ api: carla, token: carlaToken } = await addAccount(t.app, project, 'Carla', [{ kind: 'reviewer', locale: 'es' }, { kind: 'translator', locale: 'es' }]));
+  ids = (await startLocale(t.api, 'es')).map((s) => s.id);
+  for (const [i, id] of ids.slice(0, 3).entries()) {
+    await ana.put(`/api/documents/small/locales/es/segments/${id}`).send({ target: `Traducción ${i}`, baseRevision: 0 }).expect(200);
+  }
+});
+afterEach(() => project.cleanup());
+
+const url = (id: string, action: string) => `/api/documents/small/locales/es/segments/${id}/${action}`;
+
+describe('approving', () => {
+  it('a reviewer approves: approved="yes", state signed-off, counted as approved', async () => {
+    const res = await bruno.post(url(ids[0], 'approve')).send({ baseRevision: 1 }).expect(200);
+    expect(res.body).toMatchObject({ state: 'approved', revision: 2 });
+    expect(res.body.progress).toMatchObject({ approved: 1, translated: 2 });
+    expect(project.read('locales/es/small.xlf')).toMatch(new RegExp(`<trans-unit id="${ids[0]}"[^>]*approved="yes"`));
+    expect(project.read('locales/es/small.xlf')).toContain('<target state="signed-off">Traducción 0</target>');
+    expect(project.read('locales/es/small.history.jsonl')).toContain('"action":"approve"');
+  });
+
+  it('a translator cannot approve (403); an anonymous user cannot (401)', async () => {
+    await ana.post(url(ids[0], 'approve')).send({ baseRevision: 1 }).expect(403);
+    await request(t.app).post(url(ids[0], 'approve')).send({ baseRevision: 1 }).expect(401);
+  });
+
+  it('a reviewer may not approve their own translation, unless the project allows it', async () => {
+    await carla.put(`/api/documents/small/locales/es/segments/${ids[3]}`).send({ target: 'Mía', baseRevision: 0 }).expect(200);
+    const own = await carla.post(url(ids[3], 'approve')).send({ baseRevision: 1 }).expect(403);
+    expect(own.body.error.code).toBe('own-translation');
+    project.write('workbench.config.json', JSON.stringify({ allowSelfApproval: true }));
+    const permissive = createApp({ dataDir: project.dir, log: () => undefined });
+    await request(permissive).post(url(ids[3], 'approve')).set('Authorization', `Bearer ${carlaToken}`).send({ baseRevision: 1 }).expect(200);
+  });
+
+  it('an untranslated paragraph cannot be approved; a stale revision → 409', async () => {
+    await bruno.post(url(ids[5], 'approve')).send({ baseRevision: 0 }).expect(409);
+    await bruno.post(url(ids[0], 'approve')).send({ baseRevision: 0 }).expect(409);
+  });
+
+  it('a source change sends an approved paragraph back for review', async () => {
+    await bruno.post(url(ids[1], 'approve')).send({ baseRevision: 1 }).expect(200);
+    const source = project.read('source/small.md').replace('The first paragraph, with a', 'The very first paragraph, with a');
+    await t.api.get('/api/documents').expect(200);
+    const { createWorkbench } = await import('../server/createWorkbench');
+    await createWorkbench(project.dir).updateSource('small', Buffer.from(source), { name: 'small.md' });
+    const after = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
+    expect(after.body.segments[1]).toMatchObject({ id: ids[1], state: 'drifted' });
+    expect(project.read('locales/es/small.xlf')).not.toMatch(new RegExp(`<trans-unit id="${ids[1]}"[^>]*approved="yes"`));
+  });
+});
+
+describe('rejecting', () => {
+  it('a reviewer rejects with a comment: a <note from> in the XLIFF, shown (escaped) to the translator; needs work', async () => {
+    const comment = 'Demasiado literal <script>alert(1)</script>';
+    const res = await bruno.post(url(ids[1], 'reject')).send({ baseRevision: 1, comment }).expect(200);
+    expect(res.body).toMatchObject({ state: 'needs-work', notes: [{ from: 'Bruno', text: comment }] });
+    expect(project.read('locales/es/small.xlf')).toContain('<note from="Bruno" annotates="target">Demasiado literal &lt;script&gt;alert(1)&lt;/script&gt;</note>');
+    const editor = await request(t.app).get('/documents/small/locales/es').expect(200);
+    expect(editor.text).toContain('<strong>Bruno:</strong> Demasiado literal &lt;script&gt;alert(1)&lt;/script&gt;');
+    // The translator fixes it: translated again, ready for review.
+    const fixed = await ana.put(`/api/documents/small/locales/es/segments/${ids[1]}`).send({ target: 'Mejor así', baseRevision: 2 }).expect(200);
+    expect(fixed.body.state).toBe('translated');
+  });
+
+  it('a rejection without a comment → 400; a translator cannot reject (403)', async () => {
+    await bruno.post(url(ids[1], 'reject')).send({ baseRevision: 1, comment: '  ' }).expect(400);
+    await ana.post(url(ids[1], 'reject')).send({ baseRevision: 1, comment: 'no' }).expect(403);
+  });
+});
