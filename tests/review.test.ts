@@ -85,3 +85,21 @@ describe('rejecting', () => {
     await ana.post(url(ids[1], 'reject')).send({ baseRevision: 1, comment: 'no' }).expect(403);
   });
 });
+
+describe('the reading review', () => {
+  it('shows the translations waiting for review as a text, each approvable or sent back inline', async () => {
+    const { browserAgent } = await import('./helpers/app');
+    const { agent, csrf } = await browserAgent(t.app, 'Bruno');
+    const page = await agent.get('/documents/small/locales/es/review').expect(200);
+    expect(page.text).toContain('3 translated paragraphs wait for review');
+    expect(page.text).toContain('Traducción 1');
+    await agent.post(`/documents/small/locales/es/segments/${ids[0]}/approve`).type('form').send({ _csrf: csrf, baseRevision: '1' }).expect(303);
+    await agent.post(`/documents/small/locales/es/segments/${ids[1]}/reject`).type('form').send({ _csrf: csrf, baseRevision: '1', comment: 'Revisar el tono' }).expect(303);
+    const after = await agent.get('/documents/small/locales/es/review').expect(200);
+    expect(after.text).toContain('1 translated paragraph waits for review');
+    expect(after.text).not.toContain('Traducción 0');
+    // Only reviewers decide.
+    const { agent: translator, csrf: tcsrf } = await browserAgent(t.app, 'Ana');
+    await translator.post(`/documents/small/locales/es/segments/${ids[2]}/approve`).type('form').send({ _csrf: tcsrf, baseRevision: '1' }).expect(403);
+  });
+});

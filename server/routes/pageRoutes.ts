@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
-import { permit } from '../http/permit';
+import { allowSelfApproval, permit } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage } from '../http/buildEditorPage';
 import type { Workbench } from '../workbench';
@@ -73,6 +73,28 @@ export function pageRoutes(workbench: Workbench): Router {
       filter: queryString(req.query.filter, 'filter'),
     });
     res.render('editor', page);
+  });
+
+  router.get('/documents/:doc/locales/:lang/review', async (req, res) => {
+    const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
+    const queue = workbench.segmentsInState(context, 'translated', true);
+    const page = queryInt(req.query.page, 'page') ?? 0;
+    const pages = Math.max(1, Math.ceil(queue.length / 100));
+    const segments = workbench.viewOf(context, queue.slice(page * 100, (page + 1) * 100));
+    res.render('review', { context, segments, page: Math.min(page, pages - 1), pages, total: queue.length });
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/:decision', async (req, res, next) => {
+    if (req.params.decision !== 'approve' && req.params.decision !== 'reject') return next();
+    const actor = permit(res, 'review', req.params.lang);
+    const { baseRevision } = editorForm(req.body);
+    const comment = (req.body as { comment?: unknown }).comment;
+    if (req.params.decision === 'approve') {
+      await workbench.approve(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name, { allowSelfApproval: allowSelfApproval(res) });
+    } else {
+      await workbench.reject(req.params.doc, req.params.lang, req.params.id, { baseRevision, comment }, actor.name);
+    }
+    res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}/review`);
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
