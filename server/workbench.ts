@@ -231,6 +231,56 @@ export class Workbench {
     });
   }
 
+  /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */
+  async history(documentId: string, lang: string, segmentId: string) {
+    const context = await this.locale(documentId, lang);
+    const segment = context.document.segments.find((s) => s.id === segmentId);
+    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    const current = context.units.get(segmentId);
+    const entries = await this.stores.history.list(context.document.id, context.locale.code, segmentId);
+    return {
+      context,
+      segment: segmentView(segment, current),
+      entries: entries.map((entry, index) => ({
+        index,
+        ...entry,
+        diffToCurrent: entry.after?.target !== undefined && current?.target !== undefined ? wordDiff(entry.after.target, current.target) : undefined,
+      })),
+    };
+  }
+
+  /** Puts back the translation a history entry recorded; the revert is itself a new history entry. */
+  async revert(documentId: string, lang: string, segmentId: string, input: { entry?: unknown; baseRevision?: unknown }, who: string) {
+    const code = canonicalLocale(lang);
+    const entries = await this.stores.history.list(checkDocumentId(documentId), code, segmentId);
+    const index = typeof input.entry === 'number' ? input.entry : Number.NaN;
+    const entry = entries[index];
+    if (!entry || entry.after?.target === undefined) throw new WorkbenchError(404, 'history-entry-not-found', 'There is no such version of this translation to go back to.');
+    const target = entry.after.target;
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'revert', (unit, segment, version) => {
+      unit.target = target;
+      unit.source = segment.text;
+      unit.state = 'translated';
+      unit.approved = false;
+      unit.previous = undefined;
+      unit.sourceVersion = version;
+    });
+  }
+
+  /** A locale's activity, newest first (optionally one person's), and how many changes each person made. */
+  async activity(documentId: string, lang: string, options: { who?: string; limit?: number } = {}) {
+    const context = await this.locale(documentId, lang);
+    const all = await this.stores.history.list(context.document.id, context.locale.code);
+    const contributions = new Map<string, Record<string, number>>();
+    for (const entry of all) {
+      const counts = contributions.get(entry.who) ?? {};
+      counts[entry.action] = (counts[entry.action] ?? 0) + 1;
+      contributions.set(entry.who, counts);
+    }
+    const feed = all.filter((e) => options.who === undefined || e.who === options.who).reverse().slice(0, options.limit ?? 200);
+    return { context, feed, contributions: [...contributions].map(([who, actions]) => ({ who, actions })).sort((a, b) => a.who.localeCompare(b.who)) };
+  }
+
   /** Who last wrote the translation of a paragraph (from its history), if anyone. */
   private async lastAuthor(documentId: string, lang: string, segmentId: string): Promise<string | undefined> {
     const entries = await this.stores.history.list(checkDocumentId(documentId), canonicalLocale(lang), segmentId);

@@ -103,3 +103,44 @@ describe('the reading review', () => {
     await translator.post(`/documents/small/locales/es/segments/${ids[2]}/approve`).type('form').send({ _csrf: tcsrf, baseRevision: '1' }).expect(403);
   });
 });
+
+describe('history', () => {
+  it('keeps every change with who, when, before and after; shows a word diff to the current text; revert is a new entry', async () => {
+    await ana.put(`/api/documents/small/locales/es/segments/${ids[0]}`).send({ target: 'Traducción cero revisada', baseRevision: 1 }).expect(200);
+    await bruno.post(url(ids[0], 'approve')).send({ baseRevision: 2 }).expect(200);
+    const history = await request(t.app).get(`/api/documents/small/locales/es/segments/${ids[0]}/history`).expect(200);
+    expect(history.body.entries.map((e: { who: string; action: string }) => [e.who, e.action])).toEqual([
+      ['Ana', 'save'],
+      ['Ana', 'save'],
+      ['Bruno', 'approve'],
+    ]);
+    expect(history.body.entries[0]).toMatchObject({ after: { target: 'Traducción 0' }, at: expect.any(String) });
+    expect(history.body.entries[0].diffToCurrent.filter((p: { added?: boolean }) => p.added).map((p: { value: string }) => p.value.trim())).toEqual(['cero revisada']);
+
+    const page = await request(t.app).get(`/documents/small/locales/es/segments/${ids[0]}/history`).expect(200);
+    expect(page.text).toContain('<ins>cero revisada</ins>');
+
+    const reverted = await ana.post(url(ids[0], 'revert')).send({ entry: 0, baseRevision: 3 }).expect(200);
+    expect(reverted.body).toMatchObject({ target: 'Traducción 0', state: 'translated' });
+    const after = await request(t.app).get(`/api/documents/small/locales/es/segments/${ids[0]}/history`).expect(200);
+    expect(after.body.entries.at(-1)).toMatchObject({ who: 'Ana', action: 'revert', before: { target: 'Traducción cero revisada' }, after: { target: 'Traducción 0' } });
+    await bruno.post(url(ids[0], 'revert')).send({ entry: 0, baseRevision: 4 }).expect(403);
+    await ana.post(url(ids[0], 'revert')).send({ entry: 99, baseRevision: 4 }).expect(404);
+  });
+
+  it('a locale activity feed, newest first, filterable by person, with contribution counts; names and texts escaped', async () => {
+    await ana.put(`/api/documents/small/locales/es/segments/${ids[4]}`).send({ target: '<img src=x onerror=alert(1)>', baseRevision: 0 }).expect(200);
+    await bruno.post(url(ids[1], 'reject')).send({ baseRevision: 1, comment: 'no' }).expect(200);
+    const feed = await request(t.app).get('/api/documents/small/locales/es/activity').expect(200);
+    expect(feed.body.feed[0]).toMatchObject({ who: 'Bruno', action: 'reject' });
+    expect(feed.body.contributions).toEqual([
+      { who: 'Ana', actions: { save: 4 } },
+      { who: 'Bruno', actions: { reject: 1 } },
+    ]);
+    const onlyAna = await request(t.app).get('/api/documents/small/locales/es/activity?who=Ana').expect(200);
+    expect(onlyAna.body.feed.every((e: { who: string }) => e.who === 'Ana')).toBe(true);
+    const page = await request(t.app).get('/documents/small/locales/es/activity').expect(200);
+    expect(page.text).not.toContain('<img src=x onerror=alert(1)>');
+    expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});

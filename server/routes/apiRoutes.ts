@@ -74,6 +74,23 @@ export function apiRoutes(workbench: Workbench): Router {
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
+  router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
+    const { segment, entries } = await workbench.history(req.params.doc, req.params.lang, req.params.id);
+    res.json({ segment, entries });
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/revert', async (req, res) => {
+    const actor = permit(res, 'translate', req.params.lang);
+    const body = (req.body ?? {}) as { entry?: unknown; baseRevision?: unknown };
+    const { segment } = await workbench.revert(req.params.doc, req.params.lang, req.params.id, body, actor.name);
+    res.json(segment);
+  });
+
+  router.get('/documents/:doc/locales/:lang/activity', async (req, res) => {
+    const { feed, contributions } = await workbench.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') });
+    res.json({ feed, contributions });
+  });
+
   router.get('/documents/:doc/versions', async (req, res) => {
     res.json({ versions: await workbench.versions(req.params.doc) });
   });

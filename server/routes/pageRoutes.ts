@@ -84,6 +84,22 @@ export function pageRoutes(workbench: Workbench): Router {
     res.render('review', { context, segments, page: Math.min(page, pages - 1), pages, total: queue.length });
   });
 
+  router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
+    res.render('history', await workbench.history(req.params.doc, req.params.lang, req.params.id));
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/revert', async (req, res) => {
+    const actor = permit(res, 'translate', req.params.lang);
+    const { baseRevision } = editorForm(req.body);
+    const entry = Number((req.body as { entry?: unknown }).entry);
+    await workbench.revert(req.params.doc, req.params.lang, req.params.id, { entry, baseRevision }, actor.name);
+    res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}/segments/${req.params.id}/history`);
+  });
+
+  router.get('/documents/:doc/locales/:lang/activity', async (req, res) => {
+    res.render('activity', { ...(await workbench.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') })), who: queryString(req.query.who, 'who') });
+  });
+
   router.post('/documents/:doc/locales/:lang/segments/:id/:decision', async (req, res, next) => {
     if (req.params.decision !== 'approve' && req.params.decision !== 'reject') return next();
     const actor = permit(res, 'review', req.params.lang);
