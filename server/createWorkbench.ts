@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
+import { createFileDiscussionStore } from './storage/discussionStore';
 import { createFileHistoryStore } from './storage/historyStore';
 import { createFileLocaleStore } from './storage/localeStore';
 import { createFileSourceRepository } from './storage/sourceRepository';
@@ -11,5 +12,6 @@ export function createWorkbench(dataDir: string): Workbench {
     sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)) }),
     locales: createFileLocaleStore({ dir: path.join(dataDir, 'locales') }),
     history: createFileHistoryStore({ dir: path.join(dataDir, 'locales') }),
+    discussions: createFileDiscussionStore({ dir: path.join(dataDir, 'locales') }),
   });
 }

@@ -1,6 +1,7 @@
 import { completeUnits } from './domain/completeUnits';
 import { migrateLocale } from './domain/migrateLocale';
 import type { LocaleFile, SourceDocument } from './domain/types';
+import type { DiscussionStore } from './storage/discussionStore';
 import type { HistoryEntry, HistoryStore } from './storage/historyStore';
 import type { LocaleStore } from './storage/localeStore';
 import type { SourceRepository } from './storage/sourceRepository';
@@ -10,6 +11,7 @@ export interface WorkbenchStores {
   sources: SourceRepository;
   locales: LocaleStore;
   history: HistoryStore;
+  discussions: DiscussionStore;
 }
 
 function copy(file: LocaleFile): LocaleFile {

@@ -11,6 +11,7 @@ import type { LocaleStore } from './storage/localeStore';
 import type { SourceRepository } from './storage/sourceRepository';
 import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
+import { newDiscussionId, type Suggestion, type Thread } from './storage/discussionStore';
 import type { SourceVersion } from './domain/sourceVersion';
 import { wordDiff, type WordDiffPart } from './domain/wordDiff';
 
@@ -272,19 +273,114 @@ export class Workbench {
     const context = await this.locale(documentId, lang);
     const all = await this.stores.history.list(context.document.id, context.locale.code);
     const contributions = new Map<string, Record<string, number>>();
+    const count = (who: string, action: string) => {
+      const counts = contributions.get(who) ?? {};
+      counts[action] = (counts[action] ?? 0) + 1;
+      contributions.set(who, counts);
+    };
     for (const entry of all) {
-      const counts = contributions.get(entry.who) ?? {};
-      counts[entry.action] = (counts[entry.action] ?? 0) + 1;
-      contributions.set(entry.who, counts);
+      count(entry.who, entry.action);
+      if (entry.suggestedBy) count(entry.suggestedBy, 'suggested');
     }
     const feed = all.filter((e) => options.who === undefined || e.who === options.who).reverse().slice(0, options.limit ?? 200);
     return { context, feed, contributions: [...contributions].map(([who, actions]) => ({ who, actions })).sort((a, b) => a.who.localeCompare(b.who)) };
   }
 
+  /**
+   * Proposes another wording. A reviewer may always; a translator of the locale only for a
+   * paragraph someone else translated (`canReview` says which the person is).
+   */
+  async suggest(documentId: string, lang: string, segmentId: string, input: { text?: unknown }, who: string, canReview: boolean): Promise<Suggestion> {
+    const context = await this.locale(documentId, lang);
+    if (!context.document.segments.some((s) => s.id === segmentId && s.translatable)) throw new WorkbenchError(404, 'segment-not-found', 'There is no such paragraph.');
+    const text = checkTarget(input.text);
+    if (text.trim() === '') throw new WorkbenchError(400, 'suggestion-empty', 'A suggestion needs a text.');
+    if (!canReview && (await this.lastAuthor(documentId, lang, segmentId)) === who) {
+      throw new WorkbenchError(403, 'own-paragraph', 'This is your own translation: edit it instead of suggesting.');
+    }
+    const suggestion: Suggestion = { id: newDiscussionId(), segment: segmentId, author: who, text, createdAt: new Date().toISOString(), status: 'open' };
+    await this.stores.discussions.update(context.document.id, context.locale.code, (d) => d.suggestions.push(suggestion));
+    return suggestion;
+  }
+
+  /** Accepts (the translation becomes the suggestion, credited to both) or declines a suggestion. */
+  async decideSuggestion(documentId: string, lang: string, suggestionId: string, input: { accept?: unknown; baseRevision?: unknown }, who: string) {
+    const context = await this.locale(documentId, lang);
+    const { suggestions } = await this.stores.discussions.read(context.document.id, context.locale.code);
+    const suggestion = suggestions.find((s) => s.id === suggestionId);
+    if (!suggestion) throw new WorkbenchError(404, 'suggestion-not-found', 'There is no such suggestion.');
+    if (suggestion.status !== 'open') throw new WorkbenchError(409, 'suggestion-decided', 'This suggestion has already been decided.');
+    let result: { segment: SegmentView; progress: Progress } | undefined;
+    if (input.accept === true) {
+      result = await this.changeUnit(documentId, lang, suggestion.segment, input.baseRevision, who, 'suggestion-accepted', (unit, segment, version) => {
+        unit.target = suggestion.text;
+        unit.source = segment.text;
+        unit.state = 'translated';
+        unit.approved = false;
+        unit.previous = undefined;
+        unit.sourceVersion = version;
+      }, { suggestedBy: suggestion.author });
+    }
+    await this.stores.discussions.update(context.document.id, context.locale.code, (d) => {
+      const stored = d.suggestions.find((s) => s.id === suggestionId);
+      if (!stored || stored.status !== 'open') throw new WorkbenchError(409, 'suggestion-decided', 'This suggestion has already been decided.');
+      Object.assign(stored, { status: input.accept === true ? 'accepted' : 'declined', decidedBy: who, decidedAt: new Date().toISOString() });
+    });
+    return result;
+  }
+
+  /** Starts a thread about a paragraph, or answers one. */
+  async comment(documentId: string, lang: string, segmentId: string, input: { text?: unknown; thread?: unknown }, who: string): Promise<Thread> {
+    const context = await this.locale(documentId, lang);
+    if (!context.document.segments.some((s) => s.id === segmentId)) throw new WorkbenchError(404, 'segment-not-found', 'There is no such paragraph.');
+    const text = typeof input.text === 'string' ? input.text.trim() : '';
+    if (text === '') throw new WorkbenchError(400, 'comment-empty', 'A comment needs a text.');
+    if (text.length > 5000) throw new WorkbenchError(413, 'comment-too-long', 'A comment may have at most 5,000 characters.');
+    const at = new Date().toISOString();
+    return this.stores.discussions.update(context.document.id, context.locale.code, (d) => {
+      if (input.thread === undefined || input.thread === '') {
+        const thread: Thread = { id: newDiscussionId(), segment: segmentId, createdAt: at, resolved: false, messages: [{ author: who, text, at }] };
+        d.threads.push(thread);
+        return thread;
+      }
+      const thread = d.threads.find((th) => th.id === input.thread && th.segment === segmentId);
+      if (!thread) throw new WorkbenchError(404, 'thread-not-found', 'There is no such conversation.');
+      thread.messages.push({ author: who, text, at });
+      thread.resolved = false;
+      return thread;
+    });
+  }
+
+  /** Marks a conversation settled. */
+  async resolveThread(documentId: string, lang: string, threadId: string, who: string): Promise<Thread> {
+    const context = await this.locale(documentId, lang);
+    return this.stores.discussions.update(context.document.id, context.locale.code, (d) => {
+      const thread = d.threads.find((th) => th.id === threadId);
+      if (!thread) throw new WorkbenchError(404, 'thread-not-found', 'There is no such conversation.');
+      thread.resolved = true;
+      thread.resolvedBy = who;
+      return thread;
+    });
+  }
+
+  /** Open suggestions and conversations of a locale, by paragraph. */
+  async discussion(context: LocaleContext): Promise<{ suggestions: Map<string, Suggestion[]>; threads: Map<string, Thread[]> }> {
+    const { suggestions, threads } = await this.stores.discussions.read(context.document.id, context.locale.code);
+    const group = <T extends { segment: string }>(items: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const item of items) map.set(item.segment, [...(map.get(item.segment) ?? []), item]);
+      return map;
+    };
+    return { suggestions: group(suggestions.filter((s) => s.status === 'open')), threads: group(threads) };
+  }
+
   /** Who last wrote the translation of a paragraph (from its history), if anyone. */
   private async lastAuthor(documentId: string, lang: string, segmentId: string): Promise<string | undefined> {
     const entries = await this.stores.history.list(checkDocumentId(documentId), canonicalLocale(lang), segmentId);
-    for (let i = entries.length - 1; i >= 0; i--) if (entries[i].action === 'save') return entries[i].who;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].action === 'save' || entries[i].action === 'revert') return entries[i].who;
+      if (entries[i].action === 'suggestion-accepted') return entries[i].suggestedBy;
+    }
     return undefined;
   }
 
@@ -297,6 +393,7 @@ export class Workbench {
     who: string,
     action: string,
     change: (unit: Unit, segment: Segment, version: number) => void,
+    credit: { suggestedBy?: string } = {},
   ): Promise<{ segment: SegmentView; progress: Progress }> {
     const document = await this.document(documentId);
     const code = canonicalLocale(lang);
@@ -320,7 +417,7 @@ export class Workbench {
       return { before, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
     });
     await this.stores.history.append(document.id, code, [
-      { at: new Date().toISOString(), who, segment: segment.id, action, before: saved.before, after: { target: saved.unit.target, state: saved.unit.state }, version: document.version },
+      { at: new Date().toISOString(), who, segment: segment.id, action, before: saved.before, after: { target: saved.unit.target, state: saved.unit.state }, version: document.version, ...credit },
     ]);
     return {
       segment: segmentView(segment, saved.unit),

@@ -144,3 +144,41 @@ describe('history', () => {
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 });
+
+describe('suggestions and conversations', () => {
+  it('a reviewer suggests a wording; the translator accepts it; history credits both', async () => {
+    const made = await bruno.post(`/api/documents/small/locales/es/segments/${ids[2]}/suggestions`).send({ text: 'Una redacción mejor' }).expect(201);
+    const editor = await request(t.app).get('/documents/small/locales/es').expect(200);
+    expect(editor.text).toContain('Una redacción mejor');
+    const accepted = await ana.post(`/api/documents/small/locales/es/suggestions/${made.body.id}`).send({ accept: true, baseRevision: 1 }).expect(200);
+    expect(accepted.body).toMatchObject({ target: 'Una redacción mejor', state: 'translated' });
+    await ana.post(`/api/documents/small/locales/es/suggestions/${made.body.id}`).send({ accept: true, baseRevision: 2 }).expect(409);
+    const feed = await request(t.app).get('/api/documents/small/locales/es/activity').expect(200);
+    expect(feed.body.contributions).toEqual(expect.arrayContaining([{ who: 'Bruno', actions: { suggested: 1 } }]));
+    expect(feed.body.feed[0]).toMatchObject({ who: 'Ana', action: 'suggestion-accepted', suggestedBy: 'Bruno' });
+    // The suggestion's author wrote the text now: that reviewer may not approve it.
+    await bruno.post(url(ids[2], 'approve')).send({ baseRevision: 2 }).expect(403);
+  });
+
+  it('a translator may suggest on someone else’s paragraph, not on their own; declining changes nothing', async () => {
+    await carla.post(`/api/documents/small/locales/es/segments/${ids[0]}/suggestions`).send({ text: 'Otra' }).expect(201);
+    const { api: dora } = await addAccount(t.app, project, 'Dora', [{ kind: 'translator', locale: 'es' }]);
+    await ana.post(`/api/documents/small/locales/es/segments/${ids[0]}/suggestions`).send({ text: 'Mía otra vez' }).expect(403);
+    const s = await dora.post(`/api/documents/small/locales/es/segments/${ids[0]}/suggestions`).send({ text: '<b>Dora</b>' }).expect(201);
+    await ana.post(`/api/documents/small/locales/es/suggestions/${s.body.id}`).send({ accept: false }).expect(200);
+    const now = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
+    expect(now.body.segments[0].target).toBe('Traducción 0');
+    await request(t.app).post(`/api/documents/small/locales/es/segments/${ids[0]}/suggestions`).send({ text: 'x' }).expect(401);
+  });
+
+  it('comments form a thread: question, answer, settled; shown escaped', async () => {
+    const q = await ana.post(`/api/documents/small/locales/es/segments/${ids[1]}/comments`).send({ text: '¿«Commons» o «procomún»? <script>x</script>' }).expect(201);
+    await bruno.post(`/api/documents/small/locales/es/segments/${ids[1]}/comments`).send({ text: 'Procomún.', thread: q.body.id }).expect(201);
+    const settled = await ana.post(`/api/documents/small/locales/es/threads/${q.body.id}/resolve`).send({}).expect(200);
+    expect(settled.body).toMatchObject({ resolved: true, resolvedBy: 'Ana', messages: [{ author: 'Ana' }, { author: 'Bruno', text: 'Procomún.' }] });
+    const editor = await request(t.app).get('/documents/small/locales/es').expect(200);
+    expect(editor.text).toContain('¿«Commons» o «procomún»? &lt;script&gt;x&lt;/script&gt;');
+    await bruno.post(`/api/documents/small/locales/es/segments/${ids[1]}/comments`).send({ text: '' }).expect(400);
+    await bruno.post(`/api/documents/small/locales/es/segments/${ids[1]}/comments`).send({ text: 'x', thread: 'nope' }).expect(404);
+  });
+});

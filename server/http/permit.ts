@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { actorOf } from '../auth/authenticate';
-import { requirePermission, type Action, type Actor } from '../auth/permissions';
+import { can, requirePermission, type Action, type Actor } from '../auth/permissions';
 import { canonicalLocale } from '../domain/localeTag';
 import { WorkbenchError } from '../errors';
 
@@ -12,6 +12,16 @@ export function permit(res: Response, action: Action, locale?: unknown): Actor {
   const actor = actorOf(res);
   if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.');
   return requirePermission(actor, action, locale === undefined ? undefined : canonicalLocale(locale));
+}
+
+/** Like permit, for a change either a translator or a reviewer of the locale may make; says which the person may be. */
+export function permitTranslatorOrReviewer(res: Response, locale: unknown): { actor: Actor; canReview: boolean } {
+  const actor = actorOf(res);
+  if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.');
+  const code = canonicalLocale(locale);
+  const canReview = can(actor, 'review', code);
+  if (!canReview) requirePermission(actor, 'translate', code);
+  return { actor, canReview };
 }
 
 /** Whether the project lets reviewers approve their own translations (`allowSelfApproval` in workbench.config.json; off by default). */

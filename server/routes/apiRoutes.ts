@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Progress } from '../domain/computeProgress';
 import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
-import { allowSelfApproval, permit } from '../http/permit';
+import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** The counts a script wants of a locale, flat. */
@@ -89,6 +89,34 @@ export function apiRoutes(workbench: Workbench): Router {
   router.get('/documents/:doc/locales/:lang/activity', async (req, res) => {
     const { feed, contributions } = await workbench.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') });
     res.json({ feed, contributions });
+  });
+
+  const base = '/documents/:doc/locales/:lang';
+  router.get(`${base}/discussion`, async (req, res) => {
+    const context = await workbench.locale(req.params.doc, req.params.lang);
+    const { suggestions, threads } = await workbench.discussion(context);
+    res.json({ suggestions: [...suggestions.values()].flat(), threads: [...threads.values()].flat() });
+  });
+
+  router.post(`${base}/segments/:id/suggestions`, async (req, res) => {
+    const { actor, canReview } = permitTranslatorOrReviewer(res, req.params.lang);
+    res.status(201).json(await workbench.suggest(req.params.doc, req.params.lang, req.params.id, (req.body ?? {}) as { text?: unknown }, actor.name, canReview));
+  });
+
+  router.post(`${base}/suggestions/:sid`, async (req, res) => {
+    const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    const result = await workbench.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, (req.body ?? {}) as { accept?: unknown; baseRevision?: unknown }, actor.name);
+    res.json(result ? result.segment : { declined: true });
+  });
+
+  router.post(`${base}/segments/:id/comments`, async (req, res) => {
+    const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    res.status(201).json(await workbench.comment(req.params.doc, req.params.lang, req.params.id, (req.body ?? {}) as { text?: unknown; thread?: unknown }, actor.name));
+  });
+
+  router.post(`${base}/threads/:tid/resolve`, async (req, res) => {
+    const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    res.json(await workbench.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name));
   });
 
   router.get('/documents/:doc/versions', async (req, res) => {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
-import { allowSelfApproval, permit } from '../http/permit';
+import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage } from '../http/buildEditorPage';
 import type { Workbench } from '../workbench';
@@ -72,7 +72,36 @@ export function pageRoutes(workbench: Workbench): Router {
       page: queryInt(req.query.page, 'page'),
       filter: queryString(req.query.filter, 'filter'),
     });
-    res.render('editor', page);
+    res.render('editor', { ...page, discussion: await workbench.discussion(context) });
+  });
+
+  const editorAt = (req: Request, id: string) => `/documents/${req.params.doc}/locales/${req.params.lang}${editorForm(req.body).back}#seg-${id}`;
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/suggest', async (req, res) => {
+    const { actor, canReview } = permitTranslatorOrReviewer(res, req.params.lang);
+    await workbench.suggest(req.params.doc, req.params.lang, req.params.id, { text: (req.body as { text?: unknown }).text }, actor.name, canReview);
+    res.redirect(303, editorAt(req, req.params.id));
+  });
+
+  router.post('/documents/:doc/locales/:lang/suggestions/:sid/:decision', async (req, res, next) => {
+    if (req.params.decision !== 'accept' && req.params.decision !== 'decline') return next();
+    const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    const { baseRevision } = editorForm(req.body);
+    await workbench.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, { accept: req.params.decision === 'accept', baseRevision }, actor.name);
+    res.redirect(303, editorAt(req, String((req.body as { segment?: unknown }).segment ?? '')));
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/comment', async (req, res) => {
+    const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    const body = req.body as { text?: unknown; thread?: unknown };
+    await workbench.comment(req.params.doc, req.params.lang, req.params.id, { text: body.text, thread: body.thread }, actor.name);
+    res.redirect(303, editorAt(req, req.params.id));
+  });
+
+  router.post('/documents/:doc/locales/:lang/threads/:tid/resolve', async (req, res) => {
+    const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    const thread = await workbench.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name);
+    res.redirect(303, editorAt(req, thread.segment));
   });
 
   router.get('/documents/:doc/locales/:lang/review', async (req, res) => {

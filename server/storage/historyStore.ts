@@ -15,6 +15,8 @@ export interface HistoryEntry {
   after?: { target?: string; state?: string };
   /** Source version involved, when the source changed. */
   version?: number;
+  /** Whose suggestion this change took (credited too). */
+  suggestedBy?: string;
 }
 
 /** The history of a locale's translations, kept beside its XLIFF file. */
