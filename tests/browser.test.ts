@@ -153,7 +153,7 @@ it('an editor uploads a new source; a translator sees the diff of the drifted pa
   const unit = page.locator(`#seg-${never.id}`);
   expect(await unit.locator('.diff del').allTextContents()).toEqual(['History']);
   expect(await unit.locator('.diff ins').allTextContents()).toEqual(['the long history']);
-  expect(await unit.locator('textarea').inputValue()).toBe('Jamais auparavant dans l’histoire…');
+  expect(await unit.locator('textarea[name="target"]').inputValue()).toBe('Jamais auparavant dans l’histoire…');
   await unit.getByRole('button', { name: 'Still correct' }).click();
   await page.waitForURL(/filter=drifted/);
   await page.locator('.empty').waitFor();
