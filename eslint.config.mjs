@@ -12,7 +12,7 @@ export default tseslint.config(
   },
   {
     files: ['public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', console: 'readonly', setTimeout: 'readonly', location: 'readonly', history: 'readonly', Event: 'readonly', KeyboardEvent: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', console: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', location: 'readonly', history: 'readonly', Event: 'readonly', KeyboardEvent: 'readonly' } },
   },
   { rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] } },
 );

@@ -133,7 +133,7 @@
     var explain = document.createElement('p');
     explain.textContent = strings.conflict;
     var label = document.createElement('p');
-    label.textContent = strings.theirs;
+    label.textContent = error.current.by ? strings.theirsBy.replace('{{who}}', error.current.by) : strings.theirs;
     var theirs = document.createElement('blockquote');
     theirs.textContent = error.current.target || '';
     theirs.lang = field(form).lang;
@@ -157,9 +157,58 @@
       form.dataset.force = '1';
       save(form);
     });
-    box.append(explain, label, theirs, useTheirs, keepMine);
+    var parts = [explain, label, theirs];
+    if (error.diff) {
+      // What saving yours would change in theirs, word by word; edit your text to merge, then save it.
+      var diffLabel = document.createElement('p');
+      diffLabel.textContent = strings.diff;
+      var diff = document.createElement('p');
+      diff.className = 'diff';
+      error.diff.forEach(function (part) {
+        var node = document.createElement(part.added ? 'ins' : part.removed ? 'del' : 'span');
+        node.textContent = part.value;
+        diff.appendChild(node);
+      });
+      parts.push(diffLabel, diff);
+    }
+    parts.push(useTheirs, keepMine);
+    box.append.apply(box, parts);
     form.appendChild(box);
     setStatus(form, '', '');
+  }
+
+  // Presence, best effort: say which paragraph is open here, show where the others are.
+  var focused = null;
+  function reportPresence() {
+    fetch('/api' + base + '/presence', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Accept: 'application/json' },
+      body: JSON.stringify({ segment: focused })
+    }).then(function (response) { return response.ok ? response.json() : null; }).then(function (body) {
+      if (!body) return;
+      Array.prototype.forEach.call(units.querySelectorAll('[data-presence]'), function (el) { el.remove(); });
+      body.others.forEach(function (other) {
+        var unit = document.getElementById('seg-' + other.segment);
+        var foot = unit && unit.querySelector('.unit-foot');
+        if (!foot) return;
+        var badge = document.createElement('span');
+        badge.className = 'presence';
+        badge.setAttribute('data-presence', '');
+        badge.textContent = strings.editing.replace('{{who}}', other.who);
+        foot.insertBefore(badge, foot.firstChild);
+      });
+    }).catch(function () { /* presence is best effort */ });
+  }
+  forms.forEach(function (form) {
+    field(form).addEventListener('focus', function () {
+      focused = unitOf(form).getAttribute('data-id');
+      reportPresence();
+    });
+  });
+  if (units.getAttribute('data-signed-in') === 'yes') {
+    reportPresence();
+    setInterval(reportPresence, 15000);
   }
 
   window.addEventListener('beforeunload', function (event) {

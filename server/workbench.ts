@@ -403,12 +403,16 @@ export class Workbench {
       throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
     }
     await syncLocale(this.stores, document, code);
+    // Who saved last, to name them if this change turns out to be stale.
+    const lastWriter = new Map<string, string>();
+    const previousEntries = await this.stores.history.list(document.id, code, segment.id);
+    if (previousEntries.length > 0) lastWriter.set(segment.id, previousEntries[previousEntries.length - 1].who);
     const saved = await this.locales.update(document.id, code, (file) => {
       completeUnits(document, file);
       const unit = file.units.find((u) => u.id === segment.id) as Unit;
       if (unit.revision !== baseRevision) {
         throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
-          details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit) } },
+          details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter.get(segment.id) } },
         });
       }
       const before = { target: unit.target, state: unit.state };

@@ -182,3 +182,29 @@ describe('suggestions and conversations', () => {
     await bruno.post(`/api/documents/small/locales/es/segments/${ids[1]}/comments`).send({ text: 'x', thread: 'nope' }).expect(404);
   });
 });
+
+describe('two people on the same paragraph', () => {
+  it('the second save gets 409 with the other text, who saved it and the word diff; nothing is overwritten', async () => {
+    const { api: dora } = await addAccount(t.app, project, 'Dora', [{ kind: 'translator', locale: 'es' }]);
+    // Both opened the paragraph at revision 1.
+    await ana.put(`/api/documents/small/locales/es/segments/${ids[2]}`).send({ target: 'Traducción dos, versión de Ana', baseRevision: 1 }).expect(200);
+    const stale = await dora.put(`/api/documents/small/locales/es/segments/${ids[2]}`).send({ target: 'Traducción dos, versión de Dora', baseRevision: 1 }).expect(409);
+    expect(stale.body.error).toMatchObject({ code: 'revision-conflict', current: { target: 'Traducción dos, versión de Ana', revision: 2, by: 'Ana' } });
+    expect(stale.body.error.diff.filter((p: { removed?: boolean }) => p.removed).map((p: { value: string }) => p.value)).toEqual(['Ana']);
+    expect(stale.body.error.diff.filter((p: { added?: boolean }) => p.added).map((p: { value: string }) => p.value)).toEqual(['Dora']);
+    expect(project.read('locales/es/small.xlf')).toContain('Traducción dos, versión de Ana');
+    // Dora merges and saves over the current revision.
+    await dora.put(`/api/documents/small/locales/es/segments/${ids[2]}`).send({ target: 'Traducción dos, versión común', baseRevision: 2 }).expect(200);
+  });
+});
+
+describe('presence', () => {
+  it('shows who else has a paragraph open in the locale (best effort), to signed-in people only', async () => {
+    const { api: dora } = await addAccount(t.app, project, 'Dora', [{ kind: 'translator', locale: 'es' }]);
+    expect((await ana.post('/api/documents/small/locales/es/presence').send({ segment: ids[2] }).expect(200)).body.others).toEqual([]);
+    expect((await dora.post('/api/documents/small/locales/es/presence').send({ segment: ids[3] }).expect(200)).body.others).toEqual([{ who: 'Ana', segment: ids[2] }]);
+    expect((await ana.post('/api/documents/small/locales/es/presence').send({ segment: 'not-a-segment' }).expect(200)).body.others).toEqual([{ who: 'Dora', segment: ids[3] }]);
+    expect((await dora.post('/api/documents/small/locales/es/presence').send({}).expect(200)).body.others).toEqual([]);
+    await request(t.app).post('/api/documents/small/locales/es/presence').send({ segment: ids[2] }).expect(401);
+  });
+});

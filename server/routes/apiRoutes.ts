@@ -1,4 +1,8 @@
 import { Router, type Request } from 'express';
+import { wordDiff } from '../domain/wordDiff';
+import { isWorkbenchError, WorkbenchError } from '../errors';
+import { actorOf } from '../auth/authenticate';
+import { Presence } from '../http/presence';
 import type { Progress } from '../domain/computeProgress';
 import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
 import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
@@ -13,6 +17,19 @@ function localeCounts(locale: LocaleSummary): Record<string, unknown> {
 /** JSON form of a document summary. */
 export function documentJson(summary: DocumentSummary): Record<string, unknown> {
   return { id: summary.id, title: summary.title, language: summary.language, segments: summary.segments, words: summary.words, locales: summary.locales.map(localeCounts) };
+}
+
+/** A stale save's 409 also carries the word diff from the saved text to the one that was refused, so the editor can show both. */
+async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promise<T> {
+  try {
+    return await save();
+  } catch (err) {
+    if (isWorkbenchError(err) && err.code === 'revision-conflict' && typeof mine === 'string') {
+      const current = (err.details as { current: { target: string | null } }).current;
+      (err.details as Record<string, unknown>).diff = wordDiff(current.target ?? '', mine);
+    }
+    throw err;
+  }
 }
 
 /** The JSON API under /api (documented in the README). */
@@ -45,7 +62,7 @@ export function apiRoutes(workbench: Workbench): Router {
   router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
     const body = (req.body ?? {}) as { target?: unknown; baseRevision?: unknown };
     const actor = permit(res, 'translate', req.params.lang);
-    const { segment, progress } = await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name);
+    const { segment, progress } = await withConflictDiff(body.target, () => workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
@@ -117,6 +134,16 @@ export function apiRoutes(workbench: Workbench): Router {
   router.post(`${base}/threads/:tid/resolve`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
     res.json(await workbench.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name));
+  });
+
+  const presence = new Presence();
+  router.post(`${base}/presence`, async (req, res) => {
+    const actor = actorOf(res);
+    if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to show where you are.');
+    const context = await workbench.locale(req.params.doc, req.params.lang);
+    const segment = (req.body as { segment?: unknown } | undefined)?.segment;
+    const known = typeof segment === 'string' && context.document.segments.some((s) => s.id === segment);
+    res.json({ others: presence.report(`${context.document.id}/${context.locale.code}`, actor.name, known ? (segment as string) : null) });
   });
 
   router.get('/documents/:doc/versions', async (req, res) => {
