@@ -160,3 +160,41 @@ describe('a private project', () => {
     await agent.get('/documents/small/locales/es').expect(200);
   });
 });
+
+describe('API tokens on the web', () => {
+  it('a person makes a token (shown once), uses it, and revokes it; nobody else can revoke it', async () => {
+    const { agent, csrf } = await browserAgent(t.app, 'Ana');
+    const made = await agent.post('/account/tokens').type('form').send({ _csrf: csrf, label: 'my script' }).expect(201);
+    const token = /<code data-new-token>([^<]+)<\/code>/.exec(made.text)?.[1];
+    expect(token).toMatch(/^wb_[A-Za-z0-9_-]{43}$/);
+    await request(t.app).get('/api/documents').set('Authorization', `Bearer ${token}`).expect(200);
+    const page = await agent.get('/account').expect(200);
+    expect(page.text).not.toContain(token);
+    const id = /<code>([0-9a-f]+)<\/code> my script/.exec(page.text)?.[1];
+    expect(id).toBeDefined();
+    const { agent: other, csrf: otherCsrf } = await browserAgent(t.app);
+    await other.post(`/account/tokens/${id}/revoke`).type('form').send({ _csrf: otherCsrf }).expect(404);
+    await agent.post(`/account/tokens/${id}/revoke`).type('form').send({ _csrf: csrf }).expect(303);
+    await request(t.app).get('/api/documents').set('Authorization', `Bearer ${token}`).expect(401);
+    await request(t.app).get('/account').set('Accept', 'text/html').expect(401);
+  });
+});
+
+describe('XSS payloads are stored verbatim and rendered escaped everywhere', () => {
+  const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">x</a>', '"><svg onload=alert(1)>'];
+  it('in translations, suggestions and comments, in the editor, the review view, the history and the feed', async () => {
+    const id = await firstId();
+    const text = payloads.join(' ');
+    await translatorEs.put(`/api/documents/small/locales/es/segments/${id}`).send({ target: text, baseRevision: 0 }).expect(200);
+    const { api: reviewer } = await addAccount(t.app, project, 'Rita', [{ kind: 'reviewer', locale: 'es' }]);
+    await reviewer.post(`/api/documents/small/locales/es/segments/${id}/suggestions`).send({ text }).expect(201);
+    await reviewer.post(`/api/documents/small/locales/es/segments/${id}/comments`).send({ text }).expect(201);
+    const stored = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
+    expect(stored.body.segments[0].target).toBe(text);
+    for (const url of ['/documents/small/locales/es', '/documents/small/locales/es/review', `/documents/small/locales/es/segments/${id}/history`, '/documents/small/locales/es/activity']) {
+      const page = await request(t.app).get(url).expect(200);
+      for (const payload of payloads) expect(page.text).not.toContain(payload);
+      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
+  });
+});

@@ -77,6 +77,32 @@ export function authRoutes(deps: { accounts: AccountStore; sessions: SessionStor
     }
   });
 
+  // Each person's own API tokens: made and revoked by their owner; the secret is shown once.
+  const renderAccount = async (res: Response, name: string, created?: string) => {
+    res.render('account', { tokens: await accounts.listTokens(name), created });
+  };
+  const signedIn = (res: Response) => {
+    const actor = actorOf(res);
+    if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to see your account.');
+    return actor;
+  };
+
+  router.get('/account', async (_req, res) => renderAccount(res, signedIn(res).name));
+
+  router.post('/account/tokens', async (req, res) => {
+    const actor = signedIn(res);
+    const label = typeof (req.body as { label?: unknown }).label === 'string' ? String((req.body as { label: string }).label).slice(0, 100) : undefined;
+    const { token } = await accounts.createToken(actor.name, label || undefined);
+    res.status(201);
+    await renderAccount(res, actor.name, token);
+  });
+
+  router.post('/account/tokens/:id/revoke', async (req, res) => {
+    const actor = signedIn(res);
+    await accounts.revokeToken(actor.name, req.params.id);
+    res.redirect(303, '/account');
+  });
+
   router.get('/admin/users', async (_req, res) => {
     requirePermission(actorOf(res), 'admin');
     res.render('users', { users: await accounts.listUsers(), created: undefined, formError: undefined });
