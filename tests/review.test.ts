@@ -208,3 +208,20 @@ describe('presence', () => {
     await request(t.app).post('/api/documents/small/locales/es/presence').send({ segment: ids[2] }).expect(401);
   });
 });
+
+describe('two sessions on the same paragraph', () => {
+  it('two logged-in browsers: the second save gets 409 with the first one’s text; nothing overwritten', async () => {
+    const { browserAgent } = await import('./helpers/app');
+    const { agent: first, csrf: c1 } = await browserAgent(t.app, 'Ana');
+    const { agent: second, csrf: c2 } = await browserAgent(t.app, 'Carla');
+    const put = (agent: typeof first, csrf: string, target: string) =>
+      agent.put(`/api/documents/small/locales/es/segments/${ids[3]}`).set('X-CSRF-Token', csrf).send({ target, baseRevision: 0 });
+    const [a, b] = await Promise.all([put(first, c1, 'Versión de Ana'), put(second, c2, 'Versión de Carla')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    const winner = a.status === 200 ? 'Versión de Ana' : 'Versión de Carla';
+    expect(loser.body.error.current.target).toBe(winner);
+    const now = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
+    expect(now.body.segments[3].target).toBe(winner);
+  });
+});
