@@ -1,10 +1,12 @@
 import { decodeSourceUpload, formatOfName } from './domain/decodeSourceUpload';
 import { checkDocumentId } from './domain/documentId';
 import type { SourceVersion } from './domain/sourceVersion';
-import type { SourceDocument } from './domain/types';
+import type { Segment, SourceDocument } from './domain/types';
 import { workflowState } from './domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from './errors';
-import { syncLocale, type WorkbenchStores } from './syncLocale';
+import type { ReadonlyLocaleFile, ReadonlyUnit } from './storage/localeStore';
+import type { SourceUpdatePlan } from './storage/sourceRepository';
+import { migrateLocaleFile, syncLocale, type WorkbenchStores } from './syncLocale';
 
 /** What an update did: the version recorded (its counts and changes) and each locale afterwards. */
 export interface UpdateReport {
@@ -43,36 +45,52 @@ export async function updateSource(
   // Every locale speaks the current version's ids before the next version is aligned with them.
   for (const code of codes) await syncQuietly(stores, current, code);
 
-  const plan = await stores.sources.update(current.id, text, options.who, async ({ version }) => {
-    if (options.force) return;
+  // Each locale is brought to the new version while the version's files are written (its file is
+  // made meanwhile, and replaced once the version is committed): what went wrong with one is its error.
+  const synced = new Map<string, string | undefined>();
+  const alongside = async (next: SourceUpdatePlan, versions: SourceVersion[], committed: Promise<void>): Promise<void> => {
+    // While each file is written: its drifted paragraphs, for the report (see statesOf).
+    const count = (file: ReadonlyLocaleFile): void => void statesOf(next.document, file);
+    for (const code of codes) synced.set(code, await quietly(() => migrateLocaleFile(stores, next.document, code, versions, committed, count)));
+  };
+  const confirm = async ({ version }: SourceUpdatePlan): Promise<void> => {
+    // Only deleted paragraphs take translations out of a locale.
+    if (options.force || version.deleted.length === 0) return;
     const deleted = new Set(version.deleted.map((s) => s.id));
     for (const code of codes) {
-      let file;
+      let counts;
       try {
-        file = await stores.locales.read(current.id, code);
+        counts = await stores.locales.peek(current.id, code, (file) => {
+          let translated = 0;
+          let lost = 0;
+          for (const unit of file.units) {
+            if (unit.target === undefined || unit.target === '') continue;
+            translated++;
+            if (deleted.has(unit.id)) lost++;
+          }
+          return { translated, lost };
+        });
       } catch (err) {
         if (isWorkbenchError(err)) continue;
         throw err;
       }
-      const translated = (file?.units ?? []).filter((u) => u.target !== undefined && u.target !== '');
-      const lost = translated.filter((u) => deleted.has(u.id)).length;
-      if (lost > 0 && lost * 2 > translated.length) {
+      const { translated, lost } = counts ?? { translated: 0, lost: 0 };
+      if (lost > 0 && lost * 2 > translated) {
         throw new WorkbenchError(
           409,
           'update-removes-translations',
-          `This update would remove ${lost} of the ${translated.length} translated paragraphs of ${code} (${version.counts.deleted} paragraphs deleted from the source). If that is intended, update again with force; the translations will be kept in the archive.`,
-          { details: { locale: code, removed: lost, translated: translated.length, deleted: version.counts.deleted } },
+          `This update would remove ${lost} of the ${translated} translated paragraphs of ${code} (${version.counts.deleted} paragraphs deleted from the source). If that is intended, update again with force; the translations will be kept in the archive.`,
+          { details: { locale: code, removed: lost, translated, deleted: version.counts.deleted } },
         );
       }
     }
-  });
+  };
+  const plan = await stores.sources.update(current.id, text, options.who, confirm, alongside);
 
   const locales: UpdateReport['locales'] = [];
   for (const code of codes) {
-    const error = await syncQuietly(stores, plan.document, code);
-    const file = error ? undefined : await stores.locales.read(plan.document.id, code);
-    const units = new Map((file?.units ?? []).map((u) => [u.id, u]));
-    const drifted = plan.document.segments.filter((s) => s.translatable && workflowState(s, units.get(s.id)) === 'drifted').length;
+    const error = synced.has(code) ? synced.get(code) : await syncQuietly(stores, plan.document, code);
+    const drifted = error ? 0 : ((await stores.locales.peek(plan.document.id, code, (file) => statesOf(plan.document, file).drifted.length)) ?? 0);
     locales.push(error ? { code, drifted, error } : { code, drifted });
   }
   return { changed: plan.changed, version: plan.version, locales };
@@ -97,23 +115,74 @@ export async function driftReport(stores: WorkbenchStores, documentId: string, o
       report.locales.push({ code, drifted: [], untranslated: 0, removed: 0, error });
       continue;
     }
-    const file = await stores.locales.read(document.id, code);
-    const units = new Map((file?.units ?? []).map((u) => [u.id, u]));
-    const states = document.segments.filter((s) => s.translatable).map((s) => ({ s, state: workflowState(s, units.get(s.id)) }));
+    const states = (await stores.locales.peek(document.id, code, (file) => statesOf(document, file))) ?? statesOf(document, undefined);
     report.locales.push({
       code,
-      drifted: states.filter((x) => x.state === 'drifted').map((x) => ({ id: x.s.id, source: x.s.text })),
-      untranslated: states.filter((x) => x.state === 'untranslated').length,
+      drifted: states.drifted.map((s) => ({ id: s.id, source: s.text })),
+      untranslated: states.untranslated,
       removed: (await stores.locales.readArchive(document.id, code)).length,
     });
   }
   return report;
 }
 
+interface LocaleStates {
+  drifted: readonly Segment[];
+  untranslated: number;
+}
+
+/**
+ * statesOf's answers, by document and locale model: both are never changed (a new version of
+ * either is a new object), and the same question comes again right after an update (its report,
+ * then the drift report).
+ */
+const knownStates = new WeakMap<SourceDocument, WeakMap<ReadonlyLocaleFile, LocaleStates>>();
+
+/** The drifted paragraphs of a document in a locale file (none when there is no file), and how many are untranslated. */
+function statesOf(document: SourceDocument, file: ReadonlyLocaleFile | undefined): LocaleStates {
+  if (!file) return countStates(document, undefined);
+  let byFile = knownStates.get(document);
+  if (!byFile) knownStates.set(document, (byFile = new WeakMap()));
+  let states = byFile.get(file);
+  if (!states) byFile.set(file, (states = countStates(document, file)));
+  return states;
+}
+
+function countStates(document: SourceDocument, file: ReadonlyLocaleFile | undefined): LocaleStates {
+  const units = file?.units ?? [];
+  // Units usually come in document order: taken in turn, looked up by id only when one is not next.
+  let byId: Map<string, ReadonlyUnit> | undefined;
+  let next = 0;
+  const drifted: Segment[] = [];
+  let untranslated = 0;
+  for (const segment of document.segments) {
+    if (!segment.translatable) continue;
+    let unit: ReadonlyUnit | undefined;
+    if (next < units.length && units[next].id === segment.id) {
+      unit = units[next++];
+    } else {
+      if (!byId) {
+        byId = new Map();
+        for (const u of units) byId.set(u.id, u);
+      }
+      unit = byId.get(segment.id);
+    }
+    const state = workflowState(segment, unit);
+    if (state === 'drifted') drifted.push(segment);
+    else if (state === 'untranslated') untranslated++;
+  }
+  return { drifted, untranslated };
+}
+
 /** Syncs a locale, turning a broken file into a message instead of a failure of the whole update. */
-async function syncQuietly(stores: WorkbenchStores, document: SourceDocument, code: string): Promise<string | undefined> {
+function syncQuietly(stores: WorkbenchStores, document: SourceDocument, code: string): Promise<string | undefined> {
+  return quietly(() => syncLocale(stores, document, code));
+}
+
+/** Runs a locale's sync: undefined when it went well, the message of a broken file's error (anything else is thrown). */
+async function quietly(sync: () => Promise<void>): Promise<string | undefined> {
   try {
-    await syncLocale(stores, document, code);
+    await sync();
     return undefined;
   } catch (err) {
     if (isWorkbenchError(err) && err.status < 500) return err.message;

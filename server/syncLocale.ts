@@ -1,9 +1,10 @@
 import { completeUnits } from './domain/completeUnits';
-import { migrateLocale } from './domain/migrateLocale';
-import type { LocaleFile, SourceDocument } from './domain/types';
+import { migrateLocale, type RemovedUnits } from './domain/migrateLocale';
+import type { SourceVersion } from './domain/sourceVersion';
+import type { SourceDocument } from './domain/types';
 import type { DiscussionStore } from './storage/discussionStore';
 import type { HistoryEntry, HistoryStore } from './storage/historyStore';
-import type { LocaleStore } from './storage/localeStore';
+import type { LocaleStore, ReadonlyLocaleFile } from './storage/localeStore';
 import type { SourceRepository } from './storage/sourceRepository';
 
 /** What the workbench's use cases are built on. */
@@ -14,41 +15,78 @@ export interface WorkbenchStores {
   discussions: DiscussionStore;
 }
 
-function copy(file: LocaleFile): LocaleFile {
-  return { ...file, units: file.units.map((u) => ({ ...u, notes: [...u.notes], previous: u.previous && { ...u.previous } })) };
-}
-
 /**
  * Brings a locale file up to the document's current source version (see migrateLocale): what the
  * versions since removed goes to the archive first, so no translation is ever lost, then the file
  * is rewritten with the drift marked. Does nothing when the file is current (the common case).
  */
 export async function syncLocale(stores: WorkbenchStores, document: SourceDocument, code: string): Promise<void> {
-  const file = await stores.locales.read(document.id, code);
-  if (!file || (file.sourceVersion ?? 1) >= document.version) return;
-  const versions = await stores.sources.versions(document.id);
-  const removed = migrateLocale(copy(file), versions, document.version);
-  for (const batch of removed) await stores.locales.archive(document.id, code, batch.version, batch.units);
+  const version = await stores.locales.peek(document.id, code, (file) => file.sourceVersion ?? 1);
+  if (version === undefined || version >= document.version) return;
+  await migrateLocaleFile(stores, document, code, await stores.sources.versions(document.id));
+}
 
+/**
+ * Brings a locale file up to `document`'s version with `versions` (every recorded version of its
+ * source), whatever version it is at. The migration runs once, on the draft of the file's update (a
+ * copy, under the file's queue); the units it removes are archived after the new file is written
+ * and before it replaces the old one, so the file never drops a translation the archive does not
+ * have. With `committed` (a source update still being written, see SourceRepository.update), the
+ * file is made meanwhile, but neither the archive nor the file changes before it resolves.
+ * `whileWriting` gets the file as written, while it is written (read-only, not to be kept).
+ */
+export async function migrateLocaleFile(
+  stores: WorkbenchStores,
+  document: SourceDocument,
+  code: string,
+  versions: SourceVersion[],
+  committed?: Promise<void>,
+  whileWriting?: (file: ReadonlyLocaleFile) => void,
+): Promise<void> {
   const at = new Date().toISOString();
   const entries: HistoryEntry[] = [];
-  await stores.locales.update(document.id, code, (draft) => {
-    if ((draft.sourceVersion ?? 1) >= document.version) return;
-    const before = new Map(draft.units.map((u) => [u.id, { target: u.target, state: u.state }]));
-    migrateLocale(draft, versions, document.version);
-    completeUnits(document, draft);
-    const kept = new Set(draft.units.map((u) => u.id));
-    // Their translations are in the archive now: out of the file, so no tool sees them as live units.
-    draft.removeUnits = [...before.keys()].filter((id) => !kept.has(id));
-    for (const unit of draft.units) {
-      const old = before.get(unit.id);
-      if (unit.state === 'needs-review-translation' && old?.state !== 'needs-review-translation' && unit.target !== undefined) {
-        entries.push({ at, who: 'workbench', segment: unit.id, action: old ? 'drift' : 'split', before: old, after: { target: unit.target, state: unit.state }, version: document.version });
+  const archive = async (removed: RemovedUnits[], file: ReadonlyLocaleFile): Promise<void> => {
+    whileWriting?.(file);
+    await committed;
+    for (const batch of removed) await stores.locales.archive(document.id, code, batch.version, batch.units);
+  };
+  await stores.locales.update(
+    document.id,
+    code,
+    (draft): RemovedUnits[] => {
+      const from = draft.sourceVersion ?? 1;
+      if (from >= document.version) return [];
+      // The units the versions since name are the only ones whose state can change (or that can leave the file).
+      const touched = new Set<string>();
+      for (const version of versions) {
+        if (version.number <= from || version.number > document.version) continue;
+        for (const change of version.changes) {
+          touched.add(change.id);
+          for (const id of change.from) touched.add(id);
+        }
+        for (const gone of version.deleted) touched.add(gone.id);
       }
-    }
-    for (const [id, old] of before) {
-      if (!kept.has(id) && old.target !== undefined) entries.push({ at, who: 'workbench', segment: id, action: 'remove', before: old, version: document.version });
-    }
-  });
+      const before = new Map<string, { target?: string; state?: string }>();
+      for (const u of draft.units) if (touched.has(u.id)) before.set(u.id, { target: u.target, state: u.state });
+      const removed = migrateLocale(draft, versions, document.version);
+      completeUnits(document, draft);
+      const kept = new Set<string>();
+      for (const unit of draft.units) {
+        if (!touched.has(unit.id)) continue;
+        kept.add(unit.id);
+        const old = before.get(unit.id);
+        if (unit.state === 'needs-review-translation' && old?.state !== 'needs-review-translation' && unit.target !== undefined) {
+          entries.push({ at, who: 'workbench', segment: unit.id, action: old ? 'drift' : 'split', before: old, after: { target: unit.target, state: unit.state }, version: document.version });
+        }
+      }
+      // Their translations go to the archive (before the file is replaced): out of the file, so no tool sees them as live units.
+      draft.removeUnits = [...before.keys()].filter((id) => !kept.has(id));
+      for (const [id, old] of before) {
+        if (!kept.has(id) && old.target !== undefined) entries.push({ at, who: 'workbench', segment: id, action: 'remove', before: old, version: document.version });
+      }
+      return removed;
+    },
+    { beforeReplace: archive },
+  );
   await stores.history.append(document.id, code, entries);
 }

@@ -6,15 +6,26 @@ import type { LocaleFile, SourceDocument, Unit } from './types';
  * are kept after them (their translations are never dropped here).
  */
 export function completeUnits(document: SourceDocument, file: LocaleFile): void {
-  const existing = new Map(file.units.map((unit) => [unit.id, unit]));
+  const units = file.units;
   const ordered: Unit[] = [];
+  // Units usually come in document order: they are taken in turn, and looked up by id (among
+  // those not taken yet) only from the first one out of order on.
+  let next = 0;
+  let existing: Map<string, Unit> | undefined;
   for (const segment of document.segments) {
     if (!segment.translatable) continue;
-    const unit = existing.get(segment.id) ?? { id: segment.id, source: segment.text, approved: false, revision: 0, notes: [] };
+    let unit: Unit | undefined;
+    if (!existing && next < units.length && units[next].id === segment.id) {
+      unit = units[next++];
+    } else {
+      existing ??= new Map(units.slice(next).map((u) => [u.id, u]));
+      unit = existing.get(segment.id);
+      existing.delete(segment.id);
+    }
+    unit ??= { id: segment.id, source: segment.text, approved: false, revision: 0, notes: [] };
     if (unit.target === undefined) unit.source = segment.text;
     if (unit.target === undefined && !unit.state) unit.state = 'needs-translation';
-    existing.delete(segment.id);
     ordered.push(unit);
   }
-  file.units = [...ordered, ...existing.values()];
+  file.units = existing ? [...ordered, ...existing.values()] : [...ordered, ...units.slice(next)];
 }

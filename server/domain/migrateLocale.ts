@@ -23,8 +23,16 @@ function isTranslated(unit: Unit | undefined): unit is Unit & { target: string }
 /** Applies what one source version did to the units of a locale file (in place); returns the units it removed. */
 function applyVersion(file: LocaleFile, version: SourceVersion): Unit[] {
   const units = new Map(file.units.map((unit) => [unit.id, unit]));
-  // Splits and merges read the old units as they were before this version touched them.
-  const before = new Map<string, Unit>([...units].map(([id, unit]) => [id, { ...unit, previous: unit.previous && { ...unit.previous } }]));
+  // Splits and merges read the old units as they were before this version touched them (a copy of
+  // each unit they read, taken before any change is applied; no other change reads `before`).
+  const before = new Map<string, Unit>();
+  for (const change of version.changes) {
+    if (change.label !== 'split' && change.label !== 'merged') continue;
+    for (const id of change.from) {
+      const unit = units.get(id);
+      if (unit && !before.has(id)) before.set(id, { ...unit, previous: unit.previous && { ...unit.previous } });
+    }
+  }
   const removed = new Set<string>();
 
   for (const change of version.changes) {
@@ -91,6 +99,7 @@ function applyVersion(file: LocaleFile, version: SourceVersion): Unit[] {
     }
   }
   for (const gone of version.deleted) removed.add(gone.id);
+  if (removed.size === 0) return [];
   const out: Unit[] = [];
   file.units = file.units.filter((unit) => {
     if (!removed.has(unit.id)) return true;

@@ -7,7 +7,8 @@ export type SourceFormat = 'markdown' | 'text';
 
 /** Cuts a source text into blocks (no ids yet) and reads its front matter. */
 export function readSource(id: string, content: string, format: SourceFormat): { meta: SourceDocument['meta']; blocks: Block[] } {
-  const normalised = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const unmarked = content.replace(/^\uFEFF/, '');
+  const normalised = unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
   const { meta, body } = parseFrontMatter(normalised, id);
   return { meta, blocks: format === 'markdown' ? segmentMarkdown(body) : segmentPlainText(body) };
 }

@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import { installFastBlockState } from './fastBlockState';
 import type { SegmentKind } from './types';
 
 /** A segment before it has an id. */
@@ -13,7 +14,20 @@ export interface Block {
 
 // One parser for all calls: markdown-it is stateless per parse. HTML blocks are recognised
 // (so they are kept verbatim, not translated); linkify is irrelevant to block structure.
+// Only the block structure is parsed: the core rules after `block` (inline parsing into child
+// tokens, linkify, typography, text joining) build what segmentation never reads. An `inline`
+// token's `content` (the text of a paragraph, heading or list item) is set by the block parser;
+// `normalize` stays, so line ends and NUL characters are handled as a full parse handles them.
 const markdown = new MarkdownIt({ html: true });
+markdown.core.ruler.enableOnly(['normalize', 'block']);
+// markdown-it's own normalization (CR LF and CR to LF, NUL to U+FFFD), with a look before each
+// replacement: the text usually needs neither, and each one copies a whole book.
+markdown.core.ruler.at('normalize', (state) => {
+  if (state.src.includes('\r')) state.src = state.src.replace(/\r\n?/g, '\n');
+  if (state.src.includes('\0')) state.src = state.src.replace(/\0/g, '\uFFFD');
+});
+// The same block parsing, with a state built faster for long texts (see fastBlockState).
+installFastBlockState(markdown);
 
 interface Container {
   type: 'list' | 'item' | 'quote';
@@ -23,9 +37,11 @@ interface Container {
 
 /** Cuts a Markdown body into blocks: headings, paragraphs, list items and quotes to translate; code, tables, HTML and rules kept verbatim. */
 export function segmentMarkdown(body: string): Block[] {
-  const lines = body.split('\n');
-  const raw = (map: [number, number] | null | undefined): string =>
-    map ? lines.slice(map[0], map[1]).join('\n').replace(/\s+$/, '') : '';
+  let lines: string[] | undefined; // split only for the blocks kept verbatim
+  const raw = (map: [number, number] | null | undefined): string => {
+    lines ??= body.split('\n');
+    return map ? lines.slice(map[0], map[1]).join('\n').replace(/\s+$/, '') : '';
+  };
   const tokens = markdown.parse(body, {});
   const blocks: Block[] = [];
   const stack: Container[] = [];

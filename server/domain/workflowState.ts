@@ -1,7 +1,7 @@
 import type { Segment, Unit, WorkflowState } from './types';
 
 /** The workflow state of a segment's translation, from its unit (if any) and the current source text. */
-export function workflowState(segment: Segment, unit: Unit | undefined): WorkflowState {
+export function workflowState(segment: Segment, unit: Readonly<Pick<Unit, 'source' | 'target' | 'state' | 'approved'>> | undefined): WorkflowState {
   if (!unit || unit.target === undefined || unit.target === '') return 'untranslated';
   // The unit remembers the source it was translated from: if the source has changed since, the
   // translation is drifted whatever its recorded state (a restored or hand-edited file included).

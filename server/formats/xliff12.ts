@@ -6,7 +6,7 @@
  * comments, header contents, units it does not know) survives a save.
  */
 import { DOMImplementation } from '@xmldom/xmldom';
-import type { Document, Element } from '@xmldom/xmldom';
+import type { Document, Element, Node } from '@xmldom/xmldom';
 import type { LocaleFile, Unit, UnitNote, XliffState } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import {
@@ -44,7 +44,15 @@ import {
   revisionGroupName,
   transUnits,
 } from './xliff12Vocabulary';
-import { XML_NS, parseXmlSafely, serializeXmlDocument } from './xmlSafety';
+import {
+  XML_DECLARATION,
+  XML_NS,
+  parseXmlSafely,
+  parseXmlTracking,
+  serializeXmlDocumentTracking,
+  xmlElementSerializer,
+  type ElementSpan,
+} from './xmlSafety';
 
 export { XLIFF12_NS };
 
@@ -55,10 +63,41 @@ export interface UnitSlot {
   /** The unit's index in `model.units`. */
   position: number;
   /**
-   * The element has been written by this module since the document was read. Writing it again
-   * from a unit equal to the one read back then changes nothing, so updateXliff12 skips it.
+   * Writing the element from a unit equal to the one read back from it changes nothing, so
+   * updateXliff12 skips it: it has been written by this module since the document was read, or
+   * it was read already in the form the writer gives it (see writesAsRead).
    */
   written: boolean;
+}
+
+/**
+ * The file a document held in memory was last read from or written as, while the document is
+ * changed only by updateXliff12: its UTF-8 bytes (in chunks, one after the other), and where each
+ * `<trans-unit>` of its index and the file's `<header>` are in them (in document order, not
+ * overlapping). The next update then writes only the elements it changed, and reuses the rest of
+ * the bytes as they are (see spliceText). Kept by document, and dropped by any other writer of the
+ * document (serializeXliff12).
+ */
+interface DocumentText {
+  chunks: readonly Uint8Array[];
+  size: number;
+  spans: ElementSpan[];
+  /** xmldom's count of changes to the document's nodes when the text was taken: a change since by anyone else makes it stale. */
+  changes: number | undefined;
+}
+
+const documentTexts = new WeakMap<Document, DocumentText>();
+
+/** xmldom's internal change counter of a document (bumped on every child list and attribute list change), if it has one. */
+function changeCount(doc: Document): number | undefined {
+  const inc = (doc as unknown as { _inc?: unknown })._inc;
+  return typeof inc === 'number' ? inc : undefined;
+}
+
+/** Names (as written, with any prefix) of the elements whose places in a text are kept. */
+function isTrackedName(name: string): boolean {
+  const local = name.slice(name.indexOf(':') + 1);
+  return local === 'trans-unit' || local === 'header';
 }
 
 export interface ParsedXliff12 {
@@ -94,10 +133,15 @@ export function createLocaleFile(
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export function parseXliff12(content: string, ctx: { file: string }): ParsedXliff12 {
+/**
+ * Reads an XLIFF 1.2 locale file. `ctx.bytes`, when given, are the bytes `content` was decoded from
+ * (UTF-8): they are kept, for the next update to copy what it does not change.
+ */
+export function parseXliff12(content: string, ctx: { file: string; bytes?: Uint8Array }): ParsedXliff12 {
   const { file } = ctx;
   // Without node positions (faster); the one error message that quotes a line re-parses with them.
-  const dom = parseXmlSafely(content, { file, malformedCode: 'xliff-malformed', nodePositions: false });
+  const track = { names: isTrackedName, spans: [] as number[] };
+  const { doc: dom, source } = parseXmlTracking(content, { file, malformedCode: 'xliff-malformed', nodePositions: false }, track);
   const invalid = (reason: string): WorkbenchError =>
     new WorkbenchError(422, 'xliff-invalid', `${file}: not an XLIFF 1.2 locale file: ${reason}`, { details: { file } });
 
@@ -121,9 +165,10 @@ export function parseXliff12(content: string, ctx: { file: string }): ParsedXlif
   const index = new Map<string, UnitSlot>();
   for (const tu of transUnits(body)) {
     if (!tu.getAttribute('id')) throw invalid(`a <trans-unit> has no id (line ${unitLine(content, file, units.length) ?? '?'})`);
-    const unit = readUnit(tu, invalid);
+    const parts = unitParts(tu);
+    const unit = readUnit(tu, invalid, parts);
     if (index.has(unit.id)) throw invalid(`duplicate trans-unit id "${unit.id}"`);
-    index.set(unit.id, { element: tu, position: units.length, written: false });
+    index.set(unit.id, { element: tu, position: units.length, written: writesAsRead(tu, unit, parts) });
     units.push(unit);
   }
   const model: LocaleFile = {
@@ -136,7 +181,91 @@ export function parseXliff12(content: string, ctx: { file: string }): ParsedXlif
     invalid(`the file's source version (<header><count-group name="${FILE_GROUP}">) must be a whole number, found "${raw}"`),
   );
   if (sourceVersion !== undefined) model.sourceVersion = sourceVersion;
+  const text = parsedText(dom, source, content, ctx.bytes, track.spans, fileEl, index);
+  if (text) documentTexts.set(dom, text);
   return { model, dom, unitIndex: index };
+}
+
+/**
+ * The text of a document just parsed, with the places the scan found for its units and header,
+ * when they can be told apart for sure: the scan lists the elements with those names in document
+ * order, which a walk of the document matches one to one. Undefined when it cannot be used as it
+ * is for a next write (no XML declaration as the writer writes it, no final newline, a text the
+ * reader had to normalize, bytes that are not the text's).
+ */
+function parsedText(
+  dom: Document,
+  source: string,
+  content: string,
+  bytes: Uint8Array | undefined,
+  found: readonly number[],
+  fileEl: Element,
+  index: Map<string, UnitSlot>,
+): DocumentText | undefined {
+  // Only line ends and a BOM are normalized before parsing: the same length, the same text.
+  if (source.length !== content.length || !source.endsWith('\n')) return undefined;
+  const first = dom.firstChild;
+  if (!first || first.nodeType !== 7 /* PROCESSING_INSTRUCTION_NODE */ || first.nodeName !== 'xml') return undefined;
+  if ((first as unknown as { data: string }).data !== XML_DECLARATION) return undefined;
+  const places = new Map<Element, number>();
+  let k = 0;
+  // Every element in document order (iteratively: deep nesting is legal).
+  for (let node: Node | null = dom.documentElement; node; ) {
+    if (isElement(node)) {
+      if (isTrackedName(node.tagName)) {
+        if (k >= found.length) return undefined;
+        places.set(node, k);
+        k += 2;
+      }
+      if (node.firstChild) {
+        node = node.firstChild;
+        continue;
+      }
+    }
+    while (node && !node.nextSibling) {
+      node = node.parentNode;
+      if (node === dom) node = null;
+    }
+    node = node && node.nextSibling;
+  }
+  if (k !== found.length) return undefined;
+  const elements = [...index.values()].map((slot) => slot.element);
+  const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  if (header) elements.push(header);
+  const spans: ElementSpan[] = [];
+  for (const element of elements) {
+    const at = places.get(element);
+    if (at === undefined) return undefined;
+    spans.push({ element, start: found[at], end: found[at + 1] });
+  }
+  let raw = bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (raw && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3); // the decoder's BOM
+  return textWith(dom, source, raw ?? Buffer.from(source, 'utf8'), spans);
+}
+
+/**
+ * A DocumentText from a text, its UTF-8 bytes and the places of elements in the text: the places
+ * become byte offsets. Undefined unless each span is where it must be (an element's own, in order,
+ * not overlapping) and the bytes are the text's.
+ */
+function textWith(dom: Document, xml: string, bytes: Buffer, spans: ElementSpan[]): DocumentText | undefined {
+  spans.sort((a, b) => a.start - b.start);
+  let end = 0;
+  for (const span of spans) {
+    if (span.start < end || span.end <= span.start || span.end > xml.length) return undefined;
+    end = span.end;
+  }
+  // One pass along the text, measuring in UTF-8 what lies between one offset and the next.
+  let char = 0;
+  let byte = 0;
+  const toByte = (offset: number): number => {
+    byte += Buffer.byteLength(xml.slice(char, offset), 'utf8');
+    char = offset;
+    return byte;
+  };
+  const byteSpans = spans.map(({ element, start, end: stop }) => ({ element, start: toByte(start), end: toByte(stop) }));
+  if (toByte(xml.length) !== bytes.length || byteSpans.some((span) => bytes[span.start] !== 0x3c /* < */)) return undefined;
+  return { chunks: [bytes], size: bytes.length, spans: byteSpans, changes: changeCount(dom) };
 }
 
 /** The text of a `<count>` as a whole number (undefined without the element; `bad` throws for anything else). */
@@ -222,10 +351,9 @@ function unitParts(tu: Element): UnitParts {
   return parts;
 }
 
-function readUnit(tu: Element, invalid: (reason: string) => WorkbenchError): Unit {
+function readUnit(tu: Element, invalid: (reason: string) => WorkbenchError, parts = unitParts(tu)): Unit {
   const id = tu.getAttribute('id');
   if (!id) throw invalid(`a <trans-unit> has no id (line ${tu.lineNumber ?? '?'})`);
-  const parts = unitParts(tu);
   const sourceEl = parts.source;
   if (!sourceEl) throw invalid(`trans-unit "${id}" has no <source>`);
   const unit: Unit = { id, source: textOf(sourceEl), approved: tu.getAttribute('approved') === 'yes', revision: 0, notes: [] };
@@ -287,6 +415,31 @@ function readPrevious(alt: Element): NonNullable<Unit['previous']> {
   return previous;
 }
 
+/**
+ * Whether writeUnit(tu, unit), `unit` being what readUnit just read from `tu` (with `parts`), would
+ * leave the element as it is. writeUnit rewrites only what the model holds, each part only when it
+ * differs, so the only things it changes in a unit it is given back are the forms it normalizes: an
+ * `approved` other than yes/no, a previous-version alt-trans without target, a revision group
+ * under another name (the legacy shared one) or left without a count, and counts not written as
+ * plain numbers. Anything else in a unit is written back as read.
+ */
+function writesAsRead(tu: Element, unit: Unit, parts: UnitParts): boolean {
+  if (tu.hasAttribute('approved')) {
+    const approved = tu.getAttribute('approved');
+    if (approved !== 'yes' && approved !== 'no') return false;
+  }
+  if (parts.previous && !altTransParts(parts.previous).target) return false;
+  const group = parts.revisionGroup;
+  if (!group) return true;
+  const revision = revisionCountIn(group);
+  const sourceVersion = countIn(group, SOURCE_VERSION_COUNT_TYPE);
+  if (!revision && !sourceVersion) return !!firstElementChild(group);
+  if (group.getAttribute('name') !== revisionGroupName(unit.id)) return false;
+  if (revision && textOf(revision) !== String(unit.revision)) return false;
+  if (sourceVersion && textOf(sourceVersion) !== String(unit.sourceVersion)) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -298,6 +451,8 @@ function readPrevious(alt: Element): NonNullable<Unit['previous']> {
 export function serializeXliff12(model: LocaleFile, existing?: Document): string {
   if (!existing) return buildXliff12(model, { file: 'serializeXliff12' }).xml;
   assertWritableModel(model);
+  // The document is changed here, not by updateXliff12: the text it was read as no longer describes it.
+  documentTexts.delete(existing);
   assertRemovableUnits(model);
   const { fileEl, body } = fileAndBody(existing);
   // A bare document: every unit is written (and normalized), as found by id (the first one wins).
@@ -311,7 +466,7 @@ export function serializeXliff12(model: LocaleFile, existing?: Document): string
   }
   removeElements(removed);
   applyModel(fileEl, body, model, index);
-  return serializeXmlDocument(existing);
+  return serializeXmlDocumentTracking(existing).xml;
 }
 
 /**
@@ -320,7 +475,7 @@ export function serializeXliff12(model: LocaleFile, existing?: Document): string
  * parseXliff12 would read it back (the model is re-read from the elements written; `file` names the
  * file in the 500 'xliff-write-failed' error thrown if one does not read back).
  */
-export function buildXliff12(model: LocaleFile, ctx: { file: string }): { xml: string; parsed: ParsedXliff12 } {
+export function buildXliff12(model: LocaleFile, ctx: { file: string }): Xliff12Output {
   const writeFailed = writeFailure(ctx.file);
   assertWritableModel(model);
   const dom = createSkeleton();
@@ -343,8 +498,126 @@ export function buildXliff12(model: LocaleFile, ctx: { file: string }): { xml: s
     index.set(unit.id, { element: tu, position: i, written: true });
     units.push(readUnit(tu, writeFailed));
   });
-  const xml = serializeXmlDocument(dom);
-  return { xml, parsed: { model: { ...fileFields(model), units }, dom, unitIndex: index } };
+  return { ...serializeWhole(dom, fileEl, index), parsed: { model: { ...fileFields(model), units }, dom, unitIndex: index } };
+}
+
+/**
+ * A file written by buildXliff12 or updateXliff12: its text, its UTF-8 bytes (whole, or in chunks
+ * to write one after the other; what is not made by the writer is made from the rest on first
+ * use), and the document as reading it back gives.
+ */
+export interface Xliff12Output {
+  readonly xml: string;
+  readonly bytes: Uint8Array;
+  readonly chunks: readonly Uint8Array[];
+  parsed: ParsedXliff12;
+  /**
+   * When the file is the one the document was read or last written as with a few elements written
+   * again (see updateXliff12): those elements, each one whole, with their places in `bytes`. The
+   * rest of the bytes are as they were. Undefined when the whole file was written.
+   */
+  written?: WrittenPart[];
+}
+
+/** An element written into a file: its text, from `start` to `end` in the file's bytes. */
+export interface WrittenPart {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Serializes a whole document, keeping where its units and header are in the file for the next update. */
+function serializeWhole(dom: Document, fileEl: Element, index: Map<string, UnitSlot>): { xml: string; bytes: Buffer; chunks: Buffer[] } {
+  const tracked = new Set<Element>();
+  for (const slot of index.values()) tracked.add(slot.element);
+  const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  if (header) tracked.add(header);
+  const { xml, spans } = serializeXmlDocumentTracking(dom, tracked);
+  const bytes = Buffer.from(xml, 'utf8');
+  const text = spans && spans.length === tracked.size ? textWith(dom, xml, bytes, spans) : undefined;
+  if (text) documentTexts.set(dom, text);
+  else documentTexts.delete(dom);
+  return { xml, bytes, chunks: [bytes] };
+}
+
+/**
+ * The document's new file, from its previous one: the elements in `dirty` (units and header, all
+ * with a place in `text`) are serialized again and the rest of the bytes is reused as it is (as
+ * views of the previous chunks: nothing of the size of the file is copied, until the chunks are
+ * too many). Gives the new parts, for the caller to check them; undefined when an element cannot
+ * be serialized on its own (see xmlElementSerializer).
+ */
+function spliceText(dom: Document, text: DocumentText, dirty: ReadonlySet<Element>): { chunks: Uint8Array[]; size: number; parts: WrittenPart[] } | undefined {
+  // The elements' new texts first (in file order), then their bytes, all in one buffer.
+  const serialize = xmlElementSerializer();
+  const rewritten: { span: ElementSpan; fragment: string; size: number }[] = [];
+  let total = 0;
+  for (const span of text.spans) {
+    if (!dirty.has(span.element)) continue;
+    const fragment = serialize(span.element);
+    if (fragment === undefined) return undefined;
+    const size = Buffer.byteLength(fragment, 'utf8');
+    rewritten.push({ span, fragment, size });
+    total += size;
+  }
+  if (rewritten.length !== dirty.size) return undefined;
+  const encoded = Buffer.allocUnsafe(total);
+  let chunks: Uint8Array[] = [];
+  const parts: WrittenPart[] = [];
+  const copy = chunkCopier(text.chunks, chunks);
+  let copied = 0;
+  let written = 0;
+  let shift = 0;
+  let next = 0; // the next rewritten element, in file order
+  // The text's spans are its own (the text was taken out of the map): they move in place.
+  for (const span of text.spans) {
+    const rewrite = rewritten[next];
+    if (rewrite?.span !== span) {
+      span.start += shift;
+      span.end += shift;
+      continue;
+    }
+    next++;
+    encoded.write(rewrite.fragment, written, rewrite.size, 'utf8');
+    copy(copied, span.start);
+    chunks.push(encoded.subarray(written, written + rewrite.size));
+    written += rewrite.size;
+    copied = span.end;
+    const start = span.start + shift;
+    shift += rewrite.size - (span.end - span.start);
+    span.start = start;
+    span.end = start + rewrite.size;
+    parts.push({ start, end: span.end, text: rewrite.fragment });
+  }
+  copy(copied, text.size);
+  const size = text.size + shift;
+  if (chunks.length > MAX_CHUNKS) chunks = [Buffer.concat(chunks, size)];
+  documentTexts.set(dom, { chunks, size, spans: text.spans, changes: changeCount(dom) });
+  return { chunks, size, parts };
+}
+
+/** Past this many chunks, a file's bytes are joined into one buffer again (the chunks are written with one system call per thousand or so). */
+const MAX_CHUNKS = 4096;
+
+/**
+ * A function that appends to `out` views of the bytes from `from` to `to` of the file `chunks`
+ * make up, for ranges that follow one another (each call starts at or after the previous end).
+ */
+function chunkCopier(chunks: readonly Uint8Array[], out: Uint8Array[]): (from: number, to: number) => void {
+  let i = 0;
+  let base = 0; // where chunks[i] starts in the file
+  return (from, to) => {
+    while (i < chunks.length && base + chunks[i].byteLength <= from) base += chunks[i++].byteLength;
+    let at = from;
+    while (at < to) {
+      const chunk = chunks[i];
+      if (!chunk) throw new Error('chunkCopier: range past the end of the file');
+      const end = Math.min(chunk.byteLength, to - base);
+      out.push(chunk.subarray(at - base, end));
+      at = base + end;
+      if (end === chunk.byteLength) base += chunks[i++].byteLength;
+    }
+  };
 }
 
 /**
@@ -353,28 +626,47 @@ export function buildXliff12(model: LocaleFile, ctx: { file: string }): { xml: s
  * `current` must not be used afterwards; use the returned `parsed` (the document as parseXliff12
  * would read the returned text back) on success, and re-read the file on failure.
  *
- * Units equal to the ones last read back from elements already written are not touched, so a save
- * costs a comparison per unit plus the serialization; the first save after a parse writes every unit
- * of the model once, like serializeXliff12 does (normalizing legacy revision groups, for instance).
+ * Units equal to the ones last read back from their elements are not touched (elements this module
+ * wrote, or read already in the form it writes them: the first save after a parse still writes
+ * the units it reads in another form, normalizing legacy revision groups for instance), so a save
+ * costs a comparison per unit plus the writing. When only a few units and the header are written
+ * (none added or taken out), the new file is the text the document was read or last written as,
+ * with those elements written again into it (`written` says where; the rest of the bytes are the
+ * same): no serialization of the whole document, and none of the text that did not change.
  *
  * Units absent from the model are kept in the file, unless `model.removeUnits` lists them: those are
  * taken out of the document, the index and the returned model (ids the file does not have are
  * ignored; listing a unit the model holds is refused, 400). `removeUnits` itself is never written
  * nor part of the returned model.
  */
-export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { file: string }): { xml: string; parsed: ParsedXliff12 } {
+export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output {
   const writeFailed = writeFailure(ctx.file);
   const previous = current.model.units;
-  const unchanged = (unit: Unit): boolean => {
+  // Each unit's slot, and whether the unit equals the one read back from its element: looked up
+  // once, for the checks and the writing below.
+  const modelUnits = model.units;
+  const slots: (UnitSlot | undefined)[] = new Array<UnitSlot | undefined>(modelUnits.length);
+  const same = new Uint8Array(modelUnits.length);
+  for (let i = 0; i < modelUnits.length; i++) {
+    const unit = modelUnits[i];
     const slot = current.unitIndex.get(unit.id);
-    return !!slot && slot.written && sameUnit(previous[slot.position], unit);
-  };
+    slots[i] = slot;
+    if (slot !== undefined && slot.written && sameUnit(previous[slot.position], unit)) same[i] = 1;
+  }
+  const unchanged = (_unit: Unit, i: number): boolean => same[i] === 1;
   assertWritableModel(model, unchanged);
   assertRemovableUnits(model);
   const { fileEl, body } = fileAndBody(current.dom);
+  // The text of the document as it is now, unless someone else changed the document since.
+  const text = documentTexts.get(current.dom);
+  documentTexts.delete(current.dom);
+  const fresh = text && text.changes === changeCount(current.dom) ? text : undefined;
+  const fileAttributes = (): string => FILE_ATTRIBUTES.map((name) => fileEl.getAttribute(name)).join('\u0000');
+  const attributesBefore = fresh && fileAttributes();
+  const headerBefore = firstChildElement(fileEl, XLIFF12_NS, 'header');
   // First, so that no new unit is placed next to one going away. Positions stay those of `previous` until the model is rebuilt below.
   const removed = removeUnits(current.unitIndex, model.removeUnits);
-  const { written, created } = applyModel(fileEl, body, model, current.unitIndex, unchanged);
+  const { written, created } = applyModel(fileEl, body, model, current.unitIndex, unchanged, slots);
 
   const reread = new Map<UnitSlot, Unit>();
   for (const slot of written) reread.set(slot, readUnit(slot.element, writeFailed));
@@ -402,9 +694,39 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
       slot.position = units.length - 1;
     }
   }
-  const xml = serializeXmlDocument(current.dom);
-  return { xml, parsed: { model: { ...fileFields(model), units }, dom: current.dom, unitIndex: current.unitIndex } };
+  const parsed: ParsedXliff12 = { model: { ...fileFields(model), units }, dom: current.dom, unitIndex: current.unitIndex };
+  // Only units and the header changed (no unit added or taken out, the <file> start tag as it
+  // was): the new text is the old one with those elements written again, when they are few.
+  const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  if (fresh && !created && removed.size === 0 && header === headerBefore && fileAttributes() === attributesBefore && written.length * 4 <= fresh.spans.length) {
+    const dirty = new Set<Element>(written.map((slot) => slot.element));
+    if (header) dirty.add(header);
+    const spliced = spliceText(current.dom, fresh, dirty);
+    if (spliced) {
+      const { chunks, size, parts } = spliced;
+      let bytes: Buffer | undefined;
+      let xml: string | undefined;
+      const whole = (): Buffer => (bytes ??= Buffer.concat(chunks, size));
+      // The whole bytes and the text are made only when asked for: writing the file needs only the chunks.
+      return {
+        chunks,
+        parsed,
+        written: parts,
+        get bytes() {
+          return whole();
+        },
+        get xml() {
+          xml ??= whole().toString('utf8');
+          return xml;
+        },
+      };
+    }
+  }
+  return { ...serializeWhole(current.dom, fileEl, current.unitIndex), parsed };
 }
+
+/** The attributes of `<file>` the writer sets. */
+const FILE_ATTRIBUTES = ['original', 'source-language', 'target-language'];
 
 /**
  * Takes the units `ids` lists out of a document held in memory: their `<trans-unit>` elements go,
@@ -499,6 +821,7 @@ function appendCount(group: Element, countType: string, unit: string): Element {
 /**
  * Writes the model's units into `body`, found through `index` (new ones are created after the
  * previous model unit and added to it). Units for which `skip` holds are left as they are.
+ * `slots`, when given, are the units' slots already looked up in `index` (by position in the model).
  * Returns the slots written, and whether any element was created.
  */
 function applyModel(
@@ -506,14 +829,17 @@ function applyModel(
   body: Element,
   model: LocaleFile,
   index: Map<string, UnitSlot>,
-  skip?: (unit: Unit) => boolean,
+  skip?: (unit: Unit, i: number) => boolean,
+  slots?: readonly (UnitSlot | undefined)[],
 ): { written: UnitSlot[]; created: boolean } {
   writeFileFields(fileEl, model);
   const written: UnitSlot[] = [];
   let created = false;
   let previous: Element | undefined;
-  for (const unit of model.units) {
-    let slot = index.get(unit.id);
+  const units = model.units;
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i];
+    let slot = slots ? slots[i] : index.get(unit.id);
     if (!slot) {
       const tu = createElementLike(body, XLIFF12_NS, 'trans-unit');
       tu.setAttribute('id', unit.id);
@@ -524,7 +850,7 @@ function applyModel(
       index.set(unit.id, slot);
       writeUnit(tu, unit, true);
       created = true;
-    } else if (skip?.(unit)) {
+    } else if (skip?.(unit, i)) {
       previous = slot.element;
       continue;
     } else {
@@ -549,12 +875,19 @@ function sameUnit(a: Unit | undefined, b: Unit): boolean {
     a.revision === b.revision &&
     a.sourceVersion === b.sourceVersion &&
     samePrevious(a.previous, b.previous) &&
-    a.notes.length === b.notes.length &&
-    a.notes.every((note, i) => {
-      const other = b.notes[i];
-      return note.text === other.text && note.from === other.from && note.priority === other.priority && note.annotates === other.annotates;
-    })
+    sameNotes(a.notes, b.notes)
   );
+}
+
+/** A plain loop: called for every unit of a save, where a callback per unit is measurable. */
+function sameNotes(a: UnitNote[], b: UnitNote[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const note = a[i];
+    const other = b[i];
+    if (note.text !== other.text || note.from !== other.from || note.priority !== other.priority || note.annotates !== other.annotates) return false;
+  }
+  return true;
 }
 
 /** Equal as written: an empty previous target is written (and read back) as none. */
@@ -639,6 +972,8 @@ function writePrevious(tu: Element, previous: Unit['previous'], parts: UnitParts
     alt = createElementLike(tu, XLIFF12_NS, 'alt-trans');
     alt.setAttribute('alttranstype', PREVIOUS_VERSION);
     insertAfter(after, alt);
+    fillNewPrevious(alt, previous);
+    return;
   }
   let { source, target } = altTransParts(alt);
   if (source) setTextIfChanged(source, previous.source);
@@ -655,6 +990,29 @@ function writePrevious(tu: Element, previous: Unit['previous'], parts: UnitParts
     insertChild(alt, target, before ?? null);
   }
   setTextIfChanged(target, previous.target ?? '');
+}
+
+/**
+ * The children of a new, empty previous-version `<alt-trans>` (already in place), written directly:
+ * the nodes the general path of writePrevious makes there, one insertion at a time, with each
+ * insertion working out the indentation again. `<source>` (when the previous source is not empty)
+ * and `<target>` (mandatory), each on its own line, one step deeper than the alt-trans.
+ */
+function fillNewPrevious(alt: Element, previous: NonNullable<Unit['previous']>): void {
+  const doc = ownerDocumentOf(alt);
+  const inner = `\n${childIndent(alt)}`;
+  const outer = `\n${indentOf(alt)}`;
+  if (previous.source !== '') {
+    const source = createElementLike(alt, XLIFF12_NS, 'source');
+    source.appendChild(doc.createTextNode(previous.source));
+    alt.appendChild(doc.createTextNode(inner));
+    alt.appendChild(source);
+  }
+  const target = createElementLike(alt, XLIFF12_NS, 'target');
+  if (previous.target) target.appendChild(doc.createTextNode(previous.target));
+  alt.appendChild(doc.createTextNode(inner));
+  alt.appendChild(target);
+  alt.appendChild(doc.createTextNode(outer));
 }
 
 function nextElementSibling(el: Element): Element | undefined {

@@ -6,9 +6,10 @@ import { codePointLabel, findInvalidXmlChar } from './xmlScan';
 
 /**
  * Refuses models that cannot be written as valid XML / XLIFF (rather than writing a broken file).
- * Units for which `known` holds (equal to units read from a file) only have their id checked for duplicates.
+ * Units for which `known` holds (equal to units read from a file; given the unit and its position
+ * in the model) only have their id checked for duplicates.
  */
-export function assertWritableModel(model: LocaleFile, known?: (unit: Unit) => boolean): void {
+export function assertWritableModel(model: LocaleFile, known?: (unit: Unit, index: number) => boolean): void {
   const bad = (code: string, message: string, details?: Record<string, unknown>): never => {
     throw new WorkbenchError(400, code, message, { details });
   };
@@ -33,11 +34,13 @@ export function assertWritableModel(model: LocaleFile, known?: (unit: Unit) => b
   };
   version(model.sourceVersion, 'source version');
   const ids = new Set<string>();
-  for (const unit of model.units) {
+  const units = model.units;
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i];
     if (typeof unit.id !== 'string' || unit.id === '') bad('xliff-invalid-model', 'a unit has no id');
     if (ids.has(unit.id)) bad('xliff-invalid-model', `duplicate unit id "${unit.id}"`, { unit: unit.id });
     ids.add(unit.id);
-    if (known?.(unit)) continue;
+    if (known?.(unit, i)) continue;
     text(unit.id, 'id', unit.id);
     text(unit.source, 'source', unit.id);
     if (unit.target !== undefined) text(unit.target, 'target', unit.id);

@@ -12,12 +12,12 @@
  *   U+2028, U+2029 and U+0085 into LF, which would corrupt translations.
  */
 import { DOMParser } from '@xmldom/xmldom';
-import type { Document } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
-import { findInvalidXmlChar, positionAt, scanXml, type XmlPosition } from './xmlScan';
-import { serializeDocument } from './xmlSerialize';
+import { findInvalidXmlChar, positionAt, scanXml, type ScanTrack, type XmlPosition } from './xmlScan';
+import { elementSerializer, serializeDocument, type ElementSpan, type SpanRecorder } from './xmlSerialize';
 
-export { findInvalidXmlChar, positionAt, type XmlPosition };
+export { findInvalidXmlChar, positionAt, type ElementSpan, type ScanTrack, type XmlPosition };
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
@@ -54,9 +54,18 @@ export function decodeXmlBytes(bytes: Uint8Array, options: XmlParseOptions): str
  * 422 `malformedCode` (`${file}: line L, column C: reason`, details {file, line, column}) otherwise.
  */
 export function parseXmlSafely(content: string, options: XmlParseOptions): Document {
+  return parseXmlTracking(content, options).doc;
+}
+
+/**
+ * parseXmlSafely, also giving the text the document was parsed from (`content` without a BOM, line
+ * ends normalized) and, when `track` is given, the places of the elements it names in that text
+ * (see ScanTrack: `track.spans` is filled).
+ */
+export function parseXmlTracking(content: string, options: XmlParseOptions, track?: ScanTrack): { doc: Document; source: string } {
   const source = normalizeXmlLineEndings(content.startsWith('\uFEFF') ? content.slice(1) : content);
 
-  const issue = scanXml(source);
+  const issue = scanXml(source, track);
   if (issue?.kind === 'doctype') throw doctypeForbidden(options, positionAt(source, issue.offset));
   if (issue) throw malformed(options, positionAt(source, issue.offset), issue.reason);
 
@@ -77,7 +86,7 @@ export function parseXmlSafely(content: string, options: XmlParseOptions): Docum
     if (node.nodeType === 10 /* DOCUMENT_TYPE_NODE */) throw doctypeForbidden(options, { line: 1, column: 1 });
   }
   if (doc.doctype) throw doctypeForbidden(options, { line: 1, column: 1 });
-  return doc;
+  return { doc, source };
 }
 
 type XmldomOutcome =
@@ -116,20 +125,70 @@ function parseWithXmldom(source: string, locator: boolean): XmldomOutcome {
  * line-end normalization on the next read, and a final newline.
  */
 export function serializeXmlDocument(doc: Document): string {
-  const declaration = 'version="1.0" encoding="UTF-8"';
+  return serializeXmlDocumentTracking(doc).xml;
+}
+
+/** The XML declaration serializeXmlDocument writes (the data of the `<?xml ?>` processing instruction). */
+export const XML_DECLARATION = 'version="1.0" encoding="UTF-8"';
+
+/**
+ * serializeXmlDocument, also giving the places of the `tracked` elements in the text (in the order
+ * their end tags are written), unless they cannot be known (the text then has no `spans`).
+ */
+export function serializeXmlDocumentTracking(doc: Document, tracked?: ReadonlySet<Element>): { xml: string; spans?: ElementSpan[] } {
   const first = doc.firstChild;
   if (first && first.nodeType === 7 /* PROCESSING_INSTRUCTION_NODE */ && first.nodeName === 'xml') {
-    (first as unknown as { data: string }).data = declaration;
+    (first as unknown as { data: string }).data = XML_DECLARATION;
   } else {
-    const pi = doc.createProcessingInstruction('xml', declaration);
+    const pi = doc.createProcessingInstruction('xml', XML_DECLARATION);
     doc.insertBefore(pi, doc.firstChild);
     doc.insertBefore(doc.createTextNode('\n'), pi.nextSibling);
   }
-  // After parsing, CR can only exist in the DOM as text the caller put there (or a decoded &#13;):
-  // attribute values are escaped by xmldom, parsed comments/CDATA/PIs have had their CRs normalized.
-  const serialized = serializeDocument(doc); // what xmldom's XMLSerializer writes, faster
-  const xml = serialized.includes('\r') ? serialized.replace(/\r/g, '&#13;') : serialized;
-  return xml.endsWith('\n') ? xml : `${xml}\n`;
+  const recorder: SpanRecorder | undefined = tracked && { tracked, spans: [] };
+  const serialized = serializeDocument(doc, recorder); // what xmldom's XMLSerializer writes, faster
+  const xml = escapeCarriageReturns(serialized);
+  const spans = recorder?.spans && xml !== serialized ? shiftedPastCarriageReturns(serialized, recorder.spans) : recorder?.spans;
+  return { xml: xml.endsWith('\n') ? xml : `${xml}\n`, spans };
+}
+
+/** The places of `spans` in `text` once each CR in it is written `&#13;` (four characters longer). */
+function shiftedPastCarriageReturns(text: string, spans: readonly ElementSpan[]): ElementSpan[] {
+  const crs: number[] = [];
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) crs.push(at);
+  const before = (offset: number): number => {
+    // How many CRs lie before `offset` (binary search).
+    let low = 0;
+    let high = crs.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (crs[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return spans.map(({ element, start, end }) => ({ element, start: start + 4 * before(start), end: end + 4 * before(end) }));
+}
+
+/**
+ * A function giving the text serializeXmlDocument writes for an element within its document (CRs
+ * escaped the same way), or undefined when only a serialization of the whole document can write it.
+ * For elements of a document that does not change while the function is used (see elementSerializer).
+ */
+export function xmlElementSerializer(): (el: Element) => string | undefined {
+  const serialize = elementSerializer();
+  return (el) => {
+    const text = serialize(el);
+    return text === undefined ? undefined : escapeCarriageReturns(text);
+  };
+}
+
+/**
+ * After parsing, CR can only exist in the DOM as text the caller put there (or a decoded &#13;):
+ * attribute values are escaped by xmldom, parsed comments/CDATA/PIs have had their CRs normalized.
+ * Written as `&#13;`, it survives the line-end normalization of the next read.
+ */
+function escapeCarriageReturns(text: string): string {
+  return text.includes('\r') ? text.replace(/\r/g, '&#13;') : text;
 }
 
 function locatorOf(err: unknown): XmlPosition {

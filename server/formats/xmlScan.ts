@@ -34,6 +34,15 @@ export function findInvalidXmlChar(text: string): { index: number; codePoint: nu
   return undefined;
 }
 
+/**
+ * scanXml for what a serializer alone decides: the markup (tags, attributes, references, comments,
+ * CDATA sections), not the characters of the texts it was given, when those were all checked
+ * before (as a model's are before it is written, see assertWritableModel).
+ */
+export function scanMarkup(source: string): ScanIssue | undefined {
+  return scanXml(source, undefined, true);
+}
+
 /** `U+0007` style label. */
 export function codePointLabel(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -110,10 +119,25 @@ function forwardFinder(source: string, needle: string): (from: number) => number
   };
 }
 
-export function scanXml(source: string): ScanIssue | undefined {
+/**
+ * Elements whose place in the text a scan records: for each start tag whose name `names` accepts,
+ * in document order, its offset and the offset just past its end tag (or past the `/>` of an empty
+ * element) go to `spans`, two numbers per element. Only meaningful when the scan finds no issue.
+ */
+export interface ScanTrack {
+  names: (name: string) => boolean;
+  spans: number[];
+}
+
+/**
+ * The first issue found in `source` (a DOCTYPE, or what makes it not well-formed), or undefined.
+ * With `markupOnly`, characters XML does not allow are not looked for: for a text whose every
+ * character was checked before it was written into it (see scanMarkup).
+ */
+export function scanXml(source: string, track?: ScanTrack, markupOnly = false): ScanIssue | undefined {
   const bad = (offset: number, reason: string): ScanIssue => ({ kind: 'malformed', offset, reason });
   // One native pass for the characters XML forbids (a plain character class: cheap even on megabytes).
-  const invalid = findInvalidXmlChar(source);
+  const invalid = markupOnly ? undefined : findInvalidXmlChar(source);
   const nextAmpersand = forwardFinder(source, '&');
   const nextCdataEnd = forwardFinder(source, ']]>');
 
@@ -136,7 +160,8 @@ export function scanXml(source: string): ScanIssue | undefined {
     return undefined;
   };
 
-  const stack: Array<{ name: string; offset: number }> = [];
+  /** Open elements; `span` is the index in `track.spans` of a tracked element's start (-1 for others). */
+  const stack: Array<{ name: string; offset: number; span: number }> = [];
   let rootSeen = false;
   let i = 0;
   const n = source.length;
@@ -204,6 +229,7 @@ export function scanXml(source: string): ScanIssue | undefined {
         const at = positionAt(source, open.offset);
         return bad(i, `end tag </${name}> does not match start tag <${open.name}> (line ${at.line}, column ${at.column})`);
       }
+      if (open.span >= 0 && track) track.spans[open.span + 1] = j + 1;
       i = j + 1;
       continue;
     }
@@ -261,7 +287,12 @@ export function scanXml(source: string): ScanIssue | undefined {
       j = end + 1;
     }
     rootSeen = true;
-    if (!selfClosing) stack.push({ name, offset: i });
+    let span = -1;
+    if (track && track.names(name)) {
+      span = track.spans.length;
+      track.spans.push(i, j);
+    }
+    if (!selfClosing) stack.push({ name, offset: i, span });
     i = j;
   }
 

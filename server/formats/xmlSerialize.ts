@@ -31,14 +31,74 @@ interface InScope {
 }
 
 class Unsupported extends Error {}
-export function serializeDocument(doc: Document): string {
-  if ((doc as unknown as { type?: string }).type === 'html') return new XMLSerializer().serializeToString(doc);
-  try {
-    return serializeChildren(doc);
-  } catch (err) {
-    if (err instanceof Unsupported) return new XMLSerializer().serializeToString(doc);
-    throw err;
+
+/** Where an element is in a serialized text: from its `<` to just past its end tag (or its `/>`). */
+export interface ElementSpan {
+  element: Element;
+  start: number;
+  end: number;
+}
+
+/**
+ * Elements whose spans a serialization records (in the order their end tags are written); `spans`
+ * is set to undefined when the text is written by xmldom's serializer, which gives no positions.
+ */
+export interface SpanRecorder {
+  tracked: ReadonlySet<Element>;
+  spans: ElementSpan[] | undefined;
+}
+
+export function serializeDocument(doc: Document, recorder?: SpanRecorder): string {
+  if ((doc as unknown as { type?: string }).type !== 'html') {
+    try {
+      return serializeChildren(doc, initialScope(doc), recorder);
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+    }
   }
+  if (recorder) recorder.spans = undefined;
+  return new XMLSerializer().serializeToString(doc);
+}
+
+/**
+ * A function giving the text serializeDocument writes for an element (in its document, whose
+ * namespace declarations it takes into account), or undefined when the element holds a node only
+ * xmldom's serializer writes. What is in scope below each ancestor is worked out once per
+ * function, for all the elements it writes: the document must not change while it is used.
+ */
+export function elementSerializer(): (el: Element) => string | undefined {
+  /** The namespaces in scope for the children of a node (undefined: not worked out yet). */
+  const below = new Map<Node, InScope[]>();
+  const scopeBelow = (node: Node, doc: Document): InScope[] => {
+    let scope = below.get(node);
+    if (scope) return scope;
+    if (node === doc) {
+      scope = initialScope(doc);
+    } else {
+      const parent = node.parentNode;
+      if (!parent || node.nodeType !== ELEMENT_NODE) throw new Unsupported();
+      const tag: StartTag = { text: '', name: '', inScope: [] };
+      startTag(node as Element, scopeBelow(parent, doc), tag);
+      scope = tag.inScope;
+    }
+    below.set(node, scope);
+    return scope;
+  };
+  return (el) => {
+    const doc = el.ownerDocument;
+    const parent = el.parentNode;
+    if (!doc || !parent || (doc as unknown as { type?: string }).type === 'html') return undefined;
+    try {
+      const tag: StartTag = { text: '', name: '', inScope: [] };
+      startTag(el, scopeBelow(parent, doc), tag);
+      if (!el.firstChild) return `${tag.text}/>`;
+      const { text, name, inScope } = tag;
+      return `${text}>${serializeChildren(el, inScope)}</${name}>`;
+    } catch (err) {
+      if (err instanceof Unsupported) return undefined;
+      throw err;
+    }
+  };
 }
 
 const TEXT_SPECIAL = /[<&>]/;
@@ -84,39 +144,49 @@ function declaration(prefix: string, uri: string | null): string {
   return ` ${prefix ? `xmlns:${prefix}` : 'xmlns'}="${escapeAttribute(String(uri))}"`;
 }
 
-/**
- * The document's children, walked without recursion (deeply nested files are legal). The output
- * grows as one string: V8 concatenates strings as ropes, cheaper here than joining an array.
- */
-function serializeChildren(doc: Document): string {
-  let out = '';
-  // xmldom's nodeSerializeToString: the document element's namespace starts in scope, unprefixed,
-  // when no prefix is bound to it.
-  let initial: InScope[] = [];
+/** xmldom's nodeSerializeToString: the document element's namespace starts in scope, unprefixed, when no prefix is bound to it. */
+function initialScope(doc: Document): InScope[] {
   const root = doc.documentElement;
   if (root && root.namespaceURI && root.prefix == null && root.lookupPrefix(root.namespaceURI) == null) {
-    initial = [{ namespace: root.namespaceURI, prefix: null }];
+    return [{ namespace: root.namespaceURI, prefix: null }];
   }
+  return [];
+}
 
-  // For each open element: its closing tag and the namespaces in scope for its children.
+/**
+ * The children of `container` (a document, or an element whose children see the namespaces
+ * `initial`), walked without recursion (deeply nested files are legal). The output grows as one
+ * string: V8 concatenates strings as ropes, cheaper here than joining an array.
+ */
+function serializeChildren(container: Node, initial: InScope[], recorder?: SpanRecorder): string {
+  let out = '';
+  // For each open element: its closing tag, the namespaces in scope for its children, and where
+  // it starts when its span is recorded (-1 when not).
   const closing: string[] = [];
   const scopes: InScope[][] = [initial];
+  const starts: number[] = [];
+  const opened: Element[] = [];
+  const tracked = recorder?.tracked;
   const tag: StartTag = { text: '', name: '', inScope: initial };
-  let node: Node | null = doc.firstChild;
+  let node: Node | null = container.firstChild;
   while (node) {
     switch (node.nodeType) {
       case ELEMENT_NODE: {
         const el = node as Element;
+        const start = tracked?.has(el) ? out.length : -1;
         startTag(el, scopes[scopes.length - 1], tag);
         out += tag.text;
         if (el.firstChild) {
           out += '>';
           closing.push(tag.name);
           scopes.push(tag.inScope);
+          starts.push(start);
+          opened.push(el);
           node = el.firstChild;
           continue;
         }
         out += '/>';
+        if (start >= 0) recorder?.spans?.push({ element: el, start, end: out.length });
         break;
       }
       case TEXT_NODE:
@@ -139,12 +209,15 @@ function serializeChildren(doc: Document): string {
     // Next node: the next sibling, else close elements on the way up until one has a next sibling.
     while (node && !node.nextSibling) {
       node = node.parentNode;
-      if (!node || node === doc) {
+      if (!node || node === container) {
         node = null;
         break;
       }
       out += `</${closing.pop()}>`;
       scopes.pop();
+      const start = starts.pop() as number;
+      const el = opened.pop() as Element;
+      if (start >= 0) recorder?.spans?.push({ element: el, start, end: out.length });
     }
     node = node && node.nextSibling;
   }

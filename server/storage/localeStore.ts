@@ -1,25 +1,31 @@
-import type { Dirent } from 'node:fs';
+import { statSync, type Dirent, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
-import { buildXliff12, parseXliff12, updateXliff12, type ParsedXliff12 } from '../formats/xliff12';
+import { buildXliff12, parseXliff12, updateXliff12, type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12';
 import { decodeXmlBytes } from '../formats/xmlSafety';
-import { positionAt, scanXml } from '../formats/xmlScan';
-import { writeFileAtomic } from './writeFileAtomic';
+import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
+import { prepareFileAtomic } from './writeFileAtomic';
 
 export interface LocaleStore {
   /** Locale codes that have a file for this document. */
   listLocales(document: string): Promise<string[]>;
   /** The parsed file, or undefined when the locale has no file. Throws WorkbenchError (422 xliff-malformed / xliff-invalid) for a broken file. */
   read(document: string, lang: string): Promise<LocaleFile | undefined>;
+  /**
+   * What `look` finds in the parsed file, without the copy `read` makes (undefined when the locale
+   * has no file; a broken file throws as in `read`): for questions about a large file. `look` gets
+   * the store's own model, read-only, and must not keep it.
+   */
+  peek<T>(document: string, lang: string, look: (file: ReadonlyLocaleFile) => T): Promise<T | undefined>;
   /** Creates the file; 409 'locale-exists' when it already exists. */
   create(file: LocaleFile): Promise<void>;
   /**
    * Serialized read-modify-write of one file: `change` gets the current model (a copy it may mutate, never with `removeUnits`) and returns a result; the file is rewritten atomically after. If change throws, nothing is written. 404 'locale-not-found' when there is no file. A broken file is never overwritten.
    * Units the change drops from the draft stay in the file, unless it also lists them in `draft.removeUnits`: those are taken out of the file (see updateXliff12).
    */
-  update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<T>;
+  update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>, options?: UpdateOptions<T>): Promise<T>;
   /**
    * Appends units to the locale's archive `<dir>/<lang>/<document>.removed.xlf` (created on first use,
    * same XLIFF 1.2 form, schema-valid; its languages are the locale file's: 404 'locale-not-found'
@@ -33,6 +39,23 @@ export interface LocaleStore {
   /** The archived units (undefined-safe: [] when there is no archive). */
   readArchive(document: string, lang: string): Promise<Unit[]>;
 }
+
+export interface UpdateOptions<T> {
+  /**
+   * Runs while the new file is written (into a temp file next to it, durably), with what `change`
+   * returned and the file as written (read-only, not to be kept): what must be done, or awaited,
+   * before the file changes, and anything worth doing meanwhile. The new file replaces the old one
+   * once both are done; if it throws, the file is not changed and the update fails with its error.
+   */
+  beforeReplace?: (result: T, file: ReadonlyLocaleFile) => Promise<void>;
+}
+
+/** A locale file as `peek` shows it: not to be changed. */
+export type ReadonlyLocaleFile = Readonly<Omit<LocaleFile, 'units'>> & { readonly units: readonly ReadonlyUnit[] };
+export type ReadonlyUnit = Readonly<Omit<Unit, 'notes' | 'previous'>> & {
+  readonly notes: readonly Readonly<Unit['notes'][number]>[];
+  readonly previous?: Readonly<NonNullable<Unit['previous']>>;
+};
 
 /*
  * Locale codes and document ids become path segments (`<dir>/<lang>/<document>.xlf`), so they are
@@ -107,6 +130,29 @@ function archivedUnit(unit: Unit, version: number, date: string): Unit {
   return copy;
 }
 
+/** The first issue the reader's pre-scan finds in a file's text, and where. */
+function scanWhole(xml: string): { issue: ScanIssue; at: XmlPosition } | undefined {
+  const issue = scanXml(xml);
+  return issue && { issue, at: positionAt(xml, issue.offset) };
+}
+
+/**
+ * The first issue the reader's pre-scan finds in the markup of the elements written into a file
+ * (`parts` of its bytes), and where in the file. Their characters are not looked at again: the
+ * model's texts were checked before they were written (see assertWritableModel), and whatever else
+ * an element holds was read from a file the reader accepted.
+ */
+function scanParts(file: Pick<Xliff12Output, 'bytes'>, parts: readonly WrittenPart[]): { issue: ScanIssue; at: XmlPosition } | undefined {
+  for (const part of parts) {
+    const issue = scanMarkup(part.text);
+    if (!issue) continue;
+    const { bytes } = file; // made only now: the line and column need the text before the part
+    const before = Buffer.from(bytes.buffer, bytes.byteOffset, part.start).toString('utf8');
+    return { issue, at: positionAt(before + part.text, before.length + issue.offset) };
+  }
+  return undefined;
+}
+
 function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
@@ -158,6 +204,21 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
 
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
   async function load(path: string): Promise<CacheEntry | undefined> {
+    // The cached file, when the path still names it: one stat, made synchronously. It costs
+    // microseconds, where a stat through libuv's thread pool waits behind whatever the pool is
+    // doing (the fsyncs of a source update's large files took its threads for tens of milliseconds).
+    const known = cache.get(path);
+    if (known) {
+      let stats: Stats;
+      try {
+        stats = statSync(path);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        cache.delete(path);
+        return undefined;
+      }
+      if (sameFile(known, stats)) return known;
+    }
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(path, 'r');
@@ -172,8 +233,9 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       const cached = cache.get(path);
       if (cached && sameFile(cached, stats)) return cached;
       cache.delete(path);
-      const content = decodeXmlBytes(await handle.readFile(), { file: shown(path), malformedCode: 'xliff-malformed' });
-      const parsed = parseXliff12(content, { file: shown(path) });
+      const bytes = await handle.readFile();
+      const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
+      const parsed = parseXliff12(content, { file: shown(path), bytes });
       const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed };
       cache.set(path, entry);
       return entry;
@@ -183,31 +245,42 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
   }
 
   /**
-   * Writes `xml` atomically and caches `parsed` as what was written. The text is not parsed back
-   * (a second parse of a large file cost more than the rest of a save): `parsed` already holds what
-   * reading it gives, as the writer re-reads every unit it wrote from the DOM it serializes. What is
-   * checked is what the serializer alone decides, the well-formedness of the text, with the reader's
-   * own pre-scan (a few milliseconds per megabyte): a file the reader would refuse is never written.
+   * Writes a serialized file atomically and caches its `parsed` document as what was written. The
+   * text is not parsed back (a second parse of a large file cost more than the rest of a save):
+   * `parsed` already holds what reading it gives, as the writer re-reads every unit it wrote from
+   * the DOM it serializes. What is checked is what the serializer alone decides, the
+   * well-formedness of the text, with the reader's own pre-scan (a few milliseconds per megabyte):
+   * a file the reader would refuse is never written. When the writer wrote only a few elements into
+   * the file the document was read or last written as (see updateXliff12), those elements are what
+   * is checked, each one whole: the rest of the file is text the reader has already accepted.
    */
-  async function save(path: string, xml: string, parsed: ParsedXliff12): Promise<void> {
-    const issue = scanXml(xml);
-    if (issue) {
-      const at = positionAt(xml, issue.offset);
+  async function save(path: string, output: Xliff12Output, beforeReplace?: (file: ReadonlyLocaleFile) => Promise<void>): Promise<void> {
+    const problem = output.written ? scanParts(output, output.written) : scanWhole(output.xml);
+    if (problem) {
+      const { at, issue } = problem;
       const reason = issue.kind === 'doctype' ? 'a DOCTYPE' : issue.reason;
       throw new WorkbenchError(500, 'xliff-write-failed', `${shown(path)}: refusing to write a file that does not read back: line ${at.line}, column ${at.column}: ${reason}`, {
         details: { file: shown(path), line: at.line, column: at.column },
       });
     }
-    const stats = await writeFileAtomic(path, xml);
-    cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed });
+    const [written, ready] = await Promise.allSettled([prepareFileAtomic(path, output.chunks), beforeReplace?.(output.parsed.model)]);
+    if (written.status === 'rejected') throw written.reason;
+    const write = written.value;
+    let stats: Stats;
+    try {
+      if (ready.status === 'rejected') throw ready.reason;
+      stats = await write.commit();
+    } finally {
+      await write.discard();
+    }
+    cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed: output.parsed });
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
-  async function saveUpdate(path: string, entry: CacheEntry, draft: LocaleFile): Promise<void> {
+  async function saveUpdate(path: string, entry: CacheEntry, draft: LocaleFile, beforeReplace?: (file: ReadonlyLocaleFile) => Promise<void>): Promise<void> {
     try {
       // Updates the cached DOM in place (no clone per save)...
-      const { xml, parsed } = updateXliff12(entry.parsed, draft, { file: shown(path) });
-      await save(path, xml, parsed);
+      await save(path, updateXliff12(entry.parsed, draft, { file: shown(path) }), beforeReplace);
     } catch (err) {
       // ...so on any failure before the new file is in place the entry goes: the next read
       // re-parses the file, which is untouched (the rename is the last step of the write).
@@ -243,18 +316,22 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       return entry && copyLocaleFile(entry.parsed.model);
     },
 
+    async peek(document, lang, look) {
+      const entry = await load(pathOf(document, lang));
+      return entry && look(entry.parsed.model);
+    },
+
     async create(file) {
       const path = pathOf(file.document, file.targetLanguage);
       return exclusive(path, async () => {
         // Checked under the path's queue; another process could still race us (not a supported setup).
         if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`);
         await fs.mkdir(dirname(path), { recursive: true });
-        const { xml, parsed } = buildXliff12(file, { file: shown(path) });
-        await save(path, xml, parsed);
+        await save(path, buildXliff12(file, { file: shown(path) }));
       });
     },
 
-    async update(document, lang, change) {
+    async update(document, lang, change, options) {
       const path = pathOf(document, lang);
       return exclusive(path, async () => {
         const entry = await load(path); // a broken file throws here: it is never overwritten
@@ -263,7 +340,8 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         // The change works on a copy of the model: if it refuses (a stale revision, a bad
         // value), the cached file is untouched and stays cached.
         const result = await change(draft);
-        await saveUpdate(path, entry, draft);
+        const beforeReplace = options?.beforeReplace;
+        await saveUpdate(path, entry, draft, beforeReplace && ((file) => beforeReplace(result, file)));
         return result;
       });
     },
@@ -294,8 +372,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         const locale = await load(localePath);
         if (!locale) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
         const { sourceLanguage, targetLanguage } = locale.parsed.model;
-        const { xml, parsed } = buildXliff12({ document, sourceLanguage, targetLanguage, units: added }, { file: shown(path) });
-        await save(path, xml, parsed);
+        await save(path, buildXliff12({ document, sourceLanguage, targetLanguage, units: added }, { file: shown(path) }));
       });
     },
 

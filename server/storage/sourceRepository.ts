@@ -7,7 +7,8 @@ import { readSource, type SourceFormat } from '../domain/segmentDocument';
 import type { SourceChange, SourceVersion } from '../domain/sourceVersion';
 import type { Segment, SourceDocument } from '../domain/types';
 import { WorkbenchError } from '../errors';
-import { writeFileAtomic } from './writeFileAtomic';
+import { tempPathOf, writeFileAtomic } from './writeFileAtomic';
+import { runOffThread } from './writerThread';
 
 /** A source update, aligned but not yet written: what `confirm` gets to inspect. */
 export interface SourceUpdatePlan {
@@ -35,8 +36,22 @@ export interface SourceRepository {
   /**
    * Records a new version: the text is segmented and aligned with the current one; `confirm` may
    * refuse the plan by throwing, and nothing is written then. Updates of one document are serialized.
+   *
+   * `alongside`, when given, is work that depends on the new version and is done while its files
+   * are written (the new version's files take their places only once their data is durable): it
+   * gets the plan, every recorded version including the new one, and a promise that resolves once
+   * the new version is committed (or rejects with the reason it could not be); whatever it writes
+   * that must not outlive a failed update waits for that promise. It must not use this document's
+   * source through the repository (the update holds the document until both are done). The update
+   * fails if the commit fails (with its error), else if `alongside` fails (the version stays).
    */
-  update(id: string, content: string, who: string, confirm?: (plan: SourceUpdatePlan) => void | Promise<void>): Promise<SourceUpdatePlan>;
+  update(
+    id: string,
+    content: string,
+    who: string,
+    confirm?: (plan: SourceUpdatePlan) => void | Promise<void>,
+    alongside?: (plan: SourceUpdatePlan, versions: SourceVersion[], committed: Promise<void>) => Promise<void>,
+  ): Promise<SourceUpdatePlan>;
 }
 
 interface Sidecar {
@@ -49,6 +64,16 @@ interface Sidecar {
 
 const EXTENSIONS: Record<string, SourceFormat> = { '.md': 'markdown', '.txt': 'text' };
 const extensionOf = (format: SourceFormat): string => (format === 'markdown' ? '.md' : '.txt');
+
+/** The two files of a version's text being written (see startTextWrites): where each goes, and its temp file. */
+interface TextWrites {
+  snapshot: { path: string; temp: string };
+  source: { path: string; temp: string };
+  written: Promise<unknown>;
+  /** The text's hash (rejected if the text could not be written before it was worked out). */
+  hash: Promise<string>;
+  discard(): Promise<void>;
+}
 
 /** Who an on-disk edit is credited to: nobody used the workbench for it. */
 export const EDITED_ON_DISK = 'edited on disk';
@@ -120,12 +145,83 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     return { document: document.id, version: document.version, hash, segments: document.segments.map(({ id, kind, text }) => ({ id, kind, text })), versions };
   }
 
-  /** Writes a version: the copy of its text, then the sidecar (the commit point), then the source file. */
-  async function commit(id: string, format: SourceFormat, content: string, sidecar: Sidecar): Promise<void> {
-    await fsp.mkdir(path.join(dir, `${id}.versions`), { recursive: true });
-    await writeFileAtomic(snapshotPath(id, sidecar.version, format), content);
-    await writeFileAtomic(sidecarPath(id), `${JSON.stringify(sidecar, null, 1)}\n`);
-    await writeFileAtomic(path.join(dir, `${id}${extensionOf(format)}`), content);
+  /**
+   * Starts writing the two files holding a version's text, its copy and the source file, into temp
+   * files nobody reads (they take their places in `commit`, or are removed by `discard`), and
+   * working out the text's hash (as textHash does), on the writer thread.
+   */
+  function startTextWrites(id: string, format: SourceFormat, content: string, version: number): TextWrites {
+    const snapshot = { path: snapshotPath(id, version, format), temp: '' };
+    const source = { path: path.join(dir, `${id}${extensionOf(format)}`), temp: '' };
+    snapshot.temp = tempPathOf(snapshot.path);
+    source.temp = tempPathOf(source.path);
+    let hashed = (_hash: string): void => undefined;
+    const hash = new Promise<string>((resolve) => {
+      hashed = resolve;
+    });
+    const written = runOffThread(
+      [{ op: 'write', files: [{ path: snapshot.temp, dir: path.dirname(snapshot.path) }, { path: source.temp }], data: { texts: [content] }, hash: true }],
+      (value) => hashed(value ?? ''),
+    );
+    const hashOrFailure = Promise.race([hash, written.then(() => hash)]);
+    // A failure is reported by commit (or dropped with the update): never left unhandled meanwhile.
+    written.catch(() => undefined);
+    hashOrFailure.catch(() => undefined);
+    return {
+      snapshot,
+      source,
+      written,
+      hash: hashOrFailure,
+      async discard() {
+        await written.catch(() => undefined);
+        await Promise.all([snapshot.temp, source.temp].map((temp) => fsp.unlink(temp).catch(() => undefined)));
+      },
+    };
+  }
+
+  /**
+   * Writes a version: the copy of its text, then the sidecar (the commit point), then the source
+   * file, each written and fsynced in a temp file nobody reads (the text's may have been started
+   * before, see startTextWrites), then renamed into place once the one before it is in place, each
+   * rename made durable before the next: the order in which they appear, and survive a crash, is
+   * the one above. All of it runs on the writer thread (see writerThread), whatever the main thread
+   * does meanwhile. `atCommitPoint` is called once the sidecar is in place, before the source file
+   * is (an update stopped between the two is finished by the next load, see loadFresh).
+   */
+  async function commit(
+    id: string,
+    format: SourceFormat,
+    content: string,
+    sidecar: Sidecar,
+    atCommitPoint?: () => void,
+    text: TextWrites = startTextWrites(id, format, content, sidecar.version),
+  ): Promise<void> {
+    const sidecarFile = sidecarPath(id);
+    const sidecarTemp = tempPathOf(sidecarFile);
+    let committed = false;
+    const sequence = runOffThread(
+      [
+        { op: 'rename', from: text.snapshot.temp, to: text.snapshot.path },
+        { op: 'syncDir', dir: path.dirname(text.snapshot.path) },
+        // The sidecar's text (about as long as the source) is made where it is written.
+        { op: 'write', files: [{ path: sidecarTemp }], data: { json: sidecar, space: 1 } },
+        { op: 'rename', from: sidecarTemp, to: sidecarFile },
+        { op: 'syncDir', dir },
+        { op: 'signal' },
+        { op: 'rename', from: text.source.temp, to: text.source.path },
+        { op: 'syncDir', dir },
+      ],
+      () => {
+        committed = true;
+        atCommitPoint?.();
+      },
+    );
+    // The text's own failure first (the sequence, after it, then finds no file to rename).
+    const [written, done] = await Promise.allSettled([text.written, sequence]);
+    if (written.status === 'fulfilled' && done.status === 'fulfilled') return;
+    await text.discard(); // what did not take its place (the copy may have: harmless, nothing names it)
+    if (written.status === 'rejected' && !committed) throw written.reason;
+    throw (done as PromiseRejectedResult).reason;
   }
 
   function plan(previous: SourceDocument, meta: SourceDocument['meta'], alignment: Alignment, hash: string, who: string): SourceUpdatePlan {
@@ -242,23 +338,44 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       });
     },
 
-    update(id, content, who, confirm) {
+    update(id, content, who, confirm, alongside) {
       return exclusive(id, async () => {
         const current = await loadFresh(id);
         const found = await locate(id);
         if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
-        const hash = textHash(content);
-        const { meta, blocks } = readSource(id, content, found.format);
-        if (hash === current.sidecar.hash) {
-          const last = current.sidecar.versions[current.sidecar.versions.length - 1];
-          return { previous: current.document, document: current.document, version: last, changed: false };
+        // The files that hold the new text are written, and its hash worked out, while it is
+        // segmented and aligned (they are removed if the update goes no further).
+        const text = startTextWrites(id, found.format, content, current.document.version + 1);
+        let update: SourceUpdatePlan;
+        let hash: string;
+        try {
+          const { meta, blocks } = readSource(id, content, found.format);
+          hash = await text.hash;
+          if (hash === current.sidecar.hash) {
+            await text.discard();
+            const last = current.sidecar.versions[current.sidecar.versions.length - 1];
+            return { previous: current.document, document: current.document, version: last, changed: false };
+          }
+          update = plan(current.document, meta, alignVersions(blocks, current.sidecar.segments, options.align), hash, who);
+          await confirm?.(update);
+        } catch (err) {
+          await text.discard();
+          throw err;
         }
-        const update = plan(current.document, meta, alignVersions(blocks, current.sidecar.segments, options.align), hash, who);
-        await confirm?.(update);
         const sidecar = sidecarOf(update.document, hash, [...current.sidecar.versions, update.version]);
         cache.delete(id);
-        await commit(id, found.format, content, sidecar);
+        let reachedCommitPoint = (): void => undefined;
+        const commitPoint = new Promise<void>((resolve) => {
+          reachedCommitPoint = resolve;
+        });
+        const committing = commit(id, found.format, content, sidecar, () => reachedCommitPoint(), text);
+        // Resolved at the commit point, rejected by a failure before it.
+        const committed = Promise.race([commitPoint, committing]);
+        committed.catch(() => undefined); // a failure is reported by the update, whether or not `alongside` looks
+        const [written, done] = await Promise.allSettled([committing, alongside?.(update, sidecar.versions, committed)]);
+        if (written.status === 'rejected') throw written.reason;
         cache.set(id, { stamp: await stampOf(found.file), document: update.document, sidecar });
+        if (done.status === 'rejected') throw done.reason;
         return update;
       });
     },

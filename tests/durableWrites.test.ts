@@ -1,0 +1,225 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createWorkbench } from '../server/createWorkbench';
+import { createLocaleFile } from '../server/formats/xliff12';
+import { createFileLocaleStore } from '../server/storage/localeStore';
+import { prepareFileAtomic, writeFileAtomic } from '../server/storage/writeFileAtomic';
+import { runOffThread } from '../server/storage/writerThread';
+import { makeProject } from './helpers/project';
+import { makeTempDir, type TempDir } from './helpers/tempDir';
+
+// How the stores write: texts and chunks in as few system calls as possible, whole sequences of
+// file operations on a thread of their own, a source version's files written while it is aligned
+// and its locales brought up to it while its files are made durable, never out of order.
+
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = makeTempDir('durable-writes-test');
+});
+afterEach(() => tmp.cleanup());
+
+/** Every file under `dir`, recursively, relative to it (temp files included: they start with a dot). */
+function listTree(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listTree(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+  );
+}
+
+describe('writeFileAtomic and prepareFileAtomic', () => {
+  it('write texts and byte chunks one after the other, as UTF-8', async () => {
+    const path = join(tmp.dir, 'file.txt');
+    const text = 'Ünïcödé — 𝔘𝔫𝔦 😀 ';
+    const stats = await writeFileAtomic(path, [text, Buffer.from('bytes, '), new Uint8Array([0xe2, 0x80, 0x94]), '', text.repeat(1000)]);
+    const expected = Buffer.concat([Buffer.from(text), Buffer.from('bytes, '), Buffer.from('—'), Buffer.from(text.repeat(1000))]);
+    expect(readFileSync(path)).toEqual(expected);
+    expect(stats.size).toBe(expected.length);
+    expect(readdirSync(tmp.dir)).toEqual(['file.txt']);
+  });
+
+  it('leave the old file in place until commit, and nothing behind on discard', async () => {
+    const path = join(tmp.dir, 'file.txt');
+    writeFileSync(path, 'old');
+    const write = await prepareFileAtomic(path, 'new');
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    await write.discard();
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    expect(readdirSync(tmp.dir)).toEqual(['file.txt']);
+    const again = await prepareFileAtomic(path, 'new');
+    await again.commit();
+    await again.discard(); // after a commit: nothing to do
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(tmp.dir)).toEqual(['file.txt']);
+  });
+});
+
+describe('runOffThread', () => {
+  it('runs a sequence in order: files written and fsynced, renamed, the signal given when reached', async () => {
+    const events: string[] = [];
+    const stamps = await runOffThread(
+      [
+        { op: 'write', files: [{ path: join(tmp.dir, 'sub', '.a.tmp'), dir: join(tmp.dir, 'sub') }, { path: join(tmp.dir, '.b.tmp') }], data: { texts: ['Ünï', 'cödé'] } },
+        { op: 'rename', from: join(tmp.dir, 'sub', '.a.tmp'), to: join(tmp.dir, 'sub', 'a.txt') },
+        { op: 'syncDir', dir: join(tmp.dir, 'sub') },
+        { op: 'write', files: [{ path: join(tmp.dir, '.c.tmp') }], data: { json: { list: [1, 'two'], none: undefined }, space: 1 } },
+        { op: 'signal' },
+        { op: 'rename', from: join(tmp.dir, '.c.tmp'), to: join(tmp.dir, 'c.json') },
+      ],
+      () => events.push('signal'),
+    );
+    expect(events).toEqual(['signal']);
+    expect(stamps.map((stamp) => stamp.size)).toEqual([Buffer.byteLength('Ünïcödé'), Buffer.byteLength('Ünïcödé'), Buffer.byteLength(`${JSON.stringify({ list: [1, 'two'] }, null, 1)}\n`)]);
+    expect(readFileSync(join(tmp.dir, 'sub', 'a.txt'), 'utf8')).toBe('Ünïcödé');
+    expect(readFileSync(join(tmp.dir, '.b.tmp'), 'utf8')).toBe('Ünïcödé');
+    expect(readFileSync(join(tmp.dir, 'c.json'), 'utf8')).toBe(`${JSON.stringify({ list: [1, 'two'] }, null, 1)}\n`);
+  });
+
+  it('stops at the first step that fails: the steps after it are not run, the files it wrote and did not move are removed', async () => {
+    const signals: string[] = [];
+    writeFileSync(join(tmp.dir, 'in-the-way'), 'a file, not a folder');
+    const failed = runOffThread(
+      [
+        { op: 'write', files: [{ path: join(tmp.dir, '.kept.tmp') }], data: { texts: ['kept'] } },
+        { op: 'rename', from: join(tmp.dir, '.kept.tmp'), to: join(tmp.dir, 'kept.txt') },
+        { op: 'write', files: [{ path: join(tmp.dir, '.gone.tmp') }], data: { texts: ['gone'] } },
+        { op: 'rename', from: join(tmp.dir, '.missing.tmp'), to: join(tmp.dir, 'missing.txt') },
+        { op: 'signal' },
+        { op: 'rename', from: join(tmp.dir, '.gone.tmp'), to: join(tmp.dir, 'gone.txt') },
+      ],
+      () => signals.push('signal'),
+    );
+    await expect(failed).rejects.toMatchObject({ message: `Cannot write ${join(tmp.dir, 'missing.txt')}`, cause: { code: 'ENOENT' } });
+    expect(signals).toEqual([]);
+    expect(listTree(tmp.dir).sort()).toEqual(['in-the-way', 'kept.txt']);
+
+    await expect(runOffThread([{ op: 'write', files: [{ path: join(tmp.dir, 'in-the-way', '.x.tmp'), dir: join(tmp.dir, 'in-the-way') }], data: { texts: ['x'] } }])).rejects.toMatchObject({
+      cause: { code: expect.stringMatching(/EEXIST|ENOTDIR/) },
+    });
+  });
+});
+
+describe('a source update', () => {
+  const V1 = '# Title\n\nThe first paragraph.\n\nThe second paragraph.\n\nThe third paragraph.\n';
+  const V2 = '# Title\n\nThe first paragraph, changed.\n\nThe second paragraph.\n\nThe third paragraph.\n';
+
+  it('writes the sidecar as before (JSON, one field per line) and leaves no temp file behind', async () => {
+    const project = makeProject({ 'doc.md': V1 });
+    try {
+      const workbench = createWorkbench(project.dir);
+      await workbench.startLocale('doc', 'es');
+      await workbench.updateSource('doc', Buffer.from(V2), { name: 'doc.md' });
+      const sidecar = project.read('source/doc.segments.json');
+      expect(sidecar).toBe(`${JSON.stringify(JSON.parse(sidecar), null, 1)}\n`);
+      expect(JSON.parse(sidecar)).toMatchObject({ document: 'doc', version: 2, segments: expect.arrayContaining([expect.objectContaining({ text: 'The first paragraph, changed.' })]) });
+      expect(project.read('source/doc.md')).toBe(V2);
+      expect(project.read('source/doc.versions/2.md')).toBe(V2);
+      expect(listTree(project.dir).filter((file) => /(^|\/)\./.test(file))).toEqual([]);
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it('with the same text, records no version, writes nothing and leaves no temp file behind', async () => {
+    const project = makeProject({ 'doc.md': V1 });
+    try {
+      const workbench = createWorkbench(project.dir);
+      await workbench.startLocale('doc', 'es');
+      const before = listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
+      const report = await workbench.updateSource('doc', Buffer.from(V1), { name: 'doc.md' });
+      expect(report.changed).toBe(false);
+      expect(listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it('refused, writes nothing and leaves no temp file behind', async () => {
+    const project = makeProject({ 'doc.md': V1 });
+    try {
+      const workbench = createWorkbench(project.dir);
+      await workbench.startLocale('doc', 'es');
+      const { segments } = await workbench.listSegments('doc', 'es');
+      for (const s of segments) await workbench.saveTarget('doc', 'es', s.id, { target: `T ${s.source}`, baseRevision: 0 });
+      const before = listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
+      await expect(workbench.updateSource('doc', Buffer.from('# Other\n\nNothing in common here at all.\n'), { name: 'doc.md' })).rejects.toMatchObject({ status: 409 });
+      expect(listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it('whose files cannot be written, changes neither the source nor its locales', async () => {
+    const project = makeProject({ 'doc.md': V1 });
+    try {
+      const workbench = createWorkbench(project.dir);
+      await workbench.startLocale('doc', 'es');
+      const locale = project.read('locales/es/doc.xlf');
+      // The sidecar's place is taken by a folder: its rename fails, before the commit point.
+      rmSync(join(project.sourceDir, 'doc.segments.json'));
+      project.write('source/doc.segments.json/blocker', 'in the way');
+      await expect(workbench.updateSource('doc', Buffer.from(V2), { name: 'doc.md' })).rejects.toThrow();
+      expect(project.read('source/doc.md')).toBe(V1);
+      expect(project.read('locales/es/doc.xlf')).toBe(locale);
+      expect(existsSync(join(project.dir, 'source', 'doc.versions', '2.md'))).toBe(true); // the copy, named by no version: harmless
+      expect(listTree(project.dir).filter((file) => /(^|\/)\./.test(file))).toEqual([]);
+      expect(listTree(project.dir).filter((file) => file.startsWith('locales/'))).toEqual(['locales/es/doc.xlf']);
+    } finally {
+      project.cleanup();
+    }
+  });
+});
+
+describe('the locale store', () => {
+  it('peek looks at the stored model without a copy; read gives a copy', async () => {
+    const store = createFileLocaleStore({ dir: tmp.dir });
+    await store.create(createLocaleFile('doc', 'en', 'es', [{ id: 'p1', source: 'One.' }]));
+    const seen: unknown[] = [];
+    expect(await store.peek('doc', 'es', (file) => (seen.push(file), file.units.length))).toBe(1);
+    expect(await store.peek('doc', 'es', (file) => (seen.push(file), file.units[0].source))).toBe('One.');
+    expect(seen[0]).toBe(seen[1]);
+    expect(await store.read('doc', 'es')).not.toBe(seen[0]);
+    expect(await store.peek('doc', 'fr', () => 'never called')).toBeUndefined();
+  });
+
+  it('replaces a file only once beforeReplace is done, and not at all when it fails', async () => {
+    const store = createFileLocaleStore({ dir: tmp.dir });
+    await store.create(createLocaleFile('doc', 'en', 'es', [{ id: 'p1', source: 'One.' }]));
+    const path = join(tmp.dir, 'es', 'doc.xlf');
+    const before = readFileSync(path, 'utf8');
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    const update = store.update(
+      'doc',
+      'es',
+      (draft) => {
+        draft.units[0].target = 'Uno.';
+        draft.units[0].state = 'translated';
+        return 'changed';
+      },
+      {
+        beforeReplace: async (result, file) => {
+          seen.push(result, file.units[0].target ?? '');
+          await gate;
+        },
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    release();
+    expect(await update).toBe('changed');
+    expect(seen).toEqual(['changed', 'Uno.']);
+    expect(readFileSync(path, 'utf8')).toContain('Uno.');
+
+    const refused = store.update('doc', 'es', (draft) => void (draft.units[0].target = 'Eins.'), {
+      beforeReplace: async () => {
+        throw new Error('not now');
+      },
+    });
+    await expect(refused).rejects.toThrow('not now');
+    expect(readFileSync(path, 'utf8')).toContain('Uno.');
+    expect((await store.read('doc', 'es'))?.units[0].target).toBe('Uno.');
+    expect(readdirSync(join(tmp.dir, 'es'))).toEqual(['doc.xlf']);
+  });
+});

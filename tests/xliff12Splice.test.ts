@@ -1,0 +1,204 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import type { LocaleFile, Unit } from '../server/domain/types';
+import { buildXliff12, createLocaleFile, parseXliff12, updateXliff12, type ParsedXliff12 } from '../server/formats/xliff12';
+import { serializeXmlDocument } from '../server/formats/xmlSafety';
+import { makeTempDir, type TempDir } from './helpers/tempDir';
+import { validateXliff12 } from './helpers/xmllint';
+
+// An update of a document read from a file (or written by this module) writes the units it
+// changes, and the header, into the text the document was read or last written as: the rest of
+// the file is the same bytes. What the file reads back as is the model, as with a whole rewrite.
+
+let tmp: TempDir;
+beforeAll(() => {
+  tmp = makeTempDir('xliff12-splice-test');
+});
+afterAll(() => tmp.cleanup());
+
+let fileCounter = 0;
+function expectSchemaValid(xml: string): void {
+  const path = join(tmp.dir, `file-${++fileCounter}.xlf`);
+  writeFileSync(path, xml, 'utf8');
+  const { valid, output } = validateXliff12(path);
+  if (!valid) throw new Error(`${path} does not validate:\n${output}\n\n${xml}`);
+}
+
+/** Reads a file as the locale store does: its text, and the bytes it was decoded from. */
+function read(xml: string): ParsedXliff12 {
+  return parseXliff12(xml, { file: 'doc.xlf', bytes: Buffer.from(xml, 'utf8') });
+}
+
+const copyModel = (model: LocaleFile): LocaleFile => structuredClone(model);
+
+const TEXTS = ['Plain text.', 'A & B < C > D', `"quoted" and 'single'`, 'Ünïcödé — “typography” …', 'non-BMP: 𝔘𝔫𝔦 😀', 'CR\r\nLF\rend', 'tab\tand\nnewline', 'CDATA ]]> end', ''];
+
+/** A hand-written file: its own quoting, spacing, comments and empty-element forms, which a whole rewrite would change. */
+const HAND_WRITTEN = `<?xml version="1.0" encoding="UTF-8"?>
+<xliff version='1.2' xmlns='urn:oasis:names:tc:xliff:document:1.2'>
+  <file original='doc' source-language='en' target-language='es' datatype='plaintext'>
+    <header>
+      <tool tool-id='othertool' tool-name='Other tool'></tool>
+    </header>
+    <body>
+      <!-- chapter 1 -->
+      <trans-unit id='a'   resname='first'>
+        <source>A &amp; a</source>
+        <target state='translated'>A1</target>
+      </trans-unit>
+      <trans-unit id='b'>
+        <source>B</source>
+        <target state='translated'>B1</target>
+        <note from='me'  >Keep &apos;this&apos;</note>
+      </trans-unit>
+      <trans-unit id='c'>
+        <source>C</source>
+        <target state='translated'></target>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+`;
+
+describe('updateXliff12 after a read: only what changed is written', () => {
+  it('keeps the bytes of the units it does not change, and reads back as the model', () => {
+    const current = read(HAND_WRITTEN);
+    const model = copyModel(current.model);
+    model.units[1].target = 'B2 & more';
+    model.units[1].revision = 1;
+    const { xml, bytes, chunks, parsed, written } = updateXliff12(current, model, { file: 'doc.xlf' });
+
+    expect(written).toHaveLength(2); // the changed unit and the header
+    const unitA = /<trans-unit id='a'[\s\S]*?<\/trans-unit>/.exec(HAND_WRITTEN)?.[0] as string;
+    const unitC = /<trans-unit id='c'>[\s\S]*?<\/trans-unit>/.exec(HAND_WRITTEN)?.[0] as string;
+    expect(xml).toContain(unitA);
+    expect(xml).toContain(unitC);
+    expect(xml).toContain('<!-- chapter 1 -->');
+    expect(xml).toContain('<target state="translated">B2 &amp; more</target>');
+    // The unit written is written whole, as the writer writes it.
+    expect(xml).toContain(`<note from="me">Keep 'this'</note>`);
+    expect(Buffer.concat(chunks.map((chunk) => Buffer.from(chunk)))).toEqual(Buffer.from(bytes));
+    expect(Buffer.from(bytes).toString('utf8')).toBe(xml);
+    for (const part of written ?? []) expect(Buffer.from(bytes).subarray(part.start, part.end).toString('utf8')).toBe(part.text);
+
+    expect(parseXliff12(xml, { file: 'doc.xlf' }).model).toEqual(parsed.model);
+    expect(parsed.model.units[1]).toMatchObject({ target: 'B2 & more', revision: 1 });
+    expectSchemaValid(xml);
+  });
+
+  it('still normalizes, on the first save after a read, the units the writer writes in another form', () => {
+    const legacy = serializeXmlDocument(
+      buildXliff12(
+        createLocaleFile('doc', 'en', 'es', [
+          { id: 'a', source: 'A', target: 'A1', state: 'translated', revision: 3 },
+          { id: 'b', source: 'B', target: 'B1', state: 'translated' },
+          { id: 'c', source: 'C', target: 'C1', state: 'translated', previous: { source: 'Old C', target: 'Old C1' } },
+          { id: 'd', source: 'D' },
+        ]),
+        { file: 'doc.xlf' },
+      ).parsed.dom,
+    )
+      .replace('name="workbench:a"', 'name="workbench"')
+      .replace('<trans-unit id="b">', '<trans-unit id="b" approved="No">')
+      .replace(/<target>Old C1<\/target>\s*/, '');
+    const current = read(legacy);
+    const { xml, parsed } = updateXliff12(current, copyModel(current.model), { file: 'doc.xlf' });
+    expect(xml).toContain('<count-group name="workbench:a">');
+    expect(xml).toContain('<trans-unit id="b" approved="no">');
+    expect(xml).toMatch(/<alt-trans alttranstype="previous-version">\s*<source>Old C<\/source>\s*<target\/>\s*<\/alt-trans>/);
+    expect(parseXliff12(xml, { file: 'doc.xlf' }).model).toEqual(parsed.model);
+    expectSchemaValid(xml);
+  });
+
+  it('writes the whole file when units come or go, and only the changes again after that', () => {
+    const current = read(HAND_WRITTEN);
+    const added = copyModel(current.model);
+    added.units.push({ id: 'd', source: 'D', approved: false, revision: 0, notes: [], state: 'needs-translation' });
+    const first = updateXliff12(current, added, { file: 'doc.xlf' });
+    expect(first.written).toBeUndefined();
+    expect(first.xml).toBe(serializeXmlDocument(first.parsed.dom));
+
+    const changed = copyModel(first.parsed.model);
+    changed.units[0].target = 'A2';
+    const second = updateXliff12(first.parsed, changed, { file: 'doc.xlf' });
+    expect(second.written?.length).toBeGreaterThan(0);
+    expect(second.xml).toBe(serializeXmlDocument(second.parsed.dom));
+
+    const removed = { ...copyModel(second.parsed.model), removeUnits: ['b'] };
+    removed.units = removed.units.filter((unit) => unit.id !== 'b');
+    const third = updateXliff12(second.parsed, removed, { file: 'doc.xlf' });
+    expect(third.written).toBeUndefined();
+    expect(parseXliff12(third.xml, { file: 'doc.xlf' }).model).toEqual(third.parsed.model);
+    expectSchemaValid(third.xml);
+  });
+
+  it('gives, for a file the writer wrote, the same text as a whole rewrite, update after update', () => {
+    const text = fc.constantFrom(...TEXTS);
+    const edit = fc.record({
+      at: fc.nat(),
+      field: fc.constantFrom('target', 'source', 'state', 'approved', 'previous', 'notes', 'revision', 'sourceVersion', 'untranslate'),
+      text,
+    });
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 4, maxLength: 12 }), fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), (sources, rounds) => {
+        const built = buildXliff12(
+          createLocaleFile(
+            'doc',
+            'en',
+            'es',
+            sources.map((source, i) => ({ id: `s${i}`, source, target: `T ${source}`, state: 'translated' as const })),
+          ),
+          { file: 'doc.xlf' },
+        );
+        let current = read(built.xml);
+        for (const [round, edits] of rounds.entries()) {
+          const model = copyModel(current.model);
+          model.sourceVersion = round + 2;
+          for (const { at, field, text: value } of edits) applyEdit(model.units[at % model.units.length], field, value);
+          const { xml, parsed, written } = updateXliff12(current, model, { file: 'doc.xlf' });
+          // 1 unit in 4 at most is written into the old text; more, and the whole file is.
+          if (edits.length * 4 <= model.units.length) expect(written).toBeDefined();
+          expect(xml).toBe(serializeXmlDocument(parsed.dom));
+          expect(parseXliff12(xml, { file: 'doc.xlf' }).model).toEqual(parsed.model);
+          current = parsed;
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function applyEdit(unit: Unit, field: string, value: string): void {
+  switch (field) {
+    case 'target':
+      unit.target = `T ${value}`;
+      unit.state = 'translated';
+      break;
+    case 'source':
+      unit.source = `${unit.source} ${value}`;
+      break;
+    case 'state':
+      unit.state = unit.state === 'final' ? 'needs-review-translation' : 'final';
+      break;
+    case 'approved':
+      unit.approved = !unit.approved;
+      break;
+    case 'previous':
+      unit.previous = unit.previous ? undefined : { source: `old ${value}`, target: value === '' ? undefined : `old T ${value}` };
+      break;
+    case 'notes':
+      unit.notes = unit.notes.length ? [] : [{ text: value, from: 'reviewer' }];
+      break;
+    case 'revision':
+      unit.revision += 1;
+      break;
+    case 'sourceVersion':
+      unit.sourceVersion = (unit.sourceVersion ?? 0) + 1;
+      break;
+    case 'untranslate':
+      unit.target = undefined;
+      unit.state = 'needs-translation';
+      break;
+  }
+}
