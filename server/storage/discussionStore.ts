@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { WorkbenchError } from '../errors';
+import { serialQueue } from './serialQueue';
 import { writeFileAtomic } from './writeFileAtomic';
 
 /** Another wording proposed for a paragraph's translation. */
@@ -45,7 +46,7 @@ export const newDiscussionId = (): string => randomBytes(8).toString('hex');
 
 /** The discussion of each locale in `<dir>/<lang>/<document>.discussion.json`, written atomically, one writer at a time. */
 export function createFileDiscussionStore(options: { dir: string }): DiscussionStore {
-  const queues = new Map<string, Promise<unknown>>();
+  const queue = serialQueue();
   const fileOf = (document: string, lang: string): string => {
     // Both become path segments: only ids and tags that cannot name another folder.
     if (!isDocumentId(document) || !isLocaleTag(lang)) throw new WorkbenchError(400, 'invalid-discussion-path', 'Invalid document or locale.');
@@ -77,9 +78,7 @@ export function createFileDiscussionStore(options: { dir: string }): DiscussionS
         await writeFileAtomic(file, `${JSON.stringify(discussion, null, 1)}\n`);
         return result;
       };
-      const next = (queues.get(file) ?? Promise.resolve()).then(task, task);
-      queues.set(file, next.catch(() => undefined));
-      return next;
+      return queue(file, task);
     },
   };
 }

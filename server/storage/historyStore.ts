@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { WorkbenchError } from '../errors';
+import { serialQueue } from './serialQueue';
 
 /** One change to a paragraph's translation or state. */
 export interface HistoryEntry {
@@ -27,7 +28,7 @@ export interface HistoryStore {
 
 /** History as JSON lines in `<dir>/<lang>/<document>.history.jsonl`: appended and fsynced, one writer at a time per file. */
 export function createFileHistoryStore(options: { dir: string }): HistoryStore {
-  const queues = new Map<string, Promise<unknown>>();
+  const queue = serialQueue();
   const fileOf = (document: string, lang: string): string => {
     // Both become path segments: only ids and tags that cannot name another folder.
     if (!isDocumentId(document) || !isLocaleTag(lang)) throw new WorkbenchError(400, 'invalid-history-path', 'Invalid document or locale for history.');
@@ -47,9 +48,7 @@ export function createFileHistoryStore(options: { dir: string }): HistoryStore {
           await handle.close();
         }
       };
-      const next = (queues.get(file) ?? Promise.resolve()).then(task, task);
-      queues.set(file, next.catch(() => undefined));
-      return next;
+      return queue(file, task);
     },
     async list(document, lang, segment) {
       let content: string;
