@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
-import { isDocumentId } from '../domain/documentId';
-import { isLocaleTag } from '../domain/localeTag';
-import { WorkbenchError } from '../errors';
-import { serialQueue } from './serialQueue';
-import { writeFileAtomic } from './writeFileAtomic';
+import { localeJsonFiles } from './localeJsonFiles';
 
 /** Another wording proposed for a paragraph's translation. */
 export interface Suggestion {
@@ -46,39 +40,11 @@ export const newDiscussionId = (): string => randomBytes(8).toString('hex');
 
 /** The discussion of each locale in `<dir>/<lang>/<document>.discussion.json`, written atomically, one writer at a time. */
 export function createFileDiscussionStore(options: { dir: string }): DiscussionStore {
-  const queue = serialQueue();
-  const fileOf = (document: string, lang: string): string => {
-    // Both become path segments: only ids and tags that cannot name another folder.
-    if (!isDocumentId(document) || !isLocaleTag(lang)) throw new WorkbenchError(400, 'invalid-discussion-path', 'Invalid document or locale.');
-    return path.join(options.dir, lang, `${document}.discussion.json`);
-  };
-  async function load(file: string): Promise<Discussion> {
-    let text: string;
-    try {
-      text = await fsp.readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { suggestions: [], threads: [] };
-      throw new Error(`Cannot read ${file}`, { cause: err });
-    }
-    try {
-      const data = JSON.parse(text) as Partial<Discussion>;
-      return { suggestions: data.suggestions ?? [], threads: data.threads ?? [] };
-    } catch (cause) {
-      throw new WorkbenchError(500, 'discussion-invalid', `${path.basename(path.dirname(file))}/${path.basename(file)} is not valid JSON; it is left as it is.`, { cause });
-    }
-  }
-  return {
-    read: (document, lang) => load(fileOf(document, lang)),
-    update(document, lang, change) {
-      const file = fileOf(document, lang);
-      const task = async () => {
-        const discussion = await load(file);
-        const result = change(discussion);
-        await fsp.mkdir(path.dirname(file), { recursive: true });
-        await writeFileAtomic(file, `${JSON.stringify(discussion, null, 1)}\n`);
-        return result;
-      };
-      return queue(file, task);
-    },
-  };
+  return localeJsonFiles<Discussion>({
+    dir: options.dir,
+    suffix: '.discussion.json',
+    empty: () => ({ suggestions: [], threads: [] }),
+    fromJson: (data) => ({ suggestions: data.suggestions ?? [], threads: data.threads ?? [] }),
+    invalidCode: 'discussion-invalid',
+  });
 }

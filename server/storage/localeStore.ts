@@ -13,6 +13,8 @@ export interface LocaleStore {
   listLocales(document: string): Promise<string[]>;
   /** The parsed file, or undefined when the locale has no file. Throws WorkbenchError (422 xliff-malformed / xliff-invalid) for a broken file. */
   read(document: string, lang: string): Promise<LocaleFile | undefined>;
+  /** The file's bytes as stored (for a download of the file itself), or undefined when the locale has no file. */
+  readBytes(document: string, lang: string): Promise<Uint8Array | undefined>;
   /**
    * What `look` finds in the parsed file, without the copy `read` makes (undefined when the locale
    * has no file; a broken file throws as in `read`): for questions about a large file. `look` gets
@@ -314,6 +316,16 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
     async read(document, lang) {
       const entry = await load(pathOf(document, lang));
       return entry && copyLocaleFile(entry.parsed.model);
+    },
+
+    async readBytes(document, lang) {
+      try {
+        // Files are replaced by rename, never rewritten in place: one read sees one whole version.
+        return await fs.readFile(pathOf(document, lang));
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
     },
 
     async peek(document, lang, look) {

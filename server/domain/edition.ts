@@ -1,0 +1,120 @@
+import type { SegmentKind } from './types';
+
+/** Formats a finished edition is published in. */
+export const EDITION_FORMATS = ['epub', 'html', 'md', 'txt'] as const;
+export type EditionFormat = (typeof EDITION_FORMATS)[number];
+
+/** Formats a locale is traded in with other CAT tools. */
+export const INTERCHANGE_FORMATS = ['xliff', 'xliff2', 'tmx'] as const;
+export type InterchangeFormat = (typeof INTERCHANGE_FORMATS)[number];
+
+export type ExportFormat = EditionFormat | InterchangeFormat;
+export const EXPORT_FORMATS: readonly ExportFormat[] = [...EDITION_FORMATS, ...INTERCHANGE_FORMATS];
+
+/** Why a block of a draft edition is not a finished translation (a complete edition has none). */
+export type DraftMark = 'untranslated' | 'drifted' | 'unapproved';
+
+/** One block of an edition, in document order. */
+export interface EditionBlock {
+  /** The segment id (unique in the document; safe as an XML id once prefixed). */
+  id: string;
+  kind: SegmentKind;
+  /** Heading level (1-6), or nesting depth (1-based) of list items and quotes. */
+  level?: number;
+  ordered?: boolean;
+  /** List items: a further paragraph of the same item. */
+  continued?: boolean;
+  /**
+   * Translatable blocks: inline Markdown of the translation (or of the source text when the block
+   * is marked 'untranslated' in a draft). Other blocks: the raw Markdown block (code, table, HTML, rule).
+   */
+  text: string;
+  translatable: boolean;
+  /** Set only in drafts: the block is the source text, or a translation that is not current or not approved. */
+  mark?: DraftMark;
+}
+
+/** A chapter: a top-level section (from one level-1 heading to the next), or the text before the first heading. */
+export interface EditionChapter {
+  /** 1-based position, for file names and anchors ("chapter-1"). */
+  number: number;
+  /** The level-1 heading that opens the chapter (inline Markdown), absent for the opening text. */
+  title?: string;
+  /** The chapter's blocks, its opening heading included. */
+  blocks: EditionBlock[];
+}
+
+/** Completeness of a locale against its document. */
+export interface Completeness {
+  /** Translatable paragraphs. */
+  total: number;
+  /** Translated, approved (when review is required) and current. */
+  done: number;
+  /** Whole percent of `done` / `total`, rounded down (100 only when complete). */
+  percent: number;
+  untranslated: number;
+  drifted: number;
+  /** Translated (or sent back) but not approved. */
+  unapproved: number;
+}
+
+/** Labels an edition prints, already in the edition's language (or English when it has no catalog). */
+export interface EditionLabels {
+  contents: string;
+  provenance: string;
+  opening: string;
+  draft: string;
+  /** e.g. "Draft: 62% complete". */
+  draftNotice: string;
+  markUntranslated: string;
+  markDrifted: string;
+  markUnapproved: string;
+  sourceTitle: string;
+  authors: string;
+  sourceLanguage: string;
+  sourceVersion: string;
+  originalTranslation: string;
+  translators: string;
+  reviewers: string;
+  completeness: string;
+  license: string;
+  exportedAt: string;
+  /** e.g. "Made with the translation workbench from version 3 of the source." */
+  madeWith: string;
+}
+
+/** Everything an edition renderer needs: metadata, provenance and the text. No I/O, no HTTP. */
+export interface Edition {
+  document: string;
+  /** Title in the edition's language (the source title when no translated title is set). */
+  title: string;
+  sourceTitle: string;
+  authors: string[];
+  /** BCP 47 tags. */
+  sourceLanguage: string;
+  language: string;
+  /** The language's own name ("español"), and the source language's name in the edition's language. */
+  languageName: string;
+  sourceLanguageName: string;
+  dir: 'ltr' | 'rtl';
+  /** The source version the edition was made from, and when that version was recorded (ISO 8601). */
+  sourceVersion: number;
+  sourceVersionDate: string;
+  /** Publication date of the source text (front matter), as written there. */
+  sourceDate?: string;
+  /** The source's own translation credit (front matter `translator`), e.g. the English translation of a Spanish original. */
+  originalTranslator?: string;
+  sourceUrl?: string;
+  license?: string;
+  /** People who saved translations / approved them, from the locale's history, in order of first contribution. */
+  translators: string[];
+  reviewers: string[];
+  completeness: Completeness;
+  draft: boolean;
+  /** ISO 8601 date-time of the export. */
+  exportedAt: string;
+  /** Unique identifier of this export (urn:uuid:...), for EPUB's dc:identifier. */
+  identifier: string;
+  labels: EditionLabels;
+  chapters: EditionChapter[];
+}
