@@ -1,0 +1,30 @@
+/** Where a unit stands, as far as an import cares: needs-review covers fuzzy, sent-back and drifted translations. */
+export type InterchangeStatus = 'untranslated' | 'translated' | 'approved' | 'needs-review';
+
+/** One translation unit read from another tool's XLIFF (1.x or 2.0). */
+export interface InterchangeUnit {
+  id: string;
+  /** 1.x `resname`, 2.0 `name`. */
+  resname?: string;
+  source: string;
+  target?: string;
+  status: InterchangeStatus;
+  /** The state attribute as the file wrote it. */
+  rawState?: string;
+  notes: string[];
+  /** 1.x context groups, each context as "context-type: value". */
+  contexts: string[];
+  /** The workbench revision the unit was exported at (files the workbench wrote). */
+  revision?: number;
+  line?: number;
+}
+
+/** An XLIFF file as the workbench imports it. */
+export interface InterchangeFile {
+  version: string;
+  sourceLanguage?: string;
+  targetLanguage?: string;
+  original?: string;
+  units: InterchangeUnit[];
+  skipped: { id: string; reason: string }[];
+}
