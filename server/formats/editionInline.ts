@@ -1,0 +1,108 @@
+import MarkdownIt from 'markdown-it';
+import { xmlSafeText } from './xmlSafeText';
+
+/** Where rendered Markdown goes: a standalone HTML page keeps every safe link; an EPUB only links out of the book. */
+export type InlineTarget = 'html' | 'epub';
+
+interface RenderEnv {
+  target?: InlineTarget;
+}
+
+// One instance for every edition: markdown-it keeps no state between renders. `html: false`
+// because a translation must never inject markup; `xhtmlOut` so EPUB chapters stay well-formed
+// (`<br />`, `<hr />`); no linkify or typographer: the text is printed as the translator wrote it.
+const md = new MarkdownIt({ html: false, xhtmlOut: true, linkify: false, typographer: false });
+
+// An EPUB may only link to its own resources (which a translation cannot know the names of) or
+// out of the book: a relative or fragment-only link would be a broken reference that epubcheck
+// rejects, so it is kept as its text. markdown-it's validateLink has already removed javascript:,
+// vbscript:, file: and data: links in every target.
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
+md.core.ruler.push('edition_epub_links', (state: MarkdownIt.StateCore) => {
+  if ((state.env as RenderEnv).target !== 'epub') return;
+  for (const token of state.tokens) {
+    if (token.type !== 'inline' || !token.children) continue;
+    let dropping = false;
+    token.children = token.children.filter((child) => {
+      if (child.type === 'link_open') dropping = !ABSOLUTE_URL.test(String(child.attrGet('href') ?? ''));
+      else if (child.type !== 'link_close') return true;
+      const keep = !dropping;
+      if (child.type === 'link_close') dropping = false;
+      return keep;
+    });
+  }
+});
+
+// No image is ever loaded (the HTML makes no request, the EPUB holds no image it could point to):
+// an image is printed as its alt text.
+md.renderer.rules.image = (tokens, idx, options, env, self) =>
+  `<span class="image-alt">${md.utils.escapeHtml(self.renderInlineAsText(tokens[idx].children ?? [], options, env))}</span>`;
+
+// Characters that start an inline construct (escape, code span, strikethrough, emphasis, link,
+// image, autolink, entity) or a line break. A text with none of them renders as itself, escaped:
+// most paragraphs of a book, rendered without a parse.
+const INLINE_SYNTAX = /[\n\\`~*_[!<&]/;
+
+/** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML. */
+export function renderInline(text: string, target: InlineTarget): string {
+  // Only XML must lose the characters it forbids; HTML tolerates them, and scanning a book costs.
+  const safe = target === 'epub' ? xmlSafeText(text) : text;
+  if (!INLINE_SYNTAX.test(safe)) return md.utils.escapeHtml(safe);
+  return md.renderInline(safe, { target } satisfies RenderEnv);
+}
+
+/** Renders a raw Markdown block kept verbatim (code, table) as XHTML-compatible HTML. */
+export function renderMarkdownBlock(markdown: string, target: InlineTarget): string {
+  return md.render(xmlSafeText(markdown), { target } satisfies RenderEnv);
+}
+
+/**
+ * The text a reader sees of inline Markdown, markup removed; `withUrls` adds an absolute link's
+ * address after its text (for plain text, where the link is otherwise lost).
+ */
+export function inlineText(text: string, { withUrls = false }: { withUrls?: boolean } = {}): string {
+  if (!INLINE_SYNTAX.test(text)) return text;
+  const [inline] = md.parseInline(text, {});
+  return tokensText(inline?.children ?? [], withUrls);
+}
+
+function tokensText(tokens: MarkdownIt.Token[], withUrls: boolean): string {
+  let out = '';
+  let link: { href: string; start: number } | undefined;
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'text':
+      case 'code_inline':
+        out += token.content;
+        break;
+      case 'softbreak':
+        out += ' ';
+        break;
+      case 'hardbreak':
+        out += '\n';
+        break;
+      case 'image':
+        out += tokensText(token.children ?? [], false);
+        break;
+      case 'link_open':
+        link = { href: String(token.attrGet('href') ?? ''), start: out.length };
+        break;
+      case 'link_close': {
+        // An autolink, or a link written as its own address, already shows it.
+        const shown = link ? out.slice(link.start) : '';
+        if (withUrls && link && ABSOLUTE_URL.test(link.href) && (shown === '' || !link.href.endsWith(shown))) out += `${shown === '' ? '' : ' '}<${link.href}>`;
+        link = undefined;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** Parses a raw code block and returns the code it holds (no fences, no indentation). */
+export function codeBlockContent(markdown: string): string {
+  const code = md.parse(markdown, {}).find((token) => token.type === 'fence' || token.type === 'code_block');
+  return code ? code.content.replace(/\n$/, '') : markdown;
+}

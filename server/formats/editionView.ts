@@ -1,0 +1,21 @@
+import type { DraftMark, Edition } from '../domain/edition';
+import { editionBlockLayout } from './editionBlockLayout';
+import { renderInline, renderMarkdownBlock, type InlineTarget } from './editionInline';
+import { editionProvenance } from './editionProvenance';
+import { editionToc } from './editionToc';
+
+/** What the HTML and EPUB templates are given: the edition, laid out, with renderers for its Markdown. */
+export function editionView(edition: Edition, target: InlineTarget) {
+  const { labels } = edition;
+  const markLabels: Record<DraftMark, string> = { untranslated: labels.markUntranslated, drifted: labels.markDrifted, unapproved: labels.markUnapproved };
+  return {
+    edition,
+    authors: edition.authors.length > 0 ? new Intl.ListFormat(edition.language, { type: 'conjunction' }).format(edition.authors) : '',
+    toc: editionToc(edition),
+    chapters: edition.chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, layout: editionBlockLayout(chapter.blocks) })),
+    provenance: editionProvenance(edition),
+    inline: (text: string) => renderInline(text, target),
+    markdownBlock: (markdown: string) => renderMarkdownBlock(markdown, target),
+    markLabels,
+  };
+}
