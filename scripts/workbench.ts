@@ -7,7 +7,8 @@ import { accountsFileOf, createFileAccountStore, type AccountStore } from '../se
 import { formatRoles, parseRoles } from '../server/accounts/parseRoles';
 import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
-import { createWorkbench } from '../server/createWorkbench';
+import { createProject } from '../server/createWorkbench';
+import { exportCommand, importXliffCommand } from './editionCommands';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { documentJson } from '../server/routes/apiRoutes';
 import type { Workbench } from '../server/workbench';
@@ -42,6 +43,13 @@ Commands:
   token create <name> [--label <text>]     create an API token; prints only the token on stdout
   token list <name> [--json]               a user's tokens (id, label, created, revoked)
   token revoke <name> <id>                 revoke one of a user's tokens
+  export --locale <code> --format <f> [--doc <id>] [--out <file>|-] [--draft]
+                                           publish a locale: epub, html, md, txt (refused with the list
+                                           of what is missing when incomplete, unless --draft), or
+                                           xliff (XLIFF 1.2), xliff2 (XLIFF 2.0), tmx (approved pairs)
+  import-xliff <file> [--doc <id>] [--locale <code>] [--dry-run]
+                                           merge an XLIFF 1.1/1.2/2.0 file translated elsewhere (units
+                                           by id, else by source text); --dry-run only lists the changes
 
 Options:
   --by <name>    who made the change (default: the system user)
@@ -71,6 +79,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         role: { type: 'string', multiple: true },
         'password-stdin': { type: 'boolean' },
         label: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        draft: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -85,7 +97,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const options = { roles: values.role, passwordStdin: Boolean(values['password-stdin']), label: values.label, json: Boolean(values.json) };
       return command === 'user' ? await userCommand(accounts, rest, options, io) : await tokenCommand(accounts, rest, options, io);
     }
-    const workbench = createWorkbench(dataDir);
+    const project = createProject(dataDir);
+    const { workbench } = project;
     switch (command) {
       case 'status':
         if (rest.length) throw new UsageError('status takes no arguments.');
@@ -102,6 +115,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'drift':
         if (rest.length) throw new UsageError('drift takes no arguments: use --doc and --locale.');
         return await driftCommand(workbench, values.doc, values.locale, Boolean(values.json), io);
+      case 'export':
+        if (rest.length) throw new UsageError('export takes no arguments: use --doc, --locale, --format, --out and --draft.');
+        return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), who: who(values.by, io) }, io);
+      case 'import-xliff':
+        if (rest.length !== 1) throw new UsageError('import-xliff takes one file: "workbench import-xliff es.xlf --locale es".');
+        return await importXliffCommand(project, rest[0], { doc: values.doc, locale: values.locale, dryRun: Boolean(values['dry-run']), who: who(values.by, io) }, io);
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }

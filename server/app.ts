@@ -9,7 +9,9 @@ import { createI18n } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
 import { pageRoutes } from './routes/pageRoutes';
 import { APP_ROOT } from './appRoot';
-import { createWorkbench } from './createWorkbench';
+import { createProject } from './createWorkbench';
+import { editionApi } from './routes/editionApi';
+import { editionPages } from './routes/editionPages';
 import { accountsFileOf, createFileAccountStore } from './accounts/accountStore';
 import { authenticate } from './auth/authenticate';
 import { LoginThrottle } from './auth/loginThrottle';
@@ -29,12 +31,13 @@ export interface AppOptions {
 
 /** Builds the Express app (no port: server.ts listens, tests use supertest). */
 export function createApp(options: AppOptions): Express {
-  const workbench = createWorkbench(options.dataDir);
+  const i18n = createI18n(APP_ROOT);
+  const project = createProject(options.dataDir, { i18n });
+  const { workbench } = project;
   const config = readProjectConfig(options.dataDir);
   const accounts = createFileAccountStore({ file: accountsFileOf(options.dataDir) });
   const sessions = new SessionStore();
   const setup = new SetupGate(accounts);
-  const i18n = createI18n(APP_ROOT);
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -62,7 +65,9 @@ export function createApp(options: AppOptions): Express {
 
   app.use('/', authRoutes({ accounts, sessions, throttle: new LoginThrottle(), setup }));
   app.use('/api', apiRoutes(workbench));
+  app.use('/api', editionApi(project));
   app.use('/', pageRoutes(workbench));
+  app.use('/', editionPages(project));
   app.use(notFound);
   app.use(errorHandler(options.log));
   app.locals.setup = setup;

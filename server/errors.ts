@@ -17,3 +17,16 @@ export class WorkbenchError extends Error {
 export function isWorkbenchError(err: unknown): err is WorkbenchError {
   return err instanceof WorkbenchError || (err instanceof Error && err.name === 'WorkbenchError' && 'status' in err && 'code' in err);
 }
+
+/**
+ * Runs the reading of an uploaded file: a file that does not read is the sender's mistake (400),
+ * where the same fault in one of the project's own files is a broken file (422).
+ */
+export function readUpload<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (isWorkbenchError(err) && err.status === 422) throw new WorkbenchError(400, err.code, err.message, { cause: err, details: err.details });
+    throw err;
+  }
+}

@@ -13,6 +13,8 @@ export interface ProjectConfig {
   private?: boolean;
   /** Reviewers may approve their own translations (off by default: a second pair of eyes). */
   allowSelfApproval?: boolean;
+  /** An edition is complete only when every paragraph is approved (true by default; false for projects without review). */
+  requireApproval?: boolean;
 }
 
 const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
@@ -44,6 +46,9 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
   }
   if (config.allowSelfApproval !== undefined && typeof config.allowSelfApproval !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: allowSelfApproval must be true or false.');
+  }
+  if (config.requireApproval !== undefined && typeof config.requireApproval !== 'boolean') {
+    throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: requireApproval must be true or false.');
   }
   if (config.private !== undefined && typeof config.private !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: private must be true or false.');

@@ -3,13 +3,14 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 
 /** Turns what body-parser throws (too large, malformed JSON) into the workbench's error type. */
 function fromParser(err: unknown): WorkbenchError | undefined {
-  const parserError = err as { type?: string; status?: number; message?: string };
+  const parserError = err as { type?: string; status?: number; message?: string; limit?: number };
   if (parserError?.type === 'entity.too.large') {
-    return new WorkbenchError(413, 'body-too-large', 'The request body is larger than 1 MB.');
+    const limit = Math.round((parserError.limit ?? 1024 * 1024) / 1024 / 1024);
+    return new WorkbenchError(413, 'body-too-large', `The request body is larger than ${limit} MB.`);
   }
   if ((err as { name?: string; code?: string })?.name === 'MulterError') {
     const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE') return new WorkbenchError(413, 'source-too-large', 'The file is larger than 50 MB: a source file may be at most 50 MB.');
+    if (code === 'LIMIT_FILE_SIZE') return new WorkbenchError(413, 'file-too-large', 'The file is larger than 50 MB: an uploaded file may be at most 50 MB.');
     return new WorkbenchError(400, 'bad-upload', `The upload was refused: ${parserError.message ?? code}.`);
   }
   if (parserError?.type === 'entity.parse.failed') {

@@ -1,0 +1,108 @@
+import type { InterchangeFile, InterchangeStatus } from './interchange';
+import type { Segment, Unit } from './types';
+import { wordDiff, type WordDiffPart } from './wordDiff';
+import { workflowState } from './workflowState';
+
+/** A translation the import would write. */
+export interface ImportChange {
+  /** The paragraph it goes to, and how it was found. */
+  segment: string;
+  matchedBy: 'id' | 'source';
+  /** The unit's id in the uploaded file. */
+  fileId: string;
+  /** The paragraph's current source text, and the source the file's translation was made from (they differ for a file made from an older version). */
+  source: string;
+  madeFrom: string;
+  target: string;
+  status: InterchangeStatus;
+  /** The translation here now (absent for a new translation), and the word diff from it to the file's. */
+  before?: string;
+  diff?: WordDiffPart[];
+  /** The revision here when the plan was made: the import does not overwrite a paragraph saved since. */
+  baseRevision: number;
+}
+
+/** A translation the import will not write, because this paragraph changed here in a way the file does not know about. */
+export interface ImportConflict {
+  segment: string;
+  fileId: string;
+  reason: 'edited-here' | 'approved-here' | 'twice-in-file';
+  here: string;
+  theirs: string;
+  diff: WordDiffPart[];
+}
+
+/** What merging an uploaded XLIFF would do, before anything is written. */
+export interface ImportPlan {
+  fileVersion: string;
+  newTranslations: ImportChange[];
+  changed: ImportChange[];
+  conflicts: ImportConflict[];
+  /** Units whose translation is already the one here. */
+  unchanged: number;
+  /** Units of the file with no translation (nothing to take). */
+  emptyInFile: number;
+  /** Units that match no paragraph here, by id or by source text. */
+  unknown: { id: string; source: string; line?: number }[];
+  /** Units the reader could not take (codes the workbench cannot keep, translate="no"). */
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Plans the merge of an uploaded file into a locale: each unit is matched to a paragraph by id,
+ * else by exact source text (every paragraph with that text). A unit carrying the revision it was
+ * exported at conflicts when the paragraph was saved here since with another text; a unit without
+ * one (another tool's file) conflicts only with an approved translation here, which the import
+ * never replaces unasked.
+ */
+export function planImport(segments: readonly Segment[], units: ReadonlyMap<string, Unit>, file: InterchangeFile): ImportPlan {
+  const translatable = segments.filter((s) => s.translatable);
+  const byId = new Map(translatable.map((s) => [s.id, s]));
+  const bySource = new Map<string, Segment[]>();
+  for (const segment of translatable) bySource.set(segment.text, [...(bySource.get(segment.text) ?? []), segment]);
+  const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped] };
+  const taken = new Set<string>();
+  for (const unit of file.units) {
+    const byUnitId = byId.get(unit.id);
+    const matches: { segment: Segment; matchedBy: 'id' | 'source' }[] = byUnitId
+      ? [{ segment: byUnitId, matchedBy: 'id' }]
+      : (bySource.get(unit.source) ?? []).map((segment) => ({ segment, matchedBy: 'source' as const }));
+    if (matches.length === 0) {
+      plan.unknown.push({ id: unit.id, source: unit.source, ...(unit.line !== undefined ? { line: unit.line } : {}) });
+      continue;
+    }
+    if (unit.target === undefined || unit.target === '') {
+      plan.emptyInFile++;
+      continue;
+    }
+    for (const { segment, matchedBy } of matches) {
+      const here = units.get(segment.id);
+      const current = here?.target;
+      if (taken.has(segment.id)) {
+        // The first unit for a paragraph wins; a second one is shown, not silently dropped.
+        plan.conflicts.push({ segment: segment.id, fileId: unit.id, reason: 'twice-in-file', here: current ?? '', theirs: unit.target, diff: wordDiff(current ?? '', unit.target) });
+        continue;
+      }
+      taken.add(segment.id);
+      // By id, the file's source may be an older version of the paragraph: the translation is kept as made from it (drifted).
+      const madeFrom = matchedBy === 'id' ? unit.source : segment.text;
+      if (current === unit.target && here?.source === madeFrom) {
+        plan.unchanged++;
+        continue;
+      }
+      const change: ImportChange = { segment: segment.id, matchedBy, fileId: unit.id, source: segment.text, madeFrom, target: unit.target, status: unit.status, baseRevision: here?.revision ?? 0 };
+      if (current === undefined || current === '') {
+        plan.newTranslations.push(change);
+        continue;
+      }
+      const editedHere = unit.revision !== undefined && here !== undefined && here.revision > unit.revision;
+      const approvedHere = unit.revision === undefined && workflowState(segment, here) === 'approved';
+      if (current !== unit.target && (editedHere || approvedHere)) {
+        plan.conflicts.push({ segment: segment.id, fileId: unit.id, reason: editedHere ? 'edited-here' : 'approved-here', here: current, theirs: unit.target, diff: wordDiff(current, unit.target) });
+        continue;
+      }
+      plan.changed.push({ ...change, before: current, diff: wordDiff(current, unit.target) });
+    }
+  }
+  return plan;
+}

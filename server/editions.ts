@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { i18n } from 'i18next';
+import { buildEdition } from './domain/buildEdition';
+import { completenessOf, type MissingParagraph } from './domain/completenessOf';
+import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat } from './domain/edition';
+import { editionCredits } from './domain/editionCredits';
+import { describeLocale } from './domain/localeTag';
+import { editionLabels } from './editionLabels';
+import { WorkbenchError } from './errors';
+import { renderEditionEpub } from './formats/editionEpub';
+import { renderEditionHtml } from './formats/editionHtml';
+import { renderEditionMarkdown } from './formats/editionMarkdown';
+import { renderEditionText } from './formats/editionText';
+import { buildTmx } from './formats/tmx';
+import { buildXliff20 } from './formats/xliff20';
+import type { EditionRecord, EditionStore, ExportRecord } from './storage/editionStore';
+import { EXPORTS_KEPT } from './storage/editionStore';
+import type { HistoryEntry, HistoryStore } from './storage/historyStore';
+import type { LocaleStore } from './storage/localeStore';
+import type { LocaleContext, Workbench } from './workbench';
+
+/** The longest edition title accepted. */
+export const MAX_TITLE_LENGTH = 300;
+
+/** A file made by an export. */
+export interface ExportedFile {
+  fileName: string;
+  contentType: string;
+  body: Uint8Array;
+  record: ExportRecord;
+}
+
+/** What the Edition page shows: how complete the locale is, what is missing, the title and the last exports. */
+export interface EditionChecklist {
+  context: LocaleContext;
+  completeness: Completeness;
+  missing: MissingParagraph[];
+  requireApproval: boolean;
+  record: EditionRecord;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, { type: string; extension: string }> = {
+  epub: { type: 'application/epub+zip', extension: 'epub' },
+  html: { type: 'text/html; charset=utf-8', extension: 'html' },
+  md: { type: 'text/markdown; charset=utf-8', extension: 'md' },
+  txt: { type: 'text/plain; charset=utf-8', extension: 'txt' },
+  xliff: { type: 'application/xliff+xml; charset=utf-8', extension: 'xlf' },
+  xliff2: { type: 'application/xliff+xml; charset=utf-8', extension: 'xliff2.xlf' },
+  tmx: { type: 'application/x-tmx+xml; charset=utf-8', extension: 'tmx' },
+};
+
+/** Publishing a locale: editions (EPUB, HTML, Markdown, text) and interchange files (XLIFF 1.2/2.0, TMX). */
+export class Editions {
+  constructor(
+    private readonly options: {
+      workbench: Workbench;
+      locales: LocaleStore;
+      history: HistoryStore;
+      editions: EditionStore;
+      i18n: i18n;
+      appRoot: string;
+      /** Whether a paragraph must be approved to count as done (review is on by default). */
+      requireApproval: boolean;
+    },
+  ) {}
+
+  /** The completeness checklist of a locale, with its title and last exports. */
+  async checklist(documentId: string, lang: string, readerLanguage = 'en'): Promise<EditionChecklist> {
+    const context = await this.options.workbench.locale(documentId, lang, readerLanguage);
+    const { completeness, missing } = completenessOf(context.document.segments, context.units, { requireApproval: this.options.requireApproval });
+    const record = await this.options.editions.read(context.document.id, context.locale.code);
+    return { context, completeness, missing, requireApproval: this.options.requireApproval, record };
+  }
+
+  /** Sets the title of the locale's edition (an empty title goes back to the source's). */
+  async setTitle(documentId: string, lang: string, title: unknown): Promise<EditionRecord> {
+    if (typeof title !== 'string') throw new WorkbenchError(400, 'invalid-title', 'Give the title as text.');
+    const trimmed = title.trim();
+    // One line of text: no control characters (a line break included).
+    if (trimmed.length > MAX_TITLE_LENGTH || [...trimmed].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+      throw new WorkbenchError(400, 'invalid-title', `A title is one line of at most ${MAX_TITLE_LENGTH} characters.`);
+    }
+    const context = await this.options.workbench.locale(documentId, lang);
+    return this.options.editions.update(context.document.id, context.locale.code, (record) => {
+      if (trimmed === '') delete record.title;
+      else record.title = trimmed;
+      return { ...record };
+    });
+  }
+
+  /**
+   * Exports a locale in a format. An edition format of an incomplete locale is refused (409
+   * 'edition-incomplete', with the missing paragraphs in details) unless it is a draft. Every
+   * export is recorded (format, source version, draft, who, when).
+   */
+  async export(documentId: string, lang: string, format: unknown, options: { draft?: boolean; who: string }): Promise<ExportedFile> {
+    if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new WorkbenchError(400, 'invalid-format', `format must be one of: ${EXPORT_FORMATS.join(', ')}.`);
+    }
+    const chosen = format as ExportFormat;
+    const context = await this.options.workbench.locale(documentId, lang);
+    const { document } = context;
+    const code = context.locale.code;
+    const history = await this.options.history.list(document.id, code);
+    let body: Uint8Array;
+    let percent: number;
+    let draft = false;
+    if (chosen === 'xliff' || chosen === 'xliff2' || chosen === 'tmx') {
+      percent = completenessOf(document.segments, context.units, { requireApproval: this.options.requireApproval }).completeness.percent;
+      body = await this.interchange(chosen, context, history);
+    } else {
+      draft = options.draft === true;
+      const result = await this.edition(chosen, context, history, draft);
+      body = result.body;
+      percent = result.percent;
+    }
+    const record: ExportRecord = { at: new Date().toISOString(), who: options.who, format: chosen, sourceVersion: document.version, draft, percent };
+    await this.options.editions.update(document.id, code, (stored) => {
+      stored.exports = [record, ...stored.exports].slice(0, EXPORTS_KEPT);
+    });
+    const { type, extension } = CONTENT_TYPES[chosen];
+    return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType: type, body, record };
+  }
+
+  private async edition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
+    const { document } = context;
+    const code = context.locale.code;
+    const versions = await this.options.workbench.versions(document.id);
+    const versionDate = versions.find((v) => v.number === document.version)?.date ?? new Date().toISOString();
+    const record = await this.options.editions.read(document.id, code);
+    const { completeness, missing } = completenessOf(document.segments, context.units, { requireApproval: this.options.requireApproval });
+    if (!draft && missing.length > 0) throw incomplete(context, completeness, missing);
+    const language = describeLocale(code, code);
+    const { edition } = buildEdition({
+      document,
+      units: context.units,
+      language: { code, nativeName: language.nativeName, dir: language.dir },
+      sourceLanguageName: describeLocale(document.meta.language, code).name,
+      versionDate,
+      title: record.title,
+      credits: editionCredits(history),
+      labels: editionLabels(this.options.i18n, code, { percent: completeness.percent, version: document.version, versionDate }),
+      draft,
+      requireApproval: this.options.requireApproval,
+      exportedAt: new Date(),
+      identifier: `urn:uuid:${randomUUID()}`,
+    });
+    const ctx = { appRoot: this.options.appRoot };
+    const rendered =
+      format === 'epub'
+        ? renderEditionEpub(edition, ctx)
+        : format === 'html'
+          ? renderEditionHtml(edition, ctx)
+          : format === 'md'
+            ? renderEditionMarkdown(edition)
+            : renderEditionText(edition);
+    return { body: typeof rendered === 'string' ? Buffer.from(rendered, 'utf8') : rendered, percent: completeness.percent };
+  }
+
+  private async interchange(format: 'xliff' | 'xliff2' | 'tmx', context: LocaleContext, history: HistoryEntry[]): Promise<Uint8Array> {
+    const { document, file } = context;
+    if (format === 'xliff') {
+      const bytes = await this.options.locales.readBytes(document.id, context.locale.code);
+      if (!bytes) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${context.locale.code} translation yet.`);
+      return bytes;
+    }
+    if (format === 'xliff2') return Buffer.from(buildXliff20({ document, file }), 'utf8');
+    // A memory holds what reviewers approved: the pairs other tools can trust.
+    const lastChange = new Map<string, HistoryEntry>();
+    for (const entry of history) lastChange.set(entry.segment, entry);
+    const pairs = document.segments.flatMap((segment) => {
+      const unit = context.units.get(segment.id);
+      if (!segment.translatable || !unit || unit.target === undefined || unit.source !== segment.text) return [];
+      if (!(unit.approved || unit.state === 'signed-off' || unit.state === 'final')) return [];
+      const last = lastChange.get(segment.id);
+      return [{ id: segment.id, source: segment.text, target: unit.target, changedAt: last?.at, changedBy: last?.who }];
+    });
+    return Buffer.from(
+      buildTmx({ sourceLanguage: document.meta.language, targetLanguage: context.locale.code, pairs, creationTool: 'translation-workbench', creationToolVersion: '0.1.0' }),
+      'utf8',
+    );
+  }
+}
+
+/** The refusal of an incomplete edition: counts in the message, every missing paragraph (with a link) in details. */
+function incomplete(context: LocaleContext, completeness: Completeness, missing: MissingParagraph[]): WorkbenchError {
+  const parts = [
+    completeness.untranslated > 0 ? `${completeness.untranslated} untranslated` : '',
+    completeness.drifted > 0 ? `${completeness.drifted} drifted` : '',
+    completeness.unapproved > 0 ? `${completeness.unapproved} not approved` : '',
+  ].filter((p) => p !== '');
+  const base = `/documents/${context.document.id}/locales/${context.locale.code}`;
+  return new WorkbenchError(
+    409,
+    'edition-incomplete',
+    `The ${context.locale.code} edition of "${context.document.meta.title}" is not complete (${completeness.done} of ${completeness.total} paragraphs done; ${parts.join(', ')}). Finish it, or export a draft.`,
+    {
+      details: {
+        completeness,
+        missing: missing.map((m) => ({ id: m.id, reason: m.reason, source: m.source.length > 120 ? `${m.source.slice(0, 120)}…` : m.source, link: `${base}/paragraph/${m.id}` })),
+      },
+    },
+  );
+}

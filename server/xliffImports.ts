@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { InterchangeFile } from './domain/interchange';
+import { canonicalLocale, describeLocale } from './domain/localeTag';
+import { planImport, type ImportChange, type ImportPlan } from './domain/planImport';
+import type { Unit } from './domain/types';
+import { isWorkbenchError, readUpload, WorkbenchError } from './errors';
+import { readXliff } from './formats/readXliff';
+import { decodeXmlBytes } from './formats/xmlSafety';
+import type { HistoryEntry } from './storage/historyStore';
+import { writeFileAtomic } from './storage/writeFileAtomic';
+import type { WorkbenchStores } from './syncLocale';
+import type { LocaleContext, Workbench } from './workbench';
+
+/** The largest XLIFF file the workbench reads (an uploaded file is held in memory). */
+export const MAX_XLIFF_BYTES = 50 * 1024 * 1024;
+
+/** How long an uploaded file waits for its preview to be confirmed. */
+const STAGED_FOR_MS = 60 * 60 * 1000;
+const STAGE_ID = /^[0-9a-f]{32}$/;
+
+/** What an import did (or, for a dry run, would do). */
+export interface ImportResult {
+  context: LocaleContext;
+  plan: ImportPlan;
+  /** Paragraphs written; 0 for a dry run. */
+  written: number;
+  /** Changes of the plan left out because the paragraph was saved meanwhile (listed as conflicts). */
+  changedMeanwhile: ImportChange[];
+}
+
+/** An upload kept between its preview and its confirmation. */
+export interface StagedImport {
+  id: string;
+  document: string;
+  locale: string;
+  name: string;
+  who: string;
+  at: string;
+}
+
+/**
+ * Merging XLIFF files translated elsewhere (OmegaT, Trados, memoQ, Weblate, Translate Toolkit) into
+ * a locale: read safely, checked against the locale's languages, planned (see planImport), shown,
+ * then written as one change of the locale file with one history entry per paragraph.
+ */
+export class XliffImports {
+  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; stagingDir: string }) {}
+
+  /** Reads an uploaded file: 413 over 50 MB, 422 when it is not UTF-8 or not well-formed XLIFF, 400 for a DOCTYPE. */
+  read(bytes: Uint8Array, name: string): InterchangeFile {
+    if (bytes.byteLength > MAX_XLIFF_BYTES) {
+      throw new WorkbenchError(413, 'xliff-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: an XLIFF file may be at most 50 MB.`);
+    }
+    return readUpload(() => readXliff(decodeXmlBytes(bytes, { file: name }), { file: name }));
+  }
+
+  /** Plans the merge of `bytes` into a locale and, unless `dryRun`, writes it. */
+  async run(documentId: string, lang: string, bytes: Uint8Array, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
+    const file = this.read(bytes, options.name);
+    const context = await this.options.workbench.locale(documentId, lang);
+    checkLanguages(file, context, options.name);
+    const plan = planImport(context.document.segments, context.units, file);
+    if (options.dryRun) return { context, plan, written: 0, changedMeanwhile: [] };
+    return this.write(context, plan, options.who);
+  }
+
+  /** Which document and locale a file is for, from its own attributes, where not given. */
+  async targetOf(bytes: Uint8Array, name: string, given: { document?: string; locale?: string }): Promise<{ document: string; locale: string }> {
+    const file = this.read(bytes, name);
+    let document = given.document;
+    if (document === undefined) {
+      const ids = await this.options.workbench.documentIds();
+      if (file.original !== undefined && ids.includes(file.original)) document = file.original;
+      else if (ids.length === 1) document = ids[0];
+      else throw new WorkbenchError(400, 'document-required', `${name} does not name a document of this project: say which one with --doc (one of ${ids.join(', ')}).`);
+    }
+    const locale = given.locale ?? file.targetLanguage;
+    if (locale === undefined) throw new WorkbenchError(400, 'locale-required', `${name} does not say which language it translates into: say it with --locale.`);
+    return { document, locale: tagOf(locale, name) };
+  }
+
+  /** Keeps an upload for its confirmation; older uploads are cleared out. */
+  async stage(bytes: Uint8Array, staged: Omit<StagedImport, 'id' | 'at'>): Promise<StagedImport> {
+    await this.clearExpired();
+    const entry: StagedImport = { id: randomBytes(16).toString('hex'), at: new Date().toISOString(), ...staged };
+    await fsp.mkdir(this.options.stagingDir, { recursive: true });
+    await writeFileAtomic(path.join(this.options.stagingDir, `${entry.id}.xlf`), bytes);
+    await writeFileAtomic(path.join(this.options.stagingDir, `${entry.id}.json`), JSON.stringify(entry));
+    return entry;
+  }
+
+  /** A staged upload (404 when unknown, expired, or someone else's), with its bytes. */
+  async staged(id: string, who: string): Promise<{ entry: StagedImport; bytes: Uint8Array }> {
+    const gone = new WorkbenchError(404, 'import-not-found', 'This upload is no longer waiting (it was applied, or is over an hour old): upload the file again.');
+    // The id becomes a file name: only what stage() makes is accepted.
+    if (!STAGE_ID.test(id)) throw gone;
+    try {
+      const entry = JSON.parse(await fsp.readFile(path.join(this.options.stagingDir, `${id}.json`), 'utf8')) as StagedImport;
+      if (entry.who !== who || Date.now() - Date.parse(entry.at) > STAGED_FOR_MS) throw gone;
+      return { entry, bytes: await fsp.readFile(path.join(this.options.stagingDir, `${id}.xlf`)) };
+    } catch (err) {
+      if (isWorkbenchError(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') throw gone;
+      throw err;
+    }
+  }
+
+  /** Forgets a staged upload. */
+  async unstage(id: string): Promise<void> {
+    if (!STAGE_ID.test(id)) return;
+    await Promise.all([`${id}.json`, `${id}.xlf`].map((f) => fsp.rm(path.join(this.options.stagingDir, f), { force: true })));
+  }
+
+  private async clearExpired(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.options.stagingDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const full = path.join(this.options.stagingDir, name);
+      const stat = await fsp.stat(full).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs > STAGED_FOR_MS) await fsp.rm(full, { force: true });
+    }
+  }
+
+  private async write(context: LocaleContext, plan: ImportPlan, who: string): Promise<ImportResult> {
+    const { document } = context;
+    const code = context.locale.code;
+    // Written (and recorded in history) in document order.
+    const position = new Map(document.segments.map((segment, index) => [segment.id, index]));
+    const wanted = [...plan.newTranslations, ...plan.changed].sort((a, b) => (position.get(a.segment) ?? 0) - (position.get(b.segment) ?? 0));
+    const changedMeanwhile: ImportChange[] = [];
+    const at = new Date().toISOString();
+    const entries: HistoryEntry[] = [];
+    if (wanted.length > 0) {
+      await this.options.stores.locales.update(document.id, code, (file) => {
+        const byId = new Map(file.units.map((u) => [u.id, u]));
+        for (const change of wanted) {
+          let unit = byId.get(change.segment);
+          if (!unit) {
+            unit = { id: change.segment, source: change.source, approved: false, revision: 0, notes: [] } satisfies Unit;
+            file.units.push(unit);
+            byId.set(unit.id, unit);
+          }
+          if (unit.revision !== change.baseRevision) {
+            changedMeanwhile.push(change);
+            continue;
+          }
+          const before = { target: unit.target, state: unit.state };
+          unit.target = change.target;
+          unit.source = change.madeFrom;
+          // Another tool's "needs review" (a fuzzy PO entry) is work still to do here; anything else is a translation to review.
+          unit.state = change.status === 'needs-review' ? 'needs-translation' : 'translated';
+          unit.approved = false;
+          unit.previous = undefined;
+          if (change.madeFrom === change.source) unit.sourceVersion = document.version;
+          unit.revision += 1;
+          entries.push({ at, who, segment: unit.id, action: 'import', before, after: { target: unit.target, state: unit.state }, version: document.version });
+        }
+      });
+      await this.options.stores.history.append(document.id, code, entries);
+    }
+    return { context, plan, written: entries.length, changedMeanwhile };
+  }
+}
+
+function tagOf(tag: string, name: string): string {
+  try {
+    // Some tools write es_ES.
+    return canonicalLocale(tag.replace(/_/g, '-'));
+  } catch (cause) {
+    throw new WorkbenchError(400, 'xliff-language-invalid', `${name}: "${tag.slice(0, 40)}" is not a language tag.`, { cause });
+  }
+}
+
+/** A file for another language pair is refused, naming both languages. */
+function checkLanguages(file: InterchangeFile, context: LocaleContext, name: string): void {
+  const code = context.locale.code;
+  if (file.targetLanguage !== undefined) {
+    const target = tagOf(file.targetLanguage, name);
+    if (target !== code) {
+      throw new WorkbenchError(
+        400,
+        'xliff-wrong-language',
+        `${name} is a translation into ${describeLocale(target).name} (${target}), not into ${describeLocale(code).name} (${code}).`,
+        { details: { file: target, locale: code } },
+      );
+    }
+  }
+  const sourceLanguage = context.document.meta.language;
+  if (file.sourceLanguage !== undefined) {
+    const source = tagOf(file.sourceLanguage, name);
+    if (source.split('-')[0] !== sourceLanguage.split('-')[0]) {
+      throw new WorkbenchError(
+        400,
+        'xliff-wrong-language',
+        `${name} translates from ${describeLocale(source).name} (${source}), but "${context.document.meta.title}" is in ${describeLocale(sourceLanguage).name} (${sourceLanguage}).`,
+        { details: { file: source, document: sourceLanguage } },
+      );
+    }
+  }
+}

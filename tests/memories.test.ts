@@ -1,0 +1,40 @@
+import request from 'supertest';
+import { makeApp, type TestApp } from './helpers/app';
+import { download, teamLocale, type Team } from './helpers/edition';
+
+let t: TestApp;
+let team: Team;
+beforeEach(async () => {
+  t = await makeApp();
+  team = await teamLocale(t, { translate: 4, approve: 2 });
+});
+afterEach(() => t.project.cleanup());
+
+const base = '/api/documents/small/locales/es';
+
+describe('TMX', () => {
+  it('exports the approved pairs only, and imports a TMX file as a memory used for exact matches', async () => {
+    const tmx = (await download(t.api, `${base}/export/tmx`)).body;
+    const text = tmx.toString('utf8');
+    expect(text.match(/<tu[ >]/g)).toHaveLength(2);
+    expect(text).toContain('<seg>Primera parte</seg>');
+    expect(text).not.toContain('El segundo párrafo.');
+
+    const res = await team.ana.post(`${base}/memories?name=es.tmx`).set('Content-Type', 'application/x-tmx+xml').send(tmx).expect(201);
+    expect(res.body.memory).toMatchObject({ name: 'es.tmx', who: 'Ana', pairs: 2 });
+    const matches = await t.api.get(`${base}/segments/${team.ids[0]}/memory`).expect(200);
+    expect(matches.body.matches).toEqual([{ source: 'First part', target: 'Primera parte', memory: 'es.tmx' }]);
+    expect((await t.api.get(`${base}/segments/${team.ids[7]}/memory`).expect(200)).body.matches).toEqual([]);
+    const page = await request(t.app).get('/documents/small/locales/es/edition').expect(200);
+    expect(page.text).not.toContain('es.tmx'); // the list is shown to people who are logged in
+  });
+
+  it('refuses a TMX with a DOCTYPE, one without pairs for this language, and anonymous uploads', async () => {
+    const doctype = '<?xml version="1.0"?><!DOCTYPE tmx SYSTEM "tmx14.dtd"><tmx version="1.4"><header srclang="en"/><body/></tmx>';
+    expect((await team.ana.post(`${base}/memories`).set('Content-Type', 'application/xml').send(doctype).expect(400)).body.error.code).toBe('xml-doctype-forbidden');
+    const french = '<?xml version="1.0"?><tmx version="1.4"><header srclang="en" creationtool="x" creationtoolversion="1" segtype="paragraph" o-tmf="x" adminlang="en" datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>First part</seg></tuv><tuv xml:lang="fr"><seg>Première partie</seg></tuv></tu></body></tmx>';
+    const none = await team.ana.post(`${base}/memories`).set('Content-Type', 'application/xml').send(french).expect(422);
+    expect(none.body.error.message).toMatch(/no unit with both a source text \(en\) and a translation into es/);
+    await request(t.app).post(`${base}/memories`).set('Content-Type', 'application/json').send('{}').expect(401);
+  });
+});
