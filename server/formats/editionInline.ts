@@ -38,10 +38,11 @@ md.core.ruler.push('edition_epub_links', (state: MarkdownIt.StateCore) => {
 md.renderer.rules.image = (tokens, idx, options, env, self) =>
   `<span class="image-alt">${md.utils.escapeHtml(self.renderInlineAsText(tokens[idx].children ?? [], options, env))}</span>`;
 
-// Characters that start an inline construct (escape, code span, strikethrough, emphasis, link,
-// image, autolink, entity) or a line break. A text with none of them renders as itself, escaped:
-// most paragraphs of a book, rendered without a parse.
-const INLINE_SYNTAX = /[\n\\`~*_[!<&]/;
+// What starts an inline construct (escape, code span, strikethrough, emphasis, autolink, entity),
+// a line break, or a link or image: "](" (a bracket alone is text, as there are no reference
+// definitions in a paragraph rendered on its own). A text with none of them renders as itself,
+// escaped: most paragraphs of a book, "[1]"-style note marks included, rendered without a parse.
+const INLINE_SYNTAX = /[\n\\`~*_<&]|\]\(/;
 
 /** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML. */
 export function renderInline(text: string, target: InlineTarget): string {
