@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { APP_ROOT } from '../server/appRoot';
-import { createWorkbench } from '../server/createWorkbench';
+import { createProject, createWorkbench } from '../server/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 
@@ -123,6 +123,81 @@ function benchPo4a(dir: string, v1: string, v2: string, ours: number): void {
   console.log(`   po4a-updatepo on the same text: ${theirs.toFixed(0)} ms (${(theirs / ours).toFixed(1)}x the workbench's time)`);
 }
 
+/** A project with `content` as document "book" and a Spanish locale translated and approved throughout. */
+async function translatedProject(content: string): Promise<{ dir: string; project: ReturnType<typeof createProject> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-bench-'));
+  mkdirSync(path.join(dir, 'source'));
+  writeFileSync(path.join(dir, 'source', 'book.md'), content);
+  const project = createProject(dir);
+  await project.workbench.startLocale('book', 'es');
+  const locales = createFileLocaleStore({ dir: path.join(dir, 'locales') });
+  await locales.update('book', 'es', (file) => {
+    for (const unit of file.units) {
+      unit.target = `ES ${unit.source}`;
+      unit.state = 'signed-off';
+      unit.approved = true;
+    }
+  });
+  return { dir, project };
+}
+
+async function benchExport(): Promise<void> {
+  const big = await translatedProject(book(100));
+  try {
+    const segments = (await big.project.workbench.document('book')).segments.length;
+    await time(`100x manifesto (${segments} paragraphs): HTML edition, first export`, () => big.project.editions.export('book', 'es', 'html', { who: 'bench' }));
+    const html = await time('100x manifesto: HTML edition (load, check, build, render, record)', () => big.project.editions.export('book', 'es', 'html', { who: 'bench' }), 7);
+    console.log(`   ${(html.body.byteLength / 1e6).toFixed(1)} MB of HTML`);
+    await time('100x manifesto: EPUB edition', () => big.project.editions.export('book', 'es', 'epub', { who: 'bench' }), 3);
+    await time('100x manifesto: XLIFF 2.0', () => big.project.editions.export('book', 'es', 'xliff2', { who: 'bench' }), 3);
+    benchPo4aTranslate(big.dir, book(100), await timeOnly(() => big.project.editions.export('book', 'es', 'html', { who: 'bench' }), 7));
+  } finally {
+    rmSync(big.dir, { recursive: true, force: true });
+  }
+  const small = await translatedProject(manifesto);
+  try {
+    const epub = await time('manifesto: EPUB edition (load, check, build, render, zip, record)', () => small.project.editions.export('book', 'es', 'epub', { who: 'bench' }), 11);
+    console.log(`   ${(epub.body.byteLength / 1e3).toFixed(0)} kB of EPUB`);
+    await time('manifesto: HTML edition', () => small.project.editions.export('book', 'es', 'html', { who: 'bench' }), 11);
+  } finally {
+    rmSync(small.dir, { recursive: true, force: true });
+  }
+}
+
+async function timeOnly(run: () => Promise<unknown>, repeat: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(repeat / 2)];
+}
+
+/** po4a-translate making the translated Markdown of the same book from a fully translated PO, when po4a is installed. */
+function benchPo4aTranslate(dir: string, content: string, ours: number): void {
+  const has = spawnSync('sh', ['-c', 'command -v po4a-translate && command -v po4a-updatepo && command -v msgen'], { encoding: 'utf8' });
+  if (has.status !== 0) {
+    console.log('   po4a or gettext is not installed (apt-get install po4a gettext): no comparison');
+    return;
+  }
+  const master = path.join(dir, 'master.md');
+  writeFileSync(master, content.replace(/^---\n[\s\S]*?\n---\n/, ''));
+  const opts = ['-f', 'text', '-o', 'markdown', '-M', 'UTF-8', '-L', 'UTF-8'];
+  // po4a-updatepo makes the POT of the master (po4a-gettextize wants an existing translation to align with).
+  spawnSync('po4a-updatepo', ['-f', 'text', '-o', 'markdown', '-M', 'UTF-8', '-m', master, '-p', path.join(dir, 'book.pot')], { encoding: 'utf8' });
+  // msgen fills every msgstr with its msgid: a complete translation, like the workbench's locale.
+  spawnSync('msgen', [path.join(dir, 'book.pot'), '-o', path.join(dir, 'book.po')], { encoding: 'utf8' });
+  const start = performance.now();
+  const run = spawnSync('po4a-translate', [...opts, '-m', master, '-p', path.join(dir, 'book.po'), '-l', path.join(dir, 'book.es.md')], { encoding: 'utf8' });
+  const theirs = performance.now() - start;
+  if (run.status !== 0) {
+    console.log(`   po4a-translate failed: ${run.stderr.slice(0, 200)}`);
+    return;
+  }
+  console.log(`   po4a-translate on the same text: ${theirs.toFixed(0)} ms (${(theirs / ours).toFixed(1)}x the workbench's HTML export)`);
+}
+
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
   // `npm run bench -- drift` runs one part; no argument runs them all.
@@ -132,6 +207,7 @@ async function main(): Promise<void> {
     await benchProject('100x manifesto', book(100));
   }
   if (!only || only === 'drift') await benchDrift(100);
+  if (!only || only === 'export') await benchExport();
 }
 
 void main();
