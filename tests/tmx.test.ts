@@ -35,7 +35,7 @@ function manifestoInput(): TmxInput {
     creationTool: 'translation-workbench',
     creationToolVersion: '0.1.0',
     pairs: [
-      { id: 's81848e09', source: 'First part', target: 'Première partie', changedAt: '2024-05-06T18:40:12.345+02:00', changedBy: 'camille' },
+      { id: 's81848e09', source: 'First part', target: 'Première partie', changedAt: '2024-05-06T18:40:12.345+02:00', changedBy: 'translator-fr' },
       { id: 'sc90b0265', source: 'The first paragraph, with a [link](https://example.org/a).', target: 'Le premier paragraphe, avec un [lien](https://example.org/a).' },
       ...TRICKY.map((text, i) => ({ id: `t${i + 1}`, source: text, target: `FR ${text}` })),
     ],
@@ -59,7 +59,7 @@ describe('buildTmx', () => {
     const first = tus[0];
     expect(first.getAttribute('tuid')).toBe('s81848e09');
     expect(first.getAttribute('changedate')).toBe('20240506T164012Z');
-    expect(first.getAttribute('changeid')).toBe('camille');
+    expect(first.getAttribute('changeid')).toBe('translator-fr');
     const tuvs = first.getElementsByTagName('tuv');
     expect([0, 1].map((i) => [tuvs[i].getAttributeNS(XML_NS, 'lang'), tuvs[i].getElementsByTagName('seg')[0].textContent])).toEqual([
       ['en', 'First part'],
@@ -79,9 +79,9 @@ describe('buildTmx', () => {
   });
 
   it('escapes quotes and ampersands in attributes (tuid, changeid)', () => {
-    const changedBy = `Camille "Cam" O'Neil & co`;
+    const changedBy = `A "quoted" O'Name & co`;
     const xml = buildTmx({ ...manifestoInput(), pairs: [{ id: 'a&"b"', source: 'x', target: 'y', changedBy }] });
-    expect(xml).toContain(`<tu tuid="a&amp;&quot;b&quot;" changeid="Camille &quot;Cam&quot; O'Neil &amp; co">`);
+    expect(xml).toContain(`<tu tuid="a&amp;&quot;b&quot;" changeid="A &quot;quoted&quot; O'Name &amp; co">`);
     const tu = new DOMParser().parseFromString(xml, 'application/xml').getElementsByTagName('tu')[0];
     expect(tu.getAttribute('changeid')).toBe(changedBy);
     expect(readTmx(xml, { file: 'quotes.tmx' }).units[0].tuid).toBe('a&"b"');
