@@ -86,7 +86,8 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
       taken.add(segment.id);
       // By id, the file's source may be an older version of the paragraph: the translation is kept as made from it (drifted).
       const madeFrom = matchedBy === 'id' ? unit.source : segment.text;
-      if (current === unit.target && here?.source === madeFrom) {
+      // The same words: nothing to do, and a current translation never goes back to an older source.
+      if (current === unit.target && (here?.source === madeFrom || here?.source === segment.text)) {
         plan.unchanged++;
         continue;
       }
