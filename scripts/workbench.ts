@@ -9,6 +9,7 @@ import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/createWorkbench';
 import { exportCommand, importXliffCommand } from './editionCommands';
+import { uiXliffCommand } from './uiCatalogCommands';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { documentJson } from '../server/routes/apiRoutes';
 import type { Workbench } from '../server/workbench';
@@ -50,6 +51,9 @@ Commands:
   import-xliff <file> [--doc <id>] [--locale <code>] [--dry-run]
                                            merge an XLIFF 1.1/1.2/2.0 file translated elsewhere (units
                                            by id, else by source text); --dry-run only lists the changes
+  ui-xliff export <lang> [--out <file>]    the interface strings as XLIFF 1.2, to translate the
+                                           workbench itself in a CAT tool
+  ui-xliff import <file> [--dry-run]       take a translated one into locales/<lang>/ui.json
 
 Options:
   --by <name>    who made the change (default: the system user)
@@ -96,6 +100,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const accounts = createFileAccountStore({ file: accountsFileOf(dataDir) });
       const options = { roles: values.role, passwordStdin: Boolean(values['password-stdin']), label: values.label, json: Boolean(values.json) };
       return command === 'user' ? await userCommand(accounts, rest, options, io) : await tokenCommand(accounts, rest, options, io);
+    }
+    if (command === 'ui-xliff') {
+      if (rest.length !== 2) throw new UsageError('ui-xliff takes "export <lang>" or "import <file>".');
+      // The interface strings belong to the workbench (its locales/ folder), not to a project.
+      return await uiXliffCommand(APP_ROOT, rest, { out: values.out, dryRun: Boolean(values['dry-run']) }, io);
     }
     const project = createProject(dataDir);
     const { workbench } = project;

@@ -5,7 +5,7 @@ import { handle as i18nHandle } from 'i18next-http-middleware';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errorHandler';
 import { viewLocals } from './http/viewLocals';
-import { createI18n } from './i18n';
+import { createI18n, uiLanguages } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
 import { pageRoutes } from './routes/pageRoutes';
 import { APP_ROOT } from './appRoot';
@@ -60,7 +60,7 @@ export function createApp(options: AppOptions): Express {
   app.use(i18nHandle(i18n));
   app.use(authenticate(accounts, sessions));
   app.use(csrfProtection());
-  app.use(viewLocals());
+  app.use(viewLocals(uiLanguages(APP_ROOT)));
   if (config.private) app.use(requireLoginToRead());
 
   app.use('/', authRoutes({ accounts, sessions, throttle: new LoginThrottle(), setup }));

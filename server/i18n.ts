@@ -1,21 +1,31 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import Backend from 'i18next-fs-backend';
 import { LanguageDetector } from 'i18next-http-middleware';
 
-/** Languages the interface is translated into (a catalog `locales/<lng>/ui.json` each). */
-export const UI_LANGUAGES = ['en', 'es'] as const;
+/** Languages the interface is translated into: English, then every `locales/<lng>/ui.json` there is. */
+export function uiLanguages(appRoot: string): string[] {
+  const dir = path.join(appRoot, 'locales');
+  const found = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(entry.name) && existsSync(path.join(dir, entry.name, 'ui.json')))
+        .map((entry) => entry.name)
+    : [];
+  return ['en', ...found.filter((code) => code !== 'en').sort()];
+}
 
 /** A ready i18next instance for the interface strings, loaded synchronously from `<appRoot>/locales`. */
 export function createI18n(appRoot: string): i18n {
+  const languages = uiLanguages(appRoot);
   const instance = i18next.createInstance();
   void instance
     .use(Backend)
     .use(LanguageDetector)
     .init({
       initAsync: false,
-      preload: [...UI_LANGUAGES],
-      supportedLngs: [...UI_LANGUAGES],
+      preload: languages,
+      supportedLngs: languages,
       nonExplicitSupportedLngs: true,
       fallbackLng: 'en',
       ns: ['ui'],

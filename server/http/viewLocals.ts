@@ -1,11 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import { describeLocale } from '../domain/localeTag';
-import { UI_LANGUAGES } from '../i18n';
 
-/** Puts what every template needs into res.locals: translation, formatting, the language switcher. */
-export function viewLocals() {
+/** Puts what every template needs into res.locals: translation, formatting, the switcher between the interface's `languages`. */
+export function viewLocals(languages: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const lng = req.language && (UI_LANGUAGES as readonly string[]).includes(req.language) ? req.language : 'en';
+    const lng = req.language && languages.includes(req.language) ? req.language : 'en';
     const numbers = new Intl.NumberFormat(lng);
     const percent = new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 });
     res.locals.t = req.t;
@@ -18,7 +17,7 @@ export function viewLocals() {
     res.locals.formatDateTime = (iso: string) => dateTimes.format(new Date(iso));
     res.locals.formatPercent = (part: number, whole: number) => percent.format(whole === 0 ? 0 : part / whole);
     // Switching the interface language keeps the page and its query (section, filter...).
-    res.locals.uiLanguages = UI_LANGUAGES.map((code) => {
+    res.locals.uiLanguages = languages.map((code) => {
       const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
       query.set('lng', code);
       return { ...describeLocale(code, lng), href: `?${query.toString()}` };

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { canonicalLocale } from '../server/domain/localeTag';
+import { WorkbenchError } from '../server/errors';
+import { catalogToXliff, flattenCatalog, nestCatalog, xliffToCatalog, type Catalog } from '../server/formats/uiCatalogXliff';
+import { decodeXmlBytes } from '../server/formats/xmlSafety';
+import { writeFileAtomic } from '../server/storage/writeFileAtomic';
+import type { CliIo } from './workbench';
+
+async function readCatalog(file: string): Promise<Catalog | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as Catalog;
+  } catch (cause) {
+    throw new WorkbenchError(500, 'catalog-invalid', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * `workbench ui-xliff export <lang>` writes the interface strings (English, with the language's
+ * translations where it has them) as XLIFF 1.2; `workbench ui-xliff import <file>` takes a
+ * translated one back into `locales/<lang>/ui.json` (the language is the file's target language).
+ */
+export async function uiXliffCommand(appRoot: string, args: string[], options: { out?: string; dryRun: boolean }, io: CliIo): Promise<number> {
+  const [action, argument] = args;
+  const localesDir = path.join(appRoot, 'locales');
+  const english = await readCatalog(path.join(localesDir, 'en', 'ui.json'));
+  if (!english) throw new WorkbenchError(500, 'catalog-missing', `${path.join(localesDir, 'en', 'ui.json')} is missing: it is the source of the interface strings.`);
+  if (action === 'export' && argument) {
+    const lang = canonicalLocale(argument);
+    if (lang === 'en') throw new WorkbenchError(400, 'locale-is-source', 'English is the source of the interface strings: choose another language.');
+    const xml = await catalogToXliff({ source: english, target: await readCatalog(path.join(localesDir, lang, 'ui.json')), sourceLanguage: 'en', targetLanguage: lang });
+    const file = path.resolve(options.out ?? `ui.${lang}.xlf`);
+    await writeFileAtomic(file, xml);
+    io.out(`Wrote ${file}: ${flattenCatalog(english).size} interface strings, English to ${lang}\n`);
+    return 0;
+  }
+  if (action === 'import' && argument) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(argument);
+    } catch (err) {
+      throw new WorkbenchError(400, 'file-unreadable', `Cannot read ${argument}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+    }
+    const name = path.basename(argument);
+    const read = await xliffToCatalog(decodeXmlBytes(bytes, { file: name }), { file: name, source: english });
+    if (!read.targetLanguage) throw new WorkbenchError(400, 'locale-required', `${name} has no target-language: the workbench cannot tell which interface it translates.`);
+    const lang = canonicalLocale(read.targetLanguage.replace(/_/g, '-'));
+    if (lang === 'en') throw new WorkbenchError(400, 'locale-is-source', `${name} translates into English, the source of the interface strings.`);
+    io.out(`${options.dryRun ? 'Would take' : 'Took'} ${read.translations.size} interface strings into ${lang} (${read.untranslated.length} untranslated: the interface shows them in English)\n`);
+    for (const key of read.placeholderMismatches) io.out(`  not taken, the {{placeholders}} differ from the English: ${key}\n`);
+    for (const key of read.unknown) io.out(`  not taken, the interface has no such string: ${key}\n`);
+    if (options.dryRun) return 0;
+    const file = path.join(localesDir, lang, 'ui.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(nestCatalog(read.translations), null, 2)}\n`);
+    io.out(`Wrote ${file}; restart the server to offer it.\n`);
+    return 0;
+  }
+  throw new WorkbenchError(400, 'usage', 'ui-xliff takes "export <lang>" or "import <file>".');
+}
