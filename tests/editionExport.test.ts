@@ -47,6 +47,17 @@ describe('completeness', () => {
     expect(api.body.error.message).toMatch(/7 of 8 paragraphs done; 1 untranslated/);
     expect(api.body.error.missing).toEqual([expect.objectContaining({ reason: 'untranslated', source: 'The last paragraph.' })]);
 
+    // The Edition page offers drafts only.
+    const edition = await request(t.app).get(`${base}/edition`).expect(200);
+    expect([...edition.text.matchAll(/href="[^"]+\/export\/(\w+)(\?draft=1)?"/g)].map((m) => m[1] + (m[2] ?? ''))).toEqual([
+      'epub?draft=1',
+      'html?draft=1',
+      'md?draft=1',
+      'txt?draft=1',
+      'xliff',
+      'xliff2',
+      'tmx',
+    ]);
     const page = await request(t.app).get(`${base}/export/epub`).expect(409);
     expect(page.text).toContain('The last paragraph.');
     expect(page.text).toMatch(/class="form-error"[^>]*>[^<]*not complete/);

@@ -237,6 +237,30 @@ describe('the web import: upload, preview, confirm', () => {
     await agent.post(action).type('form').send({ _csrf: csrf, action: 'apply' }).expect(404);
   });
 
+  it('a paragraph saved between the preview and the confirmation is not overwritten: it is listed as a conflict', async () => {
+    const exported = (await download(team.ana, `/api${base}/export/xliff`)).body.toString('utf8');
+    const edited = setTargets(exported, { [team.ids[4]]: 'Un elemento de una lista.', [team.ids[5]]: 'Otro elemento.' });
+    const { agent, csrf } = await browserAgent(t.app, 'Ana');
+    const preview = await agent.post(`${base}/import?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(edited), 'es.xlf').expect(200);
+    await team.ana.put(`/api${base}/segments/${team.ids[5]}`).send({ target: 'Un elemento más, escrito aquí.', baseRevision: 0 }).expect(200);
+    const action = /action="([^"]+\/import\/[0-9a-f]{32})"/.exec(preview.text)?.[1] as string;
+    const applied = await agent.post(action).type('form').send({ _csrf: csrf, action: 'apply' }).expect(200);
+    expect(applied.text).toMatch(/data-written="1"/);
+    expect(applied.text).toMatch(/data-count="conflicts">1 conflict/);
+    expect(localeFile()).toContain('Un elemento más, escrito aquí.');
+    expect(localeFile()).toContain('Un elemento de una lista.');
+  });
+
+  it('what the file says is shown escaped in the preview (translations, ids, file name)', async () => {
+    const exported = (await download(team.ana, `/api${base}/export/xliff`)).body.toString('utf8');
+    const edited = setTargets(exported, { [team.ids[6]]: '<script>alert(1)</script>', [team.ids[0]]: '<img src=x onerror=alert(2)>' });
+    const { agent, csrf } = await browserAgent(t.app, 'Ana');
+    const preview = await agent.post(`${base}/import?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(edited), '"><svg onload=alert(3)>.xlf').expect(200);
+    expect(preview.text).not.toMatch(/<script>alert|<img src=x|<svg onload/);
+    expect(preview.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(preview.text).toContain('&lt;img src=x onerror=alert(2)&gt;');
+  });
+
   it('a bad file shows the edition page again with the reason', async () => {
     const { agent, csrf } = await browserAgent(t.app, 'Ana');
     const res = await agent.post(`${base}/import?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from('<xliff version="1.2">\n<file>'), 'broken.xlf').expect(400);
