@@ -1,0 +1,162 @@
+/** What the XLIFF readers of every version share: collecting units, languages, groups and inline text. */
+import type { Element, Node } from '@xmldom/xmldom';
+import type { InterchangeFile, InterchangeUnit } from '../domain/interchange';
+import { WorkbenchError } from '../errors';
+import { isElement } from './domEdit';
+import { XLIFF20_NS } from './xliff20';
+
+/** Thrown inside a unit's reading when the unit cannot be imported; the unit goes to `skipped`. */
+export class SkipUnit extends Error {}
+
+/** Collects units, their ids unique across the file (a later duplicate is skipped). */
+export class Collector {
+  readonly units: InterchangeUnit[] = [];
+  readonly skipped: { id: string; reason: string }[] = [];
+  private readonly ids = new Set<string>();
+
+  add(el: Element, translate: boolean, read: (id: string) => InterchangeUnit): void {
+    const id = el.getAttribute('id') ?? '';
+    const line = el.lineNumber ? ` (line ${el.lineNumber})` : '';
+    if (id === '') return this.skip(id, `a <${el.localName}> without id${line}`);
+    if (!translate) return this.skip(id, 'marked translate="no"');
+    if (this.ids.has(id)) return this.skip(id, `a second unit with this id${line}`);
+    try {
+      const unit = read(id);
+      this.ids.add(id);
+      this.units.push(unit);
+    } catch (err) {
+      if (!(err instanceof SkipUnit)) throw err;
+      this.skip(id, err.message);
+    }
+  }
+
+  skip(id: string, reason: string): void {
+    this.skipped.push({ id, reason });
+  }
+}
+
+/** Languages of several `<file>`s: they must agree (BCP 47 tags compare without case). */
+export class Agreement {
+  value?: string;
+  private seenAt?: Element;
+  constructor(
+    private readonly which: 'source' | 'target',
+    private readonly file: string,
+  ) {}
+
+  see(language: string | null, fileEl: Element): void {
+    if (!language) return;
+    if (this.value === undefined) {
+      this.value = language;
+      this.seenAt = fileEl;
+    } else if (this.value.toLowerCase() !== language.toLowerCase()) {
+      const where = (el: Element | undefined): string => (el?.lineNumber ? ` (line ${el.lineNumber})` : '');
+      throw new WorkbenchError(
+        422,
+        'xliff-languages-differ',
+        `${this.file}: its <file> elements disagree on the ${this.which} language: "${this.value}"${where(this.seenAt)} and "${language}"${where(fileEl)}`,
+        { details: { file: this.file, languages: [this.value, language] } },
+      );
+    }
+  }
+}
+
+/** The file read: its languages, units and skipped units. */
+export function finish(file: InterchangeFile, collector: Collector, source: string | undefined, target: string | undefined): InterchangeFile {
+  if (source !== undefined) file.sourceLanguage = source;
+  if (target !== undefined) file.targetLanguage = target;
+  file.units = collector.units;
+  file.skipped = collector.skipped;
+  return file;
+}
+
+/** Whether an element is to be translated: its own translate="yes|no", else what it inherits. */
+export function translatable(el: Element, inherited: boolean): boolean {
+  const value = el.getAttribute('translate');
+  return value === 'no' ? false : value === 'yes' ? true : inherited;
+}
+
+/**
+ * The unit elements under `container` in document order, through nested `<group>`s, each with
+ * whether it is to be translated (groups pass translate="no" down). Walked with a stack of its
+ * own: nesting as deep as the file likes cannot overflow the call stack.
+ */
+export function unitsIn(container: Element, ns: string | null, names: ReadonlySet<string>, translate: boolean): { el: Element; translate: boolean }[] {
+  const out: { el: Element; translate: boolean }[] = [];
+  const stack: { next: Node | null; translate: boolean }[] = [{ next: container.firstChild, translate }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const node = top.next;
+    if (!node) {
+      stack.pop();
+      continue;
+    }
+    top.next = node.nextSibling;
+    if (!isElement(node) || node.namespaceURI !== ns) continue;
+    if (node.localName === 'group') stack.push({ next: node.firstChild, translate: translatable(node, top.translate) });
+    else if (names.has(node.localName ?? '')) out.push({ el: node, translate: translatable(node, top.translate) });
+  }
+  return out;
+}
+
+/** 2.0 `<sm/>`/`<em/>` only mark where an annotation starts and ends, and hold no text. */
+const MARKERS_2 = new Set(['sm', 'em']);
+
+/**
+ * The text of a `<source>`/`<target>`: its text, and the text inside wrapping inline elements.
+ * `<cp hex>` (2.0) is the character it stands for. Any other inline element is a code the
+ * workbench, which keeps plain text and Markdown, cannot keep: the unit is skipped (SkipUnit).
+ */
+export function inlineText(container: Element, ns: string | null, wrappers: ReadonlySet<string>): string {
+  let out = '';
+  let node: Node | null = container.firstChild;
+  while (node) {
+    let descend = false;
+    if (node.nodeType === 3 /* TEXT_NODE */ || node.nodeType === 4 /* CDATA_SECTION_NODE */) {
+      out += (node as unknown as { data: string }).data;
+    } else if (isElement(node)) {
+      const name = node.localName ?? '';
+      if (node.namespaceURI !== ns) throw new SkipUnit(`its text holds a <${node.tagName}> of another vocabulary, which the workbench cannot keep`);
+      if (wrappers.has(name)) descend = true;
+      else if (ns === XLIFF20_NS && name === 'cp') out += codePoint(node);
+      else if (!(ns === XLIFF20_NS && MARKERS_2.has(name))) {
+        throw new SkipUnit(`its text holds an inline code <${name}>: the workbench stores plain text and Markdown and cannot keep codes`);
+      }
+    }
+    // Comments and processing instructions are not text.
+    if (descend && node.firstChild) {
+      node = node.firstChild;
+      continue;
+    }
+    while (node && node !== container && !node.nextSibling) node = node.parentNode;
+    node = !node || node === container ? null : node.nextSibling;
+  }
+  return out;
+}
+
+/** The character a 2.0 `<cp hex>` stands for. */
+function codePoint(cp: Element): string {
+  const hex = cp.getAttribute('hex') ?? '';
+  const value = /^[0-9A-Fa-f]{1,6}$/.test(hex) ? parseInt(hex, 16) : NaN;
+  // A surrogate is half of a character, not one.
+  if (!(value >= 0 && value <= 0x10ffff) || (value >= 0xd800 && value <= 0xdfff)) throw new SkipUnit(`its text holds <cp hex="${hex}">, which is not a Unicode character`);
+  return String.fromCodePoint(value);
+}
+
+/** Child elements of `parent` in namespace `ns` named `name`. */
+export function children(parent: Element, ns: string | null, name: string): Element[] {
+  return childElementsIn(parent, ns).filter((el) => el.localName === name);
+}
+
+/** Child elements of `parent` in namespace `ns`. */
+export function childElementsIn(parent: Element, ns: string | null): Element[] {
+  const out: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) if (isElement(node) && node.namespaceURI === ns) out.push(node);
+  return out;
+}
+
+/** A whole number written in a file, or undefined. */
+export function wholeNumber(raw: string): number | undefined {
+  const text = raw.trim();
+  return /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined;
+}
