@@ -25,6 +25,8 @@ export interface ImportChange {
 /** A translation the import will not write, because this paragraph changed here in a way the file does not know about. */
 export interface ImportConflict {
   segment: string;
+  /** The paragraph's source text. */
+  source: string;
   fileId: string;
   reason: 'edited-here' | 'approved-here' | 'twice-in-file';
   here: string;
@@ -80,7 +82,7 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
       const current = here?.target;
       if (taken.has(segment.id)) {
         // The first unit for a paragraph wins; a second one is shown, not silently dropped.
-        plan.conflicts.push({ segment: segment.id, fileId: unit.id, reason: 'twice-in-file', here: current ?? '', theirs: unit.target, diff: wordDiff(current ?? '', unit.target) });
+        plan.conflicts.push({ segment: segment.id, source: segment.text, fileId: unit.id, reason: 'twice-in-file', here: current ?? '', theirs: unit.target, diff: wordDiff(current ?? '', unit.target) });
         continue;
       }
       taken.add(segment.id);
@@ -99,7 +101,7 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
       const editedHere = unit.revision !== undefined && here !== undefined && here.revision > unit.revision;
       const approvedHere = unit.revision === undefined && workflowState(segment, here) === 'approved';
       if (current !== unit.target && (editedHere || approvedHere)) {
-        plan.conflicts.push({ segment: segment.id, fileId: unit.id, reason: editedHere ? 'edited-here' : 'approved-here', here: current, theirs: unit.target, diff: wordDiff(current, unit.target) });
+        plan.conflicts.push({ segment: segment.id, source: segment.text, fileId: unit.id, reason: editedHere ? 'edited-here' : 'approved-here', here: current, theirs: unit.target, diff: wordDiff(current, unit.target) });
         continue;
       }
       plan.changed.push({ ...change, before: current, diff: wordDiff(current, unit.target) });
