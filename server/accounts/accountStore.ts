@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fsPromises from 'node:fs/promises';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
+import { fileIdentity, sameFile, type FileIdentity } from '../storage/fileIdentity';
 import { writeFileAtomic, type AtomicWriteFs } from '../storage/writeFileAtomic';
 import { hashPassword, verifyPassword } from './passwords';
 import { normalizeRoles } from './parseRoles';
@@ -41,10 +42,7 @@ interface AccountsData {
   tokens: ApiToken[];
 }
 
-interface CacheEntry {
-  mtimeMs: number;
-  size: number;
-  ino: number;
+interface CacheEntry extends FileIdentity {
   data: AccountsData;
 }
 
@@ -206,10 +204,10 @@ export function createFileAccountStore(options: { file: string; displayName?: st
     try {
       // Stat and read through one handle: the bytes belong to the stat even if the file is replaced meanwhile.
       const stats = await handle.stat();
-      if (cache && cache.mtimeMs === stats.mtimeMs && cache.size === stats.size && cache.ino === stats.ino) return cache.data;
+      if (cache && sameFile(cache, stats)) return cache.data;
       cache = undefined;
       const data = parse(await handle.readFile('utf8'));
-      cache = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, data };
+      cache = { ...fileIdentity(stats), data };
       return data;
     } finally {
       await handle.close();
@@ -233,7 +231,7 @@ export function createFileAccountStore(options: { file: string; displayName?: st
         cache = undefined;
         throw new WorkbenchError(500, 'accounts-write-failed', `Cannot write ${shown}: ${((err as Error).cause as NodeJS.ErrnoException)?.code ?? (err as Error).message}. Nothing was changed.`, { cause: err });
       }
-      cache = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, data };
+      cache = { ...fileIdentity(stats), data };
       return result;
     });
   }

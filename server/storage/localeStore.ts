@@ -6,6 +6,7 @@ import { WorkbenchError } from '../errors';
 import { buildXliff12, parseXliff12, updateXliff12, type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
+import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
 import { prepareFileAtomic } from './writeFileAtomic';
 
 export interface LocaleStore {
@@ -81,22 +82,13 @@ function checkDocument(document: unknown): string {
   return document;
 }
 
-interface CacheEntry {
-  mtimeMs: number;
-  size: number;
-  ino: number;
+interface CacheEntry extends FileIdentity {
   /**
    * The file as read: its model (never handed out: callers get copies), its DOM (kept so a save
    * preserves what the model does not hold) and the index of its units by id. A save mutates the
    * DOM in place: the entry is replaced when the write succeeds and dropped when anything fails.
    */
   parsed: ParsedXliff12;
-}
-
-type FileKey = Pick<CacheEntry, 'mtimeMs' | 'size' | 'ino'>;
-
-function sameFile(a: FileKey, b: FileKey): boolean {
-  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
 
 /**
@@ -238,7 +230,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       const bytes = await handle.readFile();
       const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
       const parsed = parseXliff12(content, { file: shown(path), bytes });
-      const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed };
+      const entry: CacheEntry = { ...fileIdentity(stats), parsed };
       cache.set(path, entry);
       return entry;
     } finally {
@@ -275,7 +267,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
     } finally {
       await write.discard();
     }
-    cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, parsed: output.parsed });
+    cache.set(path, { ...fileIdentity(stats), parsed: output.parsed });
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
