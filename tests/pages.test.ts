@@ -1,22 +1,15 @@
 import { readdirSync } from 'node:fs';
 import request from 'supertest';
-import { browserAgent, makeApp, startLocale, type Agent, type TestApp } from './helpers/app';
-import { makeManifestoProject, type TestProject } from './helpers/project';
+import { browserAgent, makeApp, startLocale, useTestApp } from './helpers/app';
+import { makeManifestoProject } from './helpers/project';
 
-let project: TestProject;
-let app: TestApp['app'];
-let api: Agent;
-
-beforeEach(async () => {
-  ({ app, project, api } = await makeApp());
-});
-afterEach(() => project.cleanup());
+const t = useTestApp();
 
 describe('GET / (dashboard)', () => {
   it('lists each document with its locales, progress and the start-a-language form', async () => {
-    await startLocale(api, 'es');
-    await startLocale(api, 'ar');
-    const res = await request(app).get('/').expect(200).expect('Content-Type', /html/);
+    await startLocale(t.api, 'es');
+    await startLocale(t.api, 'ar');
+    const res = await request(t.app).get('/').expect(200).expect('Content-Type', /html/);
     expect(res.text).toContain('A small text');
     expect(res.text).toMatch(/<a href="\/documents\/small\/locales\/es" lang="es" dir="ltr">español<\/a>/);
     // Arabic is named in Arabic and set right-to-left.
@@ -26,7 +19,7 @@ describe('GET / (dashboard)', () => {
   });
 
   it('is in Spanish with ?lng=es, and remembers it in a cookie', async () => {
-    const agent = request.agent(app);
+    const agent = request.agent(t.app);
     const res = await agent.get('/?lng=es').expect(200);
     expect(res.text).toContain('<html lang="es">');
     expect(res.text).toContain('Empezar un idioma nuevo');
@@ -35,93 +28,93 @@ describe('GET / (dashboard)', () => {
   });
 
   it('switches the interface language without leaving the page', async () => {
-    await startLocale(api, 'es');
-    const res = await request(app).get('/documents/small/locales/es?section=1').expect(200);
+    await startLocale(t.api, 'es');
+    const res = await request(t.app).get('/documents/small/locales/es?section=1').expect(200);
     expect(res.text).toContain('href="?section=1&amp;lng=es" hreflang="es"');
   });
 
   it('follows Accept-Language', async () => {
-    const res = await request(app).get('/').set('Accept-Language', 'es-MX,es;q=0.9').expect(200);
+    const res = await request(t.app).get('/').set('Accept-Language', 'es-MX,es;q=0.9').expect(200);
     expect(res.text).toContain('Documentos');
   });
 });
 
 describe('POST /documents/:doc/locales (form)', () => {
   it('starts a language and redirects to its editor', async () => {
-    const { agent, csrf } = await browserAgent(app);
+    const { agent, csrf } = await browserAgent(t.app);
     const res = await agent.post('/documents/small/locales').type('form').send({ _csrf: csrf, code: 'es' }).expect(303);
     expect(res.headers.location).toBe('/documents/small/locales/es');
-    expect(readdirSync(project.localesDir)).toEqual(['es']);
+    expect(readdirSync(t.project.localesDir)).toEqual(['es']);
   });
 
   it('→ 403 without the CSRF token, writing nothing', async () => {
-    const { agent } = await browserAgent(app);
+    const { agent } = await browserAgent(t.app);
     const res = await agent.post('/documents/small/locales').type('form').send({ code: 'es' }).expect(403);
     expect(res.text).toContain('expired');
-    expect(readdirSync(project.localesDir)).toEqual([]);
+    expect(readdirSync(t.project.localesDir)).toEqual([]);
   });
 
   it('→ 403 with a token that is not the visitor’s own', async () => {
-    const { agent } = await browserAgent(app);
+    const { agent } = await browserAgent(t.app);
     await agent.post('/documents/small/locales').type('form').send({ _csrf: 'A'.repeat(43), code: 'es' }).expect(403);
   });
 
   it('→ 400 with the message beside the form for a bad tag; nothing written', async () => {
-    const { agent, csrf } = await browserAgent(app);
+    const { agent, csrf } = await browserAgent(t.app);
     const res = await agent.post('/documents/small/locales').type('form').send({ _csrf: csrf, code: '../x' }).expect(400);
     expect(res.text).toContain('class="form-error"');
     expect(res.text).toContain('&#34;../x&#34;');
-    expect(readdirSync(project.localesDir)).toEqual([]);
+    expect(readdirSync(t.project.localesDir)).toEqual([]);
   });
 });
 
 describe('GET /documents/:doc/locales/:lang (editor)', () => {
   it('shows one section: source beside an editable translation, with state badges and the section list', async () => {
-    await startLocale(api, 'es');
-    const res = await request(app).get('/documents/small/locales/es').expect(200);
+    await startLocale(t.api, 'es');
+    const res = await request(t.app).get('/documents/small/locales/es').expect(200);
     expect(res.text).toContain('First part');
     expect(res.text).toContain('The second paragraph.');
     expect(res.text).not.toContain('The last paragraph.'); // in the next section
     expect(res.text).toMatch(/<textarea id="t-s[0-9a-f]+" name="target" lang="es" dir="ltr"/);
     expect(res.text).toContain('badge-untranslated');
     expect(res.text).toContain('?section=1');
-    const second = await request(app).get('/documents/small/locales/es?section=1').expect(200);
+    const second = await request(t.app).get('/documents/small/locales/es?section=1').expect(200);
     expect(second.text).toContain('The last paragraph.');
   });
 
   it('filters across the document', async () => {
-    const segments = await startLocale(api, 'es');
-    await api.put(`/api/documents/small/locales/es/segments/${segments[7].id}`).send({ target: 'El último párrafo.', baseRevision: 0 }).expect(200);
-    const translated = await request(app).get('/documents/small/locales/es?filter=translated').expect(200);
+    const segments = await startLocale(t.api, 'es');
+    await t.api.put(`/api/documents/small/locales/es/segments/${segments[7].id}`).send({ target: 'El último párrafo.', baseRevision: 0 }).expect(200);
+    const translated = await request(t.app).get('/documents/small/locales/es?filter=translated').expect(200);
     expect(translated.text).toContain('El último párrafo.');
     expect(translated.text).not.toContain('The second paragraph.');
-    const untranslated = await request(app).get('/documents/small/locales/es?filter=untranslated').expect(200);
+    const untranslated = await request(t.app).get('/documents/small/locales/es?filter=untranslated').expect(200);
     expect(untranslated.text).toContain('The second paragraph.');
     expect(untranslated.text).not.toContain('El último párrafo.');
-    await request(app).get('/documents/small/locales/es?filter=bogus').expect(400);
+    await request(t.app).get('/documents/small/locales/es?filter=bogus').expect(400);
   });
 
   it('shows HTML and script in a translation escaped, never as markup', async () => {
-    const segments = await startLocale(api, 'es');
+    const segments = await startLocale(t.api, 'es');
     const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', '</textarea><script>alert(2)</script>'];
-    await api.put(`/api/documents/small/locales/es/segments/${segments[1].id}`).send({ target: payloads.join(' '), baseRevision: 0 }).expect(200);
-    const res = await request(app).get('/documents/small/locales/es').expect(200);
+    await t.api.put(`/api/documents/small/locales/es/segments/${segments[1].id}`).send({ target: payloads.join(' '), baseRevision: 0 }).expect(200);
+    const res = await request(t.app).get('/documents/small/locales/es').expect(200);
     for (const payload of payloads) expect(res.text).not.toContain(payload);
     expect(res.text).toContain('&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
   });
 
   it('→ 404 HTML page for an unknown document, locale or section', async () => {
-    await startLocale(api, 'es');
+    await startLocale(t.api, 'es');
     for (const url of ['/documents/nope/locales/es', '/documents/small/locales/fr', '/documents/small/locales/es?section=99', '/nowhere']) {
-      const res = await request(app).get(url).set('Accept', 'text/html').expect(404);
+      const res = await request(t.app).get(url).set('Accept', 'text/html').expect(404);
       expect(res.headers['content-type']).toMatch(/html/);
       expect(res.text).toContain('Error 404');
     }
   });
 
   it('→ 400 HTML page for a locale that could escape locales/', async () => {
-    const res = await request(app).get('/documents/small/locales/..%2f..').set('Accept', 'text/html');
+    const res = await request(t.app).get('/documents/small/locales/..%2f..').set('Accept', 'text/html');
     expect(res.status).toBe(400);
     expect(res.text).toContain('Error 400');
   });
@@ -129,61 +122,61 @@ describe('GET /documents/:doc/locales/:lang (editor)', () => {
 
 describe('POST /documents/:doc/locales/:lang/segments/:id (saving without JavaScript)', () => {
   it('saves and returns to the same place in the editor', async () => {
-    const segments = await startLocale(api, 'es');
-    const { agent, csrf } = await browserAgent(app);
+    const segments = await startLocale(t.api, 'es');
+    const { agent, csrf } = await browserAgent(t.app);
     const res = await agent
       .post(`/documents/small/locales/es/segments/${segments[2].id}`)
       .type('form')
       .send({ _csrf: csrf, target: 'El segundo\r\npárrafo.', baseRevision: '0', back: '?section=0' })
       .expect(303);
     expect(res.headers.location).toBe(`/documents/small/locales/es?section=0#seg-${segments[2].id}`);
-    const after = await request(app).get('/api/documents/small/locales/es/segments').expect(200);
+    const after = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
     expect(after.body.segments[2]).toMatchObject({ target: 'El segundo\npárrafo.', revision: 1 });
   });
 
   it('→ 409 page showing both texts when someone saved first; nothing overwritten', async () => {
-    const segments = await startLocale(api, 'es');
-    await api.put(`/api/documents/small/locales/es/segments/${segments[2].id}`).send({ target: 'Su versión', baseRevision: 0 }).expect(200);
-    const { agent, csrf } = await browserAgent(app);
+    const segments = await startLocale(t.api, 'es');
+    await t.api.put(`/api/documents/small/locales/es/segments/${segments[2].id}`).send({ target: 'Su versión', baseRevision: 0 }).expect(200);
+    const { agent, csrf } = await browserAgent(t.app);
     const res = await agent.post(`/documents/small/locales/es/segments/${segments[2].id}`).type('form').send({ _csrf: csrf, target: 'Mi versión', baseRevision: '0' }).expect(409);
     expect(res.text).toContain('Su versión');
     expect(res.text).toContain('Mi versión');
     expect(res.text).toContain('name="baseRevision" value="1"');
-    const after = await request(app).get('/api/documents/small/locales/es/segments').expect(200);
+    const after = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
     expect(after.body.segments[2].target).toBe('Su versión');
   });
 
   it('→ 403 without the CSRF token', async () => {
-    const segments = await startLocale(api, 'es');
-    const { agent } = await browserAgent(app);
+    const segments = await startLocale(t.api, 'es');
+    const { agent } = await browserAgent(t.app);
     await agent.post(`/documents/small/locales/es/segments/${segments[2].id}`).type('form').send({ target: 'x', baseRevision: '0' }).expect(403);
   });
 });
 
 describe('a locale file broken by hand', () => {
   it('shows an error naming the file and line for that locale; the others keep working; nothing overwrites it', async () => {
-    const segments = await startLocale(api, 'es');
-    await startLocale(api, 'fr');
-    const good = project.read('locales/es/small.xlf');
+    const segments = await startLocale(t.api, 'es');
+    await startLocale(t.api, 'fr');
+    const good = t.project.read('locales/es/small.xlf');
     const broken = good.replace('</trans-unit>', '</trans-unt>');
     const brokenLine = good.slice(0, good.indexOf('</trans-unit>')).split('\n').length;
-    project.write('locales/es/small.xlf', broken);
+    t.project.write('locales/es/small.xlf', broken);
 
-    const dashboard = await request(app).get('/').expect(200);
+    const dashboard = await request(t.app).get('/').expect(200);
     expect(dashboard.text).toMatch(new RegExp(`locales/es/small\\.xlf: line ${brokenLine}`));
-    expect(dashboard.text).not.toContain(project.dir);
+    expect(dashboard.text).not.toContain(t.project.dir);
     expect(dashboard.text).toContain('/documents/small/locales/fr');
 
-    const editor = await request(app).get('/documents/small/locales/es').set('Accept', 'text/html');
+    const editor = await request(t.app).get('/documents/small/locales/es').set('Accept', 'text/html');
     expect(editor.status).toBe(422);
     expect(editor.text).toContain(`line ${brokenLine}`);
 
-    const save = await api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'x', baseRevision: 0 });
+    const save = await t.api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'x', baseRevision: 0 });
     expect(save.status).toBe(422);
-    expect(project.read('locales/es/small.xlf')).toBe(broken);
+    expect(t.project.read('locales/es/small.xlf')).toBe(broken);
 
-    await api.put(`/api/documents/small/locales/fr/segments/${segments[0].id}`).send({ target: 'Première partie', baseRevision: 0 }).expect(200);
-    const documents = await request(app).get('/api/documents').expect(200);
+    await t.api.put(`/api/documents/small/locales/fr/segments/${segments[0].id}`).send({ target: 'Première partie', baseRevision: 0 }).expect(200);
+    const documents = await request(t.app).get('/api/documents').expect(200);
     expect(documents.body.documents[0].locales).toEqual([
       expect.objectContaining({ code: 'es', error: expect.objectContaining({ code: 'xliff-malformed' }) }),
       expect.objectContaining({ code: 'fr', translated: 1 }),

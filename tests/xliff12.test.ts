@@ -5,22 +5,10 @@ import type { Node } from '@xmldom/xmldom';
 import type { LocaleFile } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
 import { buildXliff12, createLocaleFile, parseXliff12, serializeXliff12, updateXliff12, type ParsedXliff12 } from '../server/formats/xliff12';
-import { makeTempDir, type TempDir } from './helpers/tempDir';
-import { requireXmllint, validateXliff12 } from './helpers/xmllint';
+import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
+import { requireXmllint } from './helpers/xmllint';
 
-let tmp: TempDir;
-beforeAll(() => {
-  tmp = makeTempDir('xliff12-test');
-});
-afterAll(() => tmp.cleanup());
-
-let fileCounter = 0;
-function expectSchemaValid(xml: string): void {
-  const path = join(tmp.dir, `file-${++fileCounter}.xlf`);
-  writeFileSync(path, xml, 'utf8');
-  const { valid, output } = validateXliff12(path);
-  if (!valid) throw new Error(`${path} does not validate:\n${output}\n\n${xml}`);
-}
+const { expectSchemaValid, tempDir } = useXliff12SchemaCheck('xliff12-test');
 
 /** Runs `fn`, expecting a WorkbenchError, and returns it. */
 function catchWorkbenchError(fn: () => unknown): WorkbenchError {
@@ -382,7 +370,7 @@ describe('parseXliff12: hostile and broken input', () => {
   });
 
   it('refuses XXE and never reads the referenced file', () => {
-    const secretPath = join(tmp.dir, 'secret.txt');
+    const secretPath = join(tempDir(), 'secret.txt');
     const secret = `TOP-SECRET-${Math.random().toString(36).slice(2)}`;
     writeFileSync(secretPath, secret);
     const xxe = [

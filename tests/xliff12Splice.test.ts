@@ -1,29 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12, createLocaleFile, parseXliff12, updateXliff12, type ParsedXliff12 } from '../server/formats/xliff12';
 import { serializeXmlDocument } from '../server/formats/xmlSafety';
-import { makeTempDir, type TempDir } from './helpers/tempDir';
-import { validateXliff12 } from './helpers/xmllint';
+import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
 // An update of a document read from a file (or written by this module) writes the units it
 // changes, and the header, into the text the document was read or last written as: the rest of
 // the file is the same bytes. What the file reads back as is the model, as with a whole rewrite.
 
-let tmp: TempDir;
-beforeAll(() => {
-  tmp = makeTempDir('xliff12-splice-test');
-});
-afterAll(() => tmp.cleanup());
-
-let fileCounter = 0;
-function expectSchemaValid(xml: string): void {
-  const path = join(tmp.dir, `file-${++fileCounter}.xlf`);
-  writeFileSync(path, xml, 'utf8');
-  const { valid, output } = validateXliff12(path);
-  if (!valid) throw new Error(`${path} does not validate:\n${output}\n\n${xml}`);
-}
+const { expectSchemaValid } = useXliff12SchemaCheck('xliff12-splice-test');
 
 /** Reads a file as the locale store does: its text, and the bytes it was decoded from. */
 function read(xml: string): ParsedXliff12 {

@@ -35,6 +35,43 @@ export async function makeApp(project: TestProject = makeProject()): Promise<Tes
   return { app, project, logged, admin: { name: 'admin', token }, api };
 }
 
+/**
+ * Gives each test of the calling file a fresh app, as makeApp makes it, and removes its project
+ * after the test: call at the top of the file and read the fields inside tests (reading one
+ * outside a test throws).
+ */
+export function useTestApp(): TestApp {
+  let current: TestApp | undefined;
+  beforeEach(async () => {
+    current = await makeApp();
+  });
+  afterEach(() => {
+    current?.project.cleanup();
+    current = undefined;
+  });
+  function now(): TestApp {
+    if (!current) throw new Error('useTestApp: the app exists only while a test runs');
+    return current;
+  }
+  return {
+    get app() {
+      return now().app;
+    },
+    get project() {
+      return now().project;
+    },
+    get logged() {
+      return now().logged;
+    },
+    get admin() {
+      return now().admin;
+    },
+    get api() {
+      return now().api;
+    },
+  };
+}
+
 /** The CSRF token in a page's forms. */
 export function csrfOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
