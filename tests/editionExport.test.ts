@@ -4,16 +4,12 @@ import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import request from 'supertest';
 import { main } from '../scripts/workbench';
-import { anonymousAgent, browserAgent, makeApp, type TestApp } from './helpers/app';
+import { anonymousAgent, browserAgent, makeApp, useTestApp } from './helpers/app';
 import { download, teamLocale, type Team } from './helpers/edition';
 import { makeProject, SMALL_DOC } from './helpers/project';
 import { validateXliff12, validateXliff20 } from './helpers/xmllint';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await makeApp();
-});
-afterEach(() => t.project.cleanup());
+const t = useTestApp();
 
 const base = '/documents/small/locales/es';
 

@@ -1,14 +1,12 @@
 import request from 'supertest';
-import { makeApp, type TestApp } from './helpers/app';
+import { useTestApp } from './helpers/app';
 import { download, teamLocale, type Team } from './helpers/edition';
 
-let t: TestApp;
+const t = useTestApp();
 let team: Team;
 beforeEach(async () => {
-  t = await makeApp();
   team = await teamLocale(t, { translate: 4, approve: 2 });
 });
-afterEach(() => t.project.cleanup());
 
 const base = '/api/documents/small/locales/es';
 

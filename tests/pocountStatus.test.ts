@@ -2,16 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../scripts/workbench';
-import { makeApp, type TestApp } from './helpers/app';
+import { useTestApp } from './helpers/app';
 import { teamLocale } from './helpers/edition';
 import { SMALL_DOC } from './helpers/project';
 import { pocount, requireTranslateToolkit } from './helpers/translateToolkit';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await makeApp();
-});
-afterEach(() => t.project.cleanup());
+const t = useTestApp();
 
 async function cli(...args: string[]): Promise<string> {
   let out = '';

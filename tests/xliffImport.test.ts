@@ -5,18 +5,16 @@ import path from 'node:path';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import request from 'supertest';
 import { main } from '../scripts/workbench';
-import { addAccount, anonymousAgent, browserAgent, csrfOf, makeApp, type TestApp } from './helpers/app';
+import { addAccount, anonymousAgent, browserAgent, csrfOf, useTestApp } from './helpers/app';
 import { download, teamLocale, type Team } from './helpers/edition';
 import { requireTranslateToolkit } from './helpers/translateToolkit';
 
-let t: TestApp;
+const t = useTestApp();
 let team: Team;
 beforeEach(async () => {
-  t = await makeApp();
   // Three of the eight paragraphs translated, none approved.
   team = await teamLocale(t, { translate: 3, approve: 0 });
 });
-afterEach(() => t.project.cleanup());
 
 const base = '/documents/small/locales/es';
 const localeFile = () => t.project.read('locales/es/small.xlf');
