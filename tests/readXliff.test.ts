@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import type { LocaleFile, SourceDocument, Unit, WorkflowState } from '../server/domain/types';
 import { workflowState } from '../server/domain/workflowState';
-import { WorkbenchError } from '../server/errors';
 import { readXliff, type InterchangeStatus, type InterchangeUnit } from '../server/formats/readXliff';
 import { buildXliff12, createLocaleFile } from '../server/formats/xliff12';
 import { buildXliff20 } from '../server/formats/xliff20';
 import { SMALL_DOC } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
+import { catchWorkbenchError } from './helpers/catchWorkbenchError';
 
 const FIXTURES = join(__dirname, 'fixtures', 'interchange');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -29,16 +29,6 @@ function smallDocument(): SourceDocument {
 
 function everyStateLocale(): LocaleFile {
   return createLocaleFile('small', 'en', 'fr', everyState.units);
-}
-
-function catchWorkbenchError(fn: () => unknown): WorkbenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkbenchError);
-    return err as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError, nothing was thrown');
 }
 
 /** The fields of units a round trip must keep. */

@@ -1,22 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { WorkbenchError } from '../server/errors';
 import { buildTmx, readTmx, type TmxInput } from '../server/formats/tmx';
 import { XML_NS } from '../server/formats/xmlSafety';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
+import { catchWorkbenchError } from './helpers/catchWorkbenchError';
 
 const FIXTURES = join(__dirname, 'fixtures', 'interchange');
-
-function catchWorkbenchError(fn: () => unknown): WorkbenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkbenchError);
-    return err as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError, nothing was thrown');
-}
 
 const TRICKY = [
   'Bread & roses',

@@ -3,24 +3,14 @@ import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Node } from '@xmldom/xmldom';
 import type { LocaleFile } from '../server/domain/types';
-import { WorkbenchError } from '../server/errors';
 import { buildXliff12, createLocaleFile, parseXliff12, serializeXliff12, updateXliff12, type ParsedXliff12 } from '../server/formats/xliff12';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 import { requireXmllint } from './helpers/xmllint';
+import { catchWorkbenchError } from './helpers/catchWorkbenchError';
 
 const { expectSchemaValid, tempDir } = useXliff12SchemaCheck('xliff12-test');
 
 /** Runs `fn`, expecting a WorkbenchError, and returns it. */
-function catchWorkbenchError(fn: () => unknown): WorkbenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkbenchError);
-    return err as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError, nothing was thrown');
-}
-
 const TRICKY = [
   '&amp; is literal text, not an entity',
   '<script>alert("x & y")</script>',

@@ -5,12 +5,12 @@ import type { Element } from '@xmldom/xmldom';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import type { LocaleFile, SourceDocument, Unit, WorkflowState } from '../server/domain/types';
 import { WORKFLOW_STATES, workflowState } from '../server/domain/workflowState';
-import { WorkbenchError } from '../server/errors';
 import { createLocaleFile } from '../server/formats/xliff12';
 import { WORKBENCH_NS, XLIFF20_NS, buildXliff20 } from '../server/formats/xliff20';
 import { SMALL_DOC } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 import { requireXmllint, validateXliff20 } from './helpers/xmllint';
+import { catchWorkbenchError } from './helpers/catchWorkbenchError';
 
 const FIXTURE = join(__dirname, 'fixtures', 'interchange', 'small.every-state.fr.json');
 const everyState = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { states: Record<string, WorkflowState>; units: Array<Pick<Unit, 'id' | 'source'> & Partial<Unit>> };
@@ -50,16 +50,6 @@ function only(parent: Element, name: string): Element | undefined {
   const found = parent.getElementsByTagNameNS(XLIFF20_NS, name);
   expect(found.length).toBeLessThanOrEqual(1);
   return found[0];
-}
-
-function catchWorkbenchError(fn: () => unknown): WorkbenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkbenchError);
-    return err as WorkbenchError;
-  }
-  throw new Error('expected a WorkbenchError, nothing was thrown');
 }
 
 describe('xmllint', () => {

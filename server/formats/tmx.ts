@@ -2,8 +2,9 @@
  * TMX 1.4b, the translation-memory exchange format: writing a locale's pairs for other tools'
  * memories, and reading other tools' memories as language variants per unit.
  */
+import { appendIndented, closeIndented, ownerOf } from './indentedDom';
 import { DOMImplementation } from '@xmldom/xmldom';
-import type { Document, Element, Node } from '@xmldom/xmldom';
+import type { Element, Node } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
 import { isElement } from './domEdit';
 import { codePointLabel, findInvalidXmlChar } from './xmlScan';
@@ -56,7 +57,7 @@ export function buildTmx(input: TmxInput): string {
   const doc = new DOMImplementation().createDocument(null, 'tmx', null);
   const root = doc.documentElement as Element;
   root.setAttribute('version', '1.4');
-  const header = append(root, 'header', 1);
+  const header = appendIndented(root, 'header', 1);
   header.setAttribute('creationtool', input.creationTool);
   header.setAttribute('creationtoolversion', input.creationToolVersion);
   header.setAttribute('segtype', 'paragraph');
@@ -64,10 +65,10 @@ export function buildTmx(input: TmxInput): string {
   header.setAttribute('adminlang', 'en');
   header.setAttribute('srclang', sourceLanguage);
   header.setAttribute('datatype', 'plaintext');
-  const body = append(root, 'body', 1);
+  const body = appendIndented(root, 'body', 1);
   input.pairs.forEach((pair, i) => {
     const where = pair.id === undefined ? `pair ${i + 1}` : `pair "${pair.id}"`;
-    const tu = append(body, 'tu', 2);
+    const tu = appendIndented(body, 'tu', 2);
     if (pair.id !== undefined) {
       refuseInvalidChars(pair.id, `id of ${where}`);
       tu.setAttribute('tuid', pair.id);
@@ -79,21 +80,21 @@ export function buildTmx(input: TmxInput): string {
     }
     writeVariant(tu, sourceLanguage, pair.source, `source of ${where}`);
     writeVariant(tu, targetLanguage, pair.target, `target of ${where}`);
-    closeLines(tu, 2);
+    closeIndented(tu, 2);
   });
-  if (input.pairs.length > 0) closeLines(body, 1);
-  closeLines(root, 0);
+  if (input.pairs.length > 0) closeIndented(body, 1);
+  closeIndented(root, 0);
   return serializeXmlDocument(doc);
 }
 
 function writeVariant(tu: Element, lang: string, text: string, what: string): void {
   // TMX has no way to carry a character XML cannot hold (XLIFF 2.0's <cp>): refuse it.
   refuseInvalidChars(text, what);
-  const tuv = append(tu, 'tuv', 3);
+  const tuv = appendIndented(tu, 'tuv', 3);
   tuv.setAttributeNS(XML_NS, 'xml:lang', lang);
-  const seg = append(tuv, 'seg', 4);
+  const seg = appendIndented(tuv, 'seg', 4);
   if (text !== '') seg.appendChild(ownerOf(seg).createTextNode(text));
-  closeLines(tuv, 3);
+  closeIndented(tuv, 3);
 }
 
 /** A date as TMX writes it: YYYYMMDDThhmmssZ, in UTC. */
@@ -193,26 +194,4 @@ function childElements(parent: Element, name: string): Element[] {
   const out: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) if (isElement(node) && node.namespaceURI === null && node.localName === name) out.push(node);
   return out;
-}
-
-const INDENT = '  ';
-
-/** Appends a new element to `parent` on its own line, `depth` steps in. */
-function append(parent: Element, name: string, depth: number): Element {
-  const doc = ownerOf(parent);
-  const el = doc.createElement(name);
-  parent.appendChild(doc.createTextNode(`\n${INDENT.repeat(depth)}`));
-  parent.appendChild(el);
-  return el;
-}
-
-/** Puts the end tag of an element whose children were appended by `append` on its own line. */
-function closeLines(el: Element, depth: number): void {
-  el.appendChild(ownerOf(el).createTextNode(`\n${INDENT.repeat(depth)}`));
-}
-
-function ownerOf(el: Element): Document {
-  const doc = el.ownerDocument;
-  if (!doc) throw new Error('element has no owner document');
-  return doc;
 }

@@ -4,8 +4,9 @@
  * Written with xmldom rather than the `xliff` package: its js2xliff cannot write a segment's
  * `state` nor a note's `category`, both of which carry the workflow state here (see the README).
  */
+import { appendIndented, closeIndented, ownerOf } from './indentedDom';
 import { DOMImplementation } from '@xmldom/xmldom';
-import type { Document, Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import type { LocaleFile, Segment, SourceDocument, Unit, UnitNote, WorkflowState } from '../domain/types';
 import { workflowState } from '../domain/workflowState';
 import { WorkbenchError } from '../errors';
@@ -48,37 +49,37 @@ export function buildXliff20(input: { document: SourceDocument; file: LocaleFile
   root.setAttribute('version', '2.0');
   root.setAttribute('srcLang', file.sourceLanguage);
   root.setAttribute('trgLang', file.targetLanguage);
-  const fileEl = append(root, 'file', 1);
+  const fileEl = appendIndented(root, 'file', 1, XLIFF20_NS);
   fileEl.setAttribute('id', document.id);
   // Texts keep their spaces and line breaks: the default lets a reader normalize them.
   fileEl.setAttributeNS(XML_NS, 'xml:space', 'preserve');
 
   const units = new Map(file.units.map((unit) => [unit.id, unit]));
   for (const segment of segments) writeUnit(fileEl, segment, units.get(segment.id));
-  closeLines(fileEl, 1);
-  closeLines(root, 0);
+  closeIndented(fileEl, 1);
+  closeIndented(root, 0);
   return serializeXmlDocument(doc);
 }
 
 function writeUnit(fileEl: Element, segment: Segment, unit: Unit | undefined): void {
   const state = workflowState(segment, unit);
-  const unitEl = append(fileEl, 'unit', 2);
+  const unitEl = appendIndented(fileEl, 'unit', 2, XLIFF20_NS);
   unitEl.setAttribute('id', segment.id);
   if (unit) unitEl.setAttributeNS(WORKBENCH_NS, 'wb:revision', String(unit.revision));
 
   const notes = unit ? unitNotes(segment, unit, state) : [];
   if (notes.length > 0) {
-    const notesEl = append(unitEl, 'notes', 3);
+    const notesEl = appendIndented(unitEl, 'notes', 3, XLIFF20_NS);
     for (const note of notes) writeNote(notesEl, note, segment.id);
-    closeLines(notesEl, 3);
+    closeIndented(notesEl, 3);
   }
 
-  const segmentEl = append(unitEl, 'segment', 3);
+  const segmentEl = appendIndented(unitEl, 'segment', 3, XLIFF20_NS);
   segmentEl.setAttribute('state', SEGMENT_STATE[state]);
-  writeText(append(segmentEl, 'source', 4), segment.text, segment.id);
-  if (state !== 'untranslated' && unit?.target !== undefined) writeText(append(segmentEl, 'target', 4), unit.target, segment.id);
-  closeLines(segmentEl, 3);
-  closeLines(unitEl, 2);
+  writeText(appendIndented(segmentEl, 'source', 4, XLIFF20_NS), segment.text, segment.id);
+  if (state !== 'untranslated' && unit?.target !== undefined) writeText(appendIndented(segmentEl, 'target', 4, XLIFF20_NS), unit.target, segment.id);
+  closeIndented(segmentEl, 3);
+  closeIndented(unitEl, 2);
 }
 
 interface NoteOut {
@@ -120,7 +121,7 @@ function noteOut(note: UnitNote): NoteOut {
 }
 
 function writeNote(notesEl: Element, note: NoteOut, unitId: string): void {
-  const el = append(notesEl, 'note', 4);
+  const el = appendIndented(notesEl, 'note', 4, XLIFF20_NS);
   if (note.category !== undefined) el.setAttribute('category', note.category);
   if (note.appliesTo !== undefined) el.setAttribute('appliesTo', note.appliesTo);
   if (note.priority !== undefined) el.setAttribute('priority', String(note.priority));
@@ -159,26 +160,4 @@ function refuseInvalidChars(text: string, what: string, unitId: string): void {
       details: { unit: unitId, field: what, index: found.index },
     });
   }
-}
-
-const INDENT = '  ';
-
-/** Appends a new XLIFF element to `parent` on its own line, `depth` steps in. */
-function append(parent: Element, name: string, depth: number): Element {
-  const doc = ownerOf(parent);
-  const el = doc.createElementNS(XLIFF20_NS, name);
-  parent.appendChild(doc.createTextNode(`\n${INDENT.repeat(depth)}`));
-  parent.appendChild(el);
-  return el;
-}
-
-/** Puts the end tag of an element whose children were appended by `append` on its own line. */
-function closeLines(el: Element, depth: number): void {
-  el.appendChild(ownerOf(el).createTextNode(`\n${INDENT.repeat(depth)}`));
-}
-
-function ownerOf(el: Element): Document {
-  const doc = el.ownerDocument;
-  if (!doc) throw new Error('element has no owner document');
-  return doc;
 }
