@@ -35,16 +35,7 @@ export function buildEdition(input: EditionInput): { edition: Edition; missing: 
     const mark = marks.get(segment.id);
     const target = units.get(segment.id)?.target;
     const text = !segment.translatable || target === undefined || target === '' ? segment.text : target;
-    return {
-      id: segment.id,
-      kind: segment.kind,
-      level: segment.level,
-      ordered: segment.ordered,
-      continued: segment.continued,
-      text,
-      translatable: segment.translatable,
-      ...(mark !== undefined ? { mark } : {}),
-    };
+    return { ...segment, text, ...(mark !== undefined ? { mark } : {}) };
   });
   const edition: Edition = {
     document: document.id,

@@ -1,4 +1,4 @@
-import type { SegmentKind } from './types';
+import type { Segment } from './types';
 
 /** Formats a finished edition is published in. */
 export const EDITION_FORMATS = ['epub', 'html', 'md', 'txt'] as const;
@@ -14,22 +14,13 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [...EDITION_FORMATS, ...I
 /** Why a block of a draft edition is not a finished translation (a complete edition has none). */
 export type DraftMark = 'untranslated' | 'drifted' | 'unapproved';
 
-/** One block of an edition, in document order. */
-export interface EditionBlock {
-  /** The segment id (unique in the document; safe as an XML id once prefixed). */
-  id: string;
-  kind: SegmentKind;
-  /** Heading level (1-6), or nesting depth (1-based) of list items and quotes. */
-  level?: number;
-  ordered?: boolean;
-  /** List items: a further paragraph of the same item. */
-  continued?: boolean;
-  /**
-   * Translatable blocks: inline Markdown of the translation (or of the source text when the block
-   * is marked 'untranslated' in a draft). Other blocks: the raw Markdown block (code, table, HTML, rule).
-   */
-  text: string;
-  translatable: boolean;
+/**
+ * One block of an edition, in document order: the source's segment with `text` in the edition's
+ * language. For translatable blocks that is the translation's inline Markdown (or the source text,
+ * when a draft marks the block 'untranslated'); other blocks keep their raw Markdown (code, table,
+ * HTML, rule).
+ */
+export interface EditionBlock extends Segment {
   /** Set only in drafts: the block is the source text, or a translation that is not current or not approved. */
   mark?: DraftMark;
 }
