@@ -141,7 +141,7 @@ describe('a complete Spanish edition', () => {
 
     const md = files.md.toString('utf8');
     expect(md).toContain('# Primera parte');
-    expect(md).toContain('- Un elemento de una lista.');
+    expect(md).toContain('- Un elemento de una lista.\n- Otro elemento.\n\n');
     expect(md).toContain('code stays as it is');
     const txt = files.txt.toString('utf8');
     expect(txt).toContain('El primer párrafo, con un enlace');

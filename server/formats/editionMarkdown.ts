@@ -28,8 +28,12 @@ export function renderEditionMarkdown(edition: Edition): string {
   return `${out}\n\n${provenanceSection(edition)}\n`;
 }
 
-/** A blank line between blocks; between quotes, a blank line of the quote, as the HTML renders them (one quote, nested). */
+/**
+ * A blank line between blocks; none between the items of a list (a tight list, as sources write
+ * them); between quotes, a blank line of the quote, as the HTML renders them (one quote, nested).
+ */
 function separator(previous: EditionBlock | undefined, block: EditionBlock): string {
+  if (previous?.kind === 'list-item' && block.kind === 'list-item' && !block.continued && !previous.continued && previous.ordered === block.ordered) return '\n';
   if (previous?.kind !== 'quote' || block.kind !== 'quote') return '\n\n';
   const level = Math.max(1, Math.min(previous.level ?? 1, block.level ?? 1));
   return `\n${'> '.repeat(level).trimEnd()}\n`;
