@@ -417,14 +417,16 @@ describe('renderEditionMarkdown', () => {
       fc.tuple(textArb, level, fc.boolean(), fc.boolean()).map(([t, l, ordered, continued]) => ({ kind: 'list-item' as const, level: l, ordered, continued: continued || undefined, text: t, translatable: true })),
       fc.tuple(line, fc.integer({ min: 1, max: 6 })).filter(([t]) => inlineText(t).trim() !== '').map(([t, l]) => ({ kind: 'heading' as const, level: l, text: t, translatable: true })),
     );
-    const words = (t: string) => inlineText(t).replace(/\s+/g, ' ').trim();
+    // The words a reader sees: a paragraph's lines lose their leading blanks before inline parsing
+    // (CommonMark), so a tab that starts a line is no text, however the line is indented.
+    const words = (t: string) => inlineText(t.replace(/^[ \t]+/gm, '')).replace(/\s+/g, ' ').trim();
     fc.assert(
       fc.property(fc.array(blockArb, { minLength: 1, maxLength: 6 }), (blocks) => {
         const edition = buildTestEdition(blocks);
         const { blocks: back } = readBack(renderEditionMarkdown(edition), edition);
         expect(back.map((b) => [b.kind, b.level, words(b.text)])).toEqual(allBlocks(edition).map((b) => [b.kind, b.level, words(b.text)]));
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );
   });
 

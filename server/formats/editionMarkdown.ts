@@ -33,10 +33,19 @@ export function renderEditionMarkdown(edition: Edition): string {
  * them); between quotes, a blank line of the quote, as the HTML renders them (one quote, nested).
  */
 function separator(previous: EditionBlock | undefined, block: EditionBlock): string {
-  if (previous?.kind === 'list-item' && block.kind === 'list-item' && !block.continued && !previous.continued && previous.ordered === block.ordered) return '\n';
+  if (previous?.kind === 'list-item' && block.kind === 'list-item' && tight(previous, block)) return '\n';
   if (previous?.kind !== 'quote' || block.kind !== 'quote') return '\n\n';
   const level = Math.max(1, Math.min(previous.level ?? 1, block.level ?? 1));
   return `\n${'> '.repeat(level).trimEnd()}\n`;
+}
+
+/**
+ * Whether an item follows the one before without a blank line: not a further paragraph, the same
+ * kind of list, and at most one level deeper (skipped levels are written as empty items, and an
+ * empty item right under a line of text would be read as a heading underline).
+ */
+function tight(previous: EditionBlock, block: EditionBlock): boolean {
+  return !block.continued && !previous.continued && previous.ordered === block.ordered && (block.level ?? 1) <= (previous.level ?? 1) + 1;
 }
 
 function markdownBlock(block: EditionBlock, text: string, lists: ReturnType<typeof listMarkers>, previous: EditionBlock | undefined): string {
