@@ -14,8 +14,11 @@ export function isElement(node: Node | null | undefined): node is Element {
   return !!node && node.nodeType === ELEMENT_NODE;
 }
 
-/** Direct element children, optionally only those in namespace `ns` with local name `name`. */
-export function childElements(parent: Node, ns?: string, name?: string): Element[] {
+/**
+ * Direct element children, optionally only those in namespace `ns` (null: in no namespace, as in
+ * XLIFF 1.0 and TMX) with local name `name`.
+ */
+export function childElements(parent: Node, ns?: string | null, name?: string): Element[] {
   const out: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) {
     if (!isElement(node)) continue;

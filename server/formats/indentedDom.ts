@@ -1,11 +1,12 @@
-import type { Document, Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { ownerDocumentOf } from './domEdit';
 
 /** One step of indentation in the files the workbench writes. */
 const INDENT = '  ';
 
 /** Appends a new element (in namespace `ns` when given) to `parent` on its own line, `depth` steps in. */
 export function appendIndented(parent: Element, name: string, depth: number, ns?: string): Element {
-  const doc = ownerOf(parent);
+  const doc = ownerDocumentOf(parent);
   const el = ns === undefined ? doc.createElement(name) : doc.createElementNS(ns, name);
   parent.appendChild(doc.createTextNode(`\n${INDENT.repeat(depth)}`));
   parent.appendChild(el);
@@ -14,12 +15,5 @@ export function appendIndented(parent: Element, name: string, depth: number, ns?
 
 /** Puts the end tag of an element whose children were appended by `appendIndented` on its own line. */
 export function closeIndented(el: Element, depth: number): void {
-  el.appendChild(ownerOf(el).createTextNode(`\n${INDENT.repeat(depth)}`));
-}
-
-/** The document an element belongs to. */
-export function ownerOf(el: Element): Document {
-  const doc = el.ownerDocument;
-  if (!doc) throw new Error('element has no owner document');
-  return doc;
+  el.appendChild(ownerDocumentOf(el).createTextNode(`\n${INDENT.repeat(depth)}`));
 }

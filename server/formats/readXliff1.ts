@@ -1,8 +1,9 @@
 /** XLIFF 1.0, 1.1 and 1.2, as other tools (and the workbench) write them, into the interchange model. */
 import type { Element } from '@xmldom/xmldom';
+import { childElements } from './domEdit';
 import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../domain/interchange';
 import { REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName } from './xliff12Vocabulary';
-import { Agreement, children, Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
+import { Agreement, Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
 
 /** The tool id the workbench's XLIFF 1.2 writer puts in every header (xliff12.ts createSkeleton). */
 const WORKBENCH_TOOL_ID = 'translation-workbench';
@@ -18,11 +19,11 @@ export function read1(root: Element, version: string, fileName: string): Interch
   const result: InterchangeFile = { version, units: [], skipped: [] };
   const collector = new Collector();
   const languages = { source: new Agreement('source', fileName), target: new Agreement('target', fileName) };
-  for (const fileEl of children(root, ns, 'file')) {
+  for (const fileEl of childElements(root, ns, 'file')) {
     languages.source.see(fileEl.getAttribute('source-language'), fileEl);
     languages.target.see(fileEl.getAttribute('target-language'), fileEl);
     if (result.original === undefined && fileEl.hasAttribute('original')) result.original = fileEl.getAttribute('original') ?? undefined;
-    const body = children(fileEl, ns, 'body')[0];
+    const body = childElements(fileEl, ns, 'body')[0];
     if (!body) continue;
     const ours = writtenByWorkbench(fileEl, ns);
     for (const { el, translate } of unitsIn(body, ns, new Set(['trans-unit', 'bin-unit']), translatable(fileEl, true))) {
@@ -40,23 +41,23 @@ export function read1(root: Element, version: string, fileName: string): Interch
 }
 
 function readTransUnit(tu: Element, id: string, ns: string | null, ours: boolean): InterchangeUnit {
-  const sourceEl = children(tu, ns, 'source')[0];
+  const sourceEl = childElements(tu, ns, 'source')[0];
   if (!sourceEl) throw new SkipUnit('no <source>');
-  const targetEl = children(tu, ns, 'target')[0];
+  const targetEl = childElements(tu, ns, 'target')[0];
   const target = targetEl ? inlineText(targetEl, ns, WRAPPERS_1) : undefined;
   const state = targetEl?.getAttribute('state') || undefined;
   const unit: InterchangeUnit = {
     id,
     source: inlineText(sourceEl, ns, WRAPPERS_1),
     status: status1(tu.getAttribute('approved') === 'yes', target, state, targetEl?.getAttribute('state-qualifier') ?? undefined),
-    notes: children(tu, ns, 'note').map((note) => note.textContent ?? ''),
+    notes: childElements(tu, ns, 'note').map((note) => note.textContent ?? ''),
     contexts: [],
   };
   if (tu.hasAttribute('resname')) unit.resname = tu.getAttribute('resname') ?? '';
   if (target !== undefined && target !== '') unit.target = target;
   if (state !== undefined) unit.rawState = state;
-  for (const group of children(tu, ns, 'context-group')) {
-    for (const context of children(group, ns, 'context')) unit.contexts.push(`${context.getAttribute('context-type') ?? ''}: ${context.textContent ?? ''}`);
+  for (const group of childElements(tu, ns, 'context-group')) {
+    for (const context of childElements(group, ns, 'context')) unit.contexts.push(`${context.getAttribute('context-type') ?? ''}: ${context.textContent ?? ''}`);
   }
   // The workbench writes no revision count until a unit's first save: in its own files none means 0.
   const revision = revision1(tu, id, ns) ?? (ours ? 0 : undefined);
@@ -76,17 +77,17 @@ function status1(approved: boolean, target: string | undefined, state: string | 
 
 /** Whether a 1.x `<file>` says the workbench wrote it (`<header><tool tool-id="translation-workbench">`, see xliff12.ts). */
 function writtenByWorkbench(fileEl: Element, ns: string | null): boolean {
-  const header = children(fileEl, ns, 'header')[0];
-  return !!header && children(header, ns, 'tool').some((tool) => tool.getAttribute('tool-id') === WORKBENCH_TOOL_ID);
+  const header = childElements(fileEl, ns, 'header')[0];
+  return !!header && childElements(header, ns, 'tool').some((tool) => tool.getAttribute('tool-id') === WORKBENCH_TOOL_ID);
 }
 
 /** The workbench's revision: `<count-group name="workbench:<id>">` (or the legacy "workbench") holding `<count count-type="x-revision">`. */
 function revision1(tu: Element, id: string, ns: string | null): number | undefined {
-  const groups = children(tu, ns, 'count-group');
+  const groups = childElements(tu, ns, 'count-group');
   const own = revisionGroupName(id);
   const group =
     groups.find((g) => g.getAttribute('name') === own) ??
     groups.find((g) => g.getAttribute('name') === REVISION_GROUP || (g.getAttribute('name') ?? '').startsWith(`${REVISION_GROUP}:`));
-  const count = group && children(group, ns, 'count').find((c) => c.getAttribute('count-type') === REVISION_COUNT_TYPE);
+  const count = group && childElements(group, ns, 'count').find((c) => c.getAttribute('count-type') === REVISION_COUNT_TYPE);
   return count ? wholeNumber(count.textContent ?? '') : undefined;
 }

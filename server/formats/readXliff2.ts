@@ -1,8 +1,9 @@
 /** XLIFF 2.0 (and 2.1, same core) into the interchange model. */
 import type { Element } from '@xmldom/xmldom';
+import { childElements } from './domEdit';
 import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../domain/interchange';
 import { WORKBENCH_NS, XLIFF20_NS } from './xliff20';
-import { children, childElementsIn, Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
+import { Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
 
 /** 2.0 inline elements whose text is the unit's text. */
 const WRAPPERS_2 = new Set(['pc', 'mrk']);
@@ -12,7 +13,7 @@ const STATUS_RANK: InterchangeStatus[] = ['needs-review', 'translated', 'approve
 export function read2(root: Element, version: string): InterchangeFile {
   const result: InterchangeFile = { version, units: [], skipped: [] };
   const collector = new Collector();
-  for (const fileEl of children(root, XLIFF20_NS, 'file')) {
+  for (const fileEl of childElements(root, XLIFF20_NS, 'file')) {
     if (result.original === undefined && fileEl.hasAttribute('original')) result.original = fileEl.getAttribute('original') ?? undefined;
     for (const { el, translate } of unitsIn(fileEl, XLIFF20_NS, new Set(['unit']), translatable(fileEl, true))) {
       collector.add(el, translate, (id) => readUnit2(el, id));
@@ -27,7 +28,7 @@ export function read2(root: Element, version: string): InterchangeFile {
  * elsewhere). The status is the least advanced of the segments'; a unit translated in part needs review.
  */
 function readUnit2(unitEl: Element, id: string): InterchangeUnit {
-  const parts = childElementsIn(unitEl, XLIFF20_NS).filter((el) => el.localName === 'segment' || el.localName === 'ignorable');
+  const parts = childElements(unitEl, XLIFF20_NS).filter((el) => el.localName === 'segment' || el.localName === 'ignorable');
   if (parts.length === 0) throw new SkipUnit('no <segment>');
   let source = '';
   const targets: (string | undefined)[] = new Array<string | undefined>(parts.length);
@@ -35,11 +36,11 @@ function readUnit2(unitEl: Element, id: string): InterchangeUnit {
   const states: string[] = [];
   let anyTarget = false;
   parts.forEach((part, i) => {
-    const sourceEl = childElementsIn(part, XLIFF20_NS).find((el) => el.localName === 'source');
+    const sourceEl = childElements(part, XLIFF20_NS).find((el) => el.localName === 'source');
     if (!sourceEl) throw new SkipUnit(`a <${part.localName}> without <source>`);
     const partSource = inlineText(sourceEl, XLIFF20_NS, WRAPPERS_2);
     source += partSource;
-    const targetEl = childElementsIn(part, XLIFF20_NS).find((el) => el.localName === 'target');
+    const targetEl = childElements(part, XLIFF20_NS).find((el) => el.localName === 'target');
     const target = targetEl ? inlineText(targetEl, XLIFF20_NS, WRAPPERS_2) : undefined;
     const order = targetEl?.hasAttribute('order') ? Number(targetEl.getAttribute('order')) : i + 1;
     if (!Number.isInteger(order) || order < 1 || order > parts.length || targets[order - 1] !== undefined) throw new SkipUnit(`a <target order="${targetEl?.getAttribute('order')}"> that does not fit the unit's segments`);
@@ -82,6 +83,6 @@ function combinedStatus(statuses: InterchangeStatus[], anyTarget: boolean): Inte
 }
 
 function notes2(unitEl: Element): string[] {
-  const notesEl = childElementsIn(unitEl, XLIFF20_NS).find((el) => el.localName === 'notes');
-  return notesEl ? children(notesEl, XLIFF20_NS, 'note').map((note) => note.textContent ?? '') : [];
+  const notesEl = childElements(unitEl, XLIFF20_NS).find((el) => el.localName === 'notes');
+  return notesEl ? childElements(notesEl, XLIFF20_NS, 'note').map((note) => note.textContent ?? '') : [];
 }

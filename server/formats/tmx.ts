@@ -2,11 +2,11 @@
  * TMX 1.4b, the translation-memory exchange format: writing a locale's pairs for other tools'
  * memories, and reading other tools' memories as language variants per unit.
  */
-import { appendIndented, closeIndented, ownerOf } from './indentedDom';
+import { appendIndented, closeIndented } from './indentedDom';
 import { DOMImplementation } from '@xmldom/xmldom';
 import type { Element, Node } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
-import { isElement } from './domEdit';
+import { childElements, isElement, ownerDocumentOf } from './domEdit';
 import { codePointLabel, findInvalidXmlChar } from './xmlScan';
 import { XML_NS, parseXmlSafely, serializeXmlDocument } from './xmlSafety';
 
@@ -93,7 +93,7 @@ function writeVariant(tu: Element, lang: string, text: string, what: string): vo
   const tuv = appendIndented(tu, 'tuv', 3);
   tuv.setAttributeNS(XML_NS, 'xml:lang', lang);
   const seg = appendIndented(tuv, 'seg', 4);
-  if (text !== '') seg.appendChild(ownerOf(seg).createTextNode(text));
+  if (text !== '') seg.appendChild(ownerDocumentOf(seg).createTextNode(text));
   closeIndented(tuv, 3);
 }
 
@@ -132,16 +132,16 @@ export function readTmx(content: string, ctx: { file: string }): TmxFile {
   if (!/^1\.[1-4]b?$/.test(version)) throw unsupported(`TMX version ${JSON.stringify(version)} is not supported (1.1 to 1.4b are)`);
 
   const result: TmxFile = { units: [], skipped: 0 };
-  const header = childElements(root, 'header')[0];
+  const header = childElements(root, null, 'header')[0];
   const srclang = header?.getAttribute('srclang');
   if (srclang && srclang !== '*all*') result.sourceLanguage = srclang;
-  for (const body of childElements(root, 'body')) {
-    for (const tu of childElements(body, 'tu')) {
+  for (const body of childElements(root, null, 'body')) {
+    for (const tu of childElements(body, null, 'tu')) {
       const variants: TmxUnit['variants'] = [];
-      for (const tuv of childElements(tu, 'tuv')) {
+      for (const tuv of childElements(tu, null, 'tuv')) {
         // TMX 1.4 says xml:lang; 1.1 to 1.3 said lang.
         const lang = tuv.getAttributeNS(XML_NS, 'lang') || tuv.getAttribute('lang');
-        const seg = childElements(tuv, 'seg')[0];
+        const seg = childElements(tuv, null, 'seg')[0];
         if (lang && seg) variants.push({ lang, text: segText(seg) });
       }
       if (variants.length === 0) {
@@ -187,11 +187,5 @@ function segText(seg: Element): string {
       stack.push({ next: node.firstChild, keep: name === 'sub' ? true : CODES.has(name) ? false : top.keep });
     }
   }
-  return out;
-}
-
-function childElements(parent: Element, name: string): Element[] {
-  const out: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) if (isElement(node) && node.namespaceURI === null && node.localName === name) out.push(node);
   return out;
 }

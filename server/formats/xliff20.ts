@@ -4,7 +4,8 @@
  * Written with xmldom rather than the `xliff` package: its js2xliff cannot write a segment's
  * `state` nor a note's `category`, both of which carry the workflow state here (see the README).
  */
-import { appendIndented, closeIndented, ownerOf } from './indentedDom';
+import { ownerDocumentOf } from './domEdit';
+import { appendIndented, closeIndented } from './indentedDom';
 import { DOMImplementation } from '@xmldom/xmldom';
 import type { Element } from '@xmldom/xmldom';
 import type { LocaleFile, Segment, SourceDocument, Unit, UnitNote, WorkflowState } from '../domain/types';
@@ -131,7 +132,7 @@ function writeNote(notesEl: Element, note: NoteOut, unitId: string): void {
   }
   // A <note> holds text only: no <cp> for characters XML cannot hold.
   refuseInvalidChars(note.text, 'note', unitId);
-  if (note.text !== '') el.appendChild(ownerOf(el).createTextNode(note.text));
+  if (note.text !== '') el.appendChild(ownerDocumentOf(el).createTextNode(note.text));
 }
 
 /**
@@ -140,7 +141,7 @@ function writeNote(notesEl: Element, note: NoteOut, unitId: string): void {
  * is refused.
  */
 function writeText(el: Element, text: string, unitId: string): void {
-  const doc = ownerOf(el);
+  const doc = ownerDocumentOf(el);
   let rest = text;
   for (let found = findInvalidXmlChar(rest); found; found = findInvalidXmlChar(rest)) {
     if (found.codePoint >= 0xd800 && found.codePoint <= 0xdfff) refuseInvalidChars(rest, 'text', unitId);

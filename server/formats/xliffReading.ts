@@ -143,18 +143,6 @@ function codePoint(cp: Element): string {
   return String.fromCodePoint(value);
 }
 
-/** Child elements of `parent` in namespace `ns` named `name`. */
-export function children(parent: Element, ns: string | null, name: string): Element[] {
-  return childElementsIn(parent, ns).filter((el) => el.localName === name);
-}
-
-/** Child elements of `parent` in namespace `ns`. */
-export function childElementsIn(parent: Element, ns: string | null): Element[] {
-  const out: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) if (isElement(node) && node.namespaceURI === ns) out.push(node);
-  return out;
-}
-
 /** A whole number written in a file, or undefined. */
 export function wholeNumber(raw: string): number | undefined {
   const text = raw.trim();
