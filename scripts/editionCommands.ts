@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import type { Project } from '../server/createWorkbench';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
+import { readInput } from './readInput';
 import type { CliIo } from './workbench';
 
 /** `workbench export`: writes an edition or interchange file; exit 1 with the missing list when an edition is incomplete and not a draft. */
@@ -42,12 +42,7 @@ export async function importXliffCommand(
   options: { doc?: string; locale?: string; dryRun: boolean; who: string },
   io: CliIo,
 ): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new WorkbenchError(400, 'file-unreadable', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
-  }
+  const bytes = await readInput(file);
   const name = path.basename(file);
   const target = await project.imports.targetOf(bytes, name, { document: options.doc, locale: options.locale });
   const result = await project.imports.run(target.document, target.locale, bytes, { name, who: options.who, dryRun: options.dryRun });

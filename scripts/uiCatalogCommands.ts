@@ -5,6 +5,7 @@ import { WorkbenchError } from '../server/errors';
 import { catalogToXliff, flattenCatalog, nestCatalog, xliffToCatalog, type Catalog } from '../server/formats/uiCatalogXliff';
 import { decodeXmlBytes } from '../server/formats/xmlSafety';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
+import { readInput } from './readInput';
 import type { CliIo } from './workbench';
 
 async function readCatalog(file: string): Promise<Catalog | undefined> {
@@ -42,12 +43,7 @@ export async function uiXliffCommand(appRoot: string, args: string[], options: {
     return 0;
   }
   if (action === 'import' && argument) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(argument);
-    } catch (err) {
-      throw new WorkbenchError(400, 'file-unreadable', `Cannot read ${argument}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
-    }
+    const bytes = await readInput(argument);
     const name = path.basename(argument);
     const read = await xliffToCatalog(decodeXmlBytes(bytes, { file: name }), { file: name, source: english });
     if (!read.targetLanguage) throw new WorkbenchError(400, 'locale-required', `${name} has no target-language: the workbench cannot tell which interface it translates.`);

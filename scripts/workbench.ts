@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { accountsFileOf, createFileAccountStore, type AccountStore } from '../server/accounts/accountStore';
@@ -9,6 +8,7 @@ import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/createWorkbench';
 import { exportCommand, importXliffCommand } from './editionCommands';
+import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { documentJson } from '../server/routes/apiRoutes';
@@ -190,14 +190,6 @@ function who(by: string | undefined, io: CliIo): string {
     return io.env.USER ?? os.userInfo().username;
   } catch {
     return 'command line';
-  }
-}
-
-async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new WorkbenchError(400, 'file-unreadable', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
   }
 }
 
