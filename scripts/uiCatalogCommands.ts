@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { mkdir, readFile } from 'node:fs/promises';
-import { canonicalLocale } from '../server/domain/localeTag';
+import { canonicalLocale, canonicalToolLocale } from '../server/domain/localeTag';
 import { WorkbenchError } from '../server/errors';
 import { catalogToXliff, flattenCatalog, nestCatalog, xliffToCatalog, type Catalog } from '../server/formats/uiCatalogXliff';
 import { decodeXmlBytes } from '../server/formats/xmlSafety';
@@ -47,7 +47,7 @@ export async function uiXliffCommand(appRoot: string, args: string[], options: {
     const name = path.basename(argument);
     const read = await xliffToCatalog(decodeXmlBytes(bytes, { file: name }), { file: name, source: english });
     if (!read.targetLanguage) throw new WorkbenchError(400, 'locale-required', `${name} has no target-language: the workbench cannot tell which interface it translates.`);
-    const lang = canonicalLocale(read.targetLanguage.replace(/_/g, '-'));
+    const lang = canonicalToolLocale(read.targetLanguage);
     if (lang === 'en') throw new WorkbenchError(400, 'locale-is-source', `${name} translates into English, the source of the interface strings.`);
     io.out(`${options.dryRun ? 'Would take' : 'Took'} ${read.translations.size} interface strings into ${lang} (${read.untranslated.length} untranslated: the interface shows them in English)\n`);
     for (const key of read.placeholderMismatches) io.out(`  not taken, the {{placeholders}} differ from the English: ${key}\n`);

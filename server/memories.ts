@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { canonicalLocale, isLocaleTag } from './domain/localeTag';
+import { canonicalToolLocale, isLocaleTag } from './domain/localeTag';
 import { readUpload, WorkbenchError } from './errors';
 import { readTmx } from './formats/tmx';
 import { decodeXmlBytes } from './formats/xmlSafety';
@@ -32,7 +32,7 @@ export interface MemoryPair {
 function sameLanguage(variant: string, wanted: string): boolean {
   let tag: string;
   try {
-    tag = canonicalLocale(variant.replace(/_/g, '-'));
+    tag = canonicalToolLocale(variant);
   } catch {
     return false;
   }

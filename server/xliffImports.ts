@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { InterchangeFile } from './domain/interchange';
-import { canonicalLocale, describeLocale } from './domain/localeTag';
+import { canonicalToolLocale, describeLocale } from './domain/localeTag';
 import { planImport, type ImportChange, type ImportPlan } from './domain/planImport';
 import type { Unit } from './domain/types';
 import { isWorkbenchError, readUpload, WorkbenchError } from './errors';
@@ -169,8 +169,7 @@ export class XliffImports {
 
 function tagOf(tag: string, name: string): string {
   try {
-    // Some tools write es_ES.
-    return canonicalLocale(tag.replace(/_/g, '-'));
+    return canonicalToolLocale(tag);
   } catch (cause) {
     throw new WorkbenchError(400, 'xliff-language-invalid', `${name}: "${tag.slice(0, 40)}" is not a language tag.`, { cause });
   }

@@ -1,4 +1,4 @@
-import { canonicalLocale, describeLocale } from '../server/domain/localeTag';
+import { canonicalLocale, canonicalToolLocale, describeLocale } from '../server/domain/localeTag';
 
 describe('locale tags', () => {
   it('canonicalises BCP 47 tags', () => {
@@ -20,5 +20,13 @@ describe('locale tags', () => {
     expect(describeLocale('he').dir).toBe('rtl');
     expect(describeLocale('fa').dir).toBe('rtl');
     expect(describeLocale('es').dir).toBe('ltr');
+  });
+});
+
+describe('canonicalToolLocale', () => {
+  it('reads the tags other tools write in their files, gettext underscores included', () => {
+    expect(canonicalToolLocale('es_ES')).toBe('es-ES');
+    expect(canonicalToolLocale('pt-br')).toBe('pt-BR');
+    expect(() => canonicalToolLocale('../etc')).toThrow(/not a language tag/);
   });
 });

@@ -5,6 +5,11 @@ import { WorkbenchError } from '../errors';
 // extensions or private use, nothing that could name "..", a separator or a NUL.
 const FOLDER_SAFE_TAG = /^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*$/;
 
+/** Canonicalises a language tag as other tools write it in their files (gettext's `es_ES` included), or throws 400. */
+export function canonicalToolLocale(input: string): string {
+  return canonicalLocale(input.replace(/_/g, '-'));
+}
+
 /** Canonicalises a BCP 47 tag for a translation locale, or throws 400 with the reason. */
 export function canonicalLocale(input: unknown): string {
   if (typeof input !== 'string' || input.trim() === '') {
