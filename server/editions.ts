@@ -128,10 +128,11 @@ export class Editions {
     const versions = await this.options.workbench.versions(document.id);
     const versionDate = versions.find((v) => v.number === document.version)?.date ?? new Date().toISOString();
     const record = await this.options.editions.read(document.id, code);
-    const { completeness, missing } = completenessOf(document.segments, context.units, { requireApproval: this.options.requireApproval });
+    const report = completenessOf(document.segments, context.units, { requireApproval: this.options.requireApproval });
+    const { completeness, missing } = report;
     if (!draft && missing.length > 0) throw incomplete(context, completeness, missing);
     const language = describeLocale(code, code);
-    const { edition } = buildEdition({
+    const edition = buildEdition({
       document,
       units: context.units,
       language: { code, nativeName: language.nativeName, dir: language.dir },
@@ -141,7 +142,7 @@ export class Editions {
       credits: editionCredits(history),
       labels: editionLabels(this.options.i18n, code, { percent: completeness.percent, version: document.version, versionDate }),
       draft,
-      requireApproval: this.options.requireApproval,
+      completeness: report,
       exportedAt: new Date(),
       identifier: `urn:uuid:${randomUUID()}`,
     });

@@ -1,4 +1,4 @@
-import { completenessOf, type MissingParagraph } from './completenessOf';
+import type { CompletenessReport } from './completenessOf';
 import type { Edition, EditionBlock, EditionChapter, EditionLabels } from './edition';
 import type { SourceDocument, Unit } from './types';
 
@@ -16,21 +16,21 @@ export interface EditionInput {
   credits: { translators: string[]; reviewers: string[] };
   labels: EditionLabels;
   draft: boolean;
-  requireApproval: boolean;
+  /** The locale's completeness (see completenessOf): its counts, and the mark of each paragraph not done. */
+  completeness: CompletenessReport;
   exportedAt: Date;
   identifier: string;
 }
 
 /**
  * Builds an edition of a locale: the translation of every block in document order, cut into
- * chapters at the top-level headings, with its provenance. A complete locale gives a finished
- * edition; otherwise `missing` lists what keeps it from being one, and the edition (only to be
- * published as a draft) carries the source text for untranslated paragraphs and marks every
- * paragraph that is not done.
+ * chapters at the top-level headings, with its provenance. For a locale that is not complete (only
+ * to be published as a draft) it carries the source text for untranslated paragraphs and marks
+ * every paragraph that is not done.
  */
-export function buildEdition(input: EditionInput): { edition: Edition; missing: MissingParagraph[] } {
+export function buildEdition(input: EditionInput): Edition {
   const { document, units } = input;
-  const { completeness, missing, marks } = completenessOf(document.segments, units, { requireApproval: input.requireApproval });
+  const { completeness, marks } = input.completeness;
   const blocks: EditionBlock[] = document.segments.map((segment) => {
     const mark = marks.get(segment.id);
     const target = units.get(segment.id)?.target;
@@ -62,7 +62,7 @@ export function buildEdition(input: EditionInput): { edition: Edition; missing: 
     labels: input.labels,
     chapters: chaptersOf(blocks),
   };
-  return { edition, missing };
+  return edition;
 }
 
 /** Cuts blocks into chapters at the highest heading level the document uses (1 in most books). */

@@ -10,6 +10,13 @@ export interface MissingParagraph {
   source: string;
 }
 
+/** A locale's completeness: counts, every paragraph not done, and the draft mark of each. */
+export interface CompletenessReport {
+  completeness: Completeness;
+  missing: MissingParagraph[];
+  marks: Map<string, DraftMark>;
+}
+
 /**
  * How complete a locale is as an edition: a paragraph is done when it is translated, current (not
  * drifted) and, when the project requires review, approved. A paragraph sent back by a reviewer is
@@ -19,7 +26,7 @@ export function completenessOf(
   segments: readonly Segment[],
   units: ReadonlyMap<string, Unit>,
   options: { requireApproval: boolean },
-): { completeness: Completeness; missing: MissingParagraph[]; marks: Map<string, DraftMark> } {
+): CompletenessReport {
   const missing: MissingParagraph[] = [];
   const marks = new Map<string, DraftMark>();
   let total = 0;
