@@ -183,6 +183,11 @@ export class Editions {
   }
 }
 
+/** Where a paragraph of a locale opens in the editor (see the paragraph route of editionPages). */
+export function paragraphLink(context: LocaleContext, segmentId: string): string {
+  return `/documents/${context.document.id}/locales/${context.locale.code}/paragraph/${segmentId}`;
+}
+
 /** The refusal of an incomplete edition: counts in the message, every missing paragraph (with a link) in details. */
 function incomplete(context: LocaleContext, completeness: Completeness, missing: MissingParagraph[]): WorkbenchError {
   const parts = [
@@ -190,7 +195,6 @@ function incomplete(context: LocaleContext, completeness: Completeness, missing:
     completeness.drifted > 0 ? `${completeness.drifted} drifted` : '',
     completeness.unapproved > 0 ? `${completeness.unapproved} not approved` : '',
   ].filter((p) => p !== '');
-  const base = `/documents/${context.document.id}/locales/${context.locale.code}`;
   return new WorkbenchError(
     409,
     'edition-incomplete',
@@ -198,7 +202,7 @@ function incomplete(context: LocaleContext, completeness: Completeness, missing:
     {
       details: {
         completeness,
-        missing: missing.map((m) => ({ id: m.id, reason: m.reason, source: m.source.length > 120 ? `${m.source.slice(0, 120)}…` : m.source, link: `${base}/paragraph/${m.id}` })),
+        missing: missing.map((m) => ({ id: m.id, reason: m.reason, source: m.source.length > 120 ? `${m.source.slice(0, 120)}…` : m.source, link: paragraphLink(context, m.id) })),
       },
     },
   );

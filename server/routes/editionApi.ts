@@ -2,6 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import multer from 'multer';
 import { actorOf } from '../auth/authenticate';
 import type { Project } from '../createWorkbench';
+import { paragraphLink } from '../editions';
 import { WorkbenchError } from '../errors';
 import { permit } from '../http/permit';
 import { sendExport } from '../http/sendExport';
@@ -34,7 +35,6 @@ export function editionApi(project: Project): Router {
 
   router.get('/documents/:doc/locales/:lang/edition', async (req, res) => {
     const { context, completeness, missing, requireApproval, record } = await editions.checklist(req.params.doc, req.params.lang);
-    const base = `/documents/${context.document.id}/locales/${context.locale.code}`;
     res.json({
       document: context.document.id,
       locale: context.locale.code,
@@ -43,7 +43,7 @@ export function editionApi(project: Project): Router {
       complete: missing.length === 0,
       requireApproval,
       completeness,
-      missing: missing.map((m) => ({ id: m.id, reason: m.reason, link: `${base}/paragraph/${m.id}` })),
+      missing: missing.map((m) => ({ id: m.id, reason: m.reason, link: paragraphLink(context, m.id) })),
       exports: record.exports,
     });
   });
