@@ -31,7 +31,9 @@ export interface AppOptions {
 
 /** Builds the Express app (no port: server.ts listens, tests use supertest). */
 export function createApp(options: AppOptions): Express {
-  const i18n = createI18n(APP_ROOT);
+  // Read once: the same languages are loaded and offered in the switcher.
+  const languages = uiLanguages(APP_ROOT);
+  const i18n = createI18n(APP_ROOT, languages);
   const project = createProject(options.dataDir, { i18n });
   const { workbench } = project;
   const config = readProjectConfig(options.dataDir);
@@ -60,7 +62,7 @@ export function createApp(options: AppOptions): Express {
   app.use(i18nHandle(i18n));
   app.use(authenticate(accounts, sessions));
   app.use(csrfProtection());
-  app.use(viewLocals(uiLanguages(APP_ROOT)));
+  app.use(viewLocals(languages));
   if (config.private) app.use(requireLoginToRead());
 
   app.use('/', authRoutes({ accounts, sessions, throttle: new LoginThrottle(), setup }));

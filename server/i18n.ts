@@ -15,9 +15,8 @@ export function uiLanguages(appRoot: string): string[] {
   return ['en', ...found.filter((code) => code !== 'en').sort()];
 }
 
-/** A ready i18next instance for the interface strings, loaded synchronously from `<appRoot>/locales`. */
-export function createI18n(appRoot: string): i18n {
-  const languages = uiLanguages(appRoot);
+/** A ready i18next instance for the interface strings of `languages`, loaded synchronously from `<appRoot>/locales`. */
+export function createI18n(appRoot: string, languages: string[] = uiLanguages(appRoot)): i18n {
   const instance = i18next.createInstance();
   void instance
     .use(Backend)
