@@ -1,43 +1,19 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { makeApp, PASSWORD } from './helpers/app';
-import { launchChromium, listen } from './helpers/browser';
-import { makeManifestoProject, type TestProject } from './helpers/project';
+import { useBrowserApp } from './helpers/browser';
+import { makeManifestoProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
 
 // A translator's first visit: start Spanish, translate, save with Ctrl+Enter, reload, find it there.
 jest.setTimeout(60_000);
 
-let project: TestProject;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-let server: { url: string; close: () => Promise<void> };
-let adminToken: string;
-
-beforeAll(async () => {
-  project = makeManifestoProject();
-  const made = await makeApp(project);
-  adminToken = made.admin.token;
-  server = await listen(made.app);
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.close();
-  project?.cleanup();
-});
+const b = useBrowserApp(makeManifestoProject);
 
 it('a translator starts Spanish, translates with Ctrl+Enter, reloads and sees the translation', async () => {
-  const page = await browser.newPage();
+  const page = await b.browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
 
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Name').fill('admin');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.url}/`);
+  await b.logIn(page, 'admin');
   await page.getByLabel('Start a new language').fill('es');
   await page.getByRole('button', { name: 'Start' }).click();
   await page.waitForURL(/\/documents\/communard-manifesto\/locales\/es$/);
@@ -70,21 +46,10 @@ it('a translator starts Spanish, translates with Ctrl+Enter, reloads and sees th
   expect(await fields.nth(1).inputValue()).toBe('La abundancia al alcance');
   expect(errors).toEqual([]);
 
-  const file = path.join(project.localesDir, 'es', 'communard-manifesto.xlf');
-  expect(project.read('locales/es/communard-manifesto.xlf')).toContain('<target state="translated">El dilema de nuestro tiempo</target>');
+  const file = path.join(b.t.project.localesDir, 'es', 'communard-manifesto.xlf');
+  expect(b.t.project.read('locales/es/communard-manifesto.xlf')).toContain('<target state="translated">El dilema de nuestro tiempo</target>');
   expect(validateXliff12(file).valid).toBe(true);
 });
-
-/** A new browser context logged in as the admin. */
-async function loggedInPage(): Promise<import('playwright-core').Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Name').fill('admin');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
 
 async function expectBadge(unit: ReturnType<import('playwright-core').Page['locator']>, text: string): Promise<void> {
   await unit.locator('[data-badge]').filter({ hasText: text }).waitFor();
@@ -111,8 +76,8 @@ expect.extend({
 });
 
 it('warns before leaving a page with an unsaved translation, and stays when the translator says so', async () => {
-  const page = await loggedInPage();
-  await page.goto(`${server.url}/documents/communard-manifesto/locales/es?section=2`);
+  const page = await b.loggedInPage('admin');
+  await page.goto(`${b.url}/documents/communard-manifesto/locales/es?section=2`);
   const field = page.locator('textarea[name="target"]').nth(0);
   await field.click();
   await page.keyboard.type('Texto sin guardar');
@@ -133,23 +98,23 @@ it('warns before leaving a page with an unsaved translation, and stays when the 
 
 it('an editor uploads a new source; a translator sees the diff of the drifted paragraph and marks it still correct', async () => {
   const api = (url: string, method = 'GET', body?: unknown) =>
-    fetch(`${server.url}${url}`, { method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${b.url}${url}`, { method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${b.t.admin.token}` }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
   await api('/api/documents/communard-manifesto/locales', 'POST', { code: 'fr' });
   const { segments } = await api('/api/documents/communard-manifesto/locales/fr/segments');
   const never = segments.find((s: { source: string }) => s.source.startsWith('Never before in History of humanity'));
   await api(`/api/documents/communard-manifesto/locales/fr/segments/${never.id}`, 'PUT', { target: 'Jamais auparavant dans l’histoire…', baseRevision: 0 });
 
-  const edited = project.read('source/communard-manifesto.md').replace('Never before in History of humanity', 'Never before in the long history of humanity');
-  project.write('upload/communard-manifesto.md', edited);
+  const edited = b.t.project.read('source/communard-manifesto.md').replace('Never before in History of humanity', 'Never before in the long history of humanity');
+  b.t.project.write('upload/communard-manifesto.md', edited);
 
-  const page = await loggedInPage();
-  await page.goto(`${server.url}/documents/communard-manifesto`);
-  await page.setInputFiles('#source-file', path.join(project.dir, 'upload/communard-manifesto.md'));
+  const page = await b.loggedInPage('admin');
+  await page.goto(`${b.url}/documents/communard-manifesto`);
+  await page.setInputFiles('#source-file', path.join(b.t.project.dir, 'upload/communard-manifesto.md'));
   await page.getByRole('button', { name: 'Update the source' }).click();
   await page.waitForURL(/version=2/);
   expect(await page.locator('[data-label-count="edited"]').textContent()).toBe('1');
 
-  await page.goto(`${server.url}/documents/communard-manifesto/locales/fr?filter=drifted`);
+  await page.goto(`${b.url}/documents/communard-manifesto/locales/fr?filter=drifted`);
   const unit = page.locator(`#seg-${never.id}`);
   expect(await unit.locator('.diff del').allTextContents()).toEqual(['History']);
   expect(await unit.locator('.diff ins').allTextContents()).toEqual(['the long history']);

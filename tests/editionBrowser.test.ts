@@ -2,46 +2,23 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { makeApp, PASSWORD, type TestApp } from './helpers/app';
-import { launchChromium, listen } from './helpers/browser';
+import { useBrowserApp } from './helpers/browser';
 import { teamLocale } from './helpers/edition';
 import { runEpubcheck } from './helpers/epubcheck';
+import { makeProject } from './helpers/project';
 
 // An editor publishes the finished Spanish edition from the Edition page, then reads it in the browser.
 jest.setTimeout(120_000);
 
-let t: TestApp;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  t = await makeApp();
+const b = useBrowserApp(makeProject, async (t) => {
   await teamLocale(t);
-  server = await listen(t.app);
-  ({ browser, close: closeBrowser } = await launchChromium());
 });
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.close();
-  t?.project.cleanup();
-});
-
-async function logIn(page: Page, name: string): Promise<void> {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.url}/`);
-}
 
 it('downloads the HTML and EPUB editions from the Edition page; the HTML reads and prints in Chromium without a request', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-browser-edition-'));
-  const page = await browser.newPage({ acceptDownloads: true });
-  await logIn(page, 'Ana');
-  await page.goto(`${server.url}/documents/small/locales/es`);
+  const page = await b.browser.newPage({ acceptDownloads: true });
+  await b.logIn(page, 'Ana');
+  await page.goto(`${b.url}/documents/small/locales/es`);
   await page.getByRole('link', { name: 'Edition and export' }).click();
   await page.waitForURL(/\/edition$/);
   await page.getByText('8 of 8 paragraphs done').waitFor();
@@ -58,7 +35,7 @@ it('downloads the HTML and EPUB editions from the Edition page; the HTML reads a
   expect(check.status).toBe(0);
 
   // The downloaded page, opened as a reader would: no request leaves it.
-  const reader = await browser.newPage();
+  const reader = await b.browser.newPage();
   const requests: string[] = [];
   reader.on('request', (request) => requests.push(request.url()));
   const url = pathToFileURL(htmlFile).href;

@@ -1,42 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { makeApp, PASSWORD } from './helpers/app';
-import { launchChromium, listen } from './helpers/browser';
-import { makeProject, type TestProject } from './helpers/project';
+import { PASSWORD } from './helpers/app';
+import { useBrowserApp } from './helpers/browser';
 
 // The whole review, in a browser: the admin adds a translator and a reviewer; three paragraphs are
 // translated; one is approved, one sent back with a comment, one gets a suggestion; the translator
 // fixes and accepts; the reviewer approves; the history names everyone.
 jest.setTimeout(90_000);
 
-let project: TestProject;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  project = makeProject();
-  server = await listen((await makeApp(project)).app);
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.close();
-  project?.cleanup();
-});
-
-async function logIn(name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
+const b = useBrowserApp();
 
 it('walks the whole review with names in the history', async () => {
-  const admin = await logIn('admin');
-  await admin.goto(`${server.url}/admin/users`);
+  const admin = await b.loggedInPage('admin');
+  await admin.goto(`${b.url}/admin/users`);
   for (const [name, roles] of [['Tina', 'translator:es'], ['Rafa', 'reviewer:es']]) {
     await admin.getByLabel('Name').fill(name);
     await admin.getByLabel('Roles').fill(roles);
@@ -44,14 +18,14 @@ it('walks the whole review with names in the history', async () => {
     await admin.getByRole('button', { name: 'Add' }).click();
     await admin.getByText(`${name} can now log in.`).waitFor();
   }
-  await admin.goto(`${server.url}/`);
+  await admin.goto(`${b.url}/`);
   await admin.getByLabel('Start a new language').fill('es');
   await admin.getByRole('button', { name: 'Start' }).click();
   await admin.waitForURL(/locales\/es$/);
 
   // The translator translates the three paragraphs of the first section after its heading.
-  const tina = await logIn('Tina');
-  await tina.goto(`${server.url}/documents/small/locales/es`);
+  const tina = await b.loggedInPage('Tina');
+  await tina.goto(`${b.url}/documents/small/locales/es`);
   const fields = tina.locator('textarea[name="target"]');
   const texts = ['El primer párrafo, con un [enlace](https://example.org/a).', 'El segundo párrafo.', 'Una subsección'];
   for (const [i, text] of texts.entries()) {
@@ -61,8 +35,8 @@ it('walks the whole review with names in the history', async () => {
   }
 
   // The reviewer reads them as a text: approves one, sends one back, suggests a wording for the third.
-  const rafa = await logIn('Rafa');
-  await rafa.goto(`${server.url}/documents/small/locales/es/review`);
+  const rafa = await b.loggedInPage('Rafa');
+  await rafa.goto(`${b.url}/documents/small/locales/es/review`);
   const units = rafa.locator('.review-unit');
   await units.filter({ hasText: 'El primer párrafo' }).getByRole('button', { name: 'Approve' }).click();
   await rafa.waitForURL(/review$/);
@@ -70,7 +44,7 @@ it('walks the whole review with names in the history', async () => {
   await second.getByLabel('What needs to change').fill('Falta el artículo: «El segundo párrafo del texto».');
   await second.getByRole('button', { name: 'Send back' }).click();
   await rafa.waitForURL(/review$/);
-  await rafa.goto(`${server.url}/documents/small/locales/es`);
+  await rafa.goto(`${b.url}/documents/small/locales/es`);
   const third = rafa.locator('.unit[data-state]').nth(3);
   await third.getByText('Suggest or ask').click();
   await third.getByLabel('Another wording').fill('Un apartado');
@@ -78,25 +52,25 @@ it('walks the whole review with names in the history', async () => {
   await rafa.waitForURL(/locales\/es/);
 
   // The translator sees the comment, fixes the paragraph, and accepts the suggestion.
-  await tina.goto(`${server.url}/documents/small/locales/es?filter=needs-work`);
+  await tina.goto(`${b.url}/documents/small/locales/es?filter=needs-work`);
   await tina.getByText('Rafa: Falta el artículo').waitFor();
   const fix = tina.locator('textarea[name="target"]').first();
   await fix.fill('El segundo párrafo del texto.');
   await fix.press('Control+Enter');
   await tina.locator('.unit[data-state]').first().locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
-  await tina.goto(`${server.url}/documents/small/locales/es`);
+  await tina.goto(`${b.url}/documents/small/locales/es`);
   await tina.locator('.suggestion').filter({ hasText: 'Un apartado' }).getByRole('button', { name: 'Accept' }).click();
   await tina.waitForURL(/locales\/es/);
   expect(await tina.locator('textarea[name="target"]').nth(3).inputValue()).toBe('Un apartado');
 
   // The reviewer approves the fixed paragraph (the suggestion is the reviewer's own words: another reviewer would approve it).
-  await rafa.goto(`${server.url}/documents/small/locales/es/review`);
+  await rafa.goto(`${b.url}/documents/small/locales/es/review`);
   await units.filter({ hasText: 'El segundo párrafo del texto.' }).getByRole('button', { name: 'Approve' }).click();
   await rafa.waitForURL(/review$/);
 
   // The history of the sent-back paragraph shows every step with names.
   const id = await tina.locator('.unit[data-state]').nth(2).getAttribute('data-id');
-  await tina.goto(`${server.url}/documents/small/locales/es/segments/${id}/history`);
+  await tina.goto(`${b.url}/documents/small/locales/es/segments/${id}/history`);
   const steps = await tina.locator('.history > li > p:first-child').allTextContents();
   expect(steps.map((s) => s.replace(/\s+/g, ' ').split(' · ').slice(0, 2).join(' · '))).toEqual([
     'Rafa · approved',
@@ -104,6 +78,6 @@ it('walks the whole review with names in the history', async () => {
     'Rafa · sent back',
     'Tina · translated',
   ]);
-  await tina.goto(`${server.url}/documents/small/locales/es/activity`);
+  await tina.goto(`${b.url}/documents/small/locales/es/activity`);
   await tina.getByRole('cell', { name: 'Rafa' }).waitFor();
 });
