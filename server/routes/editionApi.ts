@@ -1,9 +1,9 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
+import express, { Router, type Request } from 'express';
 import { actorOf } from '../auth/authenticate';
 import type { Project } from '../createWorkbench';
 import { paragraphLink } from '../editions';
 import { WorkbenchError } from '../errors';
+import { fileUpload } from '../http/fileUpload';
 import { permit } from '../http/permit';
 import { sendExport } from '../http/sendExport';
 import type { ImportResult } from '../xliffImports';
@@ -16,17 +16,9 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/xliff+xml', 'appl
 export function editionApi(project: Project): Router {
   const router = Router();
   const { editions, imports, memories, workbench } = project;
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_XLIFF_BYTES, files: 1, fields: 5 } });
   const raw = express.raw({ type: XML_TYPES, limit: MAX_XLIFF_BYTES });
   // The file of an upload: a multipart field "file", or the whole body sent as XML. Only read for someone who may translate.
-  const fileOf = [
-    (req: Request, res: Response, next: NextFunction) => {
-      permit(res, 'translate', req.params.lang);
-      next();
-    },
-    upload.single('file'),
-    raw,
-  ];
+  const fileOf = [...fileUpload('translate', MAX_XLIFF_BYTES), raw];
   const bytesOf = (req: Request): { bytes: Uint8Array; name: string } => {
     if (req.file) return { bytes: req.file.buffer, name: req.file.originalname || 'upload' };
     if (Buffer.isBuffer(req.body) && req.body.byteLength > 0) return { bytes: req.body, name: typeof req.query.name === 'string' ? req.query.name.slice(0, 200) : 'upload' };

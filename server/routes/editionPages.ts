@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import { actorOf } from '../auth/authenticate';
 import { splitSections } from '../domain/splitSections';
 import { isWorkbenchError, WorkbenchError } from '../errors';
+import { fileUpload } from '../http/fileUpload';
 import { permit } from '../http/permit';
 import { sendExport } from '../http/sendExport';
 import type { Project } from '../createWorkbench';
@@ -14,12 +14,8 @@ export function editionPages(project: Project): Router {
   const { editions, imports, memories, workbench } = project;
   const reader = (req: Request) => req.language ?? 'en';
   const base = (req: Request) => `/documents/${req.params.doc}/locales/${req.params.lang}`;
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_XLIFF_BYTES, files: 1, fields: 5 } });
   // Only someone who may translate the locale has an upload read at all.
-  const mayTranslate = (req: Request, res: Response, next: () => void) => {
-    permit(res, 'translate', req.params.lang);
-    next();
-  };
+  const upload = fileUpload('translate', MAX_XLIFF_BYTES);
 
   const renderEdition = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const checklist = await editions.checklist(String(req.params.doc), String(req.params.lang), reader(req));
@@ -62,7 +58,7 @@ export function editionPages(project: Project): Router {
     }
   });
 
-  router.post('/documents/:doc/locales/:lang/import', mayTranslate, upload.single('file'), async (req, res) => {
+  router.post('/documents/:doc/locales/:lang/import', ...upload, async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     try {
       if (!req.file) throw new WorkbenchError(400, 'file-missing', 'Choose the XLIFF file to import.');
@@ -91,7 +87,7 @@ export function editionPages(project: Project): Router {
     res.render('importPreview', { ...result, staged: entry, name: entry.name, base: base(req), applied: true });
   });
 
-  router.post('/documents/:doc/locales/:lang/memories', mayTranslate, upload.single('file'), async (req, res) => {
+  router.post('/documents/:doc/locales/:lang/memories', ...upload, async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     try {
       if (!req.file) throw new WorkbenchError(400, 'file-missing', 'Choose the TMX file to import.');

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage } from '../http/buildEditorPage';
+import { fileUpload } from '../http/fileUpload';
 import type { Workbench } from '../workbench';
 
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
@@ -42,15 +42,8 @@ export function pageRoutes(workbench: Workbench): Router {
 
   router.get('/documents/:doc', async (req, res) => renderDocument(req, res));
 
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_SOURCE_BYTES, files: 1, fields: 5 } });
-  router.post(
-    '/documents/:doc/source',
-    // Only an admin's upload is read at all: the check comes before the body is.
-    (_req, res, next) => {
-      permit(res, 'admin');
-      next();
-    },
-    upload.single('file'), async (req, res) => {
+  // Only an admin's upload is read at all.
+  router.post('/documents/:doc/source', ...fileUpload('admin', MAX_SOURCE_BYTES), async (req, res) => {
     const actor = permit(res, 'admin');
     try {
       if (!req.file) throw new WorkbenchError(400, 'source-missing', 'Choose the file of the new source text.');
