@@ -15,3 +15,8 @@ export function queryString(value: unknown, name: string): string | undefined {
   if (typeof value !== 'string') throw new WorkbenchError(400, `invalid-${name}`, `${name} must be given once.`);
   return value;
 }
+
+/** A yes/no query parameter: true for "1" or "true", false for anything else or nothing. */
+export function queryFlag(value: unknown): boolean {
+  return value === '1' || value === 'true';
+}

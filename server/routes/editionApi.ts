@@ -5,6 +5,7 @@ import { paragraphLink } from '../editions';
 import { WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
 import { permit } from '../http/permit';
+import { queryFlag } from '../http/queryValues';
 import { sendExport } from '../http/sendExport';
 import type { ImportResult } from '../xliffImports';
 import { MAX_XLIFF_BYTES } from '../xliffImports';
@@ -47,14 +48,14 @@ export function editionApi(project: Project): Router {
   });
 
   router.get('/documents/:doc/locales/:lang/export/:format', async (req, res) => {
-    const draft = req.query.draft === '1' || req.query.draft === 'true';
+    const draft = queryFlag(req.query.draft);
     sendExport(res, await editions.export(req.params.doc, req.params.lang, req.params.format, { draft, who: actorOf(res)?.name ?? 'anonymous' }));
   });
 
   router.post('/documents/:doc/locales/:lang/import', ...fileOf, async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const { bytes, name } = bytesOf(req);
-    const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
+    const dryRun = queryFlag(req.query.dryRun);
     res.json(importJson(await imports.run(String(req.params.doc), String(req.params.lang), bytes, { name, who: actor.name, dryRun }), dryRun));
   });
 

@@ -4,6 +4,7 @@ import { splitSections } from '../domain/splitSections';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
 import { permit } from '../http/permit';
+import { queryFlag } from '../http/queryValues';
 import { sendExport } from '../http/sendExport';
 import type { Project } from '../createWorkbench';
 import { MAX_XLIFF_BYTES } from '../xliffImports';
@@ -36,7 +37,7 @@ export function editionPages(project: Project): Router {
 
   router.get('/documents/:doc/locales/:lang/export/:format', async (req, res) => {
     try {
-      const exported = await editions.export(req.params.doc, req.params.lang, req.params.format, { draft: req.query.draft === '1' || req.query.draft === 'true', who: actorOf(res)?.name ?? 'anonymous' });
+      const exported = await editions.export(req.params.doc, req.params.lang, req.params.format, { draft: queryFlag(req.query.draft), who: actorOf(res)?.name ?? 'anonymous' });
       sendExport(res, exported);
     } catch (err) {
       // An incomplete edition: the page again, with what is missing.
