@@ -44,8 +44,9 @@ export async function importXliffCommand(
 ): Promise<number> {
   const bytes = await readInput(file);
   const name = path.basename(file);
-  const target = await project.imports.targetOf(bytes, name, { document: options.doc, locale: options.locale });
-  const result = await project.imports.run(target.document, target.locale, bytes, { name, who: options.who, dryRun: options.dryRun });
+  const xliff = project.imports.read(bytes, name);
+  const target = await project.imports.targetOf(xliff, name, { document: options.doc, locale: options.locale });
+  const result = await project.imports.merge(target.document, target.locale, xliff, { name, who: options.who, dryRun: options.dryRun });
   const { plan } = result;
   const conflicts = plan.conflicts.length + result.changedMeanwhile.length;
   io.out(`${options.dryRun ? 'Would import' : 'Imported'} ${name} (XLIFF ${plan.fileVersion}) into ${target.document} ${target.locale}:\n`);

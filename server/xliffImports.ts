@@ -56,9 +56,13 @@ export class XliffImports {
     return readUpload(() => readXliff(decodeXmlBytes(bytes, { file: name }), { file: name }));
   }
 
-  /** Plans the merge of `bytes` into a locale and, unless `dryRun`, writes it. */
-  async run(documentId: string, lang: string, bytes: Uint8Array, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
-    const file = this.read(bytes, options.name);
+  /** Plans the merge of the file `bytes` into a locale and, unless `dryRun`, writes it. */
+  run(documentId: string, lang: string, bytes: Uint8Array, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
+    return this.merge(documentId, lang, this.read(bytes, options.name), options);
+  }
+
+  /** Plans the merge of a file already read (see read) into a locale and, unless `dryRun`, writes it. */
+  async merge(documentId: string, lang: string, file: InterchangeFile, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
     const context = await this.options.workbench.locale(documentId, lang);
     checkLanguages(file, context, options.name);
     const plan = planImport(context.document.segments, context.units, file);
@@ -67,8 +71,7 @@ export class XliffImports {
   }
 
   /** Which document and locale a file is for, from its own attributes, where not given. */
-  async targetOf(bytes: Uint8Array, name: string, given: { document?: string; locale?: string }): Promise<{ document: string; locale: string }> {
-    const file = this.read(bytes, name);
+  async targetOf(file: InterchangeFile, name: string, given: { document?: string; locale?: string }): Promise<{ document: string; locale: string }> {
     let document = given.document;
     if (document === undefined) {
       const ids = await this.options.workbench.documentIds();
