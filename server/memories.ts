@@ -97,16 +97,25 @@ export class Memories {
 
   /** Translations the memories of `lang` hold for exactly this source text. */
   async exactMatches(lang: string, sourceLanguage: string, source: string): Promise<MemoryPair[]> {
-    const dir = this.dirOf(lang);
     const matches: MemoryPair[] = [];
     for (const info of await this.list(lang)) {
-      const file = path.join(dir, `${info.id}.tmx`);
-      const content = decodeXmlBytes(await fsp.readFile(file), { file: info.name });
-      for (const pair of pairsOf(readTmx(content, { file: info.name }), sourceLanguage, lang, info.name)) {
-        if (pair.source === source) matches.push(pair);
-      }
+      for (const pair of await this.pairs(lang, sourceLanguage, info)) if (pair.source === source) matches.push(pair);
     }
     return matches;
+  }
+
+  // A memory file is named by the SHA-256 of its bytes and never rewritten: its pairs, once read, stay true.
+  private readonly cache = new Map<string, MemoryPair[]>();
+
+  private async pairs(lang: string, sourceLanguage: string, info: MemoryInfo): Promise<MemoryPair[]> {
+    const key = `${lang} ${sourceLanguage} ${info.id}`;
+    let pairs = this.cache.get(key);
+    if (!pairs) {
+      const content = decodeXmlBytes(await fsp.readFile(path.join(this.dirOf(lang), `${info.id}.tmx`)), { file: info.name });
+      pairs = pairsOf(readTmx(content, { file: info.name }), sourceLanguage, lang, info.name);
+      this.cache.set(key, pairs);
+    }
+    return pairs;
   }
 }
 
