@@ -4,6 +4,7 @@ import { buildEdition } from './domain/buildEdition';
 import { completenessOf, type MissingParagraph } from './domain/completenessOf';
 import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat } from './domain/edition';
 import { editionCredits } from './domain/editionCredits';
+import { excerpt } from './domain/excerpt';
 import { describeLocale } from './domain/localeTag';
 import { editionLabels } from './editionLabels';
 import { WorkbenchError } from './errors';
@@ -202,7 +203,7 @@ function incomplete(context: LocaleContext, completeness: Completeness, missing:
     {
       details: {
         completeness,
-        missing: missing.map((m) => ({ id: m.id, reason: m.reason, source: m.source.length > 120 ? `${m.source.slice(0, 120)}…` : m.source, link: paragraphLink(context, m.id) })),
+        missing: missing.map((m) => ({ id: m.id, reason: m.reason, source: excerpt(m.source), link: paragraphLink(context, m.id) })),
       },
     },
   );

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { excerpt } from '../domain/excerpt';
 import { describeLocale } from '../domain/localeTag';
 
 /** Puts what every template needs into res.locals: translation, formatting, the switcher between the interface's `languages`. */
@@ -22,6 +23,7 @@ export function viewLocals(languages: readonly string[]) {
       query.set('lng', code);
       return { ...describeLocale(code, lng), href: `?${query.toString()}` };
     });
+    res.locals.excerpt = excerpt;
     res.locals.path = req.path;
     res.locals.actor ??= undefined;
     next();
