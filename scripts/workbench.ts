@@ -2,11 +2,13 @@
 import path from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { accountsFileOf, createFileAccountStore, type AccountStore } from '../server/accounts/accountStore';
+import type { AccountRepository } from '../server/accounts/accountRepository';
 import { formatRoles, parseRoles } from '../server/accounts/parseRoles';
 import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/createWorkbench';
+import { projectRecords } from '../server/storage/sql/projectRecords';
+import { backupProject } from '../server/storage/backupProject';
 import { exportCommand, importXliffCommand } from './editionCommands';
 import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
@@ -51,6 +53,8 @@ Commands:
   import-xliff <file> [--doc <id>] [--locale <code>] [--dry-run]
                                            merge an XLIFF 1.1/1.2/2.0 file translated elsewhere (units
                                            by id, else by source text); --dry-run only lists the changes
+  backup <dir>                             a consistent copy of the project (texts, translations and the
+                                           database) into a new or empty folder; see the README to restore
   ui-xliff export <lang> [--out <file>]    the interface strings as XLIFF 1.2, to translate the
                                            workbench itself in a CAT tool
   ui-xliff import <file> [--dry-run]       take a translated one into locales/<lang>/ui.json
@@ -58,7 +62,7 @@ Commands:
 Options:
   --by <name>    who made the change (default: the system user)
   --data <dir>   the project folder (default: $WORKBENCH_DATA, else the repository);
-                 accounts live in <dir>/accounts/accounts.json
+                 records (accounts, history…) live in <dir>/workbench.db
   --password-stdin
                  read the password from the first line of standard input
   --help         this text
@@ -97,9 +101,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const dataDir = path.resolve(values.data ?? io.env.WORKBENCH_DATA ?? APP_ROOT);
     if (command === 'user' || command === 'token') {
-      const accounts = createFileAccountStore({ file: accountsFileOf(dataDir) });
+      const { accounts } = projectRecords(dataDir);
       const options = { roles: values.role, passwordStdin: Boolean(values['password-stdin']), label: values.label, json: Boolean(values.json) };
       return command === 'user' ? await userCommand(accounts, rest, options, io) : await tokenCommand(accounts, rest, options, io);
+    }
+    if (command === 'backup') {
+      if (rest.length !== 1) throw new UsageError('backup takes one folder: "workbench backup /backups/2026-12-04".');
+      const report = await backupProject(dataDir, rest[0]);
+      io.out(`Backed up ${dataDir} to ${report.dir}: ${report.files} files, ${(report.bytes / 1024 / 1024).toFixed(1)} MB.\n`);
+      return 0;
     }
     if (command === 'ui-xliff') {
       if (rest.length !== 2) throw new UsageError('ui-xliff takes "export <lang>" or "import <file>".');
@@ -261,7 +271,7 @@ function tellPassword(name: string, password: string, io: CliIo): void {
   io.out(`Password for ${name}: ${password}\nGive this password to ${name} privately; it is not shown again and is stored only as a hash.\n`);
 }
 
-async function userCommand(accounts: AccountStore, args: string[], options: AccountOptions, io: CliIo): Promise<number> {
+async function userCommand(accounts: AccountRepository, args: string[], options: AccountOptions, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'add': {
@@ -312,7 +322,7 @@ async function userCommand(accounts: AccountStore, args: string[], options: Acco
   }
 }
 
-async function tokenCommand(accounts: AccountStore, args: string[], options: AccountOptions, io: CliIo): Promise<number> {
+async function tokenCommand(accounts: AccountRepository, args: string[], options: AccountOptions, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'create': {

@@ -12,10 +12,7 @@ import { APP_ROOT } from './appRoot';
 import { createProject } from './createWorkbench';
 import { editionApi } from './routes/editionApi';
 import { editionPages } from './routes/editionPages';
-import { accountsFileOf, createFileAccountStore } from './accounts/accountStore';
 import { authenticate } from './auth/authenticate';
-import { LoginThrottle } from './auth/loginThrottle';
-import { SessionStore } from './auth/sessionStore';
 import { SetupGate } from './auth/setupGate';
 import { requireLoginToRead } from './http/requireLoginToRead';
 import { readProjectConfig } from './projectConfig';
@@ -24,8 +21,10 @@ import { authRoutes } from './routes/authRoutes';
 export { APP_ROOT };
 
 export interface AppOptions {
-  /** The project folder: holds `source/` and `locales/`. */
+  /** The project folder: holds `source/`, `locales/` and `workbench.db`. */
   dataDir: string;
+  /** Run the database's integrity check before serving (the server does; tests need not). */
+  checkDatabase?: boolean;
   log?: (message: string, err: unknown) => void;
 }
 
@@ -34,11 +33,10 @@ export function createApp(options: AppOptions): Express {
   // Read once: the same languages are loaded and offered in the switcher.
   const languages = uiLanguages(APP_ROOT);
   const i18n = createI18n(APP_ROOT, languages);
-  const project = createProject(options.dataDir, { i18n });
+  const project = createProject(options.dataDir, { i18n, check: options.checkDatabase });
   const { workbench } = project;
+  const { accounts, sessions, throttle } = project.records;
   const config = readProjectConfig(options.dataDir);
-  const accounts = createFileAccountStore({ file: accountsFileOf(options.dataDir) });
-  const sessions = new SessionStore();
   const setup = new SetupGate(accounts);
   const app = express();
   app.disable('x-powered-by');
@@ -65,7 +63,7 @@ export function createApp(options: AppOptions): Express {
   app.use(viewLocals(languages));
   if (config.private) app.use(requireLoginToRead());
 
-  app.use('/', authRoutes({ accounts, sessions, throttle: new LoginThrottle(), setup }));
+  app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/api', apiRoutes(workbench));
   app.use('/api', editionApi(project));
   app.use('/', pageRoutes(workbench));
@@ -74,5 +72,6 @@ export function createApp(options: AppOptions): Express {
   app.use(errorHandler(options.log));
   app.locals.setup = setup;
   app.locals.config = config;
+  app.locals.project = project;
   return app;
 }

@@ -4,18 +4,16 @@ import { Editions } from './editions';
 import { createI18n } from './i18n';
 import { Memories } from './memories';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
-import { createFileDiscussionStore } from './storage/discussionStore';
-import { createFileEditionStore } from './storage/editionStore';
-import { createFileHistoryStore } from './storage/historyStore';
 import { createFileLocaleStore } from './storage/localeStore';
 import { createFileSourceRepository } from './storage/sourceRepository';
+import { projectRecords, type ProjectRecords } from './storage/sql/projectRecords';
 import type { WorkbenchStores } from './syncLocale';
 import { Workbench } from './workbench';
 import { XliffImports } from './xliffImports';
 
 /** The workbench over a project folder holding `source/` and `locales/`. */
 export function createWorkbench(dataDir: string): Workbench {
-  return new Workbench(createStores(dataDir));
+  return new Workbench(createStores(dataDir, projectRecords(dataDir)));
 }
 
 /** Everything a project offers: translating and reviewing, publishing, and trading files with other tools. */
@@ -24,35 +22,40 @@ export interface Project {
   editions: Editions;
   imports: XliffImports;
   memories: Memories;
+  records: ProjectRecords;
 }
 
-/** The project in a folder (`source/`, `locales/`, `workbench.config.json`); `i18n` is shared with the app when it has one. */
-export function createProject(dataDir: string, options: { i18n?: ReturnType<typeof createI18n> } = {}): Project {
-  const stores = createStores(dataDir);
+/**
+ * The project in a folder (`source/`, `locales/`, `workbench.config.json`, `workbench.db`); `i18n` is
+ * shared with the app when it has one; `check` runs the database's integrity check (at server start).
+ */
+export function createProject(dataDir: string, options: { i18n?: ReturnType<typeof createI18n>; check?: boolean } = {}): Project {
+  const records = projectRecords(dataDir, { check: options.check });
+  const stores = createStores(dataDir, records);
   const workbench = new Workbench(stores);
-  const localesDir = path.join(dataDir, 'locales');
   const config = readProjectConfig(dataDir);
   return {
     workbench,
     editions: new Editions({
       workbench,
       locales: stores.locales,
-      history: stores.history,
-      editions: createFileEditionStore({ dir: localesDir }),
+      history: records.history,
+      editions: records.editions,
       i18n: options.i18n ?? createI18n(APP_ROOT),
       appRoot: APP_ROOT,
       requireApproval: config.requireApproval ?? true,
     }),
-    imports: new XliffImports({ workbench, stores, stagingDir: path.join(dataDir, 'imports') }),
-    memories: new Memories({ localesDir }),
+    imports: new XliffImports({ workbench, stores, staged: records.staged }),
+    memories: new Memories(records.memories),
+    records,
   };
 }
 
-function createStores(dataDir: string): WorkbenchStores {
+function createStores(dataDir: string, records: ProjectRecords): WorkbenchStores {
   return {
     sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)) }),
     locales: createFileLocaleStore({ dir: path.join(dataDir, 'locales') }),
-    history: createFileHistoryStore({ dir: path.join(dataDir, 'locales') }),
-    discussions: createFileDiscussionStore({ dir: path.join(dataDir, 'locales') }),
+    history: records.history,
+    discussions: records.discussions,
   };
 }

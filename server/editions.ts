@@ -14,9 +14,8 @@ import { renderEditionMarkdown } from './formats/editionMarkdown';
 import { renderEditionText } from './formats/editionText';
 import { buildTmx } from './formats/tmx';
 import { buildXliff20 } from './formats/xliff20';
-import type { EditionRecord, EditionStore, ExportRecord } from './storage/editionStore';
-import { EXPORTS_KEPT } from './storage/editionStore';
-import type { HistoryEntry, HistoryStore } from './storage/historyStore';
+import type { EditionRecord, EditionRepository, ExportRecord } from './storage/editionRepository';
+import type { HistoryEntry, HistoryRepository } from './storage/historyRepository';
 import type { LocaleStore } from './storage/localeStore';
 import type { LocaleContext, Workbench } from './workbench';
 
@@ -56,8 +55,8 @@ export class Editions {
     private readonly options: {
       workbench: Workbench;
       locales: LocaleStore;
-      history: HistoryStore;
-      editions: EditionStore;
+      history: HistoryRepository;
+      editions: EditionRepository;
       i18n: i18n;
       appRoot: string;
       /** Whether a paragraph must be approved to count as done (review is on by default). */
@@ -82,11 +81,7 @@ export class Editions {
       throw new WorkbenchError(400, 'invalid-title', `A title is one line of at most ${MAX_TITLE_LENGTH} characters.`);
     }
     const context = await this.options.workbench.locale(documentId, lang);
-    return this.options.editions.update(context.document.id, context.locale.code, (record) => {
-      if (trimmed === '') delete record.title;
-      else record.title = trimmed;
-      return { ...record };
-    });
+    return this.options.editions.setTitle(context.document.id, context.locale.code, trimmed === '' ? undefined : trimmed);
   }
 
   /**
@@ -116,9 +111,7 @@ export class Editions {
       percent = result.percent;
     }
     const record: ExportRecord = { at: new Date().toISOString(), who: options.who, format: chosen, sourceVersion: document.version, draft, percent };
-    await this.options.editions.update(document.id, code, (stored) => {
-      stored.exports = [record, ...stored.exports].slice(0, EXPORTS_KEPT);
-    });
+    await this.options.editions.addExport(document.id, code, record);
     const { type, extension } = CONTENT_TYPES[chosen];
     return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType: type, body, record };
   }

@@ -1,12 +1,26 @@
 import path from 'node:path';
 import { APP_ROOT, createApp } from './app';
 import type { SetupGate } from './auth/setupGate';
+import type { Project } from './createWorkbench';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
 function main(): void {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
-  const app = createApp({ dataDir });
+  let app;
+  try {
+    app = createApp({ dataDir, checkDatabase: true });
+  } catch (err) {
+    // A database that is not ours, damaged, or newer than this code: say so and start nothing.
+    console.error(`The workbench cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const migrated = (app.locals.project as Project).records.migrated;
+  if (migrated) {
+    console.log(
+      `Moved the records of the previous version into workbench.db: ${migrated.users} accounts, ${migrated.tokens} tokens, ${migrated.history} history entries, ${migrated.suggestions} suggestions, ${migrated.threads} conversations, ${migrated.editions} edition records, ${migrated.memories} memories. The old files are kept as *.migrated.`,
+    );
+  }
   const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
     const token = await (app.locals.setup as SetupGate).prepare();

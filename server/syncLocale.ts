@@ -2,8 +2,8 @@ import { completeUnits } from './domain/completeUnits';
 import { migrateLocale, type RemovedUnits } from './domain/migrateLocale';
 import type { SourceVersion } from './domain/sourceVersion';
 import type { SourceDocument } from './domain/types';
-import type { DiscussionStore } from './storage/discussionStore';
-import type { HistoryEntry, HistoryStore } from './storage/historyStore';
+import type { DiscussionRepository } from './storage/discussionRepository';
+import type { HistoryEntry, HistoryRepository } from './storage/historyRepository';
 import type { LocaleStore, ReadonlyLocaleFile } from './storage/localeStore';
 import type { SourceRepository } from './storage/sourceRepository';
 
@@ -11,8 +11,8 @@ import type { SourceRepository } from './storage/sourceRepository';
 export interface WorkbenchStores {
   sources: SourceRepository;
   locales: LocaleStore;
-  history: HistoryStore;
-  discussions: DiscussionStore;
+  history: HistoryRepository;
+  discussions: DiscussionRepository;
 }
 
 /**

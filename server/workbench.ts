@@ -11,7 +11,7 @@ import type { LocaleStore } from './storage/localeStore';
 import type { SourceRepository } from './storage/sourceRepository';
 import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
-import { newDiscussionId, type Suggestion, type Thread } from './storage/discussionStore';
+import { newDiscussionId, type Suggestion, type Thread } from './storage/discussionRepository';
 import type { SourceVersion } from './domain/sourceVersion';
 import { wordDiff, type WordDiffPart } from './domain/wordDiff';
 
@@ -271,19 +271,10 @@ export class Workbench {
   /** A locale's activity, newest first (optionally one person's), and how many changes each person made. */
   async activity(documentId: string, lang: string, options: { who?: string; limit?: number } = {}) {
     const context = await this.locale(documentId, lang);
-    const all = await this.stores.history.list(context.document.id, context.locale.code);
-    const contributions = new Map<string, Record<string, number>>();
-    const count = (who: string, action: string) => {
-      const counts = contributions.get(who) ?? {};
-      counts[action] = (counts[action] ?? 0) + 1;
-      contributions.set(who, counts);
-    };
-    for (const entry of all) {
-      count(entry.who, entry.action);
-      if (entry.suggestedBy) count(entry.suggestedBy, 'suggested');
-    }
-    const feed = all.filter((e) => options.who === undefined || e.who === options.who).reverse().slice(0, options.limit ?? 200);
-    return { context, feed, contributions: [...contributions].map(([who, actions]) => ({ who, actions })).sort((a, b) => a.who.localeCompare(b.who)) };
+    const { id } = context.document;
+    const code = context.locale.code;
+    const feed = await this.stores.history.recent(id, code, { who: options.who, limit: options.limit ?? 200 });
+    return { context, feed, contributions: await this.stores.history.contributions(id, code) };
   }
 
   /**
@@ -299,15 +290,14 @@ export class Workbench {
       throw new WorkbenchError(403, 'own-paragraph', 'This is your own translation: edit it instead of suggesting.');
     }
     const suggestion: Suggestion = { id: newDiscussionId(), segment: segmentId, author: who, text, createdAt: new Date().toISOString(), status: 'open' };
-    await this.stores.discussions.update(context.document.id, context.locale.code, (d) => d.suggestions.push(suggestion));
+    await this.stores.discussions.addSuggestion(context.document.id, context.locale.code, suggestion);
     return suggestion;
   }
 
   /** Accepts (the translation becomes the suggestion, credited to both) or declines a suggestion. */
   async decideSuggestion(documentId: string, lang: string, suggestionId: string, input: { accept?: unknown; baseRevision?: unknown }, who: string) {
     const context = await this.locale(documentId, lang);
-    const { suggestions } = await this.stores.discussions.read(context.document.id, context.locale.code);
-    const suggestion = suggestions.find((s) => s.id === suggestionId);
+    const suggestion = await this.stores.discussions.suggestion(context.document.id, context.locale.code, suggestionId);
     if (!suggestion) throw new WorkbenchError(404, 'suggestion-not-found', 'There is no such suggestion.');
     if (suggestion.status !== 'open') throw new WorkbenchError(409, 'suggestion-decided', 'This suggestion has already been decided.');
     let result: { segment: SegmentView; progress: Progress } | undefined;
@@ -321,11 +311,12 @@ export class Workbench {
         unit.sourceVersion = version;
       }, { suggestedBy: suggestion.author });
     }
-    await this.stores.discussions.update(context.document.id, context.locale.code, (d) => {
-      const stored = d.suggestions.find((s) => s.id === suggestionId);
-      if (!stored || stored.status !== 'open') throw new WorkbenchError(409, 'suggestion-decided', 'This suggestion has already been decided.');
-      Object.assign(stored, { status: input.accept === true ? 'accepted' : 'declined', decidedBy: who, decidedAt: new Date().toISOString() });
+    const decided = await this.stores.discussions.decideSuggestion(context.document.id, context.locale.code, suggestionId, {
+      status: input.accept === true ? 'accepted' : 'declined',
+      decidedBy: who,
+      decidedAt: new Date().toISOString(),
     });
+    if (!decided) throw new WorkbenchError(409, 'suggestion-decided', 'This suggestion has already been decided.');
     return result;
   }
 
@@ -337,30 +328,24 @@ export class Workbench {
     if (text === '') throw new WorkbenchError(400, 'comment-empty', 'A comment needs a text.');
     if (text.length > 5000) throw new WorkbenchError(413, 'comment-too-long', 'A comment may have at most 5,000 characters.');
     const at = new Date().toISOString();
-    return this.stores.discussions.update(context.document.id, context.locale.code, (d) => {
-      if (input.thread === undefined || input.thread === '') {
-        const thread: Thread = { id: newDiscussionId(), segment: segmentId, createdAt: at, resolved: false, messages: [{ author: who, text, at }] };
-        d.threads.push(thread);
-        return thread;
-      }
-      const thread = d.threads.find((th) => th.id === input.thread && th.segment === segmentId);
-      if (!thread) throw new WorkbenchError(404, 'thread-not-found', 'There is no such conversation.');
-      thread.messages.push({ author: who, text, at });
-      thread.resolved = false;
+    const { id } = context.document;
+    const code = context.locale.code;
+    if (input.thread === undefined || input.thread === '') {
+      const thread: Thread = { id: newDiscussionId(), segment: segmentId, createdAt: at, resolved: false, messages: [{ author: who, text, at }] };
+      await this.stores.discussions.addThread(id, code, thread);
       return thread;
-    });
+    }
+    const thread = typeof input.thread === 'string' ? await this.stores.discussions.thread(id, code, input.thread) : undefined;
+    if (!thread || thread.segment !== segmentId) throw new WorkbenchError(404, 'thread-not-found', 'There is no such conversation.');
+    return this.stores.discussions.addMessage(id, code, thread.id, { author: who, text, at });
   }
 
   /** Marks a conversation settled. */
   async resolveThread(documentId: string, lang: string, threadId: string, who: string): Promise<Thread> {
     const context = await this.locale(documentId, lang);
-    return this.stores.discussions.update(context.document.id, context.locale.code, (d) => {
-      const thread = d.threads.find((th) => th.id === threadId);
-      if (!thread) throw new WorkbenchError(404, 'thread-not-found', 'There is no such conversation.');
-      thread.resolved = true;
-      thread.resolvedBy = who;
-      return thread;
-    });
+    const thread = await this.stores.discussions.thread(context.document.id, context.locale.code, threadId);
+    if (!thread) throw new WorkbenchError(404, 'thread-not-found', 'There is no such conversation.');
+    return this.stores.discussions.resolveThread(context.document.id, context.locale.code, threadId, who);
   }
 
   /** Open suggestions and conversations of a locale, by paragraph. */
@@ -376,12 +361,8 @@ export class Workbench {
 
   /** Who last wrote the translation of a paragraph (from its history), if anyone. */
   private async lastAuthor(documentId: string, lang: string, segmentId: string): Promise<string | undefined> {
-    const entries = await this.stores.history.list(checkDocumentId(documentId), canonicalLocale(lang), segmentId);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].action === 'save' || entries[i].action === 'revert') return entries[i].who;
-      if (entries[i].action === 'suggestion-accepted') return entries[i].suggestedBy;
-    }
-    return undefined;
+    const entry = await this.stores.history.last(checkDocumentId(documentId), canonicalLocale(lang), segmentId, ['save', 'revert', 'suggestion-accepted']);
+    return entry?.action === 'suggestion-accepted' ? entry.suggestedBy : entry?.who;
   }
 
   /** The common path of every change to one paragraph: load, check the revision, change, record in history. */
@@ -404,15 +385,13 @@ export class Workbench {
     }
     await syncLocale(this.stores, document, code);
     // Who saved last, to name them if this change turns out to be stale.
-    const lastWriter = new Map<string, string>();
-    const previousEntries = await this.stores.history.list(document.id, code, segment.id);
-    if (previousEntries.length > 0) lastWriter.set(segment.id, previousEntries[previousEntries.length - 1].who);
+    const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
     const saved = await this.locales.update(document.id, code, (file) => {
       completeUnits(document, file);
       const unit = file.units.find((u) => u.id === segment.id) as Unit;
       if (unit.revision !== baseRevision) {
         throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
-          details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter.get(segment.id) } },
+          details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
         });
       }
       const before = { target: unit.target, state: unit.state };

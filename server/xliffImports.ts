@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import type { InterchangeFile } from './domain/interchange';
 import { canonicalToolLocale, describeLocale } from './domain/localeTag';
 import { planImport, type ImportChange, type ImportPlan } from './domain/planImport';
 import type { Unit } from './domain/types';
-import { isWorkbenchError, readUpload, WorkbenchError } from './errors';
+import { readUpload, WorkbenchError } from './errors';
 import { readXliff } from './formats/readXliff';
 import { decodeXmlBytes } from './formats/xmlSafety';
-import type { HistoryEntry } from './storage/historyStore';
-import { writeFileAtomic } from './storage/writeFileAtomic';
+import type { HistoryEntry } from './storage/historyRepository';
+import type { StagedImport, StagedImportRepository } from './storage/stagedImportRepository';
 import type { WorkbenchStores } from './syncLocale';
 import type { LocaleContext, Workbench } from './workbench';
 
@@ -30,15 +28,7 @@ export interface ImportResult {
   changedMeanwhile: ImportChange[];
 }
 
-/** An upload kept between its preview and its confirmation. */
-export interface StagedImport {
-  id: string;
-  document: string;
-  locale: string;
-  name: string;
-  who: string;
-  at: string;
-}
+export type { StagedImport };
 
 /**
  * Merging XLIFF files translated elsewhere (OmegaT, Trados, memoQ, Weblate, Translate Toolkit) into
@@ -46,7 +36,7 @@ export interface StagedImport {
  * then written as one change of the locale file with one history entry per paragraph.
  */
 export class XliffImports {
-  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; stagingDir: string }) {}
+  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; staged: StagedImportRepository }) {}
 
   /** Reads an uploaded file: 413 over 50 MB, 422 when it is not UTF-8 or not well-formed XLIFF, 400 for a DOCTYPE. */
   read(bytes: Uint8Array, name: string): InterchangeFile {
@@ -84,49 +74,26 @@ export class XliffImports {
     return { document, locale: tagOf(locale, name) };
   }
 
-  /** Keeps an upload for its confirmation; older uploads are cleared out. */
+  /** Keeps an upload for its confirmation; uploads older than an hour are cleared out. */
   async stage(bytes: Uint8Array, staged: Omit<StagedImport, 'id' | 'at'>): Promise<StagedImport> {
-    await this.clearExpired();
+    await this.options.staged.sweep(new Date(Date.now() - STAGED_FOR_MS).toISOString());
     const entry: StagedImport = { id: randomBytes(16).toString('hex'), at: new Date().toISOString(), ...staged };
-    await fsp.mkdir(this.options.stagingDir, { recursive: true });
-    await writeFileAtomic(path.join(this.options.stagingDir, `${entry.id}.xlf`), bytes);
-    await writeFileAtomic(path.join(this.options.stagingDir, `${entry.id}.json`), JSON.stringify(entry));
+    await this.options.staged.add(entry, bytes);
     return entry;
   }
 
   /** A staged upload (404 when unknown, expired, or someone else's), with its bytes. */
   async staged(id: string, who: string): Promise<{ entry: StagedImport; bytes: Uint8Array }> {
     const gone = new WorkbenchError(404, 'import-not-found', 'This upload is no longer waiting (it was applied, or is over an hour old): upload the file again.');
-    // The id becomes a file name: only what stage() makes is accepted.
     if (!STAGE_ID.test(id)) throw gone;
-    try {
-      const entry = JSON.parse(await fsp.readFile(path.join(this.options.stagingDir, `${id}.json`), 'utf8')) as StagedImport;
-      if (entry.who !== who || Date.now() - Date.parse(entry.at) > STAGED_FOR_MS) throw gone;
-      return { entry, bytes: await fsp.readFile(path.join(this.options.stagingDir, `${id}.xlf`)) };
-    } catch (err) {
-      if (isWorkbenchError(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') throw gone;
-      throw err;
-    }
+    const found = await this.options.staged.get(id);
+    if (!found || found.entry.who !== who || Date.now() - Date.parse(found.entry.at) > STAGED_FOR_MS) throw gone;
+    return { entry: found.entry, bytes: found.content };
   }
 
   /** Forgets a staged upload. */
   async unstage(id: string): Promise<void> {
-    if (!STAGE_ID.test(id)) return;
-    await Promise.all([`${id}.json`, `${id}.xlf`].map((f) => fsp.rm(path.join(this.options.stagingDir, f), { force: true })));
-  }
-
-  private async clearExpired(): Promise<void> {
-    let names: string[];
-    try {
-      names = await fsp.readdir(this.options.stagingDir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const full = path.join(this.options.stagingDir, name);
-      const stat = await fsp.stat(full).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > STAGED_FOR_MS) await fsp.rm(full, { force: true });
-    }
+    if (STAGE_ID.test(id)) await this.options.staged.remove(id);
   }
 
   private async write(context: LocaleContext, plan: ImportPlan, who: string): Promise<ImportResult> {

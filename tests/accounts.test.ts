@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { accountsFileOf, createFileAccountStore, type AccountStore } from '../server/accounts/accountStore';
+import { readFileSync } from 'node:fs';
+import type { AccountRepository } from '../server/accounts/accountRepository';
 import { formatRoles, normalizeRoles, parseRoles } from '../server/accounts/parseRoles';
 import { checkPasswordRules, generatePassword, hashPassword, verifyPassword } from '../server/accounts/passwords';
 import { checkUserName, isUserName, sameUserName } from '../server/accounts/userNames';
+import { databaseFileOf, openDatabase, type SqlDatabase } from '../server/storage/sql/openDatabase';
+import { createSqlAccountRepository } from '../server/storage/sql/sqlAccountRepository';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 
 const PASSWORD = 'correct horse battery staple';
@@ -139,50 +140,59 @@ describe('passwords', () => {
   });
 });
 
-describe('the accounts file store', () => {
+describe('the accounts repository (SQLite)', () => {
   let temp: TempDir;
   let file: string;
-  let store: AccountStore;
+  let db: SqlDatabase;
+  let store: AccountRepository;
   beforeEach(() => {
     temp = makeTempDir('accounts');
-    file = accountsFileOf(temp.dir);
-    store = createFileAccountStore({ file });
+    file = databaseFileOf(temp.dir);
+    db = openDatabase(file);
+    store = createSqlAccountRepository(db);
   });
-  afterEach(() => temp.cleanup());
+  afterEach(() => {
+    db.close();
+    temp.cleanup();
+  });
 
   const es = parseRoles('translator:es');
+  /** A second connection to the same database: another process, or a restart. */
+  const another = (): { repo: AccountRepository; close: () => void } => {
+    const other = openDatabase(file);
+    return { repo: createSqlAccountRepository(other), close: () => other.close() };
+  };
+  const rows = (table: string) => db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
 
-  it('starts empty without creating the file', async () => {
+  it('starts empty', async () => {
     expect(await store.listUsers()).toEqual([]);
     expect(await store.countUsers()).toBe(0);
     expect(await store.getUser('ana')).toBeUndefined();
-    expect(existsSync(file)).toBe(false);
   });
 
-  it('adds users in one private JSON file holding hashes, never passwords or tokens', async () => {
+  it('keeps hashes in the database, never passwords or tokens', async () => {
     const ana = await store.addUser('Ana', parseRoles('translator:es,reviewer:fr'), PASSWORD);
     expect(ana).toEqual({ name: 'Ana', roles: [{ kind: 'translator', locale: 'es' }, { kind: 'reviewer', locale: 'fr' }], createdAt: expect.any(String), hasPassword: true });
     expect(ana).not.toHaveProperty('passwordHash');
     expect(new Date(ana.createdAt).toISOString()).toBe(ana.createdAt);
     const { token } = await store.createToken('Ana', 'ci');
 
-    expect(file).toBe(path.join(temp.dir, 'accounts', 'accounts.json'));
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const text = readFileSync(file, 'utf8');
-    expect(text).not.toContain(PASSWORD);
-    expect(text).not.toContain(token);
-    expect(text).not.toContain(token.slice(3));
-    const data = JSON.parse(text);
-    expect(data.users[0].passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
-    expect(data.tokens[0]).toEqual({ id: expect.any(String), user: 'Ana', hash: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String), label: 'ci' });
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(file).toString('latin1');
+    expect(bytes).not.toContain(PASSWORD);
+    expect(bytes).not.toContain(token);
+    expect(bytes).not.toContain(token.slice(3));
+    expect(rows('users')[0].password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(rows('api_tokens')[0]).toMatchObject({ user_key: 'ana', hash: expect.stringMatching(/^[0-9a-f]{64}$/), label: 'ci', revoked_at: null });
 
     expect(await store.getUser('ANA')).toEqual(ana);
     expect(await store.countUsers()).toBe(1);
-    // A second store over the same file (another process, a restart) sees the same.
-    expect(await createFileAccountStore({ file }).listUsers()).toEqual([ana]);
+    const other = another();
+    expect(await other.repo.listUsers()).toEqual([ana]);
+    other.close();
   });
 
-  it('checks passwords through the store and never hands out hashes', async () => {
+  it('checks passwords through the repository and never hands out hashes', async () => {
     await store.addUser('Ana', es, PASSWORD);
     await store.addUser('Bo', es);
     expect(await store.checkPassword('ana', PASSWORD)).toMatchObject({ name: 'Ana' });
@@ -199,26 +209,27 @@ describe('the accounts file store', () => {
     await expect(store.addUser('ANA', es)).rejects.toMatchObject({ status: 409 });
     await store.addUser('José', es);
     await expect(store.addUser('JOSE\u0301', es)).rejects.toMatchObject({ status: 409 });
-    const after = readFileSync(file, 'utf8');
+    const before = { users: rows('users'), roles: rows('user_roles') };
     await expect(store.addUser('../x', es)).rejects.toMatchObject({ status: 400, code: 'invalid-user-name' });
     await expect(store.addUser('Bo', [], PASSWORD)).rejects.toMatchObject({ status: 400, code: 'invalid-role' });
     await expect(store.addUser('Bo', [{ kind: 'translator', locale: '../x' }], PASSWORD)).rejects.toMatchObject({ status: 400 });
     await expect(store.addUser('Bo', es, 'short')).rejects.toMatchObject({ status: 400, code: 'password-too-short' });
-    expect(readFileSync(file, 'utf8')).toBe(after);
+    expect({ users: rows('users'), roles: rows('user_roles') }).toEqual(before);
     expect((await store.listUsers()).map((u) => u.name)).toEqual(['Ana', 'José']);
   });
 
-  it('lands every one of many concurrent addUser calls, and refuses concurrent duplicates but one', async () => {
+  it('lands every one of many concurrent addUser calls over two connections, and refuses concurrent duplicates but one', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `user-${i}`);
-    const other = createFileAccountStore({ file });
-    await Promise.all(names.map((name, i) => (i % 2 ? store : other).addUser(name, es, i < 2 ? PASSWORD : undefined)));
+    const other = another();
+    await Promise.all(names.map((name, i) => (i % 2 ? store : other.repo).addUser(name, es, i < 2 ? PASSWORD : undefined)));
     expect((await store.listUsers()).map((u) => u.name)).toEqual(names);
-    expect(JSON.parse(readFileSync(file, 'utf8')).users).toHaveLength(8);
+    expect(rows('users')).toHaveLength(8);
 
-    const results = await Promise.allSettled(['Dup', 'dup', 'DUP'].map((name) => store.addUser(name, es)));
+    const results = await Promise.allSettled(['Dup', 'dup', 'DUP'].map((name, i) => (i % 2 ? store : other.repo).addUser(name, es)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.status)).toEqual([409, 409]);
     expect(await store.countUsers()).toBe(9);
+    other.close();
   });
 
   it('changes passwords and roles; 404 for unknown users', async () => {
@@ -229,6 +240,7 @@ describe('the accounts file store', () => {
     await expect(store.setPassword('Ana', 'short')).rejects.toMatchObject({ status: 400 });
     expect(await store.setRoles('ANA', parseRoles('reviewer:es, admin'))).toMatchObject({ name: 'Ana', roles: [{ kind: 'reviewer', locale: 'es' }, { kind: 'admin' }] });
     await expect(store.setRoles('Ana', [])).rejects.toMatchObject({ status: 400 });
+    expect((await store.getUser('Ana'))?.roles).toEqual([{ kind: 'reviewer', locale: 'es' }, { kind: 'admin' }]);
     await expect(store.setPassword('nobody', PASSWORD)).rejects.toMatchObject({ status: 404, code: 'user-not-found' });
     await expect(store.setRoles('nobody', es)).rejects.toMatchObject({ status: 404 });
     await expect(store.createToken('nobody')).rejects.toMatchObject({ status: 404 });
@@ -252,10 +264,13 @@ describe('the accounts file store', () => {
     expect(await store.verifyToken(undefined as unknown as string)).toBeUndefined();
 
     const listed = await store.listTokens('Ana');
-    expect(listed).toEqual([
-      { id: one.id, user: 'Ana', createdAt: expect.any(String), label: 'laptop' },
-      { id: two.id, user: 'Ana', createdAt: expect.any(String) },
-    ]);
+    expect(listed).toHaveLength(2);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        { id: one.id, user: 'Ana', createdAt: expect.any(String), label: 'laptop' },
+        { id: two.id, user: 'Ana', createdAt: expect.any(String) },
+      ]),
+    );
     expect(JSON.stringify(listed)).not.toMatch(/hash|[0-9a-f]{64}/);
 
     const revoked = await store.revokeToken('ANA', one.id);
@@ -264,8 +279,10 @@ describe('the accounts file store', () => {
     expect(await store.verifyToken(two.token)).toMatchObject({ name: 'Ana' });
     expect(await store.revokeToken('Ana', one.id)).toEqual(revoked); // revoking twice changes nothing
     expect((await store.listTokens('Ana')).filter((t) => !t.revokedAt)).toHaveLength(1);
-    // A store reading the file afresh agrees.
-    expect(await createFileAccountStore({ file }).verifyToken(one.token)).toBeUndefined();
+    // Another connection agrees at once.
+    const other = another();
+    expect(await other.repo.verifyToken(one.token)).toBeUndefined();
+    other.close();
   });
 
   it("refuses to revoke another user's token with 404 and leaves it working", async () => {
@@ -278,35 +295,13 @@ describe('the accounts file store', () => {
     expect(await store.verifyToken(anas.token)).toMatchObject({ name: 'Ana' });
   });
 
-  it('sees changes made to the file on disk', async () => {
+  it('sees at once what another process changed', async () => {
     await store.addUser('Ana', es);
-    expect(await store.countUsers()).toBe(1);
-    const data = JSON.parse(readFileSync(file, 'utf8'));
-    data.users.push({ name: 'Hand Edited', roles: [{ kind: 'admin' }], createdAt: '2024-01-01T00:00:00.000Z' });
-    writeFileSync(file, JSON.stringify(data));
-    expect((await store.getUser('hand edited'))?.roles).toEqual([{ kind: 'admin' }]);
-    await store.addUser('Bo', es);
-    expect((await store.listUsers()).map((u) => u.name)).toEqual(['Ana', 'Bo', 'Hand Edited']);
-  });
-
-  it.each([
-    ['not JSON', '{"version": 1, "users": ['],
-    ['empty', ''],
-    ['a list', '[]'],
-    ['a wrong version', '{"version": 2, "users": [], "tokens": []}'],
-    ['no tokens list', '{"version": 1, "users": []}'],
-    ['a bad role', '{"version": 1, "users": [{"name": "Ana", "createdAt": "x", "roles": [{"kind": "translator", "locale": "../x"}]}], "tokens": []}'],
-    ['duplicate names', '{"version": 1, "users": [{"name": "Ana", "createdAt": "x", "roles": [{"kind": "admin"}]}, {"name": "ANA", "createdAt": "x", "roles": [{"kind": "admin"}]}], "tokens": []}'],
-    ['an orphan token', `{"version": 1, "users": [], "tokens": [{"id": "a", "user": "Ana", "hash": "${'0'.repeat(64)}", "createdAt": "x"}]}`],
-  ])('refuses a corrupted file (%s) with 500 naming it, and never overwrites it', async (_label, content) => {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-    const expected = { status: 500, code: 'accounts-invalid', message: expect.stringContaining('accounts/accounts.json') };
-    await expect(store.listUsers()).rejects.toMatchObject(expected);
-    await expect(store.verifyToken(`wb_${'A'.repeat(43)}`)).rejects.toMatchObject(expected);
-    await expect(store.addUser('Bo', es, PASSWORD)).rejects.toMatchObject(expected);
-    await expect(store.setRoles('Ana', es)).rejects.toMatchObject(expected);
-    await expect(store.createToken('Ana')).rejects.toMatchObject(expected);
-    expect(readFileSync(file, 'utf8')).toBe(content);
+    const other = another();
+    await other.repo.addUser('From The CLI', parseRoles('admin'));
+    await other.repo.setRoles('Ana', parseRoles('reviewer:es'));
+    other.close();
+    expect((await store.getUser('from the cli'))?.roles).toEqual([{ kind: 'admin' }]);
+    expect((await store.getUser('Ana'))?.roles).toEqual([{ kind: 'reviewer', locale: 'es' }]);
   });
 });

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { createFileAccountStore } from '../server/accounts/accountStore';
+import { databaseFileOf } from '../server/storage/sql/openDatabase';
+import { projectRecords } from '../server/storage/sql/projectRecords';
 import { main } from '../scripts/workbench';
 import { makeProject, type TestProject } from './helpers/project';
 
 let project: TestProject;
-let accountsFile: string;
+let dbFile: string;
 beforeEach(() => {
   project = makeProject();
-  accountsFile = path.join(project.dir, 'accounts', 'accounts.json');
+  dbFile = databaseFileOf(project.dir);
 });
 afterEach(() => project.cleanup());
 
@@ -20,7 +20,11 @@ async function run(args: string[], stdin?: string): Promise<{ code: number; out:
   return { code, out, err };
 }
 
-const store = () => createFileAccountStore({ file: accountsFile });
+const store = () => projectRecords(project.dir).accounts;
+/** Everything the database holds on disk, the write-ahead log included, as text to search. */
+const dbBytes = () => [dbFile, `${dbFile}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('');
+/** The accounts tables, to compare before and after a refused command. */
+const accountRows = () => ['users', 'user_roles', 'api_tokens'].map((t) => projectRecords(project.dir).db.prepare(`SELECT * FROM ${t}`).all());
 
 describe('workbench user', () => {
   it('user add --password-stdin takes the first line of standard input as the password', async () => {
@@ -28,8 +32,8 @@ describe('workbench user', () => {
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toBe('Added user José María (translator:es, reviewer:fr).\n');
     expect(await store().checkPassword('josé maría', 'a long passphrase')).toMatchObject({ name: 'José María' });
-    expect(readFileSync(accountsFile, 'utf8')).not.toContain('a long passphrase');
-    expect(statSync(accountsFile).mode & 0o777).toBe(0o600);
+    expect(dbBytes()).not.toContain('a long passphrase');
+    expect(statSync(dbFile).mode & 0o777).toBe(0o600);
   });
 
   it('user add without --password-stdin prints a random 20-character password once', async () => {
@@ -39,7 +43,7 @@ describe('workbench user', () => {
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(result.out).toMatch(/Give this password to Ana/);
     expect(await store().checkPassword('Ana', password!)).toMatchObject({ roles: [{ kind: 'admin' }] });
-    expect(readFileSync(accountsFile, 'utf8')).not.toContain(password);
+    expect(dbBytes()).not.toContain(password!);
   });
 
   it('refuses a bad role with exit 1 and the message, writing nothing', async () => {
@@ -48,11 +52,11 @@ describe('workbench user', () => {
       expect(result).toMatchObject({ code: 1, out: '' });
       expect(result.err).toContain(`Role "${role}"`);
     }
-    expect(existsSync(path.join(project.dir, 'accounts'))).toBe(false);
+    expect(await store().countUsers()).toBe(0);
     await run(['user', 'add', 'Ana', '--role', 'admin', '--password-stdin'], 'a long passphrase\n');
-    const before = readFileSync(accountsFile, 'utf8');
+    const before = accountRows();
     expect(await run(['user', 'roles', 'Ana', '--role', 'translator:../x'])).toMatchObject({ code: 1, err: expect.stringContaining('"../x" is not a language tag') });
-    expect(readFileSync(accountsFile, 'utf8')).toBe(before);
+    expect(accountRows()).toEqual(before);
   });
 
   it('refuses duplicates, short passwords and bad names with exit 1, and a missing --role with exit 2', async () => {
@@ -98,7 +102,7 @@ describe('workbench user', () => {
     expect(text.out).not.toContain('scrypt');
   });
 
-  it('refuses to work on a corrupted accounts file and leaves it as it is', async () => {
+  it('refuses to work over an accounts file of the previous version that is corrupt, and leaves it as it is', async () => {
     project.write('accounts/accounts.json', '{ broken');
     expect(await run(['user', 'list'])).toMatchObject({ code: 1, err: expect.stringContaining('accounts/accounts.json is not a valid accounts file') });
     expect(await run(['user', 'add', 'Ana', '--role', 'admin'])).toMatchObject({ code: 1, out: '' });
@@ -121,7 +125,7 @@ describe('workbench token', () => {
     expect(result.err).toMatch(/Created token [0-9a-f]{12} for ana/);
     const token = result.out.trimEnd();
     expect(await store().verifyToken(token)).toMatchObject({ name: 'Ana' });
-    expect(readFileSync(accountsFile, 'utf8')).not.toContain(token.slice(3));
+    expect(dbBytes()).not.toContain(token.slice(3));
   });
 
   it('token list and token revoke; a revoked token no longer verifies; another user cannot revoke it', async () => {

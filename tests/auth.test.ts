@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { accountsFileOf, createFileAccountStore } from '../server/accounts/accountStore';
+import { projectRecords } from '../server/storage/sql/projectRecords';
 import { createApp } from '../server/app';
 import type { SetupGate } from '../server/auth/setupGate';
 import { addAccount, anonymousAgent, browserAgent, csrfOf, makeApp, PASSWORD, startLocale, type Agent, type TestApp } from './helpers/app';
@@ -46,13 +46,13 @@ describe('roles are enforced on the server', () => {
     await agent.post(`/documents/small/source?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from('# New\n\nText.\n'), 'small.md').expect(403);
     await agent.get('/admin/users').expect(403);
     // The history credits the translator by name.
-    expect(project.read('locales/es/small.history.jsonl')).toContain('"who":"Ana"');
+    expect((await projectRecords(project.dir).history.list('small', 'es')).map((e) => e.who)).toContain('Ana');
   });
 
   it('an unknown token → 401; a revoked token → 401', async () => {
     await request(t.app).get('/api/documents').set('Authorization', `Bearer wb_${'A'.repeat(43)}`).expect(401);
     await request(t.app).get('/api/documents').set('Authorization', 'Basic abc').expect(401);
-    const accounts = createFileAccountStore({ file: accountsFileOf(project.dir) });
+    const { accounts } = projectRecords(project.dir);
     const { id, token } = await accounts.createToken('Ana');
     const id0 = await firstId();
     await request(t.app).put(`/api/documents/small/locales/es/segments/${id0}`).set('Authorization', `Bearer ${token}`).send({ target: 'a', baseRevision: 0 }).expect(200);

@@ -130,7 +130,7 @@ describe('updating a source: every label and what it does to translations', () =
     const { segment } = await workbench.confirmCurrent('doc', 'es', delta.id, { baseRevision: delta.revision }, 'a translator');
     expect(segment).toMatchObject({ state: 'translated', target: delta.target, drift: undefined });
     expect(project.read('locales/es/doc.xlf')).toContain('<source>Delta paragraph will be edited: the author rewrote a whole clause of it.</source>');
-    const history = project.read('locales/es/doc.history.jsonl').trim().split('\n').map((l) => JSON.parse(l));
+    const history = await project.history('doc', 'es');
     expect(history).toContainEqual(expect.objectContaining({ segment: delta.id, action: 'still-correct', who: 'a translator' }));
     expect(history).toContainEqual(expect.objectContaining({ segment: delta.id, action: 'drift', version: 2 }));
     await expect(workbench.confirmCurrent('doc', 'es', delta.id, { baseRevision: delta.revision })).rejects.toMatchObject({ status: 409 });

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AccountStore } from '../accounts/accountStore';
+import type { AccountRepository } from '../accounts/accountRepository';
 import { WorkbenchError } from '../errors';
 import type { Actor } from './permissions';
 import type { SessionStore } from './sessionStore';
@@ -20,7 +20,7 @@ export function actorOf(res: Response): Actor | undefined {
  * cookie (browsers). The user is looked up on every request, so a role change or a removed
  * user takes effect at once. An unknown or revoked token is 401; a stale session is just ignored.
  */
-export function authenticate(accounts: AccountStore, sessions: SessionStore) {
+export function authenticate(accounts: AccountRepository, sessions: SessionStore) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization');
     if (header !== undefined) {

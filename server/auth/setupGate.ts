@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AccountStore } from '../accounts/accountStore';
+import type { AccountRepository } from '../accounts/accountRepository';
 
 /**
  * The first start of a project with no users: a one-time secret link lets the first person create
@@ -9,7 +9,7 @@ import type { AccountStore } from '../accounts/accountStore';
 export class SetupGate {
   private token: string | undefined;
 
-  constructor(private readonly accounts: AccountStore) {}
+  constructor(private readonly accounts: AccountRepository) {}
 
   /** Makes the one-time token when the project has no users yet; returns it (undefined when set up). */
   async prepare(): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AccountStore } from '../accounts/accountStore';
+import type { AccountRepository } from '../accounts/accountRepository';
 import { parseRoles } from '../accounts/parseRoles';
 import { actorOf, SESSION_COOKIE } from '../auth/authenticate';
 import type { LoginThrottle } from '../auth/loginThrottle';
@@ -14,7 +14,7 @@ function safeNext(next: unknown): string {
 }
 
 /** Login, logout, the first-start admin setup and the people page. */
-export function authRoutes(deps: { accounts: AccountStore; sessions: SessionStore; throttle: LoginThrottle; setup: SetupGate }): Router {
+export function authRoutes(deps: { accounts: AccountRepository; sessions: SessionStore; throttle: LoginThrottle; setup: SetupGate }): Router {
   const { accounts, sessions, throttle, setup } = deps;
   const router = Router();
 

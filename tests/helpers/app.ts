@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { accountsFileOf, createFileAccountStore } from '../../server/accounts/accountStore';
 import type { Role } from '../../server/accounts/types';
 import { createApp } from '../../server/app';
+import { projectRecords } from '../../server/storage/sql/projectRecords';
 import { makeProject, type TestProject } from './project';
 
 /** The password of every account the tests make. */
@@ -21,7 +21,7 @@ export interface TestApp {
 
 /** Makes an account (with PASSWORD) and an API token for it; returns an agent that sends the token. */
 export async function addAccount(app: Express, project: TestProject, name: string, roles: Role[]): Promise<{ token: string; api: Agent }> {
-  const accounts = createFileAccountStore({ file: accountsFileOf(project.dir) });
+  const { accounts } = projectRecords(project.dir);
   await accounts.addUser(name, roles, PASSWORD);
   const { token } = await accounts.createToken(name, 'tests');
   return { token, api: request.agent(app).set('Authorization', `Bearer ${token}`) };

@@ -1,6 +1,9 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { HistoryEntry } from '../../server/storage/historyRepository';
+import { closeProjectDatabase } from '../../server/storage/sql/openDatabase';
+import { projectRecords } from '../../server/storage/sql/projectRecords';
 
 /** The repository root, for fixtures and the shipped manifesto. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -39,6 +42,8 @@ export interface TestProject {
   localesDir: string;
   write(relative: string, content: string): void;
   read(relative: string): string;
+  /** The history of a locale, as the project's database holds it. */
+  history(document: string, lang: string): Promise<HistoryEntry[]>;
   cleanup(): void;
 }
 
@@ -59,7 +64,11 @@ export function makeProject(documents: Record<string, string> = { 'small.md': SM
       writeFileSync(path.join(dir, relative), content);
     },
     read: (relative) => readFileSync(path.join(dir, relative), 'utf8'),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    history: (document, lang) => projectRecords(dir).history.list(document, lang),
+    cleanup: () => {
+      closeProjectDatabase(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

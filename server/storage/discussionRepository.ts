@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+
+/** Another wording proposed for a paragraph's translation. */
+export interface Suggestion {
+  id: string;
+  segment: string;
+  author: string;
+  text: string;
+  createdAt: string;
+  status: 'open' | 'accepted' | 'declined';
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+/** One message of a conversation. */
+export interface ThreadMessage {
+  author: string;
+  text: string;
+  at: string;
+}
+
+/** A conversation about a paragraph: a question, its answers, and whether it is settled. */
+export interface Thread {
+  id: string;
+  segment: string;
+  createdAt: string;
+  resolved: boolean;
+  resolvedBy?: string;
+  messages: ThreadMessage[];
+}
+
+/** Everything said about a locale's paragraphs, in the order it was said. */
+export interface Discussion {
+  suggestions: Suggestion[];
+  threads: Thread[];
+}
+
+/** Suggestions and conversations of each locale. */
+export interface DiscussionRepository {
+  read(document: string, lang: string): Promise<Discussion>;
+  suggestion(document: string, lang: string, id: string): Promise<Suggestion | undefined>;
+  addSuggestion(document: string, lang: string, suggestion: Suggestion): Promise<void>;
+  /** Records the decision on an open suggestion; false when it was not open any more (decided meanwhile). */
+  decideSuggestion(document: string, lang: string, id: string, decision: { status: 'accepted' | 'declined'; decidedBy: string; decidedAt: string }): Promise<boolean>;
+  thread(document: string, lang: string, id: string): Promise<Thread | undefined>;
+  addThread(document: string, lang: string, thread: Thread): Promise<void>;
+  /** Adds a message to a thread and opens it again; the thread as it now is. */
+  addMessage(document: string, lang: string, threadId: string, message: ThreadMessage): Promise<Thread>;
+  /** Marks a thread settled; the thread as it now is. */
+  resolveThread(document: string, lang: string, threadId: string, who: string): Promise<Thread>;
+}
+
+/** A new random id for a suggestion or a thread. */
+export const newDiscussionId = (): string => randomBytes(8).toString('hex');

@@ -1,0 +1,153 @@
+/**
+ * The database schema, as numbered steps. Each step runs once, in order, inside the transaction
+ * that records it in `schema_migrations`; a step is never edited once released — a change is a new
+ * step. The SQL is kept portable (plain types, no SQLite-only clauses) so that the same schema can
+ * be written for PostgreSQL.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records: accounts, sessions, login throttle, history, discussion, editions, memories, staged imports',
+    sql: `
+CREATE TABLE users (
+  name_key TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  password_hash TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE user_roles (
+  user_key TEXT NOT NULL REFERENCES users(name_key) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  locale TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (user_key, position)
+);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_key TEXT NOT NULL REFERENCES users(name_key) ON DELETE CASCADE,
+  hash TEXT NOT NULL UNIQUE,
+  label TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_key);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_key TEXT NOT NULL REFERENCES users(name_key) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_key);
+CREATE TABLE login_failures (
+  id INTEGER PRIMARY KEY,
+  throttle_key TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(throttle_key, at);
+CREATE TABLE history (
+  id INTEGER PRIMARY KEY,
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,
+  action TEXT NOT NULL,
+  before_json TEXT,
+  after_json TEXT,
+  version INTEGER,
+  suggested_by TEXT
+);
+CREATE INDEX history_segment ON history(document, locale, segment, id);
+CREATE INDEX history_locale ON history(document, locale, id);
+CREATE INDEX history_who ON history(document, locale, who, id);
+CREATE TABLE suggestions (
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  id TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (document, locale, id)
+);
+CREATE TABLE threads (
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  id TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  resolved INTEGER NOT NULL,
+  resolved_by TEXT,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (document, locale, id)
+);
+CREATE TABLE thread_messages (
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  thread TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (document, locale, thread, position),
+  FOREIGN KEY (document, locale, thread) REFERENCES threads(document, locale, id) ON DELETE CASCADE
+);
+CREATE TABLE edition_titles (
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  title TEXT NOT NULL,
+  PRIMARY KEY (document, locale)
+);
+CREATE TABLE edition_exports (
+  id INTEGER PRIMARY KEY,
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,
+  format TEXT NOT NULL,
+  source_version INTEGER NOT NULL,
+  draft INTEGER NOT NULL,
+  percent REAL NOT NULL
+);
+CREATE INDEX edition_exports_locale ON edition_exports(document, locale, id);
+CREATE TABLE memories (
+  locale TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  pairs INTEGER NOT NULL,
+  content BLOB NOT NULL,
+  PRIMARY KEY (locale, id)
+);
+CREATE TABLE staged_imports (
+  id TEXT PRIMARY KEY,
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  name TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  content BLOB NOT NULL
+);
+CREATE TABLE legacy_files (
+  path TEXT PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  migrated_at TEXT NOT NULL
+);
+`,
+  },
+];
+
+/** The schema version this code writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,62 @@
+import type { AccountRepository } from '../../accounts/accountRepository';
+import type { LoginThrottle } from '../../auth/loginThrottle';
+import type { SessionStore } from '../../auth/sessionStore';
+import type { DiscussionRepository } from '../discussionRepository';
+import type { EditionRepository } from '../editionRepository';
+import type { HistoryRepository } from '../historyRepository';
+import { migrateLegacyFiles, type LegacyMigration } from '../legacy/migrateLegacyFiles';
+import type { MemoryRepository } from '../memoryRepository';
+import type { StagedImportRepository } from '../stagedImportRepository';
+import { projectDatabase, type SqlDatabase } from './openDatabase';
+import { createSqlAccountRepository } from './sqlAccountRepository';
+import { createSqlDiscussionRepository } from './sqlDiscussionRepository';
+import { createSqlEditionRepository } from './sqlEditionRepository';
+import { createSqlHistoryRepository } from './sqlHistoryRepository';
+import { createSqlLoginThrottle } from './sqlLoginThrottle';
+import { createSqlMemoryRepository } from './sqlMemoryRepository';
+import { createSqlSessionStore } from './sqlSessionStore';
+import { createSqlStagedImportRepository } from './sqlStagedImportRepository';
+
+/** Every record of a project other than its texts and translations, one repository per concern. */
+export interface ProjectRecords {
+  db: SqlDatabase;
+  accounts: AccountRepository;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  history: HistoryRepository;
+  discussions: DiscussionRepository;
+  editions: EditionRepository;
+  memories: MemoryRepository;
+  staged: StagedImportRepository;
+  /** What this process moved from the files of the previous version, if it found any. */
+  migrated?: LegacyMigration;
+}
+
+const made = new WeakMap<SqlDatabase, ProjectRecords>();
+
+/**
+ * The records of a project folder, in `<dataDir>/workbench.db`: opened (and migrated, and the files of
+ * the previous version moved in) once per process. `check` runs SQLite's integrity check first, as
+ * the server does at start.
+ */
+export function projectRecords(dataDir: string, options: { check?: boolean } = {}): ProjectRecords {
+  const db = projectDatabase(dataDir, options);
+  let records = made.get(db);
+  if (!records) {
+    const migrated = migrateLegacyFiles(db, dataDir);
+    records = {
+      db,
+      accounts: createSqlAccountRepository(db),
+      sessions: createSqlSessionStore(db),
+      throttle: createSqlLoginThrottle(db),
+      history: createSqlHistoryRepository(db),
+      discussions: createSqlDiscussionRepository(db),
+      editions: createSqlEditionRepository(db),
+      memories: createSqlMemoryRepository(db),
+      staged: createSqlStagedImportRepository(db),
+      ...(migrated ? { migrated } : {}),
+    };
+    made.set(db, records);
+  }
+  return records;
+}

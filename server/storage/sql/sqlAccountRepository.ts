@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { checkTokenLabel, newToken, someHash, TOKEN_PATTERN, tokenHash, userNotFound, type AccountRepository } from '../../accounts/accountRepository';
+import { normalizeRoles } from '../../accounts/parseRoles';
+import { hashPassword, verifyPassword } from '../../accounts/passwords';
+import type { PublicUser, Role, TokenInfo } from '../../accounts/types';
+import { checkUserName, userNameKey } from '../../accounts/userNames';
+import { WorkbenchError } from '../../errors';
+import type { SqlDatabase } from './openDatabase';
+
+interface UserRow {
+  name_key: string;
+  name: string;
+  password_hash: string | null;
+  created_at: string;
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Accounts in the project database: users, their roles in order, token hashes. Every process sees every change at once. */
+export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
+  const q = {
+    user: db.prepare<[string], UserRow>('SELECT name_key, name, password_hash, created_at FROM users WHERE name_key = ?'),
+    users: db.prepare<[], UserRow>('SELECT name_key, name, password_hash, created_at FROM users'),
+    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
+    roles: db.prepare<[string], { kind: string; locale: string }>('SELECT kind, locale FROM user_roles WHERE user_key = ? ORDER BY position'),
+    insertUser: db.prepare('INSERT INTO users (name_key, name, password_hash, created_at) VALUES (?, ?, ?, ?)'),
+    setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE name_key = ?'),
+    deleteRoles: db.prepare('DELETE FROM user_roles WHERE user_key = ?'),
+    insertRole: db.prepare('INSERT INTO user_roles (user_key, position, kind, locale) VALUES (?, ?, ?, ?)'),
+    insertToken: db.prepare('INSERT INTO api_tokens (id, user_key, hash, label, created_at) VALUES (?, ?, ?, ?, ?)'),
+    token: db.prepare<[string, string], TokenRow>(
+      'SELECT t.id, u.name, t.label, t.created_at, t.revoked_at FROM api_tokens t JOIN users u ON u.name_key = t.user_key WHERE t.id = ? AND t.user_key = ?',
+    ),
+    revoke: db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_key = ? AND revoked_at IS NULL'),
+    tokens: db.prepare<[string], TokenRow>(
+      'SELECT t.id, u.name, t.label, t.created_at, t.revoked_at FROM api_tokens t JOIN users u ON u.name_key = t.user_key WHERE t.user_key = ? ORDER BY t.created_at, t.id',
+    ),
+    byHash: db.prepare<[string], { user_key: string; revoked_at: string | null }>('SELECT user_key, revoked_at FROM api_tokens WHERE hash = ?'),
+  };
+
+  function rolesOf(key: string): Role[] {
+    return q.roles.all(key).map((r) => (r.kind === 'admin' ? { kind: 'admin' } : { kind: r.kind as 'translator' | 'reviewer', locale: r.locale }));
+  }
+
+  function publicUser(row: UserRow): PublicUser {
+    return { name: row.name, roles: rolesOf(row.name_key), createdAt: row.created_at, hasPassword: row.password_hash !== null };
+  }
+
+  function requireUser(name: string): UserRow {
+    const row = typeof name === 'string' ? q.user.get(userNameKey(name)) : undefined;
+    if (!row) throw userNotFound(name);
+    return row;
+  }
+
+  function writeRoles(key: string, roles: Role[]): void {
+    q.deleteRoles.run(key);
+    roles.forEach((role, i) => q.insertRole.run(key, i, role.kind, role.kind === 'admin' ? '' : role.locale));
+  }
+
+  function tokenInfo(row: TokenRow): TokenInfo {
+    const info: TokenInfo = { id: row.id, user: row.name, createdAt: row.created_at };
+    if (row.revoked_at !== null) info.revokedAt = row.revoked_at;
+    if (row.label !== null) info.label = row.label;
+    return info;
+  }
+
+  const addUser = db.transaction((name: string, roles: Role[], passwordHash: string | null) => {
+    const key = userNameKey(name);
+    if (q.user.get(key)) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`);
+    const createdAt = new Date().toISOString();
+    q.insertUser.run(key, name, passwordHash, createdAt);
+    writeRoles(key, roles);
+    return publicUser({ name_key: key, name, password_hash: passwordHash, created_at: createdAt });
+  });
+
+  const setRoles = db.transaction((name: string, roles: Role[]) => {
+    const row = requireUser(name);
+    writeRoles(row.name_key, roles);
+    return publicUser(row);
+  });
+
+  return {
+    async listUsers() {
+      return q.users
+        .all()
+        .sort((a, b) => (a.name_key < b.name_key ? -1 : a.name_key > b.name_key ? 1 : 0))
+        .map(publicUser);
+    },
+
+    async getUser(name) {
+      if (typeof name !== 'string') return undefined;
+      const row = q.user.get(userNameKey(name));
+      return row && publicUser(row);
+    },
+
+    async countUsers() {
+      return (q.count.get() as { n: number }).n;
+    },
+
+    async addUser(name, roles, password) {
+      checkUserName(name);
+      const canonicalRoles = normalizeRoles(roles);
+      // Checked before the slow hash for a quick answer, and again in the transaction, where it counts.
+      if (q.user.get(userNameKey(name))) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`);
+      const passwordHash = password === undefined ? null : await hashPassword(password);
+      return addUser.immediate(name, canonicalRoles, passwordHash);
+    },
+
+    async setPassword(name, password) {
+      requireUser(name);
+      const passwordHash = await hashPassword(password);
+      const { changes } = q.setPassword.run(passwordHash, userNameKey(name));
+      if (changes === 0) throw userNotFound(name);
+    },
+
+    async setRoles(name, roles) {
+      return setRoles.immediate(name, normalizeRoles(roles));
+    },
+
+    async checkPassword(name, password) {
+      const row = typeof name === 'string' ? q.user.get(userNameKey(name)) : undefined;
+      const hash = row?.password_hash ?? undefined;
+      const ok = await verifyPassword(password, hash ?? (await someHash()));
+      return row && hash !== undefined && ok ? publicUser(row) : undefined;
+    },
+
+    async createToken(name, label) {
+      const checkedLabel = checkTokenLabel(label);
+      const row = requireUser(name);
+      const token = newToken();
+      const id = randomBytes(6).toString('hex');
+      q.insertToken.run(id, row.name_key, tokenHash(token), checkedLabel ?? null, new Date().toISOString());
+      return { id, token };
+    },
+
+    async revokeToken(name, id) {
+      const row = requireUser(name);
+      q.revoke.run(new Date().toISOString(), String(id), row.name_key);
+      const token = q.token.get(String(id), row.name_key);
+      if (!token) throw new WorkbenchError(404, 'token-not-found', `User "${row.name}" has no token ${JSON.stringify(String(id).slice(0, 40))}.`);
+      return tokenInfo(token);
+    },
+
+    async listTokens(name) {
+      return q.tokens.all(requireUser(name).name_key).map(tokenInfo);
+    },
+
+    async verifyToken(token) {
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined;
+      const found = q.byHash.get(tokenHash(token));
+      if (!found || found.revoked_at !== null) return undefined;
+      const row = q.user.get(found.user_key);
+      return row && publicUser(row);
+    },
+  };
+}

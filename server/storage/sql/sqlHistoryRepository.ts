@@ -1,0 +1,107 @@
+import type { Statement } from 'better-sqlite3';
+import type { Contribution, HistoryEntry, HistoryRepository } from '../historyRepository';
+import type { SqlDatabase } from './openDatabase';
+
+interface HistoryRow {
+  at: string;
+  who: string;
+  segment: string;
+  action: string;
+  before_json: string | null;
+  after_json: string | null;
+  version: number | null;
+  suggested_by: string | null;
+}
+
+const COLUMNS = 'at, who, segment, action, before_json, after_json, version, suggested_by';
+
+function entryOf(row: HistoryRow): HistoryEntry {
+  const entry: HistoryEntry = { at: row.at, who: row.who, segment: row.segment, action: row.action };
+  if (row.before_json !== null) entry.before = JSON.parse(row.before_json) as HistoryEntry['before'];
+  if (row.after_json !== null) entry.after = JSON.parse(row.after_json) as HistoryEntry['after'];
+  if (row.version !== null) entry.version = row.version;
+  if (row.suggested_by !== null) entry.suggestedBy = row.suggested_by;
+  return entry;
+}
+
+/**
+ * History in the project database, one row per entry, indexed by paragraph, locale and person:
+ * a save reads one paragraph's last entry, not the locale's whole history.
+ */
+export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
+  const insert = db.prepare(
+    `INSERT INTO history (document, locale, segment, at, who, action, before_json, after_json, version, suggested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const q = {
+    locale: db.prepare<[string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id`),
+    segment: db.prepare<[string, string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND segment = ? ORDER BY id`),
+    last: db.prepare<[string, string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND segment = ? ORDER BY id DESC LIMIT 1`),
+    recent: db.prepare<[string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT ?`),
+    recentBy: db.prepare<[string, string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND who = ? ORDER BY id DESC LIMIT ?`),
+    byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(
+      'SELECT who, action, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? GROUP BY who, action',
+    ),
+    suggested: db.prepare<[string, string], { who: string; n: number }>(
+      'SELECT suggested_by AS who, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? AND suggested_by IS NOT NULL GROUP BY suggested_by',
+    ),
+  };
+  // One statement per number of actions asked for (the callers ask for a short, fixed list).
+  const lastOfCount = new Map<number, Statement<unknown[], HistoryRow>>();
+  const lastOf = (count: number): Statement<unknown[], HistoryRow> => {
+    let statement = lastOfCount.get(count);
+    if (!statement) {
+      const marks = Array.from({ length: count }, () => '?').join(', ');
+      statement = db.prepare<unknown[], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND segment = ? AND action IN (${marks}) ORDER BY id DESC LIMIT 1`);
+      lastOfCount.set(count, statement);
+    }
+    return statement;
+  };
+  const appendAll = db.transaction((document: string, lang: string, entries: HistoryEntry[]) => {
+    for (const e of entries) {
+      insert.run(
+        document,
+        lang,
+        e.segment,
+        e.at,
+        e.who,
+        e.action,
+        e.before === undefined ? null : JSON.stringify(e.before),
+        e.after === undefined ? null : JSON.stringify(e.after),
+        e.version ?? null,
+        e.suggestedBy ?? null,
+      );
+    }
+  });
+  return {
+    async append(document, lang, entries) {
+      if (entries.length > 0) appendAll.immediate(document, lang, entries);
+    },
+    async list(document, lang, segment) {
+      const rows = segment === undefined ? q.locale.all(document, lang) : q.segment.all(document, lang, segment);
+      return rows.map(entryOf);
+    },
+    async last(document, lang, segment, actions) {
+      if (actions === undefined) {
+        const row = q.last.get(document, lang, segment);
+        return row && entryOf(row);
+      }
+      const row = lastOf(actions.length).get(document, lang, segment, ...actions);
+      return row && entryOf(row);
+    },
+    async recent(document, lang, options) {
+      const rows = options.who === undefined ? q.recent.all(document, lang, options.limit) : q.recentBy.all(document, lang, options.who, options.limit);
+      return rows.map(entryOf);
+    },
+    async contributions(document, lang) {
+      const byPerson = new Map<string, Record<string, number>>();
+      const add = (who: string, action: string, n: number) => {
+        const counts = byPerson.get(who) ?? {};
+        counts[action] = (counts[action] ?? 0) + n;
+        byPerson.set(who, counts);
+      };
+      for (const row of q.byAction.all(document, lang)) add(row.who, row.action, row.n);
+      for (const row of q.suggested.all(document, lang)) add(row.who, 'suggested', row.n);
+      return [...byPerson].map(([who, actions]): Contribution => ({ who, actions })).sort((a, b) => a.who.localeCompare(b.who));
+    },
+  };
+}
