@@ -14,6 +14,14 @@ import { syncLocale, type WorkbenchStores } from './syncLocale';
 import { newDiscussionId, type Suggestion, type Thread } from './storage/discussionRepository';
 import type { SourceVersion } from './domain/sourceVersion';
 import { wordDiff, type WordDiffPart } from './domain/wordDiff';
+import { acceptSuggestion } from './domain/workflow/acceptSuggestion';
+import { approve } from './domain/workflow/approve';
+import { AUTHOR_ACTIONS, authorOf } from './domain/workflow/authorOf';
+import { keepCurrent } from './domain/workflow/keepCurrent';
+import { revertTarget, revertTo } from './domain/workflow/revertTo';
+import { sendBack } from './domain/workflow/sendBack';
+import type { TransitionInput, TransitionResult } from './domain/workflow/transition';
+import { translate } from './domain/workflow/translate';
 
 /** Who a change is credited to while the workbench has no accounts. */
 export const ANONYMOUS = 'anonymous';
@@ -176,28 +184,12 @@ export class Workbench {
     who = ANONYMOUS,
   ): Promise<{ segment: SegmentView; progress: Progress }> {
     const target = checkTarget(input.target);
-    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'save', (unit, segment, version) => {
-      unit.target = target === '' ? undefined : target;
-      unit.source = segment.text;
-      unit.state = target === '' ? 'needs-translation' : 'translated';
-      unit.approved = false;
-      unit.previous = undefined;
-      unit.sourceVersion = version;
-    });
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => translate(change, target));
   }
 
   /** A translator's decision that a drifted translation is still correct for the new source: it becomes current as it is. */
   async confirmCurrent(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who = ANONYMOUS) {
-    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'still-correct', (unit, segment, version) => {
-      if (unit.target === undefined) throw new WorkbenchError(409, 'not-translated', 'This paragraph has no translation to keep.');
-      if (unit.source === segment.text && unit.state !== 'needs-review-translation') {
-        throw new WorkbenchError(409, 'not-drifted', 'This translation is already current.');
-      }
-      unit.source = segment.text;
-      unit.state = 'translated';
-      unit.previous = undefined;
-      unit.sourceVersion = version;
-    });
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, keepCurrent);
   }
 
   /**
@@ -206,30 +198,13 @@ export class Workbench {
    */
   async approve(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who: string, options: { allowSelfApproval?: boolean } = {}) {
     const author = await this.lastAuthor(documentId, lang, segmentId);
-    if (!options.allowSelfApproval && author !== undefined && author === who) {
-      throw new WorkbenchError(403, 'own-translation', 'You may not approve your own translation: another reviewer has to.');
-    }
-    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'approve', (unit, segment) => {
-      if (unit.target === undefined) throw new WorkbenchError(409, 'not-translated', 'There is no translation to approve.');
-      if (unit.source !== segment.text || unit.state === 'needs-review-translation') {
-        throw new WorkbenchError(409, 'drifted', 'The source changed since this was translated: it must be brought up to date before it is approved.');
-      }
-      unit.approved = true;
-      unit.state = 'signed-off';
-    });
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => approve(change, { author, allowSelfApproval: options.allowSelfApproval ?? false }));
   }
 
   /** A reviewer sends a translation back with a comment (an XLIFF `<note from>`): it needs work. */
   async reject(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown; comment?: unknown }, who: string) {
-    const comment = typeof input.comment === 'string' ? input.comment.trim() : '';
-    if (comment === '') throw new WorkbenchError(400, 'comment-required', 'Say what needs to change: a rejection needs a comment.');
-    if (comment.length > 5000) throw new WorkbenchError(413, 'comment-too-long', 'A comment may have at most 5,000 characters.');
-    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'reject', (unit) => {
-      if (unit.target === undefined) throw new WorkbenchError(409, 'not-translated', 'There is no translation to reject.');
-      unit.approved = false;
-      unit.state = 'needs-translation';
-      unit.notes = [...unit.notes, { text: comment, from: who, annotates: 'target' }];
-    });
+    const comment = typeof input.comment === 'string' ? input.comment : '';
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => sendBack(change, comment));
   }
 
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */
@@ -254,18 +229,10 @@ export class Workbench {
   async revert(documentId: string, lang: string, segmentId: string, input: { entry?: unknown; baseRevision?: unknown }, who: string) {
     const code = canonicalLocale(lang);
     const entries = await this.stores.history.list(checkDocumentId(documentId), code, segmentId);
-    const index = typeof input.entry === 'number' ? input.entry : Number.NaN;
-    const entry = entries[index];
-    if (!entry || entry.after?.target === undefined) throw new WorkbenchError(404, 'history-entry-not-found', 'There is no such version of this translation to go back to.');
-    const target = entry.after.target;
-    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, 'revert', (unit, segment, version) => {
-      unit.target = target;
-      unit.source = segment.text;
-      unit.state = 'translated';
-      unit.approved = false;
-      unit.previous = undefined;
-      unit.sourceVersion = version;
-    });
+    const entry = typeof input.entry === 'number' ? entries[input.entry] : undefined;
+    // Checked before the revision, so that a wrong entry is a 404 whatever the base revision.
+    revertTarget(entry);
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => revertTo(change, entry));
   }
 
   /** A locale's activity, newest first (optionally one person's), and how many changes each person made. */
@@ -302,14 +269,7 @@ export class Workbench {
     if (suggestion.status !== 'open') throw new WorkbenchError(409, 'suggestion-decided', 'This suggestion has already been decided.');
     let result: { segment: SegmentView; progress: Progress } | undefined;
     if (input.accept === true) {
-      result = await this.changeUnit(documentId, lang, suggestion.segment, input.baseRevision, who, 'suggestion-accepted', (unit, segment, version) => {
-        unit.target = suggestion.text;
-        unit.source = segment.text;
-        unit.state = 'translated';
-        unit.approved = false;
-        unit.previous = undefined;
-        unit.sourceVersion = version;
-      }, { suggestedBy: suggestion.author });
+      result = await this.changeUnit(documentId, lang, suggestion.segment, input.baseRevision, who, (change) => acceptSuggestion(change, suggestion));
     }
     const decided = await this.stores.discussions.decideSuggestion(context.document.id, context.locale.code, suggestionId, {
       status: input.accept === true ? 'accepted' : 'declined',
@@ -361,20 +321,20 @@ export class Workbench {
 
   /** Who last wrote the translation of a paragraph (from its history), if anyone. */
   private async lastAuthor(documentId: string, lang: string, segmentId: string): Promise<string | undefined> {
-    const entry = await this.stores.history.last(checkDocumentId(documentId), canonicalLocale(lang), segmentId, ['save', 'revert', 'suggestion-accepted']);
-    return entry?.action === 'suggestion-accepted' ? entry.suggestedBy : entry?.who;
+    return authorOf(await this.stores.history.last(checkDocumentId(documentId), canonicalLocale(lang), segmentId, AUTHOR_ACTIONS));
   }
 
-  /** The common path of every change to one paragraph: load, check the revision, change, record in history. */
+  /**
+   * The common path of every change to one paragraph: load, check the revision, apply the domain's
+   * transition under the locale file's lock, record the history entry it implies.
+   */
   private async changeUnit(
     documentId: string,
     lang: string,
     segmentId: string,
     baseRevision: unknown,
     who: string,
-    action: string,
-    change: (unit: Unit, segment: Segment, version: number) => void,
-    credit: { suggestedBy?: string } = {},
+    transition: (input: TransitionInput) => TransitionResult,
   ): Promise<{ segment: SegmentView; progress: Progress }> {
     const document = await this.document(documentId);
     const code = canonicalLocale(lang);
@@ -394,14 +354,12 @@ export class Workbench {
           details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
         });
       }
-      const before = { target: unit.target, state: unit.state };
-      change(unit, segment, document.version);
-      unit.revision += 1;
-      return { before, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
+      const result = transition({ unit, segment, version: document.version, who, at: new Date().toISOString() });
+      // The store's unit object is the one written: it takes the new fields over.
+      Object.assign(unit, result.unit);
+      return { entry: result.entry, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
     });
-    await this.stores.history.append(document.id, code, [
-      { at: new Date().toISOString(), who, segment: segment.id, action, before: saved.before, after: { target: saved.unit.target, state: saved.unit.state }, version: document.version, ...credit },
-    ]);
+    await this.stores.history.append(document.id, code, [saved.entry]);
     return {
       segment: segmentView(segment, saved.unit),
       progress: computeProgress(document.segments, saved.units, document.meta.language),

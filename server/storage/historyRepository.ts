@@ -1,17 +1,6 @@
-/** One change to a paragraph's translation or state. */
-export interface HistoryEntry {
-  at: string;
-  who: string;
-  segment: string;
-  /** Why: save, still-correct, drift, split, merge, remove, import... */
-  action: string;
-  before?: { target?: string; state?: string };
-  after?: { target?: string; state?: string };
-  /** Source version involved, when the source changed. */
-  version?: number;
-  /** Whose suggestion this change took (credited too). */
-  suggestedBy?: string;
-}
+import type { HistoryEntry } from '../domain/historyEntry';
+
+export type { HistoryEntry };
 
 /** How many changes of each kind one person made in a locale. */
 export interface Contribution {
