@@ -46,7 +46,13 @@ describe('POST /api/documents/:doc/locales', () => {
     expect(t.project.read('locales/es/small.xlf')).toBe(before);
   });
 
-  it.each([['../x'], ['a/b'], ['%2e%2e'], ['__proto__'], ['x\u0000y'], ['not a tag'], [''], [42]])('→ 400 for the tag %j, writing nothing', async (code) => {
+  it('→ 400 naming the field when the tag is not text, writing nothing', async () => {
+    const res = await t.api.post('/api/documents/small/locales').send({ code: 42 }).expect(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid-body', field: 'code', message: '"code" must be text.' });
+    expect(readdirSync(t.project.localesDir)).toEqual([]);
+  });
+
+  it.each([['../x'], ['a/b'], ['%2e%2e'], ['__proto__'], ['x\u0000y'], ['not a tag'], ['']])('→ 400 for the tag %j, writing nothing', async (code) => {
     const res = await t.api.post('/api/documents/small/locales').send({ code }).expect(400);
     expect(res.body.error.code).toBe('invalid-locale');
     expect(res.body.error.message).toMatch(/tag|language/i);

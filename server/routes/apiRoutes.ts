@@ -1,3 +1,4 @@
+import { loadParams } from '../http/loadParams';
 import { Router, type Request } from 'express';
 import { wordDiff } from '../domain/wordDiff';
 import { isWorkbenchError, WorkbenchError } from '../errors';
@@ -6,6 +7,7 @@ import { Presence } from '../http/presence';
 import type { Progress } from '../domain/computeProgress';
 import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
 import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
+import { BODIES, parseBody } from '../http/parseBody';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** The counts a script wants of a locale, flat. */
@@ -35,6 +37,7 @@ async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promi
 /** The JSON API under /api (documented in the README). */
 export function apiRoutes(workbench: Workbench): Router {
   const router = Router();
+  loadParams(router, workbench);
   const reader = (req: Request) => req.language ?? 'en';
 
   router.get('/documents', async (req, res) => {
@@ -43,7 +46,7 @@ export function apiRoutes(workbench: Workbench): Router {
   });
 
   router.post('/documents/:doc/locales', async (req, res) => {
-    const code = (req.body as { code?: unknown } | undefined)?.code;
+    const { code } = parseBody(BODIES.startLocale, req);
     permit(res, 'start-locale', code);
     const locale = await workbench.startLocale(req.params.doc, code, reader(req));
     res.status(201).location(`/api/documents/${req.params.doc}/locales/${locale.code}/segments`).json({ locale: localeCounts(locale) });
@@ -60,15 +63,15 @@ export function apiRoutes(workbench: Workbench): Router {
   });
 
   router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
-    const body = (req.body ?? {}) as { target?: unknown; baseRevision?: unknown };
     const actor = permit(res, 'translate', req.params.lang);
+    const body = parseBody(BODIES.save, req);
     const { segment, progress } = await withConflictDiff(body.target, () => workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
-    const body = (req.body ?? {}) as { baseRevision?: unknown };
     const actor = permit(res, 'translate', req.params.lang);
+    const body = parseBody(BODIES.revision, req);
     const { segment, progress } = await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
@@ -79,14 +82,14 @@ export function apiRoutes(workbench: Workbench): Router {
 
   router.post('/documents/:doc/locales/:lang/segments/:id/approve', async (req, res) => {
     const actor = permit(res, 'review', req.params.lang);
-    const body = (req.body ?? {}) as { baseRevision?: unknown };
+    const body = parseBody(BODIES.revision, req);
     const { segment, progress } = await workbench.approve(req.params.doc, req.params.lang, req.params.id, body, actor.name, { allowSelfApproval: allowSelfApproval(res) });
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/reject', async (req, res) => {
     const actor = permit(res, 'review', req.params.lang);
-    const body = (req.body ?? {}) as { baseRevision?: unknown; comment?: unknown };
+    const body = parseBody(BODIES.reject, req);
     const { segment, progress } = await workbench.reject(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
   });
@@ -98,7 +101,7 @@ export function apiRoutes(workbench: Workbench): Router {
 
   router.post('/documents/:doc/locales/:lang/segments/:id/revert', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
-    const body = (req.body ?? {}) as { entry?: unknown; baseRevision?: unknown };
+    const body = parseBody(BODIES.revert, req);
     const { segment } = await workbench.revert(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json(segment);
   });
@@ -117,22 +120,23 @@ export function apiRoutes(workbench: Workbench): Router {
 
   router.post(`${base}/segments/:id/suggestions`, async (req, res) => {
     const { actor, canReview } = permitTranslatorOrReviewer(res, req.params.lang);
-    res.status(201).json(await workbench.suggest(req.params.doc, req.params.lang, req.params.id, (req.body ?? {}) as { text?: unknown }, actor.name, canReview));
+    res.status(201).json(await workbench.suggest(req.params.doc, req.params.lang, req.params.id, parseBody(BODIES.suggest, req), actor.name, canReview));
   });
 
   router.post(`${base}/suggestions/:sid`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
-    const result = await workbench.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, (req.body ?? {}) as { accept?: unknown; baseRevision?: unknown }, actor.name);
+    const result = await workbench.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, parseBody(BODIES.decide, req), actor.name);
     res.json(result ? result.segment : { declined: true });
   });
 
   router.post(`${base}/segments/:id/comments`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
-    res.status(201).json(await workbench.comment(req.params.doc, req.params.lang, req.params.id, (req.body ?? {}) as { text?: unknown; thread?: unknown }, actor.name));
+    res.status(201).json(await workbench.comment(req.params.doc, req.params.lang, req.params.id, parseBody(BODIES.comment, req), actor.name));
   });
 
   router.post(`${base}/threads/:tid/resolve`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
+    parseBody(BODIES.empty, req);
     res.json(await workbench.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name));
   });
 
@@ -140,8 +144,8 @@ export function apiRoutes(workbench: Workbench): Router {
   router.post(`${base}/presence`, async (req, res) => {
     const actor = actorOf(res);
     if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to show where you are.');
+    const { segment } = parseBody(BODIES.presence, req);
     const context = await workbench.locale(req.params.doc, req.params.lang);
-    const segment = (req.body as { segment?: unknown } | undefined)?.segment;
     const known = typeof segment === 'string' && context.document.segments.some((s) => s.id === segment);
     res.json({ others: presence.report(`${context.document.id}/${context.locale.code}`, actor.name, known ? (segment as string) : null) });
   });

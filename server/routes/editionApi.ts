@@ -1,9 +1,11 @@
+import { loadParams } from '../http/loadParams';
 import express, { Router, type Request } from 'express';
 import { actorOf } from '../auth/authenticate';
 import type { Project } from '../createWorkbench';
 import { paragraphLink } from '../editions';
 import { WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
+import { BODIES, parseBody } from '../http/parseBody';
 import { permit } from '../http/permit';
 import { queryFlag } from '../http/queryValues';
 import { sendExport } from '../http/sendExport';
@@ -16,6 +18,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/xliff+xml', 'appl
 /** The JSON API of editions and interchange, under /api (documented in the README). */
 export function editionApi(project: Project): Router {
   const router = Router();
+  loadParams(router, project.workbench);
   const { editions, imports, memories, workbench } = project;
   const raw = express.raw({ type: XML_TYPES, limit: MAX_XLIFF_BYTES });
   // The file of an upload: a multipart field "file", or the whole body sent as XML. Only read for someone who may translate.
@@ -43,7 +46,7 @@ export function editionApi(project: Project): Router {
 
   router.put('/documents/:doc/locales/:lang/edition/title', async (req, res) => {
     permit(res, 'translate', req.params.lang);
-    const record = await editions.setTitle(req.params.doc, req.params.lang, (req.body as { title?: unknown } | undefined)?.title);
+    const record = await editions.setTitle(req.params.doc, req.params.lang, parseBody(BODIES.title, req).title);
     res.json({ title: record.title ?? null });
   });
 
