@@ -8,6 +8,7 @@ import { APP_ROOT } from '../server/appRoot';
 import { createProject, createWorkbench } from '../server/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import { createFileLocaleStore } from '../server/storage/localeStore';
+import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 
 const manifesto = readFileSync(path.join(APP_ROOT, 'source', 'communard-manifesto.md'), 'utf8');
 
@@ -199,8 +200,39 @@ function benchPo4aTranslate(dir: string, content: string, ours: number): void {
   console.log(`   po4a-translate on the same text: ${theirs.toFixed(0)} ms (${(theirs / ours).toFixed(1)}x the workbench's HTML export)`);
 }
 
+/** A save on the manifesto as its history grows: it must not read the locale's whole history. */
+async function benchHistory(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-bench-'));
+  try {
+    mkdirSync(path.join(dir, 'source'));
+    writeFileSync(path.join(dir, 'source', 'book.md'), manifesto);
+    const project = createProject(dir);
+    const { workbench } = project;
+    await workbench.startLocale('book', 'es');
+    const ids = (await workbench.document('book')).segments.filter((s) => s.translatable).map((s) => s.id);
+    let n = 0;
+    const save = () => {
+      const id = ids[n % ids.length];
+      const revision = Math.floor(n / ids.length);
+      return workbench.saveTarget('book', 'es', id, { target: `Traducción ${n++}`, baseRevision: revision }, 'bench');
+    };
+    await time('manifesto: save one translation, history of 0 entries', save, 21);
+    const at = new Date().toISOString();
+    const entries = Array.from({ length: 12_000 }, (_, i) => ({ at, who: `translator ${i % 40}`, segment: ids[i % ids.length], action: 'save', before: { target: `t${i}` }, after: { target: `Texto ${i}`, state: 'translated' } }));
+    await project.records.history.append('book', 'es', entries);
+    const count = (await project.records.history.list('book', 'es')).length;
+    await time(`manifesto: save one translation, history of ${count.toLocaleString('en')} entries`, save, 21);
+    await time('manifesto: one paragraph\'s history', () => workbench.history('book', 'es', ids[3]), 21);
+    await time('manifesto: activity feed (200 newest, contributions)', () => workbench.activity('book', 'es'), 21);
+  } finally {
+    closeProjectDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, load average ${load}`);
   // `npm run bench -- drift` runs one part; no argument runs them all.
   const only = process.argv[2];
   if (!only || only === 'store') {
@@ -209,6 +241,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'drift') await benchDrift(100);
   if (!only || only === 'export') await benchExport();
+  if (!only || only === 'history') await benchHistory();
 }
 
 void main();

@@ -60,7 +60,11 @@ describe('workbench backup', () => {
         }
       };
       const editors = Array.from({ length: 10 }, (_, k) => editor(k));
-      await new Promise((r) => setTimeout(r, 400));
+      // Wait for some saves (however loaded the machine), then back up while the editors go on.
+      const until = async (done: () => boolean) => {
+        for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+      };
+      await until(() => acknowledged.length >= 30);
       const began = Date.now();
       const folder = path.join(outside, 'backup');
       const backup = await new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -69,13 +73,14 @@ describe('workbench backup', () => {
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.on('exit', (code) => resolve({ code, out }));
       });
-      await new Promise((r) => setTimeout(r, 200));
+      const atEnd = acknowledged.length;
+      await until(() => acknowledged.length > atEnd + 5);
       stop = true;
       await Promise.all(editors);
       expect(backup.code).toBe(0);
       expect(backup.out).toMatch(/^Backed up .* to .*backup: \d+ files/);
       const before = acknowledged.filter((a) => a.at < began);
-      expect(before.length).toBeGreaterThan(20);
+      expect(before.length).toBeGreaterThanOrEqual(30);
       expect(acknowledged.length).toBeGreaterThan(before.length);
 
       // Restore as the README says: copy the folder, point the workbench at it.
