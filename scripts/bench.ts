@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { APP_ROOT } from '../server/appRoot';
-import { createProject, createWorkbench } from '../server/createWorkbench';
+import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';

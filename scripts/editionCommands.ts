@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Project } from '../server/createWorkbench';
+import type { Project } from '../server/application/createWorkbench';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { readInput } from './readInput';
-import type { CliIo } from './workbench';
+import type { CliIo } from './cliIo';
 
 /** `workbench export`: writes an edition or interchange file; exit 1 with the missing list when an edition is incomplete and not a draft. */
 export async function exportCommand(

@@ -6,7 +6,7 @@ import { catalogToXliff, flattenCatalog, nestCatalog, xliffToCatalog, type Catal
 import { decodeXmlBytes } from '../server/formats/xmlSafety';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { readInput } from './readInput';
-import type { CliIo } from './workbench';
+import type { CliIo } from './cliIo';
 
 async function readCatalog(file: string): Promise<Catalog | undefined> {
   let text: string;

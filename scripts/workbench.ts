@@ -6,24 +6,19 @@ import type { AccountRepository } from '../server/accounts/accountRepository';
 import { formatRoles, parseRoles } from '../server/accounts/parseRoles';
 import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
-import { createProject } from '../server/createWorkbench';
+import { createProject } from '../server/application/createWorkbench';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { backupProject } from '../server/storage/backupProject';
 import { exportCommand, importXliffCommand } from './editionCommands';
 import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
-import { isWorkbenchError, WorkbenchError } from '../server/errors';
-import { documentJson } from '../server/routes/apiRoutes';
-import type { Workbench } from '../server/workbench';
+import type { CliIo } from './cliIo';
 
-/** Where the CLI writes; tests pass their own. */
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  /** All of standard input (or at least its first line), for --password-stdin; the real CLI reads process.stdin. */
-  stdin?: () => Promise<string>;
-}
+export type { CliIo };
+import { isWorkbenchError, WorkbenchError } from '../server/errors';
+import { documentJson } from '../server/application/presenters';
+import type { Workbench } from '../server/application/workbench';
+
 
 const USAGE = `Usage: workbench <command> [options]
 

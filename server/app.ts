@@ -9,13 +9,13 @@ import { createI18n, uiLanguages } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
 import { pageRoutes } from './routes/pageRoutes';
 import { APP_ROOT } from './appRoot';
-import { createProject } from './createWorkbench';
+import { createProject } from './application/createWorkbench';
 import { editionApi } from './routes/editionApi';
 import { editionPages } from './routes/editionPages';
 import { authenticate } from './auth/authenticate';
 import { SetupGate } from './auth/setupGate';
 import { requireLoginToRead } from './http/requireLoginToRead';
-import { readProjectConfig } from './projectConfig';
+import { readProjectConfig } from './application/projectConfig';
 import { authRoutes } from './routes/authRoutes';
 
 export { APP_ROOT };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { APP_ROOT, createApp } from './app';
 import type { SetupGate } from './auth/setupGate';
-import type { Project } from './createWorkbench';
+import type { Project } from './application/createWorkbench';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
 function main(): void {

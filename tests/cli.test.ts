@@ -85,7 +85,7 @@ describe('workbench CLI: sources and drift', () => {
     // With nothing translated there is nothing drifted: the gate is open.
     expect((await run('drift', '--doc', 'essay')).code).toBe(0);
 
-    const { createWorkbench } = await import('../server/createWorkbench');
+    const { createWorkbench } = await import('../server/application/createWorkbench');
     const workbench = createWorkbench(project.dir);
     for (const s of (await workbench.listSegments('essay', 'es')).segments) await workbench.saveTarget('essay', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
 
@@ -116,7 +116,7 @@ describe('workbench CLI: sources and drift', () => {
 
   it('update-source refuses to remove most translations unless --force', async () => {
     await run('new-locale', 'es');
-    const { createWorkbench } = await import('../server/createWorkbench');
+    const { createWorkbench } = await import('../server/application/createWorkbench');
     const workbench = createWorkbench(project.dir);
     for (const s of (await workbench.listSegments('small', 'es')).segments) await workbench.saveTarget('small', 'es', s.id, { target: 'x', baseRevision: 0 });
     const tiny = write('tiny.md', '# Only\n\nA single new paragraph.\n');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createWorkbench } from '../server/createWorkbench';
+import { createWorkbench } from '../server/application/createWorkbench';
 import { makeProject } from './helpers/project';
 
 // Whatever an editor does to a source (edit, delete, split, merge, move, insert), no translation of

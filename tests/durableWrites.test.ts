@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createWorkbench } from '../server/createWorkbench';
+import { createWorkbench } from '../server/application/createWorkbench';
 import { createLocaleFile } from '../server/formats/xliff12';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { prepareFileAtomic, writeFileAtomic } from '../server/storage/writeFileAtomic';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../server/app';
-import { createProject } from '../server/createWorkbench';
+import { createProject } from '../server/application/createWorkbench';
 import { closeProjectDatabase, projectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { csrfOf } from './helpers/app';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createWorkbench } from '../server/createWorkbench';
-import type { Workbench } from '../server/workbench';
+import { createWorkbench } from '../server/application/createWorkbench';
+import type { Workbench } from '../server/application/workbench';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
 

@@ -59,7 +59,7 @@ describe('approving', () => {
     await bruno.post(url(ids[1], 'approve')).send({ baseRevision: 1 }).expect(200);
     const source = project.read('source/small.md').replace('The first paragraph, with a', 'The very first paragraph, with a');
     await t.api.get('/api/documents').expect(200);
-    const { createWorkbench } = await import('../server/createWorkbench');
+    const { createWorkbench } = await import('../server/application/createWorkbench');
     await createWorkbench(project.dir).updateSource('small', Buffer.from(source), { name: 'small.md' });
     const after = await request(t.app).get('/api/documents/small/locales/es/segments').expect(200);
     expect(after.body.segments[1]).toMatchObject({ id: ids[1], state: 'drifted' });

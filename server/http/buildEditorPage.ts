@@ -3,7 +3,7 @@ import { splitSections } from '../domain/splitSections';
 import type { WorkflowState } from '../domain/types';
 import { WORKFLOW_STATES } from '../domain/workflowState';
 import { WorkbenchError } from '../errors';
-import type { LocaleContext, SegmentView, Workbench } from '../workbench';
+import type { LocaleContext, SegmentView, Workbench } from '../application/workbench';
 
 /** Segments per page when a filter lists matches across the whole document. */
 const FILTERED_PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { canonicalLocale } from '../domain/localeTag';
-import type { Workbench } from '../workbench';
+import type { Workbench } from '../application/workbench';
 
 /**
  * The path parameters every route shares, checked once where they enter: `:doc` is loaded (404 for

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ExportedFile } from '../editions';
+import type { ExportedFile } from '../application/editions';
 
 /** Sends an exported file as a download (its name ASCII-safe: ids and locale tags only). */
 export function sendExport(res: Response, exported: ExportedFile): void {

@@ -4,22 +4,11 @@ import { wordDiff } from '../domain/wordDiff';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { actorOf } from '../auth/authenticate';
 import { Presence } from '../http/presence';
-import type { Progress } from '../domain/computeProgress';
-import type { DocumentSummary, LocaleSummary, Workbench } from '../workbench';
+import type { Workbench } from '../application/workbench';
+import { documentJson, localeCounts, progressJson } from '../application/presenters';
 import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { BODIES, parseBody } from '../http/parseBody';
 import { queryInt, queryString } from '../http/queryValues';
-
-/** The counts a script wants of a locale, flat. */
-function localeCounts(locale: LocaleSummary): Record<string, unknown> {
-  const counts = (p: Progress | undefined) => p && { ...p.bySegments, words: p.byWords, total: p.segments };
-  return { code: locale.code, name: locale.nativeName, dir: locale.dir, ...counts(locale.progress), ...(locale.error ? { error: locale.error } : {}) };
-}
-
-/** JSON form of a document summary. */
-export function documentJson(summary: DocumentSummary): Record<string, unknown> {
-  return { id: summary.id, title: summary.title, language: summary.language, segments: summary.segments, words: summary.words, locales: summary.locales.map(localeCounts) };
-}
 
 /** A stale save's 409 also carries the word diff from the saved text to the one that was refused, so the editor can show both. */
 async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promise<T> {
@@ -66,14 +55,14 @@ export function apiRoutes(workbench: Workbench): Router {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.save, req);
     const { segment, progress } = await withConflictDiff(body.target, () => workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
-    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+    res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.revision, req);
     const { segment, progress } = await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body, actor.name);
-    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+    res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.get('/documents/:doc/locales/:lang/removed', async (req, res) => {
@@ -84,14 +73,14 @@ export function apiRoutes(workbench: Workbench): Router {
     const actor = permit(res, 'review', req.params.lang);
     const body = parseBody(BODIES.revision, req);
     const { segment, progress } = await workbench.approve(req.params.doc, req.params.lang, req.params.id, body, actor.name, { allowSelfApproval: allowSelfApproval(res) });
-    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+    res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/reject', async (req, res) => {
     const actor = permit(res, 'review', req.params.lang);
     const body = parseBody(BODIES.reject, req);
     const { segment, progress } = await workbench.reject(req.params.doc, req.params.lang, req.params.id, body, actor.name);
-    res.json({ ...segment, progress: { ...progress.bySegments, words: progress.byWords, total: progress.segments } });
+    res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {

@@ -1,16 +1,16 @@
 import { loadParams } from '../http/loadParams';
 import express, { Router, type Request } from 'express';
 import { actorOf } from '../auth/authenticate';
-import type { Project } from '../createWorkbench';
-import { paragraphLink } from '../editions';
+import type { Project } from '../application/createWorkbench';
+import { paragraphLink } from '../application/editions';
 import { WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
 import { BODIES, parseBody } from '../http/parseBody';
 import { permit } from '../http/permit';
 import { queryFlag } from '../http/queryValues';
 import { sendExport } from '../http/sendExport';
-import type { ImportResult } from '../xliffImports';
-import { MAX_XLIFF_BYTES } from '../xliffImports';
+import type { ImportResult } from '../application/xliffImports';
+import { MAX_XLIFF_BYTES } from '../application/xliffImports';
 
 /** Media types a script may send an XLIFF or TMX file as. */
 const XML_TYPES = ['application/xml', 'text/xml', 'application/xliff+xml', 'application/x-xliff+xml', 'application/x-tmx+xml', 'application/octet-stream'];

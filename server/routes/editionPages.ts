@@ -7,8 +7,8 @@ import { fileUpload } from '../http/fileUpload';
 import { permit } from '../http/permit';
 import { queryFlag } from '../http/queryValues';
 import { sendExport } from '../http/sendExport';
-import type { Project } from '../createWorkbench';
-import { MAX_XLIFF_BYTES } from '../xliffImports';
+import type { Project } from '../application/createWorkbench';
+import { MAX_XLIFF_BYTES } from '../application/xliffImports';
 
 /** The Edition page of a locale: checklist, title, exports, and XLIFF/TMX uploads (forms work without JavaScript). */
 export function editionPages(project: Project): Router {

@@ -6,7 +6,7 @@ import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/p
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
-import type { Workbench } from '../workbench';
+import type { Workbench } from '../application/workbench';
 
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
 export function pageRoutes(workbench: Workbench): Router {

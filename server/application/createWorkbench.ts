@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { APP_ROOT } from './appRoot';
+import { APP_ROOT } from '../appRoot';
 import { Editions } from './editions';
-import { createI18n } from './i18n';
+import { createI18n } from '../i18n';
 import { Memories } from './memories';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
-import { createFileLocaleStore } from './storage/localeStore';
-import { createFileSourceRepository } from './storage/sourceRepository';
-import { projectRecords, type ProjectRecords } from './storage/sql/projectRecords';
+import { createFileLocaleStore } from '../storage/localeStore';
+import { createFileSourceRepository } from '../storage/sourceRepository';
+import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
 import type { WorkbenchStores } from './syncLocale';
 import { Workbench } from './workbench';
 import { XliffImports } from './xliffImports';

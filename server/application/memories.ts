@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { canonicalToolLocale } from './domain/localeTag';
-import { readUpload, WorkbenchError } from './errors';
-import { readTmx } from './formats/tmx';
-import { decodeXmlBytes } from './formats/xmlSafety';
-import type { MemoryInfo, MemoryRepository } from './storage/memoryRepository';
+import { canonicalToolLocale } from '../domain/localeTag';
+import { readUpload, WorkbenchError } from '../errors';
+import { readTmx } from '../formats/tmx';
+import { decodeXmlBytes } from '../formats/xmlSafety';
+import type { MemoryInfo, MemoryRepository } from '../storage/memoryRepository';
 
 export type { MemoryInfo };
 

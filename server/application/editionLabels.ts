@@ -1,5 +1,5 @@
 import type { i18n } from 'i18next';
-import type { EditionLabels } from './domain/edition';
+import type { EditionLabels } from '../domain/edition';
 
 /**
  * The words an edition prints, in the edition's own language when the interface has a catalog for

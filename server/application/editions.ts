@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { i18n } from 'i18next';
-import { buildEdition } from './domain/buildEdition';
-import { completenessOf, type MissingParagraph } from './domain/completenessOf';
-import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat } from './domain/edition';
-import { editionCredits } from './domain/editionCredits';
-import { excerpt } from './domain/excerpt';
-import { describeLocale } from './domain/localeTag';
+import { buildEdition } from '../domain/buildEdition';
+import { completenessOf, type MissingParagraph } from '../domain/completenessOf';
+import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat } from '../domain/edition';
+import { editionCredits } from '../domain/editionCredits';
+import { excerpt } from '../domain/excerpt';
+import { describeLocale } from '../domain/localeTag';
 import { editionLabels } from './editionLabels';
-import { WorkbenchError } from './errors';
-import { renderEditionEpub } from './formats/editionEpub';
-import { renderEditionHtml } from './formats/editionHtml';
-import { renderEditionMarkdown } from './formats/editionMarkdown';
-import { renderEditionText } from './formats/editionText';
-import { buildTmx } from './formats/tmx';
-import { buildXliff20 } from './formats/xliff20';
-import type { EditionRecord, EditionRepository, ExportRecord } from './storage/editionRepository';
-import type { HistoryEntry, HistoryRepository } from './storage/historyRepository';
-import type { LocaleStore } from './storage/localeStore';
+import { WorkbenchError } from '../errors';
+import { renderEditionEpub } from '../formats/editionEpub';
+import { renderEditionHtml } from '../formats/editionHtml';
+import { renderEditionMarkdown } from '../formats/editionMarkdown';
+import { renderEditionText } from '../formats/editionText';
+import { buildTmx } from '../formats/tmx';
+import { buildXliff20 } from '../formats/xliff20';
+import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/editionRepository';
+import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
+import type { LocaleStore } from '../storage/localeStore';
 import type { LocaleContext, Workbench } from './workbench';
 
 /** The longest edition title accepted. */

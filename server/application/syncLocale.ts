@@ -1,11 +1,11 @@
-import { completeUnits } from './domain/completeUnits';
-import { migrateLocale, type RemovedUnits } from './domain/migrateLocale';
-import type { SourceVersion } from './domain/sourceVersion';
-import type { SourceDocument } from './domain/types';
-import type { DiscussionRepository } from './storage/discussionRepository';
-import type { HistoryEntry, HistoryRepository } from './storage/historyRepository';
-import type { LocaleStore, ReadonlyLocaleFile } from './storage/localeStore';
-import type { SourceRepository } from './storage/sourceRepository';
+import { completeUnits } from '../domain/completeUnits';
+import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
+import type { SourceVersion } from '../domain/sourceVersion';
+import type { SourceDocument } from '../domain/types';
+import type { DiscussionRepository } from '../storage/discussionRepository';
+import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
+import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
+import type { SourceRepository } from '../storage/sourceRepository';
 
 /** What the workbench's use cases are built on. */
 export interface WorkbenchStores {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AlignOptions } from './domain/alignVersions';
-import { WorkbenchError } from './errors';
+import type { AlignOptions } from '../domain/alignVersions';
+import { WorkbenchError } from '../errors';
 
 /** Settings of a project, from `workbench.config.json` in its folder (all optional). */
 export interface ProjectConfig {

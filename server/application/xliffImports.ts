@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { InterchangeFile } from './domain/interchange';
-import { canonicalToolLocale, describeLocale } from './domain/localeTag';
-import { planImport, type ImportChange, type ImportPlan } from './domain/planImport';
-import type { Unit } from './domain/types';
-import { readUpload, WorkbenchError } from './errors';
-import { readXliff } from './formats/readXliff';
-import { decodeXmlBytes } from './formats/xmlSafety';
-import type { HistoryEntry } from './storage/historyRepository';
-import type { StagedImport, StagedImportRepository } from './storage/stagedImportRepository';
+import type { InterchangeFile } from '../domain/interchange';
+import { canonicalToolLocale, describeLocale } from '../domain/localeTag';
+import { planImport, type ImportChange, type ImportPlan } from '../domain/planImport';
+import type { Unit } from '../domain/types';
+import { readUpload, WorkbenchError } from '../errors';
+import { readXliff } from '../formats/readXliff';
+import { decodeXmlBytes } from '../formats/xmlSafety';
+import type { HistoryEntry } from '../storage/historyRepository';
+import type { StagedImport, StagedImportRepository } from '../storage/stagedImportRepository';
 import type { WorkbenchStores } from './syncLocale';
 import type { LocaleContext, Workbench } from './workbench';
 

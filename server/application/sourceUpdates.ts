@@ -1,11 +1,11 @@
-import { decodeSourceUpload, formatOfName } from './domain/decodeSourceUpload';
-import { checkDocumentId } from './domain/documentId';
-import type { SourceVersion } from './domain/sourceVersion';
-import type { Segment, SourceDocument } from './domain/types';
-import { workflowState } from './domain/workflowState';
-import { isWorkbenchError, WorkbenchError } from './errors';
-import type { ReadonlyLocaleFile, ReadonlyUnit } from './storage/localeStore';
-import type { SourceUpdatePlan } from './storage/sourceRepository';
+import { decodeSourceUpload, formatOfName } from '../domain/decodeSourceUpload';
+import { checkDocumentId } from '../domain/documentId';
+import type { SourceVersion } from '../domain/sourceVersion';
+import type { Segment, SourceDocument } from '../domain/types';
+import { workflowState } from '../domain/workflowState';
+import { isWorkbenchError, WorkbenchError } from '../errors';
+import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
+import type { SourceUpdatePlan } from '../storage/sourceRepository';
 import { migrateLocaleFile, syncLocale, type WorkbenchStores } from './syncLocale';
 
 /** What an update did: the version recorded (its counts and changes) and each locale afterwards. */
