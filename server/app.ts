@@ -53,6 +53,8 @@ export function createApp(options: AppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // The browser script is compiled from public/editor.ts into dist/public by `npm run build`.
+  app.use('/assets', express.static(path.join(APP_ROOT, 'dist', 'public'), { maxAge: '1h' }));
   app.use('/assets', express.static(path.join(APP_ROOT, 'public'), { maxAge: '1h' }));
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb' }));

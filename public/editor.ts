@@ -1,0 +1,287 @@
+// Progressive enhancement of the editor: the page works with plain form posts; with JavaScript,
+// saves go through the JSON API without a reload, Ctrl+Enter saves and moves on, leaving a changed
+// paragraph saves it, and the browser warns before unsaved work is left behind.
+// Compiled by tsconfig.browser.json to dist/public/editor.js, served as /assets/editor.js.
+(() => {
+  'use strict';
+
+  /** The interface strings the page hands over (translated on the server). */
+  interface EditorStrings {
+    unsaved: string;
+    saving: string;
+    saved: string;
+    saveFailed: string;
+    conflict: string;
+    theirs: string;
+    theirsBy: string;
+    useTheirs: string;
+    keepMine: string;
+    diff: string;
+    editing: string;
+    states: Record<string, string>;
+  }
+
+  /** A locale's progress as the API answers a save. */
+  interface ProgressJson {
+    words: Record<string, number>;
+    [state: string]: unknown;
+  }
+
+  /** A saved segment as the API answers it. */
+  interface SavedSegment {
+    revision: number;
+    state: string;
+    progress?: ProgressJson;
+  }
+
+  /** The 409 of a stale save: the text saved meanwhile, and the word diff to ours. */
+  interface ConflictError {
+    message: string;
+    current: { target: string | null; revision: number; by?: string };
+    diff?: { value: string; added?: boolean; removed?: boolean }[];
+  }
+
+  interface ApiAnswer {
+    status: number;
+    body: SavedSegment & { error?: ConflictError };
+  }
+
+  /** A paragraph's form, with the save in flight and what was last saved. */
+  type TargetForm = HTMLFormElement & { savePromise?: Promise<boolean> };
+
+  const units = document.getElementById('units');
+  const stringsElement = document.getElementById('editor-strings');
+  if (!units || !stringsElement) return;
+  const container: HTMLElement = units;
+  const strings = JSON.parse(stringsElement.textContent ?? '{}') as EditorStrings;
+  const base = container.getAttribute('data-base') ?? '';
+  const csrf = container.getAttribute('data-csrf') ?? '';
+  const forms = Array.from(container.querySelectorAll<TargetForm>('form.target'));
+  const jsonHeaders = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Accept: 'application/json' };
+
+  function field(form: TargetForm): HTMLTextAreaElement {
+    return form.querySelector('textarea[name="target"]') as HTMLTextAreaElement;
+  }
+  function revisionInput(form: TargetForm): HTMLInputElement {
+    return form.querySelector('input[name="baseRevision"]') as HTMLInputElement;
+  }
+  function unitOf(form: TargetForm): HTMLElement {
+    return form.closest('.unit') as HTMLElement;
+  }
+  function setStatus(form: TargetForm, text: string, kind: string): void {
+    const status = form.querySelector('[data-status]');
+    if (!status) return;
+    status.textContent = text;
+    status.className = `status${kind ? ` status-${kind}` : ''}`;
+  }
+  function isDirty(form: TargetForm): boolean {
+    return field(form).value !== form.dataset.saved;
+  }
+
+  for (const form of forms) {
+    form.dataset.saved = field(form).value;
+    field(form).addEventListener('input', () => {
+      unitOf(form).classList.toggle('dirty', isDirty(form));
+      if (isDirty(form)) setStatus(form, strings.unsaved, 'warning');
+      else setStatus(form, '', '');
+    });
+    field(form).addEventListener('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        void save(form).then((ok) => {
+          if (ok) focusNext(form);
+        });
+      }
+    });
+    field(form).addEventListener('blur', () => {
+      if (isDirty(form)) void save(form);
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void save(form);
+    });
+  }
+
+  function focusNext(form: TargetForm): void {
+    const next = forms[forms.indexOf(form) + 1];
+    if (next) {
+      field(next).focus();
+      unitOf(next).scrollIntoView({ block: 'center' });
+    }
+  }
+
+  // One save at a time per paragraph: a blur and a Ctrl+Enter must not race each other.
+  function save(form: TargetForm): Promise<boolean> {
+    const previous = form.savePromise ?? Promise.resolve(true);
+    form.savePromise = previous.then(() => send(form));
+    return form.savePromise;
+  }
+
+  async function send(form: TargetForm): Promise<boolean> {
+    if (!isDirty(form) && !form.dataset.force) return true;
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    const text = field(form).value;
+    setStatus(form, strings.saving, 'pending');
+    try {
+      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        credentials: 'same-origin',
+        headers: jsonHeaders,
+        body: JSON.stringify({ target: text, baseRevision: Number(revisionInput(form).value) }),
+      });
+      const result: ApiAnswer = { status: response.status, body: (await response.json()) as ApiAnswer['body'] };
+      delete form.dataset.force;
+      if (result.status === 200) {
+        form.dataset.saved = text;
+        applySaved(form, result.body);
+        return true;
+      }
+      if (result.status === 409 && result.body.error) {
+        showConflict(form, result.body.error);
+        return false;
+      }
+      setStatus(form, `${strings.saveFailed} ${result.body.error ? result.body.error.message : result.status}`, 'error');
+      return false;
+    } catch (err) {
+      setStatus(form, `${strings.saveFailed} ${(err as Error).message}`, 'error');
+      return false;
+    }
+  }
+
+  function applySaved(form: TargetForm, segment: SavedSegment): void {
+    const unit = unitOf(form);
+    revisionInput(form).value = String(segment.revision);
+    unit.setAttribute('data-revision', String(segment.revision));
+    unit.setAttribute('data-state', segment.state);
+    unit.classList.remove('dirty', 'conflict');
+    const badge = form.querySelector('[data-badge]');
+    if (badge) {
+      badge.textContent = strings.states[segment.state] ?? segment.state;
+      badge.className = `badge badge-${segment.state}`;
+    }
+    // A saved translation is current again: the notice of the source change has done its job.
+    const drift = unit.querySelector('[data-drift]');
+    if (drift && segment.state !== 'drifted') drift.remove();
+    form.querySelector('.conflict-box')?.remove();
+    setStatus(form, strings.saved, 'ok');
+    if (segment.progress) updateProgress(segment.progress);
+  }
+
+  function updateProgress(progress: ProgressJson): void {
+    const numbers = new Intl.NumberFormat(document.documentElement.lang);
+    for (const el of Array.from(document.querySelectorAll('[data-count]'))) {
+      const value = progress[el.getAttribute('data-count') ?? ''];
+      if (typeof value === 'number') el.textContent = numbers.format(value);
+    }
+    const words = progress.words;
+    const total = Object.values(words).reduce((sum, n) => sum + n, 0) || 1;
+    let x = 0;
+    const parts: [string, number][] = [
+      ['approved', words.approved ?? 0],
+      ['translated', words.translated ?? 0],
+      ['drifted', (words.drifted ?? 0) + (words['needs-work'] ?? 0)],
+    ];
+    for (const [name, count] of parts) {
+      for (const rect of Array.from(document.querySelectorAll(`svg.bar .bar-${name}`))) {
+        rect.setAttribute('x', String(x));
+        rect.setAttribute('width', String((100 * count) / total));
+      }
+      x += (100 * count) / total;
+    }
+  }
+
+  function showConflict(form: TargetForm, error: ConflictError): void {
+    const unit = unitOf(form);
+    unit.classList.add('conflict');
+    form.querySelector('.conflict-box')?.remove();
+    const box = document.createElement('div');
+    box.className = 'conflict-box';
+    box.setAttribute('role', 'alert');
+    const explain = document.createElement('p');
+    explain.textContent = strings.conflict;
+    const label = document.createElement('p');
+    label.textContent = error.current.by ? strings.theirsBy.replace('{{who}}', error.current.by) : strings.theirs;
+    const theirs = document.createElement('blockquote');
+    theirs.textContent = error.current.target ?? '';
+    theirs.lang = field(form).lang;
+    theirs.dir = field(form).dir;
+    const useTheirs = document.createElement('button');
+    useTheirs.type = 'button';
+    useTheirs.textContent = strings.useTheirs;
+    useTheirs.addEventListener('click', () => {
+      field(form).value = error.current.target ?? '';
+      form.dataset.saved = field(form).value;
+      revisionInput(form).value = String(error.current.revision);
+      unit.classList.remove('dirty', 'conflict');
+      box.remove();
+      setStatus(form, '', '');
+    });
+    const keepMine = document.createElement('button');
+    keepMine.type = 'button';
+    keepMine.textContent = strings.keepMine;
+    keepMine.addEventListener('click', () => {
+      revisionInput(form).value = String(error.current.revision);
+      form.dataset.force = '1';
+      void save(form);
+    });
+    const parts: HTMLElement[] = [explain, label, theirs];
+    if (error.diff) {
+      // What saving yours would change in theirs, word by word; edit your text to merge, then save it.
+      const diffLabel = document.createElement('p');
+      diffLabel.textContent = strings.diff;
+      const diff = document.createElement('p');
+      diff.className = 'diff';
+      for (const part of error.diff) {
+        const node = document.createElement(part.added ? 'ins' : part.removed ? 'del' : 'span');
+        node.textContent = part.value;
+        diff.appendChild(node);
+      }
+      parts.push(diffLabel, diff);
+    }
+    parts.push(useTheirs, keepMine);
+    box.append(...parts);
+    form.appendChild(box);
+    setStatus(form, '', '');
+  }
+
+  // Presence, best effort: say which paragraph is open here, show where the others are.
+  let focused: string | null = null;
+  async function reportPresence(): Promise<void> {
+    try {
+      const response = await fetch(`/api${base}/presence`, { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: JSON.stringify({ segment: focused }) });
+      if (!response.ok) return;
+      const body = (await response.json()) as { others: { who: string; segment: string }[] };
+      for (const el of Array.from(container.querySelectorAll('[data-presence]'))) el.remove();
+      for (const other of body.others) {
+        const foot = document.getElementById(`seg-${other.segment}`)?.querySelector('.unit-foot');
+        if (!foot) continue;
+        const badge = document.createElement('span');
+        badge.className = 'presence';
+        badge.setAttribute('data-presence', '');
+        badge.textContent = strings.editing.replace('{{who}}', other.who);
+        foot.insertBefore(badge, foot.firstChild);
+      }
+    } catch {
+      // Presence is best effort.
+    }
+  }
+  for (const form of forms) {
+    field(form).addEventListener('focus', () => {
+      focused = unitOf(form).getAttribute('data-id');
+      void reportPresence();
+    });
+  }
+  if (container.getAttribute('data-signed-in') === 'yes') {
+    void reportPresence();
+    setInterval(() => void reportPresence(), 15000);
+  }
+
+  window.addEventListener('beforeunload', (event) => {
+    if (forms.some(isDirty)) {
+      event.preventDefault();
+      event.returnValue = strings.unsaved;
+      return strings.unsaved;
+    }
+    return undefined;
+  });
+})();
