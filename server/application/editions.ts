@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { i18n } from 'i18next';
+import { approvedPairs } from '../domain/approvedPairs';
 import { buildEdition } from '../domain/buildEdition';
 import { completenessOf, type MissingParagraph } from '../domain/completenessOf';
-import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat } from '../domain/edition';
+import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat, type InterchangeFormat } from '../domain/edition';
 import { editionCredits } from '../domain/editionCredits';
 import { excerpt } from '../domain/excerpt';
 import { describeLocale } from '../domain/localeTag';
 import { editionLabels } from './editionLabels';
 import { WorkbenchError } from '../errors';
-import { renderEditionEpub } from '../formats/editionEpub';
-import { renderEditionHtml } from '../formats/editionHtml';
-import { renderEditionMarkdown } from '../formats/editionMarkdown';
-import { renderEditionText } from '../formats/editionText';
-import { buildTmx } from '../formats/tmx';
-import { buildXliff20 } from '../formats/xliff20';
+import { EDITION_WRITERS, formatInfo, INTERCHANGE_WRITERS } from '../formats/formatRegistry';
 import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/editionRepository';
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
@@ -38,16 +34,6 @@ export interface EditionChecklist {
   requireApproval: boolean;
   record: EditionRecord;
 }
-
-const CONTENT_TYPES: Record<ExportFormat, { type: string; extension: string }> = {
-  epub: { type: 'application/epub+zip', extension: 'epub' },
-  html: { type: 'text/html; charset=utf-8', extension: 'html' },
-  md: { type: 'text/markdown; charset=utf-8', extension: 'md' },
-  txt: { type: 'text/plain; charset=utf-8', extension: 'txt' },
-  xliff: { type: 'application/xliff+xml; charset=utf-8', extension: 'xlf' },
-  xliff2: { type: 'application/xliff+xml; charset=utf-8', extension: 'xliff2.xlf' },
-  tmx: { type: 'application/x-tmx+xml; charset=utf-8', extension: 'tmx' },
-};
 
 /** Publishing a locale: editions (EPUB, HTML, Markdown, text) and interchange files (XLIFF 1.2/2.0, TMX). */
 export class Editions {
@@ -112,8 +98,8 @@ export class Editions {
     }
     const record: ExportRecord = { at: new Date().toISOString(), who: options.who, format: chosen, sourceVersion: document.version, draft, percent };
     await this.options.editions.addExport(document.id, code, record);
-    const { type, extension } = CONTENT_TYPES[chosen];
-    return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType: type, body, record };
+    const { contentType, extension } = formatInfo(chosen);
+    return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType, body, record };
   }
 
   private async edition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
@@ -140,40 +126,22 @@ export class Editions {
       exportedAt: new Date(),
       identifier: `urn:uuid:${randomUUID()}`,
     });
-    const ctx = { appRoot: this.options.appRoot };
-    const rendered =
-      format === 'epub'
-        ? renderEditionEpub(edition, ctx)
-        : format === 'html'
-          ? renderEditionHtml(edition, ctx)
-          : format === 'md'
-            ? renderEditionMarkdown(edition)
-            : renderEditionText(edition);
-    return { body: typeof rendered === 'string' ? Buffer.from(rendered, 'utf8') : rendered, percent: completeness.percent };
+    return { body: EDITION_WRITERS[format].write(edition, { appRoot: this.options.appRoot }), percent: completeness.percent };
   }
 
-  private async interchange(format: 'xliff' | 'xliff2' | 'tmx', context: LocaleContext, history: HistoryEntry[]): Promise<Uint8Array> {
+  private interchange(format: InterchangeFormat, context: LocaleContext, history: HistoryEntry[]): Promise<Uint8Array> {
     const { document, file } = context;
-    if (format === 'xliff') {
-      const bytes = await this.options.locales.readBytes(document.id, context.locale.code);
-      if (!bytes) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${context.locale.code} translation yet.`);
-      return bytes;
-    }
-    if (format === 'xliff2') return Buffer.from(buildXliff20({ document, file }), 'utf8');
-    // A memory holds what reviewers approved: the pairs other tools can trust.
-    const lastChange = new Map<string, HistoryEntry>();
-    for (const entry of history) lastChange.set(entry.segment, entry);
-    const pairs = document.segments.flatMap((segment) => {
-      const unit = context.units.get(segment.id);
-      if (!segment.translatable || !unit || unit.target === undefined || unit.source !== segment.text) return [];
-      if (!(unit.approved || unit.state === 'signed-off' || unit.state === 'final')) return [];
-      const last = lastChange.get(segment.id);
-      return [{ id: segment.id, source: segment.text, target: unit.target, changedAt: last?.at, changedBy: last?.who }];
+    return INTERCHANGE_WRITERS[format].write({
+      document,
+      file,
+      storedBytes: async () => {
+        const bytes = await this.options.locales.readBytes(document.id, context.locale.code);
+        if (!bytes) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${context.locale.code} translation yet.`);
+        return bytes;
+      },
+      pairs: format === 'tmx' ? approvedPairs(document, context.units, history) : [],
+      tool: { name: 'translation-workbench', version: '0.1.0' },
     });
-    return Buffer.from(
-      buildTmx({ sourceLanguage: document.meta.language, targetLanguage: context.locale.code, pairs, creationTool: 'translation-workbench', creationToolVersion: '0.1.0' }),
-      'utf8',
-    );
   }
 }
 

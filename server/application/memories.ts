@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { canonicalToolLocale } from '../domain/localeTag';
 import { readUpload, WorkbenchError } from '../errors';
-import { readTmx } from '../formats/tmx';
+import { READERS } from '../formats/formatRegistry';
+import type { TmxFile } from '../formats/tmx';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import type { MemoryInfo, MemoryRepository } from '../storage/memoryRepository';
 
@@ -44,7 +45,7 @@ export class Memories {
     if (bytes.byteLength > MAX_TMX_BYTES) {
       throw new WorkbenchError(413, 'tmx-too-large', `${options.name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a TMX file may be at most 50 MB.`);
     }
-    const tmx = readUpload(() => readTmx(decodeXmlBytes(bytes, { file: options.name }), { file: options.name }));
+    const tmx = readUpload(() => READERS.tmx(decodeXmlBytes(bytes, { file: options.name }), { file: options.name }));
     const pairs = pairsOf(tmx, sourceLanguage, lang, '');
     if (pairs.length === 0) {
       throw new WorkbenchError(422, 'tmx-no-pairs', `${options.name} has no unit with both a source text (${sourceLanguage}) and a translation into ${lang}: nothing to remember.`);
@@ -79,14 +80,14 @@ export class Memories {
       const bytes = await this.repository.content(lang, info.id);
       if (!bytes) return [];
       const content = decodeXmlBytes(bytes, { file: info.name });
-      pairs = pairsOf(readTmx(content, { file: info.name }), sourceLanguage, lang, info.name);
+      pairs = pairsOf(READERS.tmx(content, { file: info.name }), sourceLanguage, lang, info.name);
       this.cache.set(key, pairs);
     }
     return pairs;
   }
 }
 
-function pairsOf(tmx: ReturnType<typeof readTmx>, sourceLanguage: string, lang: string, memory: string): MemoryPair[] {
+function pairsOf(tmx: TmxFile, sourceLanguage: string, lang: string, memory: string): MemoryPair[] {
   const pairs: MemoryPair[] = [];
   for (const unit of tmx.units) {
     const source = unit.variants.find((v) => sameLanguage(v.lang, sourceLanguage));

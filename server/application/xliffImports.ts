@@ -4,7 +4,7 @@ import { canonicalToolLocale, describeLocale } from '../domain/localeTag';
 import { planImport, type ImportChange, type ImportPlan } from '../domain/planImport';
 import type { Unit } from '../domain/types';
 import { readUpload, WorkbenchError } from '../errors';
-import { readXliff } from '../formats/readXliff';
+import { READERS } from '../formats/formatRegistry';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import type { HistoryEntry } from '../storage/historyRepository';
 import type { StagedImport, StagedImportRepository } from '../storage/stagedImportRepository';
@@ -43,7 +43,7 @@ export class XliffImports {
     if (bytes.byteLength > MAX_XLIFF_BYTES) {
       throw new WorkbenchError(413, 'xliff-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: an XLIFF file may be at most 50 MB.`);
     }
-    return readUpload(() => readXliff(decodeXmlBytes(bytes, { file: name }), { file: name }));
+    return readUpload(() => READERS.xliff(decodeXmlBytes(bytes, { file: name }), { file: name }));
   }
 
   /** Plans the merge of the file `bytes` into a locale and, unless `dryRun`, writes it. */

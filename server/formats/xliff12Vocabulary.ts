@@ -67,11 +67,6 @@ export function revisionGroup(tu: Element): Element | undefined {
   );
 }
 
-/** The `<count count-type="x-revision">` holding the unit's revision, if any. */
-export function revisionCount(tu: Element, group = revisionGroup(tu)): Element | undefined {
-  return revisionCountIn(group);
-}
-
 /** The `<count count-type="x-revision">` of a revision `<count-group>` (none without a group). */
 export function revisionCountIn(group: Element | undefined): Element | undefined {
   return countIn(group, REVISION_COUNT_TYPE);

@@ -1,0 +1,81 @@
+import type { ApprovedPair } from '../domain/approvedPairs';
+import type { Edition, EditionFormat, ExportFormat, InterchangeFormat } from '../domain/edition';
+import type { InterchangeFile } from '../domain/interchange';
+import type { LocaleFile, SourceDocument } from '../domain/types';
+import { renderEditionEpub } from './editionEpub';
+import { renderEditionHtml } from './editionHtml';
+import { renderEditionMarkdown } from './editionMarkdown';
+import { renderEditionText } from './editionText';
+import { readXliff } from './readXliff';
+import { buildTmx, readTmx, type TmxFile } from './tmx';
+import { buildXliff20 } from './xliff20';
+
+/** What every export has: the media type it is served as and the extension of its file name. */
+export interface FormatInfo {
+  contentType: string;
+  extension: string;
+}
+
+/** A writer of a finished edition, from the internal model of one. */
+export interface EditionWriter extends FormatInfo {
+  write(edition: Edition, ctx: { appRoot: string }): Uint8Array;
+}
+
+/** What an interchange writer is handed: the locale as stored, and its approved pairs. */
+export interface InterchangeInput {
+  document: SourceDocument;
+  file: LocaleFile;
+  /** The locale's XLIFF 1.2 file as stored (our files are the interchange file itself). */
+  storedBytes: () => Promise<Uint8Array>;
+  pairs: ApprovedPair[];
+  tool: { name: string; version: string };
+}
+
+/** A writer of a file for other CAT tools. */
+export interface InterchangeWriter extends FormatInfo {
+  write(input: InterchangeInput): Promise<Uint8Array>;
+}
+
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+/** Every edition format, by name. */
+export const EDITION_WRITERS: Readonly<Record<EditionFormat, EditionWriter>> = {
+  epub: { contentType: 'application/epub+zip', extension: 'epub', write: (edition, ctx) => renderEditionEpub(edition, ctx) },
+  html: { contentType: 'text/html; charset=utf-8', extension: 'html', write: (edition, ctx) => utf8(renderEditionHtml(edition, ctx)) },
+  md: { contentType: 'text/markdown; charset=utf-8', extension: 'md', write: (edition) => utf8(renderEditionMarkdown(edition)) },
+  txt: { contentType: 'text/plain; charset=utf-8', extension: 'txt', write: (edition) => utf8(renderEditionText(edition)) },
+};
+
+/** Every interchange format, by name. */
+export const INTERCHANGE_WRITERS: Readonly<Record<InterchangeFormat, InterchangeWriter>> = {
+  xliff: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xlf', write: (input) => input.storedBytes() },
+  xliff2: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xliff2.xlf', write: async (input) => utf8(buildXliff20({ document: input.document, file: input.file })) },
+  tmx: {
+    contentType: 'application/x-tmx+xml; charset=utf-8',
+    extension: 'tmx',
+    write: async (input) =>
+      utf8(
+        buildTmx({
+          sourceLanguage: input.document.meta.language,
+          targetLanguage: input.file.targetLanguage,
+          pairs: input.pairs,
+          creationTool: input.tool.name,
+          creationToolVersion: input.tool.version,
+        }),
+      ),
+  },
+};
+
+/** The media type and file extension of any export format. */
+export function formatInfo(format: ExportFormat): FormatInfo {
+  const writer = format in EDITION_WRITERS ? EDITION_WRITERS[format as EditionFormat] : INTERCHANGE_WRITERS[format as InterchangeFormat];
+  return { contentType: writer.contentType, extension: writer.extension };
+}
+
+/** The readers of files from other tools (content already decoded and checked for safety), by name. */
+export const READERS = {
+  /** XLIFF 1.0, 1.1, 1.2 and 2.0, into the interchange model. */
+  xliff: (content: string, ctx: { file: string }): InterchangeFile => readXliff(content, ctx),
+  /** TMX 1.4 memories. */
+  tmx: (content: string, ctx: { file: string }): TmxFile => readTmx(content, ctx),
+} as const;
