@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWorkbench } from '../server/application/createWorkbench';
-import { createLocaleFile } from '../server/formats/xliff12';
+import { createLocaleFile } from './helpers/xliff12Files';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { prepareFileAtomic, writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { runOffThread } from '../server/storage/writerThread';

@@ -3,7 +3,7 @@ import * as fsPromises from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
-import { createLocaleFile } from '../server/formats/xliff12';
+import { createLocaleFile } from './helpers/xliff12Files';
 import { createFileLocaleStore, type LocaleStore } from '../server/storage/localeStore';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { makeTempDir, type TempDir } from './helpers/tempDir';

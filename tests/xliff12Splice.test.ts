@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import type { LocaleFile, Unit } from '../server/domain/types';
-import { buildXliff12, createLocaleFile, parseXliff12, updateXliff12, type ParsedXliff12 } from '../server/formats/xliff12';
+import { buildXliff12 } from '../server/formats/buildXliff12';
+import { parseXliff12 } from '../server/formats/parseXliff12';
+import { updateXliff12 } from '../server/formats/updateXliff12';
+import { type ParsedXliff12 } from '../server/formats/xliff12Model';
+import { createLocaleFile } from './helpers/xliff12Files';
 import { serializeXmlDocument } from '../server/formats/xmlSafety';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 

@@ -5,7 +5,7 @@ import type { Element } from '@xmldom/xmldom';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import type { LocaleFile, SourceDocument, Unit, WorkflowState } from '../server/domain/types';
 import { WORKFLOW_STATES, workflowState } from '../server/domain/workflowState';
-import { createLocaleFile } from '../server/formats/xliff12';
+import { createLocaleFile } from './helpers/xliff12Files';
 import { WORKBENCH_NS, XLIFF20_NS, buildXliff20 } from '../server/formats/xliff20';
 import { SMALL_DOC } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';

@@ -5,7 +5,7 @@ import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../dom
 import { REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName } from './xliff12Vocabulary';
 import { Agreement, Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
 
-/** The tool id the workbench's XLIFF 1.2 writer puts in every header (xliff12.ts createSkeleton). */
+/** The tool id the workbench's XLIFF 1.2 writer puts in every header (xliff12Model.ts createSkeleton). */
 const WORKBENCH_TOOL_ID = 'translation-workbench';
 
 /** Inline elements of 1.x that only wrap text: their text is the unit's text. */
@@ -75,7 +75,7 @@ function status1(approved: boolean, target: string | undefined, state: string | 
   return 'translated';
 }
 
-/** Whether a 1.x `<file>` says the workbench wrote it (`<header><tool tool-id="translation-workbench">`, see xliff12.ts). */
+/** Whether a 1.x `<file>` says the workbench wrote it (`<header><tool tool-id="translation-workbench">`, see xliff12Model.ts). */
 function writtenByWorkbench(fileEl: Element, ns: string | null): boolean {
   const header = childElements(fileEl, ns, 'header')[0];
   return !!header && childElements(header, ns, 'tool').some((tool) => tool.getAttribute('tool-id') === WORKBENCH_TOOL_ID);

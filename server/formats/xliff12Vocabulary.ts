@@ -1,4 +1,4 @@
-/** XLIFF 1.2 names and lookups shared by the reader and the writer (see xliff12.ts). */
+/** XLIFF 1.2 names and lookups shared by the reader and the writer (parseXliff12, buildXliff12, updateXliff12). */
 import type { Element } from '@xmldom/xmldom';
 import type { XliffState } from '../domain/types';
 import { childElements, isElement } from './domEdit';

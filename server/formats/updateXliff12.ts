@@ -1,0 +1,182 @@
+/** Writing a model into a document held in memory: in place, so whatever the workbench does not understand (unknown attributes, context groups, alt-trans, foreign elements, comments, header contents, units it does not know) survives a save. */
+import type { Element } from '@xmldom/xmldom';
+import type { LocaleFile, Unit } from '../domain/types';
+import { createElementLike, firstChildElement, firstElementChild, insertAfter, insertChild, removeElements } from './domEdit';
+import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, type UnitSlot, writeFailure, writeFileFields, type Xliff12Output } from './xliff12Model';
+import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
+import { changeCount, documentTexts, serializeWhole, spliceText } from './xliff12Text';
+import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
+import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
+
+/**
+ * Applies `model` to a document held in memory (from parseXliff12, buildXliff12 or a previous call)
+ * and serializes it. The DOM and the index of `current` are updated IN PLACE: whatever happens,
+ * `current` must not be used afterwards; use the returned `parsed` (the document as parseXliff12
+ * would read the returned text back) on success, and re-read the file on failure.
+ *
+ * Units equal to the ones last read back from their elements are not touched (elements this module
+ * wrote, or read already in the form it writes them: the first save after a parse still writes
+ * the units it reads in another form, normalizing legacy revision groups for instance), so a save
+ * costs a comparison per unit plus the writing. When only a few units and the header are written
+ * (none added or taken out), the new file is the text the document was read or last written as,
+ * with those elements written again into it (`written` says where; the rest of the bytes are the
+ * same): no serialization of the whole document, and none of the text that did not change.
+ *
+ * Units absent from the model are kept in the file, unless `model.removeUnits` lists them: those are
+ * taken out of the document, the index and the returned model (ids the file does not have are
+ * ignored; listing a unit the model holds is refused, 400). `removeUnits` itself is never written
+ * nor part of the returned model.
+ */
+export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output {
+  const writeFailed = writeFailure(ctx.file);
+  const previous = current.model.units;
+  // Each unit's slot, and whether the unit equals the one read back from its element: looked up
+  // once, for the checks and the writing below.
+  const modelUnits = model.units;
+  const slots: (UnitSlot | undefined)[] = new Array<UnitSlot | undefined>(modelUnits.length);
+  const same = new Uint8Array(modelUnits.length);
+  for (let i = 0; i < modelUnits.length; i++) {
+    const unit = modelUnits[i];
+    const slot = current.unitIndex.get(unit.id);
+    slots[i] = slot;
+    if (slot !== undefined && slot.written && sameUnit(previous[slot.position], unit)) same[i] = 1;
+  }
+  const unchanged = (_unit: Unit, i: number): boolean => same[i] === 1;
+  assertWritableModel(model, unchanged);
+  assertRemovableUnits(model);
+  const { fileEl, body } = fileAndBody(current.dom);
+  // The text of the document as it is now, unless someone else changed the document since.
+  const text = documentTexts.get(current.dom);
+  documentTexts.delete(current.dom);
+  const fresh = text && text.changes === changeCount(current.dom) ? text : undefined;
+  const fileAttributes = (): string => FILE_ATTRIBUTES.map((name) => fileEl.getAttribute(name)).join('\u0000');
+  const attributesBefore = fresh && fileAttributes();
+  const headerBefore = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  // First, so that no new unit is placed next to one going away. Positions stay those of `previous` until the model is rebuilt below.
+  const removed = removeUnits(current.unitIndex, model.removeUnits);
+  const { written, created } = applyModel(fileEl, body, model, current.unitIndex, unchanged, slots);
+
+  const reread = new Map<UnitSlot, Unit>();
+  for (const slot of written) reread.set(slot, readUnit(slot.element, writeFailed));
+  let units: Unit[];
+  if (!created && removed.size === 0) {
+    units = previous.slice();
+    for (const [slot, unit] of reread) units[slot.position] = unit;
+  } else if (!created) {
+    // The same elements in the same order, less the removed ones: the units after them move up.
+    units = [];
+    for (const [position, unit] of previous.entries()) {
+      if (removed.has(position)) continue;
+      const slot = current.unitIndex.get(unit.id);
+      if (!slot) throw writeFailed(`trans-unit "${unit.id}" is missing from the index`);
+      units.push(reread.get(slot) ?? unit);
+      slot.position = units.length - 1;
+    }
+  } else {
+    // New elements: the model follows the document order, which only a walk of the body gives.
+    units = [];
+    for (const tu of transUnits(body)) {
+      const slot = current.unitIndex.get(tu.getAttribute('id') ?? '');
+      if (!slot || slot.element !== tu) throw writeFailed(`trans-unit "${tu.getAttribute('id')}" is missing from the index`);
+      units.push(reread.get(slot) ?? previous[slot.position]);
+      slot.position = units.length - 1;
+    }
+  }
+  const parsed: ParsedXliff12 = { model: { ...fileFields(model), units }, dom: current.dom, unitIndex: current.unitIndex };
+  // Only units and the header changed (no unit added or taken out, the <file> start tag as it
+  // was): the new text is the old one with those elements written again, when they are few.
+  const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  if (fresh && !created && removed.size === 0 && header === headerBefore && fileAttributes() === attributesBefore && written.length * 4 <= fresh.spans.length) {
+    const dirty = new Set<Element>(written.map((slot) => slot.element));
+    if (header) dirty.add(header);
+    const spliced = spliceText(current.dom, fresh, dirty);
+    if (spliced) {
+      const { chunks, size, parts } = spliced;
+      let bytes: Buffer | undefined;
+      let xml: string | undefined;
+      const whole = (): Buffer => (bytes ??= Buffer.concat(chunks, size));
+      // The whole bytes and the text are made only when asked for: writing the file needs only the chunks.
+      return {
+        chunks,
+        parsed,
+        written: parts,
+        get bytes() {
+          return whole();
+        },
+        get xml() {
+          xml ??= whole().toString('utf8');
+          return xml;
+        },
+      };
+    }
+  }
+  return { ...serializeWhole(current.dom, fileEl, current.unitIndex), parsed };
+}
+
+/**
+ * Takes the units `ids` lists out of a document held in memory: their `<trans-unit>` elements go,
+ * with the whitespace before each (a `<group>` left without units stays: the strict schema allows
+ * it), in one pass per parent however many there are, and so do their index entries. Ids not in the
+ * index are ignored. Returns the model positions the removed units had (their slots' positions,
+ * left as they were: the caller renumbers the units that stay).
+ */
+export function removeUnits(index: Map<string, UnitSlot>, ids: readonly string[] | undefined): Set<number> {
+  const positions = new Set<number>();
+  if (!ids?.length) return positions;
+  const elements: Element[] = [];
+  for (const id of ids) {
+    const slot = index.get(id);
+    if (!slot) continue;
+    index.delete(id);
+    positions.add(slot.position);
+    elements.push(slot.element);
+  }
+  removeElements(elements);
+  return positions;
+}
+
+/**
+ * Writes the model's units into `body`, found through `index` (new ones are created after the
+ * previous model unit and added to it). Units for which `skip` holds are left as they are.
+ * `slots`, when given, are the units' slots already looked up in `index` (by position in the model).
+ * Returns the slots written, and whether any element was created.
+ */
+export function applyModel(
+  fileEl: Element,
+  body: Element,
+  model: LocaleFile,
+  index: Map<string, UnitSlot>,
+  skip?: (unit: Unit, i: number) => boolean,
+  slots?: readonly (UnitSlot | undefined)[],
+): { written: UnitSlot[]; created: boolean } {
+  writeFileFields(fileEl, model);
+  const written: UnitSlot[] = [];
+  let created = false;
+  let previous: Element | undefined;
+  const units = model.units;
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i];
+    let slot = slots ? slots[i] : index.get(unit.id);
+    if (!slot) {
+      const tu = createElementLike(body, XLIFF12_NS, 'trans-unit');
+      tu.setAttribute('id', unit.id);
+      // After the previous model unit (same parent, e.g. the same <group>), else first in <body>.
+      if (previous) insertAfter(previous, tu);
+      else insertChild(body, tu, firstElementChild(body) ?? null);
+      slot = { element: tu, position: -1, written: false };
+      index.set(unit.id, slot);
+      writeUnit(tu, unit, true);
+      created = true;
+    } else if (skip?.(unit, i)) {
+      previous = slot.element;
+      continue;
+    } else {
+      writeUnit(slot.element, unit, false);
+    }
+    slot.written = true;
+    written.push(slot);
+    previous = slot.element;
+  }
+  return { written, created };
+}
+

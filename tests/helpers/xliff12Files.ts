@@ -1,0 +1,58 @@
+import type { Document, Element } from '@xmldom/xmldom';
+import type { LocaleFile, Unit } from '../../server/domain/types';
+import { removeElements } from '../../server/formats/domEdit';
+import { buildXliff12 } from '../../server/formats/buildXliff12';
+import { fileAndBody, type UnitSlot } from '../../server/formats/xliff12Model';
+import { assertRemovableUnits, assertWritableModel } from '../../server/formats/xliff12ModelCheck';
+import { documentTexts } from '../../server/formats/xliff12Text';
+import { transUnits } from '../../server/formats/xliff12Vocabulary';
+import { applyModel } from '../../server/formats/updateXliff12';
+import { serializeXmlDocumentTracking } from '../../server/formats/xmlSafety';
+
+/** Convenience constructor: units get defaults (not approved, revision 0, no notes, untranslated state). */
+export function createLocaleFile(
+  document: string,
+  sourceLanguage: string,
+  targetLanguage: string,
+  units: Array<Pick<Unit, 'id' | 'source'> & Partial<Unit>>,
+): LocaleFile {
+  return {
+    document,
+    sourceLanguage,
+    targetLanguage,
+    units: units.map((u) => ({
+      ...u,
+      // An untranslated unit is written as <target state="needs-translation"/> and read back so.
+      ...(u.target === undefined && u.state === undefined ? { state: 'needs-translation' as const } : {}),
+      approved: u.approved ?? false,
+      revision: u.revision ?? 0,
+      notes: u.notes ?? [],
+    })),
+  };
+}
+
+/**
+ * For the tests of the writer: serializes `model`. With `existing` (a document from parseXliff12), that document is updated in
+ * place and everything the model does not describe is kept, but for the units `model.removeUnits`
+ * lists, which are taken out (see updateXliff12); without it a new document is built.
+ */
+export function serializeXliff12(model: LocaleFile, existing?: Document): string {
+  if (!existing) return buildXliff12(model, { file: 'serializeXliff12' }).xml;
+  assertWritableModel(model);
+  // The document is changed here, not by updateXliff12: the text it was read as no longer describes it.
+  documentTexts.delete(existing);
+  assertRemovableUnits(model);
+  const { fileEl, body } = fileAndBody(existing);
+  // A bare document: every unit is written (and normalized), as found by id (the first one wins).
+  const index = new Map<string, UnitSlot>();
+  const removing = new Set(model.removeUnits);
+  const removed: Element[] = [];
+  for (const tu of transUnits(body)) {
+    const id = tu.getAttribute('id') ?? '';
+    if (removing.has(id)) removed.push(tu);
+    else if (!index.has(id)) index.set(id, { element: tu, position: -1, written: false });
+  }
+  removeElements(removed);
+  applyModel(fileEl, body, model, index);
+  return serializeXmlDocumentTracking(existing).xml;
+}
