@@ -10,6 +10,7 @@ import { type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../for
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
 import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
+import { keyedLock } from './keyedLock';
 import { prepareFileAtomic } from './writeFileAtomic';
 
 export interface LocaleStore {
@@ -168,8 +169,8 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
   const { dir } = options;
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();
-  /** Tail of the operation queue of each path: one write at a time per file, in call order. */
-  const queues = new Map<string, Promise<void>>();
+  /** One operation at a time per file, in call order. */
+  const exclusive = keyedLock();
 
   /** A file as messages name it: relative to the project (`locales/es/x.xlf`), not the server's full path. */
   function shown(file: string): string {
@@ -184,20 +185,6 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
     return join(dir, checkLang(lang), `${checkDocument(document)}${ARCHIVE_SUFFIX}`);
   }
 
-  function exclusive<T>(path: string, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(path) ?? Promise.resolve();
-    const run = previous.then(task);
-    // The tail never rejects, so one failing task does not break the queue.
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    queues.set(path, tail);
-    void tail.then(() => {
-      if (queues.get(path) === tail) queues.delete(path);
-    });
-    return run;
-  }
 
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
   async function load(path: string): Promise<CacheEntry | undefined> {

@@ -1,3 +1,5 @@
+import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
+import { keyedLock } from './keyedLock';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { alignVersions, type Alignment, type AlignOptions } from '../domain/alignVersions';
@@ -82,20 +84,9 @@ export const EDITED_ON_DISK = 'edited on disk';
 export function createFileSourceRepository(options: { dir: string; now?: () => Date; align?: AlignOptions }): SourceRepository {
   const { dir } = options;
   const now = options.now ?? (() => new Date());
-  const cache = new Map<string, { stamp: string; document: SourceDocument; sidecar: Sidecar }>();
-  const locks = new Map<string, Promise<unknown>>();
-
-  /** Runs `task` after every earlier task on the same document: loads and updates never interleave. */
-  function exclusive<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = locks.get(id) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    locks.set(id, settled);
-    void settled.then(() => {
-      if (locks.get(id) === settled) locks.delete(id);
-    });
-    return next;
-  }
+  const cache = new Map<string, { stamp: FileIdentity; document: SourceDocument; sidecar: Sidecar }>();
+  /** Loads and updates of one document never interleave. */
+  const exclusive = keyedLock();
 
   const sidecarPath = (id: string) => path.join(dir, `${id}.segments.json`);
   const snapshotPath = (id: string, version: number, format: SourceFormat) => path.join(dir, `${id}.versions`, `${version}${extensionOf(format)}`);
@@ -113,9 +104,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     return undefined;
   }
 
-  async function stampOf(file: string): Promise<string> {
-    const stat = await fsp.stat(file);
-    return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+  async function identityOf(file: string): Promise<FileIdentity> {
+    return fileIdentity(await fsp.stat(file));
   }
 
   async function readSidecar(id: string): Promise<Sidecar | undefined> {
@@ -237,9 +227,9 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   async function loadFresh(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
     const found = await locate(id);
     if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
-    const stamp = await stampOf(found.file);
+    const stamp = await identityOf(found.file);
     const cached = cache.get(id);
-    if (cached && cached.stamp === stamp) return cached;
+    if (cached && sameFile(cached.stamp, stamp)) return cached;
 
     let content = await fsp.readFile(found.file, 'utf8');
     let hash = textHash(content);
@@ -281,7 +271,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         await commit(id, found.format, content, result.sidecar);
       }
     }
-    const entry = { stamp: await stampOf(found.file), ...result };
+    const entry = { stamp: await identityOf(found.file), ...result };
     cache.set(id, entry);
     return entry;
   }
@@ -374,7 +364,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         committed.catch(() => undefined); // a failure is reported by the update, whether or not `alongside` looks
         const [written, done] = await Promise.allSettled([committing, alongside?.(update, sidecar.versions, committed)]);
         if (written.status === 'rejected') throw written.reason;
-        cache.set(id, { stamp: await stampOf(found.file), document: update.document, sidecar });
+        cache.set(id, { stamp: await identityOf(found.file), document: update.document, sidecar });
         if (done.status === 'rejected') throw done.reason;
         return update;
       });

@@ -13,126 +13,31 @@
  * given (so a sequence can count on the ones before it having run); it goes after a while idle,
  * and never keeps the process alive by itself when it has nothing to do.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { APP_ROOT } from '../appRoot';
+import type { FileStamp, Reply, Step } from './writerSteps';
 
-/** What the file's stat says of a written file (a rename keeps them). */
-export interface FileStamp {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-}
-
-/** A file's content: texts (as UTF-8) one after the other, or a value as its JSON text and a newline. */
-export type ThreadData = { texts: readonly string[] } | { json: unknown; space?: number };
-
-/** A file to create (it must not exist), and the folder to make first, if any. */
-export interface NewFile {
-  path: string;
-  dir?: string;
-}
+export type { FileStamp, NewFile, Step, ThreadData } from './writerSteps';
 
 /**
- * One operation of a sequence:
- * - `write`: creates each file with the same content and fsyncs it (a file of a failed sequence
- *   is removed, unless a later `rename` of the sequence moved it); with `hash`, first gives the
- *   SHA-256 (hex) of the content to `onSignal`;
- * - `rename`: renames a file (over any file at `to`);
- * - `syncDir`: fsyncs a folder, so that the renames into it are durable (a system that does not
- *   fsync folders is tolerated);
- * - `signal`: calls the sequence's `onSignal` (on the main thread, as soon as it is free).
+ * The worker's script: writerWorker.ts as the build compiled it. From the compiled app it sits
+ * beside this file; from the TypeScript sources (tests, the benchmark) the build's copy is used, so
+ * `npm run build` comes first (npm test and npm run bench do it).
  */
-export type Step =
-  | { op: 'write'; files: readonly NewFile[]; data: ThreadData; hash?: boolean }
-  | { op: 'rename'; from: string; to: string }
-  | { op: 'syncDir'; dir: string }
-  | { op: 'signal' };
-
-// Plain JavaScript, evaluated by the worker: no TypeScript loader is needed, whatever runs the app.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const { createHash } = require('node:crypto');
-const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP']);
-
-function writeFile(file, bytes) {
-  if (file.dir) fs.mkdirSync(file.dir, { recursive: true });
-  const fd = fs.openSync(file.path, 'wx');
-  try {
-    let written = 0;
-    while (written < bytes.byteLength) {
-      const n = fs.writeSync(fd, bytes, written, bytes.byteLength - written, written);
-      if (n <= 0) throw new Error('the system wrote nothing');
-      written += n;
-    }
-    fs.fsyncSync(fd);
-    const stats = fs.fstatSync(fd);
-    return { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino };
-  } finally {
-    fs.closeSync(fd);
-  }
+function workerScript(): string {
+  const beside = path.join(__dirname, 'writerWorker.js');
+  if (existsSync(beside)) return beside;
+  const built = path.join(APP_ROOT, 'dist', 'server', 'storage', 'writerWorker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`The file writer thread is not built (${built} is missing): run npm run build.`);
 }
-
-function syncDir(dir) {
-  let fd;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch (err) {
-    if (!err || !DIR_SYNC_UNSUPPORTED.has(err.code)) throw err;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-parentPort.on('message', ({ id, steps }) => {
-  const made = new Set();
-  const stamps = [];
-  let path;
-  try {
-    for (const step of steps) {
-      if (step.op === 'write') {
-        const data = step.data;
-        const text = 'json' in data ? JSON.stringify(data.json, null, data.space) + '\\n' : data.texts.join('');
-        const bytes = Buffer.from(text, 'utf8');
-        if (step.hash) parentPort.postMessage({ id, signal: true, value: createHash('sha256').update(bytes).digest('hex') });
-        for (const file of step.files) {
-          path = file.path;
-          made.add(file.path);
-          stamps.push(writeFile(file, bytes));
-        }
-      } else if (step.op === 'rename') {
-        path = step.to;
-        fs.renameSync(step.from, step.to);
-        made.delete(step.from);
-      } else if (step.op === 'syncDir') {
-        path = step.dir;
-        syncDir(step.dir);
-      } else if (step.op === 'signal') {
-        parentPort.postMessage({ id, signal: true });
-      }
-    }
-    parentPort.postMessage({ id, stamps });
-  } catch (err) {
-    for (const file of made) {
-      try { fs.unlinkSync(file); } catch {}
-    }
-    parentPort.postMessage({ id, error: { message: String(err && err.message), code: err && err.code, syscall: err && err.syscall, path } });
-  }
-});
-`;
 
 interface Job {
   resolve(stamps: FileStamp[]): void;
   reject(err: Error): void;
   onSignal?: (value?: string) => void;
-}
-
-interface Reply {
-  id: number;
-  signal?: boolean;
-  value?: string;
-  stamps?: FileStamp[];
-  error?: { message: string; code?: string; syscall?: string; path?: string };
 }
 
 /** How long an idle worker is kept for the next sequence. */
@@ -149,7 +54,7 @@ function failAll(err: Error): void {
 }
 
 function startWorker(): Worker {
-  const started = new Worker(WORKER_SOURCE, { eval: true });
+  const started = new Worker(workerScript());
   started.on('message', (reply: Reply) => {
     const job = jobs.get(reply.id);
     if (!job) return;
