@@ -2,24 +2,18 @@ import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { alignVersions, type Alignment, type AlignOptions } from '../domain/alignVersions';
+import type { AlignOptions } from '../domain/alignVersions';
+import { planSourceUpdate, type SourceUpdatePlan } from '../domain/planSourceUpdate';
 import { assignIds, textHash, type KnownSegment } from '../domain/assignIds';
 import { isDocumentId } from '../domain/documentId';
 import { readSource, type SourceFormat } from '../domain/segmentDocument';
-import type { SourceChange, SourceVersion } from '../domain/sourceVersion';
+import type { SourceVersion } from '../domain/sourceVersion';
 import type { Segment, SourceDocument } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { tempPathOf, writeFileAtomic } from './writeFileAtomic';
 import { runOffThread } from './writerThread';
 
-/** A source update, aligned but not yet written: what `confirm` gets to inspect. */
-export interface SourceUpdatePlan {
-  previous: SourceDocument;
-  document: SourceDocument;
-  version: SourceVersion;
-  /** False when the new text is the same as the current one: nothing is written. */
-  changed: boolean;
-}
+export type { SourceUpdatePlan };
 
 /**
  * Where source documents live: `<dir>/<id>.md` (or `.txt`), the sidecar `<id>.segments.json`
@@ -214,15 +208,6 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     throw (done as PromiseRejectedResult).reason;
   }
 
-  function plan(previous: SourceDocument, meta: SourceDocument['meta'], alignment: Alignment, hash: string, who: string): SourceUpdatePlan {
-    const changes: SourceChange[] = alignment.segments
-      .filter((s) => s.label !== 'unchanged')
-      .map((s) => ({ id: s.id, label: s.label as SourceChange['label'], from: s.from, text: s.text }));
-    const segments: Segment[] = alignment.segments.map(({ label: _label, from: _from, ...segment }) => segment);
-    const number = previous.version + 1;
-    const version: SourceVersion = { number, date: now().toISOString(), hash, who, counts: alignment.counts, changes, deleted: alignment.deleted };
-    return { previous, document: toDocument(previous.id, meta, segments, number), version, changed: true };
-  }
 
   async function loadFresh(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
     const found = await locate(id);
@@ -266,7 +251,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
       } else {
         // The file was changed by hand (or by version control): record it as a new version.
-        const update = plan(current, meta, alignVersions(blocks, sidecar.segments, options.align), hash, EDITED_ON_DISK);
+        const update = planSourceUpdate({ document: current, known: sidecar.segments }, content, { format: found.format, hash, who: EDITED_ON_DISK, date: now(), align: options.align });
         result = { document: update.document, sidecar: sidecarOf(update.document, hash, [...sidecar.versions, update.version]) };
         await commit(id, found.format, content, result.sidecar);
       }
@@ -339,14 +324,13 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         let update: SourceUpdatePlan;
         let hash: string;
         try {
-          const { meta, blocks } = readSource(id, content, found.format);
           hash = await text.hash;
           if (hash === current.sidecar.hash) {
             await text.discard();
             const last = current.sidecar.versions[current.sidecar.versions.length - 1];
             return { previous: current.document, document: current.document, version: last, changed: false };
           }
-          update = plan(current.document, meta, alignVersions(blocks, current.sidecar.segments, options.align), hash, who);
+          update = planSourceUpdate({ document: current.document, known: current.sidecar.segments }, content, { format: found.format, hash, who, date: now(), align: options.align });
           await confirm?.(update);
         } catch (err) {
           await text.discard();
