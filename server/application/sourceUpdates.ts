@@ -45,17 +45,10 @@ export async function updateSource(
   // Every locale speaks the current version's ids before the next version is aligned with them.
   for (const code of codes) await syncQuietly(stores, current, code);
 
-  // Each locale is brought to the new version while the version's files are written (its file is
-  // made meanwhile, and replaced once the version is committed): what went wrong with one is its error.
-  const synced = new Map<string, string | undefined>();
-  const alongside = async (next: SourceUpdatePlan, versions: SourceVersion[], committed: Promise<void>): Promise<void> => {
-    // While each file is written: its drifted paragraphs, for the report (see statesOf).
-    const count = (file: ReadonlyLocaleFile): void => void statesOf(next.document, file);
-    for (const code of codes) synced.set(code, await quietly(() => migrateLocaleFile(stores, next.document, code, versions, committed, count)));
-  };
-  const confirm = async ({ version }: SourceUpdatePlan): Promise<void> => {
+  /** The check of a plan: refused (409, with the numbers) when it takes most translations out of a locale, unless forced. */
+  async function checkRemovals({ version, changed }: SourceUpdatePlan): Promise<void> {
     // Only deleted paragraphs take translations out of a locale.
-    if (options.force || version.deleted.length === 0) return;
+    if (!changed || options.force || version.deleted.length === 0) return;
     const deleted = new Set(version.deleted.map((s) => s.id));
     for (const code of codes) {
       let counts;
@@ -84,8 +77,27 @@ export async function updateSource(
         );
       }
     }
-  };
-  const plan = await stores.sources.update(current.id, text, options.who, confirm, alongside);
+  }
+
+  // Prepare: the new version is planned, its files written aside; the document waits meanwhile.
+  const prepared = await stores.sources.prepareUpdate(current.id, text, options.who);
+  // Check: nothing is written if the plan is refused.
+  try {
+    await checkRemovals(prepared.plan);
+  } catch (err) {
+    await prepared.discard();
+    throw err;
+  }
+  // Commit: each locale is brought to the new version while the version's files are written (its
+  // file is made meanwhile, and replaced once the version is committed): what went wrong with one is
+  // its error.
+  const synced = new Map<string, string | undefined>();
+  const next = prepared.plan.document;
+  const plan = await prepared.commit(async (versions, committed) => {
+    // While each file is written: its drifted paragraphs, for the report (see statesOf).
+    const count = (file: ReadonlyLocaleFile): void => void statesOf(next, file);
+    for (const code of codes) synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count)));
+  });
 
   const locales: UpdateReport['locales'] = [];
   for (const code of codes) {

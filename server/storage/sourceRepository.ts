@@ -30,24 +30,30 @@ export interface SourceRepository {
   /** Adds a document as version 1; 409 when the id is taken. */
   create(id: string, content: string, format: SourceFormat, who: string): Promise<SourceDocument>;
   /**
-   * Records a new version: the text is segmented and aligned with the current one; `confirm` may
-   * refuse the plan by throwing, and nothing is written then. Updates of one document are serialized.
-   *
-   * `alongside`, when given, is work that depends on the new version and is done while its files
-   * are written (the new version's files take their places only once their data is durable): it
-   * gets the plan, every recorded version including the new one, and a promise that resolves once
-   * the new version is committed (or rejects with the reason it could not be); whatever it writes
-   * that must not outlive a failed update waits for that promise. It must not use this document's
-   * source through the repository (the update holds the document until both are done). The update
-   * fails if the commit fails (with its error), else if `alongside` fails (the version stays).
+   * Prepares a new version: the text is planned against the current one (planSourceUpdate) while
+   * its files are written where nobody reads them. The document stays locked (loads and other
+   * updates of it wait) until the caller, having checked the plan, calls `commit` or `discard` —
+   * one of the two must follow. A text equal to the current one prepares nothing (`plan.changed`
+   * false; commit and discard then only release the document).
    */
-  update(
-    id: string,
-    content: string,
-    who: string,
-    confirm?: (plan: SourceUpdatePlan) => void | Promise<void>,
-    alongside?: (plan: SourceUpdatePlan, versions: SourceVersion[], committed: Promise<void>) => Promise<void>,
-  ): Promise<SourceUpdatePlan>;
+  prepareUpdate(id: string, content: string, who: string): Promise<PreparedSourceUpdate>;
+}
+
+/** A version planned and written aside, waiting for its checks: see SourceRepository.prepareUpdate. */
+export interface PreparedSourceUpdate {
+  plan: SourceUpdatePlan;
+  /**
+   * Makes the version current: its text copy, then the sidecar (the commit point), then the source
+   * file take their places. `alongside`, when given, is work that depends on the new version, done
+   * while those files are written: it gets every recorded version (the new one included) and a
+   * promise that resolves once the version is committed (or rejects with the reason it could not
+   * be); whatever it writes that must not outlive a failed update waits for that promise. It must not
+   * use this document through the repository. Fails if the commit fails (with its error), else if
+   * `alongside` fails (the version stays).
+   */
+  commit(alongside?: (versions: SourceVersion[], committed: Promise<void>) => Promise<void>): Promise<SourceUpdatePlan>;
+  /** Drops the prepared version: its files are removed, nothing else was written. */
+  discard(): Promise<void>;
 }
 
 interface Sidecar {
@@ -270,6 +276,74 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     }
   }
 
+  /** See prepareUpdate: runs under the document's lock; `release` frees it once committed or discarded. */
+  async function prepare(id: string, content: string, who: string, release: () => void): Promise<PreparedSourceUpdate> {
+    const current = await loadFresh(id);
+    const found = await locate(id);
+    if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
+    // The files that hold the new text are written, and its hash worked out, while it is
+    // segmented and aligned (they are removed if the update goes no further).
+    const text = startTextWrites(id, found.format, content, current.document.version + 1);
+    let update: SourceUpdatePlan;
+    let hash: string;
+    try {
+      hash = await text.hash;
+      if (hash === current.sidecar.hash) {
+        await text.discard();
+        const last = current.sidecar.versions[current.sidecar.versions.length - 1];
+        const unchanged: SourceUpdatePlan = { previous: current.document, document: current.document, version: last, changed: false };
+        // Nothing to write: committing or discarding only releases the document (no work alongside).
+        const done = async () => {
+          release();
+          return unchanged;
+        };
+        return { plan: unchanged, commit: done, discard: async () => void (await done()) };
+      }
+      update = planSourceUpdate({ document: current.document, known: current.sidecar.segments }, content, { format: found.format, hash, who, date: now(), align: options.align });
+    } catch (err) {
+      await text.discard();
+      throw err;
+    }
+    let settled = false;
+    const once = () => {
+      if (settled) throw new Error('This source update was already committed or discarded.');
+      settled = true;
+    };
+    return {
+      plan: update,
+      async discard() {
+        once();
+        try {
+          await text.discard();
+        } finally {
+          release();
+        }
+      },
+      async commit(alongside) {
+        once();
+        try {
+          const sidecar = sidecarOf(update.document, hash, [...current.sidecar.versions, update.version]);
+          cache.delete(id);
+          let reachedCommitPoint = (): void => undefined;
+          const commitPoint = new Promise<void>((resolve) => {
+            reachedCommitPoint = resolve;
+          });
+          const committing = commit(id, found.format, content, sidecar, () => reachedCommitPoint(), text);
+          // Resolved at the commit point, rejected by a failure before it.
+          const committed = Promise.race([commitPoint, committing]);
+          committed.catch(() => undefined); // a failure is reported by the update, whether or not `alongside` looks
+          const [written, done] = await Promise.allSettled([committing, alongside?.(sidecar.versions, committed)]);
+          if (written.status === 'rejected') throw written.reason;
+          cache.set(id, { stamp: await identityOf(found.file), document: update.document, sidecar });
+          if (done.status === 'rejected') throw done.reason;
+          return update;
+        } finally {
+          release();
+        }
+      },
+    };
+  }
+
   return {
     async list() {
       let names: string[];
@@ -313,44 +387,24 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       });
     },
 
-    update(id, content, who, confirm, alongside) {
-      return exclusive(id, async () => {
-        const current = await loadFresh(id);
-        const found = await locate(id);
-        if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
-        // The files that hold the new text are written, and its hash worked out, while it is
-        // segmented and aligned (they are removed if the update goes no further).
-        const text = startTextWrites(id, found.format, content, current.document.version + 1);
-        let update: SourceUpdatePlan;
-        let hash: string;
-        try {
-          hash = await text.hash;
-          if (hash === current.sidecar.hash) {
-            await text.discard();
-            const last = current.sidecar.versions[current.sidecar.versions.length - 1];
-            return { previous: current.document, document: current.document, version: last, changed: false };
+    prepareUpdate(id, content, who) {
+      return new Promise<PreparedSourceUpdate>((resolvePrepared, rejectPrepared) => {
+        // The document's lock is held from here until commit or discard settles.
+        void exclusive(id, async () => {
+          let release = (): void => undefined;
+          const released = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          let prepared: PreparedSourceUpdate;
+          try {
+            prepared = await prepare(id, content, who, release);
+          } catch (err) {
+            rejectPrepared(err);
+            return;
           }
-          update = planSourceUpdate({ document: current.document, known: current.sidecar.segments }, content, { format: found.format, hash, who, date: now(), align: options.align });
-          await confirm?.(update);
-        } catch (err) {
-          await text.discard();
-          throw err;
-        }
-        const sidecar = sidecarOf(update.document, hash, [...current.sidecar.versions, update.version]);
-        cache.delete(id);
-        let reachedCommitPoint = (): void => undefined;
-        const commitPoint = new Promise<void>((resolve) => {
-          reachedCommitPoint = resolve;
+          resolvePrepared(prepared);
+          await released;
         });
-        const committing = commit(id, found.format, content, sidecar, () => reachedCommitPoint(), text);
-        // Resolved at the commit point, rejected by a failure before it.
-        const committed = Promise.race([commitPoint, committing]);
-        committed.catch(() => undefined); // a failure is reported by the update, whether or not `alongside` looks
-        const [written, done] = await Promise.allSettled([committing, alongside?.(update, sidecar.versions, committed)]);
-        if (written.status === 'rejected') throw written.reason;
-        cache.set(id, { stamp: await identityOf(found.file), document: update.document, sidecar });
-        if (done.status === 'rejected') throw done.reason;
-        return update;
       });
     },
   };
