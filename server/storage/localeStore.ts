@@ -11,6 +11,8 @@ import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
 import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
+import { isDocumentId } from '../domain/documentId';
+import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
 
 export interface LocaleStore {
@@ -66,21 +68,18 @@ export type ReadonlyUnit = Readonly<Omit<Unit, 'notes' | 'previous'>> & {
 
 /*
  * Locale codes and document ids become path segments (`<dir>/<lang>/<document>.xlf`), so they are
- * checked against strict patterns before any path is built, whatever the routes above already
+ * checked with the domain's own rules (a canonical BCP 47 tag, a document id) before any path is built, whatever the routes above already
  * checked: no `..`, no separators, no NUL, no encoded tricks (`%2e%2e`), no dot files.
  */
-const LANG_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
-const DOCUMENT_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
-
 function checkLang(lang: unknown): string {
-  if (typeof lang !== 'string' || !LANG_PATTERN.test(lang)) {
+  if (typeof lang !== 'string' || !isLocaleTag(lang)) {
     throw new WorkbenchError(400, 'invalid-locale', `Invalid locale code ${JSON.stringify(String(lang))}`);
   }
   return lang;
 }
 
 function checkDocument(document: unknown): string {
-  if (typeof document !== 'string' || !DOCUMENT_PATTERN.test(document)) {
+  if (!isDocumentId(document)) {
     throw new WorkbenchError(400, 'invalid-document', `Invalid document id ${JSON.stringify(String(document))}`);
   }
   return document;
@@ -285,7 +284,7 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       }
       const locales: string[] = [];
       for (const entry of entries) {
-        if (!entry.isDirectory() || !LANG_PATTERN.test(entry.name)) continue;
+        if (!entry.isDirectory() || !isLocaleTag(entry.name)) continue;
         try {
           if ((await fs.stat(join(dir, entry.name, fileName))).isFile()) locales.push(entry.name);
         } catch (err) {
