@@ -18,7 +18,7 @@ function main(): void {
   const migrated = (app.locals.project as Project).records.migrated;
   if (migrated) {
     console.log(
-      `Moved the records of the previous version into workbench.db: ${migrated.users} accounts, ${migrated.tokens} tokens, ${migrated.history} history entries, ${migrated.suggestions} suggestions, ${migrated.threads} conversations, ${migrated.editions} edition records, ${migrated.memories} memories. The old files are kept as *.migrated.`,
+      `Moved the records of the previous version into workbench.db (accounts ${migrated.users}, tokens ${migrated.tokens}, history entries ${migrated.history}, suggestions ${migrated.suggestions}, conversations ${migrated.threads}, edition records ${migrated.editions}, memories ${migrated.memories}). The old files are kept as *.migrated.`,
     );
   }
   const server = app.listen(port, async () => {
