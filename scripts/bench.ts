@@ -48,7 +48,7 @@ async function benchProject(name: string, content: string): Promise<void> {
     await time(`${name}: start a locale (write the XLIFF file)`, () => workbench.startLocale('book', 'es'));
     const ids = doc.segments.filter((s) => s.translatable).map((s) => s.id);
     let n = 0;
-    await time(`${name}: save one translation (read, check, atomic write)`, () => workbench.saveTarget('book', 'es', ids[n], { target: `Traducción ${n++}`, baseRevision: 0 }), 21);
+    await time(`${name}: save one translation (read, check, atomic write)`, () => workbench.translations.saveTarget('book', 'es', ids[n], { target: `Traducción ${n++}`, baseRevision: 0 }), 21);
     await time(`${name}: list 100 segments of a locale`, () => workbench.listSegments('book', 'es', { offset: 0, limit: 100 }), 21);
     await time(`${name}: dashboard summary (all locales, progress)`, () => workbench.listDocuments(), 11);
     const fresh = createWorkbench(dir);
@@ -214,7 +214,7 @@ async function benchHistory(): Promise<void> {
     const save = () => {
       const id = ids[n % ids.length];
       const revision = Math.floor(n / ids.length);
-      return workbench.saveTarget('book', 'es', id, { target: `Traducción ${n++}`, baseRevision: revision }, 'bench');
+      return workbench.translations.saveTarget('book', 'es', id, { target: `Traducción ${n++}`, baseRevision: revision }, 'bench');
     };
     await time('manifesto: save one translation, history of 0 entries', save, 21);
     const at = new Date().toISOString();
@@ -222,8 +222,8 @@ async function benchHistory(): Promise<void> {
     await project.records.history.append('book', 'es', entries);
     const count = (await project.records.history.list('book', 'es')).length;
     await time(`manifesto: save one translation, history of ${count.toLocaleString('en')} entries`, save, 21);
-    await time('manifesto: one paragraph\'s history', () => workbench.history('book', 'es', ids[3]), 21);
-    await time('manifesto: activity feed (200 newest, contributions)', () => workbench.activity('book', 'es'), 21);
+    await time('manifesto: one paragraph\'s history', () => workbench.translations.history('book', 'es', ids[3]), 21);
+    await time('manifesto: activity feed (200 newest, contributions)', () => workbench.activity.activity('book', 'es'), 21);
   } finally {
     closeProjectDatabase(dir);
     rmSync(dir, { recursive: true, force: true });

@@ -87,7 +87,7 @@ describe('workbench CLI: sources and drift', () => {
 
     const { createWorkbench } = await import('../server/application/createWorkbench');
     const workbench = createWorkbench(project.dir);
-    for (const s of (await workbench.listSegments('essay', 'es')).segments) await workbench.saveTarget('essay', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
+    for (const s of (await workbench.listSegments('essay', 'es')).segments) await workbench.translations.saveTarget('essay', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
 
     const v2 = write('in/essay-2.md', '# Essay\n\nThe author rewrote a whole clause of this paragraph.\n\nA paragraph that stays.\n');
     const update = await run('update-source', 'essay', v2);
@@ -118,7 +118,7 @@ describe('workbench CLI: sources and drift', () => {
     await run('new-locale', 'es');
     const { createWorkbench } = await import('../server/application/createWorkbench');
     const workbench = createWorkbench(project.dir);
-    for (const s of (await workbench.listSegments('small', 'es')).segments) await workbench.saveTarget('small', 'es', s.id, { target: 'x', baseRevision: 0 });
+    for (const s of (await workbench.listSegments('small', 'es')).segments) await workbench.translations.saveTarget('small', 'es', s.id, { target: 'x', baseRevision: 0 });
     const tiny = write('tiny.md', '# Only\n\nA single new paragraph.\n');
     expect(await run('update-source', 'small', tiny)).toMatchObject({ code: 1, err: expect.stringMatching(/would remove \d+ of the 8 translated paragraphs of es/) });
     expect(await run('update-source', 'small', tiny, '--force')).toMatchObject({ code: 0 });

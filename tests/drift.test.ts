@@ -47,7 +47,7 @@ async function translateAll(lang = 'es'): Promise<Map<string, string>> {
   const { segments } = await workbench.listSegments('doc', lang, { limit: 1000 });
   const byText = new Map<string, string>();
   for (const s of segments) {
-    await workbench.saveTarget('doc', lang, s.id, { target: `ES(${s.source})`, baseRevision: 0 });
+    await workbench.translations.saveTarget('doc', lang, s.id, { target: `ES(${s.source})`, baseRevision: 0 });
     byText.set(s.source, s.id);
   }
   return byText;
@@ -127,13 +127,13 @@ describe('updating a source: every label and what it does to translations', () =
     await workbench.updateSource('doc', Buffer.from(V2), { name: 'doc.md' });
     const delta = (await segmentsByText()).get('Delta paragraph will be edited: the author rewrote a whole clause of it.');
     if (!delta) throw new Error('missing');
-    const { segment } = await workbench.confirmCurrent('doc', 'es', delta.id, { baseRevision: delta.revision }, 'a translator');
+    const { segment } = await workbench.translations.confirmCurrent('doc', 'es', delta.id, { baseRevision: delta.revision }, 'a translator');
     expect(segment).toMatchObject({ state: 'translated', target: delta.target, drift: undefined });
     expect(project.read('locales/es/doc.xlf')).toContain('<source>Delta paragraph will be edited: the author rewrote a whole clause of it.</source>');
     const history = await project.history('doc', 'es');
     expect(history).toContainEqual(expect.objectContaining({ segment: delta.id, action: 'still-correct', who: 'a translator' }));
     expect(history).toContainEqual(expect.objectContaining({ segment: delta.id, action: 'drift', version: 2 }));
-    await expect(workbench.confirmCurrent('doc', 'es', delta.id, { baseRevision: delta.revision })).rejects.toMatchObject({ status: 409 });
+    await expect(workbench.translations.confirmCurrent('doc', 'es', delta.id, { baseRevision: delta.revision })).rejects.toMatchObject({ status: 409 });
   });
 
   it('saving a drifted paragraph resolves it', async () => {
@@ -141,7 +141,7 @@ describe('updating a source: every label and what it does to translations', () =
     await workbench.updateSource('doc', Buffer.from(V2), { name: 'doc.md' });
     const part2 = (await segmentsByText()).get('Its second sentence becomes a paragraph of its own.');
     if (!part2) throw new Error('missing');
-    const { segment } = await workbench.saveTarget('doc', 'es', part2.id, { target: 'Su segunda frase.', baseRevision: part2.revision });
+    const { segment } = await workbench.translations.saveTarget('doc', 'es', part2.id, { target: 'Su segunda frase.', baseRevision: part2.revision });
     expect(segment.state).toBe('translated');
     expect(project.read('locales/es/doc.xlf')).not.toContain('<source>Echo paragraph is long and will be split into two. Its second sentence becomes a paragraph of its own.</source>\n            <target>ES(Echo');
   });
@@ -289,7 +289,7 @@ describe('which edits are minor is configurable', () => {
     const configured = createWorkbench(project.dir);
     await configured.startLocale('doc', 'es');
     for (const s of (await configured.listSegments('doc', 'es', { limit: 1000 })).segments) {
-      await configured.saveTarget('doc', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
+      await configured.translations.saveTarget('doc', 'es', s.id, { target: `ES ${s.source}`, baseRevision: 0 });
     }
     const v2 = V1.replace('"straight quotes"', '“straight quotes”').replace('Alpha paragraph stays', 'Alpha  paragraph stays');
     const report = await configured.updateSource('doc', Buffer.from(v2), { name: 'doc.md' });

@@ -62,7 +62,7 @@ it('no translation is ever lost by a source update', async () => {
         const workbench = createWorkbench(project.dir);
         await workbench.startLocale('doc', 'es');
         const { segments } = await workbench.listSegments('doc', 'es', { limit: 1000 });
-        for (const s of segments) await workbench.saveTarget('doc', 'es', s.id, { target: `T[${s.source}]`, baseRevision: 0 });
+        for (const s of segments) await workbench.translations.saveTarget('doc', 'es', s.id, { target: `T[${s.source}]`, baseRevision: 0 });
         await workbench.updateSource('doc', Buffer.from(`${v2.join('\n\n')}\n`), { name: 'doc.md', force: true });
 
         const after = (await workbench.listSegments('doc', 'es', { limit: 1000 })).segments;

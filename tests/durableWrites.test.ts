@@ -138,7 +138,7 @@ describe('a source update', () => {
       const workbench = createWorkbench(project.dir);
       await workbench.startLocale('doc', 'es');
       const { segments } = await workbench.listSegments('doc', 'es');
-      for (const s of segments) await workbench.saveTarget('doc', 'es', s.id, { target: `T ${s.source}`, baseRevision: 0 });
+      for (const s of segments) await workbench.translations.saveTarget('doc', 'es', s.id, { target: `T ${s.source}`, baseRevision: 0 });
       const before = listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
       await expect(workbench.updateSource('doc', Buffer.from('# Other\n\nNothing in common here at all.\n'), { name: 'doc.md' })).rejects.toMatchObject({ status: 409 });
       expect(listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);

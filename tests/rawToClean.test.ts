@@ -22,7 +22,7 @@ beforeAll(async () => {
   await workbench.importDocument(RAW, { name: 'manifesto.txt', id: 'manifesto' });
   await workbench.startLocale('manifesto', 'es');
   const { segments } = await workbench.listSegments('manifesto', 'es', { limit: 1000 });
-  for (const s of segments) await workbench.saveTarget('manifesto', 'es', s.id, { target: translationOf(s.source), baseRevision: 0 });
+  for (const s of segments) await workbench.translations.saveTarget('manifesto', 'es', s.id, { target: translationOf(s.source), baseRevision: 0 });
 });
 afterAll(() => project.cleanup());
 

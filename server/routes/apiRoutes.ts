@@ -54,14 +54,14 @@ export function apiRoutes(workbench: Workbench): Router {
   router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.save, req);
-    const { segment, progress } = await withConflictDiff(body.target, () => workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
+    const { segment, progress } = await withConflictDiff(body.target, () => workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
     res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.revision, req);
-    const { segment, progress } = await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body, actor.name);
+    const { segment, progress } = await workbench.translations.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json({ ...segment, progress: progressJson(progress) });
   });
 
@@ -72,61 +72,61 @@ export function apiRoutes(workbench: Workbench): Router {
   router.post('/documents/:doc/locales/:lang/segments/:id/approve', async (req, res) => {
     const actor = permit(res, 'review', req.params.lang);
     const body = parseBody(BODIES.revision, req);
-    const { segment, progress } = await workbench.approve(req.params.doc, req.params.lang, req.params.id, body, actor.name, { allowSelfApproval: allowSelfApproval(res) });
+    const { segment, progress } = await workbench.translations.approve(req.params.doc, req.params.lang, req.params.id, body, actor.name, { allowSelfApproval: allowSelfApproval(res) });
     res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/reject', async (req, res) => {
     const actor = permit(res, 'review', req.params.lang);
     const body = parseBody(BODIES.reject, req);
-    const { segment, progress } = await workbench.reject(req.params.doc, req.params.lang, req.params.id, body, actor.name);
+    const { segment, progress } = await workbench.translations.reject(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json({ ...segment, progress: progressJson(progress) });
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
-    const { segment, entries } = await workbench.history(req.params.doc, req.params.lang, req.params.id);
+    const { segment, entries } = await workbench.translations.history(req.params.doc, req.params.lang, req.params.id);
     res.json({ segment, entries });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/revert', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.revert, req);
-    const { segment } = await workbench.revert(req.params.doc, req.params.lang, req.params.id, body, actor.name);
+    const { segment } = await workbench.translations.revert(req.params.doc, req.params.lang, req.params.id, body, actor.name);
     res.json(segment);
   });
 
   router.get('/documents/:doc/locales/:lang/activity', async (req, res) => {
-    const { feed, contributions } = await workbench.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') });
+    const { feed, contributions } = await workbench.activity.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') });
     res.json({ feed, contributions });
   });
 
   const base = '/documents/:doc/locales/:lang';
   router.get(`${base}/discussion`, async (req, res) => {
     const context = await workbench.locale(req.params.doc, req.params.lang);
-    const { suggestions, threads } = await workbench.discussion(context);
+    const { suggestions, threads } = await workbench.discussions.discussion(context);
     res.json({ suggestions: [...suggestions.values()].flat(), threads: [...threads.values()].flat() });
   });
 
   router.post(`${base}/segments/:id/suggestions`, async (req, res) => {
     const { actor, canReview } = permitTranslatorOrReviewer(res, req.params.lang);
-    res.status(201).json(await workbench.suggest(req.params.doc, req.params.lang, req.params.id, parseBody(BODIES.suggest, req), actor.name, canReview));
+    res.status(201).json(await workbench.discussions.suggest(req.params.doc, req.params.lang, req.params.id, parseBody(BODIES.suggest, req), actor.name, canReview));
   });
 
   router.post(`${base}/suggestions/:sid`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
-    const result = await workbench.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, parseBody(BODIES.decide, req), actor.name);
+    const result = await workbench.discussions.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, parseBody(BODIES.decide, req), actor.name);
     res.json(result ? result.segment : { declined: true });
   });
 
   router.post(`${base}/segments/:id/comments`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
-    res.status(201).json(await workbench.comment(req.params.doc, req.params.lang, req.params.id, parseBody(BODIES.comment, req), actor.name));
+    res.status(201).json(await workbench.discussions.comment(req.params.doc, req.params.lang, req.params.id, parseBody(BODIES.comment, req), actor.name));
   });
 
   router.post(`${base}/threads/:tid/resolve`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
     parseBody(BODIES.empty, req);
-    res.json(await workbench.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name));
+    res.json(await workbench.discussions.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name));
   });
 
   const presence = new Presence();

@@ -67,14 +67,14 @@ export function pageRoutes(workbench: Workbench): Router {
       page: queryInt(req.query.page, 'page'),
       filter: queryString(req.query.filter, 'filter'),
     });
-    res.render('editor', { ...page, discussion: await workbench.discussion(context) });
+    res.render('editor', { ...page, discussion: await workbench.discussions.discussion(context) });
   });
 
   const editorAt = (req: Request, id: string) => `/documents/${req.params.doc}/locales/${req.params.lang}${editorForm(req.body).back}#seg-${id}`;
 
   router.post('/documents/:doc/locales/:lang/segments/:id/suggest', async (req, res) => {
     const { actor, canReview } = permitTranslatorOrReviewer(res, req.params.lang);
-    await workbench.suggest(req.params.doc, req.params.lang, req.params.id, { text: (req.body as { text?: unknown }).text }, actor.name, canReview);
+    await workbench.discussions.suggest(req.params.doc, req.params.lang, req.params.id, { text: (req.body as { text?: unknown }).text }, actor.name, canReview);
     res.redirect(303, editorAt(req, req.params.id));
   });
 
@@ -82,20 +82,20 @@ export function pageRoutes(workbench: Workbench): Router {
     if (req.params.decision !== 'accept' && req.params.decision !== 'decline') return next();
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
     const { baseRevision } = editorForm(req.body);
-    await workbench.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, { accept: req.params.decision === 'accept', baseRevision }, actor.name);
+    await workbench.discussions.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, { accept: req.params.decision === 'accept', baseRevision }, actor.name);
     res.redirect(303, editorAt(req, String((req.body as { segment?: unknown }).segment ?? '')));
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/comment', async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
     const body = req.body as { text?: unknown; thread?: unknown };
-    await workbench.comment(req.params.doc, req.params.lang, req.params.id, { text: body.text, thread: body.thread }, actor.name);
+    await workbench.discussions.comment(req.params.doc, req.params.lang, req.params.id, { text: body.text, thread: body.thread }, actor.name);
     res.redirect(303, editorAt(req, req.params.id));
   });
 
   router.post('/documents/:doc/locales/:lang/threads/:tid/resolve', async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
-    const thread = await workbench.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name);
+    const thread = await workbench.discussions.resolveThread(req.params.doc, req.params.lang, req.params.tid, actor.name);
     res.redirect(303, editorAt(req, thread.segment));
   });
 
@@ -109,19 +109,19 @@ export function pageRoutes(workbench: Workbench): Router {
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
-    res.render('history', await workbench.history(req.params.doc, req.params.lang, req.params.id));
+    res.render('history', await workbench.translations.history(req.params.doc, req.params.lang, req.params.id));
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/revert', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const { baseRevision } = editorForm(req.body);
     const entry = Number((req.body as { entry?: unknown }).entry);
-    await workbench.revert(req.params.doc, req.params.lang, req.params.id, { entry, baseRevision }, actor.name);
+    await workbench.translations.revert(req.params.doc, req.params.lang, req.params.id, { entry, baseRevision }, actor.name);
     res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}/segments/${req.params.id}/history`);
   });
 
   router.get('/documents/:doc/locales/:lang/activity', async (req, res) => {
-    res.render('activity', { ...(await workbench.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') })), who: queryString(req.query.who, 'who') });
+    res.render('activity', { ...(await workbench.activity.activity(req.params.doc, req.params.lang, { who: queryString(req.query.who, 'who') })), who: queryString(req.query.who, 'who') });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/:decision', async (req, res, next) => {
@@ -130,9 +130,9 @@ export function pageRoutes(workbench: Workbench): Router {
     const { baseRevision } = editorForm(req.body);
     const comment = (req.body as { comment?: unknown }).comment;
     if (req.params.decision === 'approve') {
-      await workbench.approve(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name, { allowSelfApproval: allowSelfApproval(res) });
+      await workbench.translations.approve(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name, { allowSelfApproval: allowSelfApproval(res) });
     } else {
-      await workbench.reject(req.params.doc, req.params.lang, req.params.id, { baseRevision, comment }, actor.name);
+      await workbench.translations.reject(req.params.doc, req.params.lang, req.params.id, { baseRevision, comment }, actor.name);
     }
     res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}/review`);
   });
@@ -140,7 +140,7 @@ export function pageRoutes(workbench: Workbench): Router {
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const { back, baseRevision } = editorForm(req.body);
-    await workbench.confirmCurrent(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name);
+    await workbench.translations.confirmCurrent(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name);
     res.redirect(303, `/documents/${req.params.doc}/locales/${req.params.lang}${back}#seg-${req.params.id}`);
   });
 
@@ -149,7 +149,7 @@ export function pageRoutes(workbench: Workbench): Router {
     const { back, baseRevision, target } = editorForm(req.body);
     const editorUrl = `/documents/${req.params.doc}/locales/${req.params.lang}${back}`;
     try {
-      await workbench.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision }, actor.name);
+      await workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision }, actor.name);
       res.redirect(303, `${editorUrl}#seg-${req.params.id}`);
     } catch (err) {
       if (!isWorkbenchError(err) || err.status !== 409) throw err;

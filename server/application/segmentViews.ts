@@ -1,0 +1,48 @@
+import { checkTranslation, type CheckResult } from '../domain/checkTranslation';
+import type { Segment, Unit, WorkflowState } from '../domain/types';
+import { wordDiff, type WordDiffPart } from '../domain/wordDiff';
+import { workflowState } from '../domain/workflowState';
+
+/** A segment as the editor and the API show it. */
+export interface SegmentView {
+  id: string;
+  kind: Segment['kind'];
+  level?: number;
+  ordered?: boolean;
+  continued?: boolean;
+  translatable: boolean;
+  source: string;
+  target: string | null;
+  state: WorkflowState | null;
+  revision: number;
+  checks: CheckResult[];
+  /** Reviewers' comments on the translation (XLIFF notes). */
+  notes: { from?: string; text: string }[];
+  /** For a drifted translation: the source it was made from, and the word diff from that to the current source. */
+  drift?: { previousSource: string; previousTarget: string | null; diff: WordDiffPart[] };
+}
+
+/** A segment and its unit as the editor and the API show them: state, checks, notes and, for a drifted one, the diff. */
+export function segmentView(segment: Segment, unit: Unit | undefined): SegmentView {
+  const state = segment.translatable ? workflowState(segment, unit) : null;
+  return {
+    id: segment.id,
+    kind: segment.kind,
+    level: segment.level,
+    ordered: segment.ordered,
+    continued: segment.continued,
+    translatable: segment.translatable,
+    source: segment.text,
+    target: unit?.target ?? null,
+    state,
+    revision: unit?.revision ?? 0,
+    checks: unit?.target ? checkTranslation(segment.text, unit.target) : [],
+    notes: (unit?.notes ?? []).map((n) => ({ from: n.from, text: n.text })),
+    drift: state === 'drifted' && unit ? driftOf(segment, unit) : undefined,
+  };
+}
+
+function driftOf(segment: Segment, unit: Unit): SegmentView['drift'] {
+  const previousSource = unit.previous?.source ?? unit.source;
+  return { previousSource, previousTarget: unit.previous?.target ?? null, diff: wordDiff(previousSource, segment.text) };
+}

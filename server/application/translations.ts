@@ -1,0 +1,166 @@
+import { completeUnits } from '../domain/completeUnits';
+import { checkDocumentId } from '../domain/documentId';
+import { computeProgress, type Progress } from '../domain/computeProgress';
+import { canonicalLocale } from '../domain/localeTag';
+import type { Suggestion } from '../domain/discussion';
+import type { Unit } from '../domain/types';
+import { wordDiff } from '../domain/wordDiff';
+import { acceptSuggestion } from '../domain/workflow/acceptSuggestion';
+import { approve } from '../domain/workflow/approve';
+import { AUTHOR_ACTIONS, authorOf } from '../domain/workflow/authorOf';
+import { keepCurrent } from '../domain/workflow/keepCurrent';
+import { revertTarget, revertTo } from '../domain/workflow/revertTo';
+import { sendBack } from '../domain/workflow/sendBack';
+import type { TransitionInput, TransitionResult } from '../domain/workflow/transition';
+import { translate } from '../domain/workflow/translate';
+import { workflowState } from '../domain/workflowState';
+import { WorkbenchError } from '../errors';
+import { segmentView, type SegmentView } from './segmentViews';
+import { syncLocale, type WorkbenchStores } from './syncLocale';
+import type { Workbench } from './workbench';
+
+/** Who a change is credited to when nobody signed in made it (the CLI without --by, the tests). */
+export const ANONYMOUS = 'anonymous';
+
+/** The longest translation of one paragraph the workbench accepts. */
+export const MAX_TARGET_LENGTH = 20_000;
+
+/**
+ * Changing one paragraph's translation: save, keep current, approve, send back, go back to a version,
+ * take a suggestion. Each applies a transition of domain/workflow under the locale file's lock and
+ * records the history entry it implies; a stale base revision is a 409 that overwrites nothing.
+ */
+export class Translations {
+  private readonly locales: WorkbenchStores['locales'];
+
+  constructor(
+    private readonly stores: WorkbenchStores,
+    private readonly workbench: Pick<Workbench, 'document' | 'locale'>,
+  ) {
+    this.locales = stores.locales;
+  }
+
+  /** Makes a suggestion the translation (credited to its author too); the caller marks it decided. */
+  acceptSuggestion(documentId: string, lang: string, suggestion: Suggestion, baseRevision: unknown, who: string): Promise<{ segment: SegmentView; progress: Progress }> {
+    return this.changeUnit(documentId, lang, suggestion.segment, baseRevision, who, (change) => acceptSuggestion(change, suggestion));
+  }
+
+  /**
+   * Saves a translation. `baseRevision` is the revision the translator started from: when the
+   * paragraph has been saved since, the save is refused (409) with the current text, never overwriting it.
+   */
+  async saveTarget(
+    documentId: string,
+    lang: string,
+    segmentId: string,
+    input: { target?: unknown; baseRevision?: unknown },
+    who = ANONYMOUS,
+  ): Promise<{ segment: SegmentView; progress: Progress }> {
+    const target = checkTarget(input.target);
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => translate(change, target));
+  }
+
+  /** A translator's decision that a drifted translation is still correct for the new source: it becomes current as it is. */
+  async confirmCurrent(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who = ANONYMOUS) {
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, keepCurrent);
+  }
+
+  /**
+   * A reviewer approves a current translation (XLIFF `approved="yes"`, state `signed-off`). A
+   * reviewer may not approve their own translation unless the project allows it.
+   */
+  async approve(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who: string, options: { allowSelfApproval?: boolean } = {}) {
+    const author = await this.lastAuthor(documentId, lang, segmentId);
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => approve(change, { author, allowSelfApproval: options.allowSelfApproval ?? false }));
+  }
+
+  /** A reviewer sends a translation back with a comment (an XLIFF `<note from>`): it needs work. */
+  async reject(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown; comment?: unknown }, who: string) {
+    const comment = typeof input.comment === 'string' ? input.comment : '';
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => sendBack(change, comment));
+  }
+
+  /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */
+  async history(documentId: string, lang: string, segmentId: string) {
+    const context = await this.workbench.locale(documentId, lang);
+    const segment = context.document.segments.find((s) => s.id === segmentId);
+    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    const current = context.units.get(segmentId);
+    const entries = await this.stores.history.list(context.document.id, context.locale.code, segmentId);
+    return {
+      context,
+      segment: segmentView(segment, current),
+      entries: entries.map((entry, index) => ({
+        index,
+        ...entry,
+        diffToCurrent: entry.after?.target !== undefined && current?.target !== undefined ? wordDiff(entry.after.target, current.target) : undefined,
+      })),
+    };
+  }
+
+  /** Puts back the translation a history entry recorded; the revert is itself a new history entry. */
+  async revert(documentId: string, lang: string, segmentId: string, input: { entry?: unknown; baseRevision?: unknown }, who: string) {
+    const code = canonicalLocale(lang);
+    const entries = await this.stores.history.list(checkDocumentId(documentId), code, segmentId);
+    const entry = typeof input.entry === 'number' ? entries[input.entry] : undefined;
+    // Checked before the revision, so that a wrong entry is a 404 whatever the base revision.
+    revertTarget(entry);
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => revertTo(change, entry));
+  }
+
+  /** Who last wrote the translation of a paragraph (from its history), if anyone. */
+  async lastAuthor(documentId: string, lang: string, segmentId: string): Promise<string | undefined> {
+    return authorOf(await this.stores.history.last(checkDocumentId(documentId), canonicalLocale(lang), segmentId, AUTHOR_ACTIONS));
+  }
+
+  /**
+   * The common path of every change to one paragraph: load, check the revision, apply the domain's
+   * transition under the locale file's lock, record the history entry it implies.
+   */
+  private async changeUnit(
+    documentId: string,
+    lang: string,
+    segmentId: string,
+    baseRevision: unknown,
+    who: string,
+    transition: (input: TransitionInput) => TransitionResult,
+  ): Promise<{ segment: SegmentView; progress: Progress }> {
+    const document = await this.workbench.document(documentId);
+    const code = canonicalLocale(lang);
+    const segment = document.segments.find((s) => s.id === segmentId && s.translatable);
+    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`);
+    if (typeof baseRevision !== 'number' || !Number.isInteger(baseRevision) || baseRevision < 0) {
+      throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
+    }
+    await syncLocale(this.stores, document, code);
+    // Who saved last, to name them if this change turns out to be stale.
+    const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
+    const saved = await this.locales.update(document.id, code, (file) => {
+      completeUnits(document, file);
+      const unit = file.units.find((u) => u.id === segment.id) as Unit;
+      if (unit.revision !== baseRevision) {
+        throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
+          details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
+        });
+      }
+      const result = transition({ unit, segment, version: document.version, who, at: new Date().toISOString() });
+      // The store's unit object is the one written: it takes the new fields over.
+      Object.assign(unit, result.unit);
+      return { entry: result.entry, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
+    });
+    await this.stores.history.append(document.id, code, [saved.entry]);
+    return {
+      segment: segmentView(segment, saved.unit),
+      progress: computeProgress(document.segments, saved.units, document.meta.language),
+    };
+  }
+}
+
+/** A translation as the API and the forms send it: text, at most MAX_TARGET_LENGTH characters (413 beyond). */
+export function checkTarget(target: unknown): string {
+  if (typeof target !== 'string') throw new WorkbenchError(400, 'invalid-target', 'target must be a string (an empty string clears the translation).');
+  if (target.length > MAX_TARGET_LENGTH) {
+    throw new WorkbenchError(413, 'target-too-long', `A translation may have at most ${MAX_TARGET_LENGTH} characters; this one has ${target.length}.`);
+  }
+  return target;
+}
