@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { APP_ROOT } from '../server/appRoot';
+import { benchProcesses } from './benchProcesses';
 import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import { createFileLocaleStore } from '../server/storage/localeStore';
@@ -242,6 +243,7 @@ async function main(): Promise<void> {
   if (!only || only === 'drift') await benchDrift(100);
   if (!only || only === 'export') await benchExport();
   if (!only || only === 'history') await benchHistory();
+  if (!only || only === 'processes') await benchProcesses(APP_ROOT);
 }
 
 void main();

@@ -26,7 +26,7 @@ async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promi
 /** The JSON API under /api (documented in the README). */
 export function apiRoutes(workbench: Workbench): Router {
   const router = Router();
-  loadParams(router, workbench);
+  loadParams(router);
   const reader = (req: Request) => req.language ?? 'en';
 
   router.get('/documents', async (req, res) => {

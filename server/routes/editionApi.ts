@@ -18,7 +18,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/xliff+xml', 'appl
 /** The JSON API of editions and interchange, under /api (documented in the README). */
 export function editionApi(project: Project): Router {
   const router = Router();
-  loadParams(router, project.workbench);
+  loadParams(router);
   const { editions, imports, memories, workbench } = project;
   const raw = express.raw({ type: XML_TYPES, limit: MAX_XLIFF_BYTES });
   // The file of an upload: a multipart field "file", or the whole body sent as XML. Only read for someone who may translate.

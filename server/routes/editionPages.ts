@@ -13,7 +13,7 @@ import { MAX_XLIFF_BYTES } from '../application/xliffImports';
 /** The Edition page of a locale: checklist, title, exports, and XLIFF/TMX uploads (forms work without JavaScript). */
 export function editionPages(project: Project): Router {
   const router = Router();
-  loadParams(router, project.workbench);
+  loadParams(router);
   const { editions, imports, memories, workbench } = project;
   const reader = (req: Request) => req.language ?? 'en';
   const base = (req: Request) => `/documents/${req.params.doc}/locales/${req.params.lang}`;

@@ -11,7 +11,7 @@ import type { Workbench } from '../application/workbench';
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
 export function pageRoutes(workbench: Workbench): Router {
   const router = Router();
-  loadParams(router, workbench);
+  loadParams(router);
   const reader = (req: Request) => req.language ?? 'en';
 
   const renderDashboard = async (req: Request, res: Response, formError?: { document: string; code: string; message: string }) => {

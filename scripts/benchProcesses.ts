@@ -1,0 +1,93 @@
+/* Timings as a user meets them: whole CLI processes, a cold server, many editors saving at once. */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+/** A project with the manifesto, a Spanish locale and an admin with an API token, made through the CLI. */
+function makeProject(root: string): { dir: string; token: string; cli: (args: string[], input?: string) => ReturnType<typeof spawnSync> } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-bench-'));
+  mkdirSync(path.join(dir, 'source'));
+  copyFileSync(path.join(root, 'source', 'communard-manifesto.md'), path.join(dir, 'source', 'communard-manifesto.md'));
+  const cli = (args: string[], input?: string) => spawnSync(process.execPath, [path.join(root, 'dist/scripts/workbench.js'), ...args, '--data', dir], { encoding: 'utf8', input });
+  cli(['new-locale', 'es']);
+  cli(['user', 'add', 'bench', '--role', 'admin', '--password-stdin'], 'a long enough password\n');
+  const token = String(cli(['token', 'create', 'bench']).stdout).trim();
+  return { dir, token, cli };
+}
+
+async function startServer(root: string, dir: string, port: number): Promise<{ stop: () => void; readyMs: number }> {
+  const start = performance.now();
+  const child = spawn(process.execPath, [path.join(root, 'dist/server/server.js')], { env: { ...process.env, WORKBENCH_DATA: dir, PORT: String(port) }, stdio: 'ignore' });
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { stop: () => child.kill('SIGTERM'), readyMs: performance.now() - start };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the server did not start');
+}
+
+/** `clients` editors, each saving its own paragraphs one after another for `seconds`, through the API of a running server. */
+async function editors(base: string, token: string, clients: number, seconds: number): Promise<{ saves: number; latencies: number[]; errors: number }> {
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const segments = ((await (await fetch(`${base}/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] }).segments;
+  const revisions = new Map(segments.map((s) => [s.id, s.revision]));
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  const client = async (k: number) => {
+    const own = segments.filter((_, i) => i % clients === k);
+    for (let n = 0; performance.now() < until; n++) {
+      const segment = own[n % own.length];
+      const started = performance.now();
+      const res = await fetch(`${base}/segments/${segment.id}`, { method: 'PUT', headers, body: JSON.stringify({ target: `Traducción ${n} del editor ${k}`, baseRevision: revisions.get(segment.id) }) });
+      const body = (await res.json()) as { revision?: number };
+      if (res.status === 200 && body.revision !== undefined) {
+        revisions.set(segment.id, body.revision);
+        latencies.push(performance.now() - started);
+      } else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, k) => client(k)));
+  return { saves: latencies.length, latencies, errors };
+}
+
+/** Whole-process CLI commands, the server's cold start, and 20 editors saving at once, on the manifesto. */
+export async function benchProcesses(root: string): Promise<void> {
+  const project = makeProject(root);
+  try {
+    const status: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const start = performance.now();
+      project.cli(['status', '--json']);
+      status.push(performance.now() - start);
+    }
+    console.log(`${'manifesto: workbench status --json (whole process)'.padEnd(58)} ${median(status).toFixed(1).padStart(9)} ms (median of 7)`);
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = await startServer(root, project.dir, port);
+    try {
+      console.log(`${'manifesto: server start to /healthz (already built)'.padEnd(58)} ${server.readyMs.toFixed(1).padStart(9)} ms`);
+      const base = `http://127.0.0.1:${port}/api/documents/communard-manifesto/locales/es`;
+      const first = performance.now();
+      await (await fetch(`${base}/segments?limit=10`)).json();
+      console.log(`${'manifesto: first GET …/segments?limit=10 after start'.padEnd(58)} ${(performance.now() - first).toFixed(1).padStart(9)} ms`);
+      const seconds = 5;
+      const run = await editors(base, project.token, 20, seconds);
+      console.log(
+        `manifesto: 20 editors saving through the API for ${seconds} s: ${(run.saves / seconds).toFixed(0)} saves/s, p50 ${percentile(run.latencies, 50).toFixed(1)} ms, p99 ${percentile(run.latencies, 99).toFixed(1)} ms, ${run.errors} refused`,
+      );
+    } finally {
+      server.stop();
+    }
+  } finally {
+    rmSync(project.dir, { recursive: true, force: true });
+  }
+}
