@@ -180,46 +180,40 @@ describe('the locale store', () => {
     expect(await store.peek('doc', 'fr', () => 'never called')).toBeUndefined();
   });
 
-  it('replaces a file only once beforeReplace is done, and not at all when it fails', async () => {
+  it('prepareUpdate: the new file replaces the old one only at commit, never after a discard; the file is held meanwhile', async () => {
     const store = createFileLocaleStore({ dir: tmp.dir });
     await store.create(createLocaleFile('doc', 'en', 'es', [{ id: 'p1', source: 'One.' }]));
     const path = join(tmp.dir, 'es', 'doc.xlf');
     const before = readFileSync(path, 'utf8');
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
+    const prepared = await store.prepareUpdate('doc', 'es', (draft) => {
+      draft.units[0].target = 'Uno.';
+      draft.units[0].state = 'translated';
+      return 'changed';
     });
-    const seen: string[] = [];
-    const update = store.update(
-      'doc',
-      'es',
-      (draft) => {
-        draft.units[0].target = 'Uno.';
-        draft.units[0].state = 'translated';
-        return 'changed';
-      },
-      {
-        beforeReplace: async (result, file) => {
-          seen.push(result, file.units[0].target ?? '');
-          await gate;
-        },
-      },
-    );
+    expect(prepared.result).toBe('changed');
+    expect(prepared.file.units[0].target).toBe('Uno.');
+    // Written aside: the file itself is as it was, and another update waits for the commit.
+    let waited = false;
+    const next = store.update('doc', 'es', (draft) => {
+      waited = true;
+      return draft.units[0].target;
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(readFileSync(path, 'utf8')).toBe(before);
-    release();
-    expect(await update).toBe('changed');
-    expect(seen).toEqual(['changed', 'Uno.']);
+    expect(waited).toBe(false);
+    await prepared.commit();
+    expect(await next).toBe('Uno.');
     expect(readFileSync(path, 'utf8')).toContain('Uno.');
+    await expect(prepared.commit()).rejects.toThrow('already committed or discarded');
 
-    const refused = store.update('doc', 'es', (draft) => void (draft.units[0].target = 'Eins.'), {
-      beforeReplace: async () => {
-        throw new Error('not now');
-      },
-    });
-    await expect(refused).rejects.toThrow('not now');
+    const refused = await store.prepareUpdate('doc', 'es', (draft) => void (draft.units[0].target = 'Eins.'));
+    await refused.discard();
     expect(readFileSync(path, 'utf8')).toContain('Uno.');
     expect((await store.read('doc', 'es'))?.units[0].target).toBe('Uno.');
     expect(readdirSync(join(tmp.dir, 'es'))).toEqual(['doc.xlf']);
+    await expect(store.prepareUpdate('doc', 'es', () => {
+      throw new Error('not now');
+    })).rejects.toThrow('not now');
+    expect((await store.read('doc', 'es'))?.units[0].target).toBe('Uno.');
   });
 });

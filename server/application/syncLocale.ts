@@ -29,9 +29,9 @@ export async function syncLocale(stores: WorkbenchStores, document: SourceDocume
 /**
  * Brings a locale file up to `document`'s version with `versions` (every recorded version of its
  * source), whatever version it is at. The migration runs once, on the draft of the file's update (a
- * copy, under the file's queue); the units it removes are archived after the new file is written
- * and before it replaces the old one, so the file never drops a translation the archive does not
- * have. With `committed` (a source update still being written, see SourceRepository.update), the
+ * copy, under the file's lock); the units it removes are archived after the new file is written
+ * and before it replaces the old one (prepare, archive, commit), so the file never drops a
+ * translation the archive does not have. With `committed` (a source update still being written, see SourceRepository.update), the
  * file is made meanwhile, but neither the archive nor the file changes before it resolves.
  * `whileWriting` gets the file as written, while it is written (read-only, not to be kept).
  */
@@ -45,12 +45,8 @@ export async function migrateLocaleFile(
 ): Promise<void> {
   const at = new Date().toISOString();
   const entries: HistoryEntry[] = [];
-  const archive = async (removed: RemovedUnits[], file: ReadonlyLocaleFile): Promise<void> => {
-    whileWriting?.(file);
-    await committed;
-    for (const batch of removed) await stores.locales.archive(document.id, code, batch.version, batch.units);
-  };
-  await stores.locales.update(
+  // Prepare: the migration is applied to a copy and the new file written aside, the file held.
+  const prepared = await stores.locales.prepareUpdate(
     document.id,
     code,
     (draft): RemovedUnits[] => {
@@ -86,7 +82,18 @@ export async function migrateLocaleFile(
       }
       return removed;
     },
-    { beforeReplace: archive },
   );
+  // Check: the units it removes go to the archive first, once the source version is committed;
+  // until then neither the archive nor the file changes.
+  try {
+    whileWriting?.(prepared.file);
+    await committed;
+    for (const batch of prepared.result) await stores.locales.archive(document.id, code, batch.version, batch.units);
+  } catch (err) {
+    await prepared.discard();
+    throw err;
+  }
+  // Commit: the new file takes the old one's place.
+  await prepared.commit();
   await stores.history.append(document.id, code, entries);
 }

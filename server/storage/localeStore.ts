@@ -34,7 +34,16 @@ export interface LocaleStore {
    * Serialized read-modify-write of one file: `change` gets the current model (a copy it may mutate, never with `removeUnits`) and returns a result; the file is rewritten atomically after. If change throws, nothing is written. 404 'locale-not-found' when there is no file. A broken file is never overwritten.
    * Units the change drops from the draft stay in the file, unless it also lists them in `draft.removeUnits`: those are taken out of the file (see updateXliff12).
    */
-  update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>, options?: UpdateOptions<T>): Promise<T>;
+  update<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<T>;
+  /**
+   * The first half of update, for a change that must wait for something else before the file is
+   * replaced: `change` is applied (as in update) and the new file written durably beside the old one,
+   * where nobody reads it; the file stays locked (reads through the store see the old one, other
+   * updates wait) until the caller, having done what it must, calls `commit` (the new file takes
+   * its place) or `discard` (nothing changes). One of the two must follow. If `change` throws,
+   * nothing is written and the file is released.
+   */
+  prepareUpdate<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<PreparedLocaleUpdate<T>>;
   /**
    * Appends units to the locale's archive `<dir>/<lang>/<document>.removed.xlf` (created on first use,
    * same XLIFF 1.2 form, schema-valid; its languages are the locale file's: 404 'locale-not-found'
@@ -49,14 +58,14 @@ export interface LocaleStore {
   readArchive(document: string, lang: string): Promise<Unit[]>;
 }
 
-export interface UpdateOptions<T> {
-  /**
-   * Runs while the new file is written (into a temp file next to it, durably), with what `change`
-   * returned and the file as written (read-only, not to be kept): what must be done, or awaited,
-   * before the file changes, and anything worth doing meanwhile. The new file replaces the old one
-   * once both are done; if it throws, the file is not changed and the update fails with its error.
-   */
-  beforeReplace?: (result: T, file: ReadonlyLocaleFile) => Promise<void>;
+/** A locale file's update written aside, waiting for the caller: see LocaleStore.prepareUpdate. */
+export interface PreparedLocaleUpdate<T> {
+  /** What `change` returned. */
+  result: T;
+  /** The file as it will be once committed (read-only, not to be kept). */
+  file: ReadonlyLocaleFile;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
 }
 
 /** A locale file as `peek` shows it: not to be changed. */
@@ -237,7 +246,16 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
    * the file the document was read or last written as (see updateXliff12), those elements are what
    * is checked, each one whole: the rest of the file is text the reader has already accepted.
    */
-  async function save(path: string, output: Xliff12Output, beforeReplace?: (file: ReadonlyLocaleFile) => Promise<void>): Promise<void> {
+  async function save(path: string, output: Xliff12Output): Promise<void> {
+    const write = await prepareSave(path, output);
+    await write.commit();
+  }
+
+  /**
+   * Checks a serialized file and writes it durably beside `path` (see save); `commit` puts it in
+   * place and caches its `parsed` document as what was written, `discard` removes it.
+   */
+  async function prepareSave(path: string, output: Xliff12Output): Promise<{ commit(): Promise<void>; discard(): Promise<void> }> {
     const problem = output.written ? scanParts(output, output.written) : scanWhole(output.xml);
     if (problem) {
       const { at, issue } = problem;
@@ -246,30 +264,64 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
         details: { file: shown(path), line: at.line, column: at.column },
       });
     }
-    const [written, ready] = await Promise.allSettled([prepareFileAtomic(path, output.chunks), beforeReplace?.(output.parsed.model)]);
-    if (written.status === 'rejected') throw written.reason;
-    const write = written.value;
-    let stats: Stats;
-    try {
-      if (ready.status === 'rejected') throw ready.reason;
-      stats = await write.commit();
-    } finally {
-      await write.discard();
-    }
-    cache.set(path, { ...fileIdentity(stats), parsed: output.parsed });
+    const write = await prepareFileAtomic(path, output.chunks);
+    return {
+      async commit() {
+        let stats: Stats;
+        try {
+          stats = await write.commit();
+        } finally {
+          await write.discard();
+        }
+        cache.set(path, { ...fileIdentity(stats), parsed: output.parsed });
+      },
+      discard: () => write.discard(),
+    };
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
-  async function saveUpdate(path: string, entry: CacheEntry, draft: LocaleFile, beforeReplace?: (file: ReadonlyLocaleFile) => Promise<void>): Promise<void> {
+  async function saveUpdate(path: string, entry: CacheEntry, draft: LocaleFile): Promise<void> {
+    const write = await prepareUpdateWrite(path, entry, draft);
     try {
-      // Updates the cached DOM in place (no clone per save)...
-      await save(path, updateXliff12(entry.parsed, draft, { file: shown(path) }), beforeReplace);
+      await write.commit();
     } catch (err) {
-      // ...so on any failure before the new file is in place the entry goes: the next read
-      // re-parses the file, which is untouched (the rename is the last step of the write).
-      if (cache.get(path) === entry) cache.delete(path);
+      dropEntry(path, entry);
       throw err;
     }
+  }
+
+  /**
+   * The new file for `draft`, written beside the cached file `entry` (see prepareSave). The cached
+   * DOM is updated in place (no clone per save), so whatever does not end in a commit drops the
+   * entry: the next read parses the file again, which is untouched (the rename is the last step).
+   */
+  async function prepareUpdateWrite(path: string, entry: CacheEntry, draft: LocaleFile): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
+    try {
+      const output = updateXliff12(entry.parsed, draft, { file: shown(path) });
+      const write = await prepareSave(path, output);
+      return {
+        output,
+        commit: write.commit,
+        async discard() {
+          dropEntry(path, entry);
+          await write.discard();
+        },
+      };
+    } catch (err) {
+      dropEntry(path, entry);
+      throw err;
+    }
+  }
+
+  function dropEntry(path: string, entry: CacheEntry): void {
+    if (cache.get(path) === entry) cache.delete(path);
+  }
+
+  /** Loads a file for a change under its lock: 404 without one; a broken file throws, never overwritten. */
+  async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry> {
+    const entry = await load(path);
+    if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
+    return entry;
   }
 
   return {
@@ -324,18 +376,63 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
       });
     },
 
-    async update(document, lang, change, options) {
+    async update(document, lang, change) {
       const path = pathOf(document, lang);
       return exclusive(path, async () => {
-        const entry = await load(path); // a broken file throws here: it is never overwritten
-        if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
+        const entry = await loadForChange(path, document, lang);
         const draft = copyLocaleFile(entry.parsed.model);
         // The change works on a copy of the model: if it refuses (a stale revision, a bad
         // value), the cached file is untouched and stays cached.
         const result = await change(draft);
-        const beforeReplace = options?.beforeReplace;
-        await saveUpdate(path, entry, draft, beforeReplace && ((file) => beforeReplace(result, file)));
+        await saveUpdate(path, entry, draft);
         return result;
+      });
+    },
+
+    prepareUpdate(document, lang, change) {
+      const path = pathOf(document, lang);
+      return new Promise((resolvePrepared, rejectPrepared) => {
+        // The file's lock is held from here until commit or discard settles.
+        void exclusive(path, async () => {
+          let release = (): void => undefined;
+          const released = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          try {
+            const entry = await loadForChange(path, document, lang);
+            const draft = copyLocaleFile(entry.parsed.model);
+            const result = await change(draft);
+            const write = await prepareUpdateWrite(path, entry, draft);
+            let settled = false;
+            const finish = async (step: () => Promise<void>) => {
+              if (settled) throw new Error('This locale update was already committed or discarded.');
+              settled = true;
+              try {
+                await step();
+              } finally {
+                release();
+              }
+            };
+            resolvePrepared({
+              result,
+              file: write.output.parsed.model,
+              commit: () =>
+                finish(async () => {
+                  try {
+                    await write.commit();
+                  } catch (err) {
+                    dropEntry(path, entry);
+                    throw err;
+                  }
+                }),
+              discard: () => finish(write.discard),
+            });
+          } catch (err) {
+            rejectPrepared(err);
+            return;
+          }
+          await released;
+        });
       });
     },
 
