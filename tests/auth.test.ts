@@ -103,6 +103,27 @@ describe('sessions', () => {
     await agent.post('/login').type('form').send({ _csrf: csrf, name: 'admin', password: PASSWORD }).expect(429);
   });
 
+  it('60 logins sent at once from one address: only the first 5 get a password check, the rest 429', async () => {
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/login')).text);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => agent.post('/login').type('form').send({ _csrf: csrf, name: i % 2 ? 'Ana' : 'admin', password: `wrong guess ${i}` })),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(55);
+  });
+
+  it('a right password after failures from the same address clears the account, and its own attempt does not count against the address', async () => {
+    const agent = request.agent(t.app);
+    const csrf = csrfOf((await agent.get('/login')).text);
+    for (let i = 0; i < 3; i++) await agent.post('/login').type('form').send({ _csrf: csrf, name: 'Ana', password: `wrong guess ${i}` }).expect(401);
+    await agent.post('/login').type('form').send({ _csrf: csrf, name: 'Ana', password: PASSWORD }).expect(303);
+    // Three failures from this address so far, the right password not among them: two more are answered, the next is refused.
+    for (let i = 0; i < 2; i++) await agent.post('/login').type('form').send({ _csrf: csrf, name: 'admin', password: `wrong ${i}` }).expect(401);
+    await agent.post('/login').type('form').send({ _csrf: csrf, name: 'admin', password: 'wrong again' }).expect(429);
+  });
+
   it('a wrong password is answered the same as an unknown name', async () => {
     const agent = request.agent(t.app);
     const csrf = csrfOf((await agent.get('/login')).text);

@@ -1,14 +1,22 @@
 /**
  * Limits password guessing: after a number of failures within a window for one account, or for one
- * address, further attempts are refused until the window has passed.
+ * address, further attempts are refused until the window has passed. An attempt is counted before
+ * its password is checked, so that many attempts sent at once cannot all get a check.
  */
 export interface LoginThrottle {
-  /** Seconds to wait before trying again, or 0 when attempts are allowed for both the account and the address. */
-  retryAfter(account: string, address: string): number;
-  /** Counts a failed attempt against both. */
-  fail(account: string, address: string): void;
-  /** A success clears the account's failures (not the address's: one good password must not reset guessing at others). */
-  succeed(account: string): void;
+  /**
+   * Counts an attempt against the account and the address, unless either is over the limit: then
+   * the seconds to wait, and nothing is counted. The attempt counts as a failure until `succeed`.
+   */
+  begin(account: string, address: string): { retryAfter: number; attempt?: LoginAttempt };
+  /** The password was right: the account's failures are cleared, and this attempt stops counting against the address (earlier failures from it still do). */
+  succeed(attempt: LoginAttempt): void;
+}
+
+/** An attempt under way: what `succeed` takes back. */
+export interface LoginAttempt {
+  account: string;
+  rows: number[];
 }
 
 /** The keys an attempt counts against: the account (case-insensitively) and the address. */

@@ -34,18 +34,18 @@ export function authRoutes(deps: { accounts: AccountRepository; sessions: Sessio
     const name = typeof body.name === 'string' ? body.name.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const wait = throttle.retryAfter(name, address);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new WorkbenchError(429, 'too-many-attempts', `Too many failed logins. Try again in ${Math.ceil(wait / 60)} minutes.`);
+    // Counted before the (slow) password check: attempts sent at once cannot all get one.
+    const { retryAfter, attempt } = throttle.begin(name, address);
+    if (!attempt) {
+      res.set('Retry-After', String(retryAfter));
+      throw new WorkbenchError(429, 'too-many-attempts', `Too many failed logins. Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
     }
     const user = name && password ? await accounts.checkPassword(name, password) : undefined;
     if (!user) {
-      throttle.fail(name, address);
       res.status(401).render('login', { next: safeNext(body.next), name, loginError: 'auth.wrongPassword' });
       return;
     }
-    throttle.succeed(name);
+    throttle.succeed(attempt);
     signIn(req, res, user.name);
     res.redirect(303, safeNext(body.next));
   });
