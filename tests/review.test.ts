@@ -145,6 +145,34 @@ describe('history', () => {
   });
 });
 
+describe('the own-translation rule sees every way a text gets its author', () => {
+  it('a translator and reviewer who imported a translation may not approve it (403); another reviewer may', async () => {
+    const exported = await carla.get('/api/documents/small/locales/es/export/xliff').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+    });
+    const edited = (exported.body as string).replace(/(<trans-unit id="[^"]+"[^>]*>\s*<source>The second paragraph\.<\/source>\s*<target)[^>]*>[^<]*</, '$1 state="translated">Importada por Carla<');
+    expect(edited).toContain('Importada por Carla');
+    const imported = await carla.post('/api/documents/small/locales/es/import').set('Content-Type', 'application/xliff+xml').send(edited).expect(200);
+    expect(imported.body.written).toBe(1);
+    const segment = (await carla.get('/api/documents/small/locales/es/segments').expect(200)).body.segments.find((s: { target: string | null }) => s.target === 'Importada por Carla');
+    const refused = await carla.post(url(segment.id, 'approve')).send({ baseRevision: segment.revision }).expect(403);
+    expect(refused.body.error.code).toBe('own-translation');
+    await bruno.post(url(segment.id, 'approve')).send({ baseRevision: segment.revision }).expect(200);
+  });
+
+  it('a reviewer may not accept their own suggestion (403): someone else does; withdrawing it (declining) is allowed', async () => {
+    const own = await bruno.post(`/api/documents/small/locales/es/segments/${ids[1]}/suggestions`).send({ text: 'Mi redacción' }).expect(201);
+    const refused = await bruno.post(`/api/documents/small/locales/es/suggestions/${own.body.id}`).send({ accept: true, baseRevision: 1 }).expect(403);
+    expect(refused.body.error.code).toBe('own-suggestion');
+    expect((await ana.get('/api/documents/small/locales/es/segments').expect(200)).body.segments[1].target).toBe('Traducción 1');
+    await carla.post(`/api/documents/small/locales/es/suggestions/${own.body.id}`).send({ accept: true, baseRevision: 1 }).expect(200);
+    const other = await bruno.post(`/api/documents/small/locales/es/segments/${ids[2]}/suggestions`).send({ text: 'Otra mía' }).expect(201);
+    await bruno.post(`/api/documents/small/locales/es/suggestions/${other.body.id}`).send({ accept: false }).expect(200);
+  });
+});
+
 describe('suggestions and conversations', () => {
   it('a reviewer suggests a wording; the translator accepts it; history credits both', async () => {
     const made = await bruno.post(`/api/documents/small/locales/es/segments/${ids[2]}/suggestions`).send({ text: 'Una redacción mejor' }).expect(201);

@@ -69,10 +69,12 @@ describe('the workflow transitions', () => {
     expect(unit).toMatchObject({ target: 'Mejor así.', state: 'translated' });
     expect(entry).toMatchObject({ action: 'suggestion-accepted', who: 'Ana', suggestedBy: 'Bruno' });
     expect(() => acceptSuggestion(input(translated), { text: 'x', author: 'Bruno', status: 'declined' })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => acceptSuggestion(input(translated, 'Bruno'), { text: 'x', author: 'Bruno', status: 'open' })).toThrow(expect.objectContaining({ status: 403, code: 'own-suggestion' }));
   });
 
   it('authorOf: who wrote the text, the suggester for an accepted suggestion', () => {
-    expect(AUTHOR_ACTIONS).toEqual(['save', 'revert', 'suggestion-accepted']);
+    expect(AUTHOR_ACTIONS).toEqual(['save', 'revert', 'suggestion-accepted', 'import']);
+    expect(authorOf({ at: AT, who: 'Ana', segment: 's1', action: 'import' })).toBe('Ana');
     expect(authorOf({ at: AT, who: 'Ana', segment: 's1', action: 'save' })).toBe('Ana');
     expect(authorOf({ at: AT, who: 'Ana', segment: 's1', action: 'suggestion-accepted', suggestedBy: 'Bruno' })).toBe('Bruno');
     expect(authorOf(undefined)).toBeUndefined();
