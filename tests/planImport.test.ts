@@ -35,6 +35,16 @@ describe('planImport', () => {
     expect(plan.newTranslations).toEqual([]);
   });
 
+  it('takes no translation longer than a save may be (20,000 characters): it is listed as skipped, with the reason', () => {
+    const long = 'x'.repeat(100_000);
+    const plan = planImport(segments, new Map(), file([
+      { id: 'b', source: 'A paragraph.', target: long },
+      { id: 'a', source: 'First part', target: 'y'.repeat(20_000) },
+    ]));
+    expect(plan.skipped).toEqual([{ id: 'b', reason: 'its translation has 100000 characters; a translation may have at most 20000' }]);
+    expect(plan.newTranslations.map((c) => c.segment)).toEqual(['a']);
+  });
+
   it('matches by source text every paragraph with that text when the id is unknown', () => {
     const plan = planImport(segments, new Map(), file([{ id: '7', source: 'Again.', target: 'Otra vez.' }]));
     expect(plan.newTranslations.map((c) => [c.segment, c.matchedBy])).toEqual([

@@ -15,15 +15,13 @@ import type { TransitionInput, TransitionResult } from '../domain/workflow/trans
 import { translate } from '../domain/workflow/translate';
 import { workflowState } from '../domain/workflowState';
 import { WorkbenchError } from '../errors';
+import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { segmentView, type SegmentView } from './segmentViews';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { Workbench } from './workbench';
 
 /** Who a change is credited to when nobody signed in made it (the CLI without --by, the tests). */
 export const ANONYMOUS = 'anonymous';
-
-/** The longest translation of one paragraph the workbench accepts. */
-export const MAX_TARGET_LENGTH = 20_000;
 
 /**
  * Changing one paragraph's translation: save, keep current, approve, send back, go back to a version,

@@ -1,4 +1,5 @@
 import type { InterchangeFile, InterchangeStatus } from './interchange';
+import { MAX_TARGET_LENGTH } from './limits';
 import type { Segment, Unit } from './types';
 import { wordDiff, type WordDiffPart } from './wordDiff';
 import { workflowState } from './workflowState';
@@ -65,6 +66,11 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
   const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped] };
   const taken = new Set<string>();
   for (const unit of file.units) {
+    // The same limit as a save: a longer text is not taken, and the preview says why.
+    if (unit.target !== undefined && unit.target.length > MAX_TARGET_LENGTH) {
+      plan.skipped.push({ id: unit.id, reason: `its translation has ${unit.target.length} characters; a translation may have at most ${MAX_TARGET_LENGTH}` });
+      continue;
+    }
     const byUnitId = byId.get(unit.id);
     const matches: { segment: Segment; matchedBy: 'id' | 'source' }[] = byUnitId
       ? [{ segment: byUnitId, matchedBy: 'id' }]
