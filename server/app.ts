@@ -1,6 +1,7 @@
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { WorkbenchError } from './errors';
 import { handle as i18nHandle } from 'i18next-http-middleware';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errorHandler';
@@ -26,6 +27,20 @@ export interface AppOptions {
   /** Run the database's integrity check before serving (the server does; tests need not). */
   checkDatabase?: boolean;
   log?: (message: string, err: unknown) => void;
+}
+
+/**
+ * A form post to a page that arrives with no fields at all (no body, or a type no parser reads) is
+ * refused with 400 before any route looks at it. API routes check their JSON bodies themselves
+ * (parseBody) and uploads are read by their own route (multipart, raw XML).
+ */
+function formBodyRequired(req: Request, _res: Response, next: NextFunction): void {
+  const writes = req.method === 'POST' || req.method === 'PUT';
+  if (writes && req.body === undefined && !req.path.startsWith('/api/') && !req.is('multipart/form-data')) {
+    next(new WorkbenchError(400, 'form-missing', 'This form arrived without its fields: reload the page and send it again.'));
+    return;
+  }
+  next();
 }
 
 /** Builds the Express app (no port: server.ts listens, tests use supertest). */
@@ -59,6 +74,7 @@ export function createApp(options: AppOptions): Express {
   app.use(cookieParser());
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(formBodyRequired);
   app.use(i18nHandle(i18n));
   app.use(authenticate(accounts, sessions));
   app.use(csrfProtection());

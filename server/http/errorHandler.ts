@@ -13,6 +13,10 @@ function fromParser(err: unknown): WorkbenchError | undefined {
     if (code === 'LIMIT_FILE_SIZE') return new WorkbenchError(413, 'file-too-large', 'The file is larger than 50 MB: an uploaded file may be at most 50 MB.');
     return new WorkbenchError(400, 'bad-upload', `The upload was refused: ${parserError.message ?? code}.`);
   }
+  // Express could not decode a percent-encoded part of the path (`/api/documents/%ZZ`).
+  if (err instanceof URIError) {
+    return new WorkbenchError(400, 'path-malformed', 'The address holds a malformed percent-encoding (a "%" not followed by two hexadecimal digits).');
+  }
   if (parserError?.type === 'entity.parse.failed') {
     return new WorkbenchError(400, 'malformed-json', `The request body is not valid JSON: ${parserError.message ?? ''}`.trim());
   }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Action } from '../auth/permissions';
+import { WorkbenchError } from '../errors';
 import { permit } from './permit';
 
 /**
@@ -14,5 +15,16 @@ export function fileUpload(action: Action, maxBytes: number): RequestHandler[] {
     permit(res, action, action === 'admin' ? undefined : req.params.lang);
     next();
   };
-  return [permitFirst, upload.single('file')];
+  const single = upload.single('file');
+  // A multipart body that stops short or is malformed is the sender's mistake, not the server's.
+  const read = (req: Request, res: Response, next: NextFunction): void => {
+    single(req, res, (err?: unknown) => {
+      if (err && !(err instanceof multer.MulterError)) {
+        next(new WorkbenchError(400, 'upload-malformed', `The upload did not arrive whole (${(err as Error).message}): send the file again.`, { cause: err }));
+        return;
+      }
+      next(err);
+    });
+  };
+  return [permitFirst, read];
 }

@@ -1,0 +1,39 @@
+import request from 'supertest';
+import { browserAgent, useTestApp } from './helpers/app';
+
+const t = useTestApp();
+
+describe('bad requests get a 4xx with a message, never a 500', () => {
+  it('a malformed percent-encoding in a path → 400, anonymous or not, on the API and the pages', async () => {
+    for (const url of ['/api/documents/%ZZ/versions', '/api/documents/small/locales/%E0%A4%A/segments', '/documents/%ZZ', '/documents/small/locales/%/edition']) {
+      const res = await request(t.app).get(url).set('Accept', 'application/json');
+      expect([url, res.status, res.body.error?.code]).toEqual([url, 400, 'path-malformed']);
+    }
+    expect(t.logged).toEqual([]);
+  });
+
+  it('a form posted with no body → 400 form-missing, and nothing is made', async () => {
+    const { agent, csrf } = await browserAgent(t.app);
+    const forms = ['/account/tokens', '/documents/small/locales', '/documents/small/locales/es/segments/x/suggest', '/documents/small/locales/es/segments/x/comment', '/documents/small/locales/es/edition/title', '/logout'];
+    for (const path of forms) {
+      const res = await agent.post(path).set('X-CSRF-Token', csrf).set('Accept', 'application/json');
+      expect([path, res.status, res.body.error?.code]).toEqual([path, 400, 'form-missing']);
+    }
+    expect((await t.api.get('/api/documents').expect(200)).body.documents[0].locales).toEqual([]);
+    expect(t.logged).toEqual([]);
+  });
+
+  it('a multipart upload cut short → 400 upload-malformed; an unknown Content-Encoding → 415', async () => {
+    const { agent, csrf } = await browserAgent(t.app);
+    await t.api.post('/api/documents/small/locales').send({ code: 'es' }).expect(201);
+    const cut = await agent
+      .post(`/documents/small/locales/es/import?_csrf=${encodeURIComponent(csrf)}`)
+      .set('Accept', 'application/json')
+      .set('Content-Type', 'multipart/form-data; boundary=XX')
+      .send('--XX\r\nContent-Disposition: form-data; name="file"; filename="a.xlf"\r\n\r\nabc');
+    expect([cut.status, cut.body.error?.code]).toEqual([400, 'upload-malformed']);
+    const encoded = await t.api.put('/api/documents/small/locales/es/segments/x').set('Content-Type', 'application/json').set('Content-Encoding', 'br-weird').send('{}');
+    expect(encoded.status).toBe(415);
+    expect(t.logged).toEqual([]);
+  });
+});
