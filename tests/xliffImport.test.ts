@@ -184,6 +184,18 @@ describe('bad input is refused and nothing saved is touched', () => {
     expect(localeFile()).toBe(before);
   });
 
+  it('a file in another encoding is refused naming the encoding: UTF-16 by its byte-order mark, or the one its declaration names', async () => {
+    const before = localeFile();
+    const exported = (await download(team.ana, `/api${base}/export/xliff`)).body.toString('utf8');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(exported.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')]);
+    const refused = await team.ana.post(`/api${base}/import`).set('Content-Type', 'application/xliff+xml').send(utf16).expect(400);
+    expect(refused.body.error.message).toContain('the file is UTF-16 (little-endian, by its byte-order mark), not UTF-8');
+    const latin1 = Buffer.from(exported.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('</body>', '<!-- caf\u00e9 --></body>'), 'latin1');
+    const declared = await team.ana.post(`/api${base}/import`).set('Content-Type', 'application/xliff+xml').send(latin1).expect(400);
+    expect(declared.body.error.message).toContain('the file is declared as ISO-8859-1, not UTF-8');
+    expect(localeFile()).toBe(before);
+  });
+
   it('a file for another target language is refused, naming both', async () => {
     const exported = (await download(team.ana, `/api${base}/export/xliff`)).body.toString('utf8');
     const french = exported.replace('target-language="es"', 'target-language="fr"');

@@ -45,8 +45,25 @@ export function decodeXmlBytes(bytes: Uint8Array, options: XmlParseOptions): str
   } catch (cause) {
     const lossy = new TextDecoder('utf-8').decode(bytes);
     const at = lossy.indexOf('\uFFFD');
-    throw malformed(options, at < 0 ? { line: 1, column: 1 } : positionAt(lossy, at), 'the file is not valid UTF-8', cause);
+    const declared = declaredEncoding(bytes);
+    const reason = declared ? `the file is ${declared}, not UTF-8: save it as UTF-8 and send it again` : 'the file is not valid UTF-8';
+    throw malformed(options, at < 0 || declared ? { line: 1, column: 1 } : positionAt(lossy, at), reason, cause);
   }
+}
+
+/**
+ * The encoding a file that does not read as UTF-8 says it is in, to name it in the refusal: a
+ * UTF-16 byte-order mark, UTF-16 without one (`<?` as 16-bit characters), or the `encoding` of its
+ * XML declaration.
+ */
+function declaredEncoding(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16 (little-endian, by its byte-order mark)';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16 (big-endian, by its byte-order mark)';
+  if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00) return 'UTF-16 (little-endian)';
+  if (bytes[0] === 0x00 && bytes[1] === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f) return 'UTF-16 (big-endian)';
+  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
+  const match = /^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']/.exec(head);
+  return match && !/^utf-?8$/i.test(match[1]) ? `declared as ${match[1]}` : undefined;
 }
 
 /**
