@@ -2,6 +2,7 @@ import path from 'node:path';
 import { APP_ROOT, createApp } from './app';
 import type { SetupGate } from './auth/setupGate';
 import type { Project } from './application/createWorkbench';
+import { sweepTempFiles } from './storage/sweepTempFiles';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
 function main(): void {
@@ -23,6 +24,8 @@ function main(): void {
   }
   const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
+    const swept = await sweepTempFiles(dataDir);
+    if (swept.length > 0) console.log(`Removed ${swept.length} temporary files left by an interrupted write: ${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}`);
     const token = await (app.locals.setup as SetupGate).prepare();
     if (token) {
       console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
