@@ -57,7 +57,9 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', path.join(APP_ROOT, 'views'));
-  app.set('trust proxy', false);
+  // Behind a TLS proxy (nginx, Caddy) the request's protocol and address come from its headers,
+  // trusted only from where the project says the proxy is: then cookies are Secure over HTTPS.
+  app.set('trust proxy', config.trustProxy ?? false);
 
   app.use((_req, res, next) => {
     res.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");

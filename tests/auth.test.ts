@@ -133,6 +133,46 @@ describe('sessions', () => {
   });
 });
 
+describe('behind a TLS proxy', () => {
+  /** The cookies a login sets, the proxy's header sent or not (the cookie is sent by hand: a client keeps a Secure cookie off plain HTTP). */
+  async function loginCookies(app: Parameters<typeof request>[0], proto?: string): Promise<string[]> {
+    const withProto = <T extends { set(name: string, value: string): T }>(req: T): T => (proto ? req.set('X-Forwarded-Proto', proto) : req);
+    const login = await withProto(request(app).get('/login')).expect(200);
+    const csrfCookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    const res = await withProto(request(app).post('/login').set('Cookie', csrfCookie).type('form'))
+      .send({ _csrf: csrfOf(login.text), name: 'admin', password: PASSWORD, next: '/' })
+      .expect(303);
+    return [...(login.headers['set-cookie'] as unknown as string[]), ...(res.headers['set-cookie'] as unknown as string[])];
+  }
+
+  it('with "trustProxy" set, cookies are Secure when the proxy says the request came over HTTPS; without it the header is not believed', async () => {
+    const trusted = await makeApp();
+    try {
+      trusted.project.write('workbench.config.json', JSON.stringify({ trustProxy: 'loopback' }));
+      const app = createApp({ dataDir: trusted.project.dir });
+      // The session and CSRF cookies (the interface-language cookie holds no secret).
+      const ours = (cookies: string[]) => cookies.filter((c) => /^wb_(session|csrf)=/.test(c));
+      const over = ours(await loginCookies(app, 'https'));
+      expect(over).toHaveLength(2);
+      for (const cookie of over) expect(cookie).toMatch(/; Secure/);
+      for (const cookie of ours(await loginCookies(app))) expect(cookie).not.toMatch(/; Secure/);
+      for (const cookie of ours(await loginCookies(trusted.app, 'https'))) expect(cookie).not.toMatch(/; Secure/);
+    } finally {
+      trusted.project.cleanup();
+    }
+  });
+
+  it('a wrong trustProxy is refused at start with the setting named', async () => {
+    const bad = await makeApp();
+    try {
+      bad.project.write('workbench.config.json', JSON.stringify({ trustProxy: ['x'] }));
+      expect(() => createApp({ dataDir: bad.project.dir })).toThrow(/trustProxy must be/);
+    } finally {
+      bad.project.cleanup();
+    }
+  });
+});
+
 describe('first start', () => {
   it('with no users, a one-time link creates the admin; there is no default password', async () => {
     const fresh = makeProject();

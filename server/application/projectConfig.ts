@@ -15,6 +15,12 @@ export interface ProjectConfig {
   allowSelfApproval?: boolean;
   /** An edition is complete only when every paragraph is approved (true by default; false for projects without review). */
   requireApproval?: boolean;
+  /**
+   * Which proxy to believe about the client's address and protocol (X-Forwarded-For/-Proto), as
+   * Express's "trust proxy" takes it: false (default: none), true, a hop count, or addresses and
+   * names such as "loopback" or "10.0.0.2".
+   */
+  trustProxy?: boolean | number | string;
 }
 
 const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
@@ -49,6 +55,10 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
   }
   if (config.requireApproval !== undefined && typeof config.requireApproval !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: requireApproval must be true or false.');
+  }
+  const proxy = config.trustProxy;
+  if (proxy !== undefined && typeof proxy !== 'boolean' && !(typeof proxy === 'number' && Number.isInteger(proxy) && proxy >= 0) && !(typeof proxy === 'string' && proxy.trim() !== '')) {
+    throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: trustProxy must be true, false, a number of hops, or the proxy\'s addresses (such as "loopback").');
   }
   if (config.private !== undefined && typeof config.private !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: private must be true or false.');

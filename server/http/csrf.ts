@@ -18,7 +18,7 @@ export function csrfProtection() {
     let token: unknown = req.cookies?.[COOKIE];
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
       token = randomBytes(32).toString('base64url');
-      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+      res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
     }
     res.locals.csrfToken = token;
     if (SAFE_METHODS.has(req.method)) return next();
