@@ -163,6 +163,12 @@ describe('a complete Spanish edition', () => {
     expect(table).toContain('<td>Ana</td>');
     const api = await t.api.get(`/api${base}/edition`).expect(200);
     expect(api.body.exports[0]).toMatchObject({ format: 'tmx', who: 'Ana', sourceVersion: 1, draft: false, percent: 100 });
+
+    // An anonymous reader may download, but is not recorded: the list keeps the real exports.
+    await request(t.app).get(`/api${base}/export/html`).expect(200);
+    await request(t.app).get(`${base}/export/epub`).expect(200);
+    const unchanged = await t.api.get(`/api${base}/edition`).expect(200);
+    expect(unchanged.body.exports).toEqual(api.body.exports);
   });
 
   it('exports to every format from the CLI', async () => {

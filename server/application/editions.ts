@@ -73,9 +73,10 @@ export class Editions {
   /**
    * Exports a locale in a format. An edition format of an incomplete locale is refused (409
    * 'edition-incomplete', with the missing paragraphs in details) unless it is a draft. Every
-   * export is recorded (format, source version, draft, who, when).
+   * export by someone signed in (`who`) is recorded (format, source version, draft, who, when);
+   * anonymous readers' exports are not, so they cannot push real entries out of the list.
    */
-  async export(documentId: string, lang: string, format: unknown, options: { draft?: boolean; who: string }): Promise<ExportedFile> {
+  async export(documentId: string, lang: string, format: unknown, options: { draft?: boolean; who?: string }): Promise<ExportedFile> {
     if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
       throw new WorkbenchError(400, 'invalid-format', `format must be one of: ${EXPORT_FORMATS.join(', ')}.`);
     }
@@ -96,8 +97,8 @@ export class Editions {
       body = result.body;
       percent = result.percent;
     }
-    const record: ExportRecord = { at: new Date().toISOString(), who: options.who, format: chosen, sourceVersion: document.version, draft, percent };
-    await this.options.editions.addExport(document.id, code, record);
+    const record: ExportRecord = { at: new Date().toISOString(), who: options.who ?? 'anonymous', format: chosen, sourceVersion: document.version, draft, percent };
+    if (options.who !== undefined) await this.options.editions.addExport(document.id, code, record);
     const { contentType, extension } = formatInfo(chosen);
     return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType, body, record };
   }

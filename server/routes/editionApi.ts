@@ -52,7 +52,7 @@ export function editionApi(project: Project): Router {
 
   router.get('/documents/:doc/locales/:lang/export/:format', async (req, res) => {
     const draft = queryFlag(req.query.draft);
-    sendExport(res, await editions.export(req.params.doc, req.params.lang, req.params.format, { draft, who: actorOf(res)?.name ?? 'anonymous' }));
+    sendExport(res, await editions.export(req.params.doc, req.params.lang, req.params.format, { draft, who: actorOf(res)?.name }));
   });
 
   router.post('/documents/:doc/locales/:lang/import', ...fileOf, async (req, res) => {

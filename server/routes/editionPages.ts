@@ -39,7 +39,7 @@ export function editionPages(project: Project): Router {
 
   router.get('/documents/:doc/locales/:lang/export/:format', async (req, res) => {
     try {
-      const exported = await editions.export(req.params.doc, req.params.lang, req.params.format, { draft: queryFlag(req.query.draft), who: actorOf(res)?.name ?? 'anonymous' });
+      const exported = await editions.export(req.params.doc, req.params.lang, req.params.format, { draft: queryFlag(req.query.draft), who: actorOf(res)?.name });
       sendExport(res, exported);
     } catch (err) {
       // An incomplete edition: the page again, with what is missing.
