@@ -1,7 +1,9 @@
 /**
- * Limits password guessing: after a number of failures within a window for one account, or for one
- * address, further attempts are refused until the window has passed. An attempt is counted before
- * its password is checked, so that many attempts sent at once cannot all get a check.
+ * Limits password guessing: after a number of failures within a window from one address, further
+ * attempts from it are refused until the window has passed; after as many on one account, its
+ * attempts are spaced out (a growing wait, at most a minute), so that nobody can lock a translator
+ * out by failing on purpose. An attempt is counted before its password is checked, so that many
+ * attempts sent at once cannot all get a check.
  */
 export interface LoginThrottle {
   /**
