@@ -218,6 +218,17 @@ describe('the accounts repository (SQLite)', () => {
     expect((await store.listUsers()).map((u) => u.name)).toEqual(['Ana', 'José']);
   });
 
+  it('refuses a look-alike of an existing name (409) and a name that mixes scripts (400); names in one script of any kind are fine', async () => {
+    await store.addUser('admin', parseRoles('admin'));
+    await store.addUser('Ana', es);
+    // A Cyrillic "а" alone would be caught as a mix; a whole look-alike in another script as confusable.
+    await expect(store.addUser('\u0430dmin', es)).rejects.toMatchObject({ status: 400, code: 'invalid-user-name', message: expect.stringContaining('mixes the scripts') });
+    await expect(store.addUser('\u0391\u039d\u0391', es)).rejects.toMatchObject({ status: 409, code: 'user-confusable', message: expect.stringContaining('"Ana"') });
+    await expect(store.addUser('adrnin', es)).rejects.toMatchObject({ status: 409, code: 'user-confusable' });
+    for (const name of ['Олег', 'Ολγα', '田中 太郎', 'José María']) await store.addUser(name, es);
+    expect(await store.countUsers()).toBe(6);
+  });
+
   it('lands every one of many concurrent addUser calls over two connections, and refuses concurrent duplicates but one', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `user-${i}`);
     const other = another();

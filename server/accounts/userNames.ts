@@ -1,3 +1,4 @@
+import unhomoglyph from 'unhomoglyph';
 import { WorkbenchError } from '../errors';
 
 export const USER_NAME_MIN = 2;
@@ -25,7 +26,41 @@ export function checkUserName(input: unknown): string {
   if (bad !== undefined) throw invalid(`${RULE}; ${shown} holds ${JSON.stringify(bad)}.`);
   if (chars[0] === ' ' || chars[chars.length - 1] === ' ') throw invalid(`${RULE}; ${shown} starts or ends with a space.`);
   if (/^\p{M}| \p{M}/u.test(input.normalize('NFC'))) throw invalid(`${RULE}; ${shown} has a combining mark that follows no letter.`);
+  const scripts = scriptsOf(input);
+  if (!ALLOWED_MIXES.some((mix) => [...scripts].every((script) => mix.has(script)))) {
+    throw invalid(`${shown} mixes the scripts ${[...scripts].join(' and ')}: a name is written in one script (as Latin, Cyrillic or Greek), so that it cannot pass for another.`);
+  }
   return input;
+}
+
+/** Scripts whose letters a name may mix: one script alone, or the mixes Unicode's "highly restrictive" profile allows (UTS #39). */
+const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Georgian', 'Hebrew', 'Arabic', 'Devanagari', 'Bengali', 'Thai', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Bopomofo', 'Ethiopic', 'Tamil', 'Telugu', 'Gujarati', 'Gurmukhi', 'Kannada', 'Malayalam', 'Sinhala', 'Khmer', 'Lao', 'Myanmar', 'Tibetan'] as const;
+const SCRIPT_TESTS = SCRIPTS.map((name) => [name, new RegExp(`\\p{Script=${name}}`, 'u')] as const);
+const ALLOWED_MIXES: ReadonlySet<string>[] = [
+  ...SCRIPTS.map((name) => new Set<string>([name])),
+  new Set(['Latin', 'Han', 'Hiragana', 'Katakana']),
+  new Set(['Latin', 'Han', 'Bopomofo']),
+  new Set(['Latin', 'Han', 'Hangul']),
+];
+
+/** The scripts of a name's letters (digits, marks and punctuation belong to none); "Other" for a script not listed. */
+function scriptsOf(name: string): Set<string> {
+  const found = new Set<string>();
+  for (const char of name.normalize('NFC')) {
+    if (!/\p{L}/u.test(char)) continue;
+    found.add(SCRIPT_TESTS.find(([, test]) => test.test(char))?.[0] ?? 'Other');
+  }
+  return found;
+}
+
+/**
+ * What a name looks like, for telling look-alikes apart: every character replaced by the one it is
+ * confusable with, then compared as names are (NFC, lower case) (Unicode's confusables, through unhomoglyph). "admin"
+ * and "аdmin" (with a Cyrillic а), or "Ana" and "Αna" (a Greek Α), have the same skeleton.
+ */
+export function nameSkeleton(name: string): string {
+  // Mapped as written (an upper-case Greek Ν looks like N, a lower-case ν does not), then compared without case.
+  return userNameKey(unhomoglyph(name.normalize('NFD')));
 }
 
 /** True when `input` is a valid user name (no exception). */

@@ -3,7 +3,7 @@ import { checkTokenLabel, newToken, someHash, TOKEN_PATTERN, tokenHash, userNotF
 import { normalizeRoles } from '../../accounts/parseRoles';
 import { hashPassword, verifyPassword } from '../../accounts/passwords';
 import type { PublicUser, Role, TokenInfo } from '../../accounts/types';
-import { checkUserName, userNameKey } from '../../accounts/userNames';
+import { checkUserName, nameSkeleton, userNameKey } from '../../accounts/userNames';
 import { WorkbenchError } from '../../errors';
 import type { SqlDatabase } from './openDatabase';
 
@@ -73,6 +73,11 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
   const addUser = db.transaction((name: string, roles: Role[], passwordHash: string | null) => {
     const key = userNameKey(name);
     if (q.user.get(key)) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`);
+    const skeleton = nameSkeleton(name);
+    const lookAlike = q.users.all().find((u) => nameSkeleton(u.name) === skeleton);
+    if (lookAlike) {
+      throw new WorkbenchError(409, 'user-confusable', `"${name}" looks like the existing user "${lookAlike.name}": choose a name that cannot be taken for another.`);
+    }
     const createdAt = new Date().toISOString();
     q.insertUser.run(key, name, passwordHash, createdAt);
     writeRoles(key, roles);
