@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises';
 import request from 'supertest';
 import { browserAgent, useTestApp } from './helpers/app';
 
@@ -35,5 +36,25 @@ describe('bad requests get a 4xx with a message, never a 500', () => {
     const encoded = await t.api.put('/api/documents/small/locales/es/segments/x').set('Content-Type', 'application/json').set('Content-Encoding', 'br-weird').send('{}');
     expect(encoded.status).toBe(415);
     expect(t.logged).toEqual([]);
+  });
+
+  it('a full disk is said as it is: 507 disk-full, the translation file untouched, and the save goes through once there is room', async () => {
+    await t.api.post('/api/documents/small/locales').send({ code: 'es' }).expect(201);
+    const segments = (await t.api.get('/api/documents/small/locales/es/segments').expect(200)).body.segments as { id: string }[];
+    const before = t.project.read('locales/es/small.xlf');
+    const open = fsp.open;
+    const full = jest.spyOn(fsp, 'open').mockImplementation((async (file: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
+      if (String(file).endsWith('.tmp')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return (open as (...args: unknown[]) => ReturnType<typeof fsp.open>)(file, ...rest);
+    }) as typeof fsp.open);
+    try {
+      const refused = await t.api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'Primera parte', baseRevision: 0 });
+      expect([refused.status, refused.body.error?.code]).toEqual([507, 'disk-full']);
+      expect(refused.body.error.message).toMatch(/disk is full/);
+    } finally {
+      full.mockRestore();
+    }
+    expect(t.project.read('locales/es/small.xlf')).toBe(before);
+    await t.api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'Primera parte', baseRevision: 0 }).expect(200);
   });
 });

@@ -26,6 +26,24 @@ function fromParser(err: unknown): WorkbenchError | undefined {
   return undefined;
 }
 
+/** The system error at the root of a chain of causes (`Cannot write x`, cause: ENOSPC), if any. */
+function systemCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** A full disk or quota is said as it is (507), not as "something went wrong". */
+function fromSystem(err: unknown): WorkbenchError | undefined {
+  const code = systemCode(err);
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new WorkbenchError(507, 'disk-full', 'The server\'s disk is full: nothing was saved by this request. Tell whoever runs the workbench; try again once there is room.');
+  }
+  return undefined;
+}
+
 /** 404 for everything no route answered. */
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
   next(new WorkbenchError(404, 'not-found', `Nothing is at ${req.path}.`));
@@ -34,7 +52,7 @@ export function notFound(req: Request, _res: Response, next: NextFunction): void
 /** The one error handler: JSON for the API (and clients asking for JSON), an HTML page for browsers. Unknown errors are logged and answered with a generic 500. */
 export function errorHandler(log: (message: string, err: unknown) => void = (m, e) => console.error(m, e)) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    let error = isWorkbenchError(err) ? err : fromParser(err);
+    let error = isWorkbenchError(err) ? err : (fromParser(err) ?? fromSystem(err));
     if (!error) {
       log(`Unexpected error on ${req.method} ${req.originalUrl}`, err);
       error = new WorkbenchError(500, 'internal', 'Something went wrong on the server. Nothing was saved by this request; try again.');
