@@ -247,16 +247,17 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           hash = sidecar.hash;
         }
       }
-      const current = toDocument(id, { title: id, language: 'en' }, [], sidecar.version);
-      current.segments = sidecar.segments.map(({ id: segmentId, kind, text }) => ({ id: segmentId, kind: kind as Segment['kind'], text, translatable: true }));
-      const { meta, blocks } = readSource(id, content, found.format);
       if (sidecar.hash === hash) {
         // The text the sidecar describes: the same blocks, so the same ids, position by position.
+        const { meta, blocks } = readSource(id, content, found.format);
         const same = blocks.length === sidecar.segments.length && blocks.every((b, i) => b.text === sidecar.segments[i].text);
         const segments = same ? blocks.map((b, i) => ({ id: sidecar.segments[i].id, ...b })) : assignIds(blocks, sidecar.segments);
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
       } else {
-        // The file was changed by hand (or by version control): record it as a new version.
+        // The file was changed by hand (or by version control): record it as a new version
+        // (planSourceUpdate segments the text itself).
+        const current = toDocument(id, { title: id, language: 'en' }, [], sidecar.version);
+        current.segments = sidecar.segments.map(({ id: segmentId, kind, text }) => ({ id: segmentId, kind: kind as Segment['kind'], text, translatable: true }));
         const update = planSourceUpdate({ document: current, known: sidecar.segments }, content, { format: found.format, hash, who: EDITED_ON_DISK, date: now(), align: options.align });
         result = { document: update.document, sidecar: sidecarOf(update.document, hash, [...sidecar.versions, update.version]) };
         await commit(id, found.format, content, result.sidecar);
