@@ -1,3 +1,5 @@
+import { userNameKey } from '../accounts/userNames';
+
 /**
  * Limits password guessing: after a number of failures within a window from one address, further
  * attempts from it are refused until the window has passed; after as many on one account, its
@@ -23,5 +25,5 @@ export interface LoginAttempt {
 
 /** The keys an attempt counts against: the account (case-insensitively) and the address. */
 export function throttleKeys(account: string, address: string): [string, string] {
-  return [`user:${account.normalize('NFC').toLowerCase()}`, `ip:${address}`];
+  return [`user:${userNameKey(account)}`, `ip:${address}`];
 }

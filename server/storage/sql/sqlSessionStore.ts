@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SESSION_IDLE_MS, SESSION_MAX_MS, type Session, type SessionStore } from '../../auth/sessionStore';
+import { userNameKey } from '../../accounts/userNames';
 import type { SqlDatabase } from './openDatabase';
 
 /** A session's last use is written at most this often: reading a page should not mean a write each time. */
@@ -27,7 +28,7 @@ export function createSqlSessionStore(db: SqlDatabase, now: () => number = Date.
       sweep();
       const at = now();
       const id = randomBytes(32).toString('base64url');
-      q.insert.run(idHash(id), user.normalize('NFC').toLowerCase(), at, at);
+      q.insert.run(idHash(id), userNameKey(user), at, at);
       return { id, user, createdAt: at, lastSeen: at };
     },
     get(id) {
@@ -48,7 +49,7 @@ export function createSqlSessionStore(db: SqlDatabase, now: () => number = Date.
       if (typeof id === 'string') q.delete.run(idHash(id));
     },
     destroyUser(user) {
-      q.deleteUser.run(user.normalize('NFC').toLowerCase());
+      q.deleteUser.run(userNameKey(user));
     },
     sweep,
   };
