@@ -1,4 +1,4 @@
-import { loadParams } from '../http/loadParams';
+import { checkParams } from '../http/checkParams';
 import { Router, type Request } from 'express';
 import { wordDiff } from '../domain/wordDiff';
 import { isWorkbenchError, WorkbenchError } from '../errors';
@@ -26,7 +26,7 @@ async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promi
 /** The JSON API under /api (documented in the README). */
 export function apiRoutes(workbench: Workbench): Router {
   const router = Router();
-  loadParams(router);
+  checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
 
   router.get('/documents', async (req, res) => {

@@ -1,4 +1,4 @@
-import { loadParams } from '../http/loadParams';
+import { checkParams } from '../http/checkParams';
 import express, { Router, type Request } from 'express';
 import { actorOf } from '../auth/authenticate';
 import type { Project } from '../application/createWorkbench';
@@ -18,7 +18,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/xliff+xml', 'appl
 /** The JSON API of editions and interchange, under /api (documented in the README). */
 export function editionApi(project: Project): Router {
   const router = Router();
-  loadParams(router);
+  checkParams(router);
   const { editions, imports, memories, workbench } = project;
   const raw = express.raw({ type: XML_TYPES, limit: MAX_XLIFF_BYTES });
   // The file of an upload: a multipart field "file", or the whole body sent as XML. Only read for someone who may translate.

@@ -1,4 +1,4 @@
-import { loadParams } from '../http/loadParams';
+import { checkParams } from '../http/checkParams';
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../auth/authenticate';
 import { splitSections } from '../domain/splitSections';
@@ -13,7 +13,7 @@ import { MAX_XLIFF_BYTES } from '../application/xliffImports';
 /** The Edition page of a locale: checklist, title, exports, and XLIFF/TMX uploads (forms work without JavaScript). */
 export function editionPages(project: Project): Router {
   const router = Router();
-  loadParams(router);
+  checkParams(router);
   const { editions, imports, memories, workbench } = project;
   const reader = (req: Request) => req.language ?? 'en';
   const base = (req: Request) => `/documents/${req.params.doc}/locales/${req.params.lang}`;

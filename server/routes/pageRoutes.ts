@@ -1,4 +1,4 @@
-import { loadParams } from '../http/loadParams';
+import { checkParams } from '../http/checkParams';
 import { Router, type Request, type Response } from 'express';
 import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
@@ -11,7 +11,7 @@ import type { Workbench } from '../application/workbench';
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
 export function pageRoutes(workbench: Workbench): Router {
   const router = Router();
-  loadParams(router);
+  checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
 
   const renderDashboard = async (req: Request, res: Response, formError?: { document: string; code: string; message: string }) => {

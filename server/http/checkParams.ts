@@ -9,7 +9,7 @@ import { checkDocumentId } from '../domain/documentId';
  * `:lang` becomes its canonical BCP 47 tag (400 for one that is not a tag), so that `es-es`, `ES-ES`
  * and `es-ES` name one locale everywhere after this.
  */
-export function loadParams(router: Router): void {
+export function checkParams(router: Router): void {
   router.param('doc', (_req: Request, _res: Response, next: NextFunction, id: string) => {
     try {
       checkDocumentId(id);
