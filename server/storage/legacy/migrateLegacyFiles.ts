@@ -10,6 +10,7 @@ import type { ExportRecord } from '../editionRepository';
 import type { HistoryEntry } from '../historyRepository';
 import type { MemoryInfo } from '../memoryRepository';
 import type { SqlDatabase } from '../sql/openDatabase';
+import { historyInserter } from '../sql/sqlHistoryRepository';
 import { readLegacyAccounts } from './readLegacyAccounts';
 
 /** What a migration carried into the database, per kind of record. */
@@ -186,12 +187,11 @@ function importFile(db: SqlDatabase, dataDir: string, file: LegacyFile, bytes: B
   if (file.kind === 'history') {
     const entries = historyLines(content);
     const before = count('SELECT COUNT(*) AS n FROM history WHERE document = ? AND locale = ?', document, locale);
-    const insert = db.prepare(
-      'INSERT INTO history (document, locale, segment, at, who, action, before_json, after_json, version, suggested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    historyInserter(db)(
+      document,
+      locale,
+      entries.map((e) => ({ ...e, segment: String(e.segment), at: String(e.at), who: String(e.who), action: String(e.action) })),
     );
-    for (const e of entries) {
-      insert.run(document, locale, String(e.segment), String(e.at), String(e.who), String(e.action), e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), e.version ?? null, e.suggestedBy ?? null);
-    }
     const added = count('SELECT COUNT(*) AS n FROM history WHERE document = ? AND locale = ?', document, locale) - before;
     if (added !== entries.length) throw mismatch('history entries', entries.length, added);
     report.history += added;

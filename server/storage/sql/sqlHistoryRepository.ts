@@ -25,13 +25,37 @@ function entryOf(row: HistoryRow): HistoryEntry {
 }
 
 /**
+ * Writes history entries as rows, in order, in whatever transaction is open: the repository's
+ * appends and the move of the previous version's files alike.
+ */
+export function historyInserter(db: SqlDatabase): (document: string, lang: string, entries: readonly HistoryEntry[]) => void {
+  const insert = db.prepare(
+    'INSERT INTO history (document, locale, segment, at, who, action, before_json, after_json, version, suggested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  return (document, lang, entries) => {
+    for (const e of entries) {
+      insert.run(
+        document,
+        lang,
+        e.segment,
+        e.at,
+        e.who,
+        e.action,
+        e.before === undefined ? null : JSON.stringify(e.before),
+        e.after === undefined ? null : JSON.stringify(e.after),
+        e.version ?? null,
+        e.suggestedBy ?? null,
+      );
+    }
+  };
+}
+
+/**
  * History in the project database, one row per entry, indexed by paragraph, locale and person:
  * a save reads one paragraph's last entry, not the locale's whole history.
  */
 export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
-  const insert = db.prepare(
-    `INSERT INTO history (document, locale, segment, at, who, action, before_json, after_json, version, suggested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = historyInserter(db);
   const q = {
     locale: db.prepare<[string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id`),
     segment: db.prepare<[string, string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND segment = ? ORDER BY id`),
@@ -56,22 +80,7 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     }
     return statement;
   };
-  const appendAll = db.transaction((document: string, lang: string, entries: HistoryEntry[]) => {
-    for (const e of entries) {
-      insert.run(
-        document,
-        lang,
-        e.segment,
-        e.at,
-        e.who,
-        e.action,
-        e.before === undefined ? null : JSON.stringify(e.before),
-        e.after === undefined ? null : JSON.stringify(e.after),
-        e.version ?? null,
-        e.suggestedBy ?? null,
-      );
-    }
-  });
+  const appendAll = db.transaction(insert);
   return {
     async append(document, lang, entries) {
       if (entries.length > 0) appendAll.immediate(document, lang, entries);
