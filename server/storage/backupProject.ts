@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { databaseFileOf, openDatabase } from './sql/openDatabase';
+import { syncDirectory } from './writeFileAtomic';
 
 /** What a backup holds. */
 export interface BackupReport {
@@ -87,8 +88,6 @@ export async function backupProject(dataDir: string, dir: string): Promise<Backu
     holder.close();
     reader.close();
   }
-  const handle = await fsp.open(target, 'r');
-  await handle.sync().catch(() => undefined);
-  await handle.close();
+  await syncDirectory(target);
   return report;
 }

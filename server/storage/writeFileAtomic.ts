@@ -132,7 +132,8 @@ async function writeChunks(handle: FileHandle, chunks: readonly Uint8Array[], po
   return at - position;
 }
 
-async function syncDirectory(dir: string, fsImpl: AtomicWriteFs): Promise<void> {
+/** Makes the entries of a folder durable (renames into it); a system that cannot fsync folders is tolerated. */
+export async function syncDirectory(dir: string, fsImpl: Pick<AtomicWriteFs, 'open'> = fsPromises): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await fsImpl.open(dir, 'r');
