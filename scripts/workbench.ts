@@ -9,6 +9,7 @@ import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/application/createWorkbench';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { backupProject } from '../server/storage/backupProject';
+import { projectLock } from '../server/storage/projectLock';
 import { exportCommand, importXliffCommand } from './editionCommands';
 import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
@@ -112,6 +113,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return await uiXliffCommand(APP_ROOT, rest, { out: values.out, dryRun: Boolean(values['dry-run']) }, io);
     }
     const project = createProject(dataDir);
+    // A command that waits for the server (or another command) to finish its writes says so.
+    projectLock(dataDir, { onWait: (holder) => io.err(`Waiting for another workbench process (${holder}) to finish writing to this project…\n`) });
     const { workbench } = project;
     switch (command) {
       case 'status':

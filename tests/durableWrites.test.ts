@@ -5,6 +5,7 @@ import { createLocaleFile } from './helpers/xliff12Files';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { prepareFileAtomic, writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { runOffThread } from '../server/storage/writerThread';
+import { LOCK_FILES, localLock } from '../server/storage/projectLock';
 import { makeProject } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 
@@ -18,9 +19,9 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-/** Every file under `dir`, recursively, relative to it (temp files included: they start with a dot). */
+/** Every file under `dir`, recursively, relative to it (temp files included: they start with a dot; the project lock's files left out). */
 function listTree(dir: string, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+  return readdirSync(dir, { withFileTypes: true }).filter((entry) => !LOCK_FILES.includes(entry.name)).flatMap((entry) =>
     entry.isDirectory() ? listTree(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
   );
 }
@@ -181,8 +182,12 @@ describe('the locale store', () => {
   });
 
   it('prepareUpdate: the new file replaces the old one only at commit, never after a discard; the file is held meanwhile', async () => {
-    const store = createFileLocaleStore({ dir: tmp.dir });
+    const lock = localLock();
+    const store = createFileLocaleStore({ dir: tmp.dir, lock });
     await store.create(createLocaleFile('doc', 'en', 'es', [{ id: 'p1', source: 'One.' }]));
+    // What happens between prepare and commit must be under the same hold of the project's lock.
+    expect(() => store.prepareUpdate('doc', 'es', () => undefined)).toThrow('inside a hold of the project lock');
+    await lock.hold(async () => {
     const path = join(tmp.dir, 'es', 'doc.xlf');
     const before = readFileSync(path, 'utf8');
     const prepared = await store.prepareUpdate('doc', 'es', (draft) => {
@@ -215,5 +220,6 @@ describe('the locale store', () => {
       throw new Error('not now');
     })).rejects.toThrow('not now');
     expect((await store.read('doc', 'es'))?.units[0].target).toBe('Uno.');
+    });
   });
 });

@@ -5,6 +5,7 @@ import { createI18n } from '../i18n';
 import { Memories } from './memories';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
+import { projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
 import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
 import type { WorkbenchStores } from './syncLocale';
@@ -52,10 +53,12 @@ export function createProject(dataDir: string, options: { i18n?: ReturnType<type
 }
 
 function createStores(dataDir: string, records: ProjectRecords): WorkbenchStores {
+  const lock = projectLock(dataDir);
   return {
-    sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)) }),
-    locales: createFileLocaleStore({ dir: path.join(dataDir, 'locales') }),
+    sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)), lock }),
+    locales: createFileLocaleStore({ dir: path.join(dataDir, 'locales'), lock }),
     history: records.history,
     discussions: records.discussions,
+    lock,
   };
 }

@@ -39,6 +39,12 @@ export async function updateSource(
   bytes: Uint8Array,
   options: { name: string; who: string; force?: boolean },
 ): Promise<UpdateReport> {
+  // One hold of the project's lock from the first read to the last write: no other process changes
+  // the document or its locales in between.
+  return stores.lock.hold(() => updateHeld(stores, documentId, bytes, options));
+}
+
+async function updateHeld(...[stores, documentId, bytes, options]: Parameters<typeof updateSource>): Promise<UpdateReport> {
   const current = await stores.sources.load(checkDocumentId(documentId));
   const text = decodeSourceUpload(bytes, options.name);
   const codes = await stores.locales.listLocales(current.id);

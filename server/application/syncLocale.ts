@@ -5,6 +5,7 @@ import type { SourceDocument } from '../domain/types';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
+import type { ProjectLock } from '../storage/projectLock';
 import type { SourceRepository } from '../storage/sourceRepository';
 
 /** What the workbench's use cases are built on. */
@@ -13,6 +14,8 @@ export interface WorkbenchStores {
   locales: LocaleStore;
   history: HistoryRepository;
   discussions: DiscussionRepository;
+  /** The project's write lock, held by every use case that reads, decides and writes (see ProjectLock). */
+  lock: ProjectLock;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface WorkbenchStores {
 export async function syncLocale(stores: WorkbenchStores, document: SourceDocument, code: string): Promise<void> {
   const version = await stores.locales.peek(document.id, code, (file) => file.sourceVersion ?? 1);
   if (version === undefined || version >= document.version) return;
-  await migrateLocaleFile(stores, document, code, await stores.sources.versions(document.id));
+  await stores.lock.hold(async () => migrateLocaleFile(stores, document, code, await stores.sources.versions(document.id)));
 }
 
 /**
@@ -43,6 +46,10 @@ export async function migrateLocaleFile(
   committed?: Promise<void>,
   whileWriting?: (file: ReadonlyLocaleFile) => void,
 ): Promise<void> {
+  return stores.lock.hold(() => migrateHeld(stores, document, code, versions, committed, whileWriting));
+}
+
+async function migrateHeld(...[stores, document, code, versions, committed, whileWriting]: Parameters<typeof migrateLocaleFile>): Promise<void> {
   const at = new Date().toISOString();
   const entries: HistoryEntry[] = [];
   // Prepare: the migration is applied to a copy and the new file written aside, the file held.

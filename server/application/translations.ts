@@ -17,6 +17,7 @@ import { workflowState } from '../domain/workflowState';
 import { WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { segmentView, type SegmentView } from './segmentViews';
+import { SourceMovedOn } from './sourceMovedOn';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { Workbench } from './workbench';
 
@@ -123,6 +124,30 @@ export class Translations {
     who: string,
     transition: (input: TransitionInput) => TransitionResult,
   ): Promise<{ segment: SegmentView; progress: Progress }> {
+    // Under the project's lock from the first read to the history entry: no other process writes
+    // the file between them. The file's source version is checked under its own lock: a source
+    // update that came between the document's load and the file's (this process's own, which the
+    // lock does not keep out) makes the change start over on the new version, never writing units
+    // of the old one back into the file.
+    return this.stores.lock.hold(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.changeUnitOnce(documentId, lang, segmentId, baseRevision, who, transition);
+        } catch (err) {
+          if (!(err instanceof SourceMovedOn) || attempt >= 3) throw err;
+        }
+      }
+    });
+  }
+
+  private async changeUnitOnce(
+    documentId: string,
+    lang: string,
+    segmentId: string,
+    baseRevision: unknown,
+    who: string,
+    transition: (input: TransitionInput) => TransitionResult,
+  ): Promise<{ segment: SegmentView; progress: Progress }> {
     const document = await this.workbench.document(documentId);
     const code = canonicalLocale(lang);
     const segment = document.segments.find((s) => s.id === segmentId && s.translatable);
@@ -134,6 +159,7 @@ export class Translations {
     // Who saved last, to name them if this change turns out to be stale.
     const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
     const saved = await this.locales.update(document.id, code, (file) => {
+      if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
       completeUnits(document, file);
       const unit = file.units.find((u) => u.id === segment.id) as Unit;
       if (unit.revision !== baseRevision) {

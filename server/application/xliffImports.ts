@@ -9,6 +9,7 @@ import { decodeXmlBytes } from '../formats/xmlSafety';
 import type { HistoryEntry } from '../storage/historyRepository';
 import type { StagedImport, StagedImportRepository } from '../storage/stagedImportRepository';
 import type { WorkbenchStores } from './syncLocale';
+import { SourceMovedOn } from './sourceMovedOn';
 import type { LocaleContext, Workbench } from './workbench';
 
 /** The largest XLIFF file the workbench reads (an uploaded file is held in memory). */
@@ -53,11 +54,25 @@ export class XliffImports {
 
   /** Plans the merge of a file already read (see read) into a locale and, unless `dryRun`, writes it. */
   async merge(documentId: string, lang: string, file: InterchangeFile, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
-    const context = await this.options.workbench.locale(documentId, lang);
-    checkLanguages(file, context, options.name);
-    const plan = planImport(context.document.segments, context.units, file);
-    if (options.dryRun) return { context, plan, written: 0, changedMeanwhile: [] };
-    return this.write(context, plan, options.who);
+    const once = async () => {
+      const context = await this.options.workbench.locale(documentId, lang);
+      checkLanguages(file, context, options.name);
+      const plan = planImport(context.document.segments, context.units, file);
+      if (options.dryRun) return { context, plan, written: 0, changedMeanwhile: [] };
+      return this.write(context, plan, options.who);
+    };
+    if (options.dryRun) return once();
+    // Planned and written under one hold of the project's lock; planned again when a source update
+    // of this process came between the plan and the write (see Translations.changeUnit).
+    return this.options.stores.lock.hold(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once();
+        } catch (err) {
+          if (!(err instanceof SourceMovedOn) || attempt >= 3) throw err;
+        }
+      }
+    });
   }
 
   /** Which document and locale a file is for, from its own attributes, where not given. */
@@ -107,6 +122,7 @@ export class XliffImports {
     const entries: HistoryEntry[] = [];
     if (wanted.length > 0) {
       await this.options.stores.locales.update(document.id, code, (file) => {
+        if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
         const byId = new Map(file.units.map((u) => [u.id, u]));
         for (const change of wanted) {
           let unit = byId.get(change.segment);

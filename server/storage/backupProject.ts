@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { databaseFileOf, openDatabase } from './sql/openDatabase';
+import { projectLock } from './projectLock';
 import { syncDirectory } from './writeFileAtomic';
 
 /** What a backup holds. */
@@ -50,9 +51,9 @@ async function syncFile(file: string): Promise<void> {
 /**
  * Writes a consistent copy of a project into `dir` (which must not exist, or be empty): the source
  * texts and locale files, the configuration, and the database through SQLite's online backup.
- * While it runs, writes to the database are held (a write transaction is open), so no save can be
- * acknowledged in the meantime: every save acknowledged before the backup began is in it, its
- * translation and its history entry alike. Saves made during the backup wait, then go on.
+ * While it runs, it holds the project's lock (see ProjectLock), so no save can be acknowledged in
+ * the meantime, in this process or another: every save acknowledged before the backup began is in
+ * it, its translation and its history entry alike. Saves made during the backup wait, then go on.
  */
 export async function backupProject(dataDir: string, dir: string): Promise<BackupReport> {
   const target = path.resolve(dir);
@@ -69,23 +70,18 @@ export async function backupProject(dataDir: string, dir: string): Promise<Backu
   await fsp.mkdir(target, { recursive: true });
   const report: BackupReport = { dir: target, files: 0, bytes: 0 };
   const file = databaseFileOf(source);
-  // Two connections of our own: one holds the writers back, the other reads the frozen database.
-  const holder = openDatabase(file);
   const reader = openDatabase(file);
   try {
-    holder.exec('BEGIN IMMEDIATE');
-    try {
+    // The project's writers wait (every save holds the lock from its first read to its history entry).
+    await projectLock(source).hold(async () => {
       for (const entry of PROJECT_ENTRIES) await copyTree(path.join(source, entry), path.join(target, entry), report);
       const copy = databaseFileOf(target);
       await reader.backup(copy);
       await syncFile(copy);
       report.files += 1;
       report.bytes += (await fsp.stat(copy)).size;
-    } finally {
-      holder.exec('ROLLBACK');
-    }
+    });
   } finally {
-    holder.close();
     reader.close();
   }
   await syncDirectory(target);

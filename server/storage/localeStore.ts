@@ -11,6 +11,7 @@ import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
 import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
+import { localLock, type ProjectLock } from './projectLock';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
@@ -173,12 +174,20 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export function createFileLocaleStore(options: { dir: string }): LocaleStore {
+/**
+ * The store of a project's `locales/` folder. `lock` is the project's write lock (see ProjectLock):
+ * every write holds it, and a read-modify-write reads under it, so a file another process wrote is
+ * read again (the cache is keyed by the file's identity) before it is changed. Without one, the
+ * store is alone with its files (tests, benchmarks).
+ */
+export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock }): LocaleStore {
   const { dir } = options;
+  const lock = options.lock ?? localLock();
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();
-  /** One operation at a time per file, in call order. */
-  const exclusive = keyedLock();
+  /** One operation at a time per file, in call order (the project's lock first, then the file's). */
+  const perFile = keyedLock();
+  const exclusive = <T>(path: string, task: () => Promise<T>): Promise<T> => lock.hold(() => perFile(path, task));
 
   /** A file as messages name it: relative to the project (`locales/es/x.xlf`), not the server's full path. */
   function shown(file: string): string {
@@ -391,6 +400,9 @@ export function createFileLocaleStore(options: { dir: string }): LocaleStore {
 
     prepareUpdate(document, lang, change) {
       const path = pathOf(document, lang);
+      // What the caller does before committing must be under the same hold (the project's lock
+      // cannot be given up while the file waits for it): it holds the lock itself.
+      if (!lock.isHeld()) throw new Error('LocaleStore.prepareUpdate must be called inside a hold of the project lock.');
       return new Promise((resolvePrepared, rejectPrepared) => {
         // The file's lock is held from here until commit or discard settles.
         void exclusive(path, async () => {

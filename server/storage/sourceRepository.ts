@@ -1,5 +1,6 @@
 import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
+import { localLock, type ProjectLock } from './projectLock';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AlignOptions } from '../domain/alignVersions';
@@ -81,12 +82,15 @@ interface TextWrites {
 export const EDITED_ON_DISK = 'edited on disk';
 
 /** A source repository over a folder. */
-export function createFileSourceRepository(options: { dir: string; now?: () => Date; align?: AlignOptions }): SourceRepository {
+export function createFileSourceRepository(options: { dir: string; now?: () => Date; align?: AlignOptions; lock?: ProjectLock }): SourceRepository {
   const { dir } = options;
   const now = options.now ?? (() => new Date());
+  /** The project's write lock (see ProjectLock): every write holds it, as does every read that may write. */
+  const lock = options.lock ?? localLock();
   const cache = new Map<string, { stamp: FileIdentity; document: SourceDocument; sidecar: Sidecar }>();
-  /** Loads and updates of one document never interleave. */
-  const exclusive = keyedLock();
+  /** Loads and updates of one document never interleave (the project's lock first, then the document's). */
+  const perDocument = keyedLock();
+  const exclusive = <T>(id: string, task: () => Promise<T>): Promise<T> => lock.hold(() => perDocument(id, task));
 
   const sidecarPath = (id: string) => path.join(dir, `${id}.segments.json`);
   const snapshotPath = (id: string, version: number, format: SourceFormat) => path.join(dir, `${id}.versions`, `${version}${extensionOf(format)}`);
@@ -214,6 +218,25 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     throw (done as PromiseRejectedResult).reason;
   }
 
+
+  /**
+   * A document as loadFresh gives it. The cached one, while its file is unchanged, is read without
+   * the project's lock (it is never written, and reading it writes nothing), after whatever this
+   * process is doing to the document; otherwise the document is read, perhaps recorded as a new
+   * version (edited on disk) or an interrupted update finished, under the lock.
+   */
+  async function loadShared(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
+    const cached = await perDocument(id, () => cachedIfCurrent(id));
+    return cached ?? exclusive(id, () => loadFresh(id));
+  }
+
+  async function cachedIfCurrent(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar } | undefined> {
+    const cached = cache.get(id);
+    if (!cached) return undefined;
+    const found = await locate(id);
+    if (!found) return undefined;
+    return sameFile(cached.stamp, await identityOf(found.file)) ? cached : undefined;
+  }
 
   async function loadFresh(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
     const found = await locate(id);
@@ -364,11 +387,11 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     },
 
     async load(id) {
-      return (await exclusive(id, () => loadFresh(id))).document;
+      return (await loadShared(id)).document;
     },
 
     async versions(id) {
-      return (await exclusive(id, () => loadFresh(id))).sidecar.versions;
+      return (await loadShared(id)).sidecar.versions;
     },
 
     create(id, content, format, who) {
@@ -389,6 +412,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     },
 
     prepareUpdate(id, content, who) {
+      // The caller commits later: what it does meanwhile is under the same hold (see LocaleStore.prepareUpdate).
+      if (!lock.isHeld()) throw new Error('SourceRepository.prepareUpdate must be called inside a hold of the project lock.');
       return new Promise<PreparedSourceUpdate>((resolvePrepared, rejectPrepared) => {
         // The document's lock is held from here until commit or discard settles.
         void exclusive(id, async () => {

@@ -1,0 +1,311 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { WorkbenchError } from '../errors';
+
+/**
+ * The write lock of a project, shared by every process that writes it: the server, each CLI
+ * command, a second server started by mistake. A process holds it while any of its writers runs
+ * (`hold`), so one process's writers work side by side (each file still has its own queue) while
+ * another process's wait: no process reads a file, decides, and writes it back over what another
+ * process wrote meanwhile.
+ *
+ * The lock is the operating system's: an exclusive SQLite transaction on `<project>/workbench.lock`
+ * (a file of no content; SQLite takes POSIX locks on it). When a process dies, whatever it held is
+ * released with it. A busy lock is never waited on inside SQLite (that would stop the event loop):
+ * it is tried, and tried again a few milliseconds later.
+ *
+ * Fairness: a process that wants the lock first takes the gate (`workbench.lock-gate`) and keeps
+ * it while it waits for the lock. A process holding the lock looks at the gate before letting in
+ * a new writer: when someone waits there, it lets its running writers finish, then gives the lock
+ * up (new writers queue), so a busy server cannot keep a CLI command waiting for ever.
+ */
+export interface ProjectLock {
+  /**
+   * Runs `task` holding the project's lock. Inside a hold (in this process, through whatever the
+   * task awaits) a further `hold` joins it. Waits for another process's hold to end; after
+   * `waitLimitMs`, 503 'project-busy' naming what holds it.
+   */
+  hold<T>(task: () => T | Promise<T>): Promise<T>;
+  /** True when the caller runs inside a hold of this lock. */
+  isHeld(): boolean;
+}
+
+export interface ProjectLockOptions {
+  /** How long a writer waits for another process before 503 'project-busy' (default 2 minutes). */
+  waitLimitMs?: number;
+  /** Said once when a writer has waited a while (the CLI prints it). */
+  onWait?: (holder: string) => void;
+  /** How long a wait is before onWait is told (default 1 s). */
+  waitNoticeMs?: number;
+  /** What this process is, for the messages of the others (default: its command line). */
+  what?: string;
+}
+
+/** Whose hold a waiting process is behind, as written by the holder. */
+interface Holder {
+  pid: number;
+  what: string;
+  since: string;
+}
+
+const DEFAULT_WAIT_LIMIT_MS = 120_000;
+const MAX_POLL_MS = 20;
+
+/** One OS lock: an exclusive transaction on a SQLite file that holds nothing. */
+class FileLock {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('busy_timeout = 0');
+  }
+
+  /** Takes the lock if nobody holds it; never waits. */
+  tryTake(): boolean {
+    try {
+      this.db.exec('BEGIN EXCLUSIVE');
+      return true;
+    } catch (err) {
+      // A refused BEGIN can leave the connection in a transaction of its own: end it.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if ((err as { code?: string }).code === 'SQLITE_BUSY' || (err as { code?: string }).code === 'SQLITE_LOCKED') return false;
+      throw err;
+    }
+  }
+
+  release(): void {
+    if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  close(): void {
+    this.release();
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+  since: number;
+  told: boolean;
+}
+
+interface HoldContext {
+  lock: ProcessLock;
+  active: boolean;
+}
+
+const context = new AsyncLocalStorage<HoldContext>();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class ProcessLock implements ProjectLock {
+  private readonly main: FileLock;
+  private readonly gate: FileLock;
+  private readonly holderFile: string;
+  /** Holds running in this process. */
+  private running = 0;
+  private held = false;
+  /** Another process waits at the gate: no new holds until the running ones end. */
+  private draining = false;
+  private acquiring = false;
+  private closed = false;
+  private readonly queue: Waiter[] = [];
+
+  constructor(
+    dir: string,
+    private readonly options: ProjectLockOptions,
+  ) {
+    this.main = new FileLock(path.join(dir, 'workbench.lock'));
+    this.gate = new FileLock(path.join(dir, 'workbench.lock-gate'));
+    this.holderFile = path.join(dir, 'workbench.lock-holder');
+  }
+
+  /** Options given by a later caller (the CLI's notice) take over from the first ones. */
+  configure(options: ProjectLockOptions): void {
+    Object.assign(this.options, options);
+  }
+
+  isHeld(): boolean {
+    const store = context.getStore();
+    return store !== undefined && store.lock === this && store.active;
+  }
+
+  async hold<T>(task: () => T | Promise<T>): Promise<T> {
+    if (this.isHeld()) return task();
+    await this.admit();
+    const store: HoldContext = { lock: this, active: true };
+    try {
+      return await context.run(store, task);
+    } finally {
+      store.active = false;
+      this.leave();
+    }
+  }
+
+  private admit(): Promise<void> | undefined {
+    if (this.closed) throw new Error('The project lock was closed.');
+    if (this.held && !this.draining && this.queue.length === 0) {
+      if (this.gate.tryTake()) {
+        this.gate.release();
+        this.running++;
+        return undefined;
+      }
+      this.draining = true; // someone waits at the gate: let them in once the running holds end
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ resolve, reject, since: Date.now(), told: false });
+      this.acquireSoon();
+    });
+  }
+
+  private leave(): void {
+    this.running--;
+    if (this.running > 0 || !this.held) return;
+    this.held = false;
+    this.draining = false;
+    this.main.release();
+    this.acquireSoon();
+  }
+
+  private acquireSoon(): void {
+    if (this.held || this.acquiring || this.queue.length === 0) return;
+    this.acquiring = true;
+    void this.acquire().finally(() => {
+      this.acquiring = false;
+      this.acquireSoon();
+    });
+  }
+
+  /** Takes the gate, then the lock, then lets every queued writer in. */
+  private async acquire(): Promise<void> {
+    let delay = 1;
+    const wait = async () => {
+      this.expireWaiters();
+      await sleep(delay);
+      delay = Math.min(MAX_POLL_MS, Math.ceil(delay * 1.5));
+    };
+    // Nobody left to let in (they waited too long), or the lock closed: stop trying.
+    const wanted = () => this.queue.length > 0 && !this.closed;
+    for (;;) {
+      if (!wanted()) return;
+      if (this.gate.tryTake()) break;
+      await wait();
+    }
+    try {
+      for (;;) {
+        if (!wanted()) return;
+        if (this.main.tryTake()) break;
+        await wait();
+      }
+    } finally {
+      this.gate.release();
+    }
+    const admitted = this.queue.splice(0);
+    if (admitted.length === 0) {
+      this.main.release();
+      return;
+    }
+    this.held = true;
+    this.writeHolder();
+    this.running += admitted.length;
+    for (const waiter of admitted) waiter.resolve();
+  }
+
+  /** Tells long waiters who they wait for, and refuses those who waited too long. */
+  private expireWaiters(): void {
+    const now = Date.now();
+    const limit = this.options.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
+    const notice = this.options.waitNoticeMs ?? 1000;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const waiter = this.queue[i];
+      if (!waiter.told && now - waiter.since >= notice && this.options.onWait) {
+        waiter.told = true;
+        this.options.onWait(this.describeHolder());
+      }
+      if (now - waiter.since < limit) continue;
+      this.queue.splice(i, 1);
+      waiter.reject(
+        new WorkbenchError(503, 'project-busy', `Another workbench process (${this.describeHolder()}) has been writing to this project for over ${Math.round(limit / 1000)} s; nothing was changed. Try again once it is done.`),
+      );
+    }
+  }
+
+  private writeHolder(): void {
+    const holder: Holder = { pid: process.pid, what: this.options.what ?? defaultWhat(), since: new Date().toISOString() };
+    try {
+      writeFileSync(this.holderFile, `${JSON.stringify(holder)}\n`);
+    } catch {
+      // Only ever read for a message: a project on a read-only disk still locks.
+    }
+  }
+
+  private describeHolder(): string {
+    try {
+      const holder = JSON.parse(readFileSync(this.holderFile, 'utf8')) as Holder;
+      return `${holder.what}, process ${holder.pid}, since ${holder.since}`;
+    } catch {
+      return 'unknown process';
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.queue.splice(0)) waiter.reject(new Error('The project lock was closed.'));
+    this.main.close();
+    this.gate.close();
+  }
+}
+
+function defaultWhat(): string {
+  const script = path.basename(process.argv[1] ?? 'node');
+  if (script.startsWith('workbench')) return `workbench ${process.argv[2] ?? ''}`.trim();
+  if (script.startsWith('server')) return 'the workbench server';
+  return script;
+}
+
+/**
+ * A lock for stores used on their own (tests, benchmarks): holds nest as with a project's lock,
+ * but no other process is told or waited for.
+ */
+export function localLock(): ProjectLock {
+  const held = new AsyncLocalStorage<boolean>();
+  return {
+    isHeld: () => held.getStore() === true,
+    async hold(task) {
+      if (held.getStore() === true) return task();
+      return held.run(true, task);
+    },
+  };
+}
+
+const locks = new Map<string, ProcessLock>();
+
+/** The lock of the project in `dir`: one per project per process (see ProjectLock). */
+export function projectLock(dir: string, options: ProjectLockOptions = {}): ProjectLock {
+  const key = realpathSync(dir);
+  let lock = locks.get(key);
+  if (!lock) {
+    lock = new ProcessLock(key, { ...options });
+    locks.set(key, lock);
+  } else {
+    lock.configure(options);
+  }
+  return lock;
+}
+
+/** Closes the lock files of a project (tests that remove the project folder). */
+export function closeProjectLock(dir: string): void {
+  let key: string;
+  try {
+    key = realpathSync(dir);
+  } catch {
+    return;
+  }
+  locks.get(key)?.close();
+  locks.delete(key);
+}
+
+/** Files of the lock: never copied, never swept (see backupProject). */
+export const LOCK_FILES = ['workbench.lock', 'workbench.lock-gate', 'workbench.lock-holder'];

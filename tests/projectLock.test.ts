@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { closeProjectLock, projectLock } from '../server/storage/projectLock';
+import { REPO_ROOT } from './helpers/project';
+import { makeTempDir, type TempDir } from './helpers/tempDir';
+
+// The project's write lock across processes: released by the OS when its holder dies, fair to a
+// process that waits behind a busy one, refused with the holder's name after the wait limit.
+
+const LOCK = path.join(REPO_ROOT, 'dist/server/storage/projectLock.js');
+
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = makeTempDir('project-lock-test');
+});
+afterEach(() => {
+  closeProjectLock(tmp.dir);
+  tmp.cleanup();
+});
+
+/** A process that takes the lock, says "held", and keeps it until killed (or for `ms`). */
+function holder(dir: string, ms?: number): Promise<ChildProcess> {
+  const script = `
+    const { projectLock } = require(${JSON.stringify(LOCK)});
+    projectLock(${JSON.stringify(dir)}, { what: 'the test holder' }).hold(() => {
+      process.stdout.write('held\\n');
+      return new Promise((resolve) => ${ms === undefined ? 'setInterval(() => undefined, 1000)' : `setTimeout(resolve, ${ms})`});
+    });`;
+  const child = spawn(process.execPath, ['-e', script]);
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+describe('the project lock', () => {
+  it('keeps a writer waiting while another process holds it, and lets it in when that process is killed', async () => {
+    const child = await holder(tmp.dir);
+    const lock = projectLock(tmp.dir);
+    let ran = false;
+    const waiting = lock.hold(() => {
+      ran = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran).toBe(false);
+    child.kill('SIGKILL'); // no clean-up: the OS releases its locks
+    await exited(child);
+    await waiting;
+    expect(ran).toBe(true);
+  });
+
+  it('refuses after the wait limit with 503, naming what holds it, and tells a waiter who it waits for', async () => {
+    const child = await holder(tmp.dir);
+    try {
+      const told: string[] = [];
+      const lock = projectLock(tmp.dir, { waitLimitMs: 400, waitNoticeMs: 100, onWait: (who) => told.push(who) });
+      await expect(lock.hold(() => 'never')).rejects.toMatchObject({ status: 503, code: 'project-busy', message: expect.stringContaining(`the test holder, process ${child.pid}`) });
+      expect(told).toEqual([expect.stringContaining('the test holder')]);
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  });
+
+  it('lets holds of one process run side by side, and a hold inside a hold join it', async () => {
+    const lock = projectLock(tmp.dir);
+    const order: string[] = [];
+    let release = (): void => undefined;
+    const first = lock.hold(async () => {
+      order.push('first in');
+      expect(lock.isHeld()).toBe(true);
+      // Joined, not queued behind itself.
+      await lock.hold(() => order.push('nested'));
+      await new Promise<void>((resolve) => (release = resolve));
+      order.push('first out');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await lock.hold(() => order.push('second'));
+    release();
+    await first;
+    expect(order).toEqual(['first in', 'nested', 'second', 'first out']);
+    expect(lock.isHeld()).toBe(false);
+  });
+
+  it('is fair: a process waiting for it gets it although this one never stops writing', async () => {
+    const lock = projectLock(tmp.dir);
+    let stop = false;
+    let holds = 0;
+    // Writers one after another, overlapping, for as long as the other process has not had its turn.
+    const writer = async () => {
+      while (!stop) {
+        await lock.hold(async () => {
+          holds++;
+          await new Promise((r) => setTimeout(r, 5));
+        });
+      }
+    };
+    const writers = [writer(), writer(), writer()];
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    const child = await holder(tmp.dir, 50); // says "held" once it has had its turn
+    const waited = Date.now() - started;
+    await exited(child);
+    stop = true;
+    await Promise.all(writers);
+    expect(holds).toBeGreaterThan(10);
+    expect(waited).toBeLessThan(5000);
+  });
+});
