@@ -116,6 +116,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // A command that waits for the server (or another command) to finish its writes says so.
     projectLock(dataDir, { onWait: (holder) => io.err(`Waiting for another workbench process (${holder}) to finish writing to this project…\n`) });
     const { workbench } = project;
+    // A write stopped part way (a killed server or command) leaves history to settle first.
+    await workbench.settleStagedHistory();
     switch (command) {
       case 'status':
         if (rest.length) throw new UsageError('status takes no arguments.');

@@ -5,7 +5,7 @@ import type { Project } from './application/createWorkbench';
 import { sweepTempFiles } from './storage/sweepTempFiles';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
-function main(): void {
+async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
   let app;
@@ -21,6 +21,11 @@ function main(): void {
     console.log(
       `Moved the records of the previous version into workbench.db (accounts ${migrated.users}, tokens ${migrated.tokens}, history entries ${migrated.history}, suggestions ${migrated.suggestions}, conversations ${migrated.threads}, edition records ${migrated.editions}, memories ${migrated.memories}). The old files are kept as *.migrated.`,
     );
+  }
+  // Before the first request: what a write stopped part way left staged is settled with nothing else under way.
+  const settled = await (app.locals.project as Project).workbench.settleStagedHistory();
+  if (settled.confirmed + settled.dropped > 0) {
+    console.log(`Settled the history of writes stopped part way: ${settled.confirmed} entries whose change is in the files kept, ${settled.dropped} of changes that did not happen dropped.`);
   }
   const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
@@ -40,4 +45,4 @@ function main(): void {
   process.on('SIGTERM', stop);
 }
 
-main();
+void main();

@@ -32,12 +32,12 @@ afterEach(() => {
   project.cleanup();
 });
 
-/** A workbench whose locale file updates wait for `gate` first: a save held between its plan and its write. */
+/** A workbench whose locale file changes wait for `gate` first: a save held between its plan and its write. */
 function workbenchWithHeldSaves(dir: string, gate: Promise<void>): Workbench {
   const lock = localLock();
   const records = projectRecords(dir);
   const locales = createFileLocaleStore({ dir: path.join(dir, 'locales'), lock });
-  const held: LocaleStore = { ...locales, update: async (document, lang, change) => gate.then(() => locales.update(document, lang, change)) };
+  const held: LocaleStore = { ...locales, prepareUpdate: async (document, lang, change) => gate.then(() => locales.prepareUpdate(document, lang, change)) };
   return new Workbench({ sources: createFileSourceRepository({ dir: path.join(dir, 'source'), lock }), locales: held, history: records.history, discussions: records.discussions, lock });
 }
 

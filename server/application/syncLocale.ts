@@ -1,4 +1,5 @@
 import { completeUnits } from '../domain/completeUnits';
+import { commitWithHistory } from './commitWithHistory';
 import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { SourceDocument } from '../domain/types';
@@ -100,7 +101,6 @@ async function migrateHeld(...[stores, document, code, versions, committed, whil
     await prepared.discard();
     throw err;
   }
-  // Commit: the new file takes the old one's place.
-  await prepared.commit();
-  await stores.history.append(document.id, code, entries);
+  // Commit: the new file takes the old one's place, with its history entries.
+  await commitWithHistory(stores, prepared, document.id, code, entries);
 }

@@ -18,6 +18,7 @@ import { WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { segmentView, type SegmentView } from './segmentViews';
 import { SourceMovedOn } from './sourceMovedOn';
+import { commitWithHistory } from './commitWithHistory';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { Workbench } from './workbench';
 
@@ -158,7 +159,7 @@ export class Translations {
     await syncLocale(this.stores, document, code);
     // Who saved last, to name them if this change turns out to be stale.
     const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
-    const saved = await this.locales.update(document.id, code, (file) => {
+    const prepared = await this.locales.prepareUpdate(document.id, code, (file) => {
       if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
       completeUnits(document, file);
       const unit = file.units.find((u) => u.id === segment.id) as Unit;
@@ -172,7 +173,8 @@ export class Translations {
       Object.assign(unit, result.unit);
       return { entry: result.entry, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
     });
-    await this.stores.history.append(document.id, code, [saved.entry]);
+    const saved = prepared.result;
+    await commitWithHistory(this.stores, prepared, document.id, code, [saved.entry]);
     return {
       segment: segmentView(segment, saved.unit),
       progress: computeProgress(document.segments, saved.units, document.meta.language),

@@ -11,6 +11,7 @@ import type { LocaleStore } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
 import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
+import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
 import { Activity } from './activity';
 import { Discussions } from './discussions';
 import { segmentView, type SegmentView } from './segmentViews';
@@ -68,6 +69,14 @@ export class Workbench {
     this.translations = new Translations(stores, this);
     this.discussions = new Discussions(stores, this, this.translations);
     this.activity = new Activity(stores, this);
+  }
+
+  /**
+   * Settles the history entries a stopped write left staged (see settleStagedHistory): run at the
+   * start of the server and of each CLI command.
+   */
+  settleStagedHistory(): Promise<SettledHistory> {
+    return settleStagedHistory(this.stores);
   }
 
   /** Ids of all documents. */

@@ -30,7 +30,7 @@ function fromParser(err: unknown): WorkbenchError | undefined {
 function systemCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    if (typeof code === 'string' && (/^E[A-Z]+$/.test(code) || code.startsWith('SQLITE_'))) return code;
   }
   return undefined;
 }
@@ -38,7 +38,8 @@ function systemCode(err: unknown): string | undefined {
 /** A full disk or quota is said as it is (507), not as "something went wrong". */
 function fromSystem(err: unknown): WorkbenchError | undefined {
   const code = systemCode(err);
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  // SQLITE_FULL: the database could not grow (the disk, or its size limit).
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') {
     return new WorkbenchError(507, 'disk-full', 'The server\'s disk is full: nothing was saved by this request. Tell whoever runs the workbench; try again once there is room.');
   }
   return undefined;

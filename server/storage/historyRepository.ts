@@ -8,9 +8,40 @@ export interface Contribution {
   actions: Record<string, number>;
 }
 
-/** The history of each locale's translations. Appends only: an entry is never changed or removed. */
+/** Entries made durable ahead of the locale file write they record: see HistoryRepository.stage. */
+export interface StagedHistory {
+  /** The batch's name, as leftStaged and settle know it. */
+  batch: string;
+  /** The entries join the history (after the file write). */
+  confirm(): Promise<void>;
+  /** The entries are forgotten (the file write did not happen). */
+  cancel(): Promise<void>;
+}
+
+/** A staged entry left behind by a process stopped between its file write and the confirmation. */
+export interface LeftStagedEntry {
+  batch: string;
+  document: string;
+  lang: string;
+  entry: HistoryEntry;
+  /** Staged by this process and not yet confirmed or cancelled: a write under way, not to be settled by others. */
+  live: boolean;
+}
+
+/**
+ * The history of each locale's translations. Appends only: an entry is never changed or removed.
+ * A change of a locale file and its entries have one commit point: the entries are staged
+ * (durable, but not yet history) before the file is replaced, and confirmed after it; whatever a
+ * crash leaves staged is settled against the file at the next start (see settleStagedHistory).
+ */
 export interface HistoryRepository {
   append(document: string, lang: string, entries: HistoryEntry[]): Promise<void>;
+  /** Writes `entries` durably apart from the history, to be confirmed or cancelled. */
+  stage(document: string, lang: string, entries: HistoryEntry[]): Promise<StagedHistory>;
+  /** Every staged entry, oldest first (those of writes still under way included). */
+  leftStaged(): Promise<LeftStagedEntry[]>;
+  /** Confirms a staged batch's entries in `keep` (their positions in the batch) and forgets the rest. */
+  settle(batch: string, keep: readonly number[]): Promise<void>;
   /** Entries oldest first: the locale's, or one paragraph's. */
   list(document: string, lang: string, segment?: string): Promise<HistoryEntry[]>;
   /** A paragraph's newest entry whose action is one of `actions` (any action when not given). */

@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import type { HistoryEntry } from '../../server/storage/historyRepository';
+import { closeProjectLock } from '../../server/storage/projectLock';
 import { closeProjectDatabase } from '../../server/storage/sql/openDatabase';
 import { projectRecords } from '../../server/storage/sql/projectRecords';
 
@@ -67,6 +68,7 @@ export function makeProject(documents: Record<string, string> = { 'small.md': SM
     history: (document, lang) => projectRecords(dir).history.list(document, lang),
     cleanup: () => {
       closeProjectDatabase(dir);
+      closeProjectLock(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

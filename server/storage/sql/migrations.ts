@@ -147,6 +147,27 @@ CREATE TABLE legacy_files (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'history staged with a locale file write: entries made durable before the file, confirmed after it',
+    sql: `
+CREATE TABLE history_staged (
+  id INTEGER PRIMARY KEY,
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,
+  action TEXT NOT NULL,
+  before_json TEXT,
+  after_json TEXT,
+  version INTEGER,
+  suggested_by TEXT,
+  batch TEXT NOT NULL
+);
+CREATE INDEX history_staged_batch ON history_staged(batch, id);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Contribution, HistoryEntry, HistoryRepository } from '../historyRepository';
 import type { SqlDatabase } from './openDatabase';
@@ -81,9 +82,57 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     return statement;
   };
   const appendAll = db.transaction(insert);
+  /** Batches this process staged and has not yet confirmed or cancelled. */
+  const live = new Set<string>();
+  const staging = {
+    insert: db.prepare(
+      'INSERT INTO history_staged (document, locale, segment, at, who, action, before_json, after_json, version, suggested_by, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    batch: db.prepare<[string], HistoryRow & { id: number; document: string; locale: string }>(`SELECT id, document, locale, ${COLUMNS} FROM history_staged WHERE batch = ? ORDER BY id`),
+    all: db.prepare<[], HistoryRow & { batch: string; document: string; locale: string }>(`SELECT batch, document, locale, ${COLUMNS} FROM history_staged ORDER BY id`),
+    drop: db.prepare<[string]>('DELETE FROM history_staged WHERE batch = ?'),
+  };
+  const stageAll = db.transaction((document: string, lang: string, entries: readonly HistoryEntry[], batch: string) => {
+    for (const e of entries) {
+      staging.insert.run(document, lang, e.segment, e.at, e.who, e.action, e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), e.version ?? null, e.suggestedBy ?? null, batch);
+    }
+  });
+  // Moved into the history in their order, in one transaction with their removal from the stage.
+  const settleBatch = db.transaction((batch: string, keep: ReadonlySet<number> | undefined) => {
+    const rows = staging.batch.all(batch);
+    rows.forEach((row, i) => {
+      if (keep && !keep.has(i)) return;
+      insert(row.document, row.locale, [entryOf(row)]);
+    });
+    staging.drop.run(batch);
+  });
   return {
     async append(document, lang, entries) {
       if (entries.length > 0) appendAll.immediate(document, lang, entries);
+    },
+    async stage(document, lang, entries) {
+      const batch = randomUUID();
+      if (entries.length > 0) {
+        stageAll.immediate(document, lang, entries, batch);
+        live.add(batch);
+      }
+      const once = (what: () => void) => async () => {
+        if (!live.has(batch)) return;
+        what();
+        live.delete(batch);
+      };
+      return {
+        batch,
+        confirm: once(() => settleBatch.immediate(batch, undefined)),
+        cancel: once(() => settleBatch.immediate(batch, new Set())),
+      };
+    },
+    async leftStaged() {
+      return staging.all.all().map((row) => ({ batch: row.batch, document: row.document, lang: row.locale, entry: entryOf(row), live: live.has(row.batch) }));
+    },
+    async settle(batch, keep) {
+      settleBatch.immediate(batch, new Set(keep));
+      live.delete(batch);
     },
     async list(document, lang, segment) {
       const rows = segment === undefined ? q.locale.all(document, lang) : q.segment.all(document, lang, segment);
