@@ -44,7 +44,7 @@ export async function importXliffCommand(
 ): Promise<number> {
   const bytes = await readInput(file);
   const name = path.basename(file);
-  const xliff = project.imports.read(bytes, name);
+  const xliff = await project.imports.read(bytes, name);
   const target = await project.imports.targetOf(xliff, name, { document: options.doc, locale: options.locale });
   const result = await project.imports.merge(target.document, target.locale, xliff, { name, who: options.who, dryRun: options.dryRun });
   const { plan } = result;

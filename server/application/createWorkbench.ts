@@ -46,7 +46,7 @@ export function createProject(dataDir: string, options: { i18n?: ReturnType<type
       appRoot: APP_ROOT,
       requireApproval: config.requireApproval ?? true,
     }),
-    imports: new XliffImports({ workbench, stores, staged: records.staged }),
+    imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir) }),
     memories: new Memories(records.memories),
     records,
   };

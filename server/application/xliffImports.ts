@@ -3,13 +3,13 @@ import type { InterchangeFile } from '../domain/interchange';
 import { canonicalToolLocale, describeLocale } from '../domain/localeTag';
 import { planImport, type ImportChange, type ImportPlan } from '../domain/planImport';
 import type { Unit } from '../domain/types';
-import { readUpload, WorkbenchError } from '../errors';
-import { READERS } from '../formats/formatRegistry';
-import { decodeXmlBytes } from '../formats/xmlSafety';
+import { WorkbenchError } from '../errors';
+import { readInterchangeOffThread } from '../formats/readInterchangeOffThread';
 import type { HistoryEntry } from '../storage/historyRepository';
 import type { StagedImport, StagedImportRepository } from '../storage/stagedImportRepository';
 import type { WorkbenchStores } from './syncLocale';
 import { SourceMovedOn } from './sourceMovedOn';
+import { commitWithHistory } from './commitWithHistory';
 import type { LocaleContext, Workbench } from './workbench';
 
 /** The largest XLIFF file the workbench reads (an uploaded file is held in memory). */
@@ -37,19 +37,24 @@ export type { StagedImport };
  * then written as one change of the locale file with one history entry per paragraph.
  */
 export class XliffImports {
-  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; staged: StagedImportRepository }) {}
+  /** `queueKey` names the project, whose large files are read one at a time. */
+  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; staged: StagedImportRepository; queueKey?: string }) {}
 
-  /** Reads an uploaded file: 413 over 50 MB, 422 when it is not UTF-8 or not well-formed XLIFF, 400 for a DOCTYPE. */
-  read(bytes: Uint8Array, name: string): InterchangeFile {
+  /**
+   * Reads an uploaded file: 413 over 50 MB or MAX_IMPORT_UNITS units, 400 when its encoding does
+   * not decode, it is not well-formed XLIFF, or it has a DOCTYPE. A large file is read on a thread
+   * of its own, one at a time per project (see readInterchangeOffThread).
+   */
+  async read(bytes: Uint8Array, name: string): Promise<InterchangeFile> {
     if (bytes.byteLength > MAX_XLIFF_BYTES) {
       throw new WorkbenchError(413, 'xliff-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: an XLIFF file may be at most 50 MB.`);
     }
-    return readUpload(() => READERS.xliff(decodeXmlBytes(bytes, { file: name }), { file: name }));
+    return readInterchangeOffThread(bytes, name, this.options.queueKey ?? 'project');
   }
 
   /** Plans the merge of the file `bytes` into a locale and, unless `dryRun`, writes it. */
-  run(documentId: string, lang: string, bytes: Uint8Array, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
-    return this.merge(documentId, lang, this.read(bytes, options.name), options);
+  async run(documentId: string, lang: string, bytes: Uint8Array, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
+    return this.merge(documentId, lang, await this.read(bytes, options.name), options);
   }
 
   /** Plans the merge of a file already read (see read) into a locale and, unless `dryRun`, writes it. */
@@ -121,7 +126,7 @@ export class XliffImports {
     const at = new Date().toISOString();
     const entries: HistoryEntry[] = [];
     if (wanted.length > 0) {
-      await this.options.stores.locales.update(document.id, code, (file) => {
+      const prepared = await this.options.stores.locales.prepareUpdate(document.id, code, (file) => {
         if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
         const byId = new Map(file.units.map((u) => [u.id, u]));
         for (const change of wanted) {
@@ -147,7 +152,7 @@ export class XliffImports {
           entries.push({ at, who, segment: unit.id, action: 'import', before, after: { target: unit.target, state: unit.state }, version: document.version });
         }
       });
-      await this.options.stores.history.append(document.id, code, entries);
+      await commitWithHistory(this.options.stores, prepared, document.id, code, entries);
     }
     return { context, plan, written: entries.length, changedMeanwhile };
   }
