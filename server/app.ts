@@ -40,6 +40,9 @@ function formBodyRequired(req: Request, _res: Response, next: NextFunction): voi
     next(new WorkbenchError(400, 'form-missing', 'This form arrived without its fields: reload the page and send it again.'));
     return;
   }
+  // A multipart form is read by the upload routes (which replace the body); to any other form route
+  // it is a form without the fields it reads, refused by that route's own checks.
+  if (writes && req.body === undefined && !req.path.startsWith('/api/')) req.body = {};
   next();
 }
 
@@ -74,10 +77,11 @@ export function createApp(options: AppOptions): Express {
   app.use('/assets', express.static(path.join(APP_ROOT, 'dist', 'public'), { maxAge: '1h' }));
   app.use('/assets', express.static(path.join(APP_ROOT, 'public'), { maxAge: '1h' }));
   app.use(cookieParser());
+  // The language first: a body refused by the parsers below is answered in it.
+  app.use(i18nHandle(i18n));
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(formBodyRequired);
-  app.use(i18nHandle(i18n));
   app.use(authenticate(accounts, sessions));
   app.use(csrfProtection());
   app.use(viewLocals(languages));

@@ -38,6 +38,19 @@ describe('bad requests get a 4xx with a message, never a 500', () => {
     expect(t.logged).toEqual([]);
   });
 
+  it('what the fuzz found: a multipart body to a form that takes none, a body that does not inflate, a refused body on a page → 4xx', async () => {
+    const { agent, csrf } = await browserAgent(t.app);
+    const multipart = await agent.post('/documents/small/locales').set('X-CSRF-Token', csrf).set('Accept', 'application/json').set('Content-Type', 'multipart/form-data; boundary=XX').send('--XX--\r\n');
+    expect(multipart.status).toBeGreaterThanOrEqual(400);
+    expect(multipart.status).toBeLessThan(500);
+    const inflate = await t.api.put('/api/documents/small/locales/es/segments/x').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('not gzip at all');
+    expect([inflate.status, inflate.body.error?.code]).toEqual([400, 'bad-request']);
+    // Refused by the body parser before the page's locals exist: still a page (or its text), not a 500.
+    const page = await agent.post('/login').set('Accept', 'text/html').set('Content-Type', 'application/json; charset=utf-16').send('{}');
+    expect([page.status >= 400, page.status < 500]).toEqual([true, true]);
+    expect(t.logged).toEqual([]);
+  });
+
   it('a full disk is said as it is: 507 disk-full, the translation file untouched, and the save goes through once there is room', async () => {
     await t.api.post('/api/documents/small/locales').send({ code: 'es' }).expect(201);
     const segments = (await t.api.get('/api/documents/small/locales/es/segments').expect(200)).body.segments as { id: string }[];

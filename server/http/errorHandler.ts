@@ -20,8 +20,11 @@ function fromParser(err: unknown): WorkbenchError | undefined {
   if (parserError?.type === 'entity.parse.failed') {
     return new WorkbenchError(400, 'malformed-json', `The request body is not valid JSON: ${parserError.message ?? ''}`.trim());
   }
-  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.type) {
-    return new WorkbenchError(parserError.status, 'bad-request', parserError.message ?? 'Bad request.');
+  // What body-parser refuses: its own errors (a type), or a stream's it wraps as a 400 (a body that
+  // does not inflate, a length that does not match), marked as safe to show.
+  const exposed = (err as { expose?: unknown })?.expose === true;
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && (parserError.type || exposed)) {
+    return new WorkbenchError(parserError.status, 'bad-request', `The request body could not be read: ${parserError.message ?? 'bad request'}.`);
   }
   return undefined;
 }
@@ -66,10 +69,12 @@ export function errorHandler(log: (message: string, err: unknown) => void = (m, 
       res.json(body);
       return;
     }
+    const text = () => res.type('text/plain').send(`${error.message}\n`);
     res.format({
       json: () => res.json(body),
-      html: () => res.render('error', { error }),
-      default: () => res.type('text/plain').send(`${error.message}\n`),
+      // A request refused before the page's locals were set (a body that does not parse) gets the message as text.
+      html: () => res.render('error', { error }, (renderError: Error | null, html: string) => (renderError ? text() : res.send(html))),
+      default: text,
     });
   };
 }
