@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import fsp from 'node:fs/promises';
+import { join } from 'node:path';
 import request from 'supertest';
 import { browserAgent, useTestApp } from './helpers/app';
 
@@ -69,5 +71,21 @@ describe('bad requests get a 4xx with a message, never a 500', () => {
     }
     expect(t.project.read('locales/es/small.xlf')).toBe(before);
     await t.api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'Primera parte', baseRevision: 0 }).expect(200);
+  });
+
+  it('a locale started on a full disk: 507, and no empty locales/<lang>/ folder left behind', async () => {
+    const open = fsp.open;
+    const full = jest.spyOn(fsp, 'open').mockImplementation((async (file: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
+      if (String(file).endsWith('.tmp')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return (open as (...args: unknown[]) => ReturnType<typeof fsp.open>)(file, ...rest);
+    }) as typeof fsp.open);
+    try {
+      const refused = await t.api.post('/api/documents/small/locales').send({ code: 'de' });
+      expect([refused.status, refused.body.error?.code]).toEqual([507, 'disk-full']);
+    } finally {
+      full.mockRestore();
+    }
+    expect(existsSync(join(t.project.dir, 'locales', 'de'))).toBe(false);
+    await t.api.post('/api/documents/small/locales').send({ code: 'de' }).expect(201);
   });
 });

@@ -378,10 +378,16 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
     async create(file) {
       const path = pathOf(file.document, file.targetLanguage);
       return exclusive(path, async () => {
-        // Checked under the path's queue; another process could still race us (not a supported setup).
+        // Checked under the path's queue and the project's lock: no other writer makes it meanwhile.
         if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`);
-        await fs.mkdir(dirname(path), { recursive: true });
-        await save(path, buildXliff12(file, { file: shown(path) }));
+        const made = await fs.mkdir(dirname(path), { recursive: true });
+        try {
+          await save(path, buildXliff12(file, { file: shown(path) }));
+        } catch (err) {
+          // Nothing half-made: a folder made for this file goes with it (only if it is still empty).
+          if (made !== undefined) await fs.rmdir(dirname(path)).catch(() => undefined);
+          throw err;
+        }
       });
     },
 

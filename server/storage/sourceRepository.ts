@@ -169,6 +169,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       async discard() {
         await written.catch(() => undefined);
         await Promise.all([snapshot.temp, source.temp].map((temp) => fsp.unlink(temp).catch(() => undefined)));
+        // Nothing half-made: the versions folder of a first version goes too (rmdir leaves a folder that holds anything).
+        await fsp.rmdir(path.dirname(snapshot.path)).catch(() => undefined);
       },
     };
   }
