@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { i18n } from 'i18next';
 import { approvedPairs } from '../domain/approvedPairs';
 import { buildEdition } from '../domain/buildEdition';
@@ -14,6 +14,9 @@ import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
 import type { LocaleContext, Workbench } from './workbench';
+
+/** How many made editions are kept (see Editions.cachedEdition). */
+const CACHED_EDITIONS = 24;
 
 /** The longest edition title accepted. */
 export const MAX_TITLE_LENGTH = 300;
@@ -93,7 +96,7 @@ export class Editions {
       body = await this.interchange(chosen, context, history);
     } else {
       draft = options.draft === true;
-      const result = await this.edition(chosen, context, history, draft);
+      const result = await this.cachedEdition(chosen, context, history, draft);
       body = result.body;
       percent = result.percent;
     }
@@ -101,6 +104,45 @@ export class Editions {
     if (options.who !== undefined) await this.options.editions.addExport(document.id, code, record);
     const { contentType, extension } = formatInfo(chosen);
     return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType, body, record };
+  }
+
+  /**
+   * Editions made, by what they are made of: the document's version, the locale file's bytes, the
+   * history's length (it only grows), the edition's title, the format and whether a draft. A reader
+   * exporting the same state again gets the same file (and the same identifier) without the
+   * seconds of CPU a book costs; any save, title or source change makes a new one. Kept for the
+   * last CACHED_EDITIONS states.
+   */
+  private readonly made = new Map<string, { body: Uint8Array; percent: number }>();
+
+  private async cachedEdition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
+    const { document } = context;
+    const code = context.locale.code;
+    const bytes = await this.options.locales.readBytes(document.id, code);
+    const record = await this.options.editions.read(document.id, code);
+    const key = JSON.stringify([
+      document.id,
+      code,
+      format,
+      draft,
+      document.version,
+      bytes ? createHash('sha256').update(bytes).digest('hex') : '',
+      history.length,
+      history.at(-1)?.at ?? '',
+      record.title ?? '',
+      this.options.requireApproval,
+    ]);
+    const known = this.made.get(key);
+    if (known) {
+      // The most recently used goes last: the oldest is the first to go.
+      this.made.delete(key);
+      this.made.set(key, known);
+      return known;
+    }
+    const made = await this.edition(format, context, history, draft);
+    this.made.set(key, made);
+    while (this.made.size > CACHED_EDITIONS) this.made.delete(this.made.keys().next().value as string);
+    return made;
   }
 
   private async edition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
