@@ -1,6 +1,6 @@
 /* Timings as a user meets them: whole CLI processes, a cold server, many editors saving at once. */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -83,6 +83,51 @@ export async function benchProcesses(root: string): Promise<void> {
       const run = await editors(base, project.token, 20, seconds);
       console.log(
         `manifesto: 20 editors saving through the API for ${seconds} s: ${(run.saves / seconds).toFixed(0)} saves/s, p50 ${percentile(run.latencies, 50).toFixed(1)} ms, p99 ${percentile(run.latencies, 99).toFixed(1)} ms, ${run.errors} refused`,
+      );
+
+      // The CLI beside the server: source updates (whole processes) while the 20 editors save.
+      const original = readFileSync(path.join(project.dir, 'source', 'communard-manifesto.md'), 'utf8');
+      const revised = path.join(project.dir, 'revised.md');
+      const updates: number[] = [];
+      let editing = true;
+      const cliLoop = (async () => {
+        for (let round = 1; editing; round++) {
+          writeFileSync(revised, original.replace(/\n\n(Never before in History)/, `\n\nRevised ${round}. $1`));
+          const started = performance.now();
+          await new Promise<void>((resolve) => spawn(process.execPath, [path.join(root, 'dist/scripts/workbench.js'), 'update-source', 'communard-manifesto', revised, '--data', project.dir], { stdio: 'ignore' }).on('exit', () => resolve()));
+          updates.push(performance.now() - started);
+        }
+      })();
+      const beside = await editors(base, project.token, 20, seconds);
+      editing = false;
+      await cliLoop;
+      console.log(
+        `manifesto: the same, with CLI update-source in a loop beside: ${(beside.saves / seconds).toFixed(0)} saves/s, p50 ${percentile(beside.latencies, 50).toFixed(1)} ms, p99 ${percentile(beside.latencies, 99).toFixed(1)} ms, ${beside.errors} refused; ${updates.length} updates, median ${median(updates).toFixed(0)} ms each (whole process)`,
+      );
+
+      // A large XLIFF import (about 45 MB, 45,000 units) while the server is asked for /healthz every 20 ms.
+      const units = 45_000;
+      const parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="communard-manifesto" source-language="en" target-language="es" datatype="plaintext"><body>'];
+      for (let i = 0; i < units; i++) parts.push(`<trans-unit id="x${i}"><source>${'A long paragraph of another book. '.repeat(14)}</source><target>${'Un párrafo largo de otro libro. '.repeat(15)}</target></trans-unit>`);
+      parts.push('</body></file></xliff>\n');
+      const big = Buffer.from(parts.join('\n'));
+      const lags: number[] = [];
+      let importing = true;
+      const probe = (async () => {
+        while (importing) {
+          const started = performance.now();
+          await fetch(`http://127.0.0.1:${port}/healthz`);
+          lags.push(performance.now() - started);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const started = performance.now();
+      const imported = await fetch(`${base}/import?dryRun=1&name=big.xlf`, { method: 'POST', headers: { Authorization: `Bearer ${project.token}`, 'Content-Type': 'application/xml' }, body: big });
+      const took = performance.now() - started;
+      importing = false;
+      await probe;
+      console.log(
+        `manifesto: import of a ${(big.byteLength / 1024 / 1024).toFixed(0)} MB XLIFF (${units} units, dry run): ${imported.status} in ${took.toFixed(0)} ms; /healthz meanwhile p50 ${percentile(lags, 50).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms (${lags.length} asked)`,
       );
     } finally {
       server.stop();
