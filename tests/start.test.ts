@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { makeManifestoProject, REPO_ROOT } from './helpers/project';
+
+// `npm start` on a current build starts the server at once: no rebuild (it took ten seconds).
+
+describe('npm start', () => {
+  it('starts the built server without building again when the build is current', async () => {
+    const project = makeManifestoProject();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'start.js')], { env: { ...process.env, WORKBENCH_DATA: project.dir, PORT: String(port) } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      let up = false;
+      for (let i = 0; i < 400 && !up; i++) {
+        try {
+          up = (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
+      expect(up).toBe(true);
+      expect(out).toContain(`Translation workbench on http://localhost:${port}`);
+      expect(out).not.toContain('building first');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      project.cleanup();
+    }
+  });
+});
