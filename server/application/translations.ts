@@ -18,7 +18,7 @@ import { WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { segmentView, type SegmentView } from './segmentViews';
 import { SourceMovedOn } from './sourceMovedOn';
-import { commitWithHistory } from './commitWithHistory';
+import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { Workbench } from './workbench';
 
@@ -31,13 +31,14 @@ export const ANONYMOUS = 'anonymous';
  * records the history entry it implies; a stale base revision is a 409 that overwrites nothing.
  */
 export class Translations {
-  private readonly locales: WorkbenchStores['locales'];
+  /** Changes to one locale file, written together (group commit). */
+  private readonly batches: LocaleWriteBatches;
 
   constructor(
     private readonly stores: WorkbenchStores,
     private readonly workbench: Pick<Workbench, 'document' | 'locale'>,
   ) {
-    this.locales = stores.locales;
+    this.batches = new LocaleWriteBatches(stores);
   }
 
   /** Makes a suggestion the translation (credited to its author too); the caller marks it decided. */
@@ -159,26 +160,28 @@ export class Translations {
     await syncLocale(this.stores, document, code);
     // Who saved last, to name them if this change turns out to be stale.
     const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
-    const prepared = await this.locales.prepareUpdate(document.id, code, (file) => {
-      if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
-      completeUnits(document, file);
-      const unit = file.units.find((u) => u.id === segment.id) as Unit;
-      if (unit.revision !== baseRevision) {
-        throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
-          details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
-        });
-      }
-      const result = transition({ unit, segment, version: document.version, who, at: new Date().toISOString() });
-      // The store's unit object is the one written: it takes the new fields over.
-      Object.assign(unit, result.unit);
-      return { entry: result.entry, unit: { ...unit }, units: new Map(file.units.map((u) => [u.id, u])) };
+    // Applied with the other changes waiting on this file, written and made durable with them.
+    return this.batches.submit(document.id, code, {
+      apply: (file) => {
+        if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
+        completeUnits(document, file);
+        const unit = file.units.find((u) => u.id === segment.id) as Unit;
+        if (unit.revision !== baseRevision) {
+          throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
+            details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
+          });
+        }
+        const result = transition({ unit, segment, version: document.version, who, at: new Date().toISOString() });
+        // The store's unit object is the one written: it takes the new fields over.
+        Object.assign(unit, result.unit);
+        return [result.entry];
+      },
+      answer: (file) => {
+        // Read only, here and now (the views copy what they show).
+        const units = new Map(file.units.map((u) => [u.id, u as Unit]));
+        return { segment: segmentView(segment, units.get(segment.id)), progress: computeProgress(document.segments, units, document.meta.language) };
+      },
     });
-    const saved = prepared.result;
-    await commitWithHistory(this.stores, prepared, document.id, code, [saved.entry]);
-    return {
-      segment: segmentView(segment, saved.unit),
-      progress: computeProgress(document.segments, saved.units, document.meta.language),
-    };
   }
 }
 

@@ -1,0 +1,111 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { HistoryEntry } from '../domain/historyEntry';
+import type { LocaleFile } from '../domain/types';
+import type { ReadonlyLocaleFile } from '../storage/localeStore';
+import { commitWithHistory } from './commitWithHistory';
+import type { WorkbenchStores } from './syncLocale';
+
+/** One change of a locale file waiting for its batch. */
+export interface BatchedChange<R> {
+  /** Applied to the file's draft in its turn: changes it and says what to record, or throws to refuse this change alone. */
+  apply(file: LocaleFile): HistoryEntry[];
+  /** After every change of the batch was applied: what the change answers, from the file as it will be. */
+  answer(file: ReadonlyLocaleFile): R;
+}
+
+interface Waiting {
+  change: BatchedChange<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  /** Runs a function in the submitter's context: its hold of the project's lock lasts while it waits. */
+  inContext: <T>(fn: () => T) => T;
+}
+
+/** Thrown inside a batch where no change was accepted: nothing to write. */
+class NothingAccepted extends Error {}
+
+/**
+ * Group commit of the changes to one locale file: the changes that arrive while the file is being
+ * written wait, then are applied together to one draft, in the order they came, and made durable
+ * with one write of the file and one staging of their history entries (see commitWithHistory).
+ * Each is acknowledged only once that write is durable; a change refused (a stale revision) is
+ * refused alone, the others of its batch go on. With 20 translators saving at once, a book's file
+ * is written once for all of them instead of 20 times in a row.
+ *
+ * Called under the project's lock: the batch runs in the context of one of its submitters, whose
+ * hold lasts until its answer.
+ */
+export class LocaleWriteBatches {
+  private readonly waiting = new Map<string, Waiting[]>();
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly stores: WorkbenchStores) {}
+
+  submit<R>(document: string, lang: string, change: BatchedChange<R>): Promise<R> {
+    const key = `${document}\u0000${lang}`;
+    return new Promise<R>((resolve, reject) => {
+      const queue = this.waiting.get(key) ?? [];
+      queue.push({ change, resolve: resolve as (value: unknown) => void, reject, inContext: AsyncLocalStorage.snapshot() });
+      this.waiting.set(key, queue);
+      if (!this.writing.has(key)) void this.drain(key, document, lang);
+    });
+  }
+
+  private async drain(key: string, document: string, lang: string): Promise<void> {
+    this.writing.add(key);
+    try {
+      for (;;) {
+        const batch = this.waiting.get(key) ?? [];
+        this.waiting.delete(key);
+        if (batch.length === 0) return;
+        await batch[0].inContext(() => this.write(document, lang, batch));
+      }
+    } finally {
+      this.writing.delete(key);
+    }
+  }
+
+  private async write(document: string, lang: string, batch: Waiting[]): Promise<void> {
+    const outcomes = new Map<Waiting, { entries: HistoryEntry[] } | { error: unknown }>();
+    const answers = new Map<Waiting, unknown>();
+    let prepared;
+    try {
+      prepared = await this.stores.locales.prepareUpdate(document, lang, (file) => {
+        for (const waiting of batch) {
+          try {
+            outcomes.set(waiting, { entries: waiting.change.apply(file) });
+          } catch (error) {
+            outcomes.set(waiting, { error });
+          }
+        }
+        if (![...outcomes.values()].some((o) => 'entries' in o)) throw new NothingAccepted();
+      });
+      try {
+        for (const waiting of batch) {
+          const outcome = outcomes.get(waiting);
+          if (outcome && 'entries' in outcome) answers.set(waiting, waiting.change.answer(prepared.file));
+        }
+      } catch (err) {
+        await prepared.discard();
+        throw err;
+      }
+      const entries = batch.flatMap((waiting) => {
+        const outcome = outcomes.get(waiting);
+        return outcome && 'entries' in outcome ? outcome.entries : [];
+      });
+      await commitWithHistory(this.stores, prepared, document, lang, entries);
+    } catch (err) {
+      // Refused as a whole (no file, a broken file, a full disk): every change that was not refused alone fails with it.
+      for (const waiting of batch) {
+        const outcome = outcomes.get(waiting);
+        waiting.reject(outcome && 'error' in outcome ? outcome.error : err);
+      }
+      return;
+    }
+    for (const waiting of batch) {
+      const outcome = outcomes.get(waiting);
+      if (outcome && 'error' in outcome) waiting.reject(outcome.error);
+      else waiting.resolve(answers.get(waiting));
+    }
+  }
+}
