@@ -12,6 +12,17 @@ export function canonicalToolLocale(input: string): string {
 
 /** Canonicalises a BCP 47 tag for a translation locale, or throws 400 with the reason. */
 export function canonicalLocale(input: unknown): string {
+  const seen = typeof input === 'string' ? canonicalOf.get(input) : undefined;
+  if (seen !== undefined) return seen;
+  const canonical = canonicalise(input);
+  if (canonicalOf.size < 10_000) canonicalOf.set(input as string, canonical);
+  return canonical;
+}
+
+/** Tags already canonicalised (accepted ones only: a refusal is worked out again, with its message). */
+const canonicalOf = new Map<string, string>();
+
+function canonicalise(input: unknown): string {
   if (typeof input !== 'string' || input.trim() === '') {
     throw new WorkbenchError(400, 'invalid-locale', 'Give a language as a BCP 47 tag, such as "es", "pt-BR" or "sr-Latn".');
   }
@@ -34,13 +45,23 @@ export function canonicalLocale(input: unknown): string {
   return canonical;
 }
 
+/** CLDR's language names in English, asked once: whether a language code names a language. */
+const englishNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/** Answers already found (language codes are few; the same ones come with every request). */
+const known = new Map<string, boolean>();
+
 function isKnownLanguage(language: string): boolean {
   if (!language || language === 'und') return false;
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(language) !== undefined;
-  } catch {
-    return false;
+  let answer = known.get(language);
+  if (answer === undefined) {
+    try {
+      answer = englishNames.of(language) !== undefined;
+    } catch {
+      answer = false;
+    }
+    if (known.size < 10_000) known.set(language, answer);
   }
+  return answer;
 }
 
 /** True when `tag` is a canonical, folder-safe locale tag (no exception, for filtering folders). */

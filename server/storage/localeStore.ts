@@ -185,6 +185,8 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
   const lock = options.lock ?? localLock();
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();
+  /** Files whose new version is being renamed into place, until their cache entry is set. */
+  const committing = new Map<string, Promise<void>>();
   /** One operation at a time per file, in call order (the project's lock first, then the file's). */
   const perFile = keyedLock();
   const exclusive = <T>(path: string, task: () => Promise<T>): Promise<T> => lock.hold(() => perFile(path, task));
@@ -205,6 +207,10 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
 
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
   async function load(path: string): Promise<CacheEntry | undefined> {
+    // A file being put in place by this process: its entry is known once the rename is done (read
+    // meanwhile, the new file would not match the cache and be parsed again, for nothing).
+    const placing = committing.get(path);
+    if (placing) await placing.catch(() => undefined);
     // The cached file, when the path still names it: one stat, made synchronously. It costs
     // microseconds, where a stat through libuv's thread pool waits behind whatever the pool is
     // doing (the fsyncs of a source update's large files took its threads for tens of milliseconds).
@@ -276,13 +282,21 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
     const write = await prepareFileAtomic(path, output.chunks);
     return {
       async commit() {
-        let stats: Stats;
+        const placed = (async () => {
+          let stats: Stats;
+          try {
+            stats = await write.commit();
+          } finally {
+            await write.discard();
+          }
+          cache.set(path, { ...fileIdentity(stats), parsed: output.parsed });
+        })();
+        committing.set(path, placed);
         try {
-          stats = await write.commit();
+          await placed;
         } finally {
-          await write.discard();
+          if (committing.get(path) === placed) committing.delete(path);
         }
-        cache.set(path, { ...fileIdentity(stats), parsed: output.parsed });
       },
       discard: () => write.discard(),
     };

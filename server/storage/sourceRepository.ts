@@ -1,7 +1,7 @@
 import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { localLock, type ProjectLock } from './projectLock';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AlignOptions } from '../domain/alignVersions';
 import { planSourceUpdate, type SourceUpdatePlan } from '../domain/planSourceUpdate';
@@ -87,7 +87,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   const now = options.now ?? (() => new Date());
   /** The project's write lock (see ProjectLock): every write holds it, as does every read that may write. */
   const lock = options.lock ?? localLock();
-  const cache = new Map<string, { stamp: FileIdentity; document: SourceDocument; sidecar: Sidecar }>();
+  const cache = new Map<string, { stamp: FileIdentity; document: SourceDocument; sidecar: Sidecar; file: string }>();
   /** Loads and updates of one document never interleave (the project's lock first, then the document's). */
   const perDocument = keyedLock();
   const exclusive = <T>(id: string, task: () => Promise<T>): Promise<T> => lock.hold(() => perDocument(id, task));
@@ -235,9 +235,20 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   async function cachedIfCurrent(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar } | undefined> {
     const cached = cache.get(id);
     if (!cached) return undefined;
-    const found = await locate(id);
-    if (!found) return undefined;
-    return sameFile(cached.stamp, await identityOf(found.file)) ? cached : undefined;
+    // Synchronous stats of the file the entry was read from (microseconds, where a stat through
+    // the thread pool waits behind its other work): unchanged, the entry holds, unless a file of a
+    // format locate prefers has come beside it (doc.md next to doc.txt).
+    try {
+      if (!sameFile(cached.stamp, fileIdentity(statSync(cached.file)))) return undefined;
+      for (const extension of Object.keys(EXTENSIONS)) {
+        const preferred = path.join(dir, `${id}${extension}`);
+        if (preferred === cached.file) break;
+        if (statSync(preferred, { throwIfNoEntry: false })) return undefined;
+      }
+      return cached;
+    } catch {
+      return undefined;
+    }
   }
 
   async function loadFresh(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
@@ -288,7 +299,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         await commit(id, found.format, content, result.sidecar);
       }
     }
-    const entry = { stamp: await identityOf(found.file), ...result };
+    const entry = { stamp: await identityOf(found.file), ...result, file: found.file };
     cache.set(id, entry);
     return entry;
   }
@@ -360,7 +371,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           committed.catch(() => undefined); // a failure is reported by the update, whether or not `alongside` looks
           const [written, done] = await Promise.allSettled([committing, alongside?.(sidecar.versions, committed)]);
           if (written.status === 'rejected') throw written.reason;
-          cache.set(id, { stamp: await identityOf(found.file), document: update.document, sidecar });
+          cache.set(id, { stamp: await identityOf(found.file), document: update.document, sidecar, file: found.file });
           if (done.status === 'rejected') throw done.reason;
           return update;
         } finally {

@@ -123,7 +123,16 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
       };
       return {
         batch,
-        confirm: once(() => settleBatch.immediate(batch, undefined)),
+        // Not made durable on its own: a confirmation lost to a crash leaves the entries staged,
+        // and settling finds their change in the file. The next durable commit carries it anyway.
+        confirm: once(() => {
+          db.pragma('synchronous = NORMAL');
+          try {
+            settleBatch.immediate(batch, undefined);
+          } finally {
+            db.pragma('synchronous = FULL');
+          }
+        }),
         cancel: once(() => settleBatch.immediate(batch, new Set())),
       };
     },
