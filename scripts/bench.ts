@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { APP_ROOT } from '../server/appRoot';
 import { benchProcesses } from './benchProcesses';
+import { benchScale } from './benchScale';
 import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
 import { createFileLocaleStore } from '../server/storage/localeStore';
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
   if (!only || only === 'export') await benchExport();
   if (!only || only === 'history') await benchHistory();
   if (!only || only === 'processes') await benchProcesses(APP_ROOT);
+  if (!only || only === 'scale') await benchScale(APP_ROOT, book(100), manifesto);
 }
 
 void main();

@@ -30,13 +30,22 @@ function builtAt() {
   }
 }
 
-const sources = Math.max(
-  ...['server', 'scripts', 'public'].map((d) => newest(path.join(root, d))),
-  ...['tsconfig.json', 'tsconfig.build.json', 'tsconfig.browser.json', 'package.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
-);
-if (builtAt() < sources) {
-  console.log('The build is missing or older than the sources: building first (npm run build).');
-  const built = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) process.exit(built.status ?? 1);
+/** True when the build exists and is newer than every source it is made from. */
+function buildIsCurrent() {
+  const sources = Math.max(
+    ...['server', 'scripts', 'public'].map((d) => newest(path.join(root, d))),
+    ...['tsconfig.json', 'tsconfig.build.json', 'tsconfig.browser.json', 'package.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
+  );
+  return builtAt() >= sources;
 }
-require(path.join(root, 'dist/server/server.js'));
+
+if (require.main === module) {
+  if (!buildIsCurrent()) {
+    console.log('The build is missing or older than the sources: building first (npm run build).');
+    const built = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  require(path.join(root, 'dist/server/server.js'));
+}
+
+module.exports = { buildIsCurrent };

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { makeManifestoProject, REPO_ROOT } from './helpers/project';
 
@@ -6,6 +7,10 @@ import { makeManifestoProject, REPO_ROOT } from './helpers/project';
 
 describe('npm start', () => {
   it('starts the built server without building again when the build is current', async () => {
+    // npm test builds first; a source edited since (while the tests run) would make start.js build
+    // again under the other tests' feet: said here instead.
+    const { buildIsCurrent } = createRequire(__filename)(path.join(REPO_ROOT, 'scripts', 'start.js')) as { buildIsCurrent(): boolean };
+    if (!buildIsCurrent()) throw new Error('The build is older than the sources: run npm run build (npm test does) and do not edit sources while the tests run.');
     const project = makeManifestoProject();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'start.js')], { env: { ...process.env, WORKBENCH_DATA: project.dir, PORT: String(port) } });

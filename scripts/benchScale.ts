@@ -1,0 +1,157 @@
+/*
+ * Book scale as a user meets it (`npm run bench -- scale`): on the 100× manifesto with a fully
+ * translated locale and four more started, whole-process CLI commands, a cold server, and 1, 20 and
+ * 50 editors saving at once through the API, on the book and on the manifesto; the server's memory.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createFileLocaleStore } from '../server/storage/localeStore';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const line = (label: string, value: string) => console.log(`${label.padEnd(64)} ${value}`);
+
+interface Project {
+  dir: string;
+  doc: string;
+  token: string;
+  cli(args: string[], input?: string): { ms: number; status: number | null; stderr: string };
+}
+
+function makeProject(root: string, doc: string, content: string): Project {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-scale-'));
+  mkdirSync(path.join(dir, 'source'));
+  writeFileSync(path.join(dir, 'source', `${doc}.md`), content);
+  const cli = (args: string[], input?: string) => {
+    const started = performance.now();
+    // Output is not kept: an edition of the book is megabytes.
+    const run = spawnSync(process.execPath, [path.join(root, 'dist/scripts/workbench.js'), ...args, '--data', dir], { input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], encoding: 'utf8' });
+    return { ms: performance.now() - started, status: run.status, stderr: String(run.stderr ?? '') };
+  };
+  cli(['user', 'add', 'bench', '--role', 'admin', '--password-stdin'], 'a long enough password\n');
+  const token = String(spawnSync(process.execPath, [path.join(root, 'dist/scripts/workbench.js'), 'token', 'create', 'bench', '--data', dir], { encoding: 'utf8' }).stdout).trim();
+  return { dir, doc, token, cli };
+}
+
+async function startServer(root: string, dir: string, port: number): Promise<{ pid: number; stop: () => Promise<void>; readyMs: number }> {
+  const start = performance.now();
+  const child = spawn(process.execPath, [path.join(root, 'dist/server/server.js')], { env: { ...process.env, WORKBENCH_DATA: dir, PORT: String(port) }, stdio: 'ignore' });
+  for (let i = 0; i < 3000; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
+        return {
+          pid: child.pid ?? 0,
+          readyMs: performance.now() - start,
+          stop: () =>
+            new Promise<void>((resolve) => {
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the server did not start');
+}
+
+/** `clients` closed-loop editors, each saving its own paragraphs one after another for `seconds`. */
+async function editors(base: string, token: string, clients: number, seconds: number): Promise<string> {
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const segments = ((await (await fetch(`${base}/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] }).segments;
+  const revisions = new Map(segments.map((s) => [s.id, s.revision]));
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, k) => {
+      const own = segments.filter((_, i) => i % clients === k);
+      for (let n = 0; performance.now() < until; n++) {
+        const segment = own[n % own.length];
+        const started = performance.now();
+        const res = await fetch(`${base}/segments/${segment.id}`, { method: 'PUT', headers, body: JSON.stringify({ target: `Traducción ${n} del editor ${k}`, baseRevision: revisions.get(segment.id) }) });
+        const body = (await res.json()) as { revision?: number };
+        if (res.status === 200 && body.revision !== undefined) {
+          revisions.set(segment.id, body.revision);
+          latencies.push(performance.now() - started);
+        } else errors++;
+      }
+    }),
+  );
+  return `${(latencies.length / seconds).toFixed(0).padStart(5)} saves/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms${errors ? `, ${errors} refused` : ''}`;
+}
+
+function rssOf(pid: number): string {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return `${(kb / 1024).toFixed(0)} MB`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** 5% of the paragraphs get one word changed, and a block of 200 paragraphs moves to the end. */
+function edited(content: string): string {
+  const [, frontMatter, body] = /^(---\n[\s\S]*?\n---\n)([\s\S]*)$/.exec(content) ?? ['', '', content];
+  const blocks = body.split('\n\n');
+  const changed = blocks.map((block, i) => (i % 20 === 7 && /\s\S+\s/.test(block) ? block.replace(/(\s)(\S+)(\s)/, '$1changed$3') : block));
+  const moved = changed.splice(Math.min(5000, Math.floor(changed.length / 2)), 200);
+  return frontMatter + [...changed, ...moved].join('\n\n');
+}
+
+export async function benchScale(root: string, bookText: string, manifestoText: string): Promise<void> {
+  const book = makeProject(root, 'book', bookText);
+  const small = makeProject(root, 'communard-manifesto', manifestoText);
+  try {
+    // The book: a Spanish locale fully translated (one write: 16,000 saves is not what is measured), four more started.
+    for (const code of ['es', 'fr', 'de', 'it', 'pt']) book.cli(['new-locale', code]);
+    await createFileLocaleStore({ dir: path.join(book.dir, 'locales') }).update('book', 'es', (file) => {
+      for (const unit of file.units) {
+        unit.target = `ES ${unit.source}`;
+        unit.state = 'translated';
+      }
+    });
+    small.cli(['new-locale', 'es']);
+    const xliffMb = (readFileSync(path.join(book.dir, 'locales', 'es', 'book.xlf')).byteLength / 1024 / 1024).toFixed(1);
+    console.log(`100x manifesto: ${(bookText.length / 1e6).toFixed(1)} MB of Markdown, es fully translated (${xliffMb} MB of XLIFF), fr de it pt started`);
+
+    const cliMedian = (label: string, args: string[]) => {
+      const runs = [1, 2, 3].map(() => book.cli(args));
+      const failed = runs.find((r) => r.status !== 0 && !(args[0] === 'drift' && r.status === 1));
+      line(`100x: workbench ${label} (whole process)`, failed ? `failed: ${failed.stderr.slice(0, 200)}` : `${median(runs.map((r) => r.ms)).toFixed(0).padStart(6)} ms (median of 3)`);
+    };
+    cliMedian('status --json', ['status', '--json']);
+    cliMedian('drift --doc book --locale es', ['drift', '--doc', 'book', '--locale', 'es', '--json']);
+    cliMedian('export --format html --draft', ['export', '--locale', 'es', '--format', 'html', '--draft', '--doc', 'book', '--out', path.join(book.dir, 'out.html')]);
+    const v2 = path.join(book.dir, 'v2.md');
+    writeFileSync(v2, edited(bookText));
+    const update = book.cli(['update-source', 'book', v2, '--force']);
+    line('100x: workbench update-source (5% edited, 200 moved; whole process)', update.status === 0 ? `${update.ms.toFixed(0).padStart(6)} ms` : `failed: ${update.stderr.slice(0, 200)}`);
+
+    for (const project of [book, small]) {
+      const name = project === book ? '100x' : 'manifesto';
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const server = await startServer(root, project.dir, port);
+      try {
+        line(`${name}: server start to /healthz (already built)`, `${server.readyMs.toFixed(0).padStart(6)} ms`);
+        const base = `http://127.0.0.1:${port}/api/documents/${project.doc}/locales/es`;
+        const first = performance.now();
+        await (await fetch(`${base}/segments?limit=10`)).json();
+        line(`${name}: first GET …/segments?limit=10 after start`, `${(performance.now() - first).toFixed(0).padStart(6)} ms`);
+        for (const clients of [1, 20, 50]) line(`${name}: ${clients} editors saving through the API for 5 s`, await editors(base, project.token, clients, 5));
+        line(`${name}: server RSS after the editors`, rssOf(server.pid));
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    rmSync(book.dir, { recursive: true, force: true });
+    rmSync(small.dir, { recursive: true, force: true });
+  }
+}
