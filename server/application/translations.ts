@@ -3,7 +3,8 @@ import { checkDocumentId } from '../domain/documentId';
 import { computeProgress, type Progress } from '../domain/computeProgress';
 import { canonicalLocale } from '../domain/localeTag';
 import type { Suggestion } from '../domain/discussion';
-import type { Unit } from '../domain/types';
+import type { LocaleFile, SourceDocument, Unit } from '../domain/types';
+import type { ReadonlyLocaleFile } from '../storage/localeStore';
 import { wordDiff } from '../domain/wordDiff';
 import { acceptSuggestion } from '../domain/workflow/acceptSuggestion';
 import { approve } from '../domain/workflow/approve';
@@ -164,8 +165,7 @@ export class Translations {
     return this.batches.submit(document.id, code, {
       apply: (file) => {
         if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
-        completeUnits(document, file);
-        const unit = file.units.find((u) => u.id === segment.id) as Unit;
+        const unit = unitsOfDraft(document, file).get(segment.id) as Unit;
         if (unit.revision !== baseRevision) {
           throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
             details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
@@ -177,12 +177,39 @@ export class Translations {
         return [result.entry];
       },
       answer: (file) => {
-        // Read only, here and now (the views copy what they show).
-        const units = new Map(file.units.map((u) => [u.id, u as Unit]));
-        return { segment: segmentView(segment, units.get(segment.id)), progress: computeProgress(document.segments, units, document.meta.language) };
+        const { units, progress } = progressOf(document, file);
+        return { segment: segmentView(segment, units.get(segment.id)), progress };
       },
     });
   }
+}
+
+/**
+ * The units of a batch's draft by id, the draft completed with the document's paragraphs first:
+ * worked out once per draft, not once per change (a book has 16,000 units, a batch 20 changes).
+ */
+const draftUnits = new WeakMap<LocaleFile, Map<string, Unit>>();
+function unitsOfDraft(document: SourceDocument, file: LocaleFile): Map<string, Unit> {
+  let units = draftUnits.get(file);
+  if (!units) {
+    completeUnits(document, file);
+    units = new Map(file.units.map((u) => [u.id, u]));
+    draftUnits.set(file, units);
+  }
+  return units;
+}
+
+/** A batch's file as its answers read it (read only, here and now): its units by id and the locale's progress, once per file. */
+const fileProgress = new WeakMap<ReadonlyLocaleFile, { units: Map<string, Unit>; progress: Progress }>();
+function progressOf(document: SourceDocument, file: ReadonlyLocaleFile): { units: Map<string, Unit>; progress: Progress } {
+  let known = fileProgress.get(file);
+  if (!known) {
+    // The views copy what they show; progress only counts.
+    const units = new Map(file.units.map((u) => [u.id, u as Unit]));
+    known = { units, progress: computeProgress(document.segments, units, document.meta.language) };
+    fileProgress.set(file, known);
+  }
+  return known;
 }
 
 /** A translation as the API and the forms send it: text, at most MAX_TARGET_LENGTH characters (413 beyond). */
