@@ -1,4 +1,5 @@
 import path from 'node:path';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { WorkbenchError } from './errors';
@@ -70,6 +71,9 @@ export function createApp(options: AppOptions): Express {
     res.set('Referrer-Policy', 'same-origin');
     next();
   });
+  // Pages, API answers and exports compressed when the client takes it (an editor page of a book
+  // is hundreds of kilobytes of HTML; gzip makes it a tenth).
+  app.use(compression());
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

@@ -200,3 +200,18 @@ describe('the manifesto', () => {
     }
   });
 });
+
+describe('compression', () => {
+  it('sends pages and API answers gzip-compressed to a client that takes it, and plain to one that does not', async () => {
+    const { app } = await makeApp(makeManifestoProject());
+    const page = await request(app).get('/documents/communard-manifesto').set('Accept-Encoding', 'gzip');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-encoding']).toBe('gzip');
+    expect(page.text).toContain('<html');
+    const plain = await request(app).get('/documents/communard-manifesto').set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // The same page (but for its fresh CSRF token).
+    const withoutToken = (html: string) => html.replace(/_csrf=[\w-]+/g, '_csrf=…').replace(/name="_csrf" value="[\w-]+"/g, '');
+    expect(withoutToken(plain.text)).toBe(withoutToken(page.text));
+  });
+});
