@@ -3,7 +3,7 @@ import type { Project } from '../server/application/createWorkbench';
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { readInput } from './readInput';
-import type { CliIo } from './cliIo';
+import { progressLine, type CliIo } from './cliIo';
 
 /** `workbench export`: writes an edition or interchange file; exit 1 with the missing list when an edition is incomplete and not a draft. */
 export async function exportCommand(
@@ -14,9 +14,12 @@ export async function exportCommand(
   if (!options.locale || !options.format) throw new WorkbenchError(400, 'usage', 'export needs --locale <code> and --format epub|html|md|txt|xliff|xliff2|tmx.');
   const doc = options.doc ?? (await onlyDocument(project));
   let exported;
+  const progress = progressLine(io);
+  progress.say(`Making the ${options.format} of ${doc} (${options.locale})…`);
   try {
     exported = await project.editions.export(doc, options.locale, options.format, { draft: options.draft, who: options.who });
   } catch (err) {
+    progress.done();
     if (!isWorkbenchError(err) || err.code !== 'edition-incomplete') throw err;
     const missing = (err.details as { missing: { id: string; reason: string; source: string }[] }).missing;
     io.err(`workbench: ${err.message}\n`);
@@ -24,6 +27,7 @@ export async function exportCommand(
     io.err('Add --draft to export it anyway, marked as a draft.\n');
     return 1;
   }
+  progress.done();
   if (options.out === '-') {
     if (options.format === 'epub') throw new WorkbenchError(400, 'usage', 'An EPUB is binary: give --out <file>.');
     io.out(Buffer.from(exported.body).toString('utf8'));

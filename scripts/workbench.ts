@@ -13,7 +13,7 @@ import { projectLock } from '../server/storage/projectLock';
 import { exportCommand, importXliffCommand } from './editionCommands';
 import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
-import type { CliIo } from './cliIo';
+import { progressLine, type CliIo } from './cliIo';
 
 export type { CliIo };
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
@@ -204,13 +204,17 @@ function who(by: string | undefined, io: CliIo): string {
 }
 
 async function importCommand(workbench: Workbench, file: string, id: string | undefined, by: string, io: CliIo): Promise<number> {
-  const document = await workbench.importDocument(await readInput(file), { name: path.basename(file), id, who: by });
+  const progress = progressLine(io);
+  progress.say(`Reading and segmenting ${path.basename(file)}…`);
+  const document = await workbench.importDocument(await readInput(file), { name: path.basename(file), id, who: by }).finally(() => progress.done());
   io.out(`Imported ${document.id} (${document.segments.length} segments) as version 1.\n`);
   return 0;
 }
 
 async function updateCommand(workbench: Workbench, doc: string, file: string, options: { force: boolean; who: string }, io: CliIo): Promise<number> {
-  const report = await workbench.updateSource(doc, await readInput(file), { name: path.basename(file), ...options });
+  const progress = progressLine(io);
+  progress.say(`Reading ${path.basename(file)}…`);
+  const report = await workbench.updateSource(doc, await readInput(file), { name: path.basename(file), ...options, onProgress: progress.say }).finally(() => progress.done());
   if (!report.changed) {
     io.out(`${doc}: the text is the same as version ${report.version.number}; nothing changed.\n`);
     return 0;
@@ -384,7 +388,7 @@ function readStdinLine(): Promise<string> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env, stdin: readStdinLine }).then(
+  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env, stdin: readStdinLine, errIsTTY: process.stderr.isTTY === true }).then(
     (code) => {
       process.exitCode = code;
     },

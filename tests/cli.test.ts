@@ -124,3 +124,34 @@ describe('workbench CLI: sources and drift', () => {
     expect(await run('update-source', 'small', tiny, '--force')).toMatchObject({ code: 0 });
   });
 });
+
+describe('progress of long work', () => {
+  async function runOnTerminal(tty: boolean, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), env: { WORKBENCH_DATA: project.dir }, errIsTTY: tty });
+    return { code, out, err };
+  }
+
+  it('update-source and export show a progress line on a terminal, rewritten in place and cleared at the end', async () => {
+    await runOnTerminal(false, 'new-locale', 'es');
+    await runOnTerminal(false, 'new-locale', 'fr');
+    project.write('v2.md', project.read('source/small.md').replace('The second paragraph.', 'The second paragraph, changed.'));
+    const updated = await runOnTerminal(true, 'update-source', 'small', path.join(project.dir, 'v2.md'));
+    expect(updated.code).toBe(0);
+    expect(updated.err).toContain('\r\x1b[KAligning the new text of small with version 1 (8 paragraphs)…');
+    expect(updated.err).toContain('bringing es up to it (1 of 2)…');
+    expect(updated.err).toContain('bringing fr up to it (2 of 2)…');
+    expect(updated.err.endsWith('\r\x1b[K')).toBe(true);
+    expect(updated.out).toContain('version 2');
+    const exported = await runOnTerminal(true, 'export', '--locale', 'es', '--format', 'txt', '--draft', '--out', path.join(project.dir, 'small.txt'));
+    expect(exported.err).toBe('\r\x1b[KMaking the txt of small (es)…\r\x1b[K');
+  });
+
+  it('prints nothing of it where standard error is not a terminal (a pipe, a log)', async () => {
+    await runOnTerminal(false, 'new-locale', 'es');
+    project.write('v2.md', project.read('source/small.md').replace('The second paragraph.', 'The second paragraph, changed.'));
+    const updated = await runOnTerminal(false, 'update-source', 'small', path.join(project.dir, 'v2.md'));
+    expect(updated).toMatchObject({ code: 0, err: '' });
+  });
+});

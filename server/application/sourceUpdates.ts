@@ -37,7 +37,7 @@ export async function updateSource(
   stores: WorkbenchStores,
   documentId: string,
   bytes: Uint8Array,
-  options: { name: string; who: string; force?: boolean },
+  options: { name: string; who: string; force?: boolean; onProgress?: (message: string) => void },
 ): Promise<UpdateReport> {
   // One hold of the project's lock from the first read to the last write: no other process changes
   // the document or its locales in between.
@@ -86,6 +86,8 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   }
 
   // Prepare: the new version is planned, its files written aside; the document waits meanwhile.
+  const say = options.onProgress ?? (() => undefined);
+  say(`Aligning the new text of ${current.id} with version ${current.version} (${current.segments.filter((s) => s.translatable).length.toLocaleString('en')} paragraphs)…`);
   const prepared = await stores.sources.prepareUpdate(current.id, text, options.who);
   // Check: nothing is written if the plan is refused.
   try {
@@ -102,7 +104,10 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   const plan = await prepared.commit(async (versions, committed) => {
     // While each file is written: its drifted paragraphs, for the report (see statesOf).
     const count = (file: ReadonlyLocaleFile): void => void statesOf(next, file);
-    for (const code of codes) synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count)));
+    for (const [i, code] of codes.entries()) {
+      say(`Writing version ${next.version} and bringing ${code} up to it (${i + 1} of ${codes.length})…`);
+      synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count)));
+    }
   });
 
   const locales: UpdateReport['locales'] = [];

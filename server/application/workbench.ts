@@ -165,8 +165,8 @@ export class Workbench {
     return segments.map((segment) => segmentView(segment, context.units.get(segment.id)));
   }
 
-  /** Updates a document's source (see sourceUpdates.updateSource). */
-  updateSource(documentId: string, bytes: Uint8Array, options: { name: string; who?: string; force?: boolean }): Promise<UpdateReport> {
+  /** Updates a document's source (see sourceUpdates.updateSource); `onProgress` is told each step of a long one. */
+  updateSource(documentId: string, bytes: Uint8Array, options: { name: string; who?: string; force?: boolean; onProgress?: (message: string) => void }): Promise<UpdateReport> {
     return updateSource(this.stores, documentId, bytes, { who: ANONYMOUS, ...options });
   }
 
