@@ -18,7 +18,7 @@ import { workflowState } from '../domain/workflowState';
 import { WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { segmentView, type SegmentView } from './segmentViews';
-import { SourceMovedOn } from './sourceMovedOn';
+import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { Workbench } from './workbench';
@@ -132,15 +132,7 @@ export class Translations {
     // update that came between the document's load and the file's (this process's own, which the
     // lock does not keep out) makes the change start over on the new version, never writing units
     // of the old one back into the file.
-    return this.stores.lock.hold(async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.changeUnitOnce(documentId, lang, segmentId, baseRevision, who, transition);
-        } catch (err) {
-          if (!(err instanceof SourceMovedOn) || attempt >= 3) throw err;
-        }
-      }
-    });
+    return this.stores.lock.hold(() => planAgainOnSourceMovedOn(() => this.changeUnitOnce(documentId, lang, segmentId, baseRevision, who, transition)));
   }
 
   private async changeUnitOnce(

@@ -8,7 +8,7 @@ import { readInterchangeOffThread } from '../formats/readInterchangeOffThread';
 import type { HistoryEntry } from '../storage/historyRepository';
 import type { StagedImport, StagedImportRepository } from '../storage/stagedImportRepository';
 import type { WorkbenchStores } from './syncLocale';
-import { SourceMovedOn } from './sourceMovedOn';
+import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { commitWithHistory } from './commitWithHistory';
 import type { LocaleContext, Workbench } from './workbench';
 
@@ -69,15 +69,7 @@ export class XliffImports {
     if (options.dryRun) return once();
     // Planned and written under one hold of the project's lock; planned again when a source update
     // of this process came between the plan and the write (see Translations.changeUnit).
-    return this.options.stores.lock.hold(async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await once();
-        } catch (err) {
-          if (!(err instanceof SourceMovedOn) || attempt >= 3) throw err;
-        }
-      }
-    });
+    return this.options.stores.lock.hold(() => planAgainOnSourceMovedOn(once));
   }
 
   /** Which document and locale a file is for, from its own attributes, where not given. */
