@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { APP_ROOT } from '../appRoot';
+import { builtWorkerScript } from '../builtWorkerScript';
 import type { InterchangeFile } from '../domain/interchange';
 import { WorkbenchError } from '../errors';
 import { keyedLock } from '../storage/keyedLock';
@@ -10,14 +8,6 @@ import type { ReadReply, ReadRequest } from './interchangeWorker';
 
 /** Files up to this size are read on the calling thread: a thread's start would cost more than the read. */
 export const READ_INLINE_BYTES = 512 * 1024;
-
-function workerScript(): string {
-  const beside = path.join(__dirname, 'interchangeWorker.js');
-  if (existsSync(beside)) return beside;
-  const built = path.join(APP_ROOT, 'dist', 'server', 'formats', 'interchangeWorker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`The XLIFF reader thread is not built (${built} is missing): run npm run build.`);
-}
 
 /** One large file read at a time per queue (a project's): four books uploaded at once are read one after another. */
 const queue = keyedLock();
@@ -34,7 +24,7 @@ export async function readInterchangeOffThread(bytes: Uint8Array, name: string, 
 
 function readOnThread(bytes: Uint8Array, name: string): Promise<InterchangeFile> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerScript(), { resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+    const worker = new Worker(builtWorkerScript(__dirname, 'interchangeWorker', 'XLIFF reader thread'), { resourceLimits: { maxOldGenerationSizeMb: 2048 } });
     let settled = false;
     const finish = (done: () => void) => {
       if (settled) return;

@@ -13,26 +13,11 @@
  * given (so a sequence can count on the ones before it having run); it goes after a while idle,
  * and never keeps the process alive by itself when it has nothing to do.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { APP_ROOT } from '../appRoot';
+import { builtWorkerScript } from '../builtWorkerScript';
 import type { FileStamp, Reply, Step } from './writerSteps';
 
 export type { FileStamp, NewFile, Step, ThreadData } from './writerSteps';
-
-/**
- * The worker's script: writerWorker.ts as the build compiled it. From the compiled app it sits
- * beside this file; from the TypeScript sources (tests, the benchmark) the build's copy is used, so
- * `npm run build` comes first (npm test and npm run bench do it).
- */
-function workerScript(): string {
-  const beside = path.join(__dirname, 'writerWorker.js');
-  if (existsSync(beside)) return beside;
-  const built = path.join(APP_ROOT, 'dist', 'server', 'storage', 'writerWorker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`The file writer thread is not built (${built} is missing): run npm run build.`);
-}
 
 interface Job {
   resolve(stamps: FileStamp[]): void;
@@ -54,7 +39,7 @@ function failAll(err: Error): void {
 }
 
 function startWorker(): Worker {
-  const started = new Worker(workerScript());
+  const started = new Worker(builtWorkerScript(__dirname, 'writerWorker', 'file writer thread'));
   started.on('message', (reply: Reply) => {
     const job = jobs.get(reply.id);
     if (!job) return;
