@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 /** A project with the manifesto, a Spanish locale and an admin with an API token, made through the CLI. */
 function makeProject(root: string): { dir: string; token: string; cli: (args: string[], input?: string) => ReturnType<typeof spawnSync> } {
@@ -20,12 +20,24 @@ function makeProject(root: string): { dir: string; token: string; cli: (args: st
   return { dir, token, cli };
 }
 
-async function startServer(root: string, dir: string, port: number): Promise<{ stop: () => void; readyMs: number }> {
+/** The built server on a project, timed from its spawn to its first /healthz answer; `stop` ends it (SIGTERM) and waits. */
+export async function startServer(root: string, dir: string, port: number): Promise<{ pid: number; stop: () => Promise<void>; readyMs: number }> {
   const start = performance.now();
   const child = spawn(process.execPath, [path.join(root, 'dist/server/server.js')], { env: { ...process.env, WORKBENCH_DATA: dir, PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 600; i++) {
+  // A book's server may take seconds: up to 30 s.
+  for (let i = 0; i < 3000; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { stop: () => child.kill('SIGTERM'), readyMs: performance.now() - start };
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
+        return {
+          pid: child.pid ?? 0,
+          readyMs: performance.now() - start,
+          stop: () =>
+            new Promise<void>((resolve) => {
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        };
+      }
     } catch {
       // not listening yet
     }
@@ -36,7 +48,7 @@ async function startServer(root: string, dir: string, port: number): Promise<{ s
 }
 
 /** `clients` editors, each saving its own paragraphs one after another for `seconds`, through the API of a running server. */
-async function editors(base: string, token: string, clients: number, seconds: number): Promise<{ saves: number; latencies: number[]; errors: number }> {
+export async function editors(base: string, token: string, clients: number, seconds: number): Promise<{ saves: number; latencies: number[]; errors: number }> {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const segments = ((await (await fetch(`${base}/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] }).segments;
   const revisions = new Map(segments.map((s) => [s.id, s.revision]));
@@ -130,7 +142,7 @@ export async function benchProcesses(root: string): Promise<void> {
         `manifesto: import of a ${(big.byteLength / 1024 / 1024).toFixed(0)} MB XLIFF (${units} units, dry run): ${imported.status} in ${took.toFixed(0)} ms; /healthz meanwhile p50 ${percentile(lags, 50).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms (${lags.length} asked)`,
       );
     } finally {
-      server.stop();
+      await server.stop();
     }
   } finally {
     rmSync(project.dir, { recursive: true, force: true });

@@ -3,15 +3,14 @@
  * translated locale and four more started, whole-process CLI commands, a cold server, and 1, 20 and
  * 50 editors saving at once through the API, on the book and on the manifesto; the server's memory.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createFileLocaleStore } from '../server/storage/localeStore';
+import { editors, median, percentile, startServer } from './benchProcesses';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const line = (label: string, value: string) => console.log(`${label.padEnd(64)} ${value}`);
 
 interface Project {
@@ -34,57 +33,6 @@ function makeProject(root: string, doc: string, content: string): Project {
   cli(['user', 'add', 'bench', '--role', 'admin', '--password-stdin'], 'a long enough password\n');
   const token = String(spawnSync(process.execPath, [path.join(root, 'dist/scripts/workbench.js'), 'token', 'create', 'bench', '--data', dir], { encoding: 'utf8' }).stdout).trim();
   return { dir, doc, token, cli };
-}
-
-async function startServer(root: string, dir: string, port: number): Promise<{ pid: number; stop: () => Promise<void>; readyMs: number }> {
-  const start = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'dist/server/server.js')], { env: { ...process.env, WORKBENCH_DATA: dir, PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 3000; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
-        return {
-          pid: child.pid ?? 0,
-          readyMs: performance.now() - start,
-          stop: () =>
-            new Promise<void>((resolve) => {
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-            }),
-        };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not start');
-}
-
-/** `clients` closed-loop editors, each saving its own paragraphs one after another for `seconds`. */
-async function editors(base: string, token: string, clients: number, seconds: number): Promise<string> {
-  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-  const segments = ((await (await fetch(`${base}/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] }).segments;
-  const revisions = new Map(segments.map((s) => [s.id, s.revision]));
-  const latencies: number[] = [];
-  let errors = 0;
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, k) => {
-      const own = segments.filter((_, i) => i % clients === k);
-      for (let n = 0; performance.now() < until; n++) {
-        const segment = own[n % own.length];
-        const started = performance.now();
-        const res = await fetch(`${base}/segments/${segment.id}`, { method: 'PUT', headers, body: JSON.stringify({ target: `Traducción ${n} del editor ${k}`, baseRevision: revisions.get(segment.id) }) });
-        const body = (await res.json()) as { revision?: number };
-        if (res.status === 200 && body.revision !== undefined) {
-          revisions.set(segment.id, body.revision);
-          latencies.push(performance.now() - started);
-        } else errors++;
-      }
-    }),
-  );
-  return `${(latencies.length / seconds).toFixed(0).padStart(5)} saves/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms${errors ? `, ${errors} refused` : ''}`;
 }
 
 function rssOf(pid: number): string {
@@ -144,7 +92,13 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
         const first = performance.now();
         await (await fetch(`${base}/segments?limit=10`)).json();
         line(`${name}: first GET …/segments?limit=10 after start`, `${(performance.now() - first).toFixed(0).padStart(6)} ms`);
-        for (const clients of [1, 20, 50]) line(`${name}: ${clients} editors saving through the API for 5 s`, await editors(base, project.token, clients, 5));
+        for (const clients of [1, 20, 50]) {
+          const run = await editors(base, project.token, clients, 5);
+          line(
+            `${name}: ${clients} editors saving through the API for 5 s`,
+            `${(run.saves / 5).toFixed(0).padStart(5)} saves/s, p50 ${percentile(run.latencies, 50).toFixed(1)} ms, p99 ${percentile(run.latencies, 99).toFixed(1)} ms${run.errors ? `, ${run.errors} refused` : ''}`,
+          );
+        }
         line(`${name}: server RSS after the editors`, rssOf(server.pid));
       } finally {
         await server.stop();
