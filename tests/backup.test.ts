@@ -6,9 +6,9 @@ import { createProject } from '../server/application/createWorkbench';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
+import { startServer as startServerOn } from './helpers/server';
 
 const CLI = path.join(REPO_ROOT, 'dist/scripts/workbench.js');
-const SERVER = path.join(REPO_ROOT, 'dist/server/server.js');
 
 let project: TestProject;
 let outside: string;
@@ -23,19 +23,7 @@ afterEach(() => {
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--data', project.dir], { encoding: 'utf8' });
 
-async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, WORKBENCH_DATA: project.dir, PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not start');
-}
+const startServer = (port: number): Promise<ChildProcess> => startServerOn(project.dir, port, 10_000);
 
 describe('workbench backup', () => {
   it('a backup taken under 10 concurrent editors holds every save acknowledged before it began, and restores to a working project', async () => {

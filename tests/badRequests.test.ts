@@ -6,6 +6,15 @@ import { browserAgent, useTestApp } from './helpers/app';
 
 const t = useTestApp();
 
+/** A full disk, as the atomic writes meet it: opening a temp file fails with ENOSPC (mockRestore() makes room again). */
+function fullDisk(): jest.SpyInstance {
+  const open = fsp.open;
+  return jest.spyOn(fsp, 'open').mockImplementation((async (file: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
+    if (String(file).endsWith('.tmp')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return (open as (...args: unknown[]) => ReturnType<typeof fsp.open>)(file, ...rest);
+  }) as typeof fsp.open);
+}
+
 describe('bad requests get a 4xx with a message, never a 500', () => {
   it('a malformed percent-encoding in a path → 400, anonymous or not, on the API and the pages', async () => {
     for (const url of ['/api/documents/%ZZ/versions', '/api/documents/small/locales/%E0%A4%A/segments', '/documents/%ZZ', '/documents/small/locales/%/edition']) {
@@ -57,11 +66,7 @@ describe('bad requests get a 4xx with a message, never a 500', () => {
     await t.api.post('/api/documents/small/locales').send({ code: 'es' }).expect(201);
     const segments = (await t.api.get('/api/documents/small/locales/es/segments').expect(200)).body.segments as { id: string }[];
     const before = t.project.read('locales/es/small.xlf');
-    const open = fsp.open;
-    const full = jest.spyOn(fsp, 'open').mockImplementation((async (file: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
-      if (String(file).endsWith('.tmp')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return (open as (...args: unknown[]) => ReturnType<typeof fsp.open>)(file, ...rest);
-    }) as typeof fsp.open);
+    const full = fullDisk();
     try {
       const refused = await t.api.put(`/api/documents/small/locales/es/segments/${segments[0].id}`).send({ target: 'Primera parte', baseRevision: 0 });
       expect([refused.status, refused.body.error?.code]).toEqual([507, 'disk-full']);
@@ -74,11 +79,7 @@ describe('bad requests get a 4xx with a message, never a 500', () => {
   });
 
   it('a locale started on a full disk: 507, and no empty locales/<lang>/ folder left behind', async () => {
-    const open = fsp.open;
-    const full = jest.spyOn(fsp, 'open').mockImplementation((async (file: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
-      if (String(file).endsWith('.tmp')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return (open as (...args: unknown[]) => ReturnType<typeof fsp.open>)(file, ...rest);
-    }) as typeof fsp.open);
+    const full = fullDisk();
     try {
       const refused = await t.api.post('/api/documents/small/locales').send({ code: 'de' });
       expect([refused.status, refused.body.error?.code]).toEqual([507, 'disk-full']);

@@ -6,6 +6,7 @@ import { closeProjectLock } from '../server/storage/projectLock';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
+import { startServer as startServerOn } from './helpers/server';
 import { validateXliff12 } from './helpers/xmllint';
 
 // Every writer of a project coordinates with the others across processes: two servers on one
@@ -15,7 +16,6 @@ import { validateXliff12 } from './helpers/xmllint';
 // at the end, with its history entry, and the files strict-valid XLIFF.
 
 const CLI = path.join(REPO_ROOT, 'dist/scripts/workbench.js');
-const SERVER = path.join(REPO_ROOT, 'dist/server/server.js');
 const DOC = 'communard-manifesto';
 
 jest.setTimeout(240_000);
@@ -56,19 +56,7 @@ function cli(args: string[], options: { killAfterMs?: number; input?: string } =
   });
 }
 
-async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, WORKBENCH_DATA: project.dir, PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not start');
-}
+const startServer = (port: number): Promise<ChildProcess> => startServerOn(project.dir, port, 15_000);
 
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
