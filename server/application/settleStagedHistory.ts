@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '../domain/historyEntry';
+import type { LeftStagedEntry } from '../storage/historyRepository';
 import { isWorkbenchError } from '../errors';
 import type { WorkbenchStores } from './syncLocale';
 
@@ -30,12 +31,15 @@ function landed(entry: HistoryEntry, units: ReadonlyMap<string, UnitText>): bool
  * for a later start.
  */
 export async function settleStagedHistory(stores: WorkbenchStores, only?: string): Promise<SettledHistory> {
+  // Another write of this process (holds of one process run side by side) is not settled under it.
+  const toSettle = (left: LeftStagedEntry) => (only === undefined ? !left.live : left.batch === only);
+  // Nearly always nothing is left: then the lock is not waited for (a CLI `status` beside a busy server).
+  if (!(await stores.history.leftStaged()).some(toSettle)) return { confirmed: 0, dropped: 0 };
   return stores.lock.hold(async () => {
     const result: SettledHistory = { confirmed: 0, dropped: 0 };
     const batches = new Map<string, { document: string; lang: string; entries: HistoryEntry[] }>();
     for (const left of await stores.history.leftStaged()) {
-      // Another write of this process (holds of one process run side by side) is not settled under it.
-      if (only === undefined ? left.live : left.batch !== only) continue;
+      if (!toSettle(left)) continue;
       const batch = batches.get(left.batch) ?? { document: left.document, lang: left.lang, entries: [] };
       batch.entries.push(left.entry);
       batches.set(left.batch, batch);
