@@ -5,6 +5,8 @@ import { createI18n } from '../i18n';
 import { Memories } from './memories';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
+import { createModelSnapshots } from '../storage/modelSnapshots';
+import { createJsonCache } from '../storage/jsonCache';
 import { projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
 import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
@@ -56,9 +58,14 @@ function createStores(dataDir: string, records: ProjectRecords): WorkbenchStores
   const lock = projectLock(dataDir);
   return {
     sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)), lock }),
-    locales: createFileLocaleStore({ dir: path.join(dataDir, 'locales'), lock }),
+    locales: createFileLocaleStore({
+      dir: path.join(dataDir, 'locales'),
+      lock,
+      snapshots: createModelSnapshots(path.join(dataDir, 'locales'), path.join(dataDir, '.cache', 'locales')),
+    }),
     history: records.history,
     discussions: records.discussions,
     lock,
+    summaries: createJsonCache(path.join(dataDir, '.cache', 'summaries')),
   };
 }

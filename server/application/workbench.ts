@@ -40,6 +40,29 @@ export interface DocumentSummary {
   locales: LocaleSummary[];
 }
 
+/** Bumped whenever what is kept changes shape, or how progress is counted changes: older ones are not used. */
+const SUMMARY_FORMAT = 1;
+
+/**
+ * A document's summary as kept between processes (see Workbench.listDocuments): the source's
+ * stamp it was worked out from, and each locale's progress with its file's stamp and source version.
+ */
+interface KeptSummary {
+  format: number;
+  sourceStamp: string;
+  version: number;
+  summary: DocumentSummary;
+  locales: Record<string, { stamp: string; sourceVersion: number; progress: Progress }>;
+}
+
+/** `value` as a kept summary of the source with `sourceStamp`, when it is one. */
+function keptSummary(value: unknown, sourceStamp: string): KeptSummary | undefined {
+  const kept = value as Partial<KeptSummary> | undefined;
+  if (!kept || typeof kept !== 'object' || kept.format !== SUMMARY_FORMAT || kept.sourceStamp !== sourceStamp) return undefined;
+  if (typeof kept.version !== 'number' || typeof kept.summary !== 'object' || typeof kept.locales !== 'object' || kept.locales === null) return undefined;
+  return kept as KeptSummary;
+}
+
 /** One loaded locale of a document: everything a page or a count needs. */
 export interface LocaleContext {
   document: SourceDocument;
@@ -89,22 +112,56 @@ export class Workbench {
     return this.sources.load(checkDocumentId(id));
   }
 
-  /** Every document with its locales and their progress; a broken locale file is reported, not fatal. */
+  /**
+   * Every document with its locales and their progress; a broken locale file is reported, not fatal.
+   * What is worked out is kept between processes with the identities of the files it came from
+   * (see KeptSummary): while those files are unchanged, nothing is read again (a book's status
+   * would parse megabytes of XLIFF per locale).
+   */
   async listDocuments(readerLanguage = 'en'): Promise<DocumentSummary[]> {
     const summaries: DocumentSummary[] = [];
-    for (const id of await this.sources.list()) {
-      summaries.push(await this.summarize(await this.sources.load(id), readerLanguage));
-    }
+    for (const id of await this.sources.list()) summaries.push(await this.summaryOf(id, readerLanguage));
     return summaries;
   }
 
-  /** One document's summary. */
-  async summarize(document: SourceDocument, readerLanguage = 'en'): Promise<DocumentSummary> {
+  private async summaryOf(id: string, readerLanguage: string): Promise<DocumentSummary> {
+    // Stamps first, then the files: a value worked out from files changed meanwhile is kept under
+    // stamps that no longer match anything, never the other way round.
+    const sourceStamp = await this.sources.stamp(id);
+    const codes = await this.locales.listLocales(id);
+    const stamps = new Map<string, string | undefined>();
+    for (const code of codes) stamps.set(code, await this.locales.stamp(id, code));
+    const kept = sourceStamp === undefined ? undefined : keptSummary(await this.stores.summaries?.read(id), sourceStamp);
+    if (kept) {
+      const locales = codes.map((code) => {
+        const hit = kept.locales[code];
+        // A file behind its source would be brought up to it by a load: not current, so not taken.
+        return hit && hit.stamp === stamps.get(code) && hit.sourceVersion >= kept.version ? { ...describeLocale(code, readerLanguage), progress: hit.progress } : undefined;
+      });
+      if (locales.every((locale) => locale !== undefined)) return { ...kept.summary, locales: locales as LocaleSummary[] };
+    }
+    const document = await this.sources.load(id);
+    const found: KeptSummary['locales'] = {};
+    const summary = await this.summarize(document, readerLanguage, (code, file, progress) => {
+      const stamp = stamps.get(code);
+      if (stamp !== undefined) found[code] = { stamp, sourceVersion: file.sourceVersion ?? 1, progress };
+    });
+    if (sourceStamp !== undefined) {
+      const value: KeptSummary = { format: SUMMARY_FORMAT, sourceStamp, version: document.version, summary: { ...summary, locales: [] }, locales: found };
+      this.stores.summaries?.write(id, value);
+    }
+    return summary;
+  }
+
+  /** One document's summary. `loaded` is told of each locale read, with its progress. */
+  async summarize(document: SourceDocument, readerLanguage = 'en', loaded?: (code: string, file: LocaleFile, progress: Progress) => void): Promise<DocumentSummary> {
     const empty = computeProgress(document.segments, new Map(), document.meta.language);
     const locales: LocaleSummary[] = [];
     for (const code of await this.locales.listLocales(document.id)) {
       try {
-        locales.push((await this.load(document, code, readerLanguage)).locale);
+        const context = await this.load(document, code, readerLanguage);
+        locales.push(context.locale);
+        if (context.locale.progress) loaded?.(code, context.file, context.locale.progress);
       } catch (err) {
         if (!isWorkbenchError(err) || err.status === 500) throw err;
         locales.push({ ...describeLocale(code, readerLanguage), error: { code: err.code, message: err.message } });

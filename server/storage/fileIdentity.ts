@@ -19,3 +19,12 @@ export function fileIdentity(stats: Stats): FileIdentity {
 export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
   return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
+
+/**
+ * A file's identity as a string, for caches kept between processes (see ModelSnapshots): device,
+ * inode, size, modification time and change time. Any write of the file changes its change time,
+ * which nobody can set back (an edit that restores the size and the modification time included).
+ */
+export function fileStamp(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}

@@ -9,18 +9,27 @@ import { updateXliff12 } from '../formats/updateXliff12';
 import { type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
-import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
+import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { localLock, type ProjectLock } from './projectLock';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
+import type { ModelSnapshots } from './modelSnapshots';
+
+/** How long writes to a file pause before this process keeps a snapshot of it (see ModelSnapshots). */
+const SNAPSHOT_DELAY_MS = 2000;
 
 export interface LocaleStore {
   /** Locale codes that have a file for this document. */
   listLocales(document: string): Promise<string[]>;
   /** The parsed file, or undefined when the locale has no file. Throws WorkbenchError (422 xliff-malformed / xliff-invalid) for a broken file. */
   read(document: string, lang: string): Promise<LocaleFile | undefined>;
+  /**
+   * The file's identity as it is now (see fileStamp), or undefined when the locale has no file: a
+   * value worked out from the file and kept with its stamp holds while the stamp is the same.
+   */
+  stamp(document: string, lang: string): Promise<string | undefined>;
   /** The file's bytes as stored (for a download of the file itself), or undefined when the locale has no file. */
   readBytes(document: string, lang: string): Promise<Uint8Array | undefined>;
   /**
@@ -96,12 +105,15 @@ function checkDocument(document: unknown): string {
 }
 
 interface CacheEntry extends FileIdentity {
+  /** The file's model (never handed out: callers get copies; never changed in place). */
+  model: LocaleFile;
   /**
-   * The file as read: its model (never handed out: callers get copies), its DOM (kept so a save
-   * preserves what the model does not hold) and the index of its units by id. A save mutates the
-   * DOM in place: the entry is replaced when the write succeeds and dropped when anything fails.
+   * The file as parsed: the same model, its DOM (kept so a save preserves what the model does not
+   * hold) and the index of its units by id. A save mutates the DOM in place: the entry is replaced
+   * when the write succeeds and dropped when anything fails. Undefined when the model came from a
+   * snapshot (see ModelSnapshots): the file is parsed when it is first changed.
    */
-  parsed: ParsedXliff12;
+  parsed?: ParsedXliff12;
 }
 
 /**
@@ -180,8 +192,8 @@ async function exists(path: string): Promise<boolean> {
  * read again (the cache is keyed by the file's identity) before it is changed. Without one, the
  * store is alone with its files (tests, benchmarks).
  */
-export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock }): LocaleStore {
-  const { dir } = options;
+export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock; snapshots?: ModelSnapshots }): LocaleStore {
+  const { dir, snapshots } = options;
   const lock = options.lock ?? localLock();
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();
@@ -240,15 +252,53 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
       const cached = cache.get(path);
       if (cached && sameFile(cached, stats)) return cached;
       cache.delete(path);
-      const bytes = await handle.readFile();
-      const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
-      const parsed = parseXliff12(content, { file: shown(path), bytes });
-      const entry: CacheEntry = { ...fileIdentity(stats), parsed };
+      const kept = await snapshots?.read(path, stats);
+      if (kept) {
+        const entry: CacheEntry = { ...fileIdentity(stats), model: kept };
+        cache.set(path, entry);
+        return entry;
+      }
+      const parsed = await parseFrom(handle, path);
+      const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed };
       cache.set(path, entry);
+      snapshots?.write(path, stats, parsed.model);
       return entry;
     } finally {
       await handle.close();
     }
+  }
+
+  async function parseFrom(handle: fs.FileHandle, path: string): Promise<ParsedXliff12> {
+    const bytes = await handle.readFile();
+    const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
+    return parseXliff12(content, { file: shown(path), bytes });
+  }
+
+  /**
+   * The entry with its DOM, for a change: a model read from a snapshot is parsed now, from the
+   * file it was the snapshot of (when the file has changed meanwhile, the new file is loaded).
+   */
+  async function withDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
+    if (entry.parsed) return entry as CacheEntry & { parsed: ParsedXliff12 };
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(path, 'r');
+      const stats = await handle.stat();
+      if (sameFile(entry, stats)) {
+        const parsed = await parseFrom(handle, path);
+        const full = { ...fileIdentity(stats), model: parsed.model, parsed };
+        if (cache.get(path) === entry) cache.set(path, full);
+        return full;
+      }
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    } finally {
+      await handle?.close();
+    }
+    dropEntry(path, entry);
+    const fresh = await load(path);
+    if (!fresh) throw new WorkbenchError(404, 'locale-not-found', `${shown(path)} is gone`);
+    return withDom(path, fresh);
   }
 
   /**
@@ -289,7 +339,8 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
           } finally {
             await write.discard();
           }
-          cache.set(path, { ...fileIdentity(stats), parsed: output.parsed });
+          cache.set(path, { ...fileIdentity(stats), model: output.parsed.model, parsed: output.parsed });
+          snapshotLater(path);
         })();
         committing.set(path, placed);
         try {
@@ -302,8 +353,36 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
     };
   }
 
+  /** Files written since their snapshot, and when their snapshot is due. */
+  const snapshotDue = new Map<string, NodeJS.Timeout>();
+  /**
+   * A snapshot of a file this process wrote, once writes to it have paused for a while: a busy
+   * locale is written many times a second, and each snapshot of a book costs a tenth of a second.
+   * The timer does not keep a process alive: a CLI command that wrote leaves the snapshot to the
+   * next one that reads.
+   */
+  function snapshotLater(path: string): void {
+    if (!snapshots) return;
+    clearTimeout(snapshotDue.get(path));
+    const timer = setTimeout(() => {
+      snapshotDue.delete(path);
+      const entry = cache.get(path);
+      if (!entry) return;
+      let stats: Stats;
+      try {
+        stats = statSync(path);
+      } catch {
+        return;
+      }
+      // The stamp is the file's as it is now (its rename changed its change time): only if it is still the cached one.
+      if (sameFile(entry, stats)) snapshots.write(path, stats, entry.model);
+    }, SNAPSHOT_DELAY_MS);
+    timer.unref();
+    snapshotDue.set(path, timer);
+  }
+
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
-  async function saveUpdate(path: string, entry: CacheEntry, draft: LocaleFile): Promise<void> {
+  async function saveUpdate(path: string, entry: CacheEntry & { parsed: ParsedXliff12 }, draft: LocaleFile): Promise<void> {
     const write = await prepareUpdateWrite(path, entry, draft);
     try {
       await write.commit();
@@ -318,7 +397,7 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
    * DOM is updated in place (no clone per save), so whatever does not end in a commit drops the
    * entry: the next read parses the file again, which is untouched (the rename is the last step).
    */
-  async function prepareUpdateWrite(path: string, entry: CacheEntry, draft: LocaleFile): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
+  async function prepareUpdateWrite(path: string, entry: CacheEntry & { parsed: ParsedXliff12 }, draft: LocaleFile): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
     try {
       const output = updateXliff12(entry.parsed, draft, { file: shown(path) });
       const write = await prepareSave(path, output);
@@ -341,10 +420,10 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
   }
 
   /** Loads a file for a change under its lock: 404 without one; a broken file throws, never overwritten. */
-  async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry> {
+  async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
     const entry = await load(path);
     if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
-    return entry;
+    return withDom(path, entry);
   }
 
   return {
@@ -371,7 +450,16 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
 
     async read(document, lang) {
       const entry = await load(pathOf(document, lang));
-      return entry && copyLocaleFile(entry.parsed.model);
+      return entry && copyLocaleFile(entry.model);
+    },
+
+    async stamp(document, lang) {
+      try {
+        return fileStamp(await fs.stat(pathOf(document, lang)));
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
     },
 
     async readBytes(document, lang) {
@@ -386,7 +474,7 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
 
     async peek(document, lang, look) {
       const entry = await load(pathOf(document, lang));
-      return entry && look(entry.parsed.model);
+      return entry && look(entry.model);
     },
 
     async create(file) {
@@ -409,7 +497,7 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
       const path = pathOf(document, lang);
       return exclusive(path, async () => {
         const entry = await loadForChange(path, document, lang);
-        const draft = copyLocaleFile(entry.parsed.model);
+        const draft = copyLocaleFile(entry.model);
         // The change works on a copy of the model: if it refuses (a stale revision, a bad
         // value), the cached file is untouched and stays cached.
         const result = await change(draft);
@@ -432,7 +520,7 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
           });
           try {
             const entry = await loadForChange(path, document, lang);
-            const draft = copyLocaleFile(entry.parsed.model);
+            const draft = copyLocaleFile(entry.model);
             const result = await change(draft);
             const write = await prepareUpdateWrite(path, entry, draft);
             let settled = false;
@@ -475,7 +563,7 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
       return exclusive(path, async () => {
         const date = new Date().toISOString();
         const entry = await load(path); // a broken archive throws here: it is never overwritten
-        const known = new Set(entry?.parsed.model.units.map((unit) => unit.id));
+        const known = new Set(entry?.model.units.map((unit) => unit.id));
         const added: Unit[] = [];
         for (const unit of units) {
           const archived = archivedUnit(unit, version, date);
@@ -485,22 +573,23 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
         }
         if (added.length === 0) return;
         if (entry) {
-          const draft = copyLocaleFile(entry.parsed.model);
+          const full = await withDom(path, entry);
+          const draft = copyLocaleFile(full.model);
           draft.units.push(...added);
-          await saveUpdate(path, entry, draft);
+          await saveUpdate(path, full, draft);
           return;
         }
         // First use: the archive takes the locale file's languages.
         const locale = await load(localePath);
         if (!locale) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
-        const { sourceLanguage, targetLanguage } = locale.parsed.model;
+        const { sourceLanguage, targetLanguage } = locale.model;
         await save(path, buildXliff12({ document, sourceLanguage, targetLanguage, units: added }, { file: shown(path) }));
       });
     },
 
     async readArchive(document, lang) {
       const entry = await load(archivePathOf(document, lang));
-      return entry ? entry.parsed.model.units.map(copyUnit) : [];
+      return entry ? entry.model.units.map(copyUnit) : [];
     },
   };
 }

@@ -1,4 +1,4 @@
-import { fileIdentity, sameFile, type FileIdentity } from './fileIdentity';
+import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { localLock, type ProjectLock } from './projectLock';
 import { promises as fsp, statSync } from 'node:fs';
@@ -26,6 +26,12 @@ export interface SourceRepository {
   list(): Promise<string[]>;
   /** The segmented current version; 404 when there is none with this id. */
   load(id: string): Promise<SourceDocument>;
+  /**
+   * The identity of the document's files as they are now (its text and its sidecar, see
+   * fileStamp), or undefined when there is no such document: a value worked out from the document
+   * and kept with its stamp holds while the stamp is the same.
+   */
+  stamp(id: string): Promise<string | undefined>;
   /** Every recorded version, oldest first. */
   versions(id: string): Promise<SourceVersion[]>;
   /** Adds a document as version 1; 409 when the id is taken. */
@@ -401,6 +407,18 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
 
     async load(id) {
       return (await loadShared(id)).document;
+    },
+
+    async stamp(id) {
+      const found = await locate(id); // undefined for anything not a document id
+      if (!found) return undefined;
+      try {
+        const [text, sidecar] = await Promise.all([fsp.stat(found.file), fsp.stat(sidecarPath(id))]);
+        return `${found.file} ${fileStamp(text)} ${fileStamp(sidecar)}`;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
     },
 
     async versions(id) {

@@ -20,7 +20,7 @@ function alive(pid: number): boolean {
 
 /**
  * Removes the temp files that writes stopped by a crash left in a project's folders (`source/`,
- * its `*.versions/`, `locales/<lang>/`): those of a process that is gone, or older than an hour.
+ * its `*.versions/`, `locales/<lang>/`, the caches in `.cache/`): those of a process that is gone, or older than an hour.
  * A write under way in another process (the CLI beside the server) keeps its file. Returns what was
  * removed, relative to the project.
  */
@@ -50,5 +50,7 @@ export async function sweepTempFiles(dataDir: string, now: () => number = Date.n
   };
   await sweep(path.join(dataDir, 'source'), 1);
   await sweep(path.join(dataDir, 'locales'), 1);
+  // The caches (.cache/locales/<lang>/, .cache/summaries/).
+  await sweep(path.join(dataDir, '.cache'), 2);
   return removed;
 }

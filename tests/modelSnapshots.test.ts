@@ -1,0 +1,149 @@
+/*
+ * Parsed locale files and documents' summaries kept between processes (.cache/): used while the
+ * file they came from is the one on disk, never once it has changed, whatever the change keeps
+ * (its size, its modification time), and ignored when they cannot be read.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createWorkbench } from '../server/application/createWorkbench';
+import type { LocaleFile } from '../server/domain/types';
+import { fileStamp } from '../server/storage/fileIdentity';
+import { createFileLocaleStore } from '../server/storage/localeStore';
+import { createModelSnapshots } from '../server/storage/modelSnapshots';
+import { makeProject, type TestProject } from './helpers/project';
+import { validateXliff12 } from './helpers/xmllint';
+
+let project: TestProject;
+beforeEach(async () => {
+  project = makeProject();
+  await createWorkbench(project.dir).startLocale('small', 'es');
+});
+afterEach(() => project.cleanup());
+
+const xliffPath = () => path.join(project.localesDir, 'es', 'small.xlf');
+const snapshotPath = () => path.join(project.dir, '.cache', 'locales', 'es', 'small.xlf.json');
+
+/** A store as a new process opens it (nothing in memory). */
+function freshStore() {
+  const snapshots = createModelSnapshots(project.localesDir, path.join(project.dir, '.cache', 'locales'));
+  return { store: createFileLocaleStore({ dir: project.localesDir, snapshots }), snapshots };
+}
+
+/** Writes a snapshot of the file as it is now holding `model`: what a later read returns if it takes the snapshot. */
+function plantSnapshot(model: LocaleFile): void {
+  const stamp = `1 ${fileStamp(statSync(xliffPath()))}`;
+  writeFileSync(snapshotPath(), `${stamp}\n${JSON.stringify(model)}`);
+}
+
+test('a parse leaves a snapshot that the next process reads instead of the file, equal to what the file gives', async () => {
+  const first = freshStore();
+  const parsed = await first.store.read('small', 'es');
+  await first.snapshots.settled();
+  expect(readFileSync(snapshotPath(), 'utf8').split('\n')[0]).toBe(`1 ${fileStamp(statSync(xliffPath()))}`);
+  expect(await freshStore().store.read('small', 'es')).toEqual(parsed);
+
+  // Taken as it is: a planted model with the file's stamp is what the next read gives.
+  const planted = { ...(parsed as LocaleFile), units: (parsed as LocaleFile).units.map((u) => ({ ...u, target: 'from the snapshot' })) };
+  plantSnapshot(planted);
+  expect((await freshStore().store.read('small', 'es'))?.units[0].target).toBe('from the snapshot');
+});
+
+test('a hand edit that keeps the size and puts the modification time back is seen: the snapshot is not used', async () => {
+  const { store, snapshots } = freshStore();
+  const model = (await store.read('small', 'es')) as LocaleFile;
+  await snapshots.settled();
+  plantSnapshot({ ...model, units: model.units.map((u) => ({ ...u, target: 'stale' })) });
+  const before = statSync(xliffPath());
+  // The file's times, to the nanosecond, on a file beside it (touch copies them exactly; utimes in JavaScript rounds them).
+  const reference = `${xliffPath()}.times`;
+  writeFileSync(reference, '');
+  execFileSync('touch', ['-r', xliffPath(), reference]);
+  const text = readFileSync(xliffPath(), 'utf8');
+  // Same length: one character of the first unit's source text changed in place, then the times set back.
+  const edited = text.replace('The first paragraph', 'The First paragraph');
+  expect(edited.length).toBe(text.length);
+  writeFileSync(xliffPath(), edited);
+  execFileSync('touch', ['-r', reference, xliffPath()]);
+  expect(statSync(xliffPath()).size).toBe(before.size);
+  expect(statSync(xliffPath()).mtimeMs).toBe(before.mtimeMs);
+  const read = (await freshStore().store.read('small', 'es')) as LocaleFile;
+  expect(read.units.some((u) => u.target === 'stale')).toBe(false);
+  expect(read.units.some((u) => u.source.startsWith('The First paragraph'))).toBe(true);
+});
+
+test('a torn or foreign snapshot is ignored: the file is read', async () => {
+  const { store, snapshots } = freshStore();
+  const model = await store.read('small', 'es');
+  await snapshots.settled();
+  truncateSync(snapshotPath(), Math.floor(statSync(snapshotPath()).size / 2));
+  expect(await freshStore().store.read('small', 'es')).toEqual(model);
+  writeFileSync(snapshotPath(), 'not a snapshot at all');
+  expect(await freshStore().store.read('small', 'es')).toEqual(model);
+});
+
+test('a change to a file read from its snapshot parses the file and keeps what the model does not hold', async () => {
+  // Something the model does not hold: a comment before the first unit.
+  writeFileSync(xliffPath(), readFileSync(xliffPath(), 'utf8').replace('<trans-unit ', '<!-- kept by hand --><trans-unit '));
+  const first = freshStore();
+  await first.store.read('small', 'es');
+  await first.snapshots.settled();
+  const { store } = freshStore();
+  await store.read('small', 'es'); // from the snapshot
+  await store.update('small', 'es', (file) => {
+    file.units[1].target = 'Un segundo párrafo.';
+    file.units[1].state = 'translated';
+  });
+  const written = readFileSync(xliffPath(), 'utf8');
+  expect(written).toContain('<!-- kept by hand -->');
+  expect(written).toContain('Un segundo párrafo.');
+  expect(validateXliff12(xliffPath()).valid).toBe(true);
+  expect((await freshStore().store.read('small', 'es'))?.units[1].target).toBe('Un segundo párrafo.');
+});
+
+/** Waits until the kept summary's es entry is stamped with the locale file as it is now (it is written in the background). */
+async function keptFor(cache: string): Promise<void> {
+  const wanted = fileStamp(statSync(xliffPath()));
+  for (let i = 0; i < 200; i++) {
+    try {
+      if (JSON.parse(readFileSync(cache, 'utf8')).locales.es.stamp === wanted) return;
+    } catch {
+      // not written yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the summary was not kept');
+}
+
+test("a document's summary is kept, and follows a save, a hand edit of the locale file and a new source", async () => {
+  const workbench = createWorkbench(project.dir);
+  const [before] = await workbench.listDocuments();
+  const es = () => before.locales.find((l) => l.code === 'es');
+  expect(es()?.progress?.bySegments.translated).toBe(0);
+  const cache = path.join(project.dir, '.cache', 'summaries', 'small.json');
+  await keptFor(cache);
+  expect(JSON.parse(readFileSync(cache, 'utf8')).locales.es.progress.bySegments.translated).toBe(0);
+
+  // A save by another process: the next listing counts it.
+  const other = createWorkbench(project.dir);
+  const context = await other.locale('small', 'es');
+  const first = context.document.segments.find((s) => s.translatable) as { id: string };
+  await other.translations.saveTarget('small', 'es', first.id, { target: 'Primero.', baseRevision: context.units.get(first.id)?.revision ?? 0 });
+  const after = (await createWorkbench(project.dir).listDocuments())[0].locales.find((l) => l.code === 'es');
+  expect(after?.progress?.bySegments.translated).toBe(1);
+
+  // A kept progress that does not match the file is not used: planted wrong, the file says otherwise.
+  await keptFor(cache);
+  const kept = JSON.parse(readFileSync(cache, 'utf8'));
+  kept.locales.es.progress.bySegments.translated = 99;
+  writeFileSync(cache, JSON.stringify(kept));
+  expect((await createWorkbench(project.dir).listDocuments())[0].locales.find((l) => l.code === 'es')?.progress?.bySegments.translated).toBe(99);
+  writeFileSync(xliffPath(), readFileSync(xliffPath(), 'utf8'));
+  expect((await createWorkbench(project.dir).listDocuments())[0].locales.find((l) => l.code === 'es')?.progress?.bySegments.translated).toBe(1);
+
+  // A new source text: a new paragraph is counted.
+  const source = path.join(project.sourceDir, 'small.md');
+  writeFileSync(source, `${readFileSync(source, 'utf8')}\nA paragraph added by hand.\n`);
+  const [edited] = await createWorkbench(project.dir).listDocuments();
+  expect(edited.segments).toBe(before.segments + 1);
+});
