@@ -10,7 +10,7 @@ import { createWorkbench } from '../server/application/createWorkbench';
 import type { LocaleFile } from '../server/domain/types';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
-import { createModelSnapshots } from '../server/storage/modelSnapshots';
+import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
 import { makeProject, type TestProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
 
@@ -26,13 +26,13 @@ const snapshotPath = () => path.join(project.dir, '.cache', 'locales', 'es', 'sm
 
 /** A store as a new process opens it (nothing in memory). */
 function freshStore() {
-  const snapshots = createModelSnapshots(project.localesDir, path.join(project.dir, '.cache', 'locales'));
+  const snapshots = createStampedSnapshots(path.join(project.dir, '.cache', 'locales'));
   return { store: createFileLocaleStore({ dir: project.localesDir, snapshots }), snapshots };
 }
 
 /** Writes a snapshot of the file as it is now holding `model`: what a later read returns if it takes the snapshot. */
 function plantSnapshot(model: LocaleFile): void {
-  const stamp = `1 ${fileStamp(statSync(xliffPath()))}`;
+  const stamp = `2 ${fileStamp(statSync(xliffPath()))}`;
   writeFileSync(snapshotPath(), `${stamp}\n${JSON.stringify(model)}`);
 }
 
@@ -40,7 +40,7 @@ test('a parse leaves a snapshot that the next process reads instead of the file,
   const first = freshStore();
   const parsed = await first.store.read('small', 'es');
   await first.snapshots.settled();
-  expect(readFileSync(snapshotPath(), 'utf8').split('\n')[0]).toBe(`1 ${fileStamp(statSync(xliffPath()))}`);
+  expect(readFileSync(snapshotPath(), 'utf8').split('\n')[0]).toBe(`2 ${fileStamp(statSync(xliffPath()))}`);
   expect(await freshStore().store.read('small', 'es')).toEqual(parsed);
 
   // Taken as it is: a planted model with the file's stamp is what the next read gives.
@@ -101,12 +101,18 @@ test('a change to a file read from its snapshot parses the file and keeps what t
   expect((await freshStore().store.read('small', 'es'))?.units[1].target).toBe('Un segundo párrafo.');
 });
 
+/** The summary kept in `file` (after its stamp line). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test's look at a cache file
+function keptSummary(file: string): any {
+  return JSON.parse(readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
+}
+
 /** Waits until the kept summary's es entry is stamped with the locale file as it is now (it is written in the background). */
 async function keptFor(cache: string): Promise<void> {
   const wanted = fileStamp(statSync(xliffPath()));
   for (let i = 0; i < 200; i++) {
     try {
-      if (JSON.parse(readFileSync(cache, 'utf8')).locales.es.stamp === wanted) return;
+      if (keptSummary(cache).locales.es.stamp === wanted) return;
     } catch {
       // not written yet
     }
@@ -122,7 +128,7 @@ test("a document's summary is kept, and follows a save, a hand edit of the local
   expect(es()?.progress?.bySegments.translated).toBe(0);
   const cache = path.join(project.dir, '.cache', 'summaries', 'small.json');
   await keptFor(cache);
-  expect(JSON.parse(readFileSync(cache, 'utf8')).locales.es.progress.bySegments.translated).toBe(0);
+  expect(keptSummary(cache).locales.es.progress.bySegments.translated).toBe(0);
 
   // A save by another process: the next listing counts it.
   const other = createWorkbench(project.dir);
@@ -134,9 +140,10 @@ test("a document's summary is kept, and follows a save, a hand edit of the local
 
   // A kept progress that does not match the file is not used: planted wrong, the file says otherwise.
   await keptFor(cache);
-  const kept = JSON.parse(readFileSync(cache, 'utf8'));
+  const [stamp] = readFileSync(cache, 'utf8').split('\n', 1);
+  const kept = keptSummary(cache);
   kept.locales.es.progress.bySegments.translated = 99;
-  writeFileSync(cache, JSON.stringify(kept));
+  writeFileSync(cache, `${stamp}\n${JSON.stringify(kept)}`);
   expect((await createWorkbench(project.dir).listDocuments())[0].locales.find((l) => l.code === 'es')?.progress?.bySegments.translated).toBe(99);
   writeFileSync(xliffPath(), readFileSync(xliffPath(), 'utf8'));
   expect((await createWorkbench(project.dir).listDocuments())[0].locales.find((l) => l.code === 'es')?.progress?.bySegments.translated).toBe(1);

@@ -5,8 +5,7 @@ import { createI18n } from '../i18n';
 import { Memories } from './memories';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
-import { createModelSnapshots } from '../storage/modelSnapshots';
-import { createJsonCache } from '../storage/jsonCache';
+import { createStampedSnapshots } from '../storage/stampedSnapshots';
 import { projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
 import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
@@ -57,15 +56,20 @@ export function createProject(dataDir: string, options: { i18n?: ReturnType<type
 function createStores(dataDir: string, records: ProjectRecords): WorkbenchStores {
   const lock = projectLock(dataDir);
   return {
-    sources: createFileSourceRepository({ dir: path.join(dataDir, 'source'), align: alignOptionsOf(readProjectConfig(dataDir)), lock }),
+    sources: createFileSourceRepository({
+      dir: path.join(dataDir, 'source'),
+      align: alignOptionsOf(readProjectConfig(dataDir)),
+      lock,
+      snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'sources')),
+    }),
     locales: createFileLocaleStore({
       dir: path.join(dataDir, 'locales'),
       lock,
-      snapshots: createModelSnapshots(path.join(dataDir, 'locales'), path.join(dataDir, '.cache', 'locales')),
+      snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'locales')),
     }),
     history: records.history,
     discussions: records.discussions,
     lock,
-    summaries: createJsonCache(path.join(dataDir, '.cache', 'summaries')),
+    summaries: createStampedSnapshots(path.join(dataDir, '.cache', 'summaries')),
   };
 }

@@ -6,7 +6,7 @@ import type { SourceDocument } from '../domain/types';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
-import type { JsonCache } from '../storage/jsonCache';
+import type { StampedSnapshots } from '../storage/stampedSnapshots';
 import type { ProjectLock } from '../storage/projectLock';
 import type { SourceRepository } from '../storage/sourceRepository';
 
@@ -19,7 +19,7 @@ export interface WorkbenchStores {
   /** The project's write lock, held by every use case that reads, decides and writes (see ProjectLock). */
   lock: ProjectLock;
   /** Documents' summaries kept between processes (see Workbench.listDocuments); none in tests that do not ask. */
-  summaries?: JsonCache;
+  summaries?: StampedSnapshots;
 }
 
 /**

@@ -44,21 +44,20 @@ export interface DocumentSummary {
 const SUMMARY_FORMAT = 1;
 
 /**
- * A document's summary as kept between processes (see Workbench.listDocuments): the source's
- * stamp it was worked out from, and each locale's progress with its file's stamp and source version.
+ * A document's summary as kept between processes (see Workbench.listDocuments), under the stamp of
+ * the source it was worked out from: each locale's progress with its file's stamp and source version.
  */
 interface KeptSummary {
   format: number;
-  sourceStamp: string;
   version: number;
   summary: DocumentSummary;
   locales: Record<string, { stamp: string; sourceVersion: number; progress: Progress }>;
 }
 
-/** `value` as a kept summary of the source with `sourceStamp`, when it is one. */
-function keptSummary(value: unknown, sourceStamp: string): KeptSummary | undefined {
+/** `value` as a kept summary, when it is one. */
+function keptSummary(value: unknown): KeptSummary | undefined {
   const kept = value as Partial<KeptSummary> | undefined;
-  if (!kept || typeof kept !== 'object' || kept.format !== SUMMARY_FORMAT || kept.sourceStamp !== sourceStamp) return undefined;
+  if (!kept || typeof kept !== 'object' || kept.format !== SUMMARY_FORMAT) return undefined;
   if (typeof kept.version !== 'number' || typeof kept.summary !== 'object' || typeof kept.locales !== 'object' || kept.locales === null) return undefined;
   return kept as KeptSummary;
 }
@@ -131,7 +130,7 @@ export class Workbench {
     const codes = await this.locales.listLocales(id);
     const stamps = new Map<string, string | undefined>();
     for (const code of codes) stamps.set(code, await this.locales.stamp(id, code));
-    const kept = sourceStamp === undefined ? undefined : keptSummary(await this.stores.summaries?.read(id), sourceStamp);
+    const kept = sourceStamp === undefined ? undefined : keptSummary(await this.stores.summaries?.read(id, sourceStamp));
     if (kept) {
       const locales = codes.map((code) => {
         const hit = kept.locales[code];
@@ -147,8 +146,8 @@ export class Workbench {
       if (stamp !== undefined) found[code] = { stamp, sourceVersion: file.sourceVersion ?? 1, progress };
     });
     if (sourceStamp !== undefined) {
-      const value: KeptSummary = { format: SUMMARY_FORMAT, sourceStamp, version: document.version, summary: { ...summary, locales: [] }, locales: found };
-      this.stores.summaries?.write(id, value);
+      const value: KeptSummary = { format: SUMMARY_FORMAT, version: document.version, summary: { ...summary, locales: [] }, locales: found };
+      this.stores.summaries?.write(id, sourceStamp, value);
     }
     return summary;
   }

@@ -21,7 +21,7 @@ export function sameFile(a: FileIdentity, b: FileIdentity): boolean {
 }
 
 /**
- * A file's identity as a string, for caches kept between processes (see ModelSnapshots): device,
+ * A file's identity as a string, for caches kept between processes (see StampedSnapshots): device,
  * inode, size, modification time and change time. Any write of the file changes its change time,
  * which nobody can set back (an edit that restores the size and the modification time included).
  */

@@ -15,9 +15,9 @@ import { localLock, type ProjectLock } from './projectLock';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
-import type { ModelSnapshots } from './modelSnapshots';
+import type { StampedSnapshots } from './stampedSnapshots';
 
-/** How long writes to a file pause before this process keeps a snapshot of it (see ModelSnapshots). */
+/** How long writes to a file pause before this process keeps a snapshot of it (see StampedSnapshots). */
 const SNAPSHOT_DELAY_MS = 2000;
 
 export interface LocaleStore {
@@ -111,7 +111,7 @@ interface CacheEntry extends FileIdentity {
    * The file as parsed: the same model, its DOM (kept so a save preserves what the model does not
    * hold) and the index of its units by id. A save mutates the DOM in place: the entry is replaced
    * when the write succeeds and dropped when anything fails. Undefined when the model came from a
-   * snapshot (see ModelSnapshots): the file is parsed when it is first changed.
+   * snapshot (see StampedSnapshots): the file is parsed when it is first changed.
    */
   parsed?: ParsedXliff12;
 }
@@ -192,8 +192,19 @@ async function exists(path: string): Promise<boolean> {
  * read again (the cache is keyed by the file's identity) before it is changed. Without one, the
  * store is alone with its files (tests, benchmarks).
  */
-export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock; snapshots?: ModelSnapshots }): LocaleStore {
-  const { dir, snapshots } = options;
+export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock; snapshots?: StampedSnapshots }): LocaleStore {
+  const { dir } = options;
+  /** Models kept between processes (see StampedSnapshots), by the file's path under `dir`. */
+  const kept = options.snapshots;
+  const snapshots = kept && {
+    async read(path: string, stats: Stats): Promise<LocaleFile | undefined> {
+      const model = (await kept.read(relative(dir, path), fileStamp(stats))) as LocaleFile | undefined;
+      return Array.isArray(model?.units) ? model : undefined;
+    },
+    write(path: string, stats: Stats, model: LocaleFile): void {
+      kept.write(relative(dir, path), fileStamp(stats), model);
+    },
+  };
   const lock = options.lock ?? localLock();
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();

@@ -13,6 +13,7 @@ import type { Segment, SourceDocument } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { tempPathOf, writeFileAtomic } from './writeFileAtomic';
 import { runOffThread } from './writerThread';
+import type { StampedSnapshots } from './stampedSnapshots';
 
 export type { SourceUpdatePlan };
 
@@ -88,8 +89,8 @@ interface TextWrites {
 export const EDITED_ON_DISK = 'edited on disk';
 
 /** A source repository over a folder. */
-export function createFileSourceRepository(options: { dir: string; now?: () => Date; align?: AlignOptions; lock?: ProjectLock }): SourceRepository {
-  const { dir } = options;
+export function createFileSourceRepository(options: { dir: string; now?: () => Date; align?: AlignOptions; lock?: ProjectLock; snapshots?: StampedSnapshots }): SourceRepository {
+  const { dir, snapshots } = options;
   const now = options.now ?? (() => new Date());
   /** The project's write lock (see ProjectLock): every write holds it, as does every read that may write. */
   const lock = options.lock ?? localLock();
@@ -112,6 +113,39 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       }
     }
     return undefined;
+  }
+
+  /** The identity of a document's text and sidecar as they are now (see SourceRepository.stamp). */
+  async function stampOf(id: string): Promise<string | undefined> {
+    const found = await locate(id); // undefined for anything not a document id
+    if (!found) return undefined;
+    try {
+      const [text, sidecar] = await Promise.all([fsp.stat(found.file), fsp.stat(sidecarPath(id))]);
+      return `${found.file} ${fileStamp(text)} ${fileStamp(sidecar)}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** Documents read from their snapshots (see StampedSnapshots), with their stamp: used until this process loads the document itself. */
+  const keptDocuments = new Map<string, { stamp: string; document: SourceDocument }>();
+
+  /**
+   * The document from its snapshot, when one was kept of its text and sidecar as they are now: a
+   * new process reads the document without hashing and segmenting a book's text again. Not when
+   * this process has loaded the document itself (its cache is checked as always then).
+   */
+  async function keptDocument(id: string): Promise<SourceDocument | undefined> {
+    if (!snapshots || cache.has(id)) return undefined;
+    const stamp = await stampOf(id);
+    if (stamp === undefined) return undefined;
+    const known = keptDocuments.get(id);
+    if (known?.stamp === stamp) return known.document;
+    const document = (await snapshots.read(id, stamp)) as SourceDocument | undefined;
+    if (!document || document.id !== id || !Array.isArray(document.segments) || typeof document.version !== 'number') return undefined;
+    keptDocuments.set(id, { stamp, document });
+    return document;
   }
 
   async function identityOf(file: string): Promise<FileIdentity> {
@@ -263,6 +297,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const stamp = await identityOf(found.file);
     const cached = cache.get(id);
     if (cached && sameFile(cached.stamp, stamp)) return cached;
+    // Taken before the files are read: a snapshot made from files changed meanwhile is kept under a stamp nothing matches.
+    const keptStamp = snapshots && (await stampOf(id));
 
     let content = await fsp.readFile(found.file, 'utf8');
     let hash = textHash(content);
@@ -295,6 +331,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         const same = blocks.length === sidecar.segments.length && blocks.every((b, i) => b.text === sidecar.segments[i].text);
         const segments = same ? blocks.map((b, i) => ({ id: sidecar.segments[i].id, ...b })) : assignIds(blocks, sidecar.segments);
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
+        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) snapshots?.write(id, keptStamp, result.document);
       } else {
         // The file was changed by hand (or by version control): record it as a new version
         // (planSourceUpdate segments the text itself).
@@ -406,22 +443,16 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     },
 
     async load(id) {
-      return (await loadShared(id)).document;
+      return (await keptDocument(id)) ?? (await loadShared(id)).document;
     },
 
-    async stamp(id) {
-      const found = await locate(id); // undefined for anything not a document id
-      if (!found) return undefined;
-      try {
-        const [text, sidecar] = await Promise.all([fsp.stat(found.file), fsp.stat(sidecarPath(id))]);
-        return `${found.file} ${fileStamp(text)} ${fileStamp(sidecar)}`;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
-      }
-    },
+    stamp: stampOf,
 
     async versions(id) {
+      // With a document read from its snapshot, the record of versions is in the sidecar alone.
+      const kept = await keptDocument(id);
+      const sidecar = kept && (await readSidecar(id));
+      if (kept && sidecar?.version === kept.version) return sidecar.versions;
       return (await loadShared(id)).sidecar.versions;
     },
 
