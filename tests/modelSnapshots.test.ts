@@ -4,7 +4,7 @@
  * (its size, its modification time), and ignored when they cannot be read.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createWorkbench } from '../server/application/createWorkbench';
 import type { LocaleFile } from '../server/domain/types';
@@ -153,4 +153,25 @@ test("a document's summary is kept, and follows a save, a hand edit of the local
   writeFileSync(source, `${readFileSync(source, 'utf8')}\nA paragraph added by hand.\n`);
   const [edited] = await createWorkbench(project.dir).listDocuments();
   expect(edited.segments).toBe(before.segments + 1);
+});
+
+test('a segmented document is kept, and not used once its text is edited by hand', async () => {
+  const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
+  const loaded = await createWorkbench(project.dir).document('small');
+  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
+  const document = JSON.parse(rest.join('\n'));
+  expect(document).toEqual(JSON.parse(JSON.stringify(loaded)));
+
+  // Taken as it is while the files are unchanged: a planted text is what the next process reads.
+  document.meta.title = 'From the snapshot';
+  writeFileSync(kept, `${stamp}\n${JSON.stringify(document)}`);
+  expect((await createWorkbench(project.dir).document('small')).meta.title).toBe('From the snapshot');
+
+  const source = path.join(project.sourceDir, 'small.md');
+  writeFileSync(source, `${readFileSync(source, 'utf8')}\nA paragraph added by hand.\n`);
+  const edited = await createWorkbench(project.dir).document('small');
+  expect(edited.meta.title).toBe('A small text');
+  expect(edited.segments.at(-1)?.text).toBe('A paragraph added by hand.');
+  expect(edited.version).toBe(loaded.version + 1);
 });
