@@ -37,7 +37,11 @@ function workbenchWithHeldSaves(dir: string, gate: Promise<void>): Workbench {
   const lock = localLock();
   const records = projectRecords(dir);
   const locales = createFileLocaleStore({ dir: path.join(dir, 'locales'), lock });
-  const held: LocaleStore = { ...locales, prepareUpdate: async (document, lang, change) => gate.then(() => locales.prepareUpdate(document, lang, change)) };
+  const held: LocaleStore = {
+    ...locales,
+    prepareUpdate: async (document, lang, change) => gate.then(() => locales.prepareUpdate(document, lang, change)),
+    prepareUnitChanges: async (document, lang, change) => gate.then(() => locales.prepareUnitChanges(document, lang, change)),
+  };
   return new Workbench({ sources: createFileSourceRepository({ dir: path.join(dir, 'source'), lock }), locales: held, history: records.history, discussions: records.discussions, lock });
 }
 

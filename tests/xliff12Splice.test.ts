@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { parseXliff12 } from '../server/formats/parseXliff12';
-import { updateXliff12 } from '../server/formats/updateXliff12';
+import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
 import { type ParsedXliff12 } from '../server/formats/xliff12Model';
 import { createLocaleFile } from './helpers/xliff12Files';
 import { serializeXmlDocument } from '../server/formats/xmlSafety';
@@ -191,3 +191,44 @@ function applyEdit(unit: Unit, field: string, value: string): void {
       break;
   }
 }
+
+describe('replaceUnitsXliff12: a few units of a file replaced', () => {
+  test('gives the same bytes and model as updateXliff12 with the same units changed, for any texts', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TEXTS), fc.constantFrom(...TEXTS), fc.integer({ min: 0, max: 2 }), (first, second, which) => {
+        const viaUpdate = read(HAND_WRITTEN);
+        const viaReplace = read(HAND_WRITTEN);
+        const changed = (unit: Unit, text: string): Unit => ({ ...unit, target: text, state: 'translated', revision: unit.revision + 1 });
+        const ids = [viaUpdate.model.units[which].id, viaUpdate.model.units[(which + 1) % 3].id];
+        const replacements = ids.map((id, i) => changed(viaReplace.model.units.find((u) => u.id === id) as Unit, i === 0 ? first : second));
+        const draft = copyModel(viaUpdate.model);
+        for (const unit of replacements) draft.units[draft.units.findIndex((u) => u.id === unit.id)] = structuredClone(unit);
+        const expected = updateXliff12(viaUpdate, draft, { file: 'doc.xlf' });
+        const actual = replaceUnitsXliff12(viaReplace, replacements, { file: 'doc.xlf' });
+        expect(Buffer.from(actual.bytes).toString('utf8')).toBe(Buffer.from(expected.bytes).toString('utf8'));
+        expect(actual.parsed.model).toEqual(expected.parsed.model);
+        expect(read(actual.xml).model).toEqual(actual.parsed.model);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('writes only the replaced units: the rest of the hand-written file is the same bytes, and it is schema-valid', () => {
+    const parsed = read(HAND_WRITTEN);
+    const b = parsed.model.units[1];
+    const output = replaceUnitsXliff12(parsed, [{ ...b, target: 'B2', revision: b.revision + 1 }], { file: 'doc.xlf' });
+    expect(output.written).toHaveLength(1);
+    expect(output.xml).toContain("<trans-unit id='a'   resname='first'>");
+    expect(output.xml).toContain('<!-- chapter 1 -->');
+    expect(output.xml).toContain('B2');
+    expectSchemaValid(output.xml);
+  });
+
+  test('refuses a unit the file does not have, a bad text and the same unit twice, without writing', () => {
+    const parsed = read(HAND_WRITTEN);
+    const a = parsed.model.units[0];
+    expect(() => replaceUnitsXliff12(read(HAND_WRITTEN), [{ ...a, id: 'nope' }], { file: 'doc.xlf' })).toThrow(/no trans-unit "nope"/);
+    expect(() => replaceUnitsXliff12(read(HAND_WRITTEN), [{ ...a, target: 'bell \u0007' }], { file: 'doc.xlf' })).toThrow(/U\+0007/);
+    expect(() => replaceUnitsXliff12(read(HAND_WRITTEN), [{ ...a, target: '1' }, { ...a, target: '2' }], { file: 'doc.xlf' })).toThrow(/duplicate unit id/);
+  });
+});

@@ -1,16 +1,30 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HistoryEntry } from '../domain/historyEntry';
-import type { LocaleFile } from '../domain/types';
-import type { ReadonlyLocaleFile } from '../storage/localeStore';
+import type { Unit } from '../domain/types';
+import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
+import { unitIn } from './localeTally';
 import { commitWithHistory } from './commitWithHistory';
 import type { WorkbenchStores } from './syncLocale';
 
+/** The units of a locale file as a change of a batch sees them: as the changes before it in the batch left them. */
+export interface BatchUnits {
+  /** The file as the batch found it (read-only). */
+  readonly file: ReadonlyLocaleFile;
+  /** The unit with this id (read-only), with the changes of the batch so far. */
+  get(id: string): ReadonlyUnit | undefined;
+  /** Puts a new version of a unit in its place (a new object, with the id of a unit of the file). */
+  set(unit: Unit): void;
+}
+
 /** One change of a locale file waiting for its batch. */
 export interface BatchedChange<R> {
-  /** Applied to the file's draft in its turn: changes it and says what to record, or throws to refuse this change alone. */
-  apply(file: LocaleFile): HistoryEntry[];
-  /** After every change of the batch was applied: what the change answers, from the file as it will be. */
-  answer(file: ReadonlyLocaleFile): R;
+  /** Applied in its turn: replaces the units it changes and says what to record, or throws to refuse this change alone (nothing it set is kept). */
+  apply(units: BatchUnits): HistoryEntry[];
+  /**
+   * After every change of the batch was applied: what the change answers, from the file as it will
+   * be (`file`: `base`, the file as the batch found it, with the units `changed` replaced).
+   */
+  answer(file: ReadonlyLocaleFile, base: ReadonlyLocaleFile, changed: readonly Unit[]): R;
 }
 
 interface Waiting {
@@ -69,21 +83,33 @@ export class LocaleWriteBatches {
     const outcomes = new Map<Waiting, { entries: HistoryEntry[] } | { error: unknown }>();
     const answers = new Map<Waiting, unknown>();
     let prepared;
+    let changed: Unit[] = [];
     try {
-      prepared = await this.stores.locales.prepareUpdate(document, lang, (file) => {
+      // Only the units the batch changes are copied and written: a book's 16,000 others are left as they are.
+      prepared = await this.stores.locales.prepareUnitChanges(document, lang, (file) => {
+        const accepted = new Map<string, Unit>();
         for (const waiting of batch) {
+          const own = new Map<string, Unit>();
+          const units: BatchUnits = {
+            file,
+            get: (id) => own.get(id) ?? accepted.get(id) ?? unitIn(file, id),
+            set: (unit) => own.set(unit.id, unit),
+          };
           try {
-            outcomes.set(waiting, { entries: waiting.change.apply(file) });
+            outcomes.set(waiting, { entries: waiting.change.apply(units) });
+            for (const [id, unit] of own) accepted.set(id, unit);
           } catch (error) {
             outcomes.set(waiting, { error });
           }
         }
         if (![...outcomes.values()].some((o) => 'entries' in o)) throw new NothingAccepted();
+        changed = [...accepted.values()];
+        return { result: undefined, units: changed };
       });
       try {
         for (const waiting of batch) {
           const outcome = outcomes.get(waiting);
-          if (outcome && 'entries' in outcome) answers.set(waiting, waiting.change.answer(prepared.file));
+          if (outcome && 'entries' in outcome) answers.set(waiting, waiting.change.answer(prepared.file, prepared.base, changed));
         }
       } catch (err) {
         await prepared.discard();

@@ -1,10 +1,11 @@
 import { completeUnits } from '../domain/completeUnits';
 import { checkDocumentId } from '../domain/documentId';
-import { computeProgress, type Progress } from '../domain/computeProgress';
+import type { Progress } from '../domain/computeProgress';
 import { canonicalLocale } from '../domain/localeTag';
 import type { Suggestion } from '../domain/discussion';
-import type { LocaleFile, SourceDocument, Unit } from '../domain/types';
-import type { ReadonlyLocaleFile } from '../storage/localeStore';
+import type { SourceDocument, Unit } from '../domain/types';
+import type { ReadonlyUnit } from '../storage/localeStore';
+import { derivedFile, isCompleteFor, progressIn, unitIn } from './localeTally';
 import { wordDiff } from '../domain/wordDiff';
 import { acceptSuggestion } from '../domain/workflow/acceptSuggestion';
 import { approve } from '../domain/workflow/approve';
@@ -151,57 +152,45 @@ export class Translations {
       throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
     }
     await syncLocale(this.stores, document, code);
+    await this.completeFile(document, code);
     // Who saved last, to name them if this change turns out to be stale.
     const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
     // Applied with the other changes waiting on this file, written and made durable with them.
     return this.batches.submit(document.id, code, {
-      apply: (file) => {
+      apply: (units) => {
+        const { file } = units;
         if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
-        const unit = unitsOfDraft(document, file).get(segment.id) as Unit;
+        // Another change of this process (an import) left the file without a unit for each paragraph: planned again.
+        if (!isCompleteFor(document, file)) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
+        const unit = units.get(segment.id) as ReadonlyUnit;
         if (unit.revision !== baseRevision) {
           throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
-            details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit), by: lastWriter } },
+            details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit as Unit), by: lastWriter } },
           });
         }
-        const result = transition({ unit, segment, version: document.version, who, at: new Date().toISOString() });
-        // The store's unit object is the one written: it takes the new fields over.
-        Object.assign(unit, result.unit);
+        const result = transition({ unit: unit as Unit, segment, version: document.version, who, at: new Date().toISOString() });
+        units.set(result.unit);
         return [result.entry];
       },
-      answer: (file) => {
-        const { units, progress } = progressOf(document, file);
-        return { segment: segmentView(segment, units.get(segment.id)), progress };
+      answer: (file, base, changed) => {
+        derivedFile(document, base, file, changed);
+        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit), progress: progressIn(document, file) };
       },
     });
   }
-}
 
-/**
- * The units of a batch's draft by id, the draft completed with the document's paragraphs first:
- * worked out once per draft, not once per change (a book has 16,000 units, a batch 20 changes).
- */
-const draftUnits = new WeakMap<LocaleFile, Map<string, Unit>>();
-function unitsOfDraft(document: SourceDocument, file: LocaleFile): Map<string, Unit> {
-  let units = draftUnits.get(file);
-  if (!units) {
-    completeUnits(document, file);
-    units = new Map(file.units.map((u) => [u.id, u]));
-    draftUnits.set(file, units);
+  /**
+   * Gives the locale file a unit for each paragraph of the document, in order (see completeUnits),
+   * when it lacks one: written once, before the saves, which then change units in place.
+   */
+  private async completeFile(document: SourceDocument, code: string): Promise<void> {
+    const complete = await this.stores.locales.peek(document.id, code, (file) => isCompleteFor(document, file));
+    if (complete !== false) return;
+    await this.stores.locales.update(document.id, code, (file) => {
+      if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
+      completeUnits(document, file);
+    });
   }
-  return units;
-}
-
-/** A batch's file as its answers read it (read only, here and now): its units by id and the locale's progress, once per file. */
-const fileProgress = new WeakMap<ReadonlyLocaleFile, { units: Map<string, Unit>; progress: Progress }>();
-function progressOf(document: SourceDocument, file: ReadonlyLocaleFile): { units: Map<string, Unit>; progress: Progress } {
-  let known = fileProgress.get(file);
-  if (!known) {
-    // The views copy what they show; progress only counts.
-    const units = new Map(file.units.map((u) => [u.id, u as Unit]));
-    known = { units, progress: computeProgress(document.segments, units, document.meta.language) };
-    fileProgress.set(file, known);
-  }
-  return known;
 }
 
 /** A translation as the API and the forms send it: text, at most MAX_TARGET_LENGTH characters (413 beyond). */

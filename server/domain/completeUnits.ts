@@ -29,3 +29,19 @@ export function completeUnits(document: SourceDocument, file: LocaleFile): void 
   }
   file.units = existing ? [...ordered, ...existing.values()] : [...ordered, ...units.slice(next)];
 }
+
+/**
+ * True when completeUnits would add or change no unit of `file`: a unit for each translatable
+ * segment, each untranslated one with the current source and a state. (Their order is the
+ * file's own: a writer keeps each unit where the file has it.)
+ */
+export function isComplete(document: SourceDocument, file: { readonly units: readonly Pick<Unit, 'id' | 'target' | 'source' | 'state'>[] }): boolean {
+  const units = new Map(file.units.map((unit) => [unit.id, unit]));
+  for (const segment of document.segments) {
+    if (!segment.translatable) continue;
+    const unit = units.get(segment.id);
+    if (!unit) return false;
+    if (unit.target === undefined && (unit.source !== segment.text || !unit.state)) return false;
+  }
+  return true;
+}

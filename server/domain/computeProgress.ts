@@ -38,3 +38,17 @@ export function computeProgress(segments: Segment[], units: Map<string, Unit>, s
   }
   return progress;
 }
+
+/** `progress` with `segment`'s unit changed from `before` to `after`: a new object, counted without a pass over the document. */
+export function progressDelta(progress: Progress, segment: Segment, before: Unit | undefined, after: Unit | undefined, sourceLanguage: string): Progress {
+  const from = workflowState(segment, before);
+  const to = workflowState(segment, after);
+  if (from === to) return progress;
+  const words = segmentWords(segment, sourceLanguage);
+  const next: Progress = { segments: progress.segments, words: progress.words, bySegments: { ...progress.bySegments }, byWords: { ...progress.byWords } };
+  next.bySegments[from]--;
+  next.bySegments[to]++;
+  next.byWords[from] -= words;
+  next.byWords[to] += words;
+  return next;
+}

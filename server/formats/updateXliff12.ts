@@ -4,7 +4,7 @@ import type { LocaleFile, Unit } from '../domain/types';
 import { createElementLike, firstChildElement, firstElementChild, insertAfter, insertChild, removeElements } from './domEdit';
 import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, type UnitSlot, writeFailure, writeFileFields, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
-import { changeCount, documentTexts, serializeWhole, spliceText } from './xliff12Text';
+import { changeCount, type DocumentText, documentTexts, serializeWhole, spliceText } from './xliff12Text';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
 
@@ -39,7 +39,7 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
     const unit = modelUnits[i];
     const slot = current.unitIndex.get(unit.id);
     slots[i] = slot;
-    if (slot !== undefined && slot.written && sameUnit(previous[slot.position], unit)) same[i] = 1;
+    if (slot !== undefined && slot.written && (previous[slot.position] === unit || sameUnit(previous[slot.position], unit))) same[i] = 1;
   }
   const unchanged = (_unit: Unit, i: number): boolean => same[i] === 1;
   assertWritableModel(model, unchanged);
@@ -86,7 +86,17 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
   // Only units and the header changed (no unit added or taken out, the <file> start tag as it
   // was): the new text is the old one with those elements written again, when they are few.
   const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
-  if (fresh && !created && removed.size === 0 && header === headerBefore && fileAttributes() === attributesBefore && written.length * 4 <= fresh.spans.length) {
+  const spliceable = fresh && !created && removed.size === 0 && header === headerBefore && fileAttributes() === attributesBefore;
+  return outputOf(current, fileEl, parsed, spliceable ? fresh : undefined, written, header);
+}
+
+/**
+ * The file of `parsed`, whose document `current` was: when `fresh` (the text the document was
+ * read or last written as) is given and the elements `written` (and `header`, when given) are few,
+ * that text with those elements written again into it; otherwise the whole document serialized.
+ */
+function outputOf(current: ParsedXliff12, fileEl: Element, parsed: ParsedXliff12, fresh: DocumentText | undefined, written: readonly UnitSlot[], header?: Element): Xliff12Output {
+  if (fresh && written.length * 4 <= fresh.spans.length) {
     const dirty = new Set<Element>(written.map((slot) => slot.element));
     if (header) dirty.add(header);
     const spliced = spliceText(current.dom, fresh, dirty);
@@ -114,12 +124,41 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
 }
 
 /**
- * Takes the units `ids` lists out of a document held in memory: their `<trans-unit>` elements go,
- * with the whitespace before each (a `<group>` left without units stays: the strict schema allows
- * it), in one pass per parent however many there are, and so do their index entries. Ids not in the
- * index are ignored. Returns the model positions the removed units had (their slots' positions,
- * left as they were: the caller renumbers the units that stay).
+ * updateXliff12 for a model that is `current`'s with some units replaced (same ids, same places,
+ * the file's other fields as they are): only `replacements` are checked, compared and written, so
+ * a save of a few units costs the same in a book as in a short text. A unit the document does not
+ * have is refused (500: the caller's mistake). The same rules hold: `current` is updated in place
+ * and must not be used afterwards.
  */
+export function replaceUnitsXliff12(current: ParsedXliff12, replacements: readonly Unit[], ctx: { file: string }): Xliff12Output {
+  const writeFailed = writeFailure(ctx.file);
+  const previous = current.model.units;
+  const slots = replacements.map((unit) => {
+    const slot = current.unitIndex.get(unit.id);
+    if (!slot) throw writeFailed(`there is no trans-unit "${unit.id}" to write`);
+    return slot;
+  });
+  // The file's fields and the new units, as a model holding only them: the other units were read or written before.
+  assertWritableModel({ ...fileFields(current.model), units: replacements as Unit[] });
+  const { fileEl } = fileAndBody(current.dom);
+  const text = documentTexts.get(current.dom);
+  documentTexts.delete(current.dom);
+  const fresh = text && text.changes === changeCount(current.dom) ? text : undefined;
+  const written: UnitSlot[] = [];
+  for (const [i, unit] of replacements.entries()) {
+    const slot = slots[i];
+    const before = previous[slot.position];
+    if (slot.written && (before === unit || sameUnit(before, unit))) continue;
+    writeUnit(slot.element, unit, false);
+    slot.written = true;
+    written.push(slot);
+  }
+  const units = previous.slice();
+  for (const slot of written) units[slot.position] = readUnit(slot.element, writeFailed);
+  const parsed: ParsedXliff12 = { model: { ...fileFields(current.model), units }, dom: current.dom, unitIndex: current.unitIndex };
+  return outputOf(current, fileEl, parsed, fresh, written);
+}
+
 export function removeUnits(index: Map<string, UnitSlot>, ids: readonly string[] | undefined): Set<number> {
   const positions = new Set<number>();
   if (!ids?.length) return positions;

@@ -5,7 +5,7 @@ import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { buildXliff12 } from '../formats/buildXliff12';
 import { parseXliff12 } from '../formats/parseXliff12';
-import { updateXliff12 } from '../formats/updateXliff12';
+import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
 import { type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
@@ -55,6 +55,19 @@ export interface LocaleStore {
    */
   prepareUpdate<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<PreparedLocaleUpdate<T>>;
   /**
+   * prepareUpdate for a change of a few units of a large file (a batch of saves): `change` gets the
+   * file as it is, read-only (the store's own model: no copy is made), and gives back what it
+   * answers and the units it changes, each a new object with the id of a unit of the file (a
+   * unit given back unchanged, or an id the file lacks, is refused with an Error). Only those
+   * units are checked and written again: the work does not grow with the file. The file's other
+   * units, and their order, are as they were.
+   */
+  prepareUnitChanges<T>(
+    document: string,
+    lang: string,
+    change: (file: ReadonlyLocaleFile) => { result: T; units: readonly Unit[] } | Promise<{ result: T; units: readonly Unit[] }>,
+  ): Promise<PreparedLocaleUpdate<T>>;
+  /**
    * Appends units to the locale's archive `<dir>/<lang>/<document>.removed.xlf` (created on first use,
    * same XLIFF 1.2 form, schema-valid; its languages are the locale file's: 404 'locale-not-found'
    * without one). Each archived unit gets the id `<unit id>@<version>` and a `<note from="workbench">`
@@ -72,6 +85,8 @@ export interface LocaleStore {
 export interface PreparedLocaleUpdate<T> {
   /** What `change` returned. */
   result: T;
+  /** The file as it was read for the change (read-only, not to be kept). */
+  base: ReadonlyLocaleFile;
   /** The file as it will be once committed (read-only, not to be kept). */
   file: ReadonlyLocaleFile;
   commit(): Promise<void>;
@@ -408,9 +423,13 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
    * DOM is updated in place (no clone per save), so whatever does not end in a commit drops the
    * entry: the next read parses the file again, which is untouched (the rename is the last step).
    */
-  async function prepareUpdateWrite(path: string, entry: CacheEntry & { parsed: ParsedXliff12 }, draft: LocaleFile): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
+  async function prepareUpdateWrite(
+    path: string,
+    entry: CacheEntry & { parsed: ParsedXliff12 },
+    draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output),
+  ): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
     try {
-      const output = updateXliff12(entry.parsed, draft, { file: shown(path) });
+      const output = typeof draft === 'function' ? draft(entry.parsed) : updateXliff12(entry.parsed, draft, { file: shown(path) });
       const write = await prepareSave(path, output);
       return {
         output,
@@ -435,6 +454,65 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
     const entry = await load(path);
     if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
     return withDom(path, entry);
+  }
+
+  /**
+   * prepareUpdate and prepareUnitChanges: `makeDraft` gets the file's entry (its model is the
+   * store's own: not to be changed) and gives the model to write, under the file's lock, which is
+   * held until commit or discard.
+   */
+  function prepareWith<T>(
+    document: string,
+    lang: string,
+    makeDraft: (entry: CacheEntry & { parsed: ParsedXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output); result: T }>,
+  ): Promise<PreparedLocaleUpdate<T>> {
+    const path = pathOf(document, lang);
+    // What the caller does before committing must be under the same hold (the project's lock
+    // cannot be given up while the file waits for it): it holds the lock itself.
+    if (!lock.isHeld()) throw new Error('LocaleStore.prepareUpdate must be called inside a hold of the project lock.');
+    return new Promise((resolvePrepared, rejectPrepared) => {
+      // The file's lock is held from here until commit or discard settles.
+      void exclusive(path, async () => {
+        let release = (): void => undefined;
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        try {
+          const entry = await loadForChange(path, document, lang);
+          const { draft, result } = await makeDraft(entry);
+          const write = await prepareUpdateWrite(path, entry, draft);
+          let settled = false;
+          const finish = async (step: () => Promise<void>) => {
+            if (settled) throw new Error('This locale update was already committed or discarded.');
+            settled = true;
+            try {
+              await step();
+            } finally {
+              release();
+            }
+          };
+          resolvePrepared({
+            result,
+            base: entry.model,
+            file: write.output.parsed.model,
+            commit: () =>
+              finish(async () => {
+                try {
+                  await write.commit();
+                } catch (err) {
+                  dropEntry(path, entry);
+                  throw err;
+                }
+              }),
+            discard: () => finish(write.discard),
+          });
+        } catch (err) {
+          rejectPrepared(err);
+          return;
+        }
+        await released;
+      });
+    });
   }
 
   return {
@@ -518,55 +596,23 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
     },
 
     prepareUpdate(document, lang, change) {
-      const path = pathOf(document, lang);
-      // What the caller does before committing must be under the same hold (the project's lock
-      // cannot be given up while the file waits for it): it holds the lock itself.
-      if (!lock.isHeld()) throw new Error('LocaleStore.prepareUpdate must be called inside a hold of the project lock.');
-      return new Promise((resolvePrepared, rejectPrepared) => {
-        // The file's lock is held from here until commit or discard settles.
-        void exclusive(path, async () => {
-          let release = (): void => undefined;
-          const released = new Promise<void>((resolve) => {
-            release = resolve;
-          });
-          try {
-            const entry = await loadForChange(path, document, lang);
-            const draft = copyLocaleFile(entry.model);
-            const result = await change(draft);
-            const write = await prepareUpdateWrite(path, entry, draft);
-            let settled = false;
-            const finish = async (step: () => Promise<void>) => {
-              if (settled) throw new Error('This locale update was already committed or discarded.');
-              settled = true;
-              try {
-                await step();
-              } finally {
-                release();
-              }
-            };
-            resolvePrepared({
-              result,
-              file: write.output.parsed.model,
-              commit: () =>
-                finish(async () => {
-                  try {
-                    await write.commit();
-                  } catch (err) {
-                    dropEntry(path, entry);
-                    throw err;
-                  }
-                }),
-              discard: () => finish(write.discard),
-            });
-          } catch (err) {
-            rejectPrepared(err);
-            return;
-          }
-          await released;
-        });
+      return prepareWith(document, lang, async (entry) => {
+        const draft = copyLocaleFile(entry.model);
+        return { draft, result: await change(draft) };
       });
     },
 
+    prepareUnitChanges(document, lang, change) {
+      return prepareWith(document, lang, async (entry) => {
+        const { result, units } = await change(entry.model);
+        for (const unit of units) {
+          const slot = entry.parsed.unitIndex.get(unit.id);
+          if (!slot || entry.model.units[slot.position] === unit) throw new Error(`LocaleStore.prepareUnitChanges: "${unit.id}" is not a new version of a unit of the file.`);
+        }
+        // The file's units as they are, but for those the change gives: only those are checked and written.
+        return { draft: (parsed: ParsedXliff12) => replaceUnitsXliff12(parsed, units, { file: shown(pathOf(document, lang)) }), result };
+      });
+    },
     async archive(document, lang, version, units) {
       const path = archivePathOf(document, lang);
       const localePath = pathOf(document, lang);

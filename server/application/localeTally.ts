@@ -1,0 +1,90 @@
+import { computeProgress, progressDelta, type Progress } from '../domain/computeProgress';
+import { isComplete } from '../domain/completeUnits';
+import type { Segment, SourceDocument, Unit } from '../domain/types';
+import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
+
+/**
+ * What a save needs to know of a locale file, worked out once per file and then carried from one
+ * version of the file to the next by the units a batch changed: where each unit is, whether the
+ * file is complete for the document, and the locale's progress. On a book, each of these is a pass
+ * over 16,000 units; a batch of saves changes a few. Files are the store's own models, which are
+ * never changed (a new version is a new object), so what is known of one holds for as long as it lives.
+ */
+interface Tally {
+  /** Each unit's position in the file, by id (shared by the versions made by changing units, which keep them). */
+  positions: Map<string, number>;
+  /** Per document (the source version the file is counted against): complete, and its progress. */
+  documents: WeakMap<SourceDocument, { complete: boolean; progress: Progress }>;
+}
+
+const tallies = new WeakMap<ReadonlyLocaleFile, Tally>();
+const segmentIndexes = new WeakMap<SourceDocument, Map<string, Segment>>();
+
+function segmentsOf(document: SourceDocument): Map<string, Segment> {
+  let index = segmentIndexes.get(document);
+  if (!index) {
+    index = new Map(document.segments.map((segment) => [segment.id, segment]));
+    segmentIndexes.set(document, index);
+  }
+  return index;
+}
+
+function tallyOf(file: ReadonlyLocaleFile): Tally {
+  let tally = tallies.get(file);
+  if (!tally) {
+    tally = { positions: new Map(file.units.map((unit, i) => [unit.id, i])), documents: new WeakMap() };
+    tallies.set(file, tally);
+  }
+  return tally;
+}
+
+function countsOf(document: SourceDocument, file: ReadonlyLocaleFile): { complete: boolean; progress: Progress } {
+  const tally = tallyOf(file);
+  let counts = tally.documents.get(document);
+  if (!counts) {
+    const units = new Map<string, Unit>();
+    for (const [id, position] of tally.positions) units.set(id, file.units[position] as Unit);
+    counts = { complete: isComplete(document, file), progress: computeProgress(document.segments, units, document.meta.language) };
+    tally.documents.set(document, counts);
+  }
+  return counts;
+}
+
+/** The unit of `file` with this id, if any. */
+export function unitIn(file: ReadonlyLocaleFile, id: string): ReadonlyUnit | undefined {
+  const position = tallyOf(file).positions.get(id);
+  return position === undefined ? undefined : file.units[position];
+}
+
+/** True when the file has a unit for each translatable paragraph of the document, untranslated ones with the current text. */
+export function isCompleteFor(document: SourceDocument, file: ReadonlyLocaleFile): boolean {
+  return countsOf(document, file).complete;
+}
+
+/** The locale's progress over the document. */
+export function progressIn(document: SourceDocument, file: ReadonlyLocaleFile): Progress {
+  return countsOf(document, file).progress;
+}
+
+/**
+ * Tells the tally that `file` is `base` with the units `changed` replaced (same ids, same
+ * positions), so that what is known of `base` carries over with the changes only.
+ */
+export function derivedFile(document: SourceDocument, base: ReadonlyLocaleFile, file: ReadonlyLocaleFile, changed: readonly Unit[]): void {
+  const before = tallies.get(base);
+  if (!before || tallies.has(file) || base.units.length !== file.units.length) return;
+  const tally: Tally = { positions: before.positions, documents: new WeakMap() };
+  tallies.set(file, tally);
+  const counts = before.documents.get(document);
+  if (!counts) return;
+  const segments = segmentsOf(document);
+  let progress = counts.progress;
+  for (const unit of changed) {
+    const segment = segments.get(unit.id);
+    if (!segment?.translatable) continue;
+    const position = before.positions.get(unit.id);
+    progress = progressDelta(progress, segment, position === undefined ? undefined : (base.units[position] as Unit), unit, document.meta.language);
+  }
+  // A unit changed by a transition keeps its id and place, and has a target or the current text.
+  tally.documents.set(document, { complete: counts.complete, progress });
+}
