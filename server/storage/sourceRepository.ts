@@ -128,8 +128,22 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     }
   }
 
+  /** stampOf for the text `file` (the one locate found before), made with synchronous stats; undefined when it is not the one locate finds now. */
+  function stampNow(id: string, file: string): string | undefined {
+    try {
+      for (const extension of Object.keys(EXTENSIONS)) {
+        const preferred = path.join(dir, `${id}${extension}`);
+        if (preferred === file) break;
+        if (statSync(preferred, { throwIfNoEntry: false })) return undefined;
+      }
+      return `${file} ${fileStamp(statSync(file))} ${fileStamp(statSync(sidecarPath(id)))}`;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Documents read from their snapshots (see StampedSnapshots), with their stamp: used until this process loads the document itself. */
-  const keptDocuments = new Map<string, { stamp: string; document: SourceDocument }>();
+  const keptDocuments = new Map<string, { stamp: string; file: string; document: SourceDocument }>();
 
   /**
    * The document from its snapshot, when one was kept of its text and sidecar as they are now: a
@@ -138,13 +152,15 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
    */
   async function keptDocument(id: string): Promise<SourceDocument | undefined> {
     if (!snapshots || cache.has(id)) return undefined;
-    const stamp = await stampOf(id);
-    if (stamp === undefined) return undefined;
     const known = keptDocuments.get(id);
-    if (known?.stamp === stamp) return known.document;
+    // Read again by a server on every request: checked with synchronous stats (see cachedIfCurrent).
+    if (known && known.stamp === stampNow(id, known.file)) return known.document;
+    const found = await locate(id);
+    const stamp = found && stampNow(id, found.file);
+    if (!found || stamp === undefined) return undefined;
     const document = (await snapshots.read(id, stamp)) as SourceDocument | undefined;
     if (!document || document.id !== id || !Array.isArray(document.segments) || typeof document.version !== 'number') return undefined;
-    keptDocuments.set(id, { stamp, document });
+    keptDocuments.set(id, { stamp, file: found.file, document });
     return document;
   }
 
