@@ -72,8 +72,9 @@ export function createApp(options: AppOptions): Express {
     next();
   });
   // Pages, API answers and exports compressed when the client takes it (an editor page of a book
-  // is hundreds of kilobytes of HTML; gzip makes it a tenth).
-  app.use(compression());
+  // is hundreds of kilobytes of HTML; gzip makes it a tenth). Not the short answers of saves: a
+  // kilobyte or two gains little, and gzip costs more than the rest of the answer.
+  app.use(compression({ threshold: '4kb' }));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
