@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import request from 'supertest';
-import { browserAgent, makeApp, startLocale, useTestApp } from './helpers/app';
-import { makeManifestoProject } from './helpers/project';
+import { browserAgent, makeApp, startLocale, useTestApp, type TestApp } from './helpers/app';
+import { makeManifestoProject, makeProject, type TestProject } from './helpers/project';
 
 const t = useTestApp();
 
@@ -189,7 +189,14 @@ describe('the manifesto', () => {
     const manifesto = makeManifestoProject();
     try {
       const { app: manifestoApp } = await makeApp(manifesto);
-      const res = await request(manifestoApp).get('/documents/communard-manifesto').expect(200);
+      // Section after section, as the pager leads a reader through it.
+      let text = '';
+      for (let section = 0; ; section++) {
+        const res = await request(manifestoApp).get(`/documents/communard-manifesto?section=${section}`).expect(200);
+        text += res.text;
+        if (!res.text.includes('rel="next"')) break;
+      }
+      const res = { text };
       const headings = [...res.text.matchAll(/<h[2-3] id="seg-[^"]+">([^<]+)</g)].map((m) => m[1]);
       expect(headings.slice(0, 3)).toEqual(['The dilemma of our time', 'Abundance within reach', 'Inequality, unemployment and demoralization']);
       expect(headings).toContain('La historia que no nos contaron');
@@ -202,16 +209,76 @@ describe('the manifesto', () => {
 });
 
 describe('compression', () => {
-  it('sends pages and API answers gzip-compressed to a client that takes it, and plain to one that does not', async () => {
+  it('sends pages and API answers gzip-compressed to a client that takes it, and plain to one that does not; not short answers', async () => {
     const { app } = await makeApp(makeManifestoProject());
-    const page = await request(app).get('/documents/communard-manifesto').set('Accept-Encoding', 'gzip');
+    const short = await request(app).get('/healthz').set('Accept-Encoding', 'gzip');
+    expect(short.headers['content-encoding']).toBeUndefined();
+    const page = await request(app).get('/documents/communard-manifesto?section=1').set('Accept-Encoding', 'gzip');
     expect(page.status).toBe(200);
     expect(page.headers['content-encoding']).toBe('gzip');
     expect(page.text).toContain('<html');
-    const plain = await request(app).get('/documents/communard-manifesto').set('Accept-Encoding', 'identity');
+    const plain = await request(app).get('/documents/communard-manifesto?section=1').set('Accept-Encoding', 'identity');
     expect(plain.headers['content-encoding']).toBeUndefined();
     // The same page (but for its fresh CSRF token).
     const withoutToken = (html: string) => html.replace(/_csrf=[\w-]+/g, '_csrf=…').replace(/name="_csrf" value="[\w-]+"/g, '');
     expect(withoutToken(plain.text)).toBe(withoutToken(page.text));
+  });
+});
+
+describe('a long book: pages that do not grow with it', () => {
+  /** A book of 120 chapters (a level-1 heading each) with two subsections and a few paragraphs each. */
+  const BOOK = `---\ntitle: A long book\nlanguage: en\n---\n\n${Array.from(
+    { length: 120 },
+    (_, c) => `# Chapter ${c + 1}\n\n## Part ${c + 1}.1\n\nParagraph ${c + 1}.1 of the chapter.\n\n## Part ${c + 1}.2\n\nParagraph ${c + 1}.2 of the chapter.`,
+  ).join('\n\n')}\n`;
+  let book: TestApp;
+  let project: TestProject;
+  beforeAll(async () => {
+    project = makeProject({ 'book.md': BOOK });
+    book = await makeApp(project);
+    await startLocale(book.api, 'es', 'book');
+  });
+  afterAll(() => project.cleanup());
+
+  it('shows the run of sections the page is in, one by one, and each other run as one link', async () => {
+    const res = await request(book.app).get('/documents/book/locales/es?section=60').expect(200);
+    const outline = /<nav class="sections"[\s\S]*?<\/nav>/.exec(res.text)?.[0] ?? '';
+    // 120 sections (a chapter each) in runs of 25: the third run (sections 51-75) is open.
+    expect(outline).toContain('aria-current="page">Chapter 61<');
+    expect(outline).toContain('>Chapter 51<');
+    expect(outline).toContain('>Chapter 75<');
+    expect(outline).not.toContain('>Chapter 76<');
+    expect(outline).toContain('Sections 1–25');
+    expect(outline).toContain('Sections 101–120');
+    expect(outline).toContain('Part 61.2');
+    expect(outline).not.toContain('Part 90.1');
+    expect([...outline.matchAll(/<a /g)].length).toBeLessThan(25 * 3 + 10);
+    // Every section is still reachable: each run links to its first section.
+    expect(outline).toContain('?section=100"');
+  });
+
+  it('pages the reading page by section, with the outline, and refuses a section the book lacks', async () => {
+    const first = await request(book.app).get('/documents/book').expect(200);
+    expect(first.text).toContain('>Chapter 1<');
+    expect(first.text).not.toContain('Paragraph 2.1 of the chapter.');
+    expect(first.text).toContain('Sections 26–50');
+    const later = await request(book.app).get('/documents/book?section=80').expect(200);
+    expect(later.text).toContain('Paragraph 81.2 of the chapter.');
+    expect(later.text).not.toContain('Paragraph 1.1 of the chapter.');
+    expect(later.text).toContain('rel="next" href="?section=81"');
+    expect(later.text.length).toBeLessThan(first.text.length * 3);
+    await request(book.app).get('/documents/book?section=500').expect(404);
+    await request(book.app).get('/documents/book?section=-1').expect(400);
+  });
+
+  it('numbers the pages of a filter: first, last and those near the current one', async () => {
+    const res = await request(book.app).get('/documents/book/locales/es?filter=untranslated&page=2').expect(200);
+    // 600 untranslated paragraphs (headings included), 100 a page: 6 pages.
+    expect(res.text).toContain('Page 3 of 6');
+    const numbers = /<span class="page-numbers">([\s\S]*?)<\/span><\/span>|<span class="page-numbers">([\s\S]*?)<\/a><\/span>/.exec(res.text)?.[0] ?? '';
+    expect(numbers).toContain('aria-current="page" href="/documents/book/locales/es?filter=untranslated&amp;page=2">3</a>');
+    expect(numbers).toContain('page=0">1</a>');
+    expect(numbers).toContain('page=4">5</a>');
+    expect(numbers).toContain('page=5">6</a>');
   });
 });

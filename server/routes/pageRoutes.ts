@@ -4,7 +4,7 @@ import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
-import { buildEditorPage } from '../http/buildEditorPage';
+import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
 import type { Workbench } from '../application/workbench';
 
@@ -39,7 +39,8 @@ export function pageRoutes(workbench: Workbench): Router {
     const document = await workbench.document(String(req.params.doc));
     const versions = await workbench.versions(document.id);
     const shown = queryInt(req.query.version, 'version') ?? versions[versions.length - 1]?.number;
-    res.render('document', { document, versions, shownVersion: versions.find((v) => v.number === shown), uploadError: undefined, ...extra });
+    const page = readerPage(document, queryInt(req.query.section, 'section'));
+    res.render('document', { document, ...page, versions, shownVersion: versions.find((v) => v.number === shown), uploadError: undefined, ...extra });
   };
 
   router.get('/documents/:doc', async (req, res) => renderDocument(req, res));
