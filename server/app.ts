@@ -3,10 +3,10 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { WorkbenchError } from './errors';
-import { handle as i18nHandle } from 'i18next-http-middleware';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errorHandler';
 import { viewLocals } from './http/viewLocals';
+import { uiLanguage } from './http/uiLanguage';
 import { createI18n, uiLanguages } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
 import { pageRoutes } from './routes/pageRoutes';
@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): Express {
   // Read once: the same languages are loaded and offered in the switcher.
   const languages = uiLanguages(APP_ROOT);
   const i18n = createI18n(APP_ROOT, languages);
-  const project = createProject(options.dataDir, { i18n, check: options.checkDatabase });
+  const project = createProject(options.dataDir, { i18n, check: options.checkDatabase, serving: true });
   const { workbench } = project;
   const { accounts, sessions, throttle } = project.records;
   const config = readProjectConfig(options.dataDir);
@@ -83,7 +83,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/assets', express.static(path.join(APP_ROOT, 'public'), { maxAge: '1h' }));
   app.use(cookieParser());
   // The language first: a body refused by the parsers below is answered in it.
-  app.use(i18nHandle(i18n));
+  app.use(uiLanguage(i18n));
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(formBodyRequired);
