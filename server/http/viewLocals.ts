@@ -26,6 +26,9 @@ export function viewLocals(languages: readonly string[]) {
     if (!formatters) byLanguage.set(lng, (formatters = formattersFor(lng)));
     res.locals.t = req.t;
     res.locals.lng = lng;
+    res.locals.actor ??= undefined;
+    // The API answers JSON: nothing of a page is needed.
+    if (req.path.startsWith('/api/')) return next();
     res.locals.formatNumber = formatters.formatNumber;
     res.locals.formatDate = formatters.formatDate;
     res.locals.formatDateTime = formatters.formatDateTime;
@@ -39,7 +42,6 @@ export function viewLocals(languages: readonly string[]) {
     });
     res.locals.excerpt = excerpt;
     res.locals.path = req.path;
-    res.locals.actor ??= undefined;
     next();
   };
 }
