@@ -31,9 +31,17 @@ export interface Project {
  * The project in a folder (`source/`, `locales/`, `workbench.config.json`, `workbench.db`); `i18n` is
  * shared with the app when it has one; `check` runs the database's integrity check (at server start).
  */
-export function createProject(dataDir: string, options: { i18n?: ReturnType<typeof createI18n>; check?: boolean } = {}): Project {
+export function createProject(
+  dataDir: string,
+  options: {
+    i18n?: ReturnType<typeof createI18n>;
+    check?: boolean;
+    /** A server: files read from their snapshots are parsed ahead of their first change. */
+    serving?: boolean;
+  } = {},
+): Project {
   const records = projectRecords(dataDir, { check: options.check });
-  const stores = createStores(dataDir, records);
+  const stores = createStores(dataDir, records, options.serving ?? false);
   const workbench = new Workbench(stores);
   const config = readProjectConfig(dataDir);
   return {
@@ -53,7 +61,7 @@ export function createProject(dataDir: string, options: { i18n?: ReturnType<type
   };
 }
 
-function createStores(dataDir: string, records: ProjectRecords): WorkbenchStores {
+function createStores(dataDir: string, records: ProjectRecords, serving = false): WorkbenchStores {
   const lock = projectLock(dataDir);
   return {
     sources: createFileSourceRepository({
@@ -66,6 +74,7 @@ function createStores(dataDir: string, records: ProjectRecords): WorkbenchStores
       dir: path.join(dataDir, 'locales'),
       lock,
       snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'locales')),
+      parseAhead: serving,
     }),
     history: records.history,
     discussions: records.discussions,

@@ -101,6 +101,11 @@ export class Workbench {
     return settleStagedHistory(this.stores);
   }
 
+  /** Keeps what this process worked out of the files it wrote for the next one (see LocaleStore.keepSnapshots): before it exits. */
+  keepCaches(): Promise<void> {
+    return this.locales.keepSnapshots();
+  }
+
   /** Ids of all documents. */
   documentIds(): Promise<string[]> {
     return this.sources.list();

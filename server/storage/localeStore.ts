@@ -19,6 +19,8 @@ import type { StampedSnapshots } from './stampedSnapshots';
 
 /** How long writes to a file pause before this process keeps a snapshot of it (see StampedSnapshots). */
 const SNAPSHOT_DELAY_MS = 2000;
+/** How long after a file is read from its snapshot a server parses it (once the page that read it is sent). */
+const PARSE_AHEAD_DELAY_MS = 50;
 
 export interface LocaleStore {
   /** Locale codes that have a file for this document. */
@@ -30,6 +32,12 @@ export interface LocaleStore {
    * value worked out from the file and kept with its stamp holds while the stamp is the same.
    */
   stamp(document: string, lang: string): Promise<string | undefined>;
+  /**
+   * Writes now the snapshots this store would keep a little later of the files it wrote (see
+   * StampedSnapshots), and resolves once they are written: before a process exits, so that the
+   * next one reads them instead of parsing the files.
+   */
+  keepSnapshots(): Promise<void>;
   /** The file's bytes as stored (for a download of the file itself), or undefined when the locale has no file. */
   readBytes(document: string, lang: string): Promise<Uint8Array | undefined>;
   /**
@@ -207,7 +215,13 @@ async function exists(path: string): Promise<boolean> {
  * read again (the cache is keyed by the file's identity) before it is changed. Without one, the
  * store is alone with its files (tests, benchmarks).
  */
-export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock; snapshots?: StampedSnapshots }): LocaleStore {
+export function createFileLocaleStore(options: {
+  dir: string;
+  lock?: ProjectLock;
+  snapshots?: StampedSnapshots;
+  /** Parse a file read from its snapshot soon after, ahead of its first change (a server; not a CLI command that reads and exits). */
+  parseAhead?: boolean;
+}): LocaleStore {
   const { dir } = options;
   /** Models kept between processes (see StampedSnapshots), by the file's path under `dir`. */
   const kept = options.snapshots;
@@ -223,6 +237,8 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
   const lock = options.lock ?? localLock();
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();
+  /** DOM parses under way, by the entry they complete (see withDom). */
+  const domLoads = new WeakMap<CacheEntry, Promise<CacheEntry & { parsed: ParsedXliff12 }>>();
   /** Files whose new version is being renamed into place, until their cache entry is set. */
   const committing = new Map<string, Promise<void>>();
   /** One operation at a time per file, in call order (the project's lock first, then the file's). */
@@ -282,6 +298,8 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
       if (kept) {
         const entry: CacheEntry = { ...fileIdentity(stats), model: kept };
         cache.set(path, entry);
+        // A server parses the file soon after, while the translator reads: the first save does not wait for it.
+        if (options.parseAhead) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         return entry;
       }
       const parsed = await parseFrom(handle, path);
@@ -304,8 +322,18 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
    * The entry with its DOM, for a change: a model read from a snapshot is parsed now, from the
    * file it was the snapshot of (when the file has changed meanwhile, the new file is loaded).
    */
-  async function withDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
-    if (entry.parsed) return entry as CacheEntry & { parsed: ParsedXliff12 };
+  function withDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
+    if (entry.parsed) return Promise.resolve(entry as CacheEntry & { parsed: ParsedXliff12 });
+    // One parse per entry, whoever asks first (a change, or the parse ahead of one).
+    let parsing = domLoads.get(entry);
+    if (!parsing) {
+      parsing = parseDom(path, entry);
+      domLoads.set(entry, parsing);
+    }
+    return parsing;
+  }
+
+  async function parseDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
     let handle: fs.FileHandle | undefined;
     try {
       handle = await fs.open(path, 'r');
@@ -390,21 +418,24 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
   function snapshotLater(path: string): void {
     if (!snapshots) return;
     clearTimeout(snapshotDue.get(path));
-    const timer = setTimeout(() => {
-      snapshotDue.delete(path);
-      const entry = cache.get(path);
-      if (!entry) return;
-      let stats: Stats;
-      try {
-        stats = statSync(path);
-      } catch {
-        return;
-      }
-      // The stamp is the file's as it is now (its rename changed its change time): only if it is still the cached one.
-      if (sameFile(entry, stats)) snapshots.write(path, stats, entry.model);
-    }, SNAPSHOT_DELAY_MS);
+    const timer = setTimeout(() => snapshotNow(path), SNAPSHOT_DELAY_MS);
     timer.unref();
     snapshotDue.set(path, timer);
+  }
+
+  function snapshotNow(path: string): void {
+    clearTimeout(snapshotDue.get(path));
+    snapshotDue.delete(path);
+    const entry = cache.get(path);
+    if (!entry || !snapshots) return;
+    let stats: Stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return;
+    }
+    // The stamp is the file's as it is now (its rename changed its change time): only if it is still the cached one.
+    if (sameFile(entry, stats)) snapshots.write(path, stats, entry.model);
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
@@ -540,6 +571,11 @@ export function createFileLocaleStore(options: { dir: string; lock?: ProjectLock
     async read(document, lang) {
       const entry = await load(pathOf(document, lang));
       return entry && copyLocaleFile(entry.model);
+    },
+
+    async keepSnapshots() {
+      for (const path of [...snapshotDue.keys()]) snapshotNow(path);
+      await kept?.settled();
     },
 
     async stamp(document, lang) {
