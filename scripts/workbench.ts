@@ -118,35 +118,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const { workbench } = project;
     // A write stopped part way (a killed server or command) leaves history to settle first.
     await workbench.settleStagedHistory();
-    try {
-      switch (command) {
-        case 'status':
-          if (rest.length) throw new UsageError('status takes no arguments.');
-          return await status(workbench, Boolean(values.json), io);
-        case 'new-locale':
-          if (rest.length !== 1) throw new UsageError('new-locale takes one language tag, e.g. "workbench new-locale es".');
-          return await newLocale(workbench, rest[0], values.doc, io);
-        case 'import':
-          if (rest.length !== 1) throw new UsageError('import takes one file: "workbench import text.md --id my-text".');
-          return await importCommand(workbench, rest[0], values.id, who(values.by, io), io);
-        case 'update-source':
-          if (rest.length !== 2) throw new UsageError('update-source takes a document id and a file: "workbench update-source communard-manifesto new.md".');
-          return await updateCommand(workbench, rest[0], rest[1], { force: Boolean(values.force), who: who(values.by, io) }, io);
-        case 'drift':
-          if (rest.length) throw new UsageError('drift takes no arguments: use --doc and --locale.');
-          return await driftCommand(workbench, values.doc, values.locale, Boolean(values.json), io);
-        case 'export':
-          if (rest.length) throw new UsageError('export takes no arguments: use --doc, --locale, --format, --out and --draft.');
-          return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), who: who(values.by, io) }, io);
-        case 'import-xliff':
-          if (rest.length !== 1) throw new UsageError('import-xliff takes one file: "workbench import-xliff es.xlf --locale es".');
-          return await importXliffCommand(project, rest[0], { doc: values.doc, locale: values.locale, dryRun: Boolean(values['dry-run']), who: who(values.by, io) }, io);
-        default:
-          throw new UsageError(`Unknown command "${command}".`);
-      }
-    } finally {
-      // The files this command wrote are read from their snapshots by the next one.
-      await workbench.keepCaches();
+    switch (command) {
+      case 'status':
+        if (rest.length) throw new UsageError('status takes no arguments.');
+        return await status(workbench, Boolean(values.json), io);
+      case 'new-locale':
+        if (rest.length !== 1) throw new UsageError('new-locale takes one language tag, e.g. "workbench new-locale es".');
+        return await newLocale(workbench, rest[0], values.doc, io);
+      case 'import':
+        if (rest.length !== 1) throw new UsageError('import takes one file: "workbench import text.md --id my-text".');
+        return await importCommand(workbench, rest[0], values.id, who(values.by, io), io);
+      case 'update-source':
+        if (rest.length !== 2) throw new UsageError('update-source takes a document id and a file: "workbench update-source communard-manifesto new.md".');
+        return await updateCommand(workbench, rest[0], rest[1], { force: Boolean(values.force), who: who(values.by, io) }, io);
+      case 'drift':
+        if (rest.length) throw new UsageError('drift takes no arguments: use --doc and --locale.');
+        return await driftCommand(workbench, values.doc, values.locale, Boolean(values.json), io);
+      case 'export':
+        if (rest.length) throw new UsageError('export takes no arguments: use --doc, --locale, --format, --out and --draft.');
+        return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), who: who(values.by, io) }, io);
+      case 'import-xliff':
+        if (rest.length !== 1) throw new UsageError('import-xliff takes one file: "workbench import-xliff es.xlf --locale es".');
+        return await importXliffCommand(project, rest[0], { doc: values.doc, locale: values.locale, dryRun: Boolean(values['dry-run']), who: who(values.by, io) }, io);
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
