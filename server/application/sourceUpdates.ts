@@ -49,7 +49,11 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   const text = decodeSourceUpload(bytes, options.name);
   const codes = await stores.locales.listLocales(current.id);
   // Every locale speaks the current version's ids before the next version is aligned with them.
-  for (const code of codes) await syncQuietly(stores, current, code);
+  for (const code of codes) {
+    // Each file will be written: parsed once now, for the checks and the writes alike.
+    await stores.locales.readForChange(current.id, code).catch(() => undefined);
+    await syncQuietly(stores, current, code);
+  }
 
   /** The check of a plan: refused (409, with the numbers) when it takes most translations out of a locale, unless forced. */
   async function checkRemovals({ version, changed }: SourceUpdatePlan): Promise<void> {

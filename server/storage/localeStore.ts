@@ -38,6 +38,12 @@ export interface LocaleStore {
    * next one reads them instead of parsing the files.
    */
   keepSnapshots(): Promise<void>;
+  /**
+   * Reads the file ahead of changes to it (parsed in full, as a change needs it, not taken from its
+   * snapshot): for a caller that reads it first and changes it after (a source update). Nothing
+   * when the locale has no file; a broken file throws as in `read`.
+   */
+  readForChange(document: string, lang: string): Promise<void>;
   /** The file's bytes as stored (for a download of the file itself), or undefined when the locale has no file. */
   readBytes(document: string, lang: string): Promise<Uint8Array | undefined>;
   /**
@@ -260,7 +266,7 @@ export function createFileLocaleStore(options: {
 
 
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
-  async function load(path: string): Promise<CacheEntry | undefined> {
+  async function load(path: string, forChange = false): Promise<CacheEntry | undefined> {
     // A file being put in place by this process: its entry is known once the rename is done (read
     // meanwhile, the new file would not match the cache and be parsed again, for nothing).
     const placing = committing.get(path);
@@ -294,7 +300,8 @@ export function createFileLocaleStore(options: {
       const cached = cache.get(path);
       if (cached && sameFile(cached, stats)) return cached;
       cache.delete(path);
-      const kept = await snapshots?.read(path, stats);
+      // A file about to change is parsed at once: its snapshot would be read for nothing, and a new one made for nothing.
+      const kept = forChange ? undefined : await snapshots?.read(path, stats);
       if (kept) {
         const entry: CacheEntry = { ...fileIdentity(stats), model: kept };
         cache.set(path, entry);
@@ -305,7 +312,7 @@ export function createFileLocaleStore(options: {
       const parsed = await parseFrom(handle, path);
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed };
       cache.set(path, entry);
-      snapshots?.write(path, stats, parsed.model);
+      if (!forChange) snapshots?.write(path, stats, parsed.model);
       return entry;
     } finally {
       await handle.close();
@@ -350,7 +357,7 @@ export function createFileLocaleStore(options: {
       await handle?.close();
     }
     dropEntry(path, entry);
-    const fresh = await load(path);
+    const fresh = await load(path, true);
     if (!fresh) throw new WorkbenchError(404, 'locale-not-found', `${shown(path)} is gone`);
     return withDom(path, fresh);
   }
@@ -482,7 +489,7 @@ export function createFileLocaleStore(options: {
 
   /** Loads a file for a change under its lock: 404 without one; a broken file throws, never overwritten. */
   async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
-    const entry = await load(path);
+    const entry = await load(path, true);
     if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
     return withDom(path, entry);
   }
@@ -573,6 +580,12 @@ export function createFileLocaleStore(options: {
       return entry && copyLocaleFile(entry.model);
     },
 
+    async readForChange(document, lang) {
+      const path = pathOf(document, lang);
+      const entry = await load(path, true);
+      if (entry) await withDom(path, entry);
+    },
+
     async keepSnapshots() {
       for (const path of [...snapshotDue.keys()]) snapshotNow(path);
       await kept?.settled();
@@ -655,7 +668,7 @@ export function createFileLocaleStore(options: {
       checkVersion(version);
       return exclusive(path, async () => {
         const date = new Date().toISOString();
-        const entry = await load(path); // a broken archive throws here: it is never overwritten
+        const entry = await load(path, true); // a broken archive throws here: it is never overwritten
         const known = new Set(entry?.model.units.map((unit) => unit.id));
         const added: Unit[] = [];
         for (const unit of units) {
