@@ -74,7 +74,7 @@ function createStores(dataDir: string, records: ProjectRecords, serving = false)
       dir: path.join(dataDir, 'locales'),
       lock,
       snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'locales')),
-      parseAhead: serving,
+      serving,
     }),
     history: records.history,
     discussions: records.discussions,

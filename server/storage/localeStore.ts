@@ -19,6 +19,8 @@ import type { StampedSnapshots } from './stampedSnapshots';
 
 /** How long writes to a file pause before this process keeps a snapshot of it (see StampedSnapshots). */
 const SNAPSHOT_DELAY_MS = 2000;
+/** How long after a server parses a file it makes its snapshot (the page that read it is sent first). */
+const SNAPSHOT_AFTER_READ_MS = 1000;
 /** How long after a file is read from its snapshot a server parses it (once the page that read it is sent). */
 const PARSE_AHEAD_DELAY_MS = 50;
 
@@ -225,8 +227,12 @@ export function createFileLocaleStore(options: {
   dir: string;
   lock?: ProjectLock;
   snapshots?: StampedSnapshots;
-  /** Parse a file read from its snapshot soon after, ahead of its first change (a server; not a CLI command that reads and exits). */
-  parseAhead?: boolean;
+  /**
+   * A server: a file read from its snapshot is parsed soon after, ahead of its first change, and
+   * the snapshot of a file just parsed is made a little later, once the page that read it is sent
+   * (a CLI command that reads and exits makes it at once, before it exits).
+   */
+  serving?: boolean;
 }): LocaleStore {
   const { dir } = options;
   /** Models kept between processes (see StampedSnapshots), by the file's path under `dir`. */
@@ -306,13 +312,14 @@ export function createFileLocaleStore(options: {
         const entry: CacheEntry = { ...fileIdentity(stats), model: kept };
         cache.set(path, entry);
         // A server parses the file soon after, while the translator reads: the first save does not wait for it.
-        if (options.parseAhead) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
+        if (options.serving) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         return entry;
       }
       const parsed = await parseFrom(handle, path);
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed };
       cache.set(path, entry);
-      if (!forChange) snapshots?.write(path, stats, parsed.model);
+      if (!forChange && options.serving) setTimeout(() => snapshots?.write(path, stats, parsed.model), SNAPSHOT_AFTER_READ_MS).unref();
+      else if (!forChange) snapshots?.write(path, stats, parsed.model);
       return entry;
     } finally {
       await handle.close();
