@@ -25,6 +25,9 @@ describe('GET / (dashboard)', () => {
     expect(res.text).toContain('Empezar un idioma nuevo');
     const again = await agent.get('/').expect(200);
     expect(again.text).toContain('Empezar un idioma nuevo');
+    // Remembered already: not set again on every answer.
+    expect(String(again.headers['set-cookie'] ?? '')).not.toContain('lng=');
+    expect(again.headers['content-language']).toBe('es');
   });
 
   it('switches the interface language without leaving the page', async () => {
