@@ -103,6 +103,16 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
       } finally {
         await server.stop();
       }
+      // Started again on files it stopped cleanly on (their snapshots kept): the usual start.
+      const again = await startServer(root, project.dir, port);
+      try {
+        line(`${name}: server start again to /healthz (files unchanged)`, `${again.readyMs.toFixed(0).padStart(6)} ms`);
+        const first = performance.now();
+        await (await fetch(`http://127.0.0.1:${port}/api/documents/${project.doc}/locales/es/segments?limit=10`)).json();
+        line(`${name}: first GET …/segments?limit=10 after that start`, `${(performance.now() - first).toFixed(0).padStart(6)} ms`);
+      } finally {
+        await again.stop();
+      }
     }
   } finally {
     rmSync(book.dir, { recursive: true, force: true });
