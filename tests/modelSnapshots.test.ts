@@ -175,3 +175,21 @@ test('a segmented document is kept, and not used once its text is edited by hand
   expect(edited.segments.at(-1)?.text).toBe('A paragraph added by hand.');
   expect(edited.version).toBe(loaded.version + 1);
 });
+
+test("a locale's drift report is kept, and worked out again once the locale file, its archive or the source changes", async () => {
+  const workbench = createWorkbench(project.dir);
+  const first = await workbench.driftReport('small', 'es');
+  const es = first.locales.find((l) => l.code === 'es');
+  expect(es?.untranslated).toBeGreaterThan(0);
+  const kept = path.join(project.dir, '.cache', 'summaries', 'small', 'es.drift.json');
+  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Taken as it is while the files are unchanged: a planted count is what the next process reports.
+  const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
+  writeFileSync(kept, `${stamp}\n${JSON.stringify({ ...JSON.parse(rest.join('\n')), untranslated: 999 })}`);
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe(999);
+  // A save changes the file: counted again.
+  const context = await workbench.locale('small', 'es');
+  const segment = context.document.segments.find((s) => s.translatable) as { id: string };
+  await workbench.translations.saveTarget('small', 'es', segment.id, { target: 'Uno.', baseRevision: 0 });
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe((es?.untranslated ?? 0) - 1);
+});

@@ -137,20 +137,47 @@ export async function driftReport(stores: WorkbenchStores, documentId: string, o
   const report: DriftReport = { document: document.id, version: document.version, locales: [] };
   for (const code of await stores.locales.listLocales(document.id)) {
     if (only !== undefined && code !== only) continue;
+    // Kept between processes with the stamps of the files it comes from (see StampedSnapshots). A
+    // kept report was made of a file brought up to the source: while the stamps match, there is
+    // nothing to bring up to it, and nothing to read.
+    const name = `${document.id}/${code}.drift`;
+    const stampNow = async (): Promise<string | undefined> => {
+      const stamps = await Promise.all([stores.sources.stamp(document.id), stores.locales.stamp(document.id, code), stores.locales.archiveStamp(document.id, code)]);
+      return stamps[0] === undefined || stamps[1] === undefined ? undefined : `${DRIFT_FORMAT} ${stamps.join(' | ')}`;
+    };
+    const before = await stampNow();
+    const kept = before === undefined ? undefined : keptDrift(await stores.summaries?.read(name, before));
+    if (kept) {
+      report.locales.push({ code, ...kept });
+      continue;
+    }
     const error = await syncQuietly(stores, document, code);
     if (error) {
       report.locales.push({ code, drifted: [], untranslated: 0, removed: 0, error });
       continue;
     }
+    // Taken once the locale is brought up to the source, before its files are read.
+    const stamp = await stampNow();
     const states = (await stores.locales.peek(document.id, code, (file) => statesOf(document, file))) ?? statesOf(document, undefined);
-    report.locales.push({
-      code,
+    const found = {
       drifted: states.drifted.map((s) => ({ id: s.id, source: s.text })),
       untranslated: states.untranslated,
       removed: (await stores.locales.readArchive(document.id, code)).length,
-    });
+    };
+    if (stamp !== undefined) stores.summaries?.write(name, stamp, found);
+    report.locales.push({ code, ...found });
   }
   return report;
+}
+
+/** Bumped whenever a kept drift report changes shape or what it counts. */
+const DRIFT_FORMAT = 1;
+
+/** A kept drift report of one locale (see driftReport), when `value` is one. */
+function keptDrift(value: unknown): Omit<DriftReport['locales'][number], 'code' | 'error'> | undefined {
+  const kept = value as Partial<DriftReport['locales'][number]> | undefined;
+  if (!kept || !Array.isArray(kept.drifted) || typeof kept.untranslated !== 'number' || typeof kept.removed !== 'number') return undefined;
+  return { drifted: kept.drifted, untranslated: kept.untranslated, removed: kept.removed };
 }
 
 interface LocaleStates {

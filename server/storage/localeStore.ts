@@ -34,6 +34,8 @@ export interface LocaleStore {
    * value worked out from the file and kept with its stamp holds while the stamp is the same.
    */
   stamp(document: string, lang: string): Promise<string | undefined>;
+  /** stamp for the locale's archive (see archive); undefined when it has none. */
+  archiveStamp(document: string, lang: string): Promise<string | undefined>;
   /**
    * Writes now the snapshots this store would keep a little later of the files it wrote (see
    * StampedSnapshots), and resolves once they are written: before a process exits, so that the
@@ -501,6 +503,15 @@ export function createFileLocaleStore(options: {
     return withDom(path, entry);
   }
 
+  async function stampOfFile(path: string): Promise<string | undefined> {
+    try {
+      return fileStamp(await fs.stat(path));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   /**
    * prepareUpdate and prepareUnitChanges: `makeDraft` gets the file's entry (its model is the
    * store's own: not to be changed) and gives the model to write, under the file's lock, which is
@@ -598,14 +609,9 @@ export function createFileLocaleStore(options: {
       await kept?.settled();
     },
 
-    async stamp(document, lang) {
-      try {
-        return fileStamp(await fs.stat(pathOf(document, lang)));
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
-    },
+    stamp: (document, lang) => stampOfFile(pathOf(document, lang)),
+
+    archiveStamp: (document, lang) => stampOfFile(archivePathOf(document, lang)),
 
     async readBytes(document, lang) {
       try {
