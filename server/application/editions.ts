@@ -169,7 +169,7 @@ export class Editions {
       exportedAt: new Date(),
       identifier: `urn:uuid:${randomUUID()}`,
     });
-    return { body: EDITION_WRITERS[format].write(edition, { appRoot: this.options.appRoot }), percent: completeness.percent };
+    return { body: await EDITION_WRITERS[format].write(edition, { appRoot: this.options.appRoot }), percent: completeness.percent };
   }
 
   private interchange(format: InterchangeFormat, context: LocaleContext, history: HistoryEntry[]): Promise<Uint8Array> {

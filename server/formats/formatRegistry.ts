@@ -2,13 +2,8 @@ import type { ApprovedPair } from '../domain/approvedPairs';
 import type { Edition, EditionFormat, ExportFormat, InterchangeFormat } from '../domain/edition';
 import type { InterchangeFile } from '../domain/interchange';
 import type { LocaleFile, SourceDocument } from '../domain/types';
-import { renderEditionEpub } from './editionEpub';
-import { renderEditionHtml } from './editionHtml';
-import { renderEditionMarkdown } from './editionMarkdown';
-import { renderEditionText } from './editionText';
 import { readXliff } from './readXliff';
 import { buildTmx, readTmx, type TmxFile } from './tmx';
-import { buildXliff20 } from './xliff20';
 
 /** What every export has: the media type it is served as and the extension of its file name. */
 export interface FormatInfo {
@@ -18,7 +13,7 @@ export interface FormatInfo {
 
 /** A writer of a finished edition, from the internal model of one. */
 export interface EditionWriter extends FormatInfo {
-  write(edition: Edition, ctx: { appRoot: string }): Uint8Array;
+  write(edition: Edition, ctx: { appRoot: string }): Promise<Uint8Array>;
 }
 
 /** What an interchange writer is handed: the locale as stored, and its approved pairs. */
@@ -39,17 +34,19 @@ export interface InterchangeWriter extends FormatInfo {
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 /** Every edition format, by name. */
+// The writers' modules are loaded on first use: every CLI command and every server start loaded
+// them all (a tenth of a second), and most never export anything.
 export const EDITION_WRITERS: Readonly<Record<EditionFormat, EditionWriter>> = {
-  epub: { contentType: 'application/epub+zip', extension: 'epub', write: (edition, ctx) => renderEditionEpub(edition, ctx) },
-  html: { contentType: 'text/html; charset=utf-8', extension: 'html', write: (edition, ctx) => utf8(renderEditionHtml(edition, ctx)) },
-  md: { contentType: 'text/markdown; charset=utf-8', extension: 'md', write: (edition) => utf8(renderEditionMarkdown(edition)) },
-  txt: { contentType: 'text/plain; charset=utf-8', extension: 'txt', write: (edition) => utf8(renderEditionText(edition)) },
+  epub: { contentType: 'application/epub+zip', extension: 'epub', write: async (edition, ctx) => (await import('./editionEpub')).renderEditionEpub(edition, ctx) },
+  html: { contentType: 'text/html; charset=utf-8', extension: 'html', write: async (edition, ctx) => utf8((await import('./editionHtml')).renderEditionHtml(edition, ctx)) },
+  md: { contentType: 'text/markdown; charset=utf-8', extension: 'md', write: async (edition) => utf8((await import('./editionMarkdown')).renderEditionMarkdown(edition)) },
+  txt: { contentType: 'text/plain; charset=utf-8', extension: 'txt', write: async (edition) => utf8((await import('./editionText')).renderEditionText(edition)) },
 };
 
 /** Every interchange format, by name. */
 export const INTERCHANGE_WRITERS: Readonly<Record<InterchangeFormat, InterchangeWriter>> = {
   xliff: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xlf', write: (input) => input.storedBytes() },
-  xliff2: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xliff2.xlf', write: async (input) => utf8(buildXliff20({ document: input.document, file: input.file })) },
+  xliff2: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xliff2.xlf', write: async (input) => utf8((await import('./xliff20')).buildXliff20({ document: input.document, file: input.file })) },
   tmx: {
     contentType: 'application/x-tmx+xml; charset=utf-8',
     extension: 'tmx',
