@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createProject } from '../server/application/createWorkbench';
 import { EDITION_WRITERS } from '../server/formats/formatRegistry';
 import { makeProject, SMALL_DOC, type TestProject } from './helpers/project';
@@ -47,5 +49,44 @@ describe('the edition cache', () => {
     await editions.export('small', 'es', 'txt', { draft: true });
     await editions.export('small', 'es', 'txt', { draft: true, who: 'ana' });
     expect((await records.editions.read('small', 'es')).exports).toEqual([expect.objectContaining({ who: 'ana', format: 'txt', draft: true })]);
+  });
+});
+
+describe('editions kept between processes', () => {
+  const keptFiles = () => {
+    const dir = path.join(project.dir, '.cache', 'editions');
+    return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')) : [];
+  };
+  const settle = async (count: number) => {
+    for (let i = 0; i < 300 && keptFiles().length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('gives the next process the same file for the same state, without making it; a save makes a new one', async () => {
+    const first = createProject(project.dir);
+    await first.workbench.startLocale('small', 'es');
+    const exported = await first.editions.export('small', 'es', 'html', { draft: true, who: 'ana' });
+    await settle(1);
+    expect(keptFiles()).toHaveLength(1);
+
+    const made = jest.spyOn(EDITION_WRITERS.html, 'write');
+    const next = createProject(project.dir);
+    const again = await next.editions.export('small', 'es', 'html', { draft: true, who: 'ana' });
+    expect(made).not.toHaveBeenCalled();
+    expect(Buffer.from(again.body).equals(Buffer.from(exported.body))).toBe(true);
+    // Recorded as an export all the same.
+    expect((await next.records.editions.read('small', 'es')).exports).toHaveLength(2);
+
+    // A kept file that was cut short is made again.
+    const [name] = keptFiles();
+    const file = path.join(project.dir, '.cache', 'editions', name);
+    writeFileSync(file, readFileSync(file).subarray(0, readFileSync(file).length - 10));
+    await createProject(project.dir).editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(1);
+
+    const segment = (await next.workbench.document('small')).segments.find((s) => s.translatable)!;
+    await next.workbench.translations.saveTarget('small', 'es', segment.id, { target: 'Primera parte', baseRevision: 0 });
+    const saved = await createProject(project.dir).editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(2);
+    expect(Buffer.from(saved.body).toString()).toContain('Primera parte');
   });
 });

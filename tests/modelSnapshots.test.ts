@@ -4,7 +4,7 @@
  * (its size, its modification time), and ignored when they cannot be read.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createWorkbench } from '../server/application/createWorkbench';
 import type { LocaleFile } from '../server/domain/types';
@@ -192,4 +192,21 @@ test("a locale's drift report is kept, and worked out again once the locale file
   const segment = context.document.segments.find((s) => s.translatable) as { id: string };
   await workbench.translations.saveTarget('small', 'es', segment.id, { target: 'Uno.', baseRevision: 0 });
   expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe((es?.untranslated ?? 0) - 1);
+});
+
+test('kept bytes come back only whole and under their stamp, and only the newest files of a folder are kept when asked', async () => {
+  const dir = path.join(project.dir, '.cache', 'bytes');
+  const kept = createStampedSnapshots(dir);
+  for (let i = 0; i < 5; i++) {
+    kept.writeBytes(`f${i}`, `stamp ${i}`, { i }, Buffer.from(`body ${i}`), { keepNewest: 3 });
+    await kept.settled();
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  expect(readdirSync(dir).sort()).toEqual(['f2.json', 'f3.json', 'f4.json']);
+  expect(await kept.readBytes('f4', 'stamp 4')).toEqual({ meta: { i: 4 }, bytes: Buffer.from('body 4') });
+  expect(await kept.readBytes('f4', 'stamp 3')).toBeUndefined();
+  expect(await kept.readBytes('f0', 'stamp 0')).toBeUndefined();
+  expect(await kept.readBytes('../../escape', 'x')).toBeUndefined();
+  truncateSync(path.join(dir, 'f3.json'), statSync(path.join(dir, 'f3.json')).size - 1);
+  expect(await kept.readBytes('f3', 'stamp 3')).toBeUndefined();
 });

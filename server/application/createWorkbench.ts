@@ -54,6 +54,7 @@ export function createProject(
       i18n: options.i18n ?? createI18n(APP_ROOT),
       appRoot: APP_ROOT,
       requireApproval: config.requireApproval ?? true,
+      kept: createStampedSnapshots(path.join(dataDir, '.cache', 'editions')),
     }),
     imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir) }),
     memories: new Memories(records.memories),

@@ -6,13 +6,15 @@ import { completenessOf, type MissingParagraph } from '../domain/completenessOf'
 import { EXPORT_FORMATS, type Completeness, type EditionFormat, type ExportFormat, type InterchangeFormat } from '../domain/edition';
 import { editionCredits } from '../domain/editionCredits';
 import { excerpt } from '../domain/excerpt';
-import { describeLocale } from '../domain/localeTag';
 import { editionLabels } from './editionLabels';
 import { WorkbenchError } from '../errors';
 import { EDITION_WRITERS, formatInfo, INTERCHANGE_WRITERS } from '../formats/formatRegistry';
 import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/editionRepository';
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
+import type { StampedSnapshots } from '../storage/stampedSnapshots';
+import type { SourceDocument } from '../domain/types';
+import { canonicalLocale, describeLocale } from '../domain/localeTag';
 import type { LocaleContext, Workbench } from './workbench';
 
 /** How many made editions are kept (see Editions.cachedEdition). */
@@ -38,6 +40,11 @@ export interface EditionChecklist {
   record: EditionRecord;
 }
 
+/** The file an edition made under `key` is kept in: the key's hash (the key itself is its stamp). */
+function editionName(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
 /** Publishing a locale: editions (EPUB, HTML, Markdown, text) and interchange files (XLIFF 1.2/2.0, TMX). */
 export class Editions {
   constructor(
@@ -50,6 +57,8 @@ export class Editions {
       appRoot: string;
       /** Whether a paragraph must be approved to count as done (review is on by default). */
       requireApproval: boolean;
+      /** Editions kept between processes (`.cache/editions/`), under the state they were made of (see editionKey). */
+      kept?: StampedSnapshots;
     },
   ) {}
 
@@ -84,6 +93,11 @@ export class Editions {
       throw new WorkbenchError(400, 'invalid-format', `format must be one of: ${EXPORT_FORMATS.join(', ')}.`);
     }
     const chosen = format as ExportFormat;
+    if (chosen !== 'xliff' && chosen !== 'xliff2' && chosen !== 'tmx') {
+      // An edition of a state already exported (here or by another process) is the same file: the locale is not even loaded.
+      const known = await this.knownEdition(documentId, lang, chosen, options.draft === true);
+      if (known) return this.exported(known.document, known.code, chosen, options.draft === true, known.made, options.who);
+    }
     const context = await this.options.workbench.locale(documentId, lang);
     const { document } = context;
     const code = context.locale.code;
@@ -100,10 +114,69 @@ export class Editions {
       body = result.body;
       percent = result.percent;
     }
-    const record: ExportRecord = { at: new Date().toISOString(), who: options.who ?? 'anonymous', format: chosen, sourceVersion: document.version, draft, percent };
-    if (options.who !== undefined) await this.options.editions.addExport(document.id, code, record);
-    const { contentType, extension } = formatInfo(chosen);
-    return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType, body, record };
+    return this.exported(document, code, chosen, draft, { body, percent }, options.who);
+  }
+
+  /** The exported file, its export recorded when someone signed in made it. */
+  private async exported(document: SourceDocument, code: string, format: ExportFormat, draft: boolean, made: { body: Uint8Array; percent: number }, who: string | undefined): Promise<ExportedFile> {
+    const record: ExportRecord = { at: new Date().toISOString(), who: who ?? 'anonymous', format, sourceVersion: document.version, draft, percent: made.percent };
+    if (who !== undefined) await this.options.editions.addExport(document.id, code, record);
+    const { contentType, extension } = formatInfo(format);
+    return { fileName: `${document.id}.${code}${draft ? '.draft' : ''}.${extension}`, contentType, body: made.body, record };
+  }
+
+  /**
+   * What the edition of a locale is made of, as a key (see `made`): the document's version, the
+   * locale file's bytes, the history's length and last entry (it only grows), the edition's title,
+   * the format, whether a draft and whether approval is required. Undefined without a locale file.
+   */
+  private async editionKey(document: SourceDocument, code: string, format: EditionFormat, draft: boolean, history?: HistoryEntry[]): Promise<string | undefined> {
+    const bytes = await this.options.locales.readBytes(document.id, code);
+    if (!bytes) return undefined;
+    const tally = history ? { count: history.length, lastAt: history.at(-1)?.at } : await this.options.history.tally(document.id, code);
+    const record = await this.options.editions.read(document.id, code);
+    return JSON.stringify([
+      document.id,
+      code,
+      format,
+      draft,
+      document.version,
+      createHash('sha256').update(bytes).digest('hex'),
+      tally.count,
+      tally.lastAt ?? '',
+      record.title ?? '',
+      this.options.requireApproval,
+    ]);
+  }
+
+  /**
+   * An edition already made of the locale as it is now, in this process or kept by another one,
+   * without loading the locale. Only for a locale file at the document's current version: one
+   * behind it is brought up to it by a load first, and its edition is made then.
+   */
+  private async knownEdition(documentId: string, lang: string, format: EditionFormat, draft: boolean) {
+    const document = await this.options.workbench.document(documentId);
+    const code = canonicalLocale(lang);
+    const key = await this.editionKey(document, code, format, draft);
+    if (key === undefined) return undefined;
+    const made = this.made.get(key) ?? (await this.keptEdition(key));
+    if (!made) return undefined;
+    this.remember(key, made);
+    return { document, code, made };
+  }
+
+  /** An edition kept by a process under `key`, if any (see StampedSnapshots). */
+  private async keptEdition(key: string): Promise<{ body: Uint8Array; percent: number } | undefined> {
+    const kept = await this.options.kept?.readBytes(editionName(key), key);
+    const percent = (kept?.meta as { percent?: unknown } | undefined)?.percent;
+    return kept && typeof percent === 'number' ? { body: kept.bytes, percent } : undefined;
+  }
+
+  /** Keeps an edition made under `key` as the most recently used, dropping the oldest beyond CACHED_EDITIONS. */
+  private remember(key: string, made: { body: Uint8Array; percent: number }): void {
+    this.made.delete(key);
+    this.made.set(key, made);
+    while (this.made.size > CACHED_EDITIONS) this.made.delete(this.made.keys().next().value as string);
   }
 
   /**
@@ -116,32 +189,17 @@ export class Editions {
   private readonly made = new Map<string, { body: Uint8Array; percent: number }>();
 
   private async cachedEdition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
-    const { document } = context;
-    const code = context.locale.code;
-    const bytes = await this.options.locales.readBytes(document.id, code);
-    const record = await this.options.editions.read(document.id, code);
-    const key = JSON.stringify([
-      document.id,
-      code,
-      format,
-      draft,
-      document.version,
-      bytes ? createHash('sha256').update(bytes).digest('hex') : '',
-      history.length,
-      history.at(-1)?.at ?? '',
-      record.title ?? '',
-      this.options.requireApproval,
-    ]);
-    const known = this.made.get(key);
-    if (known) {
-      // The most recently used goes last: the oldest is the first to go.
-      this.made.delete(key);
-      this.made.set(key, known);
+    const key = await this.editionKey(context.document, context.locale.code, format, draft, history);
+    const known = key === undefined ? undefined : (this.made.get(key) ?? (await this.keptEdition(key)));
+    if (known && key !== undefined) {
+      this.remember(key, known);
       return known;
     }
     const made = await this.edition(format, context, history, draft);
-    this.made.set(key, made);
-    while (this.made.size > CACHED_EDITIONS) this.made.delete(this.made.keys().next().value as string);
+    if (key !== undefined) {
+      this.remember(key, made);
+      this.options.kept?.writeBytes(editionName(key), key, { percent: made.percent }, made.body, { keepNewest: CACHED_EDITIONS });
+    }
     return made;
   }
 

@@ -44,6 +44,8 @@ export interface HistoryRepository {
   settle(batch: string, keep: readonly number[]): Promise<void>;
   /** Entries oldest first: the locale's, or one paragraph's. */
   list(document: string, lang: string, segment?: string): Promise<HistoryEntry[]>;
+  /** How many entries a locale has, and when the newest was made: what an edition's state needs of the history (see Editions). */
+  tally(document: string, lang: string): Promise<{ count: number; lastAt?: string }>;
   /** A paragraph's newest entry whose action is one of `actions` (any action when not given). */
   last(document: string, lang: string, segment: string, actions?: readonly string[]): Promise<HistoryEntry | undefined>;
   /** A locale's newest entries first, optionally one person's. */

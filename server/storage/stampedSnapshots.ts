@@ -20,12 +20,28 @@ export interface StampedSnapshots {
   read(name: string, stamp: string): Promise<unknown>;
   /** Keeps `value` under `name` with `stamp` (in the background; a failure is ignored). */
   write(name: string, stamp: string, value: unknown): void;
+  /** A file kept as bytes (an edition), with what the caller said of it, under `name` with exactly `stamp`. */
+  readBytes(name: string, stamp: string): Promise<{ meta: unknown; bytes: Buffer } | undefined>;
+  /**
+   * Keeps `bytes` (and `meta`, small) under `name` with `stamp`, as `write` does. With `keepNewest`,
+   * only that many of the newest files are kept in the folder after it (editions are megabytes each).
+   */
+  writeBytes(name: string, stamp: string, meta: unknown, bytes: Uint8Array, options?: { keepNewest?: number }): void;
   /** Resolves once the snapshots being written are written (or given up). */
   settled(): Promise<void>;
 }
 
 /** Bumped whenever a kept value's shape changes: snapshots of another format are not read. */
 const FORMAT = 2;
+
+/** Removes all but the `keep` most recently written snapshots of a folder (never the temp files of writes under way). */
+async function pruneOldest(dir: string, keep: number): Promise<void> {
+  const names = (await fs.readdir(dir)).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
+  if (names.length <= keep) return;
+  const dated = await Promise.all(names.map(async (name) => ({ name, mtime: (await fs.stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.mtime - a.mtime);
+  await Promise.all(dated.slice(keep).map(({ name }) => fs.unlink(join(dir, name)).catch(() => undefined)));
+}
 
 /** Snapshots under `dir`, each in `<dir>/<name>.json`; names are relative paths made of ids the callers checked. */
 export function createStampedSnapshots(dir: string): StampedSnapshots {
@@ -36,6 +52,28 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     return join(dir, `${relative}.json`);
   };
   const header = (stamp: string): string => `${FORMAT} ${stamp}`;
+
+  /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
+  function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[], keepNewest?: number): void {
+    const file = fileOf(name);
+    if (!file || stamp.includes('\n')) return;
+    const task = (async () => {
+      // After the caller's own work: a snapshot is for the next process, not this request.
+      await new Promise((resolve) => setImmediate(resolve));
+      const temp = tempPathOf(file);
+      try {
+        await fs.mkdir(dirname(file), { recursive: true });
+        const parts = contents();
+        await fs.writeFile(temp, parts.length === 1 ? parts[0] : Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part))), { flag: 'wx' });
+        await fs.rename(temp, file);
+        if (keepNewest !== undefined) await pruneOldest(dirname(file), keepNewest);
+      } catch {
+        await fs.unlink(temp).catch(() => undefined);
+      }
+    })();
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+  }
 
   return {
     async read(name, stamp) {
@@ -58,22 +96,33 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     write(name, stamp, value) {
+      keep(name, stamp, () => [`${header(stamp)}\n${JSON.stringify(value)}`]);
+    },
+
+    async readBytes(name, stamp) {
       const file = fileOf(name);
-      if (!file || stamp.includes('\n')) return;
-      const task = (async () => {
-        // After the caller's own work: a snapshot is for the next process, not this request.
-        await new Promise((resolve) => setImmediate(resolve));
-        const temp = tempPathOf(file);
-        try {
-          await fs.mkdir(dirname(file), { recursive: true });
-          await fs.writeFile(temp, `${header(stamp)}\n${JSON.stringify(value)}`, { flag: 'wx' });
-          await fs.rename(temp, file);
-        } catch {
-          await fs.unlink(temp).catch(() => undefined);
-        }
-      })();
-      pending.add(task);
-      void task.finally(() => pending.delete(task));
+      if (!file) return undefined;
+      let bytes: Buffer;
+      try {
+        bytes = await fs.readFile(file);
+      } catch {
+        return undefined;
+      }
+      // The stamp, then what the caller said of the bytes, each on a line of its own, then the bytes.
+      const stampEnd = bytes.indexOf(0x0a);
+      const metaEnd = stampEnd < 0 ? -1 : bytes.indexOf(0x0a, stampEnd + 1);
+      if (metaEnd < 0 || bytes.toString('utf8', 0, stampEnd) !== header(stamp)) return undefined;
+      try {
+        const { meta, length } = JSON.parse(bytes.toString('utf8', stampEnd + 1, metaEnd)) as { meta: unknown; length: number };
+        const body = bytes.subarray(metaEnd + 1);
+        return body.length === length ? { meta, bytes: body } : undefined; // torn: made again
+      } catch {
+        return undefined;
+      }
+    },
+
+    writeBytes(name, stamp, meta, bytes, options) {
+      keep(name, stamp, () => [`${header(stamp)}\n${JSON.stringify({ meta, length: bytes.byteLength })}\n`, bytes], options?.keepNewest);
     },
 
     async settled() {

@@ -61,6 +61,9 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     locale: db.prepare<[string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id`),
     segment: db.prepare<[string, string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND segment = ? ORDER BY id`),
     last: db.prepare<[string, string, string], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND segment = ? ORDER BY id DESC LIMIT 1`),
+    tally: db.prepare<[string, string, string, string], { n: number; last_at: string | null }>(
+      'SELECT COUNT(*) AS n, (SELECT at FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT 1) AS last_at FROM history WHERE document = ? AND locale = ?',
+    ),
     recent: db.prepare<[string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT ?`),
     recentBy: db.prepare<[string, string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND who = ? ORDER BY id DESC LIMIT ?`),
     byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(
@@ -146,6 +149,10 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     async list(document, lang, segment) {
       const rows = segment === undefined ? q.locale.all(document, lang) : q.segment.all(document, lang, segment);
       return rows.map(entryOf);
+    },
+    async tally(document, lang) {
+      const row = q.tally.get(document, lang, document, lang);
+      return { count: row?.n ?? 0, lastAt: row?.last_at ?? undefined };
     },
     async last(document, lang, segment, actions) {
       if (actions === undefined) {
