@@ -69,10 +69,16 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
     const xliffMb = (readFileSync(path.join(book.dir, 'locales', 'es', 'book.xlf')).byteLength / 1024 / 1024).toFixed(1);
     console.log(`100x manifesto: ${(bookText.length / 1e6).toFixed(1)} MB of Markdown, es fully translated (${xliffMb} MB of XLIFF), fr de it pt started`);
 
+    // The first run after the files changed works from the files; the runs after it find what the
+    // first one kept in .cache/ (see StampedSnapshots). Both are printed.
     const cliMedian = (label: string, args: string[]) => {
-      const runs = [1, 2, 3].map(() => book.cli(args));
+      const runs = [1, 2, 3, 4].map(() => book.cli(args));
       const failed = runs.find((r) => r.status !== 0 && !(args[0] === 'drift' && r.status === 1));
-      line(`100x: workbench ${label} (whole process)`, failed ? `failed: ${failed.stderr.slice(0, 200)}` : `${median(runs.map((r) => r.ms)).toFixed(0).padStart(6)} ms (median of 3)`);
+      const [first, ...again] = runs;
+      line(
+        `100x: workbench ${label} (whole process)`,
+        failed ? `failed: ${failed.stderr.slice(0, 200)}` : `${median(again.map((r) => r.ms)).toFixed(0).padStart(6)} ms (median of 3; the first run, files changed: ${first.ms.toFixed(0)} ms)`,
+      );
     };
     cliMedian('status --json', ['status', '--json']);
     cliMedian('drift --doc book --locale es', ['drift', '--doc', 'book', '--locale', 'es', '--json']);
