@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { tempPathOf } from './writeFileAtomic';
@@ -34,6 +35,19 @@ export interface StampedSnapshots {
 /** Bumped whenever a kept value's shape changes: snapshots of another format are not read. */
 const FORMAT = 2;
 
+/**
+ * The build that made a snapshot: what is kept (a parse, a count, an edition) is what this code
+ * made of the files, so another build (an upgrade, a rebuild) does not take it. The build writes
+ * every compiled file, this one included.
+ */
+const BUILD = (() => {
+  try {
+    return String(statSync(__filename).mtimeMs);
+  } catch {
+    return 'unknown';
+  }
+})();
+
 /** Removes all but the `keep` most recently written snapshots of a folder (never the temp files of writes under way). */
 async function pruneOldest(dir: string, keep: number): Promise<void> {
   const names = (await fs.readdir(dir)).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
@@ -51,7 +65,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     if (relative.startsWith('..') || relative.startsWith(sep) || relative.includes('\0')) return undefined;
     return join(dir, `${relative}.json`);
   };
-  const header = (stamp: string): string => `${FORMAT} ${stamp}`;
+  const header = (stamp: string): string => `${FORMAT} ${BUILD} ${stamp}`;
 
   /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
   function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[], keepNewest?: number): void {
