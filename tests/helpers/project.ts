@@ -69,7 +69,9 @@ export function makeProject(documents: Record<string, string> = { 'small.md': SM
     cleanup: () => {
       closeProjectDatabase(dir);
       closeProjectLock(dir);
-      rmSync(dir, { recursive: true, force: true });
+      // A snapshot the project's stores keep in the background (.cache/) may land while the folder
+      // is removed: removing is tried again then (ENOTEMPTY).
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     },
   };
 }

@@ -13,5 +13,5 @@ export interface TempDir {
 export function makeTempDir(prefix: string): TempDir {
   const safePrefix = prefix.replace(/[^A-Za-z0-9_-]/g, '-') || 'test';
   const dir = mkdtempSync(join(tmpdir(), `${safePrefix}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }) };
 }
