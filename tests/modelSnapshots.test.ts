@@ -212,3 +212,11 @@ test('kept bytes come back only whole and under their stamp, and only the newest
   truncateSync(path.join(dir, 'f3.json'), statSync(path.join(dir, 'f3.json')).size - 1);
   expect(await kept.readBytes('f3', 'stamp 3')).toBeUndefined();
 });
+
+test('a snapshot that lands after its project was removed makes nothing', async () => {
+  const gone = path.join(project.dir, 'gone');
+  const kept = createStampedSnapshots(path.join(gone, '.cache', 'locales'));
+  kept.write('es/x.xlf', 'stamp', { units: [] });
+  await kept.settled();
+  expect(existsSync(gone)).toBe(false);
+});

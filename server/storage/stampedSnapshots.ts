@@ -76,6 +76,11 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
       await new Promise((resolve) => setImmediate(resolve));
       const temp = tempPathOf(file);
       try {
+        // The folder above the snapshots (`.cache/`) is made only inside an existing project: a
+        // snapshot landing after its project was removed makes nothing (ENOENT).
+        await fs.mkdir(dirname(dir)).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EEXIST') throw err;
+        });
         await fs.mkdir(dirname(file), { recursive: true });
         const parts = contents();
         await fs.writeFile(temp, parts.length === 1 ? parts[0] : Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part))), { flag: 'wx' });
