@@ -84,7 +84,10 @@ describe('workbench backup', () => {
       expect(await again.records.accounts.verifyToken(token)).toMatchObject({ name: 'admin' });
       closeProjectDatabase(restored);
     } finally {
+      // Its clean stop keeps snapshots in the project (.cache/): the project is removed after it.
+      const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');
+      await exited;
     }
   });
 
