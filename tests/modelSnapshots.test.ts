@@ -220,3 +220,21 @@ test('a snapshot that lands after its project was removed makes nothing', async 
   await kept.settled();
   expect(existsSync(gone)).toBe(false);
 });
+
+test('the snapshot of a file a process wrote is not made once the file was edited since, even keeping its size and modification time', async () => {
+  const { store, snapshots } = freshStore();
+  await store.update('small', 'es', (file) => {
+    file.units[0].target = 'Escrito por el servidor.';
+    file.units[0].state = 'translated';
+  });
+  // Edited by hand before the snapshot is due: same length, times put back.
+  const reference = `${xliffPath()}.times`;
+  writeFileSync(reference, '');
+  execFileSync('touch', ['-r', xliffPath(), reference]);
+  const text = readFileSync(xliffPath(), 'utf8');
+  writeFileSync(xliffPath(), text.replace('Escrito por el servidor.', 'Escrito a mano, sí.....'));
+  execFileSync('touch', ['-r', reference, xliffPath()]);
+  await store.keepSnapshots();
+  await snapshots.settled();
+  expect((await freshStore().store.read('small', 'es'))?.units[0].target).toBe('Escrito a mano, sí.....');
+});

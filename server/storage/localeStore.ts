@@ -147,6 +147,8 @@ interface CacheEntry extends FileIdentity {
    * snapshot (see StampedSnapshots): the file is parsed when it is first changed.
    */
   parsed?: ParsedXliff12;
+  /** The file's change time, when known (see snapshotNow). */
+  ctimeMs?: number;
 }
 
 /**
@@ -311,14 +313,14 @@ export function createFileLocaleStore(options: {
       // A file about to change is parsed at once: its snapshot would be read for nothing, and a new one made for nothing.
       const kept = forChange ? undefined : await snapshots?.read(path, stats);
       if (kept) {
-        const entry: CacheEntry = { ...fileIdentity(stats), model: kept };
+        const entry: CacheEntry = { ...fileIdentity(stats), model: kept, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
         // A server parses the file soon after, while the translator reads: the first save does not wait for it.
         if (options.serving) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         return entry;
       }
       const parsed = await parseFrom(handle, path);
-      const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed };
+      const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
       cache.set(path, entry);
       if (!forChange && options.serving) setTimeout(() => snapshots?.write(path, stats, parsed.model), SNAPSHOT_AFTER_READ_MS).unref();
       else if (!forChange) snapshots?.write(path, stats, parsed.model);
@@ -356,7 +358,7 @@ export function createFileLocaleStore(options: {
       const stats = await handle.stat();
       if (sameFile(entry, stats)) {
         const parsed = await parseFrom(handle, path);
-        const full = { ...fileIdentity(stats), model: parsed.model, parsed };
+        const full = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
         if (cache.get(path) === entry) cache.set(path, full);
         return full;
       }
@@ -409,7 +411,10 @@ export function createFileLocaleStore(options: {
           } finally {
             await write.discard();
           }
-          cache.set(path, { ...fileIdentity(stats), model: output.parsed.model, parsed: output.parsed });
+          // The change time the rename gave the file, taken at once (the project's lock keeps other
+          // writers out): a snapshot is made only of this very file (see snapshotNow).
+          const placedAt = statSync(path, { throwIfNoEntry: false });
+          cache.set(path, { ...fileIdentity(stats), model: output.parsed.model, parsed: output.parsed, ctimeMs: placedAt && sameFile(stats, placedAt) ? placedAt.ctimeMs : undefined });
           snapshotLater(path);
         })();
         committing.set(path, placed);
@@ -450,8 +455,9 @@ export function createFileLocaleStore(options: {
     } catch {
       return;
     }
-    // The stamp is the file's as it is now (its rename changed its change time): only if it is still the cached one.
-    if (sameFile(entry, stats)) snapshots.write(path, stats, entry.model);
+    // Only of the file as this process wrote it: not after any write since, even one that kept its
+    // size and modification time (its change time says).
+    if (sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs) snapshots.write(path, stats, entry.model);
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
