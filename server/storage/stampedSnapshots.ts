@@ -67,6 +67,23 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
   };
   const header = (stamp: string): string => `${FORMAT} ${BUILD} ${stamp}`;
 
+  /**
+   * What follows the stamp line of `name`'s file, when that line is `stamp`'s: a snapshot of other
+   * files is not decoded further. Undefined without such a file.
+   */
+  async function readStamped(name: string, stamp: string): Promise<Buffer | undefined> {
+    const file = fileOf(name);
+    if (!file) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file);
+    } catch {
+      return undefined;
+    }
+    const lineEnd = bytes.indexOf(0x0a);
+    return lineEnd >= 0 && bytes.toString('utf8', 0, lineEnd) === header(stamp) ? bytes.subarray(lineEnd + 1) : undefined;
+  }
+
   /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
   function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[], keepNewest?: number): void {
     const file = fileOf(name);
@@ -96,19 +113,10 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
 
   return {
     async read(name, stamp) {
-      const file = fileOf(name);
-      if (!file) return undefined;
-      let bytes: Buffer;
+      const body = await readStamped(name, stamp);
+      if (!body) return undefined;
       try {
-        bytes = await fs.readFile(file);
-      } catch {
-        return undefined;
-      }
-      // The stamp is the first line: a snapshot of other files is not decoded further.
-      const lineEnd = bytes.indexOf(0x0a);
-      if (lineEnd < 0 || bytes.toString('utf8', 0, lineEnd) !== header(stamp)) return undefined;
-      try {
-        return JSON.parse(bytes.toString('utf8', lineEnd + 1)) as unknown;
+        return JSON.parse(body.toString('utf8')) as unknown;
       } catch {
         return undefined; // torn (a process stopped while writing it): worked out again instead
       }
@@ -119,22 +127,14 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     async readBytes(name, stamp) {
-      const file = fileOf(name);
-      if (!file) return undefined;
-      let bytes: Buffer;
+      const body = await readStamped(name, stamp);
+      // What the caller said of the bytes on a line of its own, then the bytes.
+      const metaEnd = body ? body.indexOf(0x0a) : -1;
+      if (!body || metaEnd < 0) return undefined;
       try {
-        bytes = await fs.readFile(file);
-      } catch {
-        return undefined;
-      }
-      // The stamp, then what the caller said of the bytes, each on a line of its own, then the bytes.
-      const stampEnd = bytes.indexOf(0x0a);
-      const metaEnd = stampEnd < 0 ? -1 : bytes.indexOf(0x0a, stampEnd + 1);
-      if (metaEnd < 0 || bytes.toString('utf8', 0, stampEnd) !== header(stamp)) return undefined;
-      try {
-        const { meta, length } = JSON.parse(bytes.toString('utf8', stampEnd + 1, metaEnd)) as { meta: unknown; length: number };
-        const body = bytes.subarray(metaEnd + 1);
-        return body.length === length ? { meta, bytes: body } : undefined; // torn: made again
+        const { meta, length } = JSON.parse(body.toString('utf8', 0, metaEnd)) as { meta: unknown; length: number };
+        const bytes = body.subarray(metaEnd + 1);
+        return bytes.length === length ? { meta, bytes } : undefined; // torn: made again
       } catch {
         return undefined;
       }
