@@ -118,28 +118,30 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   /** The identity of a document's text and sidecar as they are now (see SourceRepository.stamp). */
   async function stampOf(id: string): Promise<string | undefined> {
     const found = await locate(id); // undefined for anything not a document id
-    if (!found) return undefined;
-    try {
-      const [text, sidecar] = await Promise.all([fsp.stat(found.file), fsp.stat(sidecarPath(id))]);
-      return `${found.file} ${fileStamp(text)} ${fileStamp(sidecar)}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    return found && stampNow(id, found.file);
   }
 
-  /** stampOf for the text `file` (the one locate found before), made with synchronous stats; undefined when it is not the one locate finds now. */
+  /**
+   * stampOf for the text `file` (the one locate found before), made with synchronous stats (see
+   * cachedIfCurrent); undefined when it is not the one locate finds now, or a file is gone.
+   */
   function stampNow(id: string, file: string): string | undefined {
     try {
-      for (const extension of Object.keys(EXTENSIONS)) {
-        const preferred = path.join(dir, `${id}${extension}`);
-        if (preferred === file) break;
-        if (statSync(preferred, { throwIfNoEntry: false })) return undefined;
-      }
+      if (!stillPreferred(id, file)) return undefined;
       return `${file} ${fileStamp(statSync(file))} ${fileStamp(statSync(sidecarPath(id)))}`;
     } catch {
       return undefined;
     }
+  }
+
+  /** True unless a text of a format locate prefers to `file`'s has come beside it (doc.md next to doc.txt). */
+  function stillPreferred(id: string, file: string): boolean {
+    for (const extension of Object.keys(EXTENSIONS)) {
+      const preferred = path.join(dir, `${id}${extension}`);
+      if (preferred === file) return true;
+      if (statSync(preferred, { throwIfNoEntry: false })) return false;
+    }
+    return true;
   }
 
   /** Documents read from their snapshots (see StampedSnapshots), with their stamp: used until this process loads the document itself. */
@@ -296,12 +298,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     // format locate prefers has come beside it (doc.md next to doc.txt).
     try {
       if (!sameFile(cached.stamp, fileIdentity(statSync(cached.file)))) return undefined;
-      for (const extension of Object.keys(EXTENSIONS)) {
-        const preferred = path.join(dir, `${id}${extension}`);
-        if (preferred === cached.file) break;
-        if (statSync(preferred, { throwIfNoEntry: false })) return undefined;
-      }
-      return cached;
+      return stillPreferred(id, cached.file) ? cached : undefined;
     } catch {
       return undefined;
     }
