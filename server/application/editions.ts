@@ -158,18 +158,20 @@ export class Editions {
     const document = await this.options.workbench.document(documentId);
     const code = canonicalLocale(lang);
     const key = await this.editionKey(document, code, format, draft);
-    if (key === undefined) return undefined;
-    const made = this.made.get(key) ?? (await this.keptEdition(key));
-    if (!made) return undefined;
-    this.remember(key, made);
-    return { document, code, made };
+    const made = key === undefined ? undefined : await this.editionUnder(key);
+    return made && { document, code, made };
   }
 
-  /** An edition kept by a process under `key`, if any (see StampedSnapshots). */
-  private async keptEdition(key: string): Promise<{ body: Uint8Array; percent: number } | undefined> {
-    const kept = await this.options.kept?.readBytes(editionName(key), key);
-    const percent = (kept?.meta as { percent?: unknown } | undefined)?.percent;
-    return kept && typeof percent === 'number' ? { body: kept.bytes, percent } : undefined;
+  /** The edition made under `key`, by this process or kept by another one (see StampedSnapshots), now the most recently used; undefined if none. */
+  private async editionUnder(key: string): Promise<{ body: Uint8Array; percent: number } | undefined> {
+    let made = this.made.get(key);
+    if (!made) {
+      const kept = await this.options.kept?.readBytes(editionName(key), key);
+      const percent = (kept?.meta as { percent?: unknown } | undefined)?.percent;
+      made = kept && typeof percent === 'number' ? { body: kept.bytes, percent } : undefined;
+    }
+    if (made) this.remember(key, made);
+    return made;
   }
 
   /** Keeps an edition made under `key` as the most recently used, dropping the oldest beyond CACHED_EDITIONS. */
@@ -190,11 +192,8 @@ export class Editions {
 
   private async cachedEdition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
     const key = await this.editionKey(context.document, context.locale.code, format, draft, history);
-    const known = key === undefined ? undefined : (this.made.get(key) ?? (await this.keptEdition(key)));
-    if (known && key !== undefined) {
-      this.remember(key, known);
-      return known;
-    }
+    const known = key === undefined ? undefined : await this.editionUnder(key);
+    if (known) return known;
     const made = await this.edition(format, context, history, draft);
     if (key !== undefined) {
       this.remember(key, made);
