@@ -44,7 +44,7 @@ function countsOf(document: SourceDocument, file: ReadonlyLocaleFile): { complet
   if (!counts) {
     const units = new Map<string, Unit>();
     for (const [id, position] of tally.positions) units.set(id, file.units[position] as Unit);
-    counts = { complete: isComplete(document, file), progress: computeProgress(document.segments, units, document.meta.language) };
+    counts = { complete: isComplete(document, units), progress: computeProgress(document.segments, units, document.meta.language) };
     tally.documents.set(document, counts);
   }
   return counts;

@@ -31,12 +31,11 @@ export function completeUnits(document: SourceDocument, file: LocaleFile): void 
 }
 
 /**
- * True when completeUnits would add or change no unit of `file`: a unit for each translatable
- * segment, each untranslated one with the current source and a state. (Their order is the
- * file's own: a writer keeps each unit where the file has it.)
+ * True when completeUnits would add or change no unit of a file whose units by id are `units`: a
+ * unit for each translatable segment, each untranslated one with the current source and a state.
+ * (Their order is the file's own: a writer keeps each unit where the file has it.)
  */
-export function isComplete(document: SourceDocument, file: { readonly units: readonly Pick<Unit, 'id' | 'target' | 'source' | 'state'>[] }): boolean {
-  const units = new Map(file.units.map((unit) => [unit.id, unit]));
+export function isComplete(document: SourceDocument, units: ReadonlyMap<string, Pick<Unit, 'target' | 'source' | 'state'>>): boolean {
   for (const segment of document.segments) {
     if (!segment.translatable) continue;
     const unit = units.get(segment.id);
