@@ -159,6 +159,13 @@ export function replaceUnitsXliff12(current: ParsedXliff12, replacements: readon
   return outputOf(current, fileEl, parsed, fresh, written);
 }
 
+/**
+ * Takes the units `ids` lists out of a document held in memory: their `<trans-unit>` elements go,
+ * with the whitespace before each (a `<group>` left without units stays: the strict schema allows
+ * it), in one pass per parent however many there are, and so do their index entries. Ids not in the
+ * index are ignored. Returns the model positions the removed units had (their slots' positions,
+ * left as they were: the caller renumbers the units that stay).
+ */
 export function removeUnits(index: Map<string, UnitSlot>, ids: readonly string[] | undefined): Set<number> {
   const positions = new Set<number>();
   if (!ids?.length) return positions;
