@@ -45,10 +45,7 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
   assertWritableModel(model, unchanged);
   assertRemovableUnits(model);
   const { fileEl, body } = fileAndBody(current.dom);
-  // The text of the document as it is now, unless someone else changed the document since.
-  const text = documentTexts.get(current.dom);
-  documentTexts.delete(current.dom);
-  const fresh = text && text.changes === changeCount(current.dom) ? text : undefined;
+  const fresh = takeFreshText(current);
   const fileAttributes = (): string => FILE_ATTRIBUTES.map((name) => fileEl.getAttribute(name)).join('\u0000');
   const attributesBefore = fresh && fileAttributes();
   const headerBefore = firstChildElement(fileEl, XLIFF12_NS, 'header');
@@ -88,6 +85,16 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
   const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
   const spliceable = fresh && !created && removed.size === 0 && header === headerBefore && fileAttributes() === attributesBefore;
   return outputOf(current, fileEl, parsed, spliceable ? fresh : undefined, written, header);
+}
+
+/**
+ * The text of the document as it is now, unless someone else changed the document since; taken
+ * off the document either way (the write about to be made gives it its next one).
+ */
+function takeFreshText(current: ParsedXliff12): DocumentText | undefined {
+  const text = documentTexts.get(current.dom);
+  documentTexts.delete(current.dom);
+  return text && text.changes === changeCount(current.dom) ? text : undefined;
 }
 
 /**
@@ -141,9 +148,7 @@ export function replaceUnitsXliff12(current: ParsedXliff12, replacements: readon
   // The file's fields and the new units, as a model holding only them: the other units were read or written before.
   assertWritableModel({ ...fileFields(current.model), units: replacements as Unit[] });
   const { fileEl } = fileAndBody(current.dom);
-  const text = documentTexts.get(current.dom);
-  documentTexts.delete(current.dom);
-  const fresh = text && text.changes === changeCount(current.dom) ? text : undefined;
+  const fresh = takeFreshText(current);
   const written: UnitSlot[] = [];
   for (const [i, unit] of replacements.entries()) {
     const slot = slots[i];
