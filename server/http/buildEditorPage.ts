@@ -28,6 +28,13 @@ export interface EditorPage {
   back: string;
 }
 
+/** Section `index` of a document (undefined when it has none at all); 404 for one it lacks. */
+function sectionAt(sections: Section[], index: number): Section | undefined {
+  const section = sections[index];
+  if (!section && sections.length > 0) throw new WorkbenchError(404, 'section-not-found', `This document has no section ${index}.`);
+  return section;
+}
+
 /**
  * Chooses the segments of one editor page: a section of the document, or, with a filter
  * (untranslated, translated, ...), the matching paragraphs of the whole document, 100 a page.
@@ -44,8 +51,7 @@ export function buildEditorPage(
   }
   if (filter === 'all') {
     const index = query.section ?? 0;
-    const section = sections[index];
-    if (!section && sections.length > 0) throw new WorkbenchError(404, 'section-not-found', `This document has no section ${index}.`);
+    const section = sectionAt(sections, index);
     const segments = section ? workbench.viewOf(context, context.document.segments.slice(section.start, section.end)) : [];
     return { context, sections, outline: sectionOutline(sections, index), section, filter, segments, page: 0, pages: 1, pageNumbers: [0], back: `?section=${index}` };
   }
@@ -83,8 +89,7 @@ export interface ReaderPage {
  */
 export function readerPage(document: SourceDocument, index = 0): ReaderPage {
   const sections = splitSections(document.segments);
-  const section = sections[index];
-  if (!section && sections.length > 0) throw new WorkbenchError(404, 'section-not-found', `This document has no section ${index}.`);
+  const section = sectionAt(sections, index);
   let where: Map<string, number> | undefined;
   const sectionOf = (id: string): number | undefined => {
     where ??= new Map(sections.flatMap((s) => document.segments.slice(s.start, s.end).map((segment) => [segment.id, s.index] as const)));
