@@ -368,9 +368,15 @@ export function createFileLocaleStore(options: {
       await handle?.close();
     }
     dropEntry(path, entry);
-    const fresh = await load(path, true);
+    const fresh = await loadWithDom(path);
     if (!fresh) throw new WorkbenchError(404, 'locale-not-found', `${shown(path)} is gone`);
-    return withDom(path, fresh);
+    return fresh;
+  }
+
+  /** The file parsed in full, as a change needs it (not from its snapshot), or undefined when there is none. */
+  async function loadWithDom(path: string): Promise<(CacheEntry & { parsed: ParsedXliff12 }) | undefined> {
+    const entry = await load(path, true);
+    return entry && withDom(path, entry);
   }
 
   /**
@@ -504,9 +510,9 @@ export function createFileLocaleStore(options: {
 
   /** Loads a file for a change under its lock: 404 without one; a broken file throws, never overwritten. */
   async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
-    const entry = await load(path, true);
+    const entry = await loadWithDom(path);
     if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
-    return withDom(path, entry);
+    return entry;
   }
 
   async function stampOfFile(path: string): Promise<string | undefined> {
@@ -605,9 +611,7 @@ export function createFileLocaleStore(options: {
     },
 
     async readForChange(document, lang) {
-      const path = pathOf(document, lang);
-      const entry = await load(path, true);
-      if (entry) await withDom(path, entry);
+      await loadWithDom(pathOf(document, lang));
     },
 
     async keepSnapshots() {
