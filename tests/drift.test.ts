@@ -241,6 +241,14 @@ describe('bad input to an update: refused with a message, nothing changed', () =
     expect(sidecar.segments.map((s: { text: string }) => s.text)).toContain('India is a brand new paragraph, revised.');
   });
 
+  it('updates asked for at once are made in the order they were asked for', async () => {
+    await translateAll();
+    const texts = [1, 2, 3, 4, 5].map((n) => V2.replace('India is a brand new paragraph.', `India is a brand new paragraph, revision ${n}.`));
+    const reports = await Promise.all(texts.map((text) => workbench.updateSource('doc', Buffer.from(text), { name: 'doc.md' })));
+    expect(reports.map((r) => r.version.number)).toEqual([2, 3, 4, 5, 6]);
+    expect(project.read('source/doc.md')).toBe(texts[4]);
+  });
+
   it('a failure half-way leaves the previous version fully in place', async () => {
     await translateAll();
     const before = snapshot();

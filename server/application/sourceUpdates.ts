@@ -5,6 +5,7 @@ import type { Segment, SourceDocument } from '../domain/types';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
+import { keyedLock } from '../storage/keyedLock';
 import type { SourceUpdatePlan } from '../storage/sourceRepository';
 import { migrateLocaleFile, syncLocale, type WorkbenchStores } from './syncLocale';
 
@@ -40,8 +41,19 @@ export async function updateSource(
   options: { name: string; who: string; force?: boolean; onProgress?: (message: string) => void },
 ): Promise<UpdateReport> {
   // One hold of the project's lock from the first read to the last write: no other process changes
-  // the document or its locales in between.
-  return stores.lock.hold(() => updateHeld(stores, documentId, bytes, options));
+  // the document or its locales in between. Within this process, updates of one document run one
+  // after another in the order they were asked for (two uploads at once: the later one is the
+  // newer version), not in whichever order their first reads happen to end.
+  return stores.lock.hold(() => updatesOf(stores.sources)(documentId, () => updateHeld(stores, documentId, bytes, options)));
+}
+
+/** The queue of source updates per document, one per source repository (see updateSource). */
+const updateQueues = new WeakMap<WorkbenchStores['sources'], ReturnType<typeof keyedLock>>();
+
+function updatesOf(sources: WorkbenchStores['sources']): ReturnType<typeof keyedLock> {
+  let queue = updateQueues.get(sources);
+  if (!queue) updateQueues.set(sources, (queue = keyedLock()));
+  return queue;
 }
 
 async function updateHeld(...[stores, documentId, bytes, options]: Parameters<typeof updateSource>): Promise<UpdateReport> {
