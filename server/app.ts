@@ -28,6 +28,11 @@ export interface AppOptions {
   /** Run the database's integrity check before serving (the server does; tests need not). */
   checkDatabase?: boolean;
   log?: (message: string, err: unknown) => void;
+  /**
+   * Saves are acknowledged once journaled and their locale file is written this many milliseconds
+   * after (see LocaleStore's writeBehindMs): the server's 1000. Without, each save writes its file first.
+   */
+  writeBehindMs?: number;
 }
 
 /**
@@ -52,7 +57,7 @@ export function createApp(options: AppOptions): Express {
   // Read once: the same languages are loaded and offered in the switcher.
   const languages = uiLanguages(APP_ROOT);
   const i18n = createI18n(APP_ROOT, languages);
-  const project = createProject(options.dataDir, { i18n, check: options.checkDatabase, serving: true });
+  const project = createProject(options.dataDir, { i18n, check: options.checkDatabase, serving: true, writeBehindMs: options.writeBehindMs });
   const { workbench } = project;
   const { accounts, sessions, throttle } = project.records;
   const config = readProjectConfig(options.dataDir);

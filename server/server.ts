@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
   let app;
   try {
-    app = createApp({ dataDir, checkDatabase: true });
+    app = createApp({ dataDir, checkDatabase: true, writeBehindMs: writeBehindMsOf(process.env.WORKBENCH_WRITE_BEHIND_MS) });
   } catch (err) {
     // A database that is not ours, damaged, or newer than this code: say so and start nothing.
     console.error(`The workbench cannot start: ${(err as Error).message}`);
@@ -50,6 +50,18 @@ async function main(): Promise<void> {
     });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * How long after a save its locale file is written (see LocaleStore's writeBehindMs): 1000 ms,
+ * or $WORKBENCH_WRITE_BEHIND_MS (a whole number of milliseconds, up to 10 minutes; the tests of
+ * a server killed with saves held set it long).
+ */
+function writeBehindMsOf(value: string | undefined): number {
+  if (value === undefined || value === '') return 1000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new Error(`WORKBENCH_WRITE_BEHIND_MS must be a whole number of milliseconds from 0 to 600000, not ${JSON.stringify(value)}.`);
+  return ms;
 }
 
 void main();

@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '../domain/historyEntry';
+import type { Unit } from '../domain/types';
 import type { PreparedLocaleUpdate } from '../storage/localeStore';
 import type { StagedHistory } from '../storage/historyRepository';
 import { settleStagedHistory } from './settleStagedHistory';
@@ -33,4 +34,15 @@ export async function commitWithHistory(stores: WorkbenchStores, prepared: Prepa
     // The change is in the file and its entries are durable: settled against the file, now or at the next start.
     await settleStagedHistory(stores, staged.batch).catch(() => undefined);
   }
+}
+
+/**
+ * The commit point of a change written behind (see LocaleStore.writesBehind): its history entries
+ * and the units it changed are made durable together, in one transaction of the project database
+ * (see UnitJournal); then the change is the file this process holds, and the file on disk takes
+ * it within a second. A failure to make them durable (a full disk) changes nothing. Whatever
+ * stops the process after that, the next one to read the file reads it with the journaled units.
+ */
+export async function commitJournaled(stores: WorkbenchStores, prepared: PreparedLocaleUpdate<unknown>, document: string, lang: string, entries: HistoryEntry[], units: readonly Unit[]): Promise<void> {
+  await prepared.commit(() => stores.history.appendJournaled(document, lang, entries, units));
 }

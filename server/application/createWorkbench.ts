@@ -38,10 +38,12 @@ export function createProject(
     check?: boolean;
     /** A server: files read from their snapshots are parsed ahead of their first change. */
     serving?: boolean;
+    /** Saves are written behind them, their files this long after (see LocaleStore's writeBehindMs). */
+    writeBehindMs?: number;
   } = {},
 ): Project {
   const records = projectRecords(dataDir, { check: options.check });
-  const stores = createStores(dataDir, records, options.serving ?? false);
+  const stores = createStores(dataDir, records, options.serving ?? false, options.writeBehindMs);
   const workbench = new Workbench(stores);
   const config = readProjectConfig(dataDir);
   return {
@@ -62,7 +64,7 @@ export function createProject(
   };
 }
 
-function createStores(dataDir: string, records: ProjectRecords, serving = false): WorkbenchStores {
+function createStores(dataDir: string, records: ProjectRecords, serving = false, writeBehindMs?: number): WorkbenchStores {
   const lock = projectLock(dataDir);
   return {
     sources: createFileSourceRepository({
@@ -75,7 +77,9 @@ function createStores(dataDir: string, records: ProjectRecords, serving = false)
       dir: path.join(dataDir, 'locales'),
       lock,
       snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'locales')),
+      journal: records.journal,
       serving,
+      writeBehindMs,
     }),
     history: records.history,
     discussions: records.discussions,

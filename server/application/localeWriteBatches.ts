@@ -3,7 +3,7 @@ import type { HistoryEntry } from '../domain/historyEntry';
 import type { Unit } from '../domain/types';
 import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
 import { unitIn } from './localeTally';
-import { commitWithHistory } from './commitWithHistory';
+import { commitJournaled, commitWithHistory } from './commitWithHistory';
 import type { WorkbenchStores } from './syncLocale';
 
 /** The units of a locale file as a change of a batch sees them: as the changes before it in the batch left them. */
@@ -89,7 +89,8 @@ export class LocaleWriteBatches {
     let changed: Unit[] = [];
     try {
       // Only the units the batch changes are copied and written: a book's 16,000 others are left as they are.
-      prepared = await this.stores.locales.prepareUnitChanges(document, lang, (file) => {
+      const { locales } = this.stores;
+      prepared = await locales.prepareUnitChanges(document, lang, (file) => {
         const accepted = new Map<string, Unit>();
         for (const waiting of batch) {
           const own = new Map<string, Unit>();
@@ -108,7 +109,7 @@ export class LocaleWriteBatches {
         if (![...outcomes.values()].some((o) => 'entries' in o)) throw new NothingAccepted();
         changed = [...accepted.values()];
         return { result: undefined, units: changed };
-      });
+      }, { writeBehind: true });
       try {
         for (const waiting of batch) {
           const outcome = outcomes.get(waiting);
@@ -122,7 +123,8 @@ export class LocaleWriteBatches {
         const outcome = outcomes.get(waiting);
         return outcome && 'entries' in outcome ? outcome.entries : [];
       });
-      await commitWithHistory(this.stores, prepared, document, lang, entries);
+      if (locales.writesBehind) await commitJournaled(this.stores, prepared, document, lang, entries, changed);
+      else await commitWithHistory(this.stores, prepared, document, lang, entries);
     } catch (err) {
       // Refused as a whole (no file, a broken file, a full disk): every change that was not refused alone fails with it.
       for (const waiting of batch) {

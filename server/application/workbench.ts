@@ -94,16 +94,23 @@ export class Workbench {
   }
 
   /**
-   * Settles the history entries a stopped write left staged (see settleStagedHistory): run at the
+   * Settles the history entries a stopped write left staged (see settleStagedHistory), and writes
+   * into their files the saves a stopped server left in the journal (see UnitJournal): run at the
    * start of the server and of each CLI command.
    */
-  settleStagedHistory(): Promise<SettledHistory> {
-    return settleStagedHistory(this.stores);
+  async settleStagedHistory(): Promise<SettledHistory> {
+    const settled = await settleStagedHistory(this.stores);
+    await this.locales.writeJournaled();
+    return settled;
   }
 
-  /** Keeps what this process worked out of the files it wrote for the next one (see LocaleStore.keepSnapshots): before it exits. */
-  keepCaches(): Promise<void> {
-    return this.locales.keepSnapshots();
+  /**
+   * Writes the saves still held ahead of their files, then keeps what this process worked out of
+   * the files it wrote for the next one (see LocaleStore.keepSnapshots): before it exits.
+   */
+  async keepCaches(): Promise<void> {
+    await this.locales.writeJournaled();
+    await this.locales.keepSnapshots();
   }
 
   /** Ids of all documents. */

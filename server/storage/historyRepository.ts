@@ -1,4 +1,6 @@
 import type { HistoryEntry } from '../domain/historyEntry';
+import type { Unit } from '../domain/types';
+import type { JournalMark } from './unitJournal';
 
 export type { HistoryEntry };
 
@@ -36,6 +38,12 @@ export interface LeftStagedEntry {
  */
 export interface HistoryRepository {
   append(document: string, lang: string, entries: HistoryEntry[]): Promise<void>;
+  /**
+   * Appends `entries` and journals `units` (the units of the locale file they changed, see
+   * UnitJournal) in one durable transaction: the commit point of a save whose file is written
+   * behind it. Returns where it left the journal, which the file's write names when it is done.
+   */
+  appendJournaled(document: string, lang: string, entries: HistoryEntry[], units: readonly Unit[]): Promise<JournalMark>;
   /** Writes `entries` durably apart from the history, to be confirmed or cancelled. */
   stage(document: string, lang: string, entries: HistoryEntry[]): Promise<StagedHistory>;
   /** Every staged entry, oldest first (those of writes still under way included). */

@@ -16,6 +16,7 @@ import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
 import type { StampedSnapshots } from './stampedSnapshots';
+import type { JournalMark, UnitJournal } from './unitJournal';
 
 /** How long writes to a file pause before this process keeps a snapshot of it (see StampedSnapshots). */
 const SNAPSHOT_DELAY_MS = 2000;
@@ -23,6 +24,8 @@ const SNAPSHOT_DELAY_MS = 2000;
 const SNAPSHOT_AFTER_READ_MS = 1000;
 /** How long after a file is read from its snapshot a server parses it (once the page that read it is sent). */
 const PARSE_AHEAD_DELAY_MS = 50;
+/** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
+const WRITE_BEHIND_RETRY_MS = 2000;
 
 export interface LocaleStore {
   /** Locale codes that have a file for this document. */
@@ -42,6 +45,12 @@ export interface LocaleStore {
    * next one reads them instead of parsing the files.
    */
   keepSnapshots(): Promise<void>;
+  /**
+   * Writes now the journaled changes this process holds and has not yet written into their files
+   * (see prepareUnitChanges' writeBehind), and those a stopped process left in the journal: every
+   * locale file on disk is then current. At the start of each process, and before a server stops.
+   */
+  writeJournaled(): Promise<void>;
   /**
    * Reads the file ahead of changes to it (parsed in full, as a change needs it, not taken from its
    * snapshot): for a caller that reads it first and changes it after (a source update). Nothing
@@ -84,7 +93,14 @@ export interface LocaleStore {
     document: string,
     lang: string,
     change: (file: ReadonlyLocaleFile) => { result: T; units: readonly Unit[] } | Promise<{ result: T; units: readonly Unit[] }>,
+    options?: { writeBehind?: boolean },
   ): Promise<PreparedLocaleUpdate<T>>;
+  /**
+   * True when this store writes journaled changes behind them (a server with a unit journal): a
+   * prepareUnitChanges with `writeBehind` then writes nothing, and its commit takes the number of
+   * the journal row that holds its units (see UnitJournal). Without, writeBehind is ignored.
+   */
+  readonly writesBehind: boolean;
   /**
    * Appends units to the locale's archive `<dir>/<lang>/<document>.removed.xlf` (created on first use,
    * same XLIFF 1.2 form, schema-valid; its languages are the locale file's: 404 'locale-not-found'
@@ -107,7 +123,14 @@ export interface PreparedLocaleUpdate<T> {
   base: ReadonlyLocaleFile;
   /** The file as it will be once committed (read-only, not to be kept). */
   file: ReadonlyLocaleFile;
-  commit(): Promise<void>;
+  /**
+   * The new file takes its place. For a change prepared with `writeBehind` (see writesBehind):
+   * `journal` makes the change durable (it journals its units, see UnitJournal: the commit
+   * point), and says where it left the journal; then the change is this process's file at once,
+   * and the file on disk takes it within a moment (writeBehindMs), with the changes that come
+   * meanwhile. If `journal` fails, nothing changes (as with discard).
+   */
+  commit(journal?: () => Promise<JournalMark>): Promise<void>;
   discard(): Promise<void>;
 }
 
@@ -149,6 +172,20 @@ interface CacheEntry extends FileIdentity {
   parsed?: ParsedXliff12;
   /** The file's change time, when known (see snapshotNow). */
   ctimeMs?: number;
+  /**
+   * Journaled changes the model holds and the file on disk does not yet (see UnitJournal): the
+   * file to write (whose identity is still the entry's) and the newest journal row it holds.
+   */
+  unwritten?: Unwritten;
+}
+
+/** What a cache entry holds ahead of its file: see CacheEntry.unwritten. */
+interface Unwritten {
+  output: Xliff12Output;
+  /** The newest journal row it holds. */
+  upTo: number;
+  /** How many journal rows it holds: all the journal has for the file, or another process journaled saves since. */
+  rows: number;
 }
 
 /**
@@ -232,6 +269,18 @@ export function createFileLocaleStore(options: {
   lock?: ProjectLock;
   snapshots?: StampedSnapshots;
   /**
+   * The units saved and not yet written into their files (see UnitJournal): a file is read with
+   * them, whoever left them, so an acknowledged save is never lost to a stopped process. A server
+   * with one writes saves behind them (see prepareUnitChanges); other processes write at once.
+   */
+  journal?: UnitJournal;
+  /**
+   * A server's saves are written behind them (see prepareUnitChanges), the file written this many
+   * milliseconds after the first save it does not have yet (with a journal only); without, every
+   * save writes the file before it is acknowledged, as a CLI command does.
+   */
+  writeBehindMs?: number;
+  /**
    * A server: a file read from its snapshot is parsed soon after, ahead of its first change, and
    * the snapshot of a file just parsed is made a little later, once the page that read it is sent
    * (a CLI command that reads and exits makes it at once, before it exits).
@@ -260,6 +309,22 @@ export function createFileLocaleStore(options: {
   /** One operation at a time per file, in call order (the project's lock first, then the file's). */
   const perFile = keyedLock();
   const exclusive = <T>(path: string, task: () => Promise<T>): Promise<T> => lock.hold(() => perFile(path, task));
+  /**
+   * Writes of a whole file, one at a time per file, and never beside the write behind of the same
+   * file (whose older content would otherwise be renamed over theirs): taken after the file's own
+   * lock, and, by a write behind, alone (it does not keep saves waiting).
+   */
+  const fileWrites = keyedLock();
+  const journal = options.journal;
+  /** A server with a journal writes saves behind them (see prepareUnitChanges). */
+  const writesBehind = journal !== undefined && options.writeBehindMs !== undefined;
+  const writeBehindMs = options.writeBehindMs ?? 0;
+  /** Running writes behind, by file: each is a hold of the project's lock of its own, until its file is written. */
+  const writeLoops = new Map<string, object>();
+  /** Files whose saves are being journaled by this process (see prepareBehind). */
+  const journaling = new Map<string, number>();
+  /** The newest journal row written into each file by this process. */
+  const writtenUpTo = new Map<string, number>();
 
   /** A file as messages name it: relative to the project (`locales/es/x.xlf`), not the server's full path. */
   function shown(file: string): string {
@@ -294,7 +359,7 @@ export function createFileLocaleStore(options: {
         cache.delete(path);
         return undefined;
       }
-      if (sameFile(known, stats)) return known;
+      if (sameFile(known, stats) && journalHolds(path, known)) return known;
     }
     let handle: fs.FileHandle;
     try {
@@ -308,10 +373,13 @@ export function createFileLocaleStore(options: {
       // Stat and read through the same handle: the bytes belong to the stat even if the file is replaced meanwhile.
       const stats = await handle.stat();
       const cached = cache.get(path);
-      if (cached && sameFile(cached, stats)) return cached;
+      if (cached && sameFile(cached, stats) && journalHolds(path, cached)) return cached;
       cache.delete(path);
+      // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
+      const locale = journal && localeOf(path);
+      const held = locale ? journal?.pending(locale.document, locale.lang) : undefined;
       // A file about to change is parsed at once: its snapshot would be read for nothing, and a new one made for nothing.
-      const kept = forChange ? undefined : await snapshots?.read(path, stats);
+      const kept = forChange || held ? undefined : await snapshots?.read(path, stats);
       if (kept) {
         const entry: CacheEntry = { ...fileIdentity(stats), model: kept, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
@@ -320,6 +388,15 @@ export function createFileLocaleStore(options: {
         return entry;
       }
       const parsed = await parseFrom(handle, path);
+      if (held) {
+        // Loaded meanwhile by another caller, or written by a save of this process: that one holds everything.
+        const meanwhile = cache.get(path);
+        if (meanwhile && sameFile(meanwhile, stats) && journalHolds(path, meanwhile)) return meanwhile;
+        const entry: CacheEntry = { ...fileIdentity(stats), ctimeMs: stats.ctimeMs, ...withJournal(path, parsed, held) };
+        cache.set(path, entry);
+        writeBehindSoon(path);
+        return entry;
+      }
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
       cache.set(path, entry);
       if (!forChange && options.serving) setTimeout(() => snapshots?.write(path, stats, parsed.model), SNAPSHOT_AFTER_READ_MS).unref();
@@ -398,15 +475,8 @@ export function createFileLocaleStore(options: {
    * Checks a serialized file and writes it durably beside `path` (see save); `commit` puts it in
    * place and caches its `parsed` document as what was written, `discard` removes it.
    */
-  async function prepareSave(path: string, output: Xliff12Output): Promise<{ commit(): Promise<void>; discard(): Promise<void> }> {
-    const problem = output.written ? scanParts(output, output.written) : scanWhole(output.xml);
-    if (problem) {
-      const { at, issue } = problem;
-      const reason = issue.kind === 'doctype' ? 'a DOCTYPE' : issue.reason;
-      throw new WorkbenchError(500, 'xliff-write-failed', `${shown(path)}: refusing to write a file that does not read back: line ${at.line}, column ${at.column}: ${reason}`, {
-        details: { file: shown(path), line: at.line, column: at.column },
-      });
-    }
+  async function prepareSave(path: string, output: Xliff12Output, held?: Unwritten): Promise<{ commit(): Promise<void>; discard(): Promise<void> }> {
+    checkWritable(path, output);
     const write = await prepareFileAtomic(path, output.chunks);
     return {
       async commit() {
@@ -421,6 +491,8 @@ export function createFileLocaleStore(options: {
           // writers out): a snapshot is made only of this very file (see snapshotNow).
           const placedAt = statSync(path, { throwIfNoEntry: false });
           cache.set(path, { ...fileIdentity(stats), model: output.parsed.model, parsed: output.parsed, ctimeMs: placedAt && sameFile(stats, placedAt) ? placedAt.ctimeMs : undefined });
+          // The journaled changes the file was read with are in it now.
+          if (held) forgetJournaled(path, held.upTo);
           snapshotLater(path);
         })();
         committing.set(path, placed);
@@ -455,6 +527,8 @@ export function createFileLocaleStore(options: {
     snapshotDue.delete(path);
     const entry = cache.get(path);
     if (!entry || !snapshots) return;
+    // Ahead of its file: kept once the write behind has put it on disk.
+    if (entry.unwritten) return;
     let stats: Stats;
     try {
       stats = statSync(path);
@@ -489,7 +563,7 @@ export function createFileLocaleStore(options: {
   ): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
     try {
       const output = typeof draft === 'function' ? draft(entry.parsed) : updateXliff12(entry.parsed, draft, { file: shown(path) });
-      const write = await prepareSave(path, output);
+      const write = await prepareSave(path, output, entry.unwritten);
       return {
         output,
         commit: write.commit,
@@ -506,6 +580,142 @@ export function createFileLocaleStore(options: {
 
   function dropEntry(path: string, entry: CacheEntry): void {
     if (cache.get(path) === entry) cache.delete(path);
+  }
+
+  /**
+   * True when `entry` holds every save the journal has for its file: false when another process
+   * journaled saves to it since (a server stopped before it wrote them, a second server), which
+   * a read of the file with the journal then puts in.
+   */
+  function journalHolds(path: string, entry: CacheEntry): boolean {
+    const locale = journal && localeOf(path);
+    if (!locale || !journal || journaling.has(path)) return true;
+    return journal.count(locale.document, locale.lang) === (entry.unwritten?.rows ?? 0);
+  }
+
+  /** The document and locale of a locale file's path; undefined for any other file (an archive). */
+  function localeOf(path: string): { document: string; lang: string } | undefined {
+    const [lang, name, ...rest] = relative(dir, path).split(/[\\/]/);
+    if (rest.length > 0 || name === undefined || !name.endsWith('.xlf') || name.endsWith(ARCHIVE_SUFFIX)) return undefined;
+    const document = name.slice(0, -'.xlf'.length);
+    return isLocaleTag(lang) && isDocumentId(document) ? { document, lang } : undefined;
+  }
+
+  /**
+   * A file just parsed with the units journaled for it put in (the newest of each; a unit the file
+   * no longer has is left out: its paragraph was taken out by hand, and its history tells of it).
+   */
+  function withJournal(path: string, parsed: ParsedXliff12, held: { units: Unit[]; upTo: number }): { model: LocaleFile; parsed: ParsedXliff12; unwritten: Unwritten } {
+    const newest = new Map<string, Unit>();
+    for (const unit of held.units) if (parsed.unitIndex.has(unit.id)) newest.set(unit.id, unit);
+    const output = replaceUnitsXliff12(parsed, [...newest.values()], { file: shown(path) });
+    checkWritable(path, output);
+    return { model: output.parsed.model, parsed: output.parsed, unwritten: { output, upTo: held.upTo, rows: held.units.length } };
+  }
+
+  /**
+   * Makes sure the file's journaled changes are written soon: a server writes them within
+   * writeBehindMs, in a hold of the project's lock of its own that lasts until nothing is left
+   * to write, so no other process takes the lock (and reads the file) before they are in it. A
+   * process that does not write behind writes them with its next write of the file, or at
+   * writeJournaled.
+   */
+  function writeBehindSoon(path: string): void {
+    if (!writesBehind || writeLoops.has(path)) return;
+    const loop = {};
+    writeLoops.set(path, loop);
+    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    let failed = false;
+    void lock
+      .holdApart(async () => {
+        while (cache.get(path)?.unwritten) {
+          await pause(writeBehindMs);
+          await writeHeld(path);
+        }
+      })
+      .catch((err: unknown) => {
+        // The saves stay in the journal; the lock is given up meanwhile (whoever takes it reads the
+        // file with them), and the write is tried again a little later (a full disk may make room).
+        failed = true;
+        console.error(`${shown(path)}: the last saves are safe in the journal, but the file could not be written yet: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        if (writeLoops.get(path) === loop) writeLoops.delete(path);
+        if (!cache.get(path)?.unwritten) return;
+        // A change that came as the loop ended, or a write to try again.
+        if (failed) setTimeout(() => writeBehindSoon(path), WRITE_BEHIND_RETRY_MS).unref();
+        else writeBehindSoon(path);
+      });
+  }
+
+  /** Writes now the journaled changes this process holds for a file, up to the newest of them (waiting for a write under way). */
+  async function writeNow(path: string): Promise<void> {
+    const target = cache.get(path)?.unwritten?.upTo;
+    if (target === undefined) return;
+    // Beside the write behind's own writes, one after the other (see writeHeld): whichever comes first writes it.
+    while ((writtenUpTo.get(path) ?? 0) < target && cache.get(path)?.unwritten) await lock.hold(() => writeHeld(path));
+  }
+
+  /**
+   * Writes the journaled changes the cached file holds into the file, then forgets their journal
+   * rows (under the project's lock; alone among the file's writes, beside its saves). When the
+   * file changed on disk meanwhile (another process, a hand edit), it is read again first, with
+   * whatever the journal still holds, and that is written.
+   */
+  function writeHeld(path: string): Promise<void> {
+    return fileWrites(path, async () => {
+      if (!cache.get(path)?.unwritten) return;
+      // The cached file, unless the file changed on disk or another process journaled saves to
+      // it: then read again, with all the journal holds (see journalHolds).
+      const entry = await load(path, true);
+      if (!entry?.unwritten) return;
+      const base = entry;
+      const { output, upTo } = entry.unwritten as Unwritten;
+      const write = await prepareFileAtomic(path, output.chunks);
+      const placed = (async () => {
+        let stats: Stats;
+        try {
+          stats = await write.commit();
+        } finally {
+          await write.discard();
+        }
+        const placedAt = statSync(path, { throwIfNoEntry: false });
+        // The cached file, with the saves that came during the write, now stands on the new file.
+        const forgotten = forgetJournaled(path, upTo);
+        const current = cache.get(path);
+        if (current && sameFile(current, base)) {
+          const later = current.unwritten && current.unwritten.upTo > upTo ? { ...current.unwritten, rows: current.unwritten.rows - forgotten } : undefined;
+          cache.set(path, { ...current, ...fileIdentity(stats), ctimeMs: placedAt && sameFile(stats, placedAt) ? placedAt.ctimeMs : undefined, unwritten: later });
+        }
+      })();
+      committing.set(path, placed);
+      try {
+        await placed;
+      } finally {
+        if (committing.get(path) === placed) committing.delete(path);
+      }
+      snapshotLater(path);
+    });
+  }
+
+  /** The journal rows of a file up to `upTo` are in it: forgotten (how many were). */
+  function forgetJournaled(path: string, upTo: number): number {
+    const locale = localeOf(path);
+    if (!journal || !locale) return 0;
+    const forgotten = journal.written(locale.document, locale.lang, upTo);
+    writtenUpTo.set(path, Math.max(upTo, writtenUpTo.get(path) ?? 0));
+    return forgotten;
+  }
+
+  /** A write's check that the reader takes back what it writes (see prepareSave). */
+  function checkWritable(path: string, output: Xliff12Output): void {
+    const problem = output.written ? scanParts(output, output.written) : scanWhole(output.xml);
+    if (!problem) return;
+    const { at, issue } = problem;
+    const reason = issue.kind === 'doctype' ? 'a DOCTYPE' : issue.reason;
+    throw new WorkbenchError(500, 'xliff-write-failed', `${shown(path)}: refusing to write a file that does not read back: line ${at.line}, column ${at.column}: ${reason}`, {
+      details: { file: shown(path), line: at.line, column: at.column },
+    });
   }
 
   /** Loads a file for a change under its lock: 404 without one; a broken file throws, never overwritten. */
@@ -533,6 +743,7 @@ export function createFileLocaleStore(options: {
     document: string,
     lang: string,
     makeDraft: (entry: CacheEntry & { parsed: ParsedXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output); result: T }>,
+    behind = false,
   ): Promise<PreparedLocaleUpdate<T>> {
     const path = pathOf(document, lang);
     // What the caller does before committing must be under the same hold (the project's lock
@@ -545,7 +756,17 @@ export function createFileLocaleStore(options: {
         const released = new Promise<void>((resolve) => {
           release = resolve;
         });
+        let releaseWrites = (): void => undefined;
         try {
+          if (behind) {
+            resolvePrepared(await prepareBehind(path, document, lang, makeDraft, release));
+            await released;
+            return;
+          }
+          // A write of the whole file: the journaled changes held for it are written first, and
+          // the file's writes behind wait until this one is done.
+          await writeNow(path);
+          releaseWrites = await takeFileWrites(path);
           const entry = await loadForChange(path, document, lang);
           const { draft, result } = await makeDraft(entry);
           const write = await prepareUpdateWrite(path, entry, draft);
@@ -575,12 +796,97 @@ export function createFileLocaleStore(options: {
             discard: () => finish(write.discard),
           });
         } catch (err) {
+          releaseWrites();
           rejectPrepared(err);
           return;
         }
         await released;
+        releaseWrites();
       });
     });
+  }
+
+  /** Takes the file's whole-file writes (see fileWrites) until the function it gives is called. */
+  async function takeFileWrites(path: string): Promise<() => void> {
+    let release = (): void => undefined;
+    await new Promise<void>((taken) => {
+      void fileWrites(path, () => {
+        const done = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        taken();
+        return done;
+      });
+    });
+    return release;
+  }
+
+  /**
+   * prepareWith for a change written behind (see PreparedLocaleUpdate.commit): the change is made
+   * on the cached file and checked as a write would check it, but nothing is written; its commit
+   * makes it the file this process holds, and the write behind puts it on disk.
+   */
+  async function prepareBehind<T>(
+    path: string,
+    document: string,
+    lang: string,
+    makeDraft: (entry: CacheEntry & { parsed: ParsedXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output); result: T }>,
+    release: () => void,
+  ): Promise<PreparedLocaleUpdate<T>> {
+    const entry = await loadForChange(path, document, lang);
+    const { draft, result } = await makeDraft(entry);
+    if (typeof draft !== 'function') throw new Error('LocaleStore: only unit changes are written behind.');
+    let output: Xliff12Output;
+    try {
+      output = draft(entry.parsed);
+      checkWritable(path, output);
+    } catch (err) {
+      // The cached document was changed in place: read again (with the journal) by the next caller.
+      dropEntry(path, entry);
+      throw err;
+    }
+    let settled = false;
+    const finish = async (step: () => void | Promise<void>) => {
+      if (settled) throw new Error('This locale update was already committed or discarded.');
+      settled = true;
+      try {
+        await step();
+      } finally {
+        release();
+      }
+    };
+    return {
+      result,
+      base: entry.model,
+      file: output.parsed.model,
+      commit: (journal) =>
+        finish(async () => {
+          let journaled: JournalMark;
+          // While the rows are written and the cache does not have them yet, the journal has more
+          // rows than the cache holds: not another process's (this one holds the project's lock).
+          journaling.set(path, (journaling.get(path) ?? 0) + 1);
+          try {
+            if (!journal) throw new Error('LocaleStore: a change written behind is committed with its journal.');
+            journaled = await journal();
+          } catch (err) {
+            dropEntry(path, entry);
+            throw err;
+          } finally {
+            const left = (journaling.get(path) ?? 1) - 1;
+            if (left > 0) journaling.set(path, left);
+            else journaling.delete(path);
+          }
+          // The file it stands on, as the cache knows it now (a write behind may have put the
+          // entry's changes on disk meanwhile: the same document, on the new file).
+          const current = cache.get(path);
+          const onFile = current && current.parsed === entry.parsed ? current : entry;
+          const identity = { mtimeMs: onFile.mtimeMs, size: onFile.size, ino: onFile.ino, ctimeMs: onFile.ctimeMs };
+          const rows = (onFile.unwritten?.rows ?? 0) + journaled.rows;
+          cache.set(path, { ...identity, model: output.parsed.model, parsed: output.parsed, unwritten: { output, upTo: journaled.upTo, rows } });
+          writeBehindSoon(path);
+        }),
+      discard: () => finish(() => dropEntry(path, entry)),
+    };
   }
 
   return {
@@ -619,11 +925,35 @@ export function createFileLocaleStore(options: {
       await kept?.settled();
     },
 
-    stamp: (document, lang) => stampOfFile(pathOf(document, lang)),
+    async writeJournaled() {
+      const paths = new Set<string>();
+      for (const [path, entry] of cache) if (entry.unwritten) paths.add(path);
+      for (const { document, lang } of journal?.locales() ?? []) {
+        // Rows of a file that cannot be one (never written by this code) are left alone.
+        if (isDocumentId(document) && isLocaleTag(lang)) paths.add(pathOf(document, lang));
+      }
+      for (const path of paths) {
+        await lock.hold(async () => {
+          // Read with its journal (a file changed on disk, or left by a stopped process), then written.
+          await perFile(path, () => load(path, true).catch((err: unknown) => console.error(`${shown(path)}: its journaled saves wait: ${(err as Error).message}`)));
+          await writeNow(path);
+        });
+      }
+    },
+
+    async stamp(document, lang) {
+      const path = pathOf(document, lang);
+      const stamp = await stampOfFile(path);
+      // A file this process holds changes of ahead of the disk is not the file on disk.
+      const ahead = cache.get(path)?.unwritten;
+      return stamp !== undefined && ahead ? `${stamp}+${ahead.upTo}` : stamp;
+    },
 
     archiveStamp: (document, lang) => stampOfFile(archivePathOf(document, lang)),
 
     async readBytes(document, lang) {
+      // The file as this process knows it: its journaled changes written first.
+      await writeNow(pathOf(document, lang));
       try {
         // Files are replaced by rename, never rewritten in place: one read sees one whole version.
         return await fs.readFile(pathOf(document, lang));
@@ -657,13 +987,20 @@ export function createFileLocaleStore(options: {
     async update(document, lang, change) {
       const path = pathOf(document, lang);
       return exclusive(path, async () => {
-        const entry = await loadForChange(path, document, lang);
-        const draft = copyLocaleFile(entry.model);
-        // The change works on a copy of the model: if it refuses (a stale revision, a bad
-        // value), the cached file is untouched and stays cached.
-        const result = await change(draft);
-        await saveUpdate(path, entry, draft);
-        return result;
+        // A write of the whole file (see prepareWith).
+        await writeNow(path);
+        const releaseWrites = await takeFileWrites(path);
+        try {
+          const entry = await loadForChange(path, document, lang);
+          const draft = copyLocaleFile(entry.model);
+          // The change works on a copy of the model: if it refuses (a stale revision, a bad
+          // value), the cached file is untouched and stays cached.
+          const result = await change(draft);
+          await saveUpdate(path, entry, draft);
+          return result;
+        } finally {
+          releaseWrites();
+        }
       });
     },
 
@@ -674,8 +1011,13 @@ export function createFileLocaleStore(options: {
       });
     },
 
-    prepareUnitChanges(document, lang, change) {
-      return prepareWith(document, lang, async (entry) => {
+    writesBehind,
+
+    prepareUnitChanges(document, lang, change, changeOptions = {}) {
+      return prepareWith(
+        document,
+        lang,
+        async (entry) => {
         const { result, units } = await change(entry.model);
         for (const unit of units) {
           const slot = entry.parsed.unitIndex.get(unit.id);
@@ -683,7 +1025,9 @@ export function createFileLocaleStore(options: {
         }
         // The file's units as they are, but for those the change gives: only those are checked and written.
         return { draft: (parsed: ParsedXliff12) => replaceUnitsXliff12(parsed, units, { file: shown(pathOf(document, lang)) }), result };
-      });
+        },
+        writesBehind && changeOptions.writeBehind === true,
+      );
     },
     async archive(document, lang, version, units) {
       const path = archivePathOf(document, lang);

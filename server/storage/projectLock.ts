@@ -28,6 +28,11 @@ export interface ProjectLock {
    * `waitLimitMs`, 503 'project-busy' naming what holds it.
    */
   hold<T>(task: () => T | Promise<T>): Promise<T>;
+  /**
+   * hold for work that outlives its caller (a write behind the saves that started it): a hold of
+   * its own even when called inside another, which it neither joins nor keeps waiting.
+   */
+  holdApart<T>(task: () => T | Promise<T>): Promise<T>;
   /** True when the caller runs inside a hold of this lock. */
   isHeld(): boolean;
 }
@@ -138,6 +143,10 @@ class ProcessLock implements ProjectLock {
 
   async hold<T>(task: () => T | Promise<T>): Promise<T> {
     if (this.isHeld()) return task();
+    return this.holdApart(task);
+  }
+
+  async holdApart<T>(task: () => T | Promise<T>): Promise<T> {
     await this.admit();
     const store: HoldContext = { lock: this, active: true };
     try {
@@ -288,6 +297,9 @@ export function localLock(): ProjectLock {
     isHeld: () => held.getStore() === true,
     async hold(task) {
       if (held.getStore() === true) return task();
+      return held.run(true, task);
+    },
+    async holdApart(task) {
       return held.run(true, task);
     },
   };

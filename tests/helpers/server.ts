@@ -3,8 +3,8 @@ import path from 'node:path';
 import { REPO_ROOT } from './project';
 
 /** The built server (dist/server/server.js) over the project in `dir`, once it answers /healthz; killed and refused after `waitMs`. */
-export async function startServer(dir: string, port: number, waitMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/server/server.js')], { env: { ...process.env, WORKBENCH_DATA: dir, PORT: String(port) }, stdio: 'ignore' });
+export async function startServer(dir: string, port: number, waitMs: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/server/server.js')], { env: { ...process.env, WORKBENCH_DATA: dir, PORT: String(port), ...env }, stdio: 'ignore' });
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
     try {

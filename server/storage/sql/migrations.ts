@@ -168,6 +168,21 @@ CREATE TABLE history_staged (
 CREATE INDEX history_staged_batch ON history_staged(batch, id);
 `,
   },
+  {
+    version: 3,
+    name: 'unit journal: saves durable before their locale file is written, the file written behind them',
+    // Row numbers only ever grow, never reused once their rows are forgotten: a write names the
+    // rows it holds as "up to n" (AUTOINCREMENT here, an identity column in PostgreSQL).
+    sql: `
+CREATE TABLE unit_journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  unit_json TEXT NOT NULL
+);
+CREATE INDEX unit_journal_locale ON unit_journal(document, locale, id);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

@@ -16,6 +16,8 @@ import { createSqlLoginThrottle } from './sqlLoginThrottle';
 import { createSqlMemoryRepository } from './sqlMemoryRepository';
 import { createSqlSessionStore } from './sqlSessionStore';
 import { createSqlStagedImportRepository } from './sqlStagedImportRepository';
+import { createSqlUnitJournal } from './sqlUnitJournal';
+import type { UnitJournal } from '../unitJournal';
 
 /** Every record of a project other than its texts and translations, one repository per concern. */
 export interface ProjectRecords {
@@ -28,6 +30,7 @@ export interface ProjectRecords {
   editions: EditionRepository;
   memories: MemoryRepository;
   staged: StagedImportRepository;
+  journal: UnitJournal;
   /** What this process moved from the files of the previous version, if it found any. */
   migrated?: LegacyMigration;
 }
@@ -54,6 +57,7 @@ export function projectRecords(dataDir: string, options: { check?: boolean } = {
       editions: createSqlEditionRepository(db),
       memories: createSqlMemoryRepository(db),
       staged: createSqlStagedImportRepository(db),
+      journal: createSqlUnitJournal(db),
       ...(migrated ? { migrated } : {}),
     };
     made.set(db, records);

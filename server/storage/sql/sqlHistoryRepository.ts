@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import fsp, { type FileHandle } from 'node:fs/promises';
 import type { Statement } from 'better-sqlite3';
+import type { Unit } from '../../domain/types';
 import type { Contribution, HistoryEntry, HistoryRepository } from '../historyRepository';
 import type { SqlDatabase } from './openDatabase';
+import { journalInserter } from './sqlUnitJournal';
+import type { JournalMark } from '../unitJournal';
 
 interface HistoryRow {
   at: string;
@@ -85,6 +89,18 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     return statement;
   };
   const appendAll = db.transaction(insert);
+  const journal = journalInserter(db);
+  const appendJournaled = db.transaction((document: string, lang: string, entries: readonly HistoryEntry[], units: readonly Unit[]) => {
+    insert(document, lang, entries);
+    return { upTo: journal(document, lang, units), rows: units.length };
+  });
+  /** The database's write-ahead log, open for syncing (see appendJournaled); undefined when it has none. */
+  let wal: Promise<FileHandle | undefined> | undefined;
+  const walFile = (): Promise<FileHandle | undefined> =>
+    (wal ??= (async () => {
+      if (db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return undefined;
+      return fsp.open(`${db.name}-wal`, 'r').catch(() => undefined);
+    })());
   /** Batches this process staged and has not yet confirmed or cancelled. */
   const live = new Set<string>();
   const staging = {
@@ -112,6 +128,22 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
   return {
     async append(document, lang, entries) {
       if (entries.length > 0) appendAll.immediate(document, lang, entries);
+    },
+    async appendJournaled(document, lang, entries, units) {
+      // Committed without waiting for the disk, then made durable by syncing the write-ahead log
+      // through the thread pool (what synchronous = FULL would do on this thread): the server
+      // goes on with the next requests meanwhile, and the saves that arrive join the next commit.
+      const wal = await walFile();
+      if (!wal) return appendJournaled.immediate(document, lang, entries, units);
+      let last: JournalMark;
+      db.pragma('synchronous = NORMAL');
+      try {
+        last = appendJournaled.immediate(document, lang, entries, units);
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+      await wal.datasync();
+      return last;
     },
     async stage(document, lang, entries) {
       const batch = randomUUID();

@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import request from 'supertest';
+import { createApp } from '../server/app';
+import { createProject } from '../server/application/createWorkbench';
+import { closeProjectLock } from '../server/storage/projectLock';
+import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
+import { projectRecords } from '../server/storage/sql/projectRecords';
+import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
+import { startServer } from './helpers/server';
+import { validateXliff12 } from './helpers/xmllint';
+
+// A server's saves are made durable in the project database's unit journal (with their history
+// entries) and acknowledged; the locale file is written behind them, within a second or two, with
+// the saves that came meanwhile. Whatever stops the server, the next process to read the file
+// reads it with the journaled saves and writes them into it.
+
+const DOC = 'communard-manifesto';
+const CLI = path.join(REPO_ROOT, 'dist/scripts/workbench.js');
+
+jest.setTimeout(60_000);
+
+let project: TestProject;
+beforeEach(() => {
+  project = makeManifestoProject();
+});
+afterEach(() => {
+  closeProjectLock(project.dir);
+  project.cleanup();
+});
+
+const fileOf = () => path.join(project.dir, 'locales', 'es', `${DOC}.xlf`);
+const journalRows = () => projectRecords(project.dir).db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM unit_journal').get()?.n ?? 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The targets of the locale file on disk, by unit id (read by a project of its own, as another process would). */
+function targetsOnDisk(): Map<string, string | undefined> {
+  const xml = readFileSync(fileOf(), 'utf8');
+  const targets = new Map<string, string | undefined>();
+  for (const match of xml.matchAll(/<trans-unit id="([^"]+)"[^>]*>[\s\S]*?<\/trans-unit>/g)) {
+    const target = /<target[^>/]*>([\s\S]*?)<\/target>/.exec(match[0]);
+    targets.set(match[1], target?.[1]);
+  }
+  return targets;
+}
+
+async function serverApp() {
+  const app = createApp({ dataDir: project.dir, log: () => undefined, writeBehindMs: 1000 });
+  const { accounts } = projectRecords(project.dir);
+  await accounts.addUser('admin', [{ kind: 'admin' }]);
+  const { token } = await accounts.createToken('admin');
+  const api = request.agent(app).set('Authorization', `Bearer ${token}`);
+  expect((await api.post(`/api/documents/${DOC}/locales`).send({ code: 'es' })).status).toBe(201);
+  const listed = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=40`)).body as { segments: { id: string; revision: number }[] };
+  return { app, api, project: app.locals.project as ReturnType<typeof createProject>, segments: listed.segments };
+}
+
+describe('saves written behind them', () => {
+  it('are acknowledged once journaled; the file has them within seconds, strict-valid, and the journal is emptied', async () => {
+    const { api, segments } = await serverApp();
+    const answers = await Promise.all(segments.slice(0, 20).map((s, i) => api.put(`/api/documents/${DOC}/locales/es/segments/${s.id}`).send({ target: `Traducción ${i}`, baseRevision: s.revision })));
+    expect(answers.map((a) => a.status)).toEqual(segments.slice(0, 20).map(() => 200));
+    // The history has every save at once, and the server answers with them at once.
+    expect((await projectRecords(project.dir).history.list(DOC, 'es')).filter((e) => e.action === 'save')).toHaveLength(20);
+    const listed = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=20`)).body as { segments: { target?: string }[] };
+    expect(listed.segments.map((s) => s.target)).toEqual(segments.slice(0, 20).map((_, i) => `Traducción ${i}`));
+    // Written behind: within a few seconds, with nothing left in the journal.
+    for (let i = 0; i < 100 && (journalRows() > 0 || targetsOnDisk().get(segments[19].id) !== 'Traducción 19'); i++) await sleep(50);
+    const onDisk = targetsOnDisk();
+    expect(segments.slice(0, 20).map((s) => onDisk.get(s.id))).toEqual(segments.slice(0, 20).map((_, i) => `Traducción ${i}`));
+    expect(journalRows()).toBe(0);
+    expect(validateXliff12(fileOf())).toEqual({ valid: true, output: expect.any(String) });
+  });
+
+  it('a download of the file, and a stop of the server, write what is held first', async () => {
+    const { api, project: served, segments } = await serverApp();
+    expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${segments[0].id}`).send({ target: 'Descargada', baseRevision: segments[0].revision })).status).toBe(200);
+    const downloaded = await api.get(`/api/documents/${DOC}/locales/es/export/xliff?draft=1`).buffer(true);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.text).toContain('Descargada');
+    // The download is the file: written before it was read.
+    expect(targetsOnDisk().get(segments[0].id)).toBe('Descargada');
+    expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${segments[1].id}`).send({ target: 'Antes de parar', baseRevision: segments[1].revision })).status).toBe(200);
+    await served.workbench.keepCaches(); // what a clean stop does
+    expect(targetsOnDisk().get(segments[1].id)).toBe('Antes de parar');
+    expect(journalRows()).toBe(0);
+  });
+
+  it('a hand edit of the file while saves are held: both are kept', async () => {
+    const { api, project: served, segments } = await serverApp();
+    const [saved, edited] = segments;
+    expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${saved.id}`).send({ target: 'Guardada por la web', baseRevision: saved.revision })).status).toBe(200);
+    // Someone edits the file by hand meanwhile (another paragraph's translation).
+    const xml = readFileSync(fileOf(), 'utf8');
+    const unit = new RegExp(`(<trans-unit id="${edited.id}"[^>]*>\\s*<source>[^<]*</source>\\s*)<target state="needs-translation"/>`);
+    expect(unit.test(xml)).toBe(true);
+    writeFileSync(fileOf(), xml.replace(unit, '$1<target state="translated">Editada a mano</target>'));
+    await served.workbench.keepCaches();
+    const onDisk = targetsOnDisk();
+    expect([onDisk.get(saved.id), onDisk.get(edited.id)]).toEqual(['Guardada por la web', 'Editada a mano']);
+    expect(validateXliff12(fileOf())).toMatchObject({ valid: true });
+  });
+
+  it('a full disk when the file is written: the saves stay acknowledged in the journal, the file stays the previous valid one, and is written once there is room', async () => {
+    const { api, project: served, segments } = await serverApp();
+    const before = readFileSync(fileOf());
+    const open = fsp.open;
+    const full = jest.spyOn(fsp, 'open').mockImplementation((async (file: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
+      if (String(file).endsWith('.tmp')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return (open as (...args: unknown[]) => Promise<fsp.FileHandle>)(file, ...rest);
+    }) as typeof fsp.open);
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${segments[0].id}`).send({ target: 'Sin sitio', baseRevision: segments[0].revision })).status).toBe(200);
+      await expect(served.workbench.keepCaches()).rejects.toThrow(/Cannot write/);
+      expect(readFileSync(fileOf())).toEqual(before);
+      expect(journalRows()).toBe(1);
+    } finally {
+      full.mockRestore();
+      errors.mockRestore();
+    }
+    await served.workbench.keepCaches();
+    expect(targetsOnDisk().get(segments[0].id)).toBe('Sin sitio');
+    expect(journalRows()).toBe(0);
+  });
+
+  it('a full disk when the save is journaled: 507, and nothing changes', async () => {
+    const { api, project: served, segments } = await serverApp();
+    const before = readFileSync(fileOf());
+    const failing = jest.spyOn(served.records.history, 'appendJournaled').mockRejectedValue(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    const refused = await api.put(`/api/documents/${DOC}/locales/es/segments/${segments[0].id}`).send({ target: 'Nunca', baseRevision: segments[0].revision });
+    failing.mockRestore();
+    expect([refused.status, refused.body.error?.code]).toEqual([507, 'disk-full']);
+    const listed = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=1`)).body as { segments: { target?: string; revision: number }[] };
+    expect(listed.segments[0]).toMatchObject({ revision: segments[0].revision });
+    expect(listed.segments[0].target).not.toBe('Nunca');
+    await served.workbench.keepCaches();
+    expect(readFileSync(fileOf())).toEqual(before);
+    expect(journalRows()).toBe(0);
+  });
+});
+
+describe('a server killed with saves held', () => {
+  it('loses none: the next process writes them into the file before it reads it', async () => {
+    expect(spawnSync(process.execPath, [CLI, 'new-locale', 'es', '--data', project.dir]).status).toBe(0);
+    const records = projectRecords(project.dir);
+    await records.accounts.addUser('admin', [{ kind: 'admin' }]);
+    const { token } = await records.accounts.createToken('admin');
+    closeProjectDatabase(project.dir);
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // The file written a minute after the saves: the kill comes before, whatever the machine's load.
+    const server = await startServer(project.dir, port, 15_000, { WORKBENCH_WRITE_BEHIND_MS: '60000' });
+    const base = `http://127.0.0.1:${port}/api/documents/${DOC}/locales/es`;
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const segments = ((await (await fetch(`${base}/segments?limit=30`)).json()) as { segments: { id: string; revision: number }[] }).segments;
+    const answers = await Promise.all(
+      segments.map((s, i) => fetch(`${base}/segments/${s.id}`, { method: 'PUT', headers, body: JSON.stringify({ target: `Antes del golpe ${i}`, baseRevision: s.revision }) })),
+    );
+    // Killed at once: the file is written a moment after the saves, so they are in the journal only.
+    server.kill('SIGKILL');
+    await new Promise((resolve) => (server.exitCode !== null || server.signalCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    expect(answers.map((a) => a.status)).toEqual(segments.map(() => 200));
+    expect(journalRows()).toBe(30);
+    expect(segments.map((s) => targetsOnDisk().get(s.id))).toEqual(segments.map(() => undefined));
+
+    // The next process (a CLI command) writes them into the file first.
+    const status = spawnSync(process.execPath, [CLI, 'status', '--json', '--data', project.dir], { encoding: 'utf8' });
+    expect(status.status).toBe(0);
+    const onDisk = targetsOnDisk();
+    expect(segments.map((s) => onDisk.get(s.id))).toEqual(segments.map((_, i) => `Antes del golpe ${i}`));
+    expect(validateXliff12(fileOf()).valid).toBe(true);
+    expect(journalRows()).toBe(0);
+    expect((await projectRecords(project.dir).history.list(DOC, 'es')).filter((e) => e.action === 'save')).toHaveLength(30);
+  });
+});
