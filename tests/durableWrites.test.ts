@@ -19,9 +19,13 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-/** Every file under `dir`, recursively, relative to it (temp files included: they start with a dot; the project lock's files left out). */
+/**
+ * Every file under `dir`, recursively, relative to it (temp files included: they start with a dot;
+ * the project lock's files left out, and the database's shared-memory index, which SQLite rewrites
+ * when it reads: a read of the journal is not a write).
+ */
 function listTree(dir: string, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).filter((entry) => !LOCK_FILES.includes(entry.name)).flatMap((entry) =>
+  return readdirSync(dir, { withFileTypes: true }).filter((entry) => !LOCK_FILES.includes(entry.name) && entry.name !== 'workbench.db-shm').flatMap((entry) =>
     entry.isDirectory() ? listTree(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
   );
 }
