@@ -16,7 +16,7 @@ import { sendBack } from '../domain/workflow/sendBack';
 import type { TransitionInput, TransitionResult } from '../domain/workflow/transition';
 import { translate } from '../domain/workflow/translate';
 import { workflowState } from '../domain/workflowState';
-import { WorkbenchError } from '../errors';
+import { isWorkbenchError, WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
@@ -153,10 +153,8 @@ export class Translations {
     }
     await syncLocale(this.stores, document, code);
     await this.completeFile(document, code);
-    // Who saved last, to name them if this change turns out to be stale.
-    const lastWriter = (await this.stores.history.last(document.id, code, segment.id))?.who;
     // Applied with the other changes waiting on this file, written and made durable with them.
-    return this.batches.submit(document.id, code, {
+    const change = this.batches.submit(document.id, code, {
       apply: (units) => {
         const { file } = units;
         if ((file.sourceVersion ?? 1) !== document.version) throw new SourceMovedOn(document.version, file.sourceVersion ?? 1);
@@ -165,7 +163,7 @@ export class Translations {
         const unit = units.get(segment.id) as ReadonlyUnit;
         if (unit.revision !== baseRevision) {
           throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
-            details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit as Unit), by: lastWriter } },
+            details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit as Unit) } },
           });
         }
         const result = transition({ unit: unit as Unit, segment, version: document.version, who, at: new Date().toISOString() });
@@ -176,6 +174,12 @@ export class Translations {
         derivedFile(document, base, file, changed);
         return { segment: segmentView(segment, unitIn(file, segment.id) as Unit), progress: progressIn(document, file) };
       },
+    });
+    // A stale change names who saved the paragraph last: looked up only then, not for every save.
+    return change.catch(async (err: unknown) => {
+      const current = isWorkbenchError(err) && err.code === 'revision-conflict' ? (err.details?.current as { by?: string } | undefined) : undefined;
+      if (current) current.by = (await this.stores.history.last(document.id, code, segment.id))?.who;
+      throw err;
     });
   }
 
