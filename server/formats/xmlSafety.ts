@@ -15,6 +15,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import type { Document, Element } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
 import { findInvalidXmlChar, positionAt, scanXml, type ScanTrack, type XmlPosition } from './xmlScan';
+import { cacheXmldomExpressions } from './xmldomExpressionCache';
 import { elementSerializer, serializeDocument, type ElementSpan, type SpanRecorder } from './xmlSerialize';
 
 export { findInvalidXmlChar, positionAt, type ElementSpan, type ScanTrack, type XmlPosition };
@@ -112,6 +113,7 @@ type XmldomOutcome =
 
 /** Runs xmldom, stopping at its first error or warning (with its position when `locator` is on). */
 function parseWithXmldom(source: string, locator: boolean): XmldomOutcome {
+  cacheXmldomExpressions();
   let first: { level: string; message: string; position: XmlPosition } | undefined;
   const parser = new DOMParser({
     locator,
