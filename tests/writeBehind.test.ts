@@ -142,6 +142,42 @@ describe('saves written behind them', () => {
   });
 });
 
+describe('a CLI command beside a server that holds saves', () => {
+  it('waits for one write of the file, not for the rest of the delay, and reads the saves', async () => {
+    expect(spawnSync(process.execPath, [CLI, 'new-locale', 'es', '--data', project.dir]).status).toBe(0);
+    const records = projectRecords(project.dir);
+    await records.accounts.addUser('admin', [{ kind: 'admin' }]);
+    const { token } = await records.accounts.createToken('admin');
+    closeProjectDatabase(project.dir);
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // The file would be written ten minutes after the saves, unless another process waits.
+    const server = await startServer(project.dir, port, 15_000, { WORKBENCH_WRITE_BEHIND_MS: '600000' });
+    try {
+      const base = `http://127.0.0.1:${port}/api/documents/${DOC}/locales/es`;
+      const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      const segments = ((await (await fetch(`${base}/segments?limit=10`)).json()) as { segments: { id: string; revision: number }[] }).segments;
+      for (const [i, s] of segments.entries()) {
+        const answer = await fetch(`${base}/segments/${s.id}`, { method: 'PUT', headers, body: JSON.stringify({ target: `Al lado ${i}`, baseRevision: s.revision }) });
+        expect(answer.status).toBe(200);
+      }
+      expect(journalRows()).toBe(10);
+      const started = Date.now();
+      const status = spawnSync(process.execPath, [CLI, 'status', '--json', '--data', project.dir], { encoding: 'utf8', timeout: 60_000 });
+      expect(status.status).toBe(0);
+      // Far less than the server's delay: it wrote the file as soon as the command waited for the lock.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const es = (JSON.parse(status.stdout) as { documents: { locales: { code: string; translated: number }[] }[] }).documents[0].locales.find((l) => l.code === 'es');
+      expect(es?.translated).toBe(10);
+      const onDisk = targetsOnDisk();
+      expect(segments.map((s) => onDisk.get(s.id))).toEqual(segments.map((_, i) => `Al lado ${i}`));
+      expect(journalRows()).toBe(0);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => (server.exitCode !== null || server.signalCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    }
+  });
+});
+
 describe('a server killed with saves held', () => {
   it('loses none: the next process writes them into the file before it reads it', async () => {
     expect(spawnSync(process.execPath, [CLI, 'new-locale', 'es', '--data', project.dir]).status).toBe(0);

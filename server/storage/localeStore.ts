@@ -24,6 +24,8 @@ const SNAPSHOT_DELAY_MS = 2000;
 const SNAPSHOT_AFTER_READ_MS = 1000;
 /** How long after a file is read from its snapshot a server parses it (once the page that read it is sent). */
 const PARSE_AHEAD_DELAY_MS = 50;
+/** How often a write behind waiting for its delay looks whether another process waits for the project's lock. */
+const LOCK_LOOK_MS = 50;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
 const WRITE_BEHIND_RETRY_MS = 2000;
 
@@ -624,7 +626,15 @@ export function createFileLocaleStore(options: {
     if (!writesBehind || writeLoops.has(path)) return;
     const loop = {};
     writeLoops.set(path, loop);
-    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    // The delay, cut short when another process waits for the project's lock (a CLI command): it
+    // then waits for one write of the file, not for the rest of the delay.
+    const pause = async (ms: number) => {
+      const until = performance.now() + ms;
+      for (let left = ms; left > 0; left = until - performance.now()) {
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(left, LOCK_LOOK_MS)));
+        if (lock.othersWaiting()) return;
+      }
+    };
     let failed = false;
     void lock
       .holdApart(async () => {

@@ -35,6 +35,8 @@ export interface ProjectLock {
   holdApart<T>(task: () => T | Promise<T>): Promise<T>;
   /** True when the caller runs inside a hold of this lock. */
   isHeld(): boolean;
+  /** True when another process waits for the lock (at its gate): work that can end its hold sooner should. */
+  othersWaiting(): boolean;
 }
 
 export interface ProjectLockOptions {
@@ -139,6 +141,15 @@ class ProcessLock implements ProjectLock {
   isHeld(): boolean {
     const store = context.getStore();
     return store !== undefined && store.lock === this && store.active;
+  }
+
+  othersWaiting(): boolean {
+    if (this.draining) return true;
+    if (this.closed) return false;
+    // Whoever waits holds the gate (see acquire): a gate taken and given back at once is a free one.
+    if (!this.gate.tryTake()) return true;
+    this.gate.release();
+    return false;
   }
 
   async hold<T>(task: () => T | Promise<T>): Promise<T> {
@@ -295,6 +306,7 @@ export function localLock(): ProjectLock {
   const held = new AsyncLocalStorage<boolean>();
   return {
     isHeld: () => held.getStore() === true,
+    othersWaiting: () => false,
     async hold(task) {
       if (held.getStore() === true) return task();
       return held.run(true, task);
