@@ -101,16 +101,16 @@ export class Editions {
     const context = await this.options.workbench.locale(documentId, lang);
     const { document } = context;
     const code = context.locale.code;
-    const history = await this.options.history.list(document.id, code);
     let body: Uint8Array;
     let percent: number;
     let draft = false;
     if (chosen === 'xliff' || chosen === 'xliff2' || chosen === 'tmx') {
       percent = completenessOf(document.segments, context.units, { requireApproval: this.options.requireApproval }).completeness.percent;
-      body = await this.interchange(chosen, context, history);
+      body = await this.interchange(chosen, context, await this.options.history.list(document.id, code));
     } else {
       draft = options.draft === true;
-      const result = await this.cachedEdition(chosen, context, history, draft);
+      // An edition reads of the history only its credits and its tally, not a book's every entry.
+      const result = await this.cachedEdition(chosen, context, draft);
       body = result.body;
       percent = result.percent;
     }
@@ -130,10 +130,10 @@ export class Editions {
    * locale file's bytes, the history's length and last entry (it only grows), the edition's title,
    * the format, whether a draft and whether approval is required. Undefined without a locale file.
    */
-  private async editionKey(document: SourceDocument, code: string, format: EditionFormat, draft: boolean, history?: HistoryEntry[]): Promise<string | undefined> {
+  private async editionKey(document: SourceDocument, code: string, format: EditionFormat, draft: boolean): Promise<string | undefined> {
     const bytes = await this.options.locales.readBytes(document.id, code);
     if (!bytes) return undefined;
-    const tally = history ? { count: history.length, lastAt: history.at(-1)?.at } : await this.options.history.tally(document.id, code);
+    const tally = await this.options.history.tally(document.id, code);
     const record = await this.options.editions.read(document.id, code);
     return JSON.stringify([
       document.id,
@@ -190,11 +190,11 @@ export class Editions {
    */
   private readonly made = new Map<string, { body: Uint8Array; percent: number }>();
 
-  private async cachedEdition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
-    const key = await this.editionKey(context.document, context.locale.code, format, draft, history);
+  private async cachedEdition(format: EditionFormat, context: LocaleContext, draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
+    const key = await this.editionKey(context.document, context.locale.code, format, draft);
     const known = key === undefined ? undefined : await this.editionUnder(key);
     if (known) return known;
-    const made = await this.edition(format, context, history, draft);
+    const made = await this.edition(format, context, draft);
     if (key !== undefined) {
       this.remember(key, made);
       this.options.kept?.writeBytes(editionName(key), key, { percent: made.percent }, made.body, { keepNewest: CACHED_EDITIONS });
@@ -202,7 +202,7 @@ export class Editions {
     return made;
   }
 
-  private async edition(format: EditionFormat, context: LocaleContext, history: HistoryEntry[], draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
+  private async edition(format: EditionFormat, context: LocaleContext, draft: boolean): Promise<{ body: Uint8Array; percent: number }> {
     const { document } = context;
     const code = context.locale.code;
     const versions = await this.options.workbench.versions(document.id);
@@ -219,7 +219,7 @@ export class Editions {
       sourceLanguageName: describeLocale(document.meta.language, code).name,
       versionDate,
       title: record.title,
-      credits: editionCredits(history),
+      credits: editionCredits(await this.options.history.creditEntries(document.id, code)),
       labels: editionLabels(this.options.i18n, code, { percent: completeness.percent, version: document.version, versionDate }),
       draft,
       completeness: report,

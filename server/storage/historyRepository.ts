@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '../domain/historyEntry';
+import type { CreditEntry } from '../domain/editionCredits';
 import type { Unit } from '../domain/types';
 import type { JournalMark } from './unitJournal';
 
@@ -58,6 +59,11 @@ export interface HistoryRepository {
   last(document: string, lang: string, segment: string, actions?: readonly string[]): Promise<HistoryEntry | undefined>;
   /** A locale's newest entries first, optionally one person's. */
   recent(document: string, lang: string, options: { who?: string; limit: number }): Promise<HistoryEntry[]>;
+  /**
+   * One entry per person, action and suggester, each the first of its kind, oldest first: all that
+   * an edition's credits read (see editionCredits), without reading a book's whole history.
+   */
+  creditEntries(document: string, lang: string): Promise<CreditEntry[]>;
   /** Per person, how many entries of each action they made, and how many of their suggestions were taken (`suggested`). */
   contributions(document: string, lang: string): Promise<Contribution[]>;
 }

@@ -73,6 +73,9 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(
       'SELECT who, action, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? GROUP BY who, action',
     ),
+    credits: db.prepare<[string, string], { who: string; action: string; suggested_by: string | null }>(
+      'SELECT who, action, suggested_by, MIN(id) AS first FROM history WHERE document = ? AND locale = ? GROUP BY who, action, suggested_by ORDER BY first',
+    ),
     suggested: db.prepare<[string, string], { who: string; n: number }>(
       'SELECT suggested_by AS who, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? AND suggested_by IS NOT NULL GROUP BY suggested_by',
     ),
@@ -197,6 +200,9 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     async recent(document, lang, options) {
       const rows = options.who === undefined ? q.recent.all(document, lang, options.limit) : q.recentBy.all(document, lang, options.who, options.limit);
       return rows.map(entryOf);
+    },
+    async creditEntries(document, lang) {
+      return q.credits.all(document, lang).map((row) => (row.suggested_by === null ? { who: row.who, action: row.action } : { who: row.who, action: row.action, suggestedBy: row.suggested_by }));
     },
     async contributions(document, lang) {
       const byPerson = new Map<string, Record<string, number>>();
