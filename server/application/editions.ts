@@ -13,7 +13,7 @@ import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
 import type { StampedSnapshots } from '../storage/stampedSnapshots';
-import type { SourceDocument } from '../domain/types';
+import type { LocaleFile, SourceDocument } from '../domain/types';
 import { canonicalLocale, describeLocale } from '../domain/localeTag';
 import type { LocaleContext, Workbench } from './workbench';
 
@@ -233,7 +233,8 @@ export class Editions {
     const { document, file } = context;
     return INTERCHANGE_WRITERS[format].write({
       document,
-      file,
+      // The writers read the file and change nothing of it.
+      file: file as LocaleFile,
       storedBytes: async () => {
         const bytes = await this.options.locales.readBytes(document.id, context.locale.code);
         if (!bytes) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${context.locale.code} translation yet.`);

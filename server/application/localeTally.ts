@@ -50,6 +50,62 @@ function countsOf(document: SourceDocument, file: ReadonlyLocaleFile): { complet
   return counts;
 }
 
+/**
+ * The units of `file` by id, as a map that reads the file itself (made once per file: a page of a
+ * book needs a few of its 16,000 units, not a copy of them all).
+ */
+export function unitsOf(file: ReadonlyLocaleFile): ReadonlyMap<string, ReadonlyUnit> {
+  let view = unitViews.get(file);
+  if (!view) {
+    view = new UnitsView(file, tallyOf(file).positions);
+    unitViews.set(file, view);
+  }
+  return view;
+}
+
+const unitViews = new WeakMap<ReadonlyLocaleFile, UnitsView>();
+
+/** A file's units by id, through the positions the tally keeps (see unitsOf). */
+class UnitsView implements ReadonlyMap<string, ReadonlyUnit> {
+  constructor(
+    private readonly file: ReadonlyLocaleFile,
+    private readonly positions: ReadonlyMap<string, number>,
+  ) {}
+
+  get size(): number {
+    return this.positions.size;
+  }
+
+  get(id: string): ReadonlyUnit | undefined {
+    const position = this.positions.get(id);
+    return position === undefined ? undefined : this.file.units[position];
+  }
+
+  has(id: string): boolean {
+    return this.positions.has(id);
+  }
+
+  *entries(): MapIterator<[string, ReadonlyUnit]> {
+    for (const [id, position] of this.positions) yield [id, this.file.units[position]];
+  }
+
+  keys(): MapIterator<string> {
+    return this.positions.keys();
+  }
+
+  *values(): MapIterator<ReadonlyUnit> {
+    for (const position of this.positions.values()) yield this.file.units[position];
+  }
+
+  forEach(callback: (value: ReadonlyUnit, key: string, map: ReadonlyMap<string, ReadonlyUnit>) => void, thisArg?: unknown): void {
+    for (const [id, unit] of this.entries()) callback.call(thisArg, unit, id, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ReadonlyUnit]> {
+    return this.entries();
+  }
+}
+
 /** The unit of `file` with this id, if any. */
 export function unitIn(file: ReadonlyLocaleFile, id: string): ReadonlyUnit | undefined {
   const position = tallyOf(file).positions.get(id);

@@ -1,13 +1,14 @@
 import { completeUnits } from '../domain/completeUnits';
 import { checkDocumentId } from '../domain/documentId';
 import { computeProgress, type Progress } from '../domain/computeProgress';
+import { progressIn, unitsOf } from './localeTally';
 import { canonicalLocale, describeLocale } from '../domain/localeTag';
 import { splitSections, type Section } from '../domain/splitSections';
 import type { LocaleFile, Segment, SourceDocument, Unit, WorkflowState } from '../domain/types';
 import { WORKFLOW_STATES, workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { SourceVersion } from '../domain/sourceVersion';
-import type { LocaleStore } from '../storage/localeStore';
+import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
 import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
@@ -66,8 +67,10 @@ function keptSummary(value: unknown): KeptSummary | undefined {
 export interface LocaleContext {
   document: SourceDocument;
   locale: LocaleSummary;
-  file: LocaleFile;
-  units: Map<string, Unit>;
+  /** The store's own model of the file: never to be changed (see load). */
+  file: ReadonlyLocaleFile;
+  /** Its units by id, read-only like the file (their type is the domain's, which reads them only). */
+  units: ReadonlyMap<string, Unit>;
 }
 
 /**
@@ -165,7 +168,7 @@ export class Workbench {
   }
 
   /** One document's summary. `loaded` is told of each locale read, with its progress. */
-  async summarize(document: SourceDocument, readerLanguage = 'en', loaded?: (code: string, file: LocaleFile, progress: Progress) => void): Promise<DocumentSummary> {
+  async summarize(document: SourceDocument, readerLanguage = 'en', loaded?: (code: string, file: ReadonlyLocaleFile, progress: Progress) => void): Promise<DocumentSummary> {
     const empty = computeProgress(document.segments, new Map(), document.meta.language);
     const locales: LocaleSummary[] = [];
     for (const code of await this.locales.listLocales(document.id)) {
@@ -189,11 +192,13 @@ export class Workbench {
 
   private async load(document: SourceDocument, code: string, readerLanguage: string): Promise<LocaleContext> {
     await syncLocale(this.stores, document, code);
-    const file = await this.locales.read(document.id, code);
+    // The store's own model, read-only (a version of the file is never changed: a save makes a new
+    // one), with its units by id and its progress worked out once per version: a page of a book
+    // costs what it shows, not a copy and a count of its 16,000 units.
+    const file = await this.locales.peek(document.id, code, (model) => model);
     if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`);
-    const units = new Map(file.units.map((unit) => [unit.id, unit]));
-    const progress = computeProgress(document.segments, units, document.meta.language);
-    return { document, file, units, locale: { ...describeLocale(code, readerLanguage), progress } };
+    const units = unitsOf(file) as ReadonlyMap<string, Unit>;
+    return { document, file, units, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
   }
 
   /** Editor pages of a document. */

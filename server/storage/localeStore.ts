@@ -64,7 +64,8 @@ export interface LocaleStore {
   /**
    * What `look` finds in the parsed file, without the copy `read` makes (undefined when the locale
    * has no file; a broken file throws as in `read`): for questions about a large file. `look` gets
-   * the store's own model, read-only, and must not keep it.
+   * the store's own model, read-only: it may keep it (a version of a file is never changed; a
+   * change makes a new one), and must never change it.
    */
   peek<T>(document: string, lang: string, look: (file: ReadonlyLocaleFile) => T): Promise<T | undefined>;
   /** Creates the file; 409 'locale-exists' when it already exists. */
