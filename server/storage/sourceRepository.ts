@@ -145,7 +145,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   }
 
   /** Documents read from their snapshots (see StampedSnapshots), with their stamp: used until this process loads the document itself. */
-  const keptDocuments = new Map<string, { stamp: string; file: string; document: SourceDocument }>();
+  const keptDocuments = new Map<string, { stamp: string; file: string; document: SourceDocument; versions?: SourceVersion[] }>();
 
   /**
    * The document from its snapshot, when one was kept of its text and sidecar as they are now: a
@@ -462,10 +462,19 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     stamp: stampOf,
 
     async versions(id) {
-      // With a document read from its snapshot, the record of versions is in the sidecar alone.
+      // With a document read from its snapshot, the record of versions is in the sidecar alone:
+      // read once while the files are unchanged (a book's sidecar is megabytes; the document's
+      // page asks for its versions at every view). Not to be changed by the caller.
       const kept = await keptDocument(id);
-      const sidecar = kept && (await readSidecar(id));
-      if (kept && sidecar?.version === kept.version) return sidecar.versions;
+      if (kept) {
+        const known = keptDocuments.get(id);
+        if (known?.document === kept && known.versions) return known.versions;
+        const sidecar = await readSidecar(id);
+        if (sidecar?.version === kept.version) {
+          if (known?.document === kept) known.versions = sidecar.versions;
+          return sidecar.versions;
+        }
+      }
       return (await loadShared(id)).sidecar.versions;
     },
 
