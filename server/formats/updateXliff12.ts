@@ -5,6 +5,8 @@ import { createElementLike, firstChildElement, firstElementChild, insertAfter, i
 import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, type UnitSlot, writeFailure, writeFileFields, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
 import { changeCount, type DocumentText, documentTexts, serializeWhole, spliceText } from './xliff12Text';
+import { isSkeleton } from './xliff12Placeholders';
+import { realizeUnit } from './xliff12Skeleton';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
 
@@ -51,7 +53,9 @@ export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { 
   const headerBefore = firstChildElement(fileEl, XLIFF12_NS, 'header');
   // First, so that no new unit is placed next to one going away. Positions stay those of `previous` until the model is rebuilt below.
   const removed = removeUnits(current.unitIndex, model.removeUnits);
-  const { written, created } = applyModel(fileEl, body, model, current.unitIndex, unchanged, slots);
+  // Units held as placeholders (see readSkeletonXliff12) are parsed from their bytes when written.
+  const realize = (slot: UnitSlot): Element => realizeUnit(slot, ctx.file);
+  const { written, created } = applyModel(fileEl, body, model, current.unitIndex, unchanged, slots, realize);
 
   const reread = new Map<UnitSlot, Unit>();
   for (const slot of written) reread.set(slot, readUnit(slot.element, writeFailed));
@@ -102,8 +106,15 @@ function takeFreshText(current: ParsedXliff12): DocumentText | undefined {
  * read or last written as) is given and the elements `written` (and `header`, when given) are few,
  * that text with those elements written again into it; otherwise the whole document serialized.
  */
-function outputOf(current: ParsedXliff12, fileEl: Element, parsed: ParsedXliff12, fresh: DocumentText | undefined, written: readonly UnitSlot[], header?: Element): Xliff12Output {
-  if (fresh && written.length * 4 <= fresh.spans.length) {
+function outputOf(
+  current: ParsedXliff12,
+  fileEl: Element,
+  parsed: ParsedXliff12,
+  fresh: DocumentText | undefined,
+  written: readonly UnitSlot[],
+  header?: Element,
+): Xliff12Output {
+  if (fresh && (written.length * 4 <= fresh.spans.length || isSkeleton(current.dom))) {
     const dirty = new Set<Element>(written.map((slot) => slot.element));
     if (header) dirty.add(header);
     const spliced = spliceText(current.dom, fresh, dirty);
@@ -154,7 +165,7 @@ export function replaceUnitsXliff12(current: ParsedXliff12, replacements: readon
     const slot = slots[i];
     const before = previous[slot.position];
     if (slot.written && (before === unit || sameUnit(before, unit))) continue;
-    writeUnit(slot.element, unit, false);
+    writeUnit(realizeUnit(slot, ctx.file), unit, false);
     slot.written = true;
     written.push(slot);
   }
@@ -199,6 +210,7 @@ export function applyModel(
   index: Map<string, UnitSlot>,
   skip?: (unit: Unit, i: number) => boolean,
   slots?: readonly (UnitSlot | undefined)[],
+  realize: (slot: UnitSlot) => Element = (slot) => slot.element,
 ): { written: UnitSlot[]; created: boolean } {
   writeFileFields(fileEl, model);
   const written: UnitSlot[] = [];
@@ -222,7 +234,7 @@ export function applyModel(
       previous = slot.element;
       continue;
     } else {
-      writeUnit(slot.element, unit, false);
+      writeUnit(realize(slot), unit, false);
     }
     slot.written = true;
     written.push(slot);

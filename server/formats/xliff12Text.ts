@@ -2,6 +2,7 @@
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { firstChildElement, isElement } from './domEdit';
 import type { UnitSlot, WrittenPart } from './xliff12Model';
+import { isSkeleton, placeholderText } from './xliff12Placeholders';
 import { XLIFF12_NS } from './xliff12Vocabulary';
 import { type ElementSpan, serializeXmlDocumentTracking, XML_DECLARATION, xmlElementSerializer } from './xmlSafety';
 
@@ -123,7 +124,8 @@ export function serializeWhole(dom: Document, fileEl: Element, index: Map<string
   for (const slot of index.values()) tracked.add(slot.element);
   const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
   if (header) tracked.add(header);
-  const { xml, spans } = serializeXmlDocumentTracking(dom, tracked);
+  // Units held as placeholders are written as the bytes they stand for (see readSkeletonXliff12).
+  const { xml, spans } = serializeXmlDocumentTracking(dom, tracked, isSkeleton(dom) ? placeholderText : undefined);
   const bytes = Buffer.from(xml, 'utf8');
   const text = spans && spans.length === tracked.size ? textWith(dom, xml, bytes, spans) : undefined;
   if (text) documentTexts.set(dom, text);

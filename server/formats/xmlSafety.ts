@@ -154,7 +154,11 @@ export const XML_DECLARATION = 'version="1.0" encoding="UTF-8"';
  * serializeXmlDocument, also giving the places of the `tracked` elements in the text (in the order
  * their end tags are written), unless they cannot be known (the text then has no `spans`).
  */
-export function serializeXmlDocumentTracking(doc: Document, tracked?: ReadonlySet<Element>): { xml: string; spans?: ElementSpan[] } {
+export function serializeXmlDocumentTracking(
+  doc: Document,
+  tracked?: ReadonlySet<Element>,
+  substitute?: (el: Element) => string | undefined,
+): { xml: string; spans?: ElementSpan[] } {
   const first = doc.firstChild;
   if (first && first.nodeType === 7 /* PROCESSING_INSTRUCTION_NODE */ && first.nodeName === 'xml') {
     (first as unknown as { data: string }).data = XML_DECLARATION;
@@ -163,7 +167,7 @@ export function serializeXmlDocumentTracking(doc: Document, tracked?: ReadonlySe
     doc.insertBefore(pi, doc.firstChild);
     doc.insertBefore(doc.createTextNode('\n'), pi.nextSibling);
   }
-  const recorder: SpanRecorder | undefined = tracked && { tracked, spans: [] };
+  const recorder: SpanRecorder | undefined = tracked || substitute ? { tracked: tracked ?? new Set(), spans: [], substitute } : undefined;
   const serialized = serializeDocument(doc, recorder); // what xmldom's XMLSerializer writes, faster
   const xml = escapeCarriageReturns(serialized);
   const spans = recorder?.spans && xml !== serialized ? shiftedPastCarriageReturns(serialized, recorder.spans) : recorder?.spans;

@@ -46,6 +46,12 @@ export interface ElementSpan {
 export interface SpanRecorder {
   tracked: ReadonlySet<Element>;
   spans: ElementSpan[] | undefined;
+  /**
+   * The text to write for an element instead of serializing it, when it gives one (elements that
+   * stand for bytes read before: see readSkeletonXliff12). A document serialized with it is never
+   * handed to xmldom's serializer, which would write the elements themselves.
+   */
+  substitute?: (el: Element) => string | undefined;
 }
 
 export function serializeDocument(doc: Document, recorder?: SpanRecorder): string {
@@ -56,6 +62,7 @@ export function serializeDocument(doc: Document, recorder?: SpanRecorder): strin
       if (!(err instanceof Unsupported)) throw err;
     }
   }
+  if (recorder?.substitute) throw new Error('serializeDocument: a document with substituted elements cannot be handed to xmldom');
   if (recorder) recorder.spans = undefined;
   return new XMLSerializer().serializeToString(doc);
 }
@@ -167,6 +174,7 @@ function serializeChildren(container: Node, initial: InScope[], recorder?: SpanR
   const starts: number[] = [];
   const opened: Element[] = [];
   const tracked = recorder?.tracked;
+  const substitute = recorder?.substitute;
   const tag: StartTag = { text: '', name: '', inScope: initial };
   let node: Node | null = container.firstChild;
   while (node) {
@@ -174,6 +182,12 @@ function serializeChildren(container: Node, initial: InScope[], recorder?: SpanR
       case ELEMENT_NODE: {
         const el = node as Element;
         const start = tracked?.has(el) ? out.length : -1;
+        const instead = substitute?.(el);
+        if (instead !== undefined) {
+          out += instead;
+          if (start >= 0) recorder?.spans?.push({ element: el, start, end: out.length });
+          break;
+        }
         startTag(el, scopes[scopes.length - 1], tag);
         out += tag.text;
         if (el.firstChild) {

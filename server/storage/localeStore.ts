@@ -6,6 +6,7 @@ import { WorkbenchError } from '../errors';
 import { buildXliff12 } from '../formats/buildXliff12';
 import { parseXliff12 } from '../formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
+import { readSkeletonXliff12 } from '../formats/xliff12Skeleton';
 import { type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
@@ -381,8 +382,14 @@ export function createFileLocaleStore(options: {
       // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
       const locale = journal && localeOf(path);
       const held = locale ? journal?.pending(locale.document, locale.lang) : undefined;
-      // A file about to change is parsed at once: its snapshot would be read for nothing, and a new one made for nothing.
-      const kept = forChange || held ? undefined : await snapshots?.read(path, stats);
+      const kept = held ? undefined : await snapshots?.read(path, stats);
+      if (kept && forChange) {
+        // A file about to change: held with its units unparsed, from its bytes and its snapshot's model.
+        const parsed = await parseFrom(handle, path, kept);
+        const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
+        cache.set(path, entry);
+        return entry;
+      }
       if (kept) {
         const entry: CacheEntry = { ...fileIdentity(stats), model: kept, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
@@ -410,8 +417,15 @@ export function createFileLocaleStore(options: {
     }
   }
 
-  async function parseFrom(handle: fs.FileHandle, path: string): Promise<ParsedXliff12> {
+  /**
+   * The file parsed, from its bytes. With `model`, the model of these very bytes (a snapshot of the
+   * file), the units are left unparsed (see readSkeletonXliff12) unless the file is not in the form
+   * the workbench writes.
+   */
+  async function parseFrom(handle: fs.FileHandle, path: string, model?: LocaleFile): Promise<ParsedXliff12> {
     const bytes = await handle.readFile();
+    const held = model && readSkeletonXliff12(bytes, model, { file: shown(path) });
+    if (held) return held;
     const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
     return parseXliff12(content, { file: shown(path), bytes });
   }
@@ -437,7 +451,7 @@ export function createFileLocaleStore(options: {
       handle = await fs.open(path, 'r');
       const stats = await handle.stat();
       if (sameFile(entry, stats)) {
-        const parsed = await parseFrom(handle, path);
+        const parsed = await parseFrom(handle, path, entry.model);
         const full = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
         if (cache.get(path) === entry) cache.set(path, full);
         return full;
