@@ -8,12 +8,12 @@
  * what is written was parsed from them.
  */
 import type { Document, Element, Node } from '@xmldom/xmldom';
-import type { LocaleFile } from '../domain/types';
+import type { LocaleFile, Unit } from '../domain/types';
 import { firstChildElement, isElement, ownerDocumentOf } from './domEdit';
 import { fileAndBody, type ParsedXliff12, type UnitSlot } from './xliff12Model';
 import { forgetPlaceholder, markSkeleton, placeholderText, setPlaceholder } from './xliff12Placeholders';
 import { changeCount, documentTexts, isTrackedName } from './xliff12Text';
-import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
+import { REVISION_COUNT_TYPE, SOURCE_VERSION_COUNT_TYPE, transUnits, XLIFF12_NS } from './xliff12Vocabulary';
 import { scanXml } from './xmlScan';
 import { type ElementSpan, parseXmlSafely, XML_DECLARATION } from './xmlSafety';
 
@@ -39,9 +39,11 @@ const DECLARATION = `<?xml ${XML_DECLARATION}?>`;
  * The file `bytes` (UTF-8, as the workbench writes it: its XML declaration, no BOM, no CR, a final
  * newline), whose model is `model` (read before from these very bytes: a snapshot stamped with the
  * file's identity), held with placeholders for its units. Undefined when the file is not in that
- * form or does not match the model (unit ids and order): the caller parses it in full.
+ * form or does not match the model (unit ids and order): the caller parses it in full. `written`,
+ * when known, says which units are written as read (see writesAsRead; by position in the model);
+ * without it, a unit is taken as written as read only when its text shows it at a glance.
  */
-export function readSkeletonXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }): ParsedXliff12 | undefined {
+export function readSkeletonXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[]): ParsedXliff12 | undefined {
   if (bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a || bytes.includes(0x0d)) return undefined;
   // The bytes as Latin-1, one character per byte: the markup is ASCII, so the scan finds the
   // elements at their byte offsets, without decoding megabytes of UTF-8 (the file's characters were
@@ -72,7 +74,7 @@ export function readSkeletonXliff12(bytes: Buffer, model: LocaleFile, ctx: { fil
     const selfClosing = latin1.charCodeAt(tagEnd - 2) === 0x2f; /* / */
     parts.push(bytes.toString('utf8', copied, start), selfClosing ? bytes.toString('utf8', start, tagEnd) : `${bytes.toString('utf8', start, tagEnd - 1)}/>`);
     copied = end;
-    unitSpans.push({ start, end, written: writesAsReadText(latin1, start, end) });
+    unitSpans.push({ start, end, written: written ? written[unitSpans.length] === true : writesAsReadText(latin1, start, end, model.units[unitSpans.length]) });
   }
   parts.push(bytes.toString('utf8', copied));
   if (unitSpans.length !== model.units.length || headerSpans.length > 1) return undefined;
@@ -126,16 +128,31 @@ export function readSkeletonXliff12(bytes: Buffer, model: LocaleFile, ctx: { fil
 }
 
 /**
- * writesAsRead for a unit known by its text only: true when the text holds none of the forms the
- * writer normalizes (see writesAsRead), which is every unit the workbench wrote without notes of
- * revision or previous versions; false (the unit is parsed, and written, when a change comes)
- * for anything it cannot tell so cheaply.
+ * writesAsRead for a unit known by its text (as Latin-1: its markup is ASCII) and by the unit read
+ * from it: true when the text shows none of the forms the writer normalizes (see writesAsRead), as
+ * the writer writes them: no previous version, or one with a target, the revision group under the
+ * unit's own name with its counts equal to the unit's. Anything it cannot tell so cheaply is false
+ * (the unit is parsed and written when a change comes: the same outcome, a little later).
  */
-function writesAsReadText(latin1: string, start: number, end: number): boolean {
+function writesAsReadText(latin1: string, start: number, end: number, unit: Unit | undefined): boolean {
   const text = latin1.slice(start, end);
-  if (text.includes('count-group') || text.includes('alt-trans')) return false;
   const approved = /\sapproved\s*=\s*(["'])([^"']*)\1/.exec(text.slice(0, startTagEnd(text, 0)));
-  return !approved || approved[2] === 'yes' || approved[2] === 'no';
+  if (approved && approved[2] !== 'yes' && approved[2] !== 'no') return false;
+  if (!unit) return false;
+  if (text.includes('alt-trans')) {
+    // The writer's previous version, with its target: <alt-trans alttranstype="previous-version"> … <target>.
+    if (text.indexOf('<alt-trans') !== text.lastIndexOf('<alt-trans') || !/<alt-trans alttranstype="previous-version">\s*<source(?:>[^<]*<\/source>|\/>)\s*<target\/?>/.test(text)) return false;
+  }
+  if (!text.includes('count-group')) return true;
+  if (!/^[\x21-\x7e]*$/.test(unit.id) || /[<>&"']/.test(unit.id)) return false;
+  const groups = text.split('<count-group').length - 1;
+  if (groups !== 1 || !text.includes(`<count-group name="workbench:${unit.id}">`)) return false;
+  const count = (type: string): string | undefined => new RegExp(`<count count-type="${type}" unit="[^"]*">([^<]*)</count>`).exec(text)?.[1];
+  const revision = count(REVISION_COUNT_TYPE);
+  const sourceVersion = count(SOURCE_VERSION_COUNT_TYPE);
+  const counts = text.split('<count ').length - 1;
+  if (counts !== (revision === undefined ? 0 : 1) + (sourceVersion === undefined ? 0 : 1) || counts === 0) return false;
+  return (revision === undefined || revision === String(unit.revision)) && (sourceVersion === undefined || sourceVersion === String(unit.sourceVersion));
 }
 
 /**

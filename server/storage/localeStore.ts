@@ -6,6 +6,7 @@ import { WorkbenchError } from '../errors';
 import { buildXliff12 } from '../formats/buildXliff12';
 import { parseXliff12 } from '../formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
+import { streamModel, streamXliff12 } from '../formats/streamXliff12';
 import { readSkeletonXliff12 } from '../formats/xliff12Skeleton';
 import { type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
 import { decodeXmlBytes } from '../formats/xmlSafety';
@@ -171,9 +172,15 @@ interface CacheEntry extends FileIdentity {
    * The file as parsed: the same model, its DOM (kept so a save preserves what the model does not
    * hold) and the index of its units by id. A save mutates the DOM in place: the entry is replaced
    * when the write succeeds and dropped when anything fails. Undefined when the model came from a
-   * snapshot (see StampedSnapshots): the file is parsed when it is first changed.
+   * snapshot (see StampedSnapshots) or a streaming read (see streamModel): the file is held for a
+   * change when it is first changed (see readSkeletonXliff12).
    */
   parsed?: ParsedXliff12;
+  /**
+   * Without `parsed`, when the model was read by the streaming reader: which units are written as
+   * read (see writesAsRead), by position, for the skeleton made when the file changes.
+   */
+  written?: readonly boolean[];
   /** The file's change time, when known (see snapshotNow). */
   ctimeMs?: number;
   /**
@@ -397,7 +404,22 @@ export function createFileLocaleStore(options: {
         if (options.serving) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         return entry;
       }
-      const parsed = await parseFrom(handle, path);
+      const bytes = await handle.readFile();
+      // A file read, not changed: its model alone, from a streaming read (its units are parsed into
+      // elements when, and if, it changes).
+      const read = forChange || held ? undefined : streamModel(bytes);
+      if (read) {
+        const entry: CacheEntry = { ...fileIdentity(stats), model: read.model, written: read.written, ctimeMs: stats.ctimeMs };
+        cache.set(path, entry);
+        if (options.serving) {
+          setTimeout(() => snapshots?.write(path, stats, read.model), SNAPSHOT_AFTER_READ_MS).unref();
+          setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
+        } else {
+          snapshots?.write(path, stats, read.model);
+        }
+        return entry;
+      }
+      const parsed = parseBytes(bytes, path);
       if (held) {
         // Loaded meanwhile by another caller, or written by a save of this process: that one holds everything.
         const meanwhile = cache.get(path);
@@ -419,12 +441,19 @@ export function createFileLocaleStore(options: {
 
   /**
    * The file parsed, from its bytes. With `model`, the model of these very bytes (a snapshot of the
-   * file), the units are left unparsed (see readSkeletonXliff12) unless the file is not in the form
-   * the workbench writes.
+   * file), or read by the streaming reader, the units are left unparsed (see readSkeletonXliff12)
+   * unless the file is not in the form the workbench writes: it is then parsed whole, as other
+   * tools' files are.
    */
-  async function parseFrom(handle: fs.FileHandle, path: string, model?: LocaleFile): Promise<ParsedXliff12> {
-    const bytes = await handle.readFile();
-    const held = model && readSkeletonXliff12(bytes, model, { file: shown(path) });
+  async function parseFrom(handle: fs.FileHandle, path: string, model?: LocaleFile, written?: readonly boolean[]): Promise<ParsedXliff12> {
+    return parseBytes(await handle.readFile(), path, model, written);
+  }
+
+  /** parseFrom, for the file's bytes. */
+  function parseBytes(bytes: Buffer, path: string, model?: LocaleFile, written?: readonly boolean[]): ParsedXliff12 {
+    // Without a DOM of the units when the file is in the form the workbench writes: from the
+    // model read before (from a snapshot, or by the streaming reader), or read by the streaming reader now.
+    const held = model ? readSkeletonXliff12(bytes, model, { file: shown(path) }, written) : streamXliff12(bytes, { file: shown(path) });
     if (held) return held;
     const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
     return parseXliff12(content, { file: shown(path), bytes });
@@ -451,7 +480,7 @@ export function createFileLocaleStore(options: {
       handle = await fs.open(path, 'r');
       const stats = await handle.stat();
       if (sameFile(entry, stats)) {
-        const parsed = await parseFrom(handle, path, entry.model);
+        const parsed = await parseFrom(handle, path, entry.model, entry.written);
         const full = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
         if (cache.get(path) === entry) cache.set(path, full);
         return full;
