@@ -4,7 +4,7 @@
  * (its size, its modification time), and ignored when they cannot be read.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createWorkbench } from '../server/application/createWorkbench';
 import type { LocaleFile } from '../server/domain/types';
@@ -82,6 +82,25 @@ test('a torn or foreign snapshot is ignored: the file is read', async () => {
   expect(await freshStore().store.read('small', 'es')).toEqual(model);
   writeFileSync(snapshotPath(), 'not a snapshot at all');
   expect(await freshStore().store.read('small', 'es')).toEqual(model);
+});
+
+test('a source update leaves the snapshot of the new version, which the next process reads instead of the text', async () => {
+  const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
+  const source = path.join(project.sourceDir, 'small.md');
+  const report = await createWorkbench(project.dir).updateSource('small', Buffer.from(`${readFileSync(source, 'utf8')}\nA paragraph added by an update.\n`), { name: 'small.md' });
+  for (let i = 0; i < 200 && !(existsSync(kept) && readFileSync(kept, 'utf8').includes('added by an update')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
+  const document = JSON.parse(rest.join('\n'));
+  expect(document.version).toBe(report.version.number);
+  // It is what the files give (read without it), and the next process takes it as it is (a planted title shows it).
+  rmSync(kept);
+  const fromFiles = await createWorkbench(project.dir).document('small');
+  expect(JSON.parse(JSON.stringify(fromFiles))).toEqual(document);
+  // That read keeps its own snapshot again, in the background: planted once it is in place.
+  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  document.meta.title = 'From the snapshot';
+  writeFileSync(kept, `${stamp}\n${JSON.stringify(document)}`);
+  expect((await createWorkbench(project.dir).document('small')).meta.title).toBe('From the snapshot');
 });
 
 test('a change to a file read from its snapshot parses the file and keeps what the model does not hold', async () => {

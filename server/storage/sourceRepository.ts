@@ -428,6 +428,10 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           const [written, done] = await Promise.allSettled([committing, alongside?.(sidecar.versions, committed)]);
           if (written.status === 'rejected') throw written.reason;
           cache.set(id, { stamp: await identityOf(found.file), document: update.document, sidecar, file: found.file });
+          // The next process (a server started after a CLI update) reads the new version from its
+          // snapshot instead of reading, hashing and segmenting the text again.
+          const stamp = snapshots && (await stampOf(id));
+          if (stamp) snapshots?.write(id, stamp, update.document);
           if (done.status === 'rejected') throw done.reason;
           return update;
         } finally {
