@@ -41,7 +41,7 @@ test('a parse leaves a snapshot that the next process reads instead of the file,
   const first = freshStore();
   const parsed = await first.store.read('small', 'es');
   await first.snapshots.settled();
-  expect(readFileSync(snapshotPath(), 'utf8').split('\n')[0]).toMatch(/^2 \S+ /);
+  expect(readFileSync(snapshotPath(), 'utf8').split('\n')[0]).toMatch(/^3 \S+ /);
   expect(readFileSync(snapshotPath(), 'utf8').split('\n')[0].endsWith(` ${fileStamp(statSync(xliffPath()))}`)).toBe(true);
   expect(await freshStore().store.read('small', 'es')).toEqual(parsed);
 
@@ -213,6 +213,18 @@ test("a locale's drift report is kept, and worked out again once the locale file
   const segment = context.document.segments.find((s) => s.translatable) as { id: string };
   await workbench.translations.saveTarget('small', 'es', segment.id, { target: 'Uno.', baseRevision: 0 });
   expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe((es?.untranslated ?? 0) - 1);
+});
+
+test('kept values come back equal whatever their characters, from a file in ASCII', async () => {
+  const dir = path.join(project.dir, '.cache', 'values');
+  const kept = createStampedSnapshots(dir);
+  const value = { text: 'Ünïcödé — “typography” 😀 \u2028 \u0000 \ud800 end', list: ['é', 'ñ', '\u007f', '\u0080'] };
+  kept.write('v', 'stamp', value);
+  await kept.settled();
+  const bytes = readFileSync(path.join(dir, 'v.json'));
+  expect(bytes.every((b) => b < 0x80)).toBe(true);
+  expect(await kept.read('v', 'stamp')).toEqual(value);
+  expect(await kept.read('v', 'another stamp')).toBeUndefined();
 });
 
 test('kept bytes come back only whole and under their stamp, and only the newest files of a folder are kept when asked', async () => {

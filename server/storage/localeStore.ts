@@ -412,7 +412,7 @@ export function createFileLocaleStore(options: {
         const entry: CacheEntry = { ...fileIdentity(stats), model: read.model, written: read.written, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
         if (options.serving) {
-          setTimeout(() => snapshots?.write(path, stats, read.model), SNAPSHOT_AFTER_READ_MS).unref();
+          snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
           setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         } else {
           snapshots?.write(path, stats, read.model);
@@ -431,7 +431,7 @@ export function createFileLocaleStore(options: {
       }
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
       cache.set(path, entry);
-      if (!forChange && options.serving) setTimeout(() => snapshots?.write(path, stats, parsed.model), SNAPSHOT_AFTER_READ_MS).unref();
+      if (!forChange && options.serving) snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
       else if (!forChange) snapshots?.write(path, stats, parsed.model);
       return entry;
     } finally {
@@ -557,13 +557,15 @@ export function createFileLocaleStore(options: {
   /**
    * A snapshot of a file this process wrote, once writes to it have paused for a while: a busy
    * locale is written many times a second, and each snapshot of a book costs a tenth of a second.
+   * Also of a file a server read (a little after the page that read it is sent). Made at once at
+   * a clean stop (see keepSnapshots), so the next start finds them.
    * The timer does not keep a process alive: a CLI command that wrote leaves the snapshot to the
    * next one that reads.
    */
-  function snapshotLater(path: string): void {
+  function snapshotLater(path: string, delay = SNAPSHOT_DELAY_MS): void {
     if (!snapshots) return;
     clearTimeout(snapshotDue.get(path));
-    const timer = setTimeout(() => snapshotNow(path), SNAPSHOT_DELAY_MS);
+    const timer = setTimeout(() => snapshotNow(path), delay);
     timer.unref();
     snapshotDue.set(path, timer);
   }

@@ -32,8 +32,20 @@ export interface StampedSnapshots {
   settled(): Promise<void>;
 }
 
-/** Bumped whenever a kept value's shape changes: snapshots of another format are not read. */
-const FORMAT = 2;
+/** Bumped whenever a kept value's shape changes: snapshots of another format are not read. 3: JSON values in ASCII. */
+const FORMAT = 3;
+
+/**
+ * JSON in ASCII: every other character written as its `\uXXXX` escape (the same value for
+ * JSON.parse). Read back as Latin-1, one byte per character, it decodes in half the time UTF-8
+ * takes: a book's model is 17 MB, read at the first page after every start.
+ */
+function asciiJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
 /**
  * The build that made a snapshot: what is kept (a parse, a count, an edition) is what this code
@@ -116,14 +128,14 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
       const body = await readStamped(name, stamp);
       if (!body) return undefined;
       try {
-        return JSON.parse(body.toString('utf8')) as unknown;
+        return JSON.parse(body.toString('latin1')) as unknown; // ASCII (see asciiJson)
       } catch {
         return undefined; // torn (a process stopped while writing it): worked out again instead
       }
     },
 
     write(name, stamp, value) {
-      keep(name, stamp, () => [`${header(stamp)}\n${JSON.stringify(value)}`]);
+      keep(name, stamp, () => [`${header(stamp)}\n${asciiJson(value)}`]);
     },
 
     async readBytes(name, stamp) {
