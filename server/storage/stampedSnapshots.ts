@@ -40,12 +40,54 @@ const FORMAT = 3;
  * JSON.parse). Read back as Latin-1, one byte per character, it decodes in half the time UTF-8
  * takes: a book's model is 17 MB, read at the first page after every start.
  */
-function asciiJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+function toAscii(json: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    if (code > 0x7f) {
+      out += `${json.slice(copied, i)}\\u${code.toString(16).padStart(4, '0')}`;
+      copied = i + 1;
+    }
+  }
+  return copied === 0 ? json : out + json.slice(copied);
 }
-const NON_ASCII = /[\u0080-\uffff]/;
-const NON_ASCII_ALL = /[\u0080-\uffff]/g;
+
+/** Array items serialized per tick: a book's 16,000 units in steps of a few milliseconds. */
+const ITEMS_PER_TICK = 500;
+
+/**
+ * The ASCII JSON of `value` in parts, made a few hundred items at a time with the event loop
+ * free in between when `value` is an object with a large array (a locale's units): a server
+ * keeps serving while a book's snapshot is made. The values kept are never changed (a new version
+ * of a file is a new model), so serializing them across ticks is safe.
+ */
+async function asciiJsonParts(value: unknown): Promise<Buffer[]> {
+  const whole = (v: unknown): Buffer[] => [Buffer.from(toAscii(JSON.stringify(v)), 'latin1')];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return whole(value);
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  const large = entries.find(([, v]) => Array.isArray(v) && v.length > ITEMS_PER_TICK);
+  if (!large) return whole(value);
+  const parts: Buffer[] = [];
+  const text = (s: string): void => void parts.push(Buffer.from(toAscii(s), 'latin1'));
+  text('{');
+  for (const [i, [key, v]] of entries.entries()) {
+    text(`${i ? ',' : ''}${JSON.stringify(key)}:`);
+    if (v !== large[1]) {
+      text(JSON.stringify(v));
+      continue;
+    }
+    const items = v as unknown[];
+    text('[');
+    for (let at = 0; at < items.length; at += ITEMS_PER_TICK) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      text(`${at ? ',' : ''}${items.slice(at, at + ITEMS_PER_TICK).map((item) => JSON.stringify(item) ?? 'null').join(',')}`);
+    }
+    text(']');
+  }
+  text('}');
+  return parts;
+}
 
 /**
  * The build that made a snapshot: what is kept (a parse, a count, an edition) is what this code
@@ -97,7 +139,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
   }
 
   /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
-  function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[], keepNewest?: number): void {
+  function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[] | Promise<(string | Uint8Array)[]>, keepNewest?: number): void {
     const file = fileOf(name);
     if (!file || stamp.includes('\n')) return;
     const task = (async () => {
@@ -111,7 +153,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
           if (err.code !== 'EEXIST') throw err;
         });
         await fs.mkdir(dirname(file), { recursive: true });
-        const parts = contents();
+        const parts = await contents();
         await fs.writeFile(temp, parts.length === 1 ? parts[0] : Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part))), { flag: 'wx' });
         await fs.rename(temp, file);
         if (keepNewest !== undefined) await pruneOldest(dirname(file), keepNewest);
@@ -135,7 +177,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     write(name, stamp, value) {
-      keep(name, stamp, () => [`${header(stamp)}\n${asciiJson(value)}`]);
+      keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
     },
 
     async readBytes(name, stamp) {
