@@ -213,6 +213,32 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
     );
   });
 
+  test('gives, save after save on the same document, the bytes a fresh read of the last file would give', () => {
+    const texts = fc.constantFrom('', 'a', 'A longer translation — with “marks”', 'Ünï 😀 & <x>', 'x'.repeat(300));
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.tuple(fc.nat(39), texts), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }), (saves) => {
+        const built = buildXliff12(
+          createLocaleFile('doc', 'en', 'es', Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, source: `Source ${i}`, target: `T${i}`, state: 'translated' as const }))),
+          { file: 'doc.xlf' },
+        );
+        let chained = read(built.xml);
+        let xml = built.xml;
+        for (const save of saves) {
+          const byId = new Map<string, Unit>();
+          for (const [at, text] of save) byId.set(`s${at}`, { ...chained.model.units[at], target: text, revision: chained.model.units[at].revision + 1 });
+          const replacements = [...byId.values()];
+          const fresh = replaceUnitsXliff12(read(xml), replacements, { file: 'doc.xlf' });
+          const output = replaceUnitsXliff12(chained, replacements, { file: 'doc.xlf' });
+          expect(Buffer.from(output.bytes).toString('utf8')).toBe(Buffer.from(fresh.bytes).toString('utf8'));
+          for (const part of output.written ?? []) expect(Buffer.from(output.bytes).subarray(part.start, part.end).toString('utf8')).toBe(part.text);
+          xml = output.xml;
+          chained = output.parsed;
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   test('writes only the replaced units: the rest of the hand-written file is the same bytes, and it is schema-valid', () => {
     const parsed = read(HAND_WRITTEN);
     const b = parsed.model.units[1];
