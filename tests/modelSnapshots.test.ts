@@ -176,6 +176,25 @@ test("a document's summary is kept, and follows a save, a hand edit of the local
   expect(edited.segments).toBe(before.segments + 1);
 });
 
+test("a document's summary reads again only the locales whose files changed", async () => {
+  const workbench = createWorkbench(project.dir);
+  await workbench.startLocale('small', 'fr');
+  await workbench.listDocuments();
+  const cache = path.join(project.dir, '.cache', 'summaries', 'small.json');
+  await keptFor(cache);
+  // Planted wrong for both: a locale read again shows what its file says, one taken as kept the planted count.
+  const [stamp] = readFileSync(cache, 'utf8').split('\n', 1);
+  const kept = keptSummary(cache);
+  kept.locales.es.progress.bySegments.translated = 77;
+  kept.locales.fr.progress.bySegments.translated = 88;
+  writeFileSync(cache, `${stamp}\n${JSON.stringify(kept)}`);
+  writeFileSync(xliffPath(), readFileSync(xliffPath(), 'utf8')); // es changes (its change time does)
+  const [summary] = await createWorkbench(project.dir).listDocuments();
+  const count = (code: string) => summary.locales.find((l) => l.code === code)?.progress?.bySegments.translated;
+  expect(count('es')).toBe(0);
+  expect(count('fr')).toBe(88);
+});
+
 test('a segmented document is kept, and not used once its text is edited by hand', async () => {
   const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
   const loaded = await createWorkbench(project.dir).document('small');

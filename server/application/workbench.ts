@@ -146,20 +146,29 @@ export class Workbench {
     const stamps = new Map<string, string | undefined>();
     for (const code of codes) stamps.set(code, await this.locales.stamp(id, code));
     const kept = sourceStamp === undefined ? undefined : keptSummary(await this.stores.summaries?.read(id, sourceStamp));
-    if (kept) {
-      const locales = codes.map((code) => {
-        const hit = kept.locales[code];
-        // A file behind its source would be brought up to it by a load: not current, so not taken.
-        return hit && hit.stamp === stamps.get(code) && hit.sourceVersion >= kept.version ? { ...describeLocale(code, readerLanguage), progress: hit.progress } : undefined;
-      });
-      if (locales.every((locale) => locale !== undefined)) return { ...kept.summary, locales: locales as LocaleSummary[] };
+    // The locales whose files are as they were kept: taken as kept, the others read again (a
+    // server's saves to one language do not make the next status read the other four).
+    const current = new Map<string, KeptSummary['locales'][string]>();
+    for (const code of codes) {
+      const hit = kept?.locales[code];
+      // A file behind its source would be brought up to it by a load: not current, so not taken.
+      if (kept && hit && hit.stamp === stamps.get(code) && hit.sourceVersion >= kept.version) current.set(code, hit);
+    }
+    if (kept && current.size === codes.length) {
+      return { ...kept.summary, locales: codes.map((code) => ({ ...describeLocale(code, readerLanguage), progress: current.get(code)?.progress })) };
     }
     const document = await this.sources.load(id);
-    const found: KeptSummary['locales'] = {};
-    const summary = await this.summarize(document, readerLanguage, (code, file, progress) => {
-      const stamp = stamps.get(code);
-      if (stamp !== undefined) found[code] = { stamp, sourceVersion: file.sourceVersion ?? 1, progress };
-    });
+    const found: KeptSummary['locales'] = Object.fromEntries(current);
+    const known = new Map([...current].map(([code, hit]) => [code, hit.progress]));
+    const summary = await this.summarize(
+      document,
+      readerLanguage,
+      (code, file, progress) => {
+        const stamp = stamps.get(code);
+        if (stamp !== undefined) found[code] = { stamp, sourceVersion: file.sourceVersion ?? 1, progress };
+      },
+      known,
+    );
     if (sourceStamp !== undefined) {
       const value: KeptSummary = { format: SUMMARY_FORMAT, version: document.version, summary: { ...summary, locales: [] }, locales: found };
       this.stores.summaries?.write(id, sourceStamp, value);
@@ -167,11 +176,24 @@ export class Workbench {
     return summary;
   }
 
-  /** One document's summary. `loaded` is told of each locale read, with its progress. */
-  async summarize(document: SourceDocument, readerLanguage = 'en', loaded?: (code: string, file: ReadonlyLocaleFile, progress: Progress) => void): Promise<DocumentSummary> {
+  /**
+   * One document's summary. `loaded` is told of each locale read, with its progress; the locales
+   * `known` gives (their files unchanged since that progress was worked out) are not read.
+   */
+  async summarize(
+    document: SourceDocument,
+    readerLanguage = 'en',
+    loaded?: (code: string, file: ReadonlyLocaleFile, progress: Progress) => void,
+    known?: ReadonlyMap<string, Progress>,
+  ): Promise<DocumentSummary> {
     const empty = computeProgress(document.segments, new Map(), document.meta.language);
     const locales: LocaleSummary[] = [];
     for (const code of await this.locales.listLocales(document.id)) {
+      const progress = known?.get(code);
+      if (progress) {
+        locales.push({ ...describeLocale(code, readerLanguage), progress });
+        continue;
+      }
       try {
         const context = await this.load(document, code, readerLanguage);
         locales.push(context.locale);
