@@ -195,6 +195,24 @@ test("a document's summary reads again only the locales whose files changed", as
   expect(count('fr')).toBe(88);
 });
 
+test("a document's versions are kept beside it, and read from there while its files are unchanged", async () => {
+  const kept = path.join(project.dir, '.cache', 'sources', 'small.versions.json');
+  const document = path.join(project.dir, '.cache', 'sources', 'small.json');
+  await createWorkbench(project.dir).document('small');
+  for (let i = 0; i < 200 && !existsSync(document); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  // A process that reads the document from its snapshot reads the versions from the sidecar once, and keeps them.
+  const versions = await createWorkbench(project.dir).versions('small');
+  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
+  expect(JSON.parse(rest.join('\n'))).toEqual(JSON.parse(JSON.stringify(versions)));
+  // Taken as they are (a planted name shows it) while the files are unchanged; not once the sidecar changes.
+  writeFileSync(kept, `${stamp}\n${JSON.stringify(versions.map((v) => ({ ...v, who: 'planted' })))}`);
+  expect((await createWorkbench(project.dir).versions('small')).at(-1)?.who).toBe('planted');
+  const sidecar = path.join(project.sourceDir, 'small.segments.json');
+  writeFileSync(sidecar, readFileSync(sidecar, 'utf8'));
+  expect((await createWorkbench(project.dir).versions('small')).at(-1)?.who).not.toBe('planted');
+});
+
 test('a segmented document is kept, and not used once its text is edited by hand', async () => {
   const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
   const loaded = await createWorkbench(project.dir).document('small');

@@ -473,9 +473,19 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       if (kept) {
         const known = keptDocuments.get(id);
         if (known?.document === kept && known.versions) return known.versions;
+        // Kept too, beside the document, under the same stamp: the versions are a small part of the sidecar.
+        const name = `${id}.versions`;
+        const keptVersions = known?.document === kept ? ((await snapshots?.read(name, known.stamp)) as SourceVersion[] | undefined) : undefined;
+        if (Array.isArray(keptVersions) && keptVersions.at(-1)?.number === kept.version) {
+          if (known) known.versions = keptVersions;
+          return keptVersions;
+        }
         const sidecar = await readSidecar(id);
         if (sidecar?.version === kept.version) {
-          if (known?.document === kept) known.versions = sidecar.versions;
+          if (known?.document === kept) {
+            known.versions = sidecar.versions;
+            snapshots?.write(name, known.stamp, sidecar.versions);
+          }
           return sidecar.versions;
         }
       }
