@@ -12,7 +12,7 @@ import type { LocaleFile, Unit } from '../domain/types';
 import { firstChildElement, isElement, ownerDocumentOf } from './domEdit';
 import { fileAndBody, type ParsedXliff12, type UnitSlot } from './xliff12Model';
 import { forgetPlaceholder, markSkeleton, placeholderText, setPlaceholder } from './xliff12Placeholders';
-import { changeCount, documentTexts, isTrackedName } from './xliff12Text';
+import { changeCount, documentTexts, isTrackedName, trackedElements } from './xliff12Text';
 import { REVISION_COUNT_TYPE, SOURCE_VERSION_COUNT_TYPE, transUnits, XLIFF12_NS } from './xliff12Vocabulary';
 import { scanXml } from './xmlScan';
 import { type ElementSpan, parseXmlSafely, XML_DECLARATION } from './xmlSafety';
@@ -93,21 +93,7 @@ export function readSkeletonXliff12(bytes: Buffer, model: LocaleFile, ctx: { fil
   }
   const elements = transUnits(body);
   // Every tracked element of the skeleton, in document order, must be one of these (see parsedText).
-  let tracked = 0;
-  for (let node: Node | null = dom.documentElement; node; ) {
-    if (isElement(node)) {
-      if (isTrackedName(node.tagName)) tracked++;
-      if (node.firstChild) {
-        node = node.firstChild;
-        continue;
-      }
-    }
-    while (node && !node.nextSibling) {
-      node = node.parentNode;
-      if (node === dom) node = null;
-    }
-    node = node && node.nextSibling;
-  }
+  const tracked = trackedElements(dom).length;
   const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
   if (elements.length !== unitSpans.length || tracked !== unitSpans.length + headerSpans.length || !header !== (headerSpans.length === 0)) return undefined;
   const index = new Map<string, UnitSlot>();

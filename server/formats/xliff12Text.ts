@@ -77,6 +77,26 @@ export function isTrackedName(name: string): boolean {
   return local === 'trans-unit' || local === 'header';
 }
 
+/** The elements of a document whose places in its text are kept (see isTrackedName), in document order (walked iteratively: deep nesting is legal). */
+export function trackedElements(dom: Document): Element[] {
+  const found: Element[] = [];
+  for (let node: Node | null = dom.documentElement; node; ) {
+    if (isElement(node)) {
+      if (isTrackedName(node.tagName)) found.push(node);
+      if (node.firstChild) {
+        node = node.firstChild;
+        continue;
+      }
+    }
+    while (node && !node.nextSibling) {
+      node = node.parentNode;
+      if (node === dom) node = null;
+    }
+    node = node && node.nextSibling;
+  }
+  return found;
+}
+
 /**
  * The text of a document just parsed, with the places the scan found for its units and header,
  * when they can be told apart for sure: the scan lists the elements with those names in document
@@ -98,28 +118,9 @@ export function parsedText(
   const first = dom.firstChild;
   if (!first || first.nodeType !== 7 /* PROCESSING_INSTRUCTION_NODE */ || first.nodeName !== 'xml') return undefined;
   if ((first as unknown as { data: string }).data !== XML_DECLARATION) return undefined;
-  const places = new Map<Element, number>();
-  let k = 0;
-  // Every element in document order (iteratively: deep nesting is legal).
-  for (let node: Node | null = dom.documentElement; node; ) {
-    if (isElement(node)) {
-      if (isTrackedName(node.tagName)) {
-        if (k >= found.length) return undefined;
-        places.set(node, k);
-        k += 2;
-      }
-      if (node.firstChild) {
-        node = node.firstChild;
-        continue;
-      }
-    }
-    while (node && !node.nextSibling) {
-      node = node.parentNode;
-      if (node === dom) node = null;
-    }
-    node = node && node.nextSibling;
-  }
-  if (k !== found.length) return undefined;
+  const tracked = trackedElements(dom);
+  if (tracked.length * 2 !== found.length) return undefined;
+  const places = new Map<Element, number>(tracked.map((element, i) => [element, 2 * i]));
   const elements = [...index.values()].map((slot) => slot.element);
   const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
   if (header) elements.push(header);
