@@ -1,27 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import type { LocaleFile, Unit } from '../server/domain/types';
+import type { LocaleFile } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
-import { parseXliff12 } from '../server/formats/parseXliff12';
 import { streamXliff12 } from '../server/formats/streamXliff12';
 import { updateXliff12 } from '../server/formats/updateXliff12';
 import { readSkeletonXliff12 } from '../server/formats/xliff12Skeleton';
 import type { ParsedXliff12 } from '../server/formats/xliff12Model';
-import { createLocaleFile } from './helpers/xliff12Files';
+import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
 
 // The streaming reader gives what the DOM reader gives (the model, and which units are written as
 // read), or nothing, for the DOM reader to read or refuse the file: never another model.
 
 const ctx = { file: 'doc.xlf' };
-const full = (xml: string): ParsedXliff12 => parseXliff12(xml, { ...ctx, bytes: Buffer.from(xml, 'utf8') });
 const flags = (parsed: ParsedXliff12): Record<string, boolean> => Object.fromEntries([...parsed.unitIndex].map(([id, slot]) => [id, slot.written]));
 
 function expectSameReading(xml: string): ParsedXliff12 | undefined {
   const streamed = streamXliff12(Buffer.from(xml, 'utf8'), ctx);
   let parsed: ParsedXliff12 | undefined;
   try {
-    parsed = full(xml);
+    parsed = readStored(xml);
   } catch {
     expect(streamed).toBeUndefined();
     return undefined;
@@ -73,8 +71,8 @@ describe('streamXliff12', () => {
     expect(streamed?.model.sourceVersion).toBe(4);
     expect(streamed?.model.units.map((u) => u.id)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     // Held from a snapshot's model, a unit is taken as written as read only when it surely is.
-    const fromSnapshot = readSkeletonXliff12(Buffer.from(UNITS, 'utf8'), full(UNITS).model, ctx);
-    const exact = flags(full(UNITS));
+    const fromSnapshot = readSkeletonXliff12(Buffer.from(UNITS, 'utf8'), readStored(UNITS).model, ctx);
+    const exact = flags(readStored(UNITS));
     for (const [id, written] of Object.entries(flags(fromSnapshot as ParsedXliff12))) if (written) expect(exact[id]).toBe(true);
   });
 
@@ -96,7 +94,7 @@ describe('streamXliff12', () => {
     ];
     for (const xml of refused) {
       expect(streamXliff12(Buffer.from(xml, 'utf8'), ctx)).toBeUndefined();
-      expect(() => full(xml)).toThrow();
+      expect(() => readStored(xml)).toThrow();
     }
     // Well-formed, read by the DOM reader, but not in the form a skeleton holds (CRLF, a BOM).
     expect(streamXliff12(Buffer.from(UNITS.replace(/\n/g, '\r\n'), 'utf8'), ctx)).toBeUndefined();
@@ -111,52 +109,21 @@ describe('streamXliff12', () => {
 
   test('reads any file the workbench writes, change after change, as the DOM reader does', () => {
     const text = fc.constantFrom('Plain.', 'A & B < C > D', '"q" \'s\'', 'Ünï — “x” 😀', 'CR\r\nLF\rend', 'tab\tand\nnewline', 'CDATA ]]> end', '', '  spaced  ');
-    const edit = fc.record({ at: fc.nat(), field: fc.constantFrom('target', 'untranslate', 'state', 'approved', 'previous', 'notes', 'revision', 'sourceVersion'), text });
+    const edit = fc.record({ at: fc.nat(), field: fc.constantFrom('target', 'untranslate', 'state', 'approved', 'previous', 'addNote', 'revision', 'sourceVersion'), text });
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), fc.array(edit, { maxLength: 6 }), (sources, edits) => {
         const built = buildXliff12(createLocaleFile('doc', 'en', 'es', sources.map((source, i) => ({ id: `s${i}`, source }))), ctx);
         const model: LocaleFile = structuredClone(built.parsed.model);
         model.sourceVersion = 3;
-        for (const { at, field, text: value } of edits) edited(model.units[at % model.units.length], field, value);
-        const xml = updateXliff12(full(built.xml), model, ctx).xml;
+        for (const { at, field, text: value } of edits) editUnit(model.units[at % model.units.length], field, value);
+        const xml = updateXliff12(readStored(built.xml), model, ctx).xml;
         const streamed = expectSameReading(xml);
         expect(streamed).toBeDefined();
         // What the workbench wrote is seen as written as read from a snapshot's model too.
-        const fromSnapshot = readSkeletonXliff12(Buffer.from(xml, 'utf8'), full(xml).model, ctx);
-        expect(flags(fromSnapshot as ParsedXliff12)).toEqual(flags(full(xml)));
+        const fromSnapshot = readSkeletonXliff12(Buffer.from(xml, 'utf8'), readStored(xml).model, ctx);
+        expect(flags(fromSnapshot as ParsedXliff12)).toEqual(flags(readStored(xml)));
       }),
       { numRuns: 150 },
     );
   });
 });
-
-function edited(unit: Unit, field: string, value: string): void {
-  switch (field) {
-    case 'target':
-      unit.target = value;
-      unit.state = 'translated';
-      break;
-    case 'untranslate':
-      unit.target = undefined;
-      unit.state = 'needs-translation';
-      break;
-    case 'state':
-      unit.state = unit.state === 'final' ? 'needs-review-translation' : 'final';
-      break;
-    case 'approved':
-      unit.approved = !unit.approved;
-      break;
-    case 'previous':
-      unit.previous = unit.previous ? undefined : { source: `old ${value}`, target: value === '' ? undefined : `old T ${value}` };
-      break;
-    case 'notes':
-      unit.notes = [...unit.notes, { text: value, from: 'reviewer', priority: 3 }];
-      break;
-    case 'revision':
-      unit.revision += 1;
-      break;
-    case 'sourceVersion':
-      unit.sourceVersion = (unit.sourceVersion ?? 0) + 1;
-      break;
-  }
-}

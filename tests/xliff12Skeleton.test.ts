@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
-import { parseXliff12 } from '../server/formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
 import type { ParsedXliff12 } from '../server/formats/xliff12Model';
 import { readSkeletonXliff12 } from '../server/formats/xliff12Skeleton';
-import { createLocaleFile } from './helpers/xliff12Files';
+import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
 // A file held with its units as placeholders (its model from a snapshot) is changed as if it had
@@ -15,9 +14,8 @@ import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 const { expectSchemaValid } = useXliff12SchemaCheck('xliff12-skeleton-test');
 
 const ctx = { file: 'doc.xlf' };
-const full = (xml: string): ParsedXliff12 => parseXliff12(xml, { ...ctx, bytes: Buffer.from(xml, 'utf8') });
 function skeleton(xml: string): ParsedXliff12 {
-  const held = readSkeletonXliff12(Buffer.from(xml, 'utf8'), full(xml).model, ctx);
+  const held = readSkeletonXliff12(Buffer.from(xml, 'utf8'), readStored(xml).model, ctx);
   if (!held) throw new Error('not held as a skeleton');
   return held;
 }
@@ -59,7 +57,7 @@ describe('a locale file held as a skeleton', () => {
     const held = skeleton(OTHER_TOOL);
     expect([...held.unitIndex.keys()]).toEqual(['a', 'b', 'c', 'd']);
     for (const slot of held.unitIndex.values()) expect(slot.element.firstChild).toBeNull();
-    const model = full(OTHER_TOOL).model;
+    const model = readStored(OTHER_TOOL).model;
     // Not the model of these bytes, CRLF line ends, no XML declaration: parsed in full instead.
     expect(readSkeletonXliff12(Buffer.from(OTHER_TOOL.replace("id='d'", "id='e'")), model, ctx)).toBeUndefined();
     expect(readSkeletonXliff12(Buffer.from(OTHER_TOOL.replace(/\n/g, '\r\n')), model, ctx)).toBeUndefined();
@@ -76,10 +74,10 @@ describe('a locale file held as a skeleton', () => {
     expect(output.xml).toContain("<trans-unit id='b' approved='yes'>");
     expect(output.xml).toContain("<target state='translated'></target>");
     expect(output.xml).toContain('<!-- chapter 1: <trans-unit id="not-one"> -->');
-    const back = full(output.xml);
+    const back = readStored(output.xml);
     expect(back.model).toEqual(output.parsed.model);
     expect(back.model.units[0].target).toBe('A2 & <more>');
-    const expected = replaceUnitsXliff12(full(OTHER_TOOL), [{ ...a, target: 'A2 & <more>', revision: 1 }], ctx);
+    const expected = replaceUnitsXliff12(readStored(OTHER_TOOL), [{ ...a, target: 'A2 & <more>', revision: 1 }], ctx);
     expect(output.xml).toBe(expected.xml);
   });
 
@@ -92,9 +90,9 @@ describe('a locale file held as a skeleton', () => {
     model.removeUnits = ['b'];
     model.units[0] = { ...model.units[0], previous: { source: 'A0', target: 'A00' }, state: 'needs-review-translation' };
     const output = updateXliff12(held, model, ctx);
-    const expected = updateXliff12(full(OTHER_TOOL), copy(model), ctx);
+    const expected = updateXliff12(readStored(OTHER_TOOL), copy(model), ctx);
     expect(output.parsed.model).toEqual(expected.parsed.model);
-    expect(full(output.xml).model).toEqual(output.parsed.model);
+    expect(readStored(output.xml).model).toEqual(output.parsed.model);
     // Units written are written whole (as a whole parse writes them); the others are their bytes.
     expect(output.xml).toContain('<x:extra x:attr="kept">foreign <x:b>content</x:b></x:extra>');
     expect(output.xml).toContain('<alt-trans alttranstype="proposal"><target>C?</target></alt-trans>');
@@ -104,7 +102,7 @@ describe('a locale file held as a skeleton', () => {
     const next = copy(output.parsed.model);
     next.units[3] = { ...next.units[3], target: 'D1', state: 'translated' };
     const again = updateXliff12(output.parsed, next, ctx);
-    expect(full(again.xml).model).toEqual(again.parsed.model);
+    expect(readStored(again.xml).model).toEqual(again.parsed.model);
     expect(again.xml).toContain('D1');
   });
 
@@ -124,9 +122,9 @@ describe('a locale file held as a skeleton', () => {
           model.sourceVersion = round + 2;
           for (const { at, field, text: value } of edits) edited(model, at, field, value, round);
           const output = updateXliff12(viaSkeleton, copy(model), ctx);
-          const expected = updateXliff12(full(xml), copy(model), ctx);
+          const expected = updateXliff12(readStored(xml), copy(model), ctx);
           expect(output.xml).toBe(expected.xml);
-          expect(full(output.xml).model).toEqual(output.parsed.model);
+          expect(readStored(output.xml).model).toEqual(output.parsed.model);
           expect(output.parsed.model).toEqual(expected.parsed.model);
           xml = output.xml;
         }
@@ -144,25 +142,6 @@ function edited(model: LocaleFile, at: number, field: string, value: string, rou
   const i = at % units.length;
   const unit: Unit = units[i];
   switch (field) {
-    case 'target':
-      unit.target = `T ${value}`;
-      unit.state = 'translated';
-      break;
-    case 'source':
-      unit.source = `${unit.source} ${value}`;
-      break;
-    case 'approved':
-      unit.approved = !unit.approved;
-      break;
-    case 'previous':
-      unit.previous = unit.previous ? undefined : { source: `old ${value}`, target: value === '' ? undefined : `old T ${value}` };
-      break;
-    case 'notes':
-      unit.notes = unit.notes.length ? [] : [{ text: value, from: 'reviewer' }];
-      break;
-    case 'revision':
-      unit.revision += 1;
-      break;
     case 'add':
       if (!units.some((u) => u.id === `n${round}-${i}`)) units.splice(i, 0, { id: `n${round}-${i}`, source: value, approved: false, revision: 0, notes: [], state: 'needs-translation' });
       break;
@@ -172,5 +151,7 @@ function edited(model: LocaleFile, at: number, field: string, value: string, rou
         units.splice(i, 1);
       }
       break;
+    default:
+      editUnit(unit, field, value);
   }
 }

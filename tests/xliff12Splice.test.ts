@@ -3,8 +3,7 @@ import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { parseXliff12 } from '../server/formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
-import { type ParsedXliff12 } from '../server/formats/xliff12Model';
-import { createLocaleFile } from './helpers/xliff12Files';
+import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
 import { serializeXmlDocument } from '../server/formats/xmlSafety';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
@@ -14,10 +13,6 @@ import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
 const { expectSchemaValid } = useXliff12SchemaCheck('xliff12-splice-test');
 
-/** Reads a file as the locale store does: its text, and the bytes it was decoded from. */
-function read(xml: string): ParsedXliff12 {
-  return parseXliff12(xml, { file: 'doc.xlf', bytes: Buffer.from(xml, 'utf8') });
-}
 
 const copyModel = (model: LocaleFile): LocaleFile => structuredClone(model);
 
@@ -52,7 +47,7 @@ const HAND_WRITTEN = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('updateXliff12 after a read: only what changed is written', () => {
   it('keeps the bytes of the units it does not change, and reads back as the model', () => {
-    const current = read(HAND_WRITTEN);
+    const current = readStored(HAND_WRITTEN);
     const model = copyModel(current.model);
     model.units[1].target = 'B2 & more';
     model.units[1].revision = 1;
@@ -91,7 +86,7 @@ describe('updateXliff12 after a read: only what changed is written', () => {
       .replace('name="workbench:a"', 'name="workbench"')
       .replace('<trans-unit id="b">', '<trans-unit id="b" approved="No">')
       .replace(/<target>Old C1<\/target>\s*/, '');
-    const current = read(legacy);
+    const current = readStored(legacy);
     const { xml, parsed } = updateXliff12(current, copyModel(current.model), { file: 'doc.xlf' });
     expect(xml).toContain('<count-group name="workbench:a">');
     expect(xml).toContain('<trans-unit id="b" approved="no">');
@@ -101,7 +96,7 @@ describe('updateXliff12 after a read: only what changed is written', () => {
   });
 
   it('writes the whole file when units come or go, and only the changes again after that', () => {
-    const current = read(HAND_WRITTEN);
+    const current = readStored(HAND_WRITTEN);
     const added = copyModel(current.model);
     added.units.push({ id: 'd', source: 'D', approved: false, revision: 0, notes: [], state: 'needs-translation' });
     const first = updateXliff12(current, added, { file: 'doc.xlf' });
@@ -140,11 +135,11 @@ describe('updateXliff12 after a read: only what changed is written', () => {
           ),
           { file: 'doc.xlf' },
         );
-        let current = read(built.xml);
+        let current = readStored(built.xml);
         for (const [round, edits] of rounds.entries()) {
           const model = copyModel(current.model);
           model.sourceVersion = round + 2;
-          for (const { at, field, text: value } of edits) applyEdit(model.units[at % model.units.length], field, value);
+          for (const { at, field, text: value } of edits) editUnit(model.units[at % model.units.length], field, value);
           const { xml, parsed, written } = updateXliff12(current, model, { file: 'doc.xlf' });
           // 1 unit in 4 at most is written into the old text; more, and the whole file is.
           if (edits.length * 4 <= model.units.length) expect(written).toBeDefined();
@@ -158,46 +153,12 @@ describe('updateXliff12 after a read: only what changed is written', () => {
   });
 });
 
-function applyEdit(unit: Unit, field: string, value: string): void {
-  switch (field) {
-    case 'target':
-      unit.target = `T ${value}`;
-      unit.state = 'translated';
-      break;
-    case 'source':
-      unit.source = `${unit.source} ${value}`;
-      break;
-    case 'state':
-      unit.state = unit.state === 'final' ? 'needs-review-translation' : 'final';
-      break;
-    case 'approved':
-      unit.approved = !unit.approved;
-      break;
-    case 'previous':
-      unit.previous = unit.previous ? undefined : { source: `old ${value}`, target: value === '' ? undefined : `old T ${value}` };
-      break;
-    case 'notes':
-      unit.notes = unit.notes.length ? [] : [{ text: value, from: 'reviewer' }];
-      break;
-    case 'revision':
-      unit.revision += 1;
-      break;
-    case 'sourceVersion':
-      unit.sourceVersion = (unit.sourceVersion ?? 0) + 1;
-      break;
-    case 'untranslate':
-      unit.target = undefined;
-      unit.state = 'needs-translation';
-      break;
-  }
-}
-
 describe('replaceUnitsXliff12: a few units of a file replaced', () => {
   test('gives the same bytes and model as updateXliff12 with the same units changed, for any texts', () => {
     fc.assert(
       fc.property(fc.constantFrom(...TEXTS), fc.constantFrom(...TEXTS), fc.integer({ min: 0, max: 2 }), (first, second, which) => {
-        const viaUpdate = read(HAND_WRITTEN);
-        const viaReplace = read(HAND_WRITTEN);
+        const viaUpdate = readStored(HAND_WRITTEN);
+        const viaReplace = readStored(HAND_WRITTEN);
         const changed = (unit: Unit, text: string): Unit => ({ ...unit, target: text, state: 'translated', revision: unit.revision + 1 });
         const ids = [viaUpdate.model.units[which].id, viaUpdate.model.units[(which + 1) % 3].id];
         const replacements = ids.map((id, i) => changed(viaReplace.model.units.find((u) => u.id === id) as Unit, i === 0 ? first : second));
@@ -207,7 +168,7 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
         const actual = replaceUnitsXliff12(viaReplace, replacements, { file: 'doc.xlf' });
         expect(Buffer.from(actual.bytes).toString('utf8')).toBe(Buffer.from(expected.bytes).toString('utf8'));
         expect(actual.parsed.model).toEqual(expected.parsed.model);
-        expect(read(actual.xml).model).toEqual(actual.parsed.model);
+        expect(readStored(actual.xml).model).toEqual(actual.parsed.model);
       }),
       { numRuns: 30 },
     );
@@ -221,13 +182,13 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
           createLocaleFile('doc', 'en', 'es', Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, source: `Source ${i}`, target: `T${i}`, state: 'translated' as const }))),
           { file: 'doc.xlf' },
         );
-        let chained = read(built.xml);
+        let chained = readStored(built.xml);
         let xml = built.xml;
         for (const save of saves) {
           const byId = new Map<string, Unit>();
           for (const [at, text] of save) byId.set(`s${at}`, { ...chained.model.units[at], target: text, revision: chained.model.units[at].revision + 1 });
           const replacements = [...byId.values()];
-          const fresh = replaceUnitsXliff12(read(xml), replacements, { file: 'doc.xlf' });
+          const fresh = replaceUnitsXliff12(readStored(xml), replacements, { file: 'doc.xlf' });
           const output = replaceUnitsXliff12(chained, replacements, { file: 'doc.xlf' });
           expect(Buffer.from(output.bytes).toString('utf8')).toBe(Buffer.from(fresh.bytes).toString('utf8'));
           for (const part of output.written ?? []) expect(Buffer.from(output.bytes).subarray(part.start, part.end).toString('utf8')).toBe(part.text);
@@ -240,7 +201,7 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
   });
 
   test('writes only the replaced units: the rest of the hand-written file is the same bytes, and it is schema-valid', () => {
-    const parsed = read(HAND_WRITTEN);
+    const parsed = readStored(HAND_WRITTEN);
     const b = parsed.model.units[1];
     const output = replaceUnitsXliff12(parsed, [{ ...b, target: 'B2', revision: b.revision + 1 }], { file: 'doc.xlf' });
     expect(output.written).toHaveLength(1);
@@ -251,10 +212,10 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
   });
 
   test('refuses a unit the file does not have, a bad text and the same unit twice, without writing', () => {
-    const parsed = read(HAND_WRITTEN);
+    const parsed = readStored(HAND_WRITTEN);
     const a = parsed.model.units[0];
-    expect(() => replaceUnitsXliff12(read(HAND_WRITTEN), [{ ...a, id: 'nope' }], { file: 'doc.xlf' })).toThrow(/no trans-unit "nope"/);
-    expect(() => replaceUnitsXliff12(read(HAND_WRITTEN), [{ ...a, target: 'bell \u0007' }], { file: 'doc.xlf' })).toThrow(/U\+0007/);
-    expect(() => replaceUnitsXliff12(read(HAND_WRITTEN), [{ ...a, target: '1' }, { ...a, target: '2' }], { file: 'doc.xlf' })).toThrow(/duplicate unit id/);
+    expect(() => replaceUnitsXliff12(readStored(HAND_WRITTEN), [{ ...a, id: 'nope' }], { file: 'doc.xlf' })).toThrow(/no trans-unit "nope"/);
+    expect(() => replaceUnitsXliff12(readStored(HAND_WRITTEN), [{ ...a, target: 'bell \u0007' }], { file: 'doc.xlf' })).toThrow(/U\+0007/);
+    expect(() => replaceUnitsXliff12(readStored(HAND_WRITTEN), [{ ...a, target: '1' }, { ...a, target: '2' }], { file: 'doc.xlf' })).toThrow(/duplicate unit id/);
   });
 });

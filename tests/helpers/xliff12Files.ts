@@ -2,7 +2,8 @@ import type { Document, Element } from '@xmldom/xmldom';
 import type { LocaleFile, Unit } from '../../server/domain/types';
 import { removeElements } from '../../server/formats/domEdit';
 import { buildXliff12 } from '../../server/formats/buildXliff12';
-import { fileAndBody, type UnitSlot } from '../../server/formats/xliff12Model';
+import { parseXliff12 } from '../../server/formats/parseXliff12';
+import { fileAndBody, type ParsedXliff12, type UnitSlot } from '../../server/formats/xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from '../../server/formats/xliff12ModelCheck';
 import { documentTexts } from '../../server/formats/xliff12Text';
 import { transUnits } from '../../server/formats/xliff12Vocabulary';
@@ -55,4 +56,47 @@ export function serializeXliff12(model: LocaleFile, existing?: Document): string
   removeElements(removed);
   applyModel(fileEl, body, model, index);
   return serializeXmlDocumentTracking(existing).xml;
+}
+
+/** Reads a file as the locale store does: its text, and the bytes it was decoded from. */
+export function readStored(xml: string): ParsedXliff12 {
+  return parseXliff12(xml, { file: 'doc.xlf', bytes: Buffer.from(xml, 'utf8') });
+}
+
+/** One edit of a unit, for the writers' property tests: `field` names what changes, `value` the text it brings. */
+export function editUnit(unit: Unit, field: string, value: string): void {
+  switch (field) {
+    case 'target':
+      unit.target = `T ${value}`;
+      unit.state = 'translated';
+      break;
+    case 'source':
+      unit.source = `${unit.source} ${value}`;
+      break;
+    case 'state':
+      unit.state = unit.state === 'final' ? 'needs-review-translation' : 'final';
+      break;
+    case 'approved':
+      unit.approved = !unit.approved;
+      break;
+    case 'previous':
+      unit.previous = unit.previous ? undefined : { source: `old ${value}`, target: value === '' ? undefined : `old T ${value}` };
+      break;
+    case 'notes':
+      unit.notes = unit.notes.length ? [] : [{ text: value, from: 'reviewer' }];
+      break;
+    case 'addNote':
+      unit.notes = [...unit.notes, { text: value, from: 'reviewer', priority: 3 }];
+      break;
+    case 'revision':
+      unit.revision += 1;
+      break;
+    case 'sourceVersion':
+      unit.sourceVersion = (unit.sourceVersion ?? 0) + 1;
+      break;
+    case 'untranslate':
+      unit.target = undefined;
+      unit.state = 'needs-translation';
+      break;
+  }
 }
