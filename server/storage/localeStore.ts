@@ -419,7 +419,8 @@ export function createFileLocaleStore(options: {
         }
         return entry;
       }
-      const parsed = parseBytes(bytes, path);
+      // A read the streaming reader left to the DOM reader (another tool's file, a malformed one) is parsed whole, not streamed again.
+      const parsed = forChange || held ? parseBytes(bytes, path) : parseWhole(bytes, path);
       if (held) {
         // Loaded meanwhile by another caller, or written by a save of this process: that one holds everything.
         const meanwhile = cache.get(path);
@@ -454,7 +455,11 @@ export function createFileLocaleStore(options: {
     // Without a DOM of the units when the file is in the form the workbench writes: from the
     // model read before (from a snapshot, or by the streaming reader), or read by the streaming reader now.
     const held = model ? readSkeletonXliff12(bytes, model, { file: shown(path) }, written) : streamXliff12(bytes, { file: shown(path) });
-    if (held) return held;
+    return held ?? parseWhole(bytes, path);
+  }
+
+  /** The file parsed into a whole DOM: for files the streaming reader leaves to the DOM reader, which reads them or says what is wrong. */
+  function parseWhole(bytes: Buffer, path: string): ParsedXliff12 {
     const content = decodeXmlBytes(bytes, { file: shown(path), malformedCode: 'xliff-malformed' });
     return parseXliff12(content, { file: shown(path), bytes });
   }
