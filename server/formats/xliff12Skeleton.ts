@@ -113,6 +113,11 @@ export function readSkeletonXliff12(bytes: Buffer, model: LocaleFile, ctx: { fil
   return { model, dom, unitIndex: index };
 }
 
+/** A count as the writer writes it, with its text: made once, used for every unit of a book. */
+const countAsWritten = (type: string): RegExp => new RegExp(`<count count-type="${type}" unit="[^"]*">([^<]*)</count>`);
+const REVISION_COUNT = countAsWritten(REVISION_COUNT_TYPE);
+const SOURCE_VERSION_COUNT = countAsWritten(SOURCE_VERSION_COUNT_TYPE);
+
 /**
  * writesAsRead for a unit known by its text (as Latin-1: its markup is ASCII) and by the unit read
  * from it: true when the text shows none of the forms the writer normalizes (see writesAsRead), as
@@ -133,9 +138,8 @@ function writesAsReadText(latin1: string, start: number, end: number, unit: Unit
   if (!/^[\x21-\x7e]*$/.test(unit.id) || /[<>&"']/.test(unit.id)) return false;
   const groups = text.split('<count-group').length - 1;
   if (groups !== 1 || !text.includes(`<count-group name="workbench:${unit.id}">`)) return false;
-  const count = (type: string): string | undefined => new RegExp(`<count count-type="${type}" unit="[^"]*">([^<]*)</count>`).exec(text)?.[1];
-  const revision = count(REVISION_COUNT_TYPE);
-  const sourceVersion = count(SOURCE_VERSION_COUNT_TYPE);
+  const revision = REVISION_COUNT.exec(text)?.[1];
+  const sourceVersion = SOURCE_VERSION_COUNT.exec(text)?.[1];
   const counts = text.split('<count ').length - 1;
   if (counts !== (revision === undefined ? 0 : 1) + (sourceVersion === undefined ? 0 : 1) || counts === 0) return false;
   return (revision === undefined || revision === String(unit.revision)) && (sourceVersion === undefined || sourceVersion === String(unit.sourceVersion));
