@@ -315,4 +315,48 @@ describe('the accounts repository (SQLite)', () => {
     expect((await store.getUser('from the cli'))?.roles).toEqual([{ kind: 'admin' }]);
     expect((await store.getUser('Ana'))?.roles).toEqual([{ kind: 'reviewer', locale: 'es' }]);
   });
+
+  // Users and token holders are kept between requests (a save looked them up again each time):
+  // what another process changes is seen from the next turn of the event loop, what this one changes at once.
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('sees a token revoked and roles changed by another process once it has looked them up before', async () => {
+    await store.addUser('Ana', es);
+    const { id, token } = await store.createToken('Ana');
+    expect(await store.verifyToken(token)).toMatchObject({ name: 'Ana', roles: [{ kind: 'translator', locale: 'es' }] });
+    expect((await store.getUser('ana'))?.roles).toEqual([{ kind: 'translator', locale: 'es' }]);
+    await nextTurn();
+    const other = another();
+    await other.repo.revokeToken('Ana', id);
+    await other.repo.setRoles('Ana', parseRoles('reviewer:es'));
+    other.close();
+    await nextTurn();
+    expect(await store.verifyToken(token)).toBeUndefined();
+    expect((await store.getUser('ana'))?.roles).toEqual([{ kind: 'reviewer', locale: 'es' }]);
+  });
+
+  it('forgets what it kept as soon as it changes an account itself', async () => {
+    await store.addUser('Ana', es);
+    const { id, token } = await store.createToken('Ana');
+    expect(await store.verifyToken(token)).toMatchObject({ name: 'Ana' });
+    await store.setRoles('Ana', parseRoles('admin'));
+    expect(await store.verifyToken(token)).toMatchObject({ roles: [{ kind: 'admin' }] });
+    expect((await store.getUser('Ana'))?.roles).toEqual([{ kind: 'admin' }]);
+    await store.revokeToken('Ana', id);
+    expect(await store.verifyToken(token)).toBeUndefined();
+    const again = await store.createToken('Ana');
+    expect(await store.verifyToken(again.token)).toMatchObject({ name: 'Ana' });
+  });
+
+  it('hands out copies of what it keeps: a caller changing one changes nothing kept', async () => {
+    await store.addUser('Ana', es);
+    const { token } = await store.createToken('Ana');
+    const first = await store.verifyToken(token);
+    first?.roles.push({ kind: 'admin' });
+    (first?.roles[0] as { locale: string }).locale = 'fr';
+    expect((await store.verifyToken(token))?.roles).toEqual([{ kind: 'translator', locale: 'es' }]);
+    const user = await store.getUser('Ana');
+    user?.roles.splice(0);
+    expect((await store.getUser('Ana'))?.roles).toEqual([{ kind: 'translator', locale: 'es' }]);
+  });
 });

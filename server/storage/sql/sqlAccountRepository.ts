@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { othersCommits } from './othersCommits';
 import { checkTokenLabel, newToken, someHash, TOKEN_PATTERN, tokenHash, userNotFound, type AccountRepository } from '../../accounts/accountRepository';
 import { normalizeRoles } from '../../accounts/parseRoles';
 import { hashPassword, verifyPassword } from '../../accounts/passwords';
@@ -90,6 +91,35 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
     return publicUser(row);
   });
 
+  /** A kept user as a caller may change it (the kept one stays as read). */
+  const copyUser = (user: PublicUser | undefined): PublicUser | undefined => user && { ...user, roles: user.roles.map((role) => ({ ...role })) };
+  // The users and token holders requests authenticate as, kept while no other process has written
+  // the database and this one has not changed an account (every change below forgets them all):
+  // a save looked its token and user up again on every request, a tenth of its time.
+  const othersWrote = othersCommits(db);
+  const known = { at: -1, users: new Map<string, PublicUser | undefined>(), tokens: new Map<string, PublicUser | undefined>() };
+  const remembered = (kind: 'users' | 'tokens', key: string, look: () => PublicUser | undefined): PublicUser | undefined => {
+    const at = othersWrote();
+    if (known.at !== at) {
+      known.at = at;
+      known.users.clear();
+      known.tokens.clear();
+    }
+    if (known[kind].has(key)) return copyUser(known[kind].get(key));
+    const user = look();
+    // Bounded: a flood of made-up tokens does not grow it without end.
+    if (known[kind].size >= 10_000) known[kind].clear();
+    known[kind].set(key, user);
+    return copyUser(user);
+  };
+  const changed = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await write(...args);
+    } finally {
+      known.at = -1;
+    }
+  };
+
   return {
     async listUsers() {
       return q.users
@@ -100,33 +130,39 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
 
     async getUser(name) {
       if (typeof name !== 'string') return undefined;
-      const row = q.user.get(userNameKey(name));
-      return row && publicUser(row);
+      const key = userNameKey(name);
+      return remembered('users', key, () => {
+        const row = q.user.get(key);
+        return row && publicUser(row);
+      });
     },
 
     async countUsers() {
       return (q.count.get() as { n: number }).n;
     },
 
-    async addUser(name, roles, password) {
+    addUser: changed(async (name, roles, password) => {
       checkUserName(name);
       const canonicalRoles = normalizeRoles(roles);
       // Checked before the slow hash for a quick answer, and again in the transaction, where it counts.
       if (q.user.get(userNameKey(name))) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`);
       const passwordHash = password === undefined ? null : await hashPassword(password);
       return addUser.immediate(name, canonicalRoles, passwordHash);
-    },
+    }),
 
-    async setPassword(name, password) {
+
+    setPassword: changed(async (name, password) => {
       requireUser(name);
       const passwordHash = await hashPassword(password);
       const { changes } = q.setPassword.run(passwordHash, userNameKey(name));
       if (changes === 0) throw userNotFound(name);
-    },
+    }),
 
-    async setRoles(name, roles) {
+
+    setRoles: changed(async (name, roles) => {
       return setRoles.immediate(name, normalizeRoles(roles));
-    },
+    }),
+
 
     async checkPassword(name, password) {
       const row = typeof name === 'string' ? q.user.get(userNameKey(name)) : undefined;
@@ -135,22 +171,24 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       return row && hash !== undefined && ok ? publicUser(row) : undefined;
     },
 
-    async createToken(name, label) {
+    createToken: changed(async (name, label) => {
       const checkedLabel = checkTokenLabel(label);
       const row = requireUser(name);
       const token = newToken();
       const id = randomBytes(6).toString('hex');
       q.insertToken.run(id, row.name_key, tokenHash(token), checkedLabel ?? null, new Date().toISOString());
       return { id, token };
-    },
+    }),
 
-    async revokeToken(name, id) {
+
+    revokeToken: changed(async (name, id) => {
       const row = requireUser(name);
       q.revoke.run(new Date().toISOString(), String(id), row.name_key);
       const token = q.token.get(String(id), row.name_key);
       if (!token) throw new WorkbenchError(404, 'token-not-found', `User "${row.name}" has no token ${JSON.stringify(String(id).slice(0, 40))}.`);
       return tokenInfo(token);
-    },
+    }),
+
 
     async listTokens(name) {
       return q.tokens.all(requireUser(name).name_key).map(tokenInfo);
@@ -158,10 +196,13 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
 
     async verifyToken(token) {
       if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined;
-      const found = q.byHash.get(tokenHash(token));
-      if (!found || found.revoked_at !== null) return undefined;
-      const row = q.user.get(found.user_key);
-      return row && publicUser(row);
+      const hash = tokenHash(token);
+      return remembered('tokens', hash, () => {
+        const found = q.byHash.get(hash);
+        if (!found || found.revoked_at !== null) return undefined;
+        const row = q.user.get(found.user_key);
+        return row && publicUser(row);
+      });
     },
   };
 }
