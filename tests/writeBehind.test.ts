@@ -142,6 +142,34 @@ describe('saves written behind them', () => {
   });
 });
 
+describe('two servers on one project', () => {
+  it("a server that has read the file sees another server's saves as soon as they are journaled, before any file has them", async () => {
+    // This server reads the file first, and keeps it (and what the journal held for it then).
+    const { api, segments } = await serverApp();
+    const before = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=5`)).body as { segments: { target: string | null }[] };
+    expect(before.segments.map((s) => s.target)).toEqual([null, null, null, null, null]);
+    const { token } = await projectRecords(project.dir).accounts.createToken('admin');
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // The other server writes its file a minute after its saves: they are in the journal only.
+    const other = await startServer(project.dir, port, 15_000, { WORKBENCH_WRITE_BEHIND_MS: '60000' });
+    try {
+      const base = `http://127.0.0.1:${port}/api/documents/${DOC}/locales/es`;
+      const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      for (const [i, s] of segments.slice(0, 3).entries()) {
+        const res = await fetch(`${base}/segments/${s.id}`, { method: 'PUT', headers, body: JSON.stringify({ target: `De otro servidor ${i}`, baseRevision: s.revision }) });
+        expect(res.status).toBe(200);
+      }
+      expect(journalRows()).toBe(3);
+      expect(targetsOnDisk().get(segments[0].id)).toBeUndefined();
+      const after = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=5`)).body as { segments: { target: string | null }[] };
+      expect(after.segments.map((s) => s.target)).toEqual(['De otro servidor 0', 'De otro servidor 1', 'De otro servidor 2', null, null]);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((resolve) => (other.exitCode !== null || other.signalCode !== null ? resolve(undefined) : other.once('exit', resolve)));
+    }
+  });
+});
+
 describe('a CLI command beside a server that holds saves', () => {
   it('waits for one write of the file, not for the rest of the delay, and reads the saves', async () => {
     expect(spawnSync(process.execPath, [CLI, 'new-locale', 'es', '--data', project.dir]).status).toBe(0);

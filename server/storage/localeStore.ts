@@ -632,8 +632,13 @@ export function createFileLocaleStore(options: {
   }
 
   function dropEntry(path: string, entry: CacheEntry): void {
+    // Whatever failed may have left the journal with rows no entry counts: counted at the next read.
+    journalCounted.delete(path);
     if (cache.get(path) === entry) cache.delete(path);
   }
+
+  /** Where the journal's count of a file last agreed with its cached entry (see journalHolds). */
+  const journalCounted = new Map<string, number>();
 
   /**
    * True when `entry` holds every save the journal has for its file: false when another process
@@ -641,9 +646,17 @@ export function createFileLocaleStore(options: {
    * a read of the file with the journal then puts in.
    */
   function journalHolds(path: string, entry: CacheEntry): boolean {
-    const locale = journal && localeOf(path);
-    if (!locale || !journal || journaling.has(path)) return true;
-    return journal.count(locale.document, locale.lang) === (entry.unwritten?.rows ?? 0);
+    if (!journal || journaling.has(path)) return true;
+    // Counted again only when another process has written the database since the count last
+    // held: the rows this process adds and forgets are carried by the entries it caches. (A count
+    // on every read of a busy file counted the rows of a second's saves, a few times per save.)
+    const others = journal.othersWrote();
+    if (journalCounted.get(path) === others) return true;
+    const locale = localeOf(path);
+    if (!locale) return true;
+    const holds = journal.count(locale.document, locale.lang) === (entry.unwritten?.rows ?? 0);
+    if (holds) journalCounted.set(path, others);
+    return holds;
   }
 
   /** The document and locale of a locale file's path; undefined for any other file (an archive). */

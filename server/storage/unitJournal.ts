@@ -12,6 +12,11 @@ export interface UnitJournal {
   pending(document: string, lang: string): { units: Unit[]; upTo: number } | undefined;
   /** How many rows a locale file has: a process that holds fewer than that has not read another's saves. */
   count(document: string, lang: string): number;
+  /**
+   * A number that changes whenever another process may have changed the journal: while it stays
+   * the same, the rows of a file are the ones this process wrote and has not forgotten.
+   */
+  othersWrote(): number;
   /** Forgets the rows of a locale file up to `upTo`, durably: the file holds their units. Returns how many were forgotten. */
   written(document: string, lang: string, upTo: number): number;
   /** The locale files with units journaled. */

@@ -1,6 +1,7 @@
 import type { Unit } from '../../domain/types';
 import type { UnitJournal } from '../unitJournal';
 import type { SqlDatabase } from './openDatabase';
+import { othersCommits } from './othersCommits';
 
 /**
  * Writes journal rows for a locale file's units in whatever transaction is open (the history
@@ -23,7 +24,9 @@ export function createSqlUnitJournal(db: SqlDatabase): UnitJournal {
     written: db.prepare<[string, string, number]>('DELETE FROM unit_journal WHERE document = ? AND locale = ? AND id <= ?'),
     locales: db.prepare<[], { document: string; locale: string }>('SELECT DISTINCT document, locale FROM unit_journal ORDER BY document, locale'),
   };
+  const othersWrote = othersCommits(db);
   return {
+    othersWrote,
     pending(document, lang) {
       const rows = q.pending.all(document, lang);
       if (rows.length === 0) return undefined;
