@@ -79,7 +79,10 @@ export function createApp(options: AppOptions): Express {
   // Pages, API answers and exports compressed when the client takes it (an editor page of a book
   // is hundreds of kilobytes of HTML; gzip makes it a tenth). Not the short answers of saves: a
   // kilobyte or two gains little, and gzip costs more than the rest of the answer.
-  app.use(compression({ threshold: '4kb' }));
+  // Answers to PUT and DELETE (saves and their like) are never that long: they skip the middleware,
+  // whose wrapping of every answer cost a save more than the compression it never did.
+  const compress = compression({ threshold: '4kb' });
+  app.use((req, res, next) => (req.method === 'PUT' || req.method === 'DELETE' ? next() : compress(req, res, next)));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
@@ -97,9 +100,10 @@ export function createApp(options: AppOptions): Express {
   app.use(viewLocals(languages));
   if (config.private) app.use(requireLoginToRead());
 
-  app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
+  // The API first: a save is not matched against the sign-in pages' routes on its way.
   app.use('/api', apiRoutes(workbench));
   app.use('/api', editionApi(project));
+  app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', pageRoutes(workbench));
   app.use('/', editionPages(project));
   app.use(notFound);

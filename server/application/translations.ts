@@ -151,8 +151,12 @@ export class Translations {
     if (typeof baseRevision !== 'number' || !Number.isInteger(baseRevision) || baseRevision < 0) {
       throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
     }
-    await syncLocale(this.stores, document, code);
-    await this.completeFile(document, code);
+    // One look at the file in the common case, a current and complete one (a look is a stat of it).
+    const ready = await this.stores.locales.peek(document.id, code, (file) => (file.sourceVersion ?? 1) >= document.version && isCompleteFor(document, file));
+    if (ready !== true) {
+      await syncLocale(this.stores, document, code);
+      await this.completeFile(document, code);
+    }
     // Applied with the other changes waiting on this file, written and made durable with them.
     const change = this.batches.submit(document.id, code, {
       apply: (units) => {

@@ -223,13 +223,21 @@ export function spliceText(dom: Document, text: DocumentText, dirty: ReadonlySet
   // The spans move once all are written: a span's shift counts only the elements before it.
   for (const { index, size } of rewritten) places.resize(index, size);
   const size = text.size + growth;
-  if (chunks.length > MAX_CHUNKS) chunks = [Buffer.concat(chunks, size)];
+  if (chunks.length > maxChunks(size)) chunks = [Buffer.concat(chunks, size)];
   documentTexts.set(dom, { chunks, size, spans: text.spans, changes: changeCount(dom), places });
   return { chunks, size, parts };
 }
 
-/** Past this many chunks, a file's bytes are joined into one buffer again (the chunks are written with one system call per thousand or so). */
-export const MAX_CHUNKS = 4096;
+/**
+ * Past this many chunks, a file's bytes are joined into one buffer again. Each splice makes a view
+ * of every chunk (a cost that grows with their number) and a join copies the whole file (a cost
+ * that falls with it): the sum is least near the square root of the file's size over 16, about a
+ * thousand chunks for a book's 15 MB file and 300 for the manifesto's. (At most 4096: the chunks
+ * are written with one system call per thousand or so.)
+ */
+export function maxChunks(size: number): number {
+  return Math.max(64, Math.min(4096, Math.round(Math.sqrt(size / 16))));
+}
 
 /**
  * A function that appends to `out` views of the bytes from `from` to `to` of the file `chunks`

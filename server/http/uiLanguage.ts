@@ -25,7 +25,8 @@ export function uiLanguage(i18n: I18n) {
     req.language = lng;
     req.t = t;
     res.setHeader('Content-Language', lng);
-    if ((req.cookies as Record<string, unknown> | undefined)?.lng !== lng) detector?.cacheUserLanguage(req, res, lng);
+    // Remembered for browsers; a script with an API token keeps no cookies (one on every answer, for nothing).
+    if ((req.cookies as Record<string, unknown> | undefined)?.lng !== lng && req.headers.authorization === undefined) detector?.cacheUserLanguage(req, res, lng);
     next();
   };
 }

@@ -59,8 +59,11 @@ interface Holder {
 
 const DEFAULT_WAIT_LIMIT_MS = 120_000;
 const MAX_POLL_MS = 20;
-/** How long a free gate is taken as still free (see admit). */
-const GATE_LOOK_MS = 5;
+/**
+ * How long a free gate is taken as still free (see admit): a process that comes to wait is seen
+ * within this long. A look takes and gives back an SQLite lock, a tenth of a millisecond or more.
+ */
+const GATE_LOOK_MS = 25;
 
 /** One OS lock: an exclusive transaction on a SQLite file that holds nothing. */
 class FileLock {
