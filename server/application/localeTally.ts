@@ -20,7 +20,8 @@ interface Tally {
 const tallies = new WeakMap<ReadonlyLocaleFile, Tally>();
 const segmentIndexes = new WeakMap<SourceDocument, Map<string, Segment>>();
 
-function segmentsOf(document: SourceDocument): Map<string, Segment> {
+/** The document's paragraphs by id (made once per version of the document: a book has 16,000). */
+export function segmentsOf(document: SourceDocument): ReadonlyMap<string, Segment> {
   let index = segmentIndexes.get(document);
   if (!index) {
     index = new Map(document.segments.map((segment) => [segment.id, segment]));

@@ -5,7 +5,7 @@ import { canonicalLocale } from '../domain/localeTag';
 import type { Suggestion } from '../domain/discussion';
 import type { SourceDocument, Unit } from '../domain/types';
 import type { ReadonlyUnit } from '../storage/localeStore';
-import { derivedFile, isCompleteFor, progressIn, unitIn } from './localeTally';
+import { derivedFile, isCompleteFor, progressIn, segmentsOf, unitIn } from './localeTally';
 import { wordDiff } from '../domain/wordDiff';
 import { acceptSuggestion } from '../domain/workflow/acceptSuggestion';
 import { approve } from '../domain/workflow/approve';
@@ -146,7 +146,8 @@ export class Translations {
   ): Promise<{ segment: SegmentView; progress: Progress }> {
     const document = await this.workbench.document(documentId);
     const code = canonicalLocale(lang);
-    const segment = document.segments.find((s) => s.id === segmentId && s.translatable);
+    const found = segmentsOf(document).get(segmentId);
+    const segment = found?.translatable ? found : undefined;
     if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`);
     if (typeof baseRevision !== 'number' || !Number.isInteger(baseRevision) || baseRevision < 0) {
       throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
