@@ -78,9 +78,9 @@ export function createApp(options: AppOptions): Express {
   });
   // Pages, API answers and exports compressed when the client takes it (an editor page of a book
   // is hundreds of kilobytes of HTML; gzip makes it a tenth). Not the short answers of saves: a
-  // kilobyte or two gains little, and gzip costs more than the rest of the answer.
-  // Answers to PUT and DELETE (saves and their like) are never that long: they skip the middleware,
-  // whose wrapping of every answer cost a save more than the compression it never did.
+  // kilobyte or two gains little, and gzip costs more than the rest of the answer. Answers to PUT
+  // and DELETE are never that long, so they skip the middleware, whose wrapping of every answer
+  // cost a save more than the compression it never did.
   const compress = compression({ threshold: '4kb' });
   app.use((req, res, next) => (req.method === 'PUT' || req.method === 'DELETE' ? next() : compress(req, res, next)));
   app.get('/healthz', (_req, res) => {

@@ -86,7 +86,7 @@ export class Translations {
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */
   async history(documentId: string, lang: string, segmentId: string) {
     const context = await this.workbench.locale(documentId, lang);
-    const segment = context.document.segments.find((s) => s.id === segmentId);
+    const segment = segmentsOf(context.document).get(segmentId);
     if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
     const current = context.units.get(segmentId);
     const entries = await this.stores.history.list(context.document.id, context.locale.code, segmentId);

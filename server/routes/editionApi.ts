@@ -3,6 +3,7 @@ import express, { Router, type Request } from 'express';
 import { actorOf } from '../auth/authenticate';
 import type { Project } from '../application/createWorkbench';
 import { paragraphLink } from '../application/editions';
+import { segmentsOf } from '../application/localeTally';
 import { WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
 import { BODIES, parseBody } from '../http/parseBody';
@@ -71,8 +72,8 @@ export function editionApi(project: Project): Router {
 
   router.get('/documents/:doc/locales/:lang/segments/:id/memory', async (req, res) => {
     const context = await workbench.locale(req.params.doc, req.params.lang);
-    const segment = context.document.segments.find((s) => s.id === req.params.id && s.translatable);
-    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`);
+    const segment = segmentsOf(context.document).get(req.params.id);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`);
     res.json({ matches: await memories.exactMatches(context.locale.code, context.document.meta.language, segment.text) });
   });
 

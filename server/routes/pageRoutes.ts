@@ -6,6 +6,7 @@ import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/p
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
+import { segmentsOf } from '../application/localeTally';
 import type { Workbench } from '../application/workbench';
 
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
@@ -156,7 +157,7 @@ export function pageRoutes(workbench: Workbench): Router {
       if (!isWorkbenchError(err) || err.status !== 409) throw err;
       const current = (err.details as { current: { target: string | null; revision: number } }).current;
       const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
-      const segment = context.document.segments.find((s) => s.id === req.params.id);
+      const segment = segmentsOf(context.document).get(req.params.id);
       res.status(409).render('conflict', { context, segment, mine: target, current, editorUrl, back });
     }
   });

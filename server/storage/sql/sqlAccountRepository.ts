@@ -150,7 +150,6 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       return addUser.immediate(name, canonicalRoles, passwordHash);
     }),
 
-
     setPassword: changed(async (name, password) => {
       requireUser(name);
       const passwordHash = await hashPassword(password);
@@ -158,11 +157,9 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       if (changes === 0) throw userNotFound(name);
     }),
 
-
     setRoles: changed(async (name, roles) => {
       return setRoles.immediate(name, normalizeRoles(roles));
     }),
-
 
     async checkPassword(name, password) {
       const row = typeof name === 'string' ? q.user.get(userNameKey(name)) : undefined;
@@ -180,7 +177,6 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       return { id, token };
     }),
 
-
     revokeToken: changed(async (name, id) => {
       const row = requireUser(name);
       q.revoke.run(new Date().toISOString(), String(id), row.name_key);
@@ -188,7 +184,6 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       if (!token) throw new WorkbenchError(404, 'token-not-found', `User "${row.name}" has no token ${JSON.stringify(String(id).slice(0, 40))}.`);
       return tokenInfo(token);
     }),
-
 
     async listTokens(name) {
       return q.tokens.all(requireUser(name).name_key).map(tokenInfo);
