@@ -145,7 +145,7 @@ describe('saves written behind them', () => {
 describe('two servers on one project', () => {
   it("a server that has read the file sees another server's saves as soon as they are journaled, before any file has them", async () => {
     // This server reads the file first, and keeps it (and what the journal held for it then).
-    const { api, segments } = await serverApp();
+    const { api, segments, project: first } = await serverApp();
     const before = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=5`)).body as { segments: { target: string | null }[] };
     expect(before.segments.map((s) => s.target)).toEqual([null, null, null, null, null]);
     const { token } = await projectRecords(project.dir).accounts.createToken('admin');
@@ -166,7 +166,13 @@ describe('two servers on one project', () => {
     } finally {
       other.kill('SIGKILL');
       await new Promise((resolve) => (other.exitCode !== null || other.signalCode !== null ? resolve(undefined) : other.once('exit', resolve)));
+      // The first server now holds the other's saves ahead of the file: its clean stop writes them
+      // (left to its write behind, they would be written after the test, into a removed folder).
+      await first.workbench.keepCaches();
     }
+    expect(targetsOnDisk().get(segments[2].id)).toBe('De otro servidor 2');
+    expect(journalRows()).toBe(0);
+    expect(validateXliff12(fileOf()).valid).toBe(true);
   });
 });
 
