@@ -6,11 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createWorkbench } from '../server/application/createWorkbench';
+import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import type { LocaleFile } from '../server/domain/types';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
+import type { UnitJournal } from '../server/storage/unitJournal';
 import { makeProject, type TestProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
 
@@ -193,6 +194,49 @@ test("a document's summary reads again only the locales whose files changed", as
   const count = (code: string) => summary.locales.find((l) => l.code === code)?.progress?.bySegments.translated;
   expect(count('es')).toBe(0);
   expect(count('fr')).toBe(88);
+});
+
+test("a server keeps a document's summary current with each locale file it writes: the next status takes it without reading the file", async () => {
+  await createWorkbench(project.dir).listDocuments();
+  const cache = path.join(project.dir, '.cache', 'summaries', 'small.json');
+  await keptFor(cache);
+  const server = createProject(project.dir, { serving: true, writeBehindMs: 20 });
+  const context = await server.workbench.locale('small', 'es');
+  const [first, second] = context.document.segments.filter((s) => s.translatable);
+  await server.workbench.translations.saveTarget('small', 'es', first.id, { target: 'Primero.', baseRevision: 0 });
+  await server.workbench.translations.saveTarget('small', 'es', second.id, { target: 'Segundo.', baseRevision: 0 });
+  // Written behind the saves; the summary is kept before the write lets go of the project.
+  await server.workbench.keepCaches();
+  expect(readFileSync(xliffPath(), 'utf8')).toContain('Segundo.');
+  const kept = keptSummary(cache);
+  expect(kept.locales.es.stamp).toBe(fileStamp(statSync(xliffPath())));
+  expect(kept.locales.es.progress.bySegments.translated).toBe(2);
+
+  // What a process reading the files works out is what was kept.
+  rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
+  const [fresh] = await createWorkbench(project.dir).listDocuments();
+  expect(fresh.locales.find((l) => l.code === 'es')?.progress).toEqual(kept.locales.es.progress);
+});
+
+test('a process that finds saves journaled does not read their file once another process has written them', async () => {
+  // The journal listed the file's saves; by the time this process held the project's lock, they
+  // were written (their rows gone). The file is not read, so a file that cannot be read is not even noticed.
+  writeFileSync(xliffPath(), 'not XML at all');
+  const journal: UnitJournal = {
+    locales: () => [{ document: 'small', lang: 'es' }],
+    count: () => 0,
+    pending: () => undefined,
+    othersWrote: () => 0,
+    written: () => 0,
+  };
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    await createFileLocaleStore({ dir: project.localesDir, journal }).writeJournaled();
+    expect(errors).not.toHaveBeenCalled();
+  } finally {
+    errors.mockRestore();
+  }
+  expect(readFileSync(xliffPath(), 'utf8')).toBe('not XML at all');
 });
 
 test("a document's versions are kept beside it, and read from there while its files are unchanged", async () => {

@@ -12,6 +12,7 @@ import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
 import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
+import { keyedLock } from '../storage/keyedLock';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
 import { Activity } from './activity';
 import { Discussions } from './discussions';
@@ -61,6 +62,19 @@ function keptSummary(value: unknown): KeptSummary | undefined {
   if (!kept || typeof kept !== 'object' || kept.format !== SUMMARY_FORMAT) return undefined;
   if (typeof kept.version !== 'number' || typeof kept.summary !== 'object' || typeof kept.locales !== 'object' || kept.locales === null) return undefined;
   return kept as KeptSummary;
+}
+
+const bodies = new WeakMap<SourceDocument, DocumentSummary>();
+
+/** A document's summary without its locales (made once per version of the document: a book's words are counted once). */
+function summaryBody(document: SourceDocument): DocumentSummary {
+  let body = bodies.get(document);
+  if (!body) {
+    const empty = computeProgress(document.segments, new Map(), document.meta.language);
+    body = { id: document.id, title: document.meta.title, language: document.meta.language, segments: empty.segments, words: empty.words, locales: [] };
+    bodies.set(document, body);
+  }
+  return { ...body, locales: [] };
 }
 
 /** One loaded locale of a document: everything a page or a count needs. */
@@ -186,7 +200,6 @@ export class Workbench {
     loaded?: (code: string, file: ReadonlyLocaleFile, progress: Progress) => void,
     known?: ReadonlyMap<string, Progress>,
   ): Promise<DocumentSummary> {
-    const empty = computeProgress(document.segments, new Map(), document.meta.language);
     const locales: LocaleSummary[] = [];
     for (const code of await this.locales.listLocales(document.id)) {
       const progress = known?.get(code);
@@ -203,7 +216,33 @@ export class Workbench {
         locales.push({ ...describeLocale(code, readerLanguage), error: { code: err.code, message: err.message } });
       }
     }
-    return { id: document.id, title: document.meta.title, language: document.meta.language, segments: empty.segments, words: empty.words, locales };
+    return { ...summaryBody(document), locales };
+  }
+
+  /**
+   * Keeps each document's kept summary (see listDocuments) current with the locale files this
+   * process writes: a server's saves, written behind them into the file, do not make the next
+   * `workbench status` read a book's locale again. The progress is the written model's, which the
+   * saves kept up to date one unit at a time (see localeTally): nothing is read or counted again.
+   */
+  keepSummariesCurrent(): void {
+    const summaries = this.stores.summaries;
+    if (!summaries) return;
+    // One document's summary changed by one write at a time (two locales written at once: both kept).
+    const perDocument = keyedLock();
+    this.locales.onPlaced(({ document: id, lang, stamp, file }) =>
+      perDocument(id, async () => {
+        // The source's stamp first, then the document (see summaryOf).
+        const sourceStamp = await this.sources.stamp(id);
+        if (sourceStamp === undefined) return;
+        const document = await this.sources.load(id);
+        const sourceVersion = file.sourceVersion ?? 1;
+        if (sourceVersion < document.version) return;
+        const kept = keptSummary(await summaries.read(id, sourceStamp));
+        const base: KeptSummary = kept && kept.version === document.version ? kept : { format: SUMMARY_FORMAT, version: document.version, summary: summaryBody(document), locales: {} };
+        await summaries.put(id, sourceStamp, { ...base, locales: { ...base.locales, [lang]: { stamp, sourceVersion, progress: progressIn(document, file) } } });
+      }),
+    );
   }
 
   /** Loads a locale of a document; 404 when the document has no such locale. */

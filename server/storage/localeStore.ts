@@ -31,6 +31,9 @@ const LOCK_LOOK_MS = 50;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
 const WRITE_BEHIND_RETRY_MS = 2000;
 
+/** Told of a locale file put in place (see LocaleStore.onPlaced). */
+export type PlacedListener = (placed: { document: string; lang: string; stamp: string; file: ReadonlyLocaleFile }) => Promise<void> | void;
+
 export interface LocaleStore {
   /** Locale codes that have a file for this document. */
   listLocales(document: string): Promise<string[]>;
@@ -49,6 +52,13 @@ export interface LocaleStore {
    * next one reads them instead of parsing the files.
    */
   keepSnapshots(): Promise<void>;
+  /**
+   * Has `listener` told of each new version of a locale file this process puts in place: its
+   * document, language, stamp (see stamp) and model (read-only). The write that placed it waits for
+   * the listener (inside the project's lock), so what the listener keeps under that stamp is there
+   * before another process reads the file. A listener's failure is ignored: what it keeps is a cache.
+   */
+  onPlaced(listener: PlacedListener): void;
   /**
    * Writes now the journaled changes this process holds and has not yet written into their files
    * (see prepareUnitChanges' writeBehind), and those a stopped process left in the journal: every
@@ -306,8 +316,8 @@ export function createFileLocaleStore(options: {
       const model = (await kept.read(relative(dir, path), fileStamp(stats))) as LocaleFile | undefined;
       return Array.isArray(model?.units) ? model : undefined;
     },
-    write(path: string, stats: Stats, model: LocaleFile): void {
-      kept.write(relative(dir, path), fileStamp(stats), model);
+    write(path: string, stats: Stats, model: LocaleFile): Promise<void> {
+      return kept.put(relative(dir, path), fileStamp(stats), model);
     },
   };
   const lock = options.lock ?? localLock();
@@ -316,7 +326,7 @@ export function createFileLocaleStore(options: {
   /** DOM parses under way, by the entry they complete (see withDom). */
   const domLoads = new WeakMap<CacheEntry, Promise<CacheEntry & { parsed: ParsedXliff12 }>>();
   /** Files whose new version is being renamed into place, until their cache entry is set. */
-  const committing = new Map<string, Promise<void>>();
+  const committing = new Map<string, Promise<unknown>>();
   /** One operation at a time per file, in call order (the project's lock first, then the file's). */
   const perFile = keyedLock();
   const exclusive = <T>(path: string, task: () => Promise<T>): Promise<T> => lock.hold(() => perFile(path, task));
@@ -415,7 +425,7 @@ export function createFileLocaleStore(options: {
           snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
           setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         } else {
-          snapshots?.write(path, stats, read.model);
+          void snapshots?.write(path, stats, read.model);
         }
         return entry;
       }
@@ -433,7 +443,7 @@ export function createFileLocaleStore(options: {
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
       cache.set(path, entry);
       if (!forChange && options.serving) snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
-      else if (!forChange) snapshots?.write(path, stats, parsed.model);
+      else if (!forChange) void snapshots?.write(path, stats, parsed.model);
       return entry;
     } finally {
       await handle.close();
@@ -541,17 +551,21 @@ export function createFileLocaleStore(options: {
           // The change time the rename gave the file, taken at once (the project's lock keeps other
           // writers out): a snapshot is made only of this very file (see snapshotNow).
           const placedAt = statSync(path, { throwIfNoEntry: false });
-          cache.set(path, { ...fileIdentity(stats), model: output.parsed.model, parsed: output.parsed, ctimeMs: placedAt && sameFile(stats, placedAt) ? placedAt.ctimeMs : undefined });
+          const known = placedAt && sameFile(stats, placedAt) ? placedAt : undefined;
+          cache.set(path, { ...fileIdentity(stats), model: output.parsed.model, parsed: output.parsed, ctimeMs: known?.ctimeMs });
           // The journaled changes the file was read with are in it now.
           if (held) forgetJournaled(path, held.upTo);
           snapshotLater(path);
+          return known;
         })();
         committing.set(path, placed);
+        let known: Stats | undefined;
         try {
-          await placed;
+          known = await placed;
         } finally {
           if (committing.get(path) === placed) committing.delete(path);
         }
+        await tellPlaced(path, known, output.parsed.model);
       },
       discard: () => write.discard(),
     };
@@ -570,27 +584,27 @@ export function createFileLocaleStore(options: {
   function snapshotLater(path: string, delay = SNAPSHOT_DELAY_MS): void {
     if (!snapshots) return;
     clearTimeout(snapshotDue.get(path));
-    const timer = setTimeout(() => snapshotNow(path), delay);
+    const timer = setTimeout(() => void snapshotNow(path), delay);
     timer.unref();
     snapshotDue.set(path, timer);
   }
 
-  function snapshotNow(path: string): void {
+  function snapshotNow(path: string): Promise<void> {
     clearTimeout(snapshotDue.get(path));
     snapshotDue.delete(path);
     const entry = cache.get(path);
-    if (!entry || !snapshots) return;
+    if (!entry || !snapshots) return Promise.resolve();
     // Ahead of its file: kept once the write behind has put it on disk.
-    if (entry.unwritten) return;
+    if (entry.unwritten) return Promise.resolve();
     let stats: Stats;
     try {
       stats = statSync(path);
     } catch {
-      return;
+      return Promise.resolve();
     }
     // Only of the file as this process wrote it: not after any write since, even one that kept its
     // size and modification time (its change time says).
-    if (sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs) snapshots.write(path, stats, entry.model);
+    return sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs ? snapshots.write(path, stats, entry.model) : Promise.resolve();
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
@@ -705,6 +719,10 @@ export function createFileLocaleStore(options: {
         while (cache.get(path)?.unwritten) {
           await pause(writeBehindMs);
           await writeHeld(path);
+          // A CLI command waits for the lock to read the project: it finds the file's model kept
+          // under the file's new stamp (a tenth of a second of this server's time) instead of
+          // parsing the file (most of a second of its own, for a book).
+          if (lock.othersWaiting() && !cache.get(path)?.unwritten) await snapshotNow(path);
         }
       })
       .catch((err: unknown) => {
@@ -754,20 +772,24 @@ export function createFileLocaleStore(options: {
           await write.discard();
         }
         const placedAt = statSync(path, { throwIfNoEntry: false });
+        const known = placedAt && sameFile(stats, placedAt) ? placedAt : undefined;
         // The cached file, with the saves that came during the write, now stands on the new file.
         const forgotten = forgetJournaled(path, upTo);
         const current = cache.get(path);
         if (current && sameFile(current, base)) {
           const later = current.unwritten && current.unwritten.upTo > upTo ? { ...current.unwritten, rows: current.unwritten.rows - forgotten } : undefined;
-          cache.set(path, { ...current, ...fileIdentity(stats), ctimeMs: placedAt && sameFile(stats, placedAt) ? placedAt.ctimeMs : undefined, unwritten: later });
+          cache.set(path, { ...current, ...fileIdentity(stats), ctimeMs: known?.ctimeMs, unwritten: later });
         }
+        return known;
       })();
       committing.set(path, placed);
+      let known: Stats | undefined;
       try {
-        await placed;
+        known = await placed;
       } finally {
         if (committing.get(path) === placed) committing.delete(path);
       }
+      await tellPlaced(path, known, output.parsed.model);
       snapshotLater(path);
     });
   }
@@ -797,6 +819,19 @@ export function createFileLocaleStore(options: {
     const entry = await loadWithDom(path);
     if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
     return entry;
+  }
+
+  let placedListener: PlacedListener | undefined;
+
+  /** Tells the listener (see onPlaced) of the file `stats` describes, just put in place at `path` with `file` in it (unknown stats: not told). */
+  async function tellPlaced(path: string, stats: Stats | undefined, file: ReadonlyLocaleFile): Promise<void> {
+    const locale = localeOf(path);
+    if (!placedListener || !stats || !locale) return;
+    try {
+      await placedListener({ ...locale, stamp: fileStamp(stats), file });
+    } catch {
+      // A cache not kept: worked out again by whoever needs it.
+    }
   }
 
   async function stampOfFile(path: string): Promise<string | undefined> {
@@ -994,8 +1029,12 @@ export function createFileLocaleStore(options: {
       await loadWithDom(pathOf(document, lang));
     },
 
+    onPlaced(listener) {
+      placedListener = listener;
+    },
+
     async keepSnapshots() {
-      for (const path of [...snapshotDue.keys()]) snapshotNow(path);
+      for (const path of [...snapshotDue.keys()]) void snapshotNow(path);
       await kept?.settled();
     },
 
@@ -1008,6 +1047,10 @@ export function createFileLocaleStore(options: {
       }
       for (const path of paths) {
         await lock.hold(async () => {
+          // Nothing left to write once the lock is ours: another process (a server writing behind
+          // its saves) wrote them while this one waited for the lock. The file is not read for a change.
+          const locale = localeOf(path);
+          if (!cache.get(path)?.unwritten && locale && journal?.count(locale.document, locale.lang) === 0) return;
           // Read with its journal (a file changed on disk, or left by a stopped process), then written.
           await perFile(path, () => load(path, true).catch((err: unknown) => console.error(`${shown(path)}: its journaled saves wait: ${(err as Error).message}`)));
           await writeNow(path);

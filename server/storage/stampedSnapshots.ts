@@ -21,6 +21,8 @@ export interface StampedSnapshots {
   read(name: string, stamp: string): Promise<unknown>;
   /** Keeps `value` under `name` with `stamp` (in the background; a failure is ignored). */
   write(name: string, stamp: string, value: unknown): void;
+  /** write, resolving once the value is written (or given up): for a value the next process should find at once. */
+  put(name: string, stamp: string, value: unknown): Promise<void>;
   /** A file kept as bytes (an edition), with what the caller said of it, under `name` with exactly `stamp`. */
   readBytes(name: string, stamp: string): Promise<{ meta: unknown; bytes: Buffer } | undefined>;
   /**
@@ -145,9 +147,9 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
   }
 
   /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
-  function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[] | Promise<(string | Uint8Array)[]>, keepNewest?: number): void {
+  function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[] | Promise<(string | Uint8Array)[]>, keepNewest?: number): Promise<void> {
     const file = fileOf(name);
-    if (!file || stamp.includes('\n')) return;
+    if (!file || stamp.includes('\n')) return Promise.resolve();
     const task = (async () => {
       // After the caller's own work: a snapshot is for the next process, not this request.
       await new Promise((resolve) => setImmediate(resolve));
@@ -169,6 +171,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     })();
     pending.add(task);
     void task.finally(() => pending.delete(task));
+    return task;
   }
 
   return {
@@ -183,7 +186,11 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     write(name, stamp, value) {
-      keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
+      void keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
+    },
+
+    put(name, stamp, value) {
+      return keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
     },
 
     async readBytes(name, stamp) {
@@ -201,7 +208,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     writeBytes(name, stamp, meta, bytes, options) {
-      keep(name, stamp, () => [`${header(stamp)}\n${JSON.stringify({ meta, length: bytes.byteLength })}\n`, bytes], options?.keepNewest);
+      void keep(name, stamp, () => [`${header(stamp)}\n${JSON.stringify({ meta, length: bytes.byteLength })}\n`, bytes], options?.keepNewest);
     },
 
     async settled() {
