@@ -106,6 +106,18 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
           );
         }
         line(`${name}: server RSS after the editors`, rssOf(server.pid));
+        if (project === book) {
+          // What a CLI user waits for while the community works: saves just made, the server running
+          // (the command waits for the server to write them, then reads what the server kept).
+          for (const [label, args] of [
+            ['status --json', ['status', '--json']],
+            ['drift --doc book --locale es', ['drift', '--doc', 'book', '--locale', 'es', '--json']],
+          ] as const) {
+            await editors(base, project.token, 20, 2);
+            const run = project.cli([...args]);
+            line(`100x: workbench ${label} right after 20 editors saved (server running)`, run.status === 0 || (args[0] === 'drift' && run.status === 1) ? `${run.ms.toFixed(0).padStart(6)} ms` : `failed: ${run.stderr.slice(0, 200)}`);
+          }
+        }
       } finally {
         await server.stop();
       }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createProject, createWorkbench } from '../server/application/createWorkbench';
+import { countWords } from '../server/domain/countWords';
 import type { LocaleFile } from '../server/domain/types';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
@@ -91,8 +92,9 @@ test('a source update leaves the snapshot of the new version, which the next pro
   const report = await createWorkbench(project.dir).updateSource('small', Buffer.from(`${readFileSync(source, 'utf8')}\nA paragraph added by an update.\n`), { name: 'small.md' });
   for (let i = 0; i < 200 && !(existsSync(kept) && readFileSync(kept, 'utf8').includes('added by an update')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
-  const document = JSON.parse(rest.join('\n'));
+  const { words, ...document } = JSON.parse(rest.join('\n'));
   expect(document.version).toBe(report.version.number);
+  expect(words).toEqual(document.segments.map((s: { text: string }) => countWords(s.text, 'en')));
   // It is what the files give (read without it), and the next process takes it as it is (a planted title shows it).
   rmSync(kept);
   const fromFiles = await createWorkbench(project.dir).document('small');
@@ -262,13 +264,27 @@ test('a segmented document is kept, and not used once its text is edited by hand
   const loaded = await createWorkbench(project.dir).document('small');
   for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
-  const document = JSON.parse(rest.join('\n'));
+  const { words, ...document } = JSON.parse(rest.join('\n'));
   expect(document).toEqual(JSON.parse(JSON.stringify(loaded)));
+  // With each paragraph's words, as counted from its text.
+  expect(words).toEqual(loaded.segments.map((s) => countWords(s.text, 'en')));
 
-  // Taken as it is while the files are unchanged: a planted text is what the next process reads.
+  // Taken as it is while the files are unchanged: a planted text is what the next process reads,
+  // planted counts what it counts (it does not count the words again).
   document.meta.title = 'From the snapshot';
-  writeFileSync(kept, `${stamp}\n${JSON.stringify(document)}`);
-  expect((await createWorkbench(project.dir).document('small')).meta.title).toBe('From the snapshot');
+  writeFileSync(kept, `${stamp}\n${JSON.stringify({ ...document, words: words.map(() => 100) })}`);
+  // (Counted by summarize, which does not take a kept summary: the counts are the document's.)
+  const summaryOf = async () => {
+    const workbench = createWorkbench(project.dir);
+    return workbench.summarize(await workbench.document('small'));
+  };
+  const planted = await summaryOf();
+  expect(planted.title).toBe('From the snapshot');
+  expect(planted.words).toBe(100 * loaded.segments.filter((s) => s.translatable).length);
+  // Counts that do not fit the paragraphs are not taken: counted again.
+  writeFileSync(kept, `${stamp}\n${JSON.stringify({ ...document, words: [1, 2] })}`);
+  const recounted = await summaryOf();
+  expect(recounted.words).toBe(loaded.segments.filter((s) => s.translatable).reduce((sum, s) => sum + countWords(s.text, 'en'), 0));
 
   const source = path.join(project.sourceDir, 'small.md');
   writeFileSync(source, `${readFileSync(source, 'utf8')}\nA paragraph added by hand.\n`);

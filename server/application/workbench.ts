@@ -232,12 +232,13 @@ export class Workbench {
     const perDocument = keyedLock();
     this.locales.onPlaced(({ document: id, lang, stamp, file }) =>
       perDocument(id, async () => {
-        // The source's stamp first, then the document (see summaryOf).
-        const sourceStamp = await this.sources.stamp(id);
-        if (sourceStamp === undefined) return;
-        const document = await this.sources.load(id);
+        // The document this process holds, never a load: the write that calls this may be part of
+        // a source update, which holds the document until its locales are written.
+        const held = this.sources.held(id);
+        if (!held) return;
+        const { document, stamp: sourceStamp } = held;
         const sourceVersion = file.sourceVersion ?? 1;
-        if (sourceVersion < document.version) return;
+        if (sourceVersion !== document.version) return;
         const kept = keptSummary(await summaries.read(id, sourceStamp));
         const base: KeptSummary = kept && kept.version === document.version ? kept : { format: SUMMARY_FORMAT, version: document.version, summary: summaryBody(document), locales: {} };
         await summaries.put(id, sourceStamp, { ...base, locales: { ...base.locales, [lang]: { stamp, sourceVersion, progress: progressIn(document, file) } } });
@@ -247,8 +248,11 @@ export class Workbench {
 
   /** Loads a locale of a document; 404 when the document has no such locale. */
   async locale(documentId: string, lang: string, readerLanguage = 'en'): Promise<LocaleContext> {
-    const document = await this.document(documentId);
-    return this.load(document, canonicalLocale(lang), readerLanguage);
+    const code = canonicalLocale(lang);
+    // The locale's file is read while the document is (the first page of a book after a start
+    // reads megabytes of each); what goes wrong with it is said by the load that follows.
+    const [document] = await Promise.all([this.document(documentId), this.locales.peek(checkDocumentId(documentId), code, () => undefined).catch(() => undefined)]);
+    return this.load(document, code, readerLanguage);
   }
 
   private async load(document: SourceDocument, code: string, readerLanguage: string): Promise<LocaleContext> {

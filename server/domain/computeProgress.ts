@@ -22,6 +22,22 @@ function segmentWords(segment: Segment, language: string): number {
   return words;
 }
 
+/** The words of each of `segments` (counted now where not known yet): kept beside them between processes (see knownWordCounts). */
+export function wordCountsOf(segments: readonly Segment[], language: string): number[] {
+  return segments.map((segment) => segmentWords(segment, language));
+}
+
+/**
+ * Takes `counts` as the words of `segments`, position by position, as wordCountsOf gave them for
+ * the same segments in another process (a book's 16,000 paragraphs are not counted again at every
+ * start). Counts that do not fit (another number of them, or not whole numbers) are ignored.
+ */
+export function knownWordCounts(segments: readonly Segment[], counts: unknown): void {
+  if (!Array.isArray(counts) || counts.length !== segments.length) return;
+  if (!counts.every((count) => Number.isInteger(count) && (count as number) >= 0)) return;
+  segments.forEach((segment, i) => wordCache.set(segment, counts[i] as number));
+}
+
 const zero = (): Record<WorkflowState, number> => ({ untranslated: 0, translated: 0, approved: 0, drifted: 0, 'needs-work': 0 });
 
 /** Progress of a locale over the translatable segments of a document (words counted in the source language). */

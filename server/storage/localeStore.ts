@@ -719,10 +719,6 @@ export function createFileLocaleStore(options: {
         while (cache.get(path)?.unwritten) {
           await pause(writeBehindMs);
           await writeHeld(path);
-          // A CLI command waits for the lock to read the project: it finds the file's model kept
-          // under the file's new stamp (a tenth of a second of this server's time) instead of
-          // parsing the file (most of a second of its own, for a book).
-          if (lock.othersWaiting() && !cache.get(path)?.unwritten) await snapshotNow(path);
         }
       })
       .catch((err: unknown) => {

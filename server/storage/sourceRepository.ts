@@ -9,6 +9,7 @@ import { assignIds, textHash, type KnownSegment } from '../domain/assignIds';
 import { isDocumentId } from '../domain/documentId';
 import { readSource, type SourceFormat } from '../domain/segmentDocument';
 import type { SourceVersion } from '../domain/sourceVersion';
+import { knownWordCounts, wordCountsOf } from '../domain/computeProgress';
 import type { Segment, SourceDocument } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { tempPathOf, writeFileAtomic } from './writeFileAtomic';
@@ -33,6 +34,12 @@ export interface SourceRepository {
    * and kept with its stamp holds while the stamp is the same.
    */
   stamp(id: string): Promise<string | undefined>;
+  /**
+   * The document as this process holds it, with its stamp (see stamp), while its files are the ones
+   * it was read from; undefined otherwise. Never waits (no lock, no read): for work done inside
+   * other writes, which a load could wait behind (see Workbench.keepSummariesCurrent).
+   */
+  held(id: string): { document: SourceDocument; stamp: string } | undefined;
   /** Every recorded version, oldest first. */
   versions(id: string): Promise<SourceVersion[]>;
   /** Adds a document as version 1; 409 when the id is taken. */
@@ -160,10 +167,23 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const found = await locate(id);
     const stamp = found && stampNow(id, found.file);
     if (!found || stamp === undefined) return undefined;
-    const document = (await snapshots.read(id, stamp)) as SourceDocument | undefined;
-    if (!document || document.id !== id || !Array.isArray(document.segments) || typeof document.version !== 'number') return undefined;
+    const kept = (await snapshots.read(id, stamp)) as (SourceDocument & { words?: unknown }) | undefined;
+    if (!kept || kept.id !== id || !Array.isArray(kept.segments) || typeof kept.version !== 'number') return undefined;
+    const { words, ...document } = kept;
+    knownWordCounts(document.segments, words);
     keptDocuments.set(id, { stamp, file: found.file, document });
     return document;
+  }
+
+  /** Keeps a segmented document for the next process, with its paragraphs' word counts (see knownWordCounts). */
+  function keepDocument(id: string, stamp: string, document: SourceDocument): void {
+    // Counted when the snapshot is made (in the background), by then usually known already.
+    snapshots?.write(id, stamp, {
+      ...document,
+      get words() {
+        return wordCountsOf(document.segments, document.meta.language);
+      },
+    });
   }
 
   async function identityOf(file: string): Promise<FileIdentity> {
@@ -344,7 +364,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         const same = blocks.length === sidecar.segments.length && blocks.every((b, i) => b.text === sidecar.segments[i].text);
         const segments = same ? blocks.map((b, i) => ({ id: sidecar.segments[i].id, ...b })) : assignIds(blocks, sidecar.segments);
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
-        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) snapshots?.write(id, keptStamp, result.document);
+        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) keepDocument(id, keptStamp, result.document);
       } else {
         // The file was changed by hand (or by version control): record it as a new version
         // (planSourceUpdate segments the text itself).
@@ -431,7 +451,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           // The next process (a server started after a CLI update) reads the new version from its
           // snapshot instead of reading, hashing and segmenting the text again.
           const stamp = snapshots && (await stampOf(id));
-          if (stamp) snapshots?.write(id, stamp, update.document);
+          if (stamp) keepDocument(id, stamp, update.document);
           if (done.status === 'rejected') throw done.reason;
           return update;
         } finally {
@@ -464,6 +484,22 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     },
 
     stamp: stampOf,
+
+    held(id) {
+      const cached = cache.get(id);
+      const file = cached?.file ?? keptDocuments.get(id)?.file;
+      const stamp = file === undefined ? undefined : stampNow(id, file);
+      if (stamp === undefined) return undefined;
+      if (cached) {
+        try {
+          return sameFile(cached.stamp, fileIdentity(statSync(cached.file))) ? { document: cached.document, stamp } : undefined;
+        } catch {
+          return undefined;
+        }
+      }
+      const kept = keptDocuments.get(id);
+      return kept && kept.stamp === stamp ? { document: kept.document, stamp } : undefined;
+    },
 
     async versions(id) {
       // With a document read from its snapshot, the record of versions is in the sidecar alone:
