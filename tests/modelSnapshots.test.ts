@@ -13,7 +13,7 @@ import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
 import type { UnitJournal } from '../server/storage/unitJournal';
-import { makeProject, type TestProject } from './helpers/project';
+import { makeProject, SMALL_DOC, type TestProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
 
 let project: TestProject;
@@ -239,6 +239,29 @@ test('a process that finds saves journaled does not read their file once another
     errors.mockRestore();
   }
   expect(readFileSync(xliffPath(), 'utf8')).toBe('not XML at all');
+});
+
+test('a source update by a process that has the document from its snapshot plans from it (the text is not read again), as it would from the files', async () => {
+  const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
+  await createWorkbench(project.dir).document('small');
+  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const next = Buffer.from(`${SMALL_DOC.replace('The second paragraph.', 'The second paragraph, edited.')}\nA paragraph added by an update.\n`);
+  // The same project without snapshots: what the files give.
+  const other = makeProject();
+  try {
+    await createWorkbench(other.dir).startLocale('small', 'es');
+    rmSync(path.join(other.dir, '.cache'), { recursive: true, force: true });
+    const fromFiles = await createWorkbench(other.dir).updateSource('small', next, { name: 'small.md' });
+    const fromSnapshot = await createWorkbench(project.dir).updateSource('small', next, { name: 'small.md' });
+    expect(fromSnapshot.version.counts).toEqual(fromFiles.version.counts);
+    expect(fromSnapshot.version.counts.edited).toBe(1);
+    expect(fromSnapshot.version.changes).toEqual(fromFiles.version.changes);
+    const segments = async (dir: string) => (await createWorkbench(dir).document('small')).segments;
+    expect(await segments(project.dir)).toEqual(await segments(other.dir));
+    expect(readFileSync(xliffPath(), 'utf8')).toBe(readFileSync(path.join(other.localesDir, 'es', 'small.xlf'), 'utf8'));
+  } finally {
+    other.cleanup();
+  }
 });
 
 test("a document's versions are kept beside it, and read from there while its files are unchanged", async () => {

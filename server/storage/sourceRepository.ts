@@ -332,6 +332,18 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     if (cached && sameFile(cached.stamp, stamp)) return cached;
     // Taken before the files are read: a snapshot made from files changed meanwhile is kept under a stamp nothing matches.
     const keptStamp = snapshots && (await stampOf(id));
+    // The document kept under exactly these files' stamp (see keptDocument; only ever kept of a
+    // text its sidecar describes): the sidecar alone is read, for the record of versions, not the
+    // text (no hash, no segmentation of a book's 7 MB).
+    const kept = keptStamp !== undefined && !cache.has(id) ? await keptDocument(id) : undefined;
+    if (kept && keptDocuments.get(id)?.stamp === keptStamp) {
+      const sidecar = await readSidecar(id);
+      if (sidecar && sidecar.version > 0 && sidecar.version === kept.version && sidecar.segments.length === kept.segments.length) {
+        const entry = { stamp, document: kept, sidecar, file: found.file };
+        cache.set(id, entry);
+        return entry;
+      }
+    }
 
     let content = await fsp.readFile(found.file, 'utf8');
     let hash = textHash(content);
