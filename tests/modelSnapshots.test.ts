@@ -335,6 +335,38 @@ test("a locale's drift report is kept, and worked out again once the locale file
   expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe((es?.untranslated ?? 0) - 1);
 });
 
+test("a source update keeps the document's summary and each locale's drift report as status and drift would work them out, under the new files' stamps", async () => {
+  const workbench = createWorkbench(project.dir);
+  await workbench.startLocale('small', 'fr');
+  const context = await workbench.locale('small', 'es');
+  const second = context.document.segments.find((s) => s.text === 'The second paragraph.') as { id: string };
+  await workbench.translations.saveTarget('small', 'es', second.id, { target: 'El segundo párrafo.', baseRevision: 0 });
+  const next = Buffer.from(`${SMALL_DOC.replace('The second paragraph.', 'The second paragraph, edited.')}\nA paragraph added by an update.\n`);
+  await createWorkbench(project.dir).updateSource('small', next, { name: 'small.md' });
+
+  // Kept under the stamps of the files as they are now: taken as they are (planted counts show).
+  const summary = path.join(project.dir, '.cache', 'summaries', 'small.json');
+  const drift = path.join(project.dir, '.cache', 'summaries', 'small', 'es.drift.json');
+  const keptSummaryValue = keptSummary(summary);
+  expect(keptSummaryValue.locales.es.stamp).toBe(fileStamp(statSync(xliffPath())));
+  expect(Object.keys(keptSummaryValue.locales).sort()).toEqual(['es', 'fr']);
+  const [driftStamp, ...driftRest] = readFileSync(drift, 'utf8').split('\n');
+  const keptDrift = JSON.parse(driftRest.join('\n'));
+  expect(keptDrift.drifted.map((d: { source: string }) => d.source)).toEqual(['The second paragraph, edited.']);
+  const [summaryStamp] = readFileSync(summary, 'utf8').split('\n', 1);
+  writeFileSync(summary, `${summaryStamp}\n${JSON.stringify({ ...keptSummaryValue, locales: { ...keptSummaryValue.locales, es: { ...keptSummaryValue.locales.es, progress: { ...keptSummaryValue.locales.es.progress, words: 4242 } } } })}`);
+  writeFileSync(drift, `${driftStamp}\n${JSON.stringify({ ...keptDrift, untranslated: 999 })}`);
+  const [listed] = await createWorkbench(project.dir).listDocuments();
+  expect(listed.locales.find((l) => l.code === 'es')?.progress?.words).toBe(4242);
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe(999);
+
+  // And they are what the files give, worked out without them.
+  rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
+  const [fresh] = await createWorkbench(project.dir).listDocuments();
+  for (const code of ['es', 'fr']) expect(fresh.locales.find((l) => l.code === code)?.progress).toEqual(keptSummaryValue.locales[code].progress);
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0]).toEqual({ code: 'es', ...keptDrift });
+});
+
 test('kept values come back equal whatever their characters, from a file in ASCII', async () => {
   const dir = path.join(project.dir, '.cache', 'values');
   const kept = createStampedSnapshots(dir);

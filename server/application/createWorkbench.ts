@@ -45,8 +45,6 @@ export function createProject(
   const records = projectRecords(dataDir, { check: options.check });
   const stores = createStores(dataDir, records, options.serving ?? false, options.writeBehindMs);
   const workbench = new Workbench(stores);
-  // A server writes files all day: what `workbench status` keeps of them is kept current as it does.
-  if (options.serving) workbench.keepSummariesCurrent();
   const config = readProjectConfig(dataDir);
   return {
     workbench,

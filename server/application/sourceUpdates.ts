@@ -8,6 +8,7 @@ import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
 import { keyedLock } from '../storage/keyedLock';
 import type { SourceUpdatePlan } from '../storage/sourceRepository';
 import { migrateLocaleFile, syncLocale, type WorkbenchStores } from './syncLocale';
+import { keepLocaleSummaries } from './keptSummaries';
 
 /** What an update did: the version recorded (its counts and changes) and each locale afterwards. */
 export interface UpdateReport {
@@ -132,7 +133,33 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     const drifted = error ? 0 : ((await stores.locales.peek(plan.document.id, code, (file) => statesOf(plan.document, file).drifted.length)) ?? 0);
     locales.push(error ? { code, drifted, error } : { code, drifted });
   }
+  await keepWhatIsKnown(
+    stores,
+    plan.document,
+    locales.filter((locale) => !locale.error).map((locale) => locale.code),
+  );
   return { changed: plan.changed, version: plan.version, locales };
+}
+
+/**
+ * Keeps the document's summary and the locales' drift reports, as `workbench status` and `workbench
+ * drift` would work them out, from the locale files a source update just wrote and counted: the
+ * next command reads none of those files again (a book's five locales are seconds of parsing).
+ */
+async function keepWhatIsKnown(stores: WorkbenchStores, document: SourceDocument, codes: readonly string[]): Promise<void> {
+  const summaries = stores.summaries;
+  const sourceStamp = summaries && (await stores.sources.stamp(document.id));
+  if (!summaries || sourceStamp === undefined) return;
+  const written: { code: string; stamp: string; file: ReadonlyLocaleFile }[] = [];
+  for (const code of codes) {
+    const stamp = await stores.locales.stamp(document.id, code);
+    const file = await stores.locales.peek(document.id, code, (model) => model);
+    if (stamp === undefined || !file) continue;
+    written.push({ code, stamp, file });
+    const archiveStamp = await stores.locales.archiveStamp(document.id, code);
+    await summaries.put(driftName(document, code), driftStamp([sourceStamp, stamp, archiveStamp]), await driftOf(stores, document, code, file));
+  }
+  await keepLocaleSummaries(summaries, document, sourceStamp, written);
 }
 
 /** Adds a document from a file, as version 1; its id is given or taken from the file name. */
@@ -152,10 +179,10 @@ export async function driftReport(stores: WorkbenchStores, documentId: string, o
     // Kept between processes with the stamps of the files it comes from (see StampedSnapshots). A
     // kept report was made of a file brought up to the source: while the stamps match, there is
     // nothing to bring up to it, and nothing to read.
-    const name = `${document.id}/${code}.drift`;
+    const name = driftName(document, code);
     const stampNow = async (): Promise<string | undefined> => {
       const stamps = await Promise.all([stores.sources.stamp(document.id), stores.locales.stamp(document.id, code), stores.locales.archiveStamp(document.id, code)]);
-      return stamps[0] === undefined || stamps[1] === undefined ? undefined : `${DRIFT_FORMAT} ${stamps.join(' | ')}`;
+      return stamps[0] === undefined || stamps[1] === undefined ? undefined : driftStamp(stamps);
     };
     const before = await stampNow();
     const kept = before === undefined ? undefined : keptDrift(await stores.summaries?.read(name, before));
@@ -170,12 +197,7 @@ export async function driftReport(stores: WorkbenchStores, documentId: string, o
     }
     // Taken once the locale is brought up to the source, before its files are read.
     const stamp = await stampNow();
-    const states = (await stores.locales.peek(document.id, code, (file) => statesOf(document, file))) ?? statesOf(document, undefined);
-    const found = {
-      drifted: states.drifted.map((s) => ({ id: s.id, source: s.text })),
-      untranslated: states.untranslated,
-      removed: (await stores.locales.readArchive(document.id, code)).length,
-    };
+    const found = await driftOf(stores, document, code, await stores.locales.peek(document.id, code, (file) => file));
     if (stamp !== undefined) stores.summaries?.write(name, stamp, found);
     report.locales.push({ code, ...found });
   }
@@ -184,6 +206,22 @@ export async function driftReport(stores: WorkbenchStores, documentId: string, o
 
 /** Bumped whenever a kept drift report changes shape or what it counts. */
 const DRIFT_FORMAT = 1;
+
+/** Where a locale's drift report is kept (see driftReport). */
+const driftName = (document: SourceDocument, code: string): string => `${document.id}/${code}.drift`;
+
+/** The stamp a drift report is kept under: the source's, the locale file's and its archive's (none: empty). */
+const driftStamp = (stamps: readonly (string | undefined)[]): string => `${DRIFT_FORMAT} ${stamps.join(' | ')}`;
+
+/** A locale's drift report from its file (a locale brought up to the document), as driftReport gives and keeps it. */
+async function driftOf(stores: WorkbenchStores, document: SourceDocument, code: string, file: ReadonlyLocaleFile | undefined): Promise<Omit<DriftReport['locales'][number], 'code' | 'error'>> {
+  const states = statesOf(document, file);
+  return {
+    drifted: states.drifted.map((s) => ({ id: s.id, source: s.text })),
+    untranslated: states.untranslated,
+    removed: (await stores.locales.readArchive(document.id, code)).length,
+  };
+}
 
 /** A kept drift report of one locale (see driftReport), when `value` is one. */
 function keptDrift(value: unknown): Omit<DriftReport['locales'][number], 'code' | 'error'> | undefined {

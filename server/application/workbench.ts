@@ -1,6 +1,6 @@
 import { completeUnits } from '../domain/completeUnits';
 import { checkDocumentId } from '../domain/documentId';
-import { computeProgress, type Progress } from '../domain/computeProgress';
+import type { Progress } from '../domain/computeProgress';
 import { progressIn, unitsOf } from './localeTally';
 import { canonicalLocale, describeLocale } from '../domain/localeTag';
 import { splitSections, type Section } from '../domain/splitSections';
@@ -12,7 +12,7 @@ import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
 import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
-import { keyedLock } from '../storage/keyedLock';
+import { keepLocaleSummaries, keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
 import { Activity } from './activity';
 import { Discussions } from './discussions';
@@ -40,41 +40,6 @@ export interface DocumentSummary {
   segments: number;
   words: number;
   locales: LocaleSummary[];
-}
-
-/** Bumped whenever what is kept changes shape, or how progress is counted changes: older ones are not used. */
-const SUMMARY_FORMAT = 1;
-
-/**
- * A document's summary as kept between processes (see Workbench.listDocuments), under the stamp of
- * the source it was worked out from: each locale's progress with its file's stamp and source version.
- */
-interface KeptSummary {
-  format: number;
-  version: number;
-  summary: DocumentSummary;
-  locales: Record<string, { stamp: string; sourceVersion: number; progress: Progress }>;
-}
-
-/** `value` as a kept summary, when it is one. */
-function keptSummary(value: unknown): KeptSummary | undefined {
-  const kept = value as Partial<KeptSummary> | undefined;
-  if (!kept || typeof kept !== 'object' || kept.format !== SUMMARY_FORMAT) return undefined;
-  if (typeof kept.version !== 'number' || typeof kept.summary !== 'object' || typeof kept.locales !== 'object' || kept.locales === null) return undefined;
-  return kept as KeptSummary;
-}
-
-const bodies = new WeakMap<SourceDocument, DocumentSummary>();
-
-/** A document's summary without its locales (made once per version of the document: a book's words are counted once). */
-function summaryBody(document: SourceDocument): DocumentSummary {
-  let body = bodies.get(document);
-  if (!body) {
-    const empty = computeProgress(document.segments, new Map(), document.meta.language);
-    body = { id: document.id, title: document.meta.title, language: document.meta.language, segments: empty.segments, words: empty.words, locales: [] };
-    bodies.set(document, body);
-  }
-  return { ...body, locales: [] };
 }
 
 /** One loaded locale of a document: everything a page or a count needs. */
@@ -108,6 +73,7 @@ export class Workbench {
     this.translations = new Translations(stores, this);
     this.discussions = new Discussions(stores, this, this.translations);
     this.activity = new Activity(stores, this);
+    this.keepSummariesCurrent();
   }
 
   /**
@@ -221,29 +187,20 @@ export class Workbench {
 
   /**
    * Keeps each document's kept summary (see listDocuments) current with the locale files this
-   * process writes: a server's saves, written behind them into the file, do not make the next
-   * `workbench status` read a book's locale again. The progress is the written model's, which the
-   * saves kept up to date one unit at a time (see localeTally): nothing is read or counted again.
+   * process writes (a server's saves written behind them, a new locale, an import): the next
+   * `workbench status` does not read a book's locale again. The progress is the written model's,
+   * which saves keep up to date one unit at a time (see localeTally): nothing is read again.
    */
-  keepSummariesCurrent(): void {
+  private keepSummariesCurrent(): void {
     const summaries = this.stores.summaries;
     if (!summaries) return;
-    // One document's summary changed by one write at a time (two locales written at once: both kept).
-    const perDocument = keyedLock();
-    this.locales.onPlaced(({ document: id, lang, stamp, file }) =>
-      perDocument(id, async () => {
-        // The document this process holds, never a load: the write that calls this may be part of
-        // a source update, which holds the document until its locales are written.
-        const held = this.sources.held(id);
-        if (!held) return;
-        const { document, stamp: sourceStamp } = held;
-        const sourceVersion = file.sourceVersion ?? 1;
-        if (sourceVersion !== document.version) return;
-        const kept = keptSummary(await summaries.read(id, sourceStamp));
-        const base: KeptSummary = kept && kept.version === document.version ? kept : { format: SUMMARY_FORMAT, version: document.version, summary: summaryBody(document), locales: {} };
-        await summaries.put(id, sourceStamp, { ...base, locales: { ...base.locales, [lang]: { stamp, sourceVersion, progress: progressIn(document, file) } } });
-      }),
-    );
+    this.locales.onPlaced(async ({ document: id, lang, stamp, file }) => {
+      // The document this process holds, never a load: the write that calls this may be part of
+      // a source update, which holds the document until its locales are written (it keeps their
+      // summaries itself, see updateSource).
+      const held = this.sources.held(id);
+      if (held) await keepLocaleSummaries(summaries, held.document, held.stamp, [{ code: lang, stamp, file }]);
+    });
   }
 
   /** Loads a locale of a document; 404 when the document has no such locale. */
