@@ -102,6 +102,17 @@ describe('runOffThread', () => {
   });
 });
 
+/**
+ * The project's files (what `listTree` lists, less `.cache/`: values kept for the next process, made
+ * in the background, safe to delete) and any temp file, wherever it is.
+ */
+function projectFiles(dir: string): string[] {
+  return listTree(dir).filter((file) => !file.startsWith('.cache/') || /\/\.[^/]*\.tmp$/.test(file));
+}
+
+/** Temp files, and any other dot file beside the project's own (see projectFiles). */
+const hidden = (dir: string): string[] => projectFiles(dir).filter((file) => /(^|\/)\./.test(file));
+
 describe('a source update', () => {
   const V1 = '# Title\n\nThe first paragraph.\n\nThe second paragraph.\n\nThe third paragraph.\n';
   const V2 = '# Title\n\nThe first paragraph, changed.\n\nThe second paragraph.\n\nThe third paragraph.\n';
@@ -117,7 +128,7 @@ describe('a source update', () => {
       expect(JSON.parse(sidecar)).toMatchObject({ document: 'doc', version: 2, segments: expect.arrayContaining([expect.objectContaining({ text: 'The first paragraph, changed.' })]) });
       expect(project.read('source/doc.md')).toBe(V2);
       expect(project.read('source/doc.versions/2.md')).toBe(V2);
-      expect(listTree(project.dir).filter((file) => /(^|\/)\./.test(file))).toEqual([]);
+      expect(hidden(project.dir)).toEqual([]);
     } finally {
       project.cleanup();
     }
@@ -128,10 +139,10 @@ describe('a source update', () => {
     try {
       const workbench = createWorkbench(project.dir);
       await workbench.startLocale('doc', 'es');
-      const before = listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
+      const before = projectFiles(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
       const report = await workbench.updateSource('doc', Buffer.from(V1), { name: 'doc.md' });
       expect(report.changed).toBe(false);
-      expect(listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);
+      expect(projectFiles(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);
     } finally {
       project.cleanup();
     }
@@ -144,9 +155,9 @@ describe('a source update', () => {
       await workbench.startLocale('doc', 'es');
       const { segments } = await workbench.listSegments('doc', 'es');
       for (const s of segments) await workbench.translations.saveTarget('doc', 'es', s.id, { target: `T ${s.source}`, baseRevision: 0 });
-      const before = listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
+      const before = projectFiles(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')]);
       await expect(workbench.updateSource('doc', Buffer.from('# Other\n\nNothing in common here at all.\n'), { name: 'doc.md' })).rejects.toMatchObject({ status: 409 });
-      expect(listTree(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);
+      expect(projectFiles(project.dir).map((file) => [file, readFileSync(join(project.dir, file), 'utf8')])).toEqual(before);
     } finally {
       project.cleanup();
     }
@@ -165,7 +176,7 @@ describe('a source update', () => {
       expect(project.read('source/doc.md')).toBe(V1);
       expect(project.read('locales/es/doc.xlf')).toBe(locale);
       expect(existsSync(join(project.dir, 'source', 'doc.versions', '2.md'))).toBe(true); // the copy, named by no version: harmless
-      expect(listTree(project.dir).filter((file) => /(^|\/)\./.test(file))).toEqual([]);
+      expect(hidden(project.dir)).toEqual([]);
       expect(listTree(project.dir).filter((file) => file.startsWith('locales/'))).toEqual(['locales/es/doc.xlf']);
     } finally {
       project.cleanup();

@@ -133,11 +133,13 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     const drifted = error ? 0 : ((await stores.locales.peek(plan.document.id, code, (file) => statesOf(plan.document, file).drifted.length)) ?? 0);
     locales.push(error ? { code, drifted, error } : { code, drifted });
   }
-  await keepWhatIsKnown(
-    stores,
-    plan.document,
-    locales.filter((locale) => !locale.error).map((locale) => locale.code),
-  );
+  if (plan.changed) {
+    await keepWhatIsKnown(
+      stores,
+      plan.document,
+      locales.filter((locale) => !locale.error).map((locale) => locale.code),
+    );
+  }
   return { changed: plan.changed, version: plan.version, locales };
 }
 
