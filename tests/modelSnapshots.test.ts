@@ -214,10 +214,18 @@ test("a server keeps a document's summary current with each locale file it write
   expect(kept.locales.es.stamp).toBe(fileStamp(statSync(xliffPath())));
   expect(kept.locales.es.progress.bySegments.translated).toBe(2);
 
+  // The locale's drift report too, taken as it is by the next process (a planted count shows).
+  const drift = path.join(project.dir, '.cache', 'summaries', 'small', 'es.drift.json');
+  const [driftStamp, ...driftRest] = readFileSync(drift, 'utf8').split('\n');
+  const keptDrift = JSON.parse(driftRest.join('\n'));
+  writeFileSync(drift, `${driftStamp}\n${JSON.stringify({ ...keptDrift, untranslated: 999 })}`);
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe(999);
+
   // What a process reading the files works out is what was kept.
   rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
   const [fresh] = await createWorkbench(project.dir).listDocuments();
   expect(fresh.locales.find((l) => l.code === 'es')?.progress).toEqual(kept.locales.es.progress);
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0]).toEqual({ code: 'es', ...keptDrift });
 });
 
 test('a process that finds saves journaled does not read their file once another process has written them', async () => {

@@ -158,10 +158,25 @@ async function keepWhatIsKnown(stores: WorkbenchStores, document: SourceDocument
     const file = await stores.locales.peek(document.id, code, (model) => model);
     if (stamp === undefined || !file) continue;
     written.push({ code, stamp, file });
-    const archiveStamp = await stores.locales.archiveStamp(document.id, code);
-    await summaries.put(driftName(document, code), driftStamp([sourceStamp, stamp, archiveStamp]), await driftOf(stores, document, code, file));
+    await keepDriftReport(stores, document, sourceStamp, { code, stamp, file });
   }
   await keepLocaleSummaries(summaries, document, sourceStamp, written);
+}
+
+/**
+ * Keeps a locale's drift report as driftReport would work it out, from its file just written (at
+ * the document's version; another is left out), under the stamps of the source (`sourceStamp`, of
+ * the files `document` was read from), of the file (`stamp`) and of the locale's archive.
+ */
+export async function keepDriftReport(
+  stores: WorkbenchStores,
+  document: SourceDocument,
+  sourceStamp: string,
+  { code, stamp, file }: { code: string; stamp: string; file: ReadonlyLocaleFile },
+): Promise<void> {
+  if (!stores.summaries || (file.sourceVersion ?? 1) !== document.version) return;
+  const archiveStamp = await stores.locales.archiveStamp(document.id, code);
+  await stores.summaries.put(driftName(document, code), driftStamp([sourceStamp, stamp, archiveStamp]), await driftOf(stores, document, code, file));
 }
 
 /** Adds a document from a file, as version 1; its id is given or taken from the file name. */

@@ -10,7 +10,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
-import { driftReport, importDocument, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
+import { driftReport, importDocument, keepDriftReport, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import { keepLocaleSummaries, keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
@@ -188,8 +188,9 @@ export class Workbench {
   /**
    * Keeps each document's kept summary (see listDocuments) current with the locale files this
    * process writes (a server's saves written behind them, a new locale, an import): the next
-   * `workbench status` does not read a book's locale again. The progress is the written model's,
-   * which saves keep up to date one unit at a time (see localeTally): nothing is read again.
+   * `workbench status` and `workbench drift` do not read a book's locale again. The progress is the
+   * written model's, which saves keep up to date one unit at a time (see localeTally): nothing is
+   * read again.
    */
   private keepSummariesCurrent(): void {
     const summaries = this.stores.summaries;
@@ -199,7 +200,10 @@ export class Workbench {
       // a source update, which holds the document until its locales are written (it keeps their
       // summaries itself, see updateSource).
       const held = this.sources.held(id);
-      if (held) await keepLocaleSummaries(summaries, held.document, held.stamp, [{ code: lang, stamp, file }]);
+      if (!held) return;
+      await keepLocaleSummaries(summaries, held.document, held.stamp, [{ code: lang, stamp, file }]);
+      // The locale's drift report too: a pass over the paragraphs' states, no read of the file.
+      await keepDriftReport(this.stores, held.document, held.stamp, { code: lang, stamp, file });
     });
   }
 

@@ -56,7 +56,9 @@ export interface LocaleStore {
    * Has `listener` told of each new version of a locale file this process puts in place: its
    * document, language, stamp (see stamp) and model (read-only). The write that placed it waits for
    * the listener (inside the project's lock), so what the listener keeps under that stamp is there
-   * before another process reads the file. A listener's failure is ignored: what it keeps is a cache.
+   * before another process reads the file. The write behind of a busy locale tells it only of its
+   * last write before it lets go of the lock, or when another process waits for the lock. A
+   * listener's failure is ignored: what it keeps is a cache.
    */
   onPlaced(listener: PlacedListener): void;
   /**
@@ -785,7 +787,10 @@ export function createFileLocaleStore(options: {
       } finally {
         if (committing.get(path) === placed) committing.delete(path);
       }
-      await tellPlaced(path, known, output.parsed.model);
+      // Told when the write behind is about to let go of the lock (nothing left to write) or another
+      // process waits for it: what the listener keeps is there before anyone else reads the file,
+      // and a busy locale, written every second, does not pay for it at every write.
+      if (!cache.get(path)?.unwritten || lock.othersWaiting()) await tellPlaced(path, known, output.parsed.model);
       snapshotLater(path);
     });
   }
