@@ -375,6 +375,17 @@ test("a source update keeps the document's summary and each locale's drift repor
   expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0]).toEqual({ code: 'es', ...keptDrift });
 });
 
+test('a source update is done and reported even when what it keeps cannot be worked out (an archive that cannot be read)', async () => {
+  writeFileSync(path.join(project.localesDir, 'es', 'small.removed.xlf'), 'not XML at all');
+  const next = Buffer.from(`${SMALL_DOC}\nA paragraph added by an update.\n`);
+  const report = await createWorkbench(project.dir).updateSource('small', next, { name: 'small.md' });
+  expect(report.changed).toBe(true);
+  expect(report.locales).toEqual([{ code: 'es', drifted: 0 }]);
+  expect((await createWorkbench(project.dir).document('small')).version).toBe(2);
+  // The drift report says what is wrong with the archive when it is asked for.
+  await expect(createWorkbench(project.dir).driftReport('small', 'es')).rejects.toMatchObject({ status: 422 });
+});
+
 test('kept values come back equal whatever their characters, from a file in ASCII', async () => {
   const dir = path.join(project.dir, '.cache', 'values');
   const kept = createStampedSnapshots(dir);

@@ -134,11 +134,13 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     locales.push(error ? { code, drifted, error } : { code, drifted });
   }
   if (plan.changed) {
+    // A cache: the update is done whatever happens to it (a locale's archive that cannot be read
+    // is for the drift report to say, when it is asked for).
     await keepWhatIsKnown(
       stores,
       plan.document,
       locales.filter((locale) => !locale.error).map((locale) => locale.code),
-    );
+    ).catch(() => undefined);
   }
   return { changed: plan.changed, version: plan.version, locales };
 }
