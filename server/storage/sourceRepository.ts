@@ -87,8 +87,6 @@ interface TextWrites {
   snapshot: { path: string; temp: string };
   source: { path: string; temp: string };
   written: Promise<unknown>;
-  /** The text's hash (rejected if the text could not be written before it was worked out). */
-  hash: Promise<string>;
   discard(): Promise<void>;
 }
 
@@ -227,23 +225,13 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const source = { path: path.join(dir, `${id}${extensionOf(format)}`), temp: '' };
     snapshot.temp = tempPathOf(snapshot.path);
     source.temp = tempPathOf(source.path);
-    let hashed = (_hash: string): void => undefined;
-    const hash = new Promise<string>((resolve) => {
-      hashed = resolve;
-    });
-    const written = runOffThread(
-      [{ op: 'write', files: [{ path: snapshot.temp, dir: path.dirname(snapshot.path) }, { path: source.temp }], data: { texts: [content] }, hash: true }],
-      (value) => hashed(value ?? ''),
-    );
-    const hashOrFailure = Promise.race([hash, written.then(() => hash)]);
+    const written = runOffThread([{ op: 'write', files: [{ path: snapshot.temp, dir: path.dirname(snapshot.path) }, { path: source.temp }], data: { texts: [content] } }]);
     // A failure is reported by commit (or dropped with the update): never left unhandled meanwhile.
     written.catch(() => undefined);
-    hashOrFailure.catch(() => undefined);
     return {
       snapshot,
       source,
       written,
-      hash: hashOrFailure,
       async discard() {
         await written.catch(() => undefined);
         await Promise.all([snapshot.temp, source.temp].map((temp) => fsp.unlink(temp).catch(() => undefined)));
@@ -406,13 +394,15 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const current = await loadFresh(id);
     const found = await locate(id);
     if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
-    // The files that hold the new text are written, and its hash worked out, while it is
-    // segmented and aligned (they are removed if the update goes no further).
+    // The files that hold the new text are written while it is segmented and aligned (they are
+    // removed if the update goes no further).
     const text = startTextWrites(id, found.format, content, current.document.version + 1);
     let update: SourceUpdatePlan;
     let hash: string;
     try {
-      hash = await text.hash;
+      // Here, not on the writer thread: a book's text hashes in a few tens of milliseconds, where
+      // waiting for the thread to start, copy the text and hash it took a hundred.
+      hash = textHash(content);
       if (hash === current.sidecar.hash) {
         await text.discard();
         const last = current.sidecar.versions[current.sidecar.versions.length - 1];
