@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createProject } from '../server/application/createWorkbench';
 import { EDITION_WRITERS } from '../server/formats/formatRegistry';
+import { fileStamp } from '../server/storage/fileIdentity';
 import { makeProject, SMALL_DOC, type TestProject } from './helpers/project';
 
 // An edition is made once per state of its locale: readers exporting the same state again get the
@@ -88,5 +90,27 @@ describe('editions kept between processes', () => {
     const saved = await createProject(project.dir).editions.export('small', 'es', 'html', { draft: true });
     expect(made).toHaveBeenCalledTimes(2);
     expect(Buffer.from(saved.body).toString()).toContain('Primera parte');
+  });
+
+  it("keeps the hash of the locale file under the file's stamp: the next process takes it instead of reading the file, until the file is written again", async () => {
+    const first = createProject(project.dir);
+    await first.workbench.startLocale('small', 'es');
+    await first.editions.export('small', 'es', 'html', { draft: true });
+    const locale = path.join(project.localesDir, 'es', 'small.xlf');
+    const kept = path.join(project.dir, '.cache', 'editions', 'hashes', 'small.es.json');
+    for (let i = 0; i < 300 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const [stamp, value] = readFileSync(kept, 'utf8').split('\n');
+    expect(stamp.endsWith(` ${fileStamp(statSync(locale))}`)).toBe(true);
+    expect(JSON.parse(value)).toBe(createHash('sha256').update(readFileSync(locale)).digest('hex'));
+
+    // Taken as it is: a planted hash is another state, whose edition is made.
+    const made = jest.spyOn(EDITION_WRITERS.html, 'write');
+    writeFileSync(kept, `${stamp}\n${JSON.stringify('0'.repeat(64))}`);
+    await createProject(project.dir).editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(1);
+    // The file written again with the same bytes: hashed again, the same state as the first export, not made.
+    writeFileSync(locale, readFileSync(locale));
+    await createProject(project.dir).editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(1);
   });
 });

@@ -131,8 +131,8 @@ export class Editions {
    * the format, whether a draft and whether approval is required. Undefined without a locale file.
    */
   private async editionKey(document: SourceDocument, code: string, format: EditionFormat, draft: boolean): Promise<string | undefined> {
-    const bytes = await this.options.locales.readBytes(document.id, code);
-    if (!bytes) return undefined;
+    const hash = await this.localeHash(document.id, code);
+    if (hash === undefined) return undefined;
     const tally = await this.options.history.tally(document.id, code);
     const record = await this.options.editions.read(document.id, code);
     return JSON.stringify([
@@ -141,13 +141,44 @@ export class Editions {
       format,
       draft,
       document.version,
-      createHash('sha256').update(bytes).digest('hex'),
+      hash,
       tally.count,
       tally.lastAt ?? '',
       record.title ?? '',
       this.options.requireApproval,
     ]);
   }
+
+  /**
+   * The SHA-256 of the locale file's bytes (undefined without a file), worked out once per version
+   * of the file: kept, in this process and for the next ones, under the file's stamp (see
+   * StampedSnapshots; any write of the file changes it). A book's file is 16 MB to read and hash,
+   * and an export asks twice. A file this process holds saves ahead of is written first, then hashed.
+   */
+  private async localeHash(documentId: string, code: string): Promise<string | undefined> {
+    const stamp = await this.options.locales.stamp(documentId, code);
+    if (stamp === undefined) return undefined;
+    const name = `hashes/${documentId}.${code}`;
+    const ahead = stamp.includes('+'); // saves not yet in the file (see LocaleStore.stamp): no stamp names the bytes yet
+    const known = ahead ? undefined : (this.hashes.get(stamp) ?? (await this.options.kept?.read(name, stamp)));
+    if (typeof known === 'string') {
+      this.hashes.set(stamp, known);
+      return known;
+    }
+    const bytes = await this.options.locales.readBytes(documentId, code);
+    if (!bytes) return undefined;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    // Kept only when the file is the one stamped before the read (nothing wrote it meanwhile).
+    if (!ahead && (await this.options.locales.stamp(documentId, code)) === stamp) {
+      if (this.hashes.size >= CACHED_EDITIONS) this.hashes.delete(this.hashes.keys().next().value as string);
+      this.hashes.set(stamp, hash);
+      this.options.kept?.write(name, stamp, hash);
+    }
+    return hash;
+  }
+
+  /** Hashes of locale files by stamp (see localeHash), the newest few. */
+  private readonly hashes = new Map<string, string>();
 
   /**
    * An edition already made of the locale as it is now, in this process or kept by another one,
