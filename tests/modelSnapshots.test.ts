@@ -276,11 +276,12 @@ test("a document's versions are kept beside it, and read from there while its fi
   const kept = path.join(project.dir, '.cache', 'sources', 'small.versions.json');
   const document = path.join(project.dir, '.cache', 'sources', 'small.json');
   await createWorkbench(project.dir).document('small');
-  for (let i = 0; i < 200 && !existsSync(document); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  // A process that reads the document from its snapshot reads the versions from the sidecar once, and keeps them.
-  const versions = await createWorkbench(project.dir).versions('small');
-  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Kept with the document, from the sidecar read for it: a process that reads the document from
+  // its snapshot reads the versions from there.
+  for (let i = 0; i < 200 && !(existsSync(document) && existsSync(kept)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
+  expect(stamp).toBe(readFileSync(document, 'utf8').split('\n', 1)[0]);
+  const versions = await createWorkbench(project.dir).versions('small');
   expect(JSON.parse(rest.join('\n'))).toEqual(JSON.parse(JSON.stringify(versions)));
   // Taken as they are (a planted name shows it) while the files are unchanged; not once the sidecar changes.
   writeFileSync(kept, `${stamp}\n${JSON.stringify(versions.map((v) => ({ ...v, who: 'planted' })))}`);

@@ -173,8 +173,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     return document;
   }
 
-  /** Keeps a segmented document for the next process, with its paragraphs' word counts (see knownWordCounts). */
-  function keepDocument(id: string, stamp: string, document: SourceDocument): void {
+  /** Keeps a segmented document for the next process, with its paragraphs' word counts (see knownWordCounts) and its versions. */
+  function keepDocument(id: string, stamp: string, document: SourceDocument, versions: SourceVersion[]): void {
     // Counted when the snapshot is made (in the background), by then usually known already.
     snapshots?.write(id, stamp, {
       ...document,
@@ -182,6 +182,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         return wordCountsOf(document.segments, document.meta.language);
       },
     });
+    // The versions beside it (see versions): the next process does not read the sidecar for them.
+    snapshots?.write(`${id}.versions`, stamp, versions);
   }
 
   async function identityOf(file: string): Promise<FileIdentity> {
@@ -364,7 +366,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         const same = blocks.length === sidecar.segments.length && blocks.every((b, i) => b.text === sidecar.segments[i].text);
         const segments = same ? blocks.map((b, i) => ({ id: sidecar.segments[i].id, ...b })) : assignIds(blocks, sidecar.segments);
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
-        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) keepDocument(id, keptStamp, result.document);
+        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) keepDocument(id, keptStamp, result.document, sidecar.versions);
       } else {
         // The file was changed by hand (or by version control): record it as a new version
         // (planSourceUpdate segments the text itself).
@@ -453,7 +455,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           // The next process (a server started after a CLI update) reads the new version from its
           // snapshot instead of reading, hashing and segmenting the text again.
           const stamp = snapshots && (await stampOf(id));
-          if (stamp) keepDocument(id, stamp, update.document);
+          if (stamp) keepDocument(id, stamp, update.document, sidecar.versions);
           if (done.status === 'rejected') throw done.reason;
           return update;
         } finally {
