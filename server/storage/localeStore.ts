@@ -318,8 +318,8 @@ export function createFileLocaleStore(options: {
       const model = (await kept.read(relative(dir, path), fileStamp(stats))) as LocaleFile | undefined;
       return Array.isArray(model?.units) ? model : undefined;
     },
-    write(path: string, stats: Stats, model: LocaleFile): Promise<void> {
-      return kept.put(relative(dir, path), fileStamp(stats), model);
+    write(path: string, stats: Stats, model: LocaleFile): void {
+      kept.write(relative(dir, path), fileStamp(stats), model);
     },
   };
   const lock = options.lock ?? localLock();
@@ -427,7 +427,7 @@ export function createFileLocaleStore(options: {
           snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
           setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         } else {
-          void snapshots?.write(path, stats, read.model);
+          snapshots?.write(path, stats, read.model);
         }
         return entry;
       }
@@ -445,7 +445,7 @@ export function createFileLocaleStore(options: {
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
       cache.set(path, entry);
       if (!forChange && options.serving) snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
-      else if (!forChange) void snapshots?.write(path, stats, parsed.model);
+      else if (!forChange) snapshots?.write(path, stats, parsed.model);
       return entry;
     } finally {
       await handle.close();
@@ -586,27 +586,27 @@ export function createFileLocaleStore(options: {
   function snapshotLater(path: string, delay = SNAPSHOT_DELAY_MS): void {
     if (!snapshots) return;
     clearTimeout(snapshotDue.get(path));
-    const timer = setTimeout(() => void snapshotNow(path), delay);
+    const timer = setTimeout(() => snapshotNow(path), delay);
     timer.unref();
     snapshotDue.set(path, timer);
   }
 
-  function snapshotNow(path: string): Promise<void> {
+  function snapshotNow(path: string): void {
     clearTimeout(snapshotDue.get(path));
     snapshotDue.delete(path);
     const entry = cache.get(path);
-    if (!entry || !snapshots) return Promise.resolve();
+    if (!entry || !snapshots) return;
     // Ahead of its file: kept once the write behind has put it on disk.
-    if (entry.unwritten) return Promise.resolve();
+    if (entry.unwritten) return;
     let stats: Stats;
     try {
       stats = statSync(path);
     } catch {
-      return Promise.resolve();
+      return;
     }
     // Only of the file as this process wrote it: not after any write since, even one that kept its
     // size and modification time (its change time says).
-    return sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs ? snapshots.write(path, stats, entry.model) : Promise.resolve();
+    if (sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs) snapshots.write(path, stats, entry.model);
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
@@ -1035,7 +1035,7 @@ export function createFileLocaleStore(options: {
     },
 
     async keepSnapshots() {
-      for (const path of [...snapshotDue.keys()]) void snapshotNow(path);
+      for (const path of [...snapshotDue.keys()]) snapshotNow(path);
       await kept?.settled();
     },
 

@@ -174,6 +174,9 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     return task;
   }
 
+  /** Writes `value` under `name` with `stamp` (see write); resolves once written or given up. */
+  const put = (name: string, stamp: string, value: unknown): Promise<void> => keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
+
   return {
     async read(name, stamp) {
       const body = await readStamped(name, stamp);
@@ -186,12 +189,10 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     write(name, stamp, value) {
-      void keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
+      void put(name, stamp, value);
     },
 
-    put(name, stamp, value) {
-      return keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
-    },
+    put,
 
     async readBytes(name, stamp) {
       const body = await readStamped(name, stamp);
