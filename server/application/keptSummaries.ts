@@ -52,8 +52,8 @@ const queues = new WeakMap<StampedSnapshots, ReturnType<typeof keyedLock>>();
 
 /**
  * Puts into the document's kept summary (under `sourceStamp`, the stamp of the source `document`
- * was read from) the progress of locale files just written, each under its file's stamp; a file
- * at another source version than the document's is left out. Resolves once the summary is written.
+ * was read from) the progress of locale files just written at the document's version, each under
+ * its file's stamp (see keepReportsOf). Resolves once the summary is written.
  */
 export function keepLocaleSummaries(
   summaries: StampedSnapshots,
@@ -67,10 +67,7 @@ export function keepLocaleSummaries(
     const kept = keptSummary(await summaries.read(document.id, sourceStamp));
     const base: KeptSummary = kept && kept.version === document.version ? kept : { format: SUMMARY_FORMAT, version: document.version, summary: summaryBody(document), locales: {} };
     const locales = { ...base.locales };
-    for (const { code, stamp, file } of written) {
-      const sourceVersion = file.sourceVersion ?? 1;
-      if (sourceVersion === document.version) locales[code] = { stamp, sourceVersion, progress: progressIn(document, file) };
-    }
+    for (const { code, stamp, file } of written) locales[code] = { stamp, sourceVersion: document.version, progress: progressIn(document, file) };
     await summaries.put(document.id, sourceStamp, { ...base, locales });
   });
 }

@@ -154,31 +154,37 @@ async function keepWhatIsKnown(stores: WorkbenchStores, document: SourceDocument
   const summaries = stores.summaries;
   const sourceStamp = summaries && (await stores.sources.stamp(document.id));
   if (!summaries || sourceStamp === undefined) return;
-  const written: { code: string; stamp: string; file: ReadonlyLocaleFile }[] = [];
+  const written: WrittenLocale[] = [];
   for (const code of codes) {
     const stamp = await stores.locales.stamp(document.id, code);
     const file = await stores.locales.peek(document.id, code, (model) => model);
-    if (stamp === undefined || !file) continue;
-    written.push({ code, stamp, file });
-    await keepDriftReport(stores, document, sourceStamp, { code, stamp, file });
+    if (stamp !== undefined && file) written.push({ code, stamp, file });
   }
-  await keepLocaleSummaries(summaries, document, sourceStamp, written);
+  await keepReportsOf(stores, document, sourceStamp, written);
+}
+
+/** A locale file just written: its language, its stamp and the model it holds. */
+export interface WrittenLocale {
+  code: string;
+  stamp: string;
+  file: ReadonlyLocaleFile;
 }
 
 /**
- * Keeps a locale's drift report as driftReport would work it out, from its file just written (at
- * the document's version; another is left out), under the stamps of the source (`sourceStamp`, of
- * the files `document` was read from), of the file (`stamp`) and of the locale's archive.
+ * Keeps what `workbench status` and `workbench drift` would work out of locale files just
+ * written: each one's progress in the document's summary and its drift report, under the stamps
+ * of the source (`sourceStamp`, of the files `document` was read from), of the file and of the
+ * locale's archive. A file at another source version than the document's is left out.
  */
-export async function keepDriftReport(
-  stores: WorkbenchStores,
-  document: SourceDocument,
-  sourceStamp: string,
-  { code, stamp, file }: { code: string; stamp: string; file: ReadonlyLocaleFile },
-): Promise<void> {
-  if (!stores.summaries || (file.sourceVersion ?? 1) !== document.version) return;
-  const archiveStamp = await stores.locales.archiveStamp(document.id, code);
-  await stores.summaries.put(driftName(document, code), driftStamp([sourceStamp, stamp, archiveStamp]), await driftOf(stores, document, code, file));
+export async function keepReportsOf(stores: WorkbenchStores, document: SourceDocument, sourceStamp: string, written: readonly WrittenLocale[]): Promise<void> {
+  const summaries = stores.summaries;
+  if (!summaries) return;
+  const current = written.filter(({ file }) => (file.sourceVersion ?? 1) === document.version);
+  for (const { code, stamp, file } of current) {
+    const archiveStamp = await stores.locales.archiveStamp(document.id, code);
+    await summaries.put(driftName(document, code), driftStamp([sourceStamp, stamp, archiveStamp]), await driftOf(stores, document, code, file));
+  }
+  await keepLocaleSummaries(summaries, document, sourceStamp, current);
 }
 
 /** Adds a document from a file, as version 1; its id is given or taken from the file name. */

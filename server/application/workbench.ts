@@ -10,9 +10,9 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
-import { driftReport, importDocument, keepDriftReport, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
+import { driftReport, importDocument, keepReportsOf, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
-import { keepLocaleSummaries, keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
+import { keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
 import { Activity } from './activity';
 import { Discussions } from './discussions';
@@ -193,17 +193,13 @@ export class Workbench {
    * read again.
    */
   private keepSummariesCurrent(): void {
-    const summaries = this.stores.summaries;
-    if (!summaries) return;
+    if (!this.stores.summaries) return;
     this.locales.onPlaced(async ({ document: id, lang, stamp, file }) => {
       // The document this process holds, never a load: the write that calls this may be part of
       // a source update, which holds the document until its locales are written (it keeps their
       // summaries itself, see updateSource).
       const held = this.sources.held(id);
-      if (!held) return;
-      await keepLocaleSummaries(summaries, held.document, held.stamp, [{ code: lang, stamp, file }]);
-      // The locale's drift report too: a pass over the paragraphs' states, no read of the file.
-      await keepDriftReport(this.stores, held.document, held.stamp, { code: lang, stamp, file });
+      if (held) await keepReportsOf(this.stores, held.document, held.stamp, [{ code: lang, stamp, file }]);
     });
   }
 
