@@ -296,11 +296,11 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
    * version (edited on disk) or an interrupted update finished, under the lock.
    */
   async function loadShared(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
-    const cached = await perDocument(id, () => cachedIfCurrent(id));
+    const cached = await perDocument(id, async () => cachedIfCurrent(id));
     return cached ?? exclusive(id, () => loadFresh(id));
   }
 
-  async function cachedIfCurrent(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar } | undefined> {
+  function cachedIfCurrent(id: string): { document: SourceDocument; sidecar: Sidecar; file: string } | undefined {
     const cached = cache.get(id);
     if (!cached) return undefined;
     // Synchronous stats of the file the entry was read from (microseconds, where a stat through
@@ -490,19 +490,15 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     stamp: stampOf,
 
     held(id) {
-      const cached = cache.get(id);
-      const file = cached?.file ?? keptDocuments.get(id)?.file;
-      const stamp = file === undefined ? undefined : stampNow(id, file);
-      if (stamp === undefined) return undefined;
-      if (cached) {
-        try {
-          return sameFile(cached.stamp, fileIdentity(statSync(cached.file))) ? { document: cached.document, stamp } : undefined;
-        } catch {
-          return undefined;
-        }
+      // The document this process loaded, while current (see cachedIfCurrent)...
+      if (cache.has(id)) {
+        const cached = cachedIfCurrent(id);
+        const stamp = cached && stampNow(id, cached.file);
+        return cached && stamp !== undefined ? { document: cached.document, stamp } : undefined;
       }
+      // ...or the one it read from its snapshot, under the stamp it was kept with (see keptDocument).
       const kept = keptDocuments.get(id);
-      return kept && kept.stamp === stamp ? { document: kept.document, stamp } : undefined;
+      return kept && kept.stamp === stampNow(id, kept.file) ? { document: kept.document, stamp: kept.stamp } : undefined;
     },
 
     async versions(id) {
