@@ -6,18 +6,18 @@ import { buildXliff12 } from '../server/formats/buildXliff12';
 import { streamXliff12 } from '../server/formats/streamXliff12';
 import { updateXliff12 } from '../server/formats/updateXliff12';
 import { readSkeletonXliff12 } from '../server/formats/xliff12Skeleton';
-import type { ParsedXliff12 } from '../server/formats/xliff12Model';
+import type { HeldXliff12 } from '../server/formats/xliff12Spans';
 import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
 
 // The streaming reader gives what the DOM reader gives (the model, and which units are written as
 // read), or nothing, for the DOM reader to read or refuse the file: never another model.
 
 const ctx = { file: 'doc.xlf' };
-const flags = (parsed: ParsedXliff12): Record<string, boolean> => Object.fromEntries([...parsed.unitIndex].map(([id, slot]) => [id, slot.written]));
+const flags = (parsed: HeldXliff12): Record<string, boolean> => Object.fromEntries([...parsed.unitIndex].map(([id, slot]) => [id, slot.written]));
 
-function expectSameReading(xml: string): ParsedXliff12 | undefined {
+function expectSameReading(xml: string): HeldXliff12 | undefined {
   const streamed = streamXliff12(Buffer.from(xml, 'utf8'), ctx);
-  let parsed: ParsedXliff12 | undefined;
+  let parsed: HeldXliff12 | undefined;
   try {
     parsed = readStored(xml);
   } catch {
@@ -73,7 +73,7 @@ describe('streamXliff12', () => {
     // Held from a snapshot's model, a unit is taken as written as read only when it surely is.
     const fromSnapshot = readSkeletonXliff12(Buffer.from(UNITS, 'utf8'), readStored(UNITS).model, ctx);
     const exact = flags(readStored(UNITS));
-    for (const [id, written] of Object.entries(flags(fromSnapshot as ParsedXliff12))) if (written) expect(exact[id]).toBe(true);
+    for (const [id, written] of Object.entries(flags(fromSnapshot as HeldXliff12))) if (written) expect(exact[id]).toBe(true);
   });
 
   test('leaves to the DOM reader what it refuses or cannot hold', () => {
@@ -121,7 +121,7 @@ describe('streamXliff12', () => {
         expect(streamed).toBeDefined();
         // What the workbench wrote is seen as written as read from a snapshot's model too.
         const fromSnapshot = readSkeletonXliff12(Buffer.from(xml, 'utf8'), readStored(xml).model, ctx);
-        expect(flags(fromSnapshot as ParsedXliff12)).toEqual(flags(readStored(xml)));
+        expect(flags(fromSnapshot as HeldXliff12)).toEqual(flags(readStored(xml)));
       }),
       { numRuns: 150 },
     );

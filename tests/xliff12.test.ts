@@ -6,8 +6,9 @@ import type { LocaleFile } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { parseXliff12 } from '../server/formats/parseXliff12';
 import { updateXliff12 } from '../server/formats/updateXliff12';
-import { type ParsedXliff12 } from '../server/formats/xliff12Model';
-import { createLocaleFile, serializeXliff12 } from './helpers/xliff12Files';
+import type { ParsedXliff12 } from '../server/formats/xliff12Model';
+import type { HeldXliff12 } from '../server/formats/xliff12Spans';
+import { createLocaleFile, domHeld, serializeXliff12 } from './helpers/xliff12Files';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 import { requireXmllint } from './helpers/xmllint';
 import { catchWorkbenchError } from './helpers/catchWorkbenchError';
@@ -779,7 +780,8 @@ describe('removeUnits: taking units out of the file', () => {
   const OTHER = ['other-tool'];
 
   /** The index agrees with the model, and the DOM's child lists with its sibling chains (see removeElements). */
-  function expectConsistent(parsed: ParsedXliff12): void {
+  function expectConsistent(held: HeldXliff12): void {
+    const parsed = domHeld(held);
     expect(parsed.unitIndex.size).toBe(parsed.model.units.length);
     for (const [id, slot] of parsed.unitIndex) {
       expect(parsed.model.units[slot.position]?.id).toBe(id);

@@ -3,7 +3,7 @@ import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { parseXliff12 } from '../server/formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
-import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
+import { createLocaleFile, domHeld, editUnit, readStored } from './helpers/xliff12Files';
 import { serializeXmlDocument } from '../server/formats/xmlSafety';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
@@ -73,7 +73,7 @@ describe('updateXliff12 after a read: only what changed is written', () => {
 
   it('still normalizes, on the first save after a read, the units the writer writes in another form', () => {
     const legacy = serializeXmlDocument(
-      buildXliff12(
+      domHeld(buildXliff12(
         createLocaleFile('doc', 'en', 'es', [
           { id: 'a', source: 'A', target: 'A1', state: 'translated', revision: 3 },
           { id: 'b', source: 'B', target: 'B1', state: 'translated' },
@@ -81,7 +81,7 @@ describe('updateXliff12 after a read: only what changed is written', () => {
           { id: 'd', source: 'D' },
         ]),
         { file: 'doc.xlf' },
-      ).parsed.dom,
+      ).parsed).dom,
     )
       .replace('name="workbench:a"', 'name="workbench"')
       .replace('<trans-unit id="b">', '<trans-unit id="b" approved="No">')
@@ -101,13 +101,13 @@ describe('updateXliff12 after a read: only what changed is written', () => {
     added.units.push({ id: 'd', source: 'D', approved: false, revision: 0, notes: [], state: 'needs-translation' });
     const first = updateXliff12(current, added, { file: 'doc.xlf' });
     expect(first.written).toBeUndefined();
-    expect(first.xml).toBe(serializeXmlDocument(first.parsed.dom));
+    expect(first.xml).toBe(serializeXmlDocument(domHeld(first.parsed).dom));
 
     const changed = copyModel(first.parsed.model);
     changed.units[0].target = 'A2';
     const second = updateXliff12(first.parsed, changed, { file: 'doc.xlf' });
     expect(second.written?.length).toBeGreaterThan(0);
-    expect(second.xml).toBe(serializeXmlDocument(second.parsed.dom));
+    expect(second.xml).toBe(serializeXmlDocument(domHeld(second.parsed).dom));
 
     const removed = { ...copyModel(second.parsed.model), removeUnits: ['b'] };
     removed.units = removed.units.filter((unit) => unit.id !== 'b');
@@ -143,9 +143,9 @@ describe('updateXliff12 after a read: only what changed is written', () => {
           const { xml, parsed, written } = updateXliff12(current, model, { file: 'doc.xlf' });
           // 1 unit in 4 at most is written into the old text; more, and the whole file is.
           if (edits.length * 4 <= model.units.length) expect(written).toBeDefined();
-          expect(xml).toBe(serializeXmlDocument(parsed.dom));
+          expect(xml).toBe(serializeXmlDocument(domHeld(parsed).dom));
           expect(parseXliff12(xml, { file: 'doc.xlf' }).model).toEqual(parsed.model);
-          current = parsed;
+          current = domHeld(parsed);
         }
       }),
       { numRuns: 150 },
@@ -193,7 +193,7 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
           expect(Buffer.from(output.bytes).toString('utf8')).toBe(Buffer.from(fresh.bytes).toString('utf8'));
           for (const part of output.written ?? []) expect(Buffer.from(output.bytes).subarray(part.start, part.end).toString('utf8')).toBe(part.text);
           xml = output.xml;
-          chained = output.parsed;
+          chained = domHeld(output.parsed);
         }
       }),
       { numRuns: 60 },

@@ -121,10 +121,18 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   const plan = await prepared.commit(async (versions, committed) => {
     // While each file is written: its drifted paragraphs, for the report (see statesOf).
     const count = (file: ReadonlyLocaleFile): void => void statesOf(next, file);
-    for (const [i, code] of codes.entries()) {
-      say(`Writing version ${next.version} and bringing ${code} up to it (${i + 1} of ${codes.length})…`);
-      synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count)));
-    }
+    // The locales side by side: one is worked out on this thread while the file of another is
+    // written and synced on the writer's (each file has its own lock; the project's is held).
+    let done = 0;
+    say(`Writing version ${next.version} and bringing ${codes.join(', ')} up to it…`);
+    const outcomes = await Promise.allSettled(
+      codes.map(async (code) => {
+        synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count)));
+        say(`${code} is at version ${next.version} (${++done} of ${codes.length})`);
+      }),
+    );
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   });
 
   const locales: UpdateReport['locales'] = [];

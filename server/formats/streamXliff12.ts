@@ -10,8 +10,7 @@
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import type { LocaleFile, Unit, UnitNote, XliffState } from '../domain/types';
-import type { ParsedXliff12 } from './xliff12Model';
-import { readSkeletonXliff12 } from './xliff12Skeleton';
+import { type HeldXliff12, readHeldXliff12 } from './xliff12Spans';
 import { FILE_GROUP, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
 import { findInvalidXmlChar } from './xmlScan';
 
@@ -58,10 +57,10 @@ interface UnitReading {
 
 class NotOurs extends Error {}
 
-/** The file `bytes` as ParsedXliff12 holds it, its units unparsed (see readSkeletonXliff12), or undefined (see above). */
-export function streamXliff12(bytes: Buffer, ctx: { file: string }): ParsedXliff12 | undefined {
+/** The file `bytes` held for a change without a DOM of its units (see readHeldXliff12), or undefined (see above). */
+export function streamXliff12(bytes: Buffer, ctx: { file: string }): HeldXliff12 | undefined {
   const read = streamModel(bytes);
-  return read && readSkeletonXliff12(bytes, read.model, ctx, read.written);
+  return read && readHeldXliff12(bytes, read.model, ctx, read.written);
 }
 
 /** The model of the file `bytes` (UTF-8), with which units are written as read, or undefined (see above). */

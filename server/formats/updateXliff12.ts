@@ -7,6 +7,7 @@ import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
 import { changeCount, type DocumentText, documentTexts, serializeWhole, spliceText } from './xliff12Text';
 import { isSkeleton } from './xliff12Placeholders';
 import { realizeUnit } from './xliff12Skeleton';
+import { type HeldXliff12, isSpanHeld, replaceUnitsSpans, skeletonOf, updateSpans } from './xliff12Spans';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
 
@@ -29,7 +30,17 @@ import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
  * ignored; listing a unit the model holds is refused, 400). `removeUnits` itself is never written
  * nor part of the returned model.
  */
-export function updateXliff12(current: ParsedXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output {
+export function updateXliff12(current: HeldXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output {
+  if (!isSpanHeld(current)) return updateDom(current, model, ctx);
+  // A file held as spans is changed without a DOM; what only a DOM changes is made on a skeleton of its bytes.
+  const output = updateSpans(current, model, ctx);
+  if (output) return output;
+  const skeleton = skeletonOf(current, ctx);
+  if (!skeleton) throw writeFailure(ctx.file)('the file held as spans cannot be held as a skeleton');
+  return updateDom(skeleton, model, ctx);
+}
+
+function updateDom(current: ParsedXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output {
   const writeFailed = writeFailure(ctx.file);
   const previous = current.model.units;
   // Each unit's slot, and whether the unit equals the one read back from its element: looked up
@@ -148,7 +159,8 @@ function outputOf(
  * have is refused (500: the caller's mistake). The same rules hold: `current` is updated in place
  * and must not be used afterwards.
  */
-export function replaceUnitsXliff12(current: ParsedXliff12, replacements: readonly Unit[], ctx: { file: string }): Xliff12Output {
+export function replaceUnitsXliff12(current: HeldXliff12, replacements: readonly Unit[], ctx: { file: string }): Xliff12Output {
+  if (isSpanHeld(current)) return replaceUnitsSpans(current, replacements, ctx);
   const writeFailed = writeFailure(ctx.file);
   const previous = current.model.units;
   const slots = replacements.map((unit) => {

@@ -5,6 +5,7 @@ import { WorkbenchError } from '../errors';
 import { createElementLike, firstChildElement, firstElementChild, insertChild, isElement, removeElement, setAttributeIfChanged, setTextIfChanged } from './domEdit';
 import { countIn, FILE_GROUP, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS } from './xliff12Vocabulary';
 import { XML_NS } from './xmlSafety';
+import type { HeldXliff12 } from './xliff12Spans';
 
 /** Where a unit lives in a document held in memory (see ParsedXliff12.unitIndex). */
 export interface UnitSlot {
@@ -37,7 +38,7 @@ export interface Xliff12Output {
   readonly xml: string;
   readonly bytes: Uint8Array;
   readonly chunks: readonly Uint8Array[];
-  parsed: ParsedXliff12;
+  parsed: HeldXliff12;
   /**
    * When the file is the one the document was read or last written as with a few elements written
    * again (see updateXliff12): those elements, each one whole, with their places in `bytes`. The

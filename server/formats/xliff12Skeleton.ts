@@ -125,7 +125,7 @@ const SOURCE_VERSION_COUNT = countAsWritten(SOURCE_VERSION_COUNT_TYPE);
  * unit's own name with its counts equal to the unit's. Anything it cannot tell so cheaply is false
  * (the unit is parsed and written when a change comes: the same outcome, a little later).
  */
-function writesAsReadText(latin1: string, start: number, end: number, unit: Unit | undefined): boolean {
+export function writesAsReadText(latin1: string, start: number, end: number, unit: Unit | undefined): boolean {
   const text = latin1.slice(start, end);
   const approved = /\sapproved\s*=\s*(["'])([^"']*)\1/.exec(text.slice(0, startTagEnd(text, 0)));
   if (approved && approved[2] !== 'yes' && approved[2] !== 'no') return false;

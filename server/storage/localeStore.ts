@@ -7,8 +7,8 @@ import { buildXliff12 } from '../formats/buildXliff12';
 import { parseXliff12 } from '../formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
 import { streamModel, streamXliff12 } from '../formats/streamXliff12';
-import { readSkeletonXliff12 } from '../formats/xliff12Skeleton';
-import { type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
+import type { ParsedXliff12, WrittenPart, Xliff12Output } from '../formats/xliff12Model';
+import { type HeldXliff12, readHeldXliff12 } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
@@ -187,7 +187,7 @@ interface CacheEntry extends FileIdentity {
    * snapshot (see StampedSnapshots) or a streaming read (see streamModel): the file is held for a
    * change when it is first changed (see readSkeletonXliff12).
    */
-  parsed?: ParsedXliff12;
+  parsed?: HeldXliff12;
   /**
    * Without `parsed`, when the model was read by the streaming reader: which units are written as
    * read (see writesAsRead), by position, for the skeleton made when the file changes.
@@ -326,7 +326,7 @@ export function createFileLocaleStore(options: {
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new Map<string, CacheEntry>();
   /** DOM parses under way, by the entry they complete (see withDom). */
-  const domLoads = new WeakMap<CacheEntry, Promise<CacheEntry & { parsed: ParsedXliff12 }>>();
+  const domLoads = new WeakMap<CacheEntry, Promise<CacheEntry & { parsed: HeldXliff12 }>>();
   /** Files whose new version is being renamed into place, until their cache entry is set. */
   const committing = new Map<string, Promise<unknown>>();
   /** One operation at a time per file, in call order (the project's lock first, then the file's). */
@@ -458,15 +458,15 @@ export function createFileLocaleStore(options: {
    * unless the file is not in the form the workbench writes: it is then parsed whole, as other
    * tools' files are.
    */
-  async function parseFrom(handle: fs.FileHandle, path: string, model?: LocaleFile, written?: readonly boolean[]): Promise<ParsedXliff12> {
+  async function parseFrom(handle: fs.FileHandle, path: string, model?: LocaleFile, written?: readonly boolean[]): Promise<HeldXliff12> {
     return parseBytes(await handle.readFile(), path, model, written);
   }
 
   /** parseFrom, for the file's bytes. */
-  function parseBytes(bytes: Buffer, path: string, model?: LocaleFile, written?: readonly boolean[]): ParsedXliff12 {
-    // Without a DOM of the units when the file is in the form the workbench writes: from the
-    // model read before (from a snapshot, or by the streaming reader), or read by the streaming reader now.
-    const held = model ? readSkeletonXliff12(bytes, model, { file: shown(path) }, written) : streamXliff12(bytes, { file: shown(path) });
+  function parseBytes(bytes: Buffer, path: string, model?: LocaleFile, written?: readonly boolean[]): HeldXliff12 {
+    // Without a DOM when the file is in the form the workbench writes: from the model read before
+    // (from a snapshot, or by the streaming reader), or read by the streaming reader now.
+    const held = model ? readHeldXliff12(bytes, model, { file: shown(path) }, written) : streamXliff12(bytes, { file: shown(path) });
     return held ?? parseWhole(bytes, path);
   }
 
@@ -480,8 +480,8 @@ export function createFileLocaleStore(options: {
    * The entry with its DOM, for a change: a model read from a snapshot is parsed now, from the
    * file it was the snapshot of (when the file has changed meanwhile, the new file is loaded).
    */
-  function withDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
-    if (entry.parsed) return Promise.resolve(entry as CacheEntry & { parsed: ParsedXliff12 });
+  function withDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: HeldXliff12 }> {
+    if (entry.parsed) return Promise.resolve(entry as CacheEntry & { parsed: HeldXliff12 });
     // One parse per entry, whoever asks first (a change, or the parse ahead of one).
     let parsing = domLoads.get(entry);
     if (!parsing) {
@@ -491,7 +491,7 @@ export function createFileLocaleStore(options: {
     return parsing;
   }
 
-  async function parseDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
+  async function parseDom(path: string, entry: CacheEntry): Promise<CacheEntry & { parsed: HeldXliff12 }> {
     let handle: fs.FileHandle | undefined;
     try {
       handle = await fs.open(path, 'r');
@@ -514,7 +514,7 @@ export function createFileLocaleStore(options: {
   }
 
   /** The file parsed in full, as a change needs it (not from its snapshot), or undefined when there is none. */
-  async function loadWithDom(path: string): Promise<(CacheEntry & { parsed: ParsedXliff12 }) | undefined> {
+  async function loadWithDom(path: string): Promise<(CacheEntry & { parsed: HeldXliff12 }) | undefined> {
     const entry = await load(path, true);
     return entry && withDom(path, entry);
   }
@@ -610,7 +610,7 @@ export function createFileLocaleStore(options: {
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
-  async function saveUpdate(path: string, entry: CacheEntry & { parsed: ParsedXliff12 }, draft: LocaleFile): Promise<void> {
+  async function saveUpdate(path: string, entry: CacheEntry & { parsed: HeldXliff12 }, draft: LocaleFile): Promise<void> {
     const write = await prepareUpdateWrite(path, entry, draft);
     try {
       await write.commit();
@@ -627,8 +627,8 @@ export function createFileLocaleStore(options: {
    */
   async function prepareUpdateWrite(
     path: string,
-    entry: CacheEntry & { parsed: ParsedXliff12 },
-    draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output),
+    entry: CacheEntry & { parsed: HeldXliff12 },
+    draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output),
   ): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
     try {
       const output = typeof draft === 'function' ? draft(entry.parsed) : updateXliff12(entry.parsed, draft, { file: shown(path) });
@@ -687,7 +687,7 @@ export function createFileLocaleStore(options: {
    * A file just parsed with the units journaled for it put in (the newest of each; a unit the file
    * no longer has is left out: its paragraph was taken out by hand, and its history tells of it).
    */
-  function withJournal(path: string, parsed: ParsedXliff12, held: { units: Unit[]; upTo: number }): { model: LocaleFile; parsed: ParsedXliff12; unwritten: Unwritten } {
+  function withJournal(path: string, parsed: HeldXliff12, held: { units: Unit[]; upTo: number }): { model: LocaleFile; parsed: HeldXliff12; unwritten: Unwritten } {
     const newest = new Map<string, Unit>();
     for (const unit of held.units) if (parsed.unitIndex.has(unit.id)) newest.set(unit.id, unit);
     const output = replaceUnitsXliff12(parsed, [...newest.values()], { file: shown(path) });
@@ -816,7 +816,7 @@ export function createFileLocaleStore(options: {
   }
 
   /** Loads a file for a change under its lock: 404 without one; a broken file throws, never overwritten. */
-  async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry & { parsed: ParsedXliff12 }> {
+  async function loadForChange(path: string, document: string, lang: string): Promise<CacheEntry & { parsed: HeldXliff12 }> {
     const entry = await loadWithDom(path);
     if (!entry) throw new WorkbenchError(404, 'locale-not-found', `${lang} has no file for ${document}`);
     return entry;
@@ -852,7 +852,7 @@ export function createFileLocaleStore(options: {
   function prepareWith<T>(
     document: string,
     lang: string,
-    makeDraft: (entry: CacheEntry & { parsed: ParsedXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output); result: T }>,
+    makeDraft: (entry: CacheEntry & { parsed: HeldXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output); result: T }>,
     behind = false,
   ): Promise<PreparedLocaleUpdate<T>> {
     const path = pathOf(document, lang);
@@ -940,7 +940,7 @@ export function createFileLocaleStore(options: {
     path: string,
     document: string,
     lang: string,
-    makeDraft: (entry: CacheEntry & { parsed: ParsedXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: ParsedXliff12) => Xliff12Output); result: T }>,
+    makeDraft: (entry: CacheEntry & { parsed: HeldXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output); result: T }>,
     release: () => void,
   ): Promise<PreparedLocaleUpdate<T>> {
     const entry = await loadForChange(path, document, lang);
@@ -1142,7 +1142,7 @@ export function createFileLocaleStore(options: {
           if (!slot || entry.model.units[slot.position] === unit) throw new Error(`LocaleStore.prepareUnitChanges: "${unit.id}" is not a new version of a unit of the file.`);
         }
         // The file's units as they are, but for those the change gives: only those are checked and written.
-        return { draft: (parsed: ParsedXliff12) => replaceUnitsXliff12(parsed, units, { file: shown(pathOf(document, lang)) }), result };
+        return { draft: (parsed: HeldXliff12) => replaceUnitsXliff12(parsed, units, { file: shown(pathOf(document, lang)) }), result };
         },
         writesBehind && changeOptions.writeBehind === true,
       );

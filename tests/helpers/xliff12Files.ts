@@ -5,6 +5,7 @@ import { buildXliff12 } from '../../server/formats/buildXliff12';
 import { parseXliff12 } from '../../server/formats/parseXliff12';
 import { fileAndBody, type ParsedXliff12, type UnitSlot } from '../../server/formats/xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from '../../server/formats/xliff12ModelCheck';
+import { type HeldXliff12, isSpanHeld } from '../../server/formats/xliff12Spans';
 import { documentTexts } from '../../server/formats/xliff12Text';
 import { transUnits } from '../../server/formats/xliff12Vocabulary';
 import { applyModel } from '../../server/formats/updateXliff12';
@@ -99,4 +100,10 @@ export function editUnit(unit: Unit, field: string, value: string): void {
       unit.state = 'needs-translation';
       break;
   }
+}
+
+/** A file held with its DOM (parsed whole, or a skeleton), as the DOM writer gives it: fails for one held as spans. */
+export function domHeld(held: HeldXliff12): ParsedXliff12 {
+  if (isSpanHeld(held)) throw new Error('expected a file held with its DOM, found one held as spans');
+  return held;
 }

@@ -1,0 +1,542 @@
+/**
+ * A locale file the workbench wrote, held without a DOM: its bytes, where each `<trans-unit>` and
+ * the `<header>` are in them, its model (from its snapshot or the streaming reader), and a small
+ * DOM of the file with its units cut out (the *frame*: root, `<file>`, header, an empty `<body>`).
+ * A change writes a unit by parsing that unit's own bytes into an element of the frame, writing the
+ * model into it with the same code as a whole DOM, and splicing its new text in place of the old
+ * bytes; units added and taken out are spliced the same way. Nothing of the size of the book is
+ * built: no element per unit, no DOM of 16,000 units (which cost most of a source update and of a
+ * server's memory), and no use of xmldom's internals (its change counter, unlinking).
+ *
+ * It holds only files in the form the workbench writes them: the units siblings in `<body>`, one
+ * per line, and a frame that the serializer writes back byte for byte. Anything else gives
+ * undefined when read (the caller holds the file as a skeleton, or parses it whole), and a change
+ * this module does not make (new `<file>` attributes, a header to create, a body emptied) is made
+ * on a skeleton of the same bytes (see updateXliff12). The text written is the one a whole parse
+ * would write (a property test holds them together).
+ */
+import type { Document, Element } from '@xmldom/xmldom';
+import type { LocaleFile, Unit } from '../domain/types';
+import { createElementLike, firstChildElement, isElement, ownerDocumentOf } from './domEdit';
+import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, writeFailure, writeFileFields, type WrittenPart, type Xliff12Output } from './xliff12Model';
+import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
+import { readSkeletonXliff12, writesAsReadText } from './xliff12Skeleton';
+import { chunkCopier, maxChunks } from './xliff12Text';
+import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
+import { XLIFF12_NS } from './xliff12Vocabulary';
+import { scanXml } from './xmlScan';
+import { parseXmlSafely, serializeXmlDocument, XML_DECLARATION, xmlElementSerializer } from './xmlSafety';
+
+/** Where a unit is in a file held as spans: its index in the model, and whether it is written as read (see UnitSlot.written). */
+export interface SpanSlot {
+  position: number;
+  written: boolean;
+}
+
+/** A locale file held as spans (see above). Like ParsedXliff12, it must not be used once given to a writer: use the output's. */
+export interface SpanXliff12 {
+  readonly kind: 'spans';
+  model: LocaleFile;
+  unitIndex: Map<string, SpanSlot>;
+  /** The file's bytes, in chunks one after the other. */
+  readonly chunks: readonly Uint8Array[];
+  readonly size: number;
+  /** Where each unit (by position in the model) starts and ends, in the bytes `shifts` moves them from. */
+  readonly starts: number[];
+  readonly ends: number[];
+  /** The size changes of units rewritten since the starts and ends were taken (see PositionShifts). */
+  readonly shifts: PositionShifts;
+  /** The whitespace before each unit (by position), which gives its indentation. */
+  readonly gaps: string[];
+  /** The file without its units; its `<body>` holds only the whitespace that closes it. */
+  readonly frame: Document;
+  /** The namespace declarations in scope in `<body>`, as attributes, for parsing a unit on its own. */
+  readonly declared: string;
+  /** Where the header is (it comes before the units: its place never moves), when there is one. */
+  readonly header?: { start: number; end: number };
+}
+
+/** A locale file held for a change: as a DOM (parsed whole, or a skeleton), or as spans. */
+export type HeldXliff12 = ParsedXliff12 | SpanXliff12;
+
+export function isSpanHeld(held: HeldXliff12): held is SpanXliff12 {
+  return (held as SpanXliff12).kind === 'spans';
+}
+
+/**
+ * The size changes of units rewritten in place, by position, in a Fenwick tree: a unit's place is
+ * its start in the bytes the positions were taken from, moved by the changes of the units before
+ * it, in O(log n) (a save of one unit in a book does not move 16,000 places).
+ */
+export class PositionShifts {
+  private readonly tree: Float64Array;
+
+  constructor(count: number) {
+    this.tree = new Float64Array(count + 1);
+  }
+
+  /** How far the unit at `position` has moved. */
+  shiftOf(position: number): number {
+    let sum = 0;
+    for (let i = position; i > 0; i -= i & -i) sum += this.tree[i];
+    return sum;
+  }
+
+  /** The unit at `position` grew (or shrank) by `change` bytes. */
+  grow(position: number, change: number): void {
+    for (let i = position + 1; i < this.tree.length; i += i & -i) this.tree[i] += change;
+  }
+}
+
+const DECLARATION = `<?xml ${XML_DECLARATION}?>`;
+const UNITS_MARK = 'workbench:units';
+const isWhitespaceByte = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09;
+
+/**
+ * The file `bytes` held as spans, its model being `model` (read before from these very bytes), or
+ * undefined when it is not in the form the workbench writes (see above). `written`, when known,
+ * says which units are written as read (see readSkeletonXliff12).
+ */
+export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[]): SpanXliff12 | undefined {
+  const count = model.units.length;
+  if (count === 0 || bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a || bytes.includes(0x0d)) return undefined;
+  // As Latin-1, one character per byte: the markup is ASCII, so the scan finds the elements at their
+  // byte offsets (the file's characters were checked when its model was read).
+  const latin1 = bytes.toString('latin1');
+  if (!latin1.startsWith(DECLARATION)) return undefined;
+  const track = { names: (name: string) => name === 'trans-unit' || name === 'header' || name.endsWith(':trans-unit') || name.endsWith(':header'), spans: [] as number[] };
+  if (scanXml(latin1, track, true)) return undefined;
+  const found = track.spans;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let header: { start: number; end: number } | undefined;
+  for (let k = 0; k < found.length; k += 2) {
+    const start = found[k];
+    const end = found[k + 1];
+    if (latin1.startsWith('<header', start)) {
+      if (header || starts.length > 0) return undefined;
+      header = { start, end };
+    } else if (latin1.startsWith('<trans-unit', start)) {
+      // The next unit begins after this one's end, with only whitespace between (siblings, one per line).
+      if (starts.length > 0 && !onlyWhitespaceWithNewline(bytes, ends[ends.length - 1], start)) return undefined;
+      starts.push(start);
+      ends.push(end);
+    } else {
+      return undefined; // a prefixed name: not a file of ours
+    }
+  }
+  if (starts.length !== count) return undefined;
+  const index = new Map<string, SpanSlot>();
+  for (let i = 0; i < count; i++) {
+    const id = idOf(bytes, latin1, starts[i]);
+    const unit = model.units[i];
+    if (id === undefined || id !== unit.id || index.has(id)) return undefined;
+    index.set(id, { position: i, written: written ? written[i] === true : writesAsReadText(latin1, starts[i], ends[i], unit) });
+  }
+  // The whitespace before the first unit, back to the `>` of <body>.
+  let first = starts[0];
+  while (first > 0 && isWhitespaceByte(bytes[first - 1])) first--;
+  if (!onlyWhitespaceWithNewline(bytes, first, starts[0])) return undefined;
+  const last = ends[count - 1];
+  const prefix = bytes.toString('utf8', 0, first);
+  const suffix = bytes.toString('utf8', last);
+  let frame: Document;
+  let fileEl: Element;
+  let body: Element;
+  try {
+    frame = parseXmlSafely(`${prefix}<!--${UNITS_MARK}-->${suffix}`, { file: ctx.file, malformedCode: 'xliff-malformed', nodePositions: false });
+    ({ fileEl, body } = fileAndBody(frame));
+  } catch {
+    return undefined;
+  }
+  // The units were where the mark is: first in <body>, followed only by the whitespace that closes it.
+  const mark = body.firstChild;
+  const closing = mark?.nextSibling;
+  if (!mark || mark.nodeType !== 8 /* COMMENT_NODE */ || (mark as unknown as { data: string }).data !== UNITS_MARK) return undefined;
+  if (!closing || closing.nodeType !== 3 /* TEXT_NODE */ || closing.nextSibling || !/^[ \t\n]+$/.test((closing as unknown as { data: string }).data)) return undefined;
+  if (body.prefix || body.namespaceURI !== XLIFF12_NS || !!firstChildElement(fileEl, XLIFF12_NS, 'header') !== !!header) return undefined;
+  body.removeChild(mark);
+  // The frame must be written back as it is: then a unit written into it, and the header, are written as a whole parse writes them.
+  if (serializeXmlDocument(frame) !== prefix + suffix) return undefined;
+  const interned = new Map<string, string>();
+  const gaps = starts.map((start, i) => {
+    const gap = bytes.toString('latin1', i === 0 ? first : ends[i - 1], start);
+    const known = interned.get(gap);
+    if (known !== undefined) return known;
+    interned.set(gap, gap);
+    return gap;
+  });
+  return {
+    kind: 'spans',
+    model,
+    unitIndex: index,
+    chunks: [bytes],
+    size: bytes.length,
+    starts,
+    ends,
+    shifts: new PositionShifts(count),
+    gaps,
+    frame,
+    declared: declarationsAt(body),
+    header,
+  };
+}
+
+/** The file held as spans when it can be (see readSpansXliff12), else as a skeleton (see readSkeletonXliff12), else undefined. */
+export function readHeldXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[]): HeldXliff12 | undefined {
+  return readSpansXliff12(bytes, model, ctx, written) ?? readSkeletonXliff12(bytes, model, ctx, written);
+}
+
+function onlyWhitespaceWithNewline(bytes: Uint8Array, from: number, to: number): boolean {
+  let newline = false;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c === 0x0a) newline = true;
+    else if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return newline;
+}
+
+/** The `id` of the unit whose start tag begins at `start`, or undefined when it cannot be told at a glance (an entity in it, a namespace declaration on the unit). */
+function idOf(bytes: Buffer, latin1: string, start: number): string | undefined {
+  const close = latin1.indexOf('>', start);
+  if (close < 0) return undefined;
+  const tag = latin1.slice(start, close);
+  if (tag.includes('xmlns')) return undefined;
+  const match = /\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+  if (!match) return undefined;
+  const raw = match[1] ?? match[2];
+  if (raw.includes('&') || raw.includes('<')) return undefined;
+  // The id's bytes as UTF-8 (the Latin-1 view is one character per byte).
+  const at = start + (match.index + match[0].length - raw.length - 1);
+  return bytes.toString('utf8', at, at + raw.length);
+}
+
+/** The namespace declarations in scope at `el`, nearest first, as attributes for a wrapper element. */
+function declarationsAt(el: Element): string {
+  const declared = new Map<string, string>();
+  for (let node: Element | null = el; node && isElement(node); node = node.parentNode as Element | null) {
+    const attrs = node.attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs[i];
+      if ((attr.name === 'xmlns' || attr.prefix === 'xmlns') && !declared.has(attr.name)) declared.set(attr.name, attr.value);
+    }
+  }
+  const escape = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return [...declared].map(([name, value]) => ` ${name}="${escape(value)}"`).join('');
+}
+
+/** Reads ranges of a file held in chunks, as UTF-8 text. */
+function chunkReader(chunks: readonly Uint8Array[]): (from: number, to: number) => string {
+  const offsets: number[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    offsets.push(size);
+    size += chunk.byteLength;
+  }
+  return (from, to) => {
+    // The chunk holding `from` (binary search), then as many as the range spans.
+    let low = 0;
+    let high = chunks.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (offsets[mid] <= from) low = mid;
+      else high = mid - 1;
+    }
+    const parts: Uint8Array[] = [];
+    for (let i = low, at = from; at < to; i++) {
+      const chunk = chunks[i];
+      if (!chunk) throw new Error('chunkReader: range past the end of the file');
+      const end = Math.min(chunk.byteLength, to - offsets[i]);
+      parts.push(chunk.subarray(at - offsets[i], end));
+      at = offsets[i] + end;
+    }
+    const joined = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    return Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength).toString('utf8');
+  };
+}
+
+/**
+ * Writes units into the frame of `held`, one at a time: an existing unit is parsed from its text,
+ * a new one created; each is put in `<body>` after the whitespace that stands before it in the
+ * file (its indentation, which the writer follows), written, read back and serialized, then taken
+ * out again.
+ */
+function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, text: string | undefined) => { text: string; unit: Unit } {
+  const { body } = fileAndBody(held.frame);
+  const doc = ownerDocumentOf(body);
+  const serialize = xmlElementSerializer();
+  const writeFailed = writeFailure(file);
+  return (unit, gap, text) => {
+    let element: Element;
+    if (text === undefined) {
+      element = createElementLike(body, XLIFF12_NS, 'trans-unit');
+      element.setAttribute('id', unit.id);
+    } else {
+      const parsed = parseXmlSafely(`<w${held.declared}>${text}</w>`, { file, malformedCode: 'xliff-malformed', nodePositions: false });
+      const own = parsed.documentElement?.firstChild;
+      if (!own || !isElement(own) || own.nextSibling) throw writeFailed(`the bytes of trans-unit "${unit.id}" are not one element`);
+      element = doc.importNode(own, true) as Element;
+    }
+    const before = doc.createTextNode(gap);
+    body.appendChild(before);
+    body.appendChild(element);
+    try {
+      writeUnit(element, unit, text === undefined);
+      const written = readUnit(element, writeFailed);
+      const serialized = serialize(element);
+      if (serialized === undefined) throw writeFailed(`trans-unit "${unit.id}" cannot be written on its own`);
+      return { text: serialized, unit: written };
+    } finally {
+      body.removeChild(element);
+      body.removeChild(before);
+    }
+  };
+}
+
+/** The output of a write into a file held as spans: the bytes in chunks, the text made on first use. */
+function outputOf(chunks: Uint8Array[], size: number, parsed: SpanXliff12, parts: WrittenPart[]): Xliff12Output {
+  let bytes: Buffer | undefined;
+  let xml: string | undefined;
+  const whole = (): Buffer => (bytes ??= Buffer.concat(chunks, size));
+  return {
+    chunks,
+    parsed,
+    written: parts,
+    get bytes() {
+      return whole();
+    },
+    get xml() {
+      xml ??= whole().toString('utf8');
+      return xml;
+    },
+  };
+}
+
+/**
+ * replaceUnitsXliff12 for a file held as spans: each unit of `replacements` that differs from the
+ * one read back from the file is written, and its text spliced in place of the old one.
+ */
+export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly Unit[], ctx: { file: string }): Xliff12Output {
+  const writeFailed = writeFailure(ctx.file);
+  const previous = current.model.units;
+  const slots = replacements.map((unit) => {
+    const slot = current.unitIndex.get(unit.id);
+    if (!slot) throw writeFailed(`there is no trans-unit "${unit.id}" to write`);
+    return slot;
+  });
+  assertWritableModel({ ...fileFields(current.model), units: replacements as Unit[] });
+  const read = chunkReader(current.chunks);
+  const write = unitWriter(current, ctx.file);
+  const rewritten = new Map<number, { text: string; unit: Unit }>();
+  for (const [i, unit] of replacements.entries()) {
+    const slot = slots[i];
+    const before = previous[slot.position];
+    if (slot.written && (before === unit || sameUnit(before, unit))) continue;
+    const shift = current.shifts.shiftOf(slot.position);
+    rewritten.set(slot.position, write(unit, current.gaps[slot.position], read(current.starts[slot.position] + shift, current.ends[slot.position] + shift)));
+  }
+  const positions = [...rewritten.keys()].sort((a, b) => a - b);
+  let chunks: Uint8Array[] = [];
+  const copy = chunkCopier(current.chunks, chunks);
+  const parts: WrittenPart[] = [];
+  const units = previous.slice();
+  let copied = 0;
+  let growth = 0;
+  const sizes: number[] = [];
+  for (const position of positions) {
+    const { text, unit } = rewritten.get(position) as { text: string; unit: Unit };
+    const shift = current.shifts.shiftOf(position);
+    const start = current.starts[position] + shift;
+    const end = current.ends[position] + shift;
+    const encoded = Buffer.from(text, 'utf8');
+    copy(copied, start);
+    chunks.push(encoded);
+    copied = end;
+    parts.push({ start: start + growth, end: start + growth + encoded.length, text });
+    sizes.push(encoded.length);
+    growth += encoded.length - (end - start);
+    units[position] = unit;
+    (current.unitIndex.get(unit.id) as SpanSlot).written = true;
+  }
+  copy(copied, current.size);
+  // The places move once all are written: a unit's shift counts only the units before it.
+  for (const [k, position] of positions.entries()) {
+    const size = sizes[k];
+    current.shifts.grow(position, size - (current.ends[position] - current.starts[position]));
+    current.ends[position] = current.starts[position] + size;
+  }
+  const size = current.size + growth;
+  if (chunks.length > maxChunks(size)) chunks = [Buffer.concat(chunks, size)];
+  const parsed: SpanXliff12 = { ...current, model: { ...fileFields(current.model), units }, chunks, size };
+  return outputOf(chunks, size, parsed, parts);
+}
+
+/**
+ * updateXliff12 for a file held as spans: units written, added after the unit before them in the
+ * model (or first in `<body>`), taken out with the whitespace before them, and the header written
+ * again, as updateXliff12 does on a DOM; the rest of the bytes are copied. Undefined, with nothing
+ * changed but the frame's `<file>` (the caller goes on with a skeleton of the same bytes), for a
+ * change it does not make: new `<file>` attributes, a header to create, every unit taken out.
+ */
+export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output | undefined {
+  const previous = current.model.units;
+  const modelUnits = model.units;
+  const slots = modelUnits.map((unit) => current.unitIndex.get(unit.id));
+  const same = new Uint8Array(modelUnits.length);
+  for (let i = 0; i < modelUnits.length; i++) {
+    const slot = slots[i];
+    if (slot !== undefined && slot.written && (previous[slot.position] === modelUnits[i] || sameUnit(previous[slot.position], modelUnits[i]))) same[i] = 1;
+  }
+  assertWritableModel(model, (_unit, i) => same[i] === 1);
+  assertRemovableUnits(model);
+  const { fileEl } = fileAndBody(current.frame);
+  const headerBefore = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  const attributesBefore = FILE_ATTRIBUTES.map((name) => fileEl.getAttribute(name)).join('\u0000');
+  writeFileFields(fileEl, model);
+  const header = firstChildElement(fileEl, XLIFF12_NS, 'header');
+  if (header !== headerBefore || FILE_ATTRIBUTES.map((name) => fileEl.getAttribute(name)).join('\u0000') !== attributesBefore) return undefined;
+  const removed = new Set<number>();
+  for (const id of model.removeUnits ?? []) {
+    const slot = current.unitIndex.get(id);
+    if (slot) removed.add(slot.position);
+  }
+  const count = previous.length;
+  if (removed.size === count && slots.some((slot) => slot === undefined)) return undefined;
+
+  const read = chunkReader(current.chunks);
+  const write = unitWriter(current, ctx.file);
+  const indentOf = (gap: string): string => `\n${gap.slice(gap.lastIndexOf('\n') + 1)}`;
+  // What goes where: the units written in place (by position), the new ones after the unit
+  // before them in the model (by that unit's position; -1: first in <body>), in model order.
+  const rewritten = new Map<number, { text: string; unit: Unit }>();
+  const added = new Map<number, { text: string; unit: Unit }[]>();
+  let anchor = -1;
+  let anchorGap: string | undefined; // the whitespace a new unit after the anchor is given
+  const firstKept = (() => {
+    for (let p = 0; p < count; p++) if (!removed.has(p)) return p;
+    return -1;
+  })();
+  for (let i = 0; i < modelUnits.length; i++) {
+    const unit = modelUnits[i];
+    const slot = slots[i];
+    if (slot === undefined) {
+      // The whitespace before it: a new line indented as the unit before it; first in <body>, the
+      // whitespace that was before the first unit kept (as insertChild leaves it).
+      const gap = anchorGap ?? current.gaps[firstKept];
+      const list = added.get(anchor) ?? [];
+      if (!added.has(anchor)) added.set(anchor, list);
+      list.push(write(unit, gap, undefined));
+      anchorGap = indentOf(gap);
+      continue;
+    }
+    const position = slot.position;
+    if (same[i] !== 1) {
+      const shift = current.shifts.shiftOf(position);
+      rewritten.set(position, write(unit, current.gaps[position], read(current.starts[position] + shift, current.ends[position] + shift)));
+    }
+    anchor = position;
+    anchorGap = indentOf(current.gaps[position]);
+  }
+  const serializeHeader = xmlElementSerializer();
+  const headerText = header && serializeHeader(header);
+  if (header && headerText === undefined) return undefined;
+
+  // One pass along the file: what stays is copied, what changed is put in its place.
+  let chunks: Uint8Array[] = [];
+  const copy = chunkCopier(current.chunks, chunks);
+  const parts: WrittenPart[] = [];
+  let copied = 0;
+  let size = 0;
+  const copyTo = (to: number): void => {
+    if (to > copied) {
+      copy(copied, to);
+      size += to - copied;
+    }
+    copied = to;
+  };
+  const put = (text: string, whole: boolean): number => {
+    const encoded = Buffer.from(text, 'utf8');
+    chunks.push(encoded);
+    if (whole) parts.push({ start: size, end: size + encoded.length, text });
+    size += encoded.length;
+    return encoded.length;
+  };
+  if (current.header && headerText !== undefined) {
+    copyTo(current.header.start);
+    put(headerText, true);
+    copied = current.header.end;
+  }
+  const units: Unit[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const gaps: string[] = [];
+  const index = new Map<string, SpanSlot>();
+  const place = (unit: Unit, start: number, end: number, gap: string, written: boolean): void => {
+    index.set(unit.id, { position: units.length, written });
+    units.push(unit);
+    starts.push(start);
+    ends.push(end);
+    gaps.push(gap);
+  };
+  const putAdded = (list: { text: string; unit: Unit }[] | undefined, gap: string, before: boolean): void => {
+    // After a unit: each on a new line with its indentation; before the first one kept: each
+    // followed by one (the whitespace before that unit is then before the first new one).
+    for (const [k, { text, unit }] of (list ?? []).entries()) {
+      if (!before) put(gap, false);
+      const start = size;
+      put(text, true);
+      place(unit, start, size, before && k === 0 ? current.gaps[firstKept] : gap, true);
+      if (before) put(gap, false);
+    }
+  };
+  for (let p = 0; p < count; p++) {
+    const shift = current.shifts.shiftOf(p);
+    const start = current.starts[p] + shift;
+    const end = current.ends[p] + shift;
+    if (removed.has(p)) {
+      // Taken out with the whitespace before it.
+      copyTo(start - Buffer.byteLength(current.gaps[p], 'latin1'));
+      copied = end;
+      continue;
+    }
+    copyTo(start);
+    if (p === firstKept) putAdded(added.get(-1), indentOf(current.gaps[p]), true);
+    const gap = p === firstKept && added.has(-1) ? indentOf(current.gaps[p]) : current.gaps[p];
+    const change = rewritten.get(p);
+    const unitStart = size;
+    if (change) {
+      put(change.text, true);
+      copied = end;
+    } else {
+      copyTo(end);
+    }
+    const slot = current.unitIndex.get(previous[p].id) as SpanSlot;
+    place(change?.unit ?? previous[p], unitStart, size, gap, change ? true : slot.written);
+    putAdded(added.get(p), indentOf(current.gaps[p]), false);
+  }
+  copyTo(current.size);
+  if (chunks.length > maxChunks(size)) chunks = [Buffer.concat(chunks, size)];
+  const parsed: SpanXliff12 = {
+    kind: 'spans',
+    model: { ...fileFields(model), units },
+    unitIndex: index,
+    chunks,
+    size,
+    starts,
+    ends,
+    shifts: new PositionShifts(units.length),
+    gaps,
+    frame: current.frame,
+    declared: current.declared,
+    header: current.header && headerText !== undefined ? { start: current.header.start, end: current.header.start + Buffer.byteLength(headerText, 'utf8') } : current.header,
+  };
+  return outputOf(chunks, size, parsed, parts);
+}
+
+/** A file held as spans, held as a skeleton instead (for a change only a DOM makes). */
+export function skeletonOf(held: SpanXliff12, ctx: { file: string }): ParsedXliff12 | undefined {
+  const bytes = held.chunks.length === 1 ? Buffer.from(held.chunks[0].buffer, held.chunks[0].byteOffset, held.chunks[0].byteLength) : Buffer.concat(held.chunks, held.size);
+  const written = held.model.units.map((unit) => held.unitIndex.get(unit.id)?.written === true);
+  return readSkeletonXliff12(bytes, held.model, ctx, written);
+}
