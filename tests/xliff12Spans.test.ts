@@ -51,6 +51,13 @@ describe('a locale file held as spans', () => {
     refuse(xml.replace(/<\/trans-unit>\s*<trans-unit id="s1"/, '</trans-unit> <trans-unit id="s1"'), model);
     refuse(xml.replace(/<\/trans-unit>(\s*)<trans-unit id="s1"/, '</trans-unit>$1<!-- c -->$1<trans-unit id="s1"'), model);
     expect(readSpansXliff12(Buffer.from(xml, 'utf8'), { ...model, units: model.units.slice(1) }, ctx)).toBeUndefined();
+    // An end tag with a space before its `>`, a processing instruction: well-formed, left to the skeleton.
+    refuse(xml.replace('</trans-unit>', '</trans-unit >'), model);
+    refuse(xml.replace('<body>', '<body><?pi x?>'), model);
+    // Units held as spans are where their bytes are.
+    const bytes = Buffer.from(xml, 'utf8');
+    const again = readSpansXliff12(bytes, model, ctx);
+    expect(again && again.starts.map((start, i) => bytes.toString('utf8', start, again.ends[i]))).toEqual([...xml.matchAll(/<trans-unit[\s\S]*?<\/trans-unit>/g)].map((m) => m[0]));
   });
 
   test('writes a save into the bytes, and the units it does not touch stay their bytes', () => {

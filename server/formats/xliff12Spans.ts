@@ -17,14 +17,13 @@
  */
 import type { Document, Element } from '@xmldom/xmldom';
 import type { LocaleFile, Unit } from '../domain/types';
-import { createElementLike, firstChildElement, isElement, ownerDocumentOf } from './domEdit';
+import { createElementLike, firstChildElement, isElement } from './domEdit';
 import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, writeFailure, writeFileFields, type WrittenPart, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
 import { readSkeletonXliff12, writesAsReadText } from './xliff12Skeleton';
 import { chunkCopier, maxChunks } from './xliff12Text';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { XLIFF12_NS } from './xliff12Vocabulary';
-import { scanXml } from './xmlScan';
 import { parseXmlSafely, serializeXmlDocument, XML_DECLARATION, xmlElementSerializer } from './xmlSafety';
 
 /** Where a unit is in a file held as spans: its index in the model, and whether it is written as read (see UnitSlot.written). */
@@ -52,6 +51,8 @@ export interface SpanXliff12 {
   readonly frame: Document;
   /** The namespace declarations in scope in `<body>`, as attributes, for parsing a unit on its own. */
   readonly declared: string;
+  /** The whitespace before `<body>` (its indentation, from which the writer takes the file's indentation step). */
+  readonly bodyIndent: string;
   /** Where the header is (it comes before the units: its place never moves), when there is one. */
   readonly header?: { start: number; end: number };
 }
@@ -70,6 +71,8 @@ export function isSpanHeld(held: HeldXliff12): held is SpanXliff12 {
  */
 export class PositionShifts {
   private readonly tree: Float64Array;
+  /** Whether any unit changed size yet (a file just read has no shifts to add up). */
+  private moved = false;
 
   constructor(count: number) {
     this.tree = new Float64Array(count + 1);
@@ -77,6 +80,7 @@ export class PositionShifts {
 
   /** How far the unit at `position` has moved. */
   shiftOf(position: number): number {
+    if (!this.moved) return 0;
     let sum = 0;
     for (let i = position; i > 0; i -= i & -i) sum += this.tree[i];
     return sum;
@@ -84,6 +88,7 @@ export class PositionShifts {
 
   /** The unit at `position` grew (or shrank) by `change` bytes. */
   grow(position: number, change: number): void {
+    if (change !== 0) this.moved = true;
     for (let i = position + 1; i < this.tree.length; i += i & -i) this.tree[i] += change;
   }
 }
@@ -100,38 +105,21 @@ const isWhitespaceByte = (c: number): boolean => c === 0x20 || c === 0x0a || c =
 export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[]): SpanXliff12 | undefined {
   const count = model.units.length;
   if (count === 0 || bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a || bytes.includes(0x0d)) return undefined;
-  // As Latin-1, one character per byte: the markup is ASCII, so the scan finds the elements at their
-  // byte offsets (the file's characters were checked when its model was read).
-  const latin1 = bytes.toString('latin1');
-  if (!latin1.startsWith(DECLARATION)) return undefined;
-  const track = { names: (name: string) => name === 'trans-unit' || name === 'header' || name.endsWith(':trans-unit') || name.endsWith(':header'), spans: [] as number[] };
-  if (scanXml(latin1, track, true)) return undefined;
-  const found = track.spans;
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let header: { start: number; end: number } | undefined;
-  for (let k = 0; k < found.length; k += 2) {
-    const start = found[k];
-    const end = found[k + 1];
-    if (latin1.startsWith('<header', start)) {
-      if (header || starts.length > 0) return undefined;
-      header = { start, end };
-    } else if (latin1.startsWith('<trans-unit', start)) {
-      // The next unit begins after this one's end, with only whitespace between (siblings, one per line).
-      if (starts.length > 0 && !onlyWhitespaceWithNewline(bytes, ends[ends.length - 1], start)) return undefined;
-      starts.push(start);
-      ends.push(end);
-    } else {
-      return undefined; // a prefixed name: not a file of ours
-    }
+  if (!bytes.subarray(0, DECLARATION.length).equals(DECLARATION_BYTES)) return undefined;
+  const found = findElements(bytes);
+  if (!found) return undefined;
+  const { header, starts, ends, tagEnds } = found;
+  if (starts.length !== count || (header && header.end > starts[0])) return undefined;
+  for (let i = 1; i < count; i++) {
+    // Each unit begins after the one before ends, with only whitespace between (siblings, one per line).
+    if (!onlyWhitespaceWithNewline(bytes, ends[i - 1], starts[i])) return undefined;
   }
-  if (starts.length !== count) return undefined;
   const index = new Map<string, SpanSlot>();
   for (let i = 0; i < count; i++) {
-    const id = idOf(bytes, latin1, starts[i]);
+    const id = idOf(bytes, starts[i], tagEnds[i]);
     const unit = model.units[i];
     if (id === undefined || id !== unit.id || index.has(id)) return undefined;
-    index.set(id, { position: i, written: written ? written[i] === true : writesAsReadText(latin1, starts[i], ends[i], unit) });
+    index.set(id, { position: i, written: written ? written[i] === true : writesAsReadText(bytes.toString('latin1', starts[i], ends[i]), 0, ends[i] - starts[i], unit) });
   }
   // The whitespace before the first unit, back to the `>` of <body>.
   let first = starts[0];
@@ -155,6 +143,8 @@ export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: 
   if (!mark || mark.nodeType !== 8 /* COMMENT_NODE */ || (mark as unknown as { data: string }).data !== UNITS_MARK) return undefined;
   if (!closing || closing.nodeType !== 3 /* TEXT_NODE */ || closing.nextSibling || !/^[ \t\n]+$/.test((closing as unknown as { data: string }).data)) return undefined;
   if (body.prefix || body.namespaceURI !== XLIFF12_NS || !!firstChildElement(fileEl, XLIFF12_NS, 'header') !== !!header) return undefined;
+  // <body> in <file> in the root, as the unit writer's context has it (see unitWriter).
+  if (fileEl.parentNode !== frame.documentElement) return undefined;
   body.removeChild(mark);
   // The frame must be written back as it is: then a unit written into it, and the header, are written as a whole parse writes them.
   if (serializeXmlDocument(frame) !== prefix + suffix) return undefined;
@@ -166,6 +156,8 @@ export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: 
     interned.set(gap, gap);
     return gap;
   });
+  const before = body.previousSibling;
+  const bodyIndent = before && before.nodeType === 3 /* TEXT_NODE */ && /^[ \t\n]*$/.test((before as unknown as { data: string }).data) ? (before as unknown as { data: string }).data : '';
   return {
     kind: 'spans',
     model,
@@ -178,8 +170,75 @@ export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: 
     gaps,
     frame,
     declared: declarationsAt(body),
+    bodyIndent,
     header,
   };
+}
+
+/** The most chunks a file's bytes are left in (see maxChunks). */
+const MAX_CHUNKS = 4096;
+
+const DECLARATION_BYTES = Buffer.from(DECLARATION, 'latin1');
+const UNIT_OPEN = Buffer.from('<trans-unit', 'latin1');
+const UNIT_CLOSE = Buffer.from('</trans-unit>', 'latin1');
+
+/**
+ * Where the `<trans-unit>` elements and the `<header>` of a file are, found by searching its bytes
+ * for their tags: a file whose model was read from these very bytes is well-formed, so where it
+ * has no comment, CDATA section, DOCTYPE or processing instruction (but the declaration) every `<`
+ * begins markup. Undefined when the file has any of those, a unit inside a unit, a second header,
+ * or a tag this search does not read (`</trans-unit >`): the caller holds it otherwise.
+ */
+function findElements(bytes: Buffer): { header?: { start: number; end: number }; starts: number[]; ends: number[]; tagEnds: number[] } | undefined {
+  if (bytes.indexOf('<!') >= 0 || bytes.indexOf('<?', 1) >= 0) return undefined;
+  const element = (name: Buffer, close: Buffer, at: number): { end: number; tagEnd: number } | undefined => {
+    const next = bytes[at + name.length];
+    if (!(isWhitespaceByte(next) || next === 0x3e || next === 0x2f)) return undefined;
+    const tagEnd = startTagEnd(bytes, at);
+    if (tagEnd < 0) return undefined;
+    if (bytes[tagEnd - 2] === 0x2f) return { end: tagEnd, tagEnd };
+    const closeAt = bytes.indexOf(close, tagEnd);
+    if (closeAt < 0) return undefined;
+    return { end: closeAt + close.length, tagEnd };
+  };
+  let header: { start: number; end: number } | undefined;
+  const headerAt = bytes.indexOf('<header');
+  if (headerAt >= 0) {
+    const found = element(Buffer.from('<header'), Buffer.from('</header>'), headerAt);
+    if (!found || bytes.indexOf('<header', headerAt + 1) >= 0) return undefined;
+    header = { start: headerAt, end: found.end };
+  }
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const tagEnds: number[] = [];
+  let next = bytes.indexOf(UNIT_OPEN);
+  while (next >= 0) {
+    const start = next;
+    const found = element(UNIT_OPEN, UNIT_CLOSE, start);
+    if (!found) return undefined;
+    next = bytes.indexOf(UNIT_OPEN, found.tagEnd);
+    if (next >= 0 && next < found.end) return undefined; // a unit inside a unit
+    starts.push(start);
+    ends.push(found.end);
+    tagEnds.push(found.tagEnd);
+  }
+  return { header, starts, ends, tagEnds };
+}
+
+/** The offset just past the `>` of the start tag that begins at `start` (quoted values skipped), or -1. */
+function startTagEnd(bytes: Uint8Array, start: number): number {
+  let quote = 0;
+  for (let i = start + 1; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) {
+      quote = c;
+    } else if (c === 0x3e) {
+      return i + 1;
+    }
+  }
+  return -1;
 }
 
 /** The file held as spans when it can be (see readSpansXliff12), else as a skeleton (see readSkeletonXliff12), else undefined. */
@@ -197,11 +256,9 @@ function onlyWhitespaceWithNewline(bytes: Uint8Array, from: number, to: number):
   return newline;
 }
 
-/** The `id` of the unit whose start tag begins at `start`, or undefined when it cannot be told at a glance (an entity in it, a namespace declaration on the unit). */
-function idOf(bytes: Buffer, latin1: string, start: number): string | undefined {
-  const close = latin1.indexOf('>', start);
-  if (close < 0) return undefined;
-  const tag = latin1.slice(start, close);
+/** The `id` of the unit whose start tag is from `start` to `tagEnd`, or undefined when it cannot be told at a glance (an entity in it, a namespace declaration on the unit). */
+function idOf(bytes: Buffer, start: number, tagEnd: number): string | undefined {
+  const tag = bytes.toString('latin1', start, tagEnd);
   if (tag.includes('xmlns')) return undefined;
   const match = /\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
   if (!match) return undefined;
@@ -257,40 +314,38 @@ function chunkReader(chunks: readonly Uint8Array[]): (from: number, to: number) 
 }
 
 /**
- * Writes units into the frame of `held`, one at a time: an existing unit is parsed from its text,
- * a new one created; each is put in `<body>` after the whitespace that stands before it in the
- * file (its indentation, which the writer follows), written, read back and serialized, then taken
- * out again.
+ * Writes units of `held`, one at a time: each is parsed (from its text, or created) in a small
+ * document that gives it the context it has in the file (the namespaces in scope, `<body>` in
+ * `<file>` in the root with the same indentation, the whitespace before the unit), written, read
+ * back and serialized. The writer follows the indentation it finds, and the serializer the
+ * namespaces in scope: the text is the one it gets in the whole file.
  */
 function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, text: string | undefined) => { text: string; unit: Unit } {
-  const { body } = fileAndBody(held.frame);
-  const doc = ownerDocumentOf(body);
   const serialize = xmlElementSerializer();
   const writeFailed = writeFailure(file);
   return (unit, gap, text) => {
+    const context = parseXmlSafely(`<xliff${held.declared}><file>${held.bodyIndent}<body>${gap}${text ?? ''}</body></file></xliff>`, {
+      file,
+      malformedCode: 'xliff-malformed',
+      nodePositions: false,
+    });
+    const body = context.documentElement?.lastChild?.lastChild;
+    if (!body || !isElement(body)) throw writeFailed(`the context of trans-unit "${unit.id}" cannot be made`);
     let element: Element;
     if (text === undefined) {
       element = createElementLike(body, XLIFF12_NS, 'trans-unit');
       element.setAttribute('id', unit.id);
+      body.appendChild(element);
     } else {
-      const parsed = parseXmlSafely(`<w${held.declared}>${text}</w>`, { file, malformedCode: 'xliff-malformed', nodePositions: false });
-      const own = parsed.documentElement?.firstChild;
-      if (!own || !isElement(own) || own.nextSibling) throw writeFailed(`the bytes of trans-unit "${unit.id}" are not one element`);
-      element = doc.importNode(own, true) as Element;
+      const own = body.lastChild;
+      if (!own || !isElement(own) || own.previousSibling?.nodeType !== 3 /* TEXT_NODE */) throw writeFailed(`the bytes of trans-unit "${unit.id}" are not one element`);
+      element = own;
     }
-    const before = doc.createTextNode(gap);
-    body.appendChild(before);
-    body.appendChild(element);
-    try {
-      writeUnit(element, unit, text === undefined);
-      const written = readUnit(element, writeFailed);
-      const serialized = serialize(element);
-      if (serialized === undefined) throw writeFailed(`trans-unit "${unit.id}" cannot be written on its own`);
-      return { text: serialized, unit: written };
-    } finally {
-      body.removeChild(element);
-      body.removeChild(before);
-    }
+    writeUnit(element, unit, text === undefined);
+    const written = readUnit(element, writeFailed);
+    const serialized = serialize(element);
+    if (serialized === undefined) throw writeFailed(`trans-unit "${unit.id}" cannot be written on its own`);
+    return { text: serialized, unit: written };
   };
 }
 
@@ -516,7 +571,9 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
     putAdded(added.get(p), indentOf(current.gaps[p]), false);
   }
   copyTo(current.size);
-  if (chunks.length > maxChunks(size)) chunks = [Buffer.concat(chunks, size)];
+  // Joined only past what one write takes in a few system calls: a change of this kind (a source
+  // update, an import) is written at once, and the next save joins them if they are many (see replaceUnitsSpans).
+  if (chunks.length > MAX_CHUNKS) chunks = [Buffer.concat(chunks, size)];
   const parsed: SpanXliff12 = {
     kind: 'spans',
     model: { ...fileFields(model), units },
@@ -529,6 +586,7 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
     gaps,
     frame: current.frame,
     declared: current.declared,
+    bodyIndent: current.bodyIndent,
     header: current.header && headerText !== undefined ? { start: current.header.start, end: current.header.start + Buffer.byteLength(headerText, 'utf8') } : current.header,
   };
   return outputOf(chunks, size, parsed, parts);
