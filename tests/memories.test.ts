@@ -11,7 +11,7 @@ beforeEach(async () => {
 const base = '/api/documents/small/locales/es';
 
 describe('TMX', () => {
-  it('exports the approved pairs only, and imports a TMX file as a memory used for exact matches', async () => {
+  it('exports the approved pairs only, and imports a TMX file as a memory used for matches', async () => {
     const tmx = (await download(t.api, `${base}/export/tmx`)).body;
     const text = tmx.toString('utf8');
     expect(text.match(/<tu[ >]/g)).toHaveLength(2);
@@ -21,8 +21,13 @@ describe('TMX', () => {
     const res = await team.ana.post(`${base}/memories?name=es.tmx`).set('Content-Type', 'application/x-tmx+xml').send(tmx).expect(201);
     expect(res.body.memory).toMatchObject({ name: 'es.tmx', who: 'Ana', pairs: 2 });
     const matches = await t.api.get(`${base}/segments/${team.ids[0]}/memory`).expect(200);
-    expect(matches.body.matches).toEqual([{ source: 'First part', target: 'Primera parte', memory: 'es.tmx' }]);
-    expect((await t.api.get(`${base}/segments/${team.ids[7]}/memory`).expect(200)).body.matches).toEqual([]);
+    // The first answers' fields are still there (source, target, memory), with the score and where the pair comes from.
+    expect(matches.body.matches).toEqual([
+      { source: 'First part', target: 'Primera parte', memory: 'es.tmx', score: 100, diff: [{ value: 'First part' }], origin: { memory: 'es.tmx' }, level: 'paragraph' },
+    ]);
+    // "The last paragraph." has no exact match; "The second paragraph." (translated here) is one word of three away.
+    const near = (await t.api.get(`${base}/segments/${team.ids[7]}/memory`).expect(200)).body.matches;
+    expect(near).toEqual([expect.objectContaining({ source: 'The second paragraph.', score: 67, level: 'paragraph' })]);
     const page = await request(t.app).get('/documents/small/locales/es/edition').expect(200);
     expect(page.text).not.toContain('es.tmx'); // the list is shown to people who are logged in
   });

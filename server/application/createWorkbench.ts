@@ -3,6 +3,9 @@ import { APP_ROOT } from '../appRoot';
 import { Editions } from './editions';
 import { createI18n } from '../i18n';
 import { Memories } from './memories';
+import { TranslationMemory } from './translationMemory';
+import type { MemoryIndex } from '../storage/memoryIndex';
+import { createSqlMemoryIndex } from '../storage/sql/sqlMemoryIndex';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
 import { createStampedSnapshots } from '../storage/stampedSnapshots';
@@ -24,6 +27,8 @@ export interface Project {
   editions: Editions;
   imports: XliffImports;
   memories: Memories;
+  /** The translation memory: the project's translations and its imported memories, searched for a paragraph. */
+  memory: TranslationMemory;
   records: ProjectRecords;
 }
 
@@ -46,6 +51,9 @@ export function createProject(
   const stores = createStores(dataDir, records, options.serving ?? false, options.writeBehindMs);
   const workbench = new Workbench(stores);
   const config = readProjectConfig(dataDir);
+  const memories = new Memories(records.memories);
+  // Opened on first use: a command that does not look anything up never touches it.
+  let index: MemoryIndex | undefined;
   return {
     workbench,
     editions: new Editions({
@@ -59,7 +67,8 @@ export function createProject(
       kept: createStampedSnapshots(path.join(dataDir, '.cache', 'editions')),
     }),
     imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir) }),
-    memories: new Memories(records.memories),
+    memories,
+    memory: new TranslationMemory({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) }),
     records,
   };
 }

@@ -73,7 +73,8 @@ export class Memories {
   // A memory is named by the SHA-256 of its bytes and never rewritten: its pairs, once read, stay true.
   private readonly cache = new Map<string, MemoryPair[]>();
 
-  private async pairs(lang: string, sourceLanguage: string, info: MemoryInfo): Promise<MemoryPair[]> {
+  /** The pairs a memory of `lang` holds from `sourceLanguage`. */
+  async pairs(lang: string, sourceLanguage: string, info: MemoryInfo): Promise<MemoryPair[]> {
     const key = `${lang} ${sourceLanguage} ${info.id}`;
     let pairs = this.cache.get(key);
     if (!pairs) {

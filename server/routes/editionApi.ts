@@ -3,7 +3,6 @@ import express, { Router, type Request } from 'express';
 import { actorOf } from '../auth/authenticate';
 import type { Project } from '../application/createWorkbench';
 import { paragraphLink } from '../application/editions';
-import { segmentsOf } from '../application/localeTally';
 import { WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
 import { BODIES, parseBody } from '../http/parseBody';
@@ -20,7 +19,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/xliff+xml', 'appl
 export function editionApi(project: Project): Router {
   const router = Router();
   checkParams(router);
-  const { editions, imports, memories, workbench } = project;
+  const { editions, imports, memories, memory, workbench } = project;
   const raw = express.raw({ type: XML_TYPES, limit: MAX_XLIFF_BYTES });
   // The file of an upload: a multipart field "file", or the whole body sent as XML. Only read for someone who may translate.
   const fileOf = [...fileUpload('translate', MAX_XLIFF_BYTES), raw];
@@ -71,10 +70,7 @@ export function editionApi(project: Project): Router {
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/memory', async (req, res) => {
-    const context = await workbench.locale(req.params.doc, req.params.lang);
-    const segment = segmentsOf(context.document).get(req.params.id);
-    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`);
-    res.json({ matches: await memories.exactMatches(context.locale.code, context.document.meta.language, segment.text) });
+    res.json({ matches: await memory.matches(req.params.doc, req.params.lang, req.params.id) });
   });
 
   return router;
