@@ -19,6 +19,21 @@
     diff: string;
     editing: string;
     states: Record<string, string>;
+    memory: { title: string; none: string; use: string; shortcut: string; assembled: string; from: string; file: string; sourceDiff: string; failed: string };
+  }
+
+  /** Where a suggestion of the memory comes from. */
+  type MatchOrigin = { document: string; segment: string; locale: string } | { memory: string };
+
+  /** A suggestion of the translation memory, as the API gives it. */
+  interface MemoryMatch {
+    source: string;
+    target: string;
+    score: number;
+    diff: { value: string; added?: boolean; removed?: boolean }[];
+    origin: MatchOrigin;
+    level: string;
+    parts?: unknown[];
   }
 
   /** A locale's progress as the API answers a save. */
@@ -86,6 +101,15 @@
       else setStatus(form, '', '');
     });
     field(form).addEventListener('keydown', (event: KeyboardEvent) => {
+      // Ctrl+1 … Ctrl+5: the memory's suggestion of that number in the box.
+      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && /^[1-5]$/.test(event.key)) {
+        const button = form.querySelector<HTMLButtonElement>(`.memory [data-use="${event.key}"]`);
+        if (button) {
+          event.preventDefault();
+          button.click();
+        }
+        return;
+      }
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         void save(form).then((ok) => {
@@ -269,7 +293,98 @@
     field(form).addEventListener('focus', () => {
       focused = unitOf(form).getAttribute('data-id');
       void reportPresence();
+      void showMemory(form);
     });
+  }
+
+  /** A fill-in of a string with {{name}} placeholders. */
+  function fill(template: string, values: Record<string, string | number>): string {
+    return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  }
+
+  /**
+   * The memory's suggestions for a paragraph, under its box, once it is focused: each with its
+   * score, where it comes from, how its source differs from this one, and a button (and Ctrl+n)
+   * that puts it in the box. Built from text nodes only: nothing of a suggestion is read as HTML.
+   */
+  async function showMemory(form: TargetForm): Promise<void> {
+    if (form.querySelector('.memory')) return;
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    const panel = document.createElement('section');
+    panel.className = 'memory';
+    panel.setAttribute('aria-label', strings.memory.title);
+    panel.setAttribute('aria-live', 'polite');
+    form.appendChild(panel);
+    let matches: MemoryMatch[];
+    try {
+      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/memory`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      const body = (await response.json()) as { matches?: MemoryMatch[]; error?: { message: string } };
+      if (!response.ok || !body.matches) throw new Error(body.error?.message ?? String(response.status));
+      matches = body.matches;
+    } catch (err) {
+      panel.textContent = `${strings.memory.failed} ${(err as Error).message}`;
+      panel.classList.add('memory-failed');
+      return;
+    }
+    const title = document.createElement('h3');
+    title.textContent = strings.memory.title;
+    panel.appendChild(title);
+    if (matches.length === 0) {
+      const none = document.createElement('p');
+      none.className = 'memory-none';
+      none.textContent = strings.memory.none;
+      panel.appendChild(none);
+      return;
+    }
+    const list = document.createElement('ol');
+    matches.forEach((match, i) => {
+      const item = document.createElement('li');
+      const head = document.createElement('div');
+      head.className = 'memory-head';
+      const score = document.createElement('span');
+      score.className = `memory-score${match.score === 100 ? ' exact' : ''}`;
+      score.textContent = `${match.score}%`;
+      const origin = document.createElement('span');
+      origin.className = 'memory-origin';
+      if ('memory' in match.origin) {
+        origin.textContent = fill(strings.memory.file, { name: match.origin.memory });
+      } else {
+        const link = document.createElement('a');
+        link.href = `/documents/${encodeURIComponent(match.origin.document)}/locales/${encodeURIComponent(match.origin.locale)}/segments/${encodeURIComponent(match.origin.segment)}/history`;
+        link.textContent = fill(strings.memory.from, { document: match.origin.document, segment: match.origin.segment });
+        origin.appendChild(link);
+      }
+      if (match.parts) origin.append(` · ${fill(strings.memory.assembled, { count: match.parts.length })}`);
+      const use = document.createElement('button');
+      use.type = 'button';
+      use.dataset.use = String(i + 1);
+      use.textContent = `${strings.memory.use} (${fill(strings.memory.shortcut, { n: i + 1 })})`;
+      use.addEventListener('click', () => {
+        const box = field(form);
+        box.value = match.target;
+        box.dispatchEvent(new Event('input'));
+        box.focus();
+      });
+      head.append(score, origin, use);
+      const target = document.createElement('p');
+      target.className = 'memory-target';
+      target.lang = field(form).lang;
+      target.textContent = match.target;
+      item.append(head, target);
+      if (match.score < 100) {
+        const diff = document.createElement('p');
+        diff.className = 'diff memory-diff';
+        diff.append(`${strings.memory.sourceDiff} `);
+        for (const part of match.diff) {
+          const run = document.createElement(part.added ? 'ins' : part.removed ? 'del' : 'span');
+          run.textContent = part.value;
+          diff.appendChild(run);
+        }
+        item.appendChild(diff);
+      }
+      list.appendChild(item);
+    });
+    panel.appendChild(list);
   }
   if (container.getAttribute('data-signed-in') === 'yes') {
     void reportPresence();

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { APP_ROOT } from '../server/appRoot';
 import { benchProcesses } from './benchProcesses';
+import { benchMemory } from './benchMemory';
 import { benchScale } from './benchScale';
 import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
@@ -246,6 +247,7 @@ async function main(): Promise<void> {
   if (!only || only === 'history') await benchHistory();
   if (!only || only === 'processes') await benchProcesses(APP_ROOT);
   if (!only || only === 'scale') await benchScale(APP_ROOT, book(100), manifesto);
+  if (!only || only === 'memory') await benchMemory(APP_ROOT, book(100), manifesto);
 }
 
 void main();

@@ -31,6 +31,10 @@ async function main(): Promise<void> {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
     const swept = await sweepTempFiles(dataDir);
     if (swept.length > 0) console.log(`Removed ${swept.length} temporary files left by an interrupted write: ${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}`);
+    // The translation memory's index caught up with the files a moment later, off the first requests' way.
+    setTimeout(() => {
+      void (app.locals.project as Project).memory.warm().catch((err: unknown) => console.error(`Could not index the translation memory: ${err instanceof Error ? err.message : String(err)}`));
+    }, MEMORY_WARM_DELAY_MS).unref();
     const token = await (app.locals.setup as SetupGate).prepare();
     if (token) {
       console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
@@ -51,6 +55,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+/** How long after the start the translation memory is brought up to date with the files. */
+const MEMORY_WARM_DELAY_MS = 2000;
 
 /**
  * How long after a save its locale file is written (see LocaleStore's writeBehindMs): 1000 ms,

@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fuzzyScore } from '../server/domain/fuzzyScore';
+import fc from 'fast-check';
+import { fuzzyScore, wordDistance } from '../server/domain/fuzzyScore';
 import { sentencesOf } from '../server/domain/sentencesOf';
 import { addAccount, startLocale, useTestApp } from './helpers/app';
 
@@ -147,8 +148,31 @@ describe('GET …/segments/:id/memory', () => {
   });
 
   test('answers 404 for a paragraph that is not there, 400 for a bad language, and rebuilds an index it cannot read', async () => {
-    await setUp();
+    // The index is made from the files: a damaged one is set aside and made again, the lookup answers as ever.
+    mkdirSync(path.join(t.project.dir, '.cache'), { recursive: true });
+    writeFileSync(path.join(t.project.dir, '.cache', 'memory.db'), 'not a database at all, but long enough to be read as one'.repeat(100));
+    const { other, third } = await setUp();
+    const paris = bySource(other, 'The workers of Paris');
+    await t.api.put(`${url('other')}/${paris.id}`).send({ target: 'Los obreros de París.', baseRevision: 0 }).expect(200);
+    const lyon = bySource(third, 'The workers of Lyon');
+    expect((await t.api.get(`${url('third')}/${lyon.id}/memory`).expect(200)).body.matches).toEqual([expect.objectContaining({ target: 'Los obreros de París.', score: 85 })]);
+    expect(existsSync(path.join(t.project.dir, '.cache', 'memory.db.broken'))).toBe(true);
     expect((await t.api.get(`${url('other')}/s00000000/memory`).expect(404)).body.error.code).toBe('segment-not-found');
     await t.api.get(`/api/documents/other/locales/xx-%3Cscript%3E/segments/s1/memory`).expect(400);
+  });
+});
+
+describe('the banded distance', () => {
+  test('gives the full distance whenever it is within the limit, and more than the limit otherwise', () => {
+    const words = fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 40 }).map((xs) => Int32Array.from(xs));
+    fc.assert(
+      fc.property(words, words, fc.integer({ min: 0, max: 45 }), (a, b, limit) => {
+        const full = wordDistance(a, b);
+        const banded = wordDistance(a, b, limit);
+        if (full <= limit) expect(banded).toBe(full);
+        else expect(banded).toBeGreaterThan(limit);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

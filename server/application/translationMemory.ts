@@ -29,6 +29,8 @@ export interface MemoryMatch {
 export const MIN_SCORE = 60;
 /** At most this many matches for a paragraph. */
 export const MAX_MATCHES = 5;
+/** A whole match this good is not bettered by one assembled from sentences. */
+const GOOD_MATCH = 90;
 /** Texts looked at for each search (the best by their words first). */
 const CANDIDATES = 60;
 
@@ -60,16 +62,16 @@ export class TranslationMemory {
     await this.catchUp(code, sourceLanguage);
     const names = new Map((await this.deps.memories.list(code)).map((info) => [info.id, info.name]));
     const own = (origin: PairOrigin): boolean => 'document' in origin && origin.document === document.id && origin.segment === segment.id;
-    const scored = this.best(this.deps.index().search(sourceLanguage, code, segment.text, queryWords(segment.text), CANDIDATES), segment.text, own);
+    const scored = this.best(sourceLanguage, code, segment.text, own);
     const matches: MemoryMatch[] = scored.map(({ pair, score }) => this.matchOf(pair, score, segment.text, names));
     const sentences = sentencesOf(segment.text, sourceLanguage);
-    // No whole match of the very text: a translation made of the best matches of its sentences,
+    // No good whole match (90% or more): a translation made of the best matches of its sentences,
     // offered when every sentence has one and it scores better than the best whole match.
     const bestWhole = matches[0]?.score ?? 0;
-    if (bestWhole < 100 && sentences.length > 1) {
+    if (bestWhole < GOOD_MATCH && sentences.length > 1) {
       const parts: NonNullable<MemoryMatch['parts']> = [];
       for (const sentence of sentences) {
-        const [best] = this.best(this.deps.index().search(sourceLanguage, code, sentence, queryWords(sentence), CANDIDATES), sentence, own);
+        const [best] = this.best(sourceLanguage, code, sentence, own, 1);
         if (!best) break;
         parts.push({ source: best.pair.source, target: best.pair.target, score: best.score, origin: this.originOf(best.pair.origin) });
       }
@@ -109,6 +111,22 @@ export class TranslationMemory {
     }
   }
 
+  /**
+   * Brings the index up to date with every language of the project (a server does it a moment
+   * after it starts: the first lookup of a language then does not index a book's translations).
+   */
+  async warm(): Promise<void> {
+    const done = new Set<string>();
+    for (const summary of await this.deps.workbench.listDocuments()) {
+      for (const { code } of summary.locales) {
+        const key = `${code}\u0000${summary.language}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        await this.catchUp(code, summary.language);
+      }
+    }
+  }
+
   /** Puts a version of a locale file into the index: the paragraphs that changed since the version before. */
   sync(context: LocaleContext): void {
     if (this.synced.has(context.file)) return;
@@ -142,15 +160,32 @@ export class TranslationMemory {
     this.synced.add(context.file);
   }
 
-  /** The pairs found, scored against `text`, at least MIN_SCORE, the best first (approved before translated, a paragraph before a sentence), each translation of a text once. */
-  private best(found: FoundPair[], text: string, own: (origin: PairOrigin) => boolean): { pair: FoundPair; score: number }[] {
-    const scores = new Map<number, number>();
+  /**
+   * The pairs found, scored against `text`, at least MIN_SCORE, the best first (approved before
+   * translated, a paragraph before a sentence), each translation of a text once: those of the
+   * `keep` best texts. Once that many texts are scored, the next ones are scored only as far as
+   * they could still be among them (see fuzzyScore's floor): in a book of near repeats, most
+   * candidates are settled in a few steps.
+   */
+  private best(sourceLanguage: string, lang: string, text: string, own: (origin: PairOrigin) => boolean, keep = MAX_MATCHES): { pair: FoundPair; score: number }[] {
+    const index = this.deps.index();
+    const top: number[] = [];
+    const scored: { textId: number; score: number }[] = [];
+    for (const { textId, source } of index.candidates(sourceLanguage, lang, text, queryWords(text), CANDIDATES)) {
+      const floor = top.length >= keep ? Math.max(MIN_SCORE, top[top.length - 1]) : MIN_SCORE;
+      const score = fuzzyScore(source, text, floor);
+      if (score < floor) continue;
+      scored.push({ textId, score });
+      top.push(score);
+      top.sort((a, b) => b - a);
+      if (top.length > keep) top.pop();
+    }
+    scored.sort((a, b) => b.score - a.score);
+    // The translations of the best texts (twice as many as kept: a text may be only this paragraph's own).
+    const scores = new Map(scored.map(({ textId, score }) => [textId, score]));
     const kept: { pair: FoundPair; score: number }[] = [];
-    for (const pair of found) {
-      if (own(pair.origin)) continue;
-      let score = scores.get(pair.textId);
-      if (score === undefined) scores.set(pair.textId, (score = fuzzyScore(pair.source, text, MIN_SCORE)));
-      if (score >= MIN_SCORE) kept.push({ pair, score });
+    for (const pair of index.pairsOf(scored.slice(0, 2 * keep).map(({ textId }) => textId), lang)) {
+      if (!own(pair.origin)) kept.push({ pair, score: scores.get(pair.textId) ?? 0 });
     }
     kept.sort((a, b) => b.score - a.score || b.pair.quality - a.pair.quality || levelRank(a.pair) - levelRank(b.pair));
     const seen = new Set<string>();
@@ -177,10 +212,10 @@ export class TranslationMemory {
 
 const levelRank = (pair: FoundPair): number => (pair.level === 'paragraph' ? 0 : 1);
 
-/** The words a search looks for: distinct, of three characters or more (the trigram index's least), the longest (and so the rarest) first. */
-export function queryWords(text: string, limit = 12): string[] {
+/** The words a search looks for: distinct, as the index folds them (lower-cased, diacritics taken off), the longest first. */
+export function queryWords(text: string, limit = 24): string[] {
   const words = new Set<string>();
-  for (const [word] of text.toLowerCase().matchAll(/[\p{L}\p{M}\p{N}]+/gu)) if ([...word].length >= 3) words.add(word);
+  for (const [word] of text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) words.add(word);
   return [...words].sort((a, b) => b.length - a.length).slice(0, limit);
 }
 

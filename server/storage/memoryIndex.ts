@@ -35,9 +35,12 @@ export interface MemoryIndex {
   /** Whether a memory is indexed for a locale. */
   hasMemory(lang: string, memory: string): boolean;
   /**
-   * Pairs into `lang` whose source text (in `sourceLanguage`) is `exact`, or contains any of
-   * `words` (the texts with most of them, and the rarest, first), for at most `limit` texts.
+   * Source texts (in `sourceLanguage`) with a translation into `lang` that are `exact`, or contain
+   * any of `words` (lower-cased, diacritics taken off): the exact one first, then those with most
+   * of the rarest words, at most `limit`.
    */
-  search(sourceLanguage: string, lang: string, exact: string, words: readonly string[], limit: number): FoundPair[];
+  candidates(sourceLanguage: string, lang: string, exact: string, words: readonly string[], limit: number): { textId: number; source: string }[];
+  /** The translations into `lang` of these source texts (the best of each first, a few of each). */
+  pairsOf(textIds: readonly number[], lang: string): FoundPair[];
   close(): void;
 }

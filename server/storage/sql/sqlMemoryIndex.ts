@@ -7,13 +7,18 @@ import type { FoundPair, IndexedPair, MemoryIndex, ParagraphPairs } from '../mem
  * The translation memory's index, in its own SQLite database under `.cache/`: it is made from the
  * locale files and the imported memories (which the project database keeps), so it can be rebuilt
  * at any time and is never backed up; writes to it need not wait for the disk (`synchronous =
- * OFF`), and a damaged or foreign file is set aside and made again. Source texts are searched with
- * FTS5's trigram tokenizer (any word, or part of one, of three characters or more; case and
- * diacritics folded); each text is kept once per source language, with the translations of it.
+ * OFF`), and a damaged or foreign file is set aside and made again. Source texts are searched by
+ * their words with FTS5 (the unicode61 tokenizer: case and diacritics folded), the rarest words of
+ * the text looked for first (their counts from the index's own vocabulary), so a search reads a
+ * few short lists of texts, not the long ones of common words. (FTS5's trigram tokenizer was tried
+ * first: each word of a search became a phrase of its trigrams, and the lists of common trigrams,
+ * thousands of texts long in a book, made a search of a paragraph 100 to 200 ms.) Each text is kept
+ * once per source language, with the translations of it.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, lang TEXT NOT NULL, text TEXT NOT NULL, UNIQUE (lang, text));
-CREATE VIRTUAL TABLE IF NOT EXISTS texts_fts USING fts5(text, content='texts', content_rowid='id', tokenize='trigram remove_diacritics 1');
+CREATE VIRTUAL TABLE IF NOT EXISTS texts_fts USING fts5(text, content='texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS texts_terms USING fts5vocab(texts_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS texts_added AFTER INSERT ON texts BEGIN INSERT INTO texts_fts (rowid, text) VALUES (new.id, new.text); END;
 CREATE TRIGGER IF NOT EXISTS texts_removed AFTER DELETE ON texts BEGIN INSERT INTO texts_fts (texts_fts, rowid, text) VALUES ('delete', old.id, old.text); END;
 CREATE TABLE IF NOT EXISTS pairs (
@@ -32,7 +37,7 @@ CREATE INDEX IF NOT EXISTS pairs_paragraph ON pairs (document, target_lang, segm
 CREATE TABLE IF NOT EXISTS memories_indexed (memory TEXT NOT NULL, target_lang TEXT NOT NULL, PRIMARY KEY (memory, target_lang));
 `;
 /** Bumped when the schema changes: an index of another version is made again. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 
 interface PairRow {
   text_id: number;
@@ -94,13 +99,28 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
     ),
     hasMemory: db.prepare<[string, string], { memory: string }>('SELECT memory FROM memories_indexed WHERE target_lang = ? AND memory = ?'),
     markMemory: db.prepare<[string, string]>('INSERT INTO memories_indexed (memory, target_lang) VALUES (?, ?)'),
-    exact: db.prepare<[string, string], { id: number }>('SELECT id FROM texts WHERE lang = ? AND text = ?'),
-    search: db.prepare<[string, string, number], { id: number }>(
-      'SELECT t.id FROM texts_fts JOIN texts t ON t.id = texts_fts.rowid WHERE texts_fts MATCH ? AND t.lang = ? ORDER BY texts_fts.rank LIMIT ?',
+    exact: db.prepare<[string, string, string], { id: number; text: string }>(
+      'SELECT id, text FROM texts t WHERE lang = ? AND text = ? AND EXISTS (SELECT 1 FROM pairs p WHERE p.text_id = t.id AND p.target_lang = ?)',
+    ),
+    termCount: db.prepare<[string], { doc: number }>('SELECT doc FROM texts_terms WHERE term = ?'),
+    search: db.prepare<[string, string, string, number], { id: number; text: string }>(
+      'SELECT t.id, t.text FROM texts_fts JOIN texts t ON t.id = texts_fts.rowid WHERE texts_fts MATCH ? AND t.lang = ? AND EXISTS (SELECT 1 FROM pairs p WHERE p.text_id = t.id AND p.target_lang = ?) ORDER BY texts_fts.rank LIMIT ?',
     ),
     pairsOf: db.prepare<[number, string], PairRow>(
-      'SELECT p.text_id, t.text, p.target, p.quality, p.level, p.document, p.segment, p.memory FROM pairs p JOIN texts t ON t.id = p.text_id WHERE p.text_id = ? AND p.target_lang = ?',
+      // The best translations of a text first, a few of them: a sentence repeated through a book has one pair per paragraph.
+      'SELECT p.text_id, t.text, p.target, p.quality, p.level, p.document, p.segment, p.memory FROM pairs p JOIN texts t ON t.id = p.text_id WHERE p.text_id = ? AND p.target_lang = ? ORDER BY p.quality DESC, p.id LIMIT 12',
     ),
+  };
+  // How many texts have a word: read once, then kept until the index changes (a count a little
+  // off only changes which words a search looks for first).
+  const termCounts = new Map<string, number>();
+  const termCount = (word: string): number => {
+    let count = termCounts.get(word);
+    if (count === undefined) {
+      if (termCounts.size > 100_000) termCounts.clear();
+      termCounts.set(word, (count = q.termCount.get(word)?.doc ?? 0));
+    }
+    return count;
   };
   const textIdOf = (lang: string, text: string): number => q.textId.get(lang, text)?.id ?? Number(q.addText.run(lang, text).lastInsertRowid);
   const putParagraphs = db.transaction((sourceLanguage: string, document: string, lang: string, paragraphs: readonly ParagraphPairs[]) => {
@@ -127,7 +147,9 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
   });
   return {
     putParagraphs(sourceLanguage, document, lang, paragraphs) {
-      if (paragraphs.length > 0) putParagraphs.immediate(sourceLanguage, document, lang, paragraphs);
+      if (paragraphs.length === 0) return;
+      putParagraphs.immediate(sourceLanguage, document, lang, paragraphs);
+      termCounts.clear();
     },
     paragraphs(document, lang) {
       const map = new Map<string, IndexedPair>();
@@ -135,21 +157,28 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       return map;
     },
     putMemory(sourceLanguage, lang, memory, pairs) {
+      termCounts.clear();
       return putMemory.immediate(sourceLanguage, lang, memory, pairs);
     },
     hasMemory(lang, memory) {
       return !!q.hasMemory.get(lang, memory);
     },
-    search(sourceLanguage, lang, exact, words, limit) {
-      const ids: number[] = [];
-      const exactId = q.exact.get(sourceLanguage, exact)?.id;
-      if (exactId !== undefined) ids.push(exactId);
-      if (words.length > 0) {
-        const match = words.map((word) => `"${word.replace(/"/g, '""')}"`).join(' OR ');
-        for (const row of q.search.iterate(match, sourceLanguage, limit)) if (row.id !== exactId) ids.push(row.id);
+    candidates(sourceLanguage, lang, exact, words, limit) {
+      const texts: { textId: number; source: string }[] = [];
+      const same = q.exact.get(sourceLanguage, exact, lang);
+      if (same) texts.push({ textId: same.id, source: same.text });
+      // The rarest of the words (those the index has), at most 8: the texts with most of them come first.
+      const counted = words.map((word) => ({ word, count: termCount(word) })).filter(({ count }) => count > 0);
+      counted.sort((a, b) => a.count - b.count);
+      const rarest = counted.slice(0, 8).map(({ word }) => `"${word.replace(/"/g, '""')}"`);
+      if (rarest.length > 0) {
+        for (const row of q.search.iterate(rarest.join(' OR '), sourceLanguage, lang, limit)) if (row.id !== same?.id) texts.push({ textId: row.id, source: row.text });
       }
+      return texts;
+    },
+    pairsOf(textIds, lang) {
       const pairs: FoundPair[] = [];
-      for (const id of ids) for (const row of q.pairsOf.iterate(id, lang)) pairs.push(found(row, lang));
+      for (const id of textIds) for (const row of q.pairsOf.iterate(id, lang)) pairs.push(found(row, lang));
       return pairs;
     },
     close() {

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startLocale } from './helpers/app';
+import { useBrowserApp } from './helpers/browser';
+
+// A translator opens a paragraph whose near-duplicate was translated in another document: the
+// memory shows it under the box, with its score, where it comes from and how its source differs,
+// and Ctrl+1 puts it in the box.
+jest.setTimeout(60_000);
+
+const OTHER = `---
+title: Another text
+language: en
+---
+
+The second paragraph, again.
+`;
+
+const b = useBrowserApp(undefined, async (t) => {
+  writeFileSync(path.join(t.project.sourceDir, 'other.md'), OTHER);
+  const [near] = await startLocale(t.api, 'es', 'other');
+  await t.api.put(`/api/documents/other/locales/es/segments/${near.id}`).send({ target: 'El segundo párrafo, otra vez.', baseRevision: 0 }).expect(200);
+  await startLocale(t.api, 'es', 'small');
+});
+
+it('shows the memory of a focused paragraph and puts a suggestion in the box with Ctrl+1', async () => {
+  const page = await b.loggedInPage('admin');
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`${b.url}/documents/small/locales/es?filter=untranslated`);
+  const unit = page.locator('.unit', { hasText: 'The second paragraph.' });
+  const box = unit.locator('textarea[name="target"]');
+  await box.click();
+  const memory = unit.locator('.memory');
+  await memory.locator('li').first().waitFor();
+  // "The second paragraph, again." against "The second paragraph.": one word of four.
+  expect(await memory.locator('.memory-score').first().textContent()).toBe('75%');
+  expect(await memory.locator('.memory-target').first().textContent()).toBe('El segundo párrafo, otra vez.');
+  expect(await memory.locator('.memory-origin a').first().getAttribute('href')).toMatch(/^\/documents\/other\/locales\/es\/segments\/s[0-9a-f]{8}\/history$/);
+  expect((await memory.locator('.memory-diff del').allTextContents()).join('')).toContain('again');
+  await box.focus();
+  await page.keyboard.press('Control+1');
+  expect(await box.inputValue()).toBe('El segundo párrafo, otra vez.');
+  // The box is changed, not saved: the translator edits and saves as usual.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+Enter');
+  await unit.locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+  expect(errors).toEqual([]);
+});
