@@ -20,7 +20,13 @@
     editing: string;
     states: Record<string, string>;
     memory: { title: string; none: string; use: string; shortcut: string; assembled: string; from: string; file: string; sourceDiff: string; failed: string };
+    propagate: { offer: Plural; done: Plural; skipped: string };
+    /** The interface language (for plural forms). */
+    lang: string;
   }
+
+  /** A string in its plural forms (CLDR categories; `other` always there). */
+  type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 
   /** Where a suggestion of the memory comes from. */
   type MatchOrigin = { document: string; segment: string; locale: string } | { memory: string };
@@ -158,6 +164,7 @@
       if (result.status === 200) {
         form.dataset.saved = text;
         applySaved(form, result.body);
+        void offerPropagation(form);
         return true;
       }
       if (result.status === 409 && result.body.error) {
@@ -295,6 +302,48 @@
       void reportPresence();
       void showMemory(form);
     });
+  }
+
+  /** The form of `plural` for `count`, in the interface language. */
+  function plural(forms: Plural, count: number): string {
+    const rule = new Intl.PluralRules(strings.lang).select(count);
+    return fill(forms[rule] ?? forms.other, { count });
+  }
+
+  /**
+   * After a save: when other paragraphs of the language have the same source text and no
+   * translation (or one sent back), a button under the box applies this one to them, each with
+   * its own history entry.
+   */
+  async function offerPropagation(form: TargetForm): Promise<void> {
+    form.querySelector('.propagate')?.remove();
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    try {
+      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/same-source`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      if (!response.ok) return;
+      const body = (await response.json()) as { fill: unknown[] };
+      if (body.fill.length === 0) return;
+      const box = document.createElement('div');
+      box.className = 'propagate';
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = plural(strings.propagate.offer, body.fill.length);
+      button.addEventListener('click', async () => {
+        button.disabled = true;
+        const answer = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/propagate`, { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: '{}' });
+        const result = (await answer.json()) as { applied?: unknown[]; skipped?: unknown[]; error?: { message: string } };
+        const note = document.createElement('p');
+        note.setAttribute('role', 'status');
+        note.textContent = answer.ok
+          ? `${plural(strings.propagate.done, result.applied?.length ?? 0)}${result.skipped?.length ? ` ${fill(strings.propagate.skipped, { count: result.skipped.length })}` : ''}`
+          : `${strings.saveFailed} ${result.error?.message ?? answer.status}`;
+        box.replaceChildren(note);
+      });
+      box.appendChild(button);
+      form.querySelector('.unit-foot')?.after(box);
+    } catch {
+      // An offer, best effort: the save itself is done.
+    }
   }
 
   /** A fill-in of a string with {{name}} placeholders. */

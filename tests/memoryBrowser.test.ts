@@ -5,7 +5,7 @@ import { useBrowserApp } from './helpers/browser';
 
 // A translator opens a paragraph whose near-duplicate was translated in another document: the
 // memory shows it under the box, with its score, where it comes from and how its source differs,
-// and Ctrl+1 puts it in the box.
+// and Ctrl+1 puts it in the box; once saved, it is offered to the same paragraph in another text.
 jest.setTimeout(60_000);
 
 const OTHER = `---
@@ -21,6 +21,9 @@ const b = useBrowserApp(undefined, async (t) => {
   const [near] = await startLocale(t.api, 'es', 'other');
   await t.api.put(`/api/documents/other/locales/es/segments/${near.id}`).send({ target: 'El segundo párrafo, otra vez.', baseRevision: 0 }).expect(200);
   await startLocale(t.api, 'es', 'small');
+  // The very paragraph, in a third text, untranslated: a save offers to apply its translation there.
+  writeFileSync(path.join(t.project.sourceDir, 'third.md'), '---\ntitle: A third text\nlanguage: en\n---\n\nThe second paragraph.\n');
+  await startLocale(t.api, 'es', 'third');
 });
 
 it('shows the memory of a focused paragraph and puts a suggestion in the box with Ctrl+1', async () => {
@@ -45,5 +48,10 @@ it('shows the memory of a focused paragraph and puts a suggestion in the box wit
   await page.keyboard.press('End');
   await page.keyboard.press('Control+Enter');
   await unit.locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+  // The same source in the third text has no translation: offered, applied on a click.
+  await unit.getByRole('button', { name: 'Apply this translation to 1 other paragraph with the same source' }).click();
+  await unit.locator('.propagate [role="status"]').filter({ hasText: 'Applied to 1 other paragraph.' }).waitFor();
+  const third = (await b.t.api.get('/api/documents/third/locales/es/segments').expect(200)).body.segments;
+  expect(third[0]).toMatchObject({ target: 'El segundo párrafo, otra vez.', state: 'translated' });
   expect(errors).toEqual([]);
 });

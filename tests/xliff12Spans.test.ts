@@ -198,7 +198,8 @@ function edited(model: LocaleFile, at: number, field: string, value: string, rou
   const unit: Unit = units[i];
   switch (field) {
     case 'add':
-      if (!units.some((u) => u.id === `n${round}-${i}`)) units.splice(i, 0, { id: `n${round}-${i}`, source: value, approved: false, revision: 0, notes: [], state: 'needs-translation' });
+      // A unit taken out in this change is not added again by it (the model would be refused).
+      if (!units.some((u) => u.id === `n${round}-${i}`) && !model.removeUnits?.includes(`n${round}-${i}`)) units.splice(i, 0, { id: `n${round}-${i}`, source: value, approved: false, revision: 0, notes: [], state: 'needs-translation' });
       break;
     case 'remove':
       if (units.length > 1) {

@@ -13,6 +13,11 @@ export interface ProjectConfig {
   private?: boolean;
   /** Reviewers may approve their own translations (off by default: a second pair of eyes). */
   allowSelfApproval?: boolean;
+  /**
+   * A save's translation goes to the other paragraphs of the language with the same source text
+   * that have none: "ask" (default: the editor offers it) or "auto" (done with every save).
+   */
+  propagate?: 'ask' | 'auto';
   /** An edition is complete only when every paragraph is approved (true by default; false for projects without review). */
   requireApproval?: boolean;
   /**
@@ -52,6 +57,9 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
   }
   if (config.allowSelfApproval !== undefined && typeof config.allowSelfApproval !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: allowSelfApproval must be true or false.');
+  }
+  if (config.propagate !== undefined && config.propagate !== 'ask' && config.propagate !== 'auto') {
+    throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: propagate must be "ask" or "auto".');
   }
   if (config.requireApproval !== undefined && typeof config.requireApproval !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: requireApproval must be true or false.');

@@ -11,6 +11,7 @@ import { acceptSuggestion } from '../domain/workflow/acceptSuggestion';
 import { approve } from '../domain/workflow/approve';
 import { AUTHOR_ACTIONS, authorOf } from '../domain/workflow/authorOf';
 import { keepCurrent } from '../domain/workflow/keepCurrent';
+import { propagate } from '../domain/workflow/propagate';
 import { revertTarget, revertTo } from '../domain/workflow/revertTo';
 import { sendBack } from '../domain/workflow/sendBack';
 import type { TransitionInput, TransitionResult } from '../domain/workflow/transition';
@@ -23,6 +24,21 @@ import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { Workbench } from './workbench';
+
+/** A paragraph with the same source text as another (see Translations.sameSource). */
+export interface SameSourceParagraph {
+  document: string;
+  segment: string;
+  state: string;
+  revision: number;
+}
+
+/** The paragraphs with the same source text as one paragraph, and its current translation (if any). */
+export interface SameSource {
+  target?: string;
+  fill: SameSourceParagraph[];
+  differ: SameSourceParagraph[];
+}
 
 /** Who a change is credited to when nobody signed in made it (the CLI without --by, the tests). */
 export const ANONYMOUS = 'anonymous';
@@ -38,7 +54,7 @@ export class Translations {
 
   constructor(
     private readonly stores: WorkbenchStores,
-    private readonly workbench: Pick<Workbench, 'document' | 'locale'>,
+    private readonly workbench: Pick<Workbench, 'document' | 'locale' | 'documentIds'>,
   ) {
     this.batches = new LocaleWriteBatches(stores);
   }
@@ -81,6 +97,65 @@ export class Translations {
   async reject(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown; comment?: unknown }, who: string) {
     const comment = typeof input.comment === 'string' ? input.comment : '';
     return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => sendBack(change, comment));
+  }
+
+  /**
+   * The other paragraphs of this language, in every document of the same source language, whose
+   * source text is this paragraph's: those a propagation fills (no translation, or one sent back
+   * for work), and those translated otherwise (never overwritten: listed for the translator).
+   * Paragraphs that already have this very translation are neither.
+   */
+  async sameSource(documentId: string, lang: string, segmentId: string): Promise<SameSource> {
+    const context = await this.workbench.locale(documentId, lang);
+    const segment = segmentsOf(context.document).get(segmentId);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    const unit = context.units.get(segment.id);
+    const state = workflowState(segment, unit);
+    const target = unit?.target !== undefined && (state === 'translated' || state === 'approved') ? unit.target : undefined;
+    const fill: SameSourceParagraph[] = [];
+    const differ: SameSourceParagraph[] = [];
+    for (const id of await this.workbench.documentIds()) {
+      let other;
+      try {
+        other = id === context.document.id ? context : await this.workbench.locale(id, lang);
+      } catch (err) {
+        if (isWorkbenchError(err) && err.status < 500) continue; // not in this language
+        throw err;
+      }
+      if (other.document.meta.language !== context.document.meta.language) continue;
+      for (const candidate of other.document.segments) {
+        if (!candidate.translatable || candidate.text !== segment.text || (other.document.id === context.document.id && candidate.id === segment.id)) continue;
+        const theirs = other.units.get(candidate.id);
+        const theirState = workflowState(candidate, theirs);
+        const paragraph = { document: other.document.id, segment: candidate.id, state: theirState, revision: theirs?.revision ?? 0 };
+        if (theirState === 'untranslated' || theirState === 'needs-work') fill.push(paragraph);
+        else if (theirs?.target !== target) differ.push(paragraph);
+      }
+    }
+    return { target, fill, differ };
+  }
+
+  /**
+   * Applies this paragraph's translation to the other paragraphs of the language with the same
+   * source text that have none (or one sent back): each is its own change, with its own history
+   * entry (`propagate`), made from the revision seen; one saved meanwhile is skipped and listed,
+   * never overwritten, and so are those translated otherwise.
+   */
+  async propagate(documentId: string, lang: string, segmentId: string, who: string): Promise<{ applied: SameSourceParagraph[]; skipped: (SameSourceParagraph & { reason: string })[]; differ: SameSourceParagraph[] }> {
+    const { target, fill, differ } = await this.sameSource(documentId, lang, segmentId);
+    if (target === undefined) throw new WorkbenchError(409, 'nothing-to-propagate', 'This paragraph has no current translation to apply to the others.');
+    const applied: SameSourceParagraph[] = [];
+    const skipped: (SameSourceParagraph & { reason: string })[] = [];
+    for (const paragraph of fill) {
+      try {
+        const { segment } = await this.changeUnit(paragraph.document, lang, paragraph.segment, paragraph.revision, who, (change) => propagate(change, target));
+        applied.push({ ...paragraph, state: segment.state ?? 'translated', revision: segment.revision });
+      } catch (err) {
+        if (!isWorkbenchError(err) || err.status >= 500) throw err;
+        skipped.push({ ...paragraph, reason: err.message });
+      }
+    }
+    return { applied, skipped, differ };
   }
 
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */

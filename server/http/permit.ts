@@ -25,6 +25,11 @@ export function permitTranslatorOrReviewer(res: Response, locale: unknown): { ac
 }
 
 /** Whether the project lets reviewers approve their own translations (`allowSelfApproval` in workbench.config.json; off by default). */
+/** Whether a save also applies its translation to the paragraphs with the same source text that have none (`"propagate": "auto"`). */
+export function autoPropagate(res: Response): boolean {
+  return res.app.locals.config?.propagate === 'auto';
+}
+
 export function allowSelfApproval(res: Response): boolean {
   return res.app.locals.config?.allowSelfApproval === true;
 }

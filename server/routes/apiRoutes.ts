@@ -6,7 +6,7 @@ import { actorOf } from '../auth/authenticate';
 import { Presence } from '../http/presence';
 import type { Workbench } from '../application/workbench';
 import { documentJson, localeCounts, progressJson } from '../application/presenters';
-import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
+import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { BODIES, parseBody } from '../http/parseBody';
 import { queryInt, queryString } from '../http/queryValues';
 
@@ -55,7 +55,19 @@ export function apiRoutes(workbench: Workbench): Router {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.save, req);
     const { segment, progress } = await withConflictDiff(body.target, () => workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
-    res.json({ ...segment, progress: progressJson(progress) });
+    // With "propagate": "auto", the translation also goes to the paragraphs with the same source that have none.
+    const propagated = autoPropagate(res) && segment.state === 'translated' ? await workbench.translations.propagate(req.params.doc, req.params.lang, req.params.id, actor.name) : undefined;
+    res.json({ ...segment, progress: progressJson(progress), ...(propagated ? { propagated } : {}) });
+  });
+
+  router.get('/documents/:doc/locales/:lang/segments/:id/same-source', async (req, res) => {
+    const { target, fill, differ } = await workbench.translations.sameSource(req.params.doc, req.params.lang, req.params.id);
+    res.json({ target: target ?? null, fill, differ });
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/propagate', async (req, res) => {
+    const actor = permit(res, 'translate', req.params.lang);
+    res.json(await workbench.translations.propagate(req.params.doc, req.params.lang, req.params.id, actor.name));
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/still-correct', async (req, res) => {

@@ -2,7 +2,7 @@ import { checkParams } from '../http/checkParams';
 import { Router, type Request, type Response } from 'express';
 import { MAX_SOURCE_BYTES } from '../domain/decodeSourceUpload';
 import { isWorkbenchError, WorkbenchError } from '../errors';
-import { allowSelfApproval, permit, permitTranslatorOrReviewer } from '../http/permit';
+import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { queryInt, queryString } from '../http/queryValues';
 import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
@@ -151,7 +151,9 @@ export function pageRoutes(workbench: Workbench): Router {
     const { back, baseRevision, target } = editorForm(req.body);
     const editorUrl = `/documents/${req.params.doc}/locales/${req.params.lang}${back}`;
     try {
-      await workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision }, actor.name);
+      const { segment } = await workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, { target, baseRevision }, actor.name);
+      // With "propagate": "auto", the translation also goes to the paragraphs with the same source that have none.
+      if (autoPropagate(res) && segment.state === 'translated') await workbench.translations.propagate(req.params.doc, req.params.lang, req.params.id, actor.name);
       res.redirect(303, `${editorUrl}#seg-${req.params.id}`);
     } catch (err) {
       if (!isWorkbenchError(err) || err.status !== 409) throw err;
