@@ -21,6 +21,7 @@
     states: Record<string, string>;
     memory: { title: string; none: string; use: string; shortcut: string; assembled: string; from: string; file: string; sourceDiff: string; failed: string };
     propagate: { offer: Plural; done: Plural; skipped: string };
+    other: { title: string; by: string };
     /** The interface language (for plural forms). */
     lang: string;
   }
@@ -113,6 +114,24 @@
         if (button) {
           event.preventDefault();
           button.click();
+        }
+        return;
+      }
+      // Ctrl+Shift+C: the source in the box, to translate over it.
+      if ((event.ctrlKey || event.metaKey) && event.shiftKey && (event.key === 'C' || event.key === 'c')) {
+        event.preventDefault();
+        const box = field(form);
+        box.value = unitOf(form).dataset.source ?? '';
+        box.dispatchEvent(new Event('input'));
+        return;
+      }
+      // Alt+↑ / Alt+↓: the paragraph before or after.
+      if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+        const next = forms[forms.indexOf(form) + (event.key === 'ArrowUp' ? -1 : 1)];
+        if (next) {
+          event.preventDefault();
+          field(next).focus();
+          unitOf(next).scrollIntoView({ block: 'center' });
         }
         return;
       }
@@ -300,7 +319,7 @@
     field(form).addEventListener('focus', () => {
       focused = unitOf(form).getAttribute('data-id');
       void reportPresence();
-      void showMemory(form);
+      void showMemory(form).then(() => showOtherLanguages(form));
     });
   }
 
@@ -434,6 +453,44 @@
       list.appendChild(item);
     });
     panel.appendChild(list);
+  }
+
+  /** The same paragraph in the document's other languages, under the memory, once it is focused (those translated). */
+  async function showOtherLanguages(form: TargetForm): Promise<void> {
+    if (form.querySelector('.other-languages')) return;
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    const section = document.createElement('section');
+    section.className = 'other-languages';
+    section.setAttribute('aria-label', strings.other.title);
+    form.appendChild(section);
+    try {
+      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/other-languages`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      if (!response.ok) return;
+      const body = (await response.json()) as { languages: { lang: string; name: string; dir: string; state: string; target: string | null; who?: string }[] };
+      const translated = body.languages.filter((other) => other.target !== null && other.target !== '');
+      if (translated.length === 0) return;
+      const title = document.createElement('h3');
+      title.textContent = strings.other.title;
+      const list = document.createElement('dl');
+      for (const other of translated) {
+        const term = document.createElement('dt');
+        term.lang = other.lang;
+        term.textContent = other.name;
+        const state = document.createElement('span');
+        state.className = `badge badge-${other.state}`;
+        state.textContent = strings.states[other.state] ?? other.state;
+        term.append(' ', state);
+        if (other.who) term.append(` ${fill(strings.other.by, { who: other.who })}`);
+        const text = document.createElement('dd');
+        text.lang = other.lang;
+        text.dir = other.dir;
+        text.textContent = other.target;
+        list.append(term, text);
+      }
+      section.append(title, list);
+    } catch {
+      // Best effort: the memory and the box work without it.
+    }
   }
   if (container.getAttribute('data-signed-in') === 'yes') {
     void reportPresence();

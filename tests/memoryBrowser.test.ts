@@ -21,6 +21,10 @@ const b = useBrowserApp(undefined, async (t) => {
   const [near] = await startLocale(t.api, 'es', 'other');
   await t.api.put(`/api/documents/other/locales/es/segments/${near.id}`).send({ target: 'El segundo párrafo, otra vez.', baseRevision: 0 }).expect(200);
   await startLocale(t.api, 'es', 'small');
+  // The paragraph in French, for a translator who reads French better.
+  const french = await startLocale(t.api, 'fr', 'small');
+  const frenchSecond = french.find((s) => s.source === 'The second paragraph.');
+  await t.api.put(`/api/documents/small/locales/fr/segments/${frenchSecond?.id}`).send({ target: 'Le deuxième paragraphe.', baseRevision: 0 }).expect(200);
   // The very paragraph, in a third text, untranslated: a save offers to apply its translation there.
   writeFileSync(path.join(t.project.sourceDir, 'third.md'), '---\ntitle: A third text\nlanguage: en\n---\n\nThe second paragraph.\n');
   await startLocale(t.api, 'es', 'third');
@@ -41,6 +45,11 @@ it('shows the memory of a focused paragraph and puts a suggestion in the box wit
   expect(await memory.locator('.memory-target').first().textContent()).toBe('El segundo párrafo, otra vez.');
   expect(await memory.locator('.memory-origin a').first().getAttribute('href')).toMatch(/^\/documents\/other\/locales\/es\/segments\/s[0-9a-f]{8}\/history$/);
   expect((await memory.locator('.memory-diff del').allTextContents()).join('')).toContain('again');
+  // The same paragraph in French, with its state and who wrote it.
+  const french = unit.locator('.other-languages');
+  await french.locator('dd').first().waitFor();
+  expect(await french.locator('dd').first().textContent()).toBe('Le deuxième paragraphe.');
+  expect(await french.locator('dt').first().textContent()).toMatch(/^français Translated by admin$/);
   await box.focus();
   await page.keyboard.press('Control+1');
   expect(await box.inputValue()).toBe('El segundo párrafo, otra vez.');
@@ -53,5 +62,16 @@ it('shows the memory of a focused paragraph and puts a suggestion in the box wit
   await unit.locator('.propagate [role="status"]').filter({ hasText: 'Applied to 1 other paragraph.' }).waitFor();
   const third = (await b.t.api.get('/api/documents/third/locales/es/segments').expect(200)).body.segments;
   expect(third[0]).toMatchObject({ target: 'El segundo párrafo, otra vez.', state: 'translated' });
+  // Alt+↓ moves to the next paragraph, Alt+↑ back; Ctrl+Shift+C puts the source in the box.
+  await box.focus();
+  const focusedAt = (): Promise<number> => page.evaluate(() => Array.from(document.querySelectorAll('textarea[name="target"]')).indexOf(document.activeElement as HTMLTextAreaElement));
+  const here = await focusedAt();
+  const focusOn = (i: number) => page.waitForFunction((at) => Array.from(document.querySelectorAll('textarea[name="target"]')).indexOf(document.activeElement as HTMLTextAreaElement) === at, i);
+  await page.keyboard.press('Alt+ArrowDown');
+  await focusOn(here + 1);
+  await page.keyboard.press('Alt+ArrowUp');
+  await focusOn(here);
+  await page.keyboard.press('Control+Shift+C');
+  expect(await box.inputValue()).toBe('The second paragraph.');
   expect(errors).toEqual([]);
 });

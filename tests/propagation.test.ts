@@ -89,3 +89,19 @@ describe('the same translation for the same source', () => {
     }
   });
 });
+
+describe('GET …/segments/:id/other-languages', () => {
+  test('gives the paragraph in the document’s other languages, with state and author; a paragraph that is not there is a 404', async () => {
+    const spanish = await startLocale(t.api, 'es', 'small');
+    const french = await startLocale(t.api, 'fr', 'small');
+    await startLocale(t.api, 'de', 'small');
+    const second = find(french, 'The second paragraph.');
+    await t.api.put(`/api/documents/small/locales/fr/segments/${second.id}`).send({ target: 'Le deuxième paragraphe.', baseRevision: 0 }).expect(200);
+    const res = await request(t.app).get(`${url('small')}/${find(spanish, 'The second paragraph.').id}/other-languages`).expect(200);
+    expect(res.body.languages).toEqual([
+      { lang: 'de', name: 'Deutsch', dir: 'ltr', state: 'untranslated', target: null },
+      { lang: 'fr', name: 'français', dir: 'ltr', state: 'translated', target: 'Le deuxième paragraphe.', who: 'admin' },
+    ]);
+    await t.api.get(`${url('small')}/s00000000/other-languages`).expect(404);
+  });
+});

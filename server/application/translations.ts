@@ -40,6 +40,16 @@ export interface SameSource {
   differ: SameSourceParagraph[];
 }
 
+/** A paragraph in another language of its document (see Translations.otherLanguages). */
+export interface OtherLanguage {
+  lang: string;
+  name: string;
+  dir: 'ltr' | 'rtl';
+  state: string;
+  target: string | null;
+  who?: string;
+}
+
 /** Who a change is credited to when nobody signed in made it (the CLI without --by, the tests). */
 export const ANONYMOUS = 'anonymous';
 
@@ -156,6 +166,32 @@ export class Translations {
       }
     }
     return { applied, skipped, differ };
+  }
+
+  /**
+   * The same paragraph in the document's other languages (a translator may pivot through one
+   * they read better): each language with its translation, state and who last wrote it.
+   */
+  async otherLanguages(documentId: string, lang: string, segmentId: string): Promise<OtherLanguage[]> {
+    const context = await this.workbench.locale(documentId, lang);
+    const segment = segmentsOf(context.document).get(segmentId);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    const others: OtherLanguage[] = [];
+    for (const code of await this.stores.locales.listLocales(context.document.id)) {
+      if (code === context.locale.code) continue;
+      let other;
+      try {
+        other = await this.workbench.locale(context.document.id, code);
+      } catch (err) {
+        if (isWorkbenchError(err) && err.status < 500) continue; // a broken file: its page says why
+        throw err;
+      }
+      const unit = other.units.get(segment.id);
+      const state = workflowState(segment, unit);
+      const author = state === 'untranslated' ? undefined : authorOf(await this.stores.history.last(context.document.id, code, segment.id, AUTHOR_ACTIONS));
+      others.push({ lang: code, name: other.locale.nativeName, dir: other.locale.dir, state, target: unit?.target ?? null, ...(author ? { who: author } : {}) });
+    }
+    return others;
   }
 
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */

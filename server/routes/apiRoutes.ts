@@ -60,6 +60,10 @@ export function apiRoutes(workbench: Workbench): Router {
     res.json({ ...segment, progress: progressJson(progress), ...(propagated ? { propagated } : {}) });
   });
 
+  router.get('/documents/:doc/locales/:lang/segments/:id/other-languages', async (req, res) => {
+    res.json({ languages: await workbench.translations.otherLanguages(req.params.doc, req.params.lang, req.params.id) });
+  });
+
   router.get('/documents/:doc/locales/:lang/segments/:id/same-source', async (req, res) => {
     const { target, fill, differ } = await workbench.translations.sameSource(req.params.doc, req.params.lang, req.params.id);
     res.json({ target: target ?? null, fill, differ });
