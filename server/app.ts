@@ -13,6 +13,7 @@ import { pageRoutes } from './routes/pageRoutes';
 import { APP_ROOT } from './appRoot';
 import { createProject } from './application/createWorkbench';
 import { editionApi } from './routes/editionApi';
+import { searchApi } from './routes/searchApi';
 import { editionPages } from './routes/editionPages';
 import { authenticate } from './auth/authenticate';
 import { SetupGate } from './auth/setupGate';
@@ -103,6 +104,7 @@ export function createApp(options: AppOptions): Express {
   // The API first: a save is not matched against the sign-in pages' routes on its way.
   app.use('/api', apiRoutes(workbench));
   app.use('/api', editionApi(project));
+  app.use('/api', searchApi(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', pageRoutes(workbench));
   app.use('/', editionPages(project));

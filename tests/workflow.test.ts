@@ -3,6 +3,8 @@ import { acceptSuggestion } from '../server/domain/workflow/acceptSuggestion';
 import { approve } from '../server/domain/workflow/approve';
 import { AUTHOR_ACTIONS, authorOf } from '../server/domain/workflow/authorOf';
 import { keepCurrent } from '../server/domain/workflow/keepCurrent';
+import { propagate } from '../server/domain/workflow/propagate';
+import { replaceText } from '../server/domain/workflow/replaceText';
 import { revertTo } from '../server/domain/workflow/revertTo';
 import { sendBack } from '../server/domain/workflow/sendBack';
 import type { TransitionInput } from '../server/domain/workflow/transition';
@@ -27,6 +29,19 @@ describe('the workflow transitions', () => {
     expect(entry).toEqual({ at: AT, who: 'Ana', segment: 's1', action: 'save', before: { target: 'La fuente.', state: 'signed-off' }, after: { target: 'La nueva fuente.', state: 'translated' }, version: 2 });
     expect(from.unit.target).toBe('La fuente.');
     expect(translate(input(translated), '').unit).toMatchObject({ target: undefined, state: 'needs-translation', revision: 4 });
+  });
+
+  it('propagate: the translation of the same source made current here, its own entry', () => {
+    const { unit, entry } = propagate(input({ state: 'needs-translation' }), 'La nueva fuente.');
+    expect(unit).toMatchObject({ target: 'La nueva fuente.', source: segment.text, state: 'translated', approved: false, revision: 4 });
+    expect(entry).toMatchObject({ action: 'propagate', who: 'Ana', after: { target: 'La nueva fuente.', state: 'translated' } });
+  });
+
+  it('replaceText: the new text, a drifted translation still drifted, an approved one translated again', () => {
+    const drifted = replaceText(input({ ...translated, source: 'The old source.', state: 'needs-review-translation' }), 'La otra fuente.');
+    expect(drifted.unit).toMatchObject({ target: 'La otra fuente.', source: 'The old source.', state: 'needs-review-translation', revision: 4 });
+    expect(drifted.entry.action).toBe('replace');
+    expect(replaceText(input({ ...translated, approved: true, state: 'signed-off' }), 'La otra fuente.').unit).toMatchObject({ approved: false, state: 'translated' });
   });
 
   it('keepCurrent: a drifted translation becomes current as it is; 409 when there is none or it is current', () => {
@@ -73,7 +88,7 @@ describe('the workflow transitions', () => {
   });
 
   it('authorOf: who wrote the text, the suggester for an accepted suggestion', () => {
-    expect(AUTHOR_ACTIONS).toEqual(['save', 'revert', 'suggestion-accepted', 'import']);
+    expect(AUTHOR_ACTIONS).toEqual(['save', 'revert', 'suggestion-accepted', 'import', 'propagate', 'replace']);
     expect(authorOf({ at: AT, who: 'Ana', segment: 's1', action: 'import' })).toBe('Ana');
     expect(authorOf({ at: AT, who: 'Ana', segment: 's1', action: 'save' })).toBe('Ana');
     expect(authorOf({ at: AT, who: 'Ana', segment: 's1', action: 'suggestion-accepted', suggestedBy: 'Bruno' })).toBe('Bruno');

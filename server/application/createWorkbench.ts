@@ -4,6 +4,7 @@ import { Editions } from './editions';
 import { createI18n } from '../i18n';
 import { Memories } from './memories';
 import { TranslationMemory } from './translationMemory';
+import { ProjectSearch } from './projectSearch';
 import type { MemoryIndex } from '../storage/memoryIndex';
 import { createSqlMemoryIndex } from '../storage/sql/sqlMemoryIndex';
 import { alignOptionsOf, readProjectConfig } from './projectConfig';
@@ -29,6 +30,8 @@ export interface Project {
   memories: Memories;
   /** The translation memory: the project's translations and its imported memories, searched for a paragraph. */
   memory: TranslationMemory;
+  /** Search across the project's sources and translations. */
+  search: ProjectSearch;
   records: ProjectRecords;
 }
 
@@ -69,6 +72,7 @@ export function createProject(
     imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir) }),
     memories,
     memory: new TranslationMemory({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) }),
+    search: new ProjectSearch({ workbench, listLocales: (document) => stores.locales.listLocales(document) }),
     records,
   };
 }

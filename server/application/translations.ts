@@ -12,6 +12,9 @@ import { approve } from '../domain/workflow/approve';
 import { AUTHOR_ACTIONS, authorOf } from '../domain/workflow/authorOf';
 import { keepCurrent } from '../domain/workflow/keepCurrent';
 import { propagate } from '../domain/workflow/propagate';
+import { replaceText } from '../domain/workflow/replaceText';
+import { fold, queryRegex, queryTerms, type SearchMode } from '../domain/findInText';
+import { runRegex } from './regexSearch';
 import { revertTarget, revertTo } from '../domain/workflow/revertTo';
 import { sendBack } from '../domain/workflow/sendBack';
 import type { TransitionInput, TransitionResult } from '../domain/workflow/transition';
@@ -48,6 +51,30 @@ export interface OtherLanguage {
   state: string;
   target: string | null;
   who?: string;
+}
+
+/** A change of a search and replace: the translation before and after, their word diff, and the revision it is made from (or was made at). */
+export interface ReplaceChange {
+  segment: string;
+  before: string;
+  after: string;
+  diff: ReturnType<typeof wordDiff>;
+  revision: number;
+}
+
+/** `text` with every place of `phrase` (folded: case and diacritics) replaced by `replacement`. */
+function replaceFolded(text: string, phrase: string, replacement: string): string {
+  const folded = fold(text);
+  let out = '';
+  let copied = 0;
+  for (let at = folded.text.indexOf(phrase); at >= 0; at = folded.text.indexOf(phrase, at + phrase.length)) {
+    const start = folded.from[at];
+    const end = folded.from[at + phrase.length];
+    if (start < copied) continue;
+    out += text.slice(copied, start) + replacement;
+    copied = end;
+  }
+  return out + text.slice(copied);
 }
 
 /** Who a change is credited to when nobody signed in made it (the CLI without --by, the tests). */
@@ -192,6 +219,59 @@ export class Translations {
       others.push({ lang: code, name: other.locale.nativeName, dir: other.locale.dir, state, target: unit?.target ?? null, ...(author ? { who: author } : {}) });
     }
     return others;
+  }
+
+  /**
+   * Search and replace in a language's translations of a document: a preview of every change (the
+   * word diff of each), or, without `dryRun`, each change made as its own history entry
+   * (`replace`) from the revision the preview saw (`revisions`, by paragraph, when given; else
+   * the one seen now): a paragraph saved meanwhile is skipped and listed, never overwritten, and so
+   * is one the replacement would leave empty. Words and phrases are found as a phrase, case and
+   * diacritics folded; a regular expression replaces as String.replace does ($1…).
+   */
+  async replace(
+    documentId: string,
+    lang: string,
+    input: { find: string; replace: string; mode: SearchMode; dryRun?: boolean; revisions?: Record<string, number> },
+    who: string,
+  ): Promise<{ dryRun: boolean; changes: ReplaceChange[]; skipped: { segment: string; reason: string; message: string }[] }> {
+    const context = await this.workbench.locale(documentId, lang);
+    const paragraphs: { segment: string; before: string; revision: number }[] = [];
+    for (const segment of context.document.segments) {
+      const unit = segment.translatable ? context.units.get(segment.id) : undefined;
+      if (unit?.target) paragraphs.push({ segment: segment.id, before: unit.target, revision: unit.revision });
+    }
+    let afters: string[];
+    if (input.mode === 'regex') {
+      afters = (await runRegex(queryRegex(input.find), paragraphs.map((p) => p.before), input.replace)).replaced ?? [];
+    } else {
+      const [phrase] = queryTerms(input.find.trim(), 'phrase');
+      afters = paragraphs.map((p) => replaceFolded(p.before, phrase, input.replace));
+    }
+    const changes: ReplaceChange[] = [];
+    const skipped: { segment: string; reason: string; message: string }[] = [];
+    paragraphs.forEach((p, i) => {
+      const after = afters[i];
+      if (after === p.before) return;
+      if (after.trim() === '') skipped.push({ segment: p.segment, reason: 'would-empty', message: 'The replacement would leave this translation empty: it was left as it is.' });
+      else changes.push({ segment: p.segment, before: p.before, after, diff: wordDiff(p.before, after), revision: input.revisions?.[p.segment] ?? p.revision });
+    });
+    if (input.dryRun) return { dryRun: true, changes, skipped };
+    const made: ReplaceChange[] = [];
+    for (const change of changes) {
+      try {
+        const { segment } = await this.changeUnit(context.document.id, context.locale.code, change.segment, change.revision, who, (c) => {
+          // The text the preview saw: a translation changed since (at the same revision, which cannot be) is not replaced blind.
+          if (c.unit.target !== change.before) throw new WorkbenchError(409, 'revision-conflict', 'This paragraph changed since the preview.');
+          return replaceText(c, change.after);
+        });
+        made.push({ ...change, revision: segment.revision });
+      } catch (err) {
+        if (!isWorkbenchError(err) || err.status >= 500) throw err;
+        skipped.push({ segment: change.segment, reason: err.code === 'revision-conflict' ? 'changed-meanwhile' : err.code, message: err.message });
+      }
+    }
+    return { dryRun: false, changes: made, skipped };
   }
 
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */

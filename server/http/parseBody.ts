@@ -24,6 +24,13 @@ export const BODIES = {
   // No segment (or null): the person has no paragraph open.
   presence: z.strictObject({ segment: z.string().nullable().optional() }),
   title: z.strictObject({ title: z.string() }),
+  replace: z.strictObject({
+    find: z.string(),
+    replace: z.string(),
+    mode: z.enum(['words', 'phrase', 'regex']).optional(),
+    dryRun: z.boolean().optional(),
+    revisions: z.record(z.string(), count).optional(),
+  }),
 } as const;
 
 function describe(issue: z.core.$ZodIssue, body: Record<string, unknown>): { field: string; message: string } {

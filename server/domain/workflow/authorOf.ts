@@ -5,7 +5,7 @@ import type { HistoryEntry } from '../historyEntry';
  * (a save, a revert, a suggestion taken, a file imported), so that nobody approves their own text
  * by bringing it in another way.
  */
-export const AUTHOR_ACTIONS = ['save', 'revert', 'suggestion-accepted', 'import', 'propagate'] as const;
+export const AUTHOR_ACTIONS = ['save', 'revert', 'suggestion-accepted', 'import', 'propagate', 'replace'] as const;
 
 /** Who wrote a translation, from the newest of its history entries whose action is one of AUTHOR_ACTIONS. */
 export function authorOf(entry: HistoryEntry | undefined): string | undefined {
