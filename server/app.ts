@@ -14,6 +14,7 @@ import { APP_ROOT } from './appRoot';
 import { createProject } from './application/createWorkbench';
 import { editionApi } from './routes/editionApi';
 import { searchApi } from './routes/searchApi';
+import { searchPages } from './routes/searchPages';
 import { editionPages } from './routes/editionPages';
 import { authenticate } from './auth/authenticate';
 import { SetupGate } from './auth/setupGate';
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', pageRoutes(workbench));
   app.use('/', editionPages(project));
+  app.use('/', searchPages(project));
   app.use(notFound);
   app.use(errorHandler(options.log));
   app.locals.setup = setup;
