@@ -1,4 +1,4 @@
-import { checkTranslation, extractLinks } from '../server/domain/checkTranslation';
+import { CHECKS, checkTranslation, extractLinks } from '../server/domain/checkTranslation';
 
 // The quality checks beside each translation: the same links as the source, as many emphasised
 // or code spans. The source's side is worked out once per text and kept.
@@ -19,8 +19,8 @@ describe('checkTranslation', () => {
   it('names the links lost and added, and the marks counted on each side', () => {
     const target = 'Véase la primera [página](https://example.org/otra), <https://example.org/b> y `code`, o https://example.org/c.';
     expect(checkTranslation(source, target)).toEqual([
-      { code: 'links-differ', message: 'checks.linksDiffer', values: { missing: 'https://example.org/a', extra: 'https://example.org/otra' } },
-      { code: 'markup-differs', message: 'checks.markupDiffers', values: { source: '2', target: '1' } },
+      { id: 'links-differ', code: 'links-differ', severity: 'error', message: 'checks.linksDiffer', values: { missing: 'https://example.org/a', extra: 'https://example.org/otra' } },
+      { id: 'markup-differs', code: 'markup-differs', severity: 'warning', message: 'checks.markupDiffers', values: { source: '2', target: '1' } },
     ]);
   });
 
@@ -33,5 +33,47 @@ describe('an autolink', () => {
   it('is one link, the same as a Markdown link to the same address', () => {
     expect(extractLinks('Go to <https://example.org/x>.')).toEqual(['https://example.org/x']);
     expect(checkTranslation('Go to <https://example.org/x>.', 'Ve a [la página](https://example.org/x).')).toEqual([]);
+  });
+});
+
+describe('the prose checks', () => {
+  const en = { source: 'en', target: 'es' };
+  const fr = { source: 'en', target: 'fr' };
+  const ids = (source: string, target: string, languages = en) => checkTranslation(source, target, languages).map((c) => c.id);
+  const clean = ['The Commune lasted 72 days, from 18 March 1871.', 'La Comuna duró 72 días, desde el 18 de marzo de 1871.'];
+
+  it('has twenty checks, errors and warnings, and passes a clean translation', () => {
+    expect(CHECKS).toHaveLength(20);
+    expect(CHECKS.filter((c) => c.severity === 'error').map((c) => c.id)).toEqual(['links-differ', 'whitespace-only', 'code-differs', 'markdown-broken']);
+    expect(ids(clean[0], clean[1])).toEqual([]);
+  });
+
+  it.each([
+    ['whitespace-only', 'Some words here.', '   '],
+    ['code-differs', 'Run `make` now.', 'Ejecuta `hacer` ahora.'],
+    ['markdown-broken', 'Run `make` now.', 'Ejecuta `make ahora.'],
+    ['numbers-differ', clean[0], 'La Comuna duró 73 días, desde el 18 de marzo de 1871.'],
+    ['untranslated', 'The people cheered.', 'The people cheered.'],
+    ['edge-whitespace', 'The people cheered.', 'La gente aplaudió. '],
+    ['double-space', 'The people cheered.', 'La gente  aplaudió.'],
+    ['repeated-word', 'The people cheered.', 'La la gente aplaudió.'],
+    ['unbalanced-brackets', 'The people (all of them) cheered.', 'La gente (toda aplaudió.'],
+    ['unbalanced-quotes', 'They said “no”.', 'Dijeron “no.'],
+    ['end-punctuation', 'Did the people cheer?', 'La gente aplaudió.'],
+    ['sentence-count', 'One. Two. Three. Four.', 'Uno dos tres cuatro.'],
+    ['length-ratio', 'The people of Paris cheered for a long time.', 'Sí.'],
+    ['capital-first', 'The people cheered.', 'la gente aplaudió.'],
+    ['source-left', 'The people cheered. The army came back to Paris.', 'La gente aplaudió. The army came back to Paris.'],
+    ['tags-differ', 'The <b>people</b> cheered.', 'La gente aplaudió.'],
+    ['line-breaks-differ', 'One line\nand another.', 'Una línea y otra.'],
+  ])('%s', (id, source, target) => {
+    expect(ids(source, target)).toContain(id);
+    expect(checkTranslation(source, target, en).find((c) => c.id === id)?.message).toMatch(/^checks\./);
+  });
+
+  it('knows the quotation marks of the target language from CLDR', () => {
+    expect(ids('They said "no".', 'Ils ont dit « non ».', fr)).not.toContain('quotation-marks');
+    expect(checkTranslation('They said "no".', 'Ils ont dit “non”.', fr).find((c) => c.id === 'quotation-marks')?.values).toEqual({ found: '“ ”', start: '«', end: '»' });
+    expect(ids('They said "no".', 'Dijeron “no”.', en)).not.toContain('quotation-marks');
   });
 });

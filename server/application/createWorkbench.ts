@@ -96,6 +96,7 @@ function createStores(dataDir: string, records: ProjectRecords, serving = false,
     }),
     history: records.history,
     discussions: records.discussions,
+    dismissals: records.dismissals,
     lock,
     summaries: createStampedSnapshots(path.join(dataDir, '.cache', 'summaries')),
   };

@@ -1,4 +1,4 @@
-import { checkTranslation, type CheckResult } from '../domain/checkTranslation';
+import { checkTranslation, type CheckLanguages, type CheckResult } from '../domain/checkTranslation';
 import type { Segment, Unit, WorkflowState } from '../domain/types';
 import { wordDiff, type WordDiffPart } from '../domain/wordDiff';
 import { workflowState } from '../domain/workflowState';
@@ -23,7 +23,7 @@ export interface SegmentView {
 }
 
 /** A segment and its unit as the editor and the API show them: state, checks, notes and, for a drifted one, the diff. */
-export function segmentView(segment: Segment, unit: Unit | undefined): SegmentView {
+export function segmentView(segment: Segment, unit: Unit | undefined, languages?: CheckLanguages): SegmentView {
   const state = segment.translatable ? workflowState(segment, unit) : null;
   return {
     id: segment.id,
@@ -36,7 +36,7 @@ export function segmentView(segment: Segment, unit: Unit | undefined): SegmentVi
     target: unit?.target ?? null,
     state,
     revision: unit?.revision ?? 0,
-    checks: unit?.target ? checkTranslation(segment.text, unit.target) : [],
+    checks: unit?.target ? checkTranslation(segment.text, unit.target, languages) : [],
     notes: (unit?.notes ?? []).map((n) => ({ from: n.from, text: n.text })),
     drift: state === 'drifted' && unit ? driftOf(segment, unit) : undefined,
   };

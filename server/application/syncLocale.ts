@@ -3,6 +3,7 @@ import { commitWithHistory } from './commitWithHistory';
 import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { SourceDocument } from '../domain/types';
+import type { CheckDismissalRepository } from '../storage/checkDismissalRepository';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
@@ -18,6 +19,8 @@ export interface WorkbenchStores {
   discussions: DiscussionRepository;
   /** The project's write lock, held by every use case that reads, decides and writes (see ProjectLock). */
   lock: ProjectLock;
+  /** Checks people dismissed (none: every check stays open). */
+  dismissals?: CheckDismissalRepository;
   /** Documents' summaries kept between processes (see Workbench.listDocuments); none in tests that do not ask. */
   summaries?: StampedSnapshots;
 }

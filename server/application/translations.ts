@@ -3,7 +3,9 @@ import { checkDocumentId } from '../domain/documentId';
 import type { Progress } from '../domain/computeProgress';
 import { canonicalLocale } from '../domain/localeTag';
 import type { Suggestion } from '../domain/discussion';
-import type { SourceDocument, Unit } from '../domain/types';
+import type { Segment, SourceDocument, Unit } from '../domain/types';
+import { checkTranslation, type CheckResult } from '../domain/checkTranslation';
+import type { CheckDismissal } from '../storage/checkDismissalRepository';
 import type { ReadonlyUnit } from '../storage/localeStore';
 import { derivedFile, isCompleteFor, progressIn, segmentsOf, unitIn } from './localeTally';
 import { wordDiff } from '../domain/wordDiff';
@@ -26,7 +28,7 @@ import { segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
-import type { Workbench } from './workbench';
+import type { LocaleContext, Workbench } from './workbench';
 
 /** A paragraph with the same source text as another (see Translations.sameSource). */
 export interface SameSourceParagraph {
@@ -126,6 +128,17 @@ export class Translations {
    * reviewer may not approve their own translation unless the project allows it.
    */
   async approve(documentId: string, lang: string, segmentId: string, input: { baseRevision?: unknown }, who: string, options: { allowSelfApproval?: boolean } = {}) {
+    // An error of the checks (not dismissed by a reviewer) blocks the approval until it is fixed.
+    const context = await this.workbench.locale(documentId, lang);
+    const segment = segmentsOf(context.document).get(segmentId);
+    if (segment?.translatable) {
+      const open = (await this.openChecks(context, [segment])).get(segment.id)?.filter((check) => check.severity === 'error') ?? [];
+      if (open.length > 0) {
+        throw new WorkbenchError(409, 'checks-open', `This translation has errors to fix (or a reviewer to dismiss) before it is approved: ${open.map((check) => check.id).join(', ')}.`, {
+          details: { checks: open.map(({ id, severity }) => ({ id, severity })) },
+        });
+      }
+    }
     const author = await this.lastAuthor(documentId, lang, segmentId);
     return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => approve(change, { author, allowSelfApproval: options.allowSelfApproval ?? false }));
   }
@@ -274,6 +287,41 @@ export class Translations {
     return { dryRun: false, changes: made, skipped };
   }
 
+  /** The checks a locale's paragraphs fail, less those dismissed for their current text, by paragraph (those failing none left out). */
+  async openChecks(context: LocaleContext, segments: readonly Segment[] = context.document.segments): Promise<Map<string, CheckResult[]>> {
+    const dismissed = (await this.stores.dismissals?.list(context.document.id, context.locale.code)) ?? new Map<string, CheckDismissal[]>();
+    const open = new Map<string, CheckResult[]>();
+    const languages = { source: context.document.meta.language, target: context.locale.code };
+    for (const segment of segments) {
+      const unit = segment.translatable ? context.units.get(segment.id) : undefined;
+      if (!unit?.target) continue;
+      const gone = (dismissed.get(segment.id) ?? []).filter((d) => d.target === unit.target).map((d) => d.check);
+      const checks = checkTranslation(segment.text, unit.target, languages).filter((check) => !gone.includes(check.id));
+      if (checks.length > 0) open.set(segment.id, checks);
+    }
+    return open;
+  }
+
+  /**
+   * Dismisses a check of a paragraph's current translation (it comes back if the text changes):
+   * a warning by a translator or a reviewer of the language, an error by a reviewer only (the
+   * caller says which `who` may be). Recorded, and in the paragraph's history (`dismiss-check`).
+   */
+  async dismissCheck(documentId: string, lang: string, segmentId: string, checkId: string, who: string, canReview: boolean): Promise<{ check: string; severity: string }> {
+    const context = await this.workbench.locale(documentId, lang);
+    const segment = segmentsOf(context.document).get(segmentId);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    const check = (await this.openChecks(context, [segment])).get(segment.id)?.find((c) => c.id === checkId);
+    if (!check) throw new WorkbenchError(404, 'check-not-open', `The translation of this paragraph does not fail the check "${checkId}" (or it was dismissed already).`);
+    if (check.severity === 'error' && !canReview) throw new WorkbenchError(403, 'reviewer-only', 'Only a reviewer of the language may dismiss an error.');
+    const unit = context.units.get(segment.id) as Unit;
+    const at = new Date().toISOString();
+    if (!this.stores.dismissals) throw new WorkbenchError(500, 'no-dismissals', 'This workbench keeps no record of dismissed checks.');
+    await this.stores.dismissals.put(context.document.id, context.locale.code, { segment: segment.id, check: check.id, target: unit.target as string, who, at });
+    await this.stores.history.append(context.document.id, context.locale.code, [{ at, who, segment: segment.id, action: 'dismiss-check', after: { target: unit.target, state: unit.state } }]);
+    return { check: check.id, severity: check.severity };
+  }
+
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */
   async history(documentId: string, lang: string, segmentId: string) {
     const context = await this.workbench.locale(documentId, lang);
@@ -283,7 +331,7 @@ export class Translations {
     const entries = await this.stores.history.list(context.document.id, context.locale.code, segmentId);
     return {
       context,
-      segment: segmentView(segment, current),
+      segment: segmentView(segment, current, { source: context.document.meta.language, target: context.locale.code }),
       entries: entries.map((entry, index) => ({
         index,
         ...entry,
@@ -368,7 +416,7 @@ export class Translations {
       },
       answer: (file, base, changed) => {
         derivedFile(document, base, file, changed);
-        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit), progress: progressIn(document, file) };
+        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit, { source: document.meta.language, target: code }), progress: progressIn(document, file) };
       },
     });
     // A stale change names who saved the paragraph last: looked up only then, not for every save.

@@ -244,7 +244,7 @@ export class Workbench {
     const context = await this.locale(documentId, lang);
     // Filter on the cheap state first; build views (with their checks) only for the page returned.
     const matching = this.segmentsInState(context, query.state as WorkflowState | undefined, true);
-    return { segments: matching.slice(offset, offset + limit).map((s) => segmentView(s, context.units.get(s.id))), total: matching.length, offset, limit };
+    return { segments: matching.slice(offset, offset + limit).map((s) => segmentView(s, context.units.get(s.id), languagesOf(context))), total: matching.length, offset, limit };
   }
 
   /** The segments of a locale in a workflow state (all when `state` is undefined), in document order. */
@@ -257,7 +257,7 @@ export class Workbench {
 
   /** Views of given segments (an editor page). */
   viewOf(context: LocaleContext, segments: Segment[]): SegmentView[] {
-    return segments.map((segment) => segmentView(segment, context.units.get(segment.id)));
+    return segments.map((segment) => segmentView(segment, context.units.get(segment.id), languagesOf(context)));
   }
 
   /** Updates a document's source (see sourceUpdates.updateSource); `onProgress` is told each step of a long one. */
@@ -298,4 +298,9 @@ export class Workbench {
     await this.locales.create(file);
     return (await this.load(document, code, readerLanguage)).locale;
   }
+}
+
+/** The languages of a locale's texts, for the checks. */
+export function languagesOf(context: LocaleContext): { source: string; target: string } {
+  return { source: context.document.meta.language, target: context.locale.code };
 }

@@ -1,12 +1,29 @@
 import MarkdownIt from 'markdown-it';
+import { PROSE_CHECKS, type CheckSeverity } from './proseChecks';
 
-/** A quality check that a translation failed: shown beside it, never blocking the save. */
+/** A quality check that a translation failed: shown beside it, never blocking the save (an error blocks its approval, see Translations.approve). */
 export interface CheckResult {
-  code: 'links-differ' | 'markup-differs';
+  id: string;
+  /** The same as `id` (the name the first answers gave it). */
+  code: string;
+  severity: CheckSeverity;
   /** i18next key of the message, with its values. */
   message: string;
   values: Record<string, string>;
 }
+
+/** The languages of a paragraph's texts, for the checks that depend on them (sentences, quotation marks). */
+export interface CheckLanguages {
+  source: string;
+  target: string;
+}
+
+/** Every check's id and severity (the two of this file, then the prose checks). */
+export const CHECKS: readonly { id: string; severity: CheckSeverity }[] = [
+  { id: 'links-differ', severity: 'error' },
+  { id: 'markup-differs', severity: 'warning' },
+  ...PROSE_CHECKS.map(({ id, severity }) => ({ id, severity })),
+];
 
 const markdown = new MarkdownIt({ html: false, linkify: false });
 // markdown-it bundles linkify-it: the same URL recognition as rendering would use.
@@ -67,9 +84,10 @@ function factsOfSource(source: string): InlineFacts {
 
 /**
  * Checks a translation against its source. Inline markup is carried as Markdown (the documented
- * convention): the translation must keep the same links and as many emphasised spans.
+ * convention): the translation must keep the same links (an error) and as many emphasised spans;
+ * with the languages, the prose checks too (see proseChecks.ts).
  */
-export function checkTranslation(source: string, target: string): CheckResult[] {
+export function checkTranslation(source: string, target: string, languages?: CheckLanguages): CheckResult[] {
   if (target === '') return [];
   const results: CheckResult[] = [];
   const { links: sourceLinks, marks: sourceMarks } = factsOfSource(source);
@@ -77,10 +95,17 @@ export function checkTranslation(source: string, target: string): CheckResult[] 
   if (sourceLinks.join('\n') !== targetLinks.join('\n')) {
     const missing = sourceLinks.filter((link) => !targetLinks.includes(link));
     const extra = targetLinks.filter((link) => !sourceLinks.includes(link));
-    results.push({ code: 'links-differ', message: 'checks.linksDiffer', values: { missing: missing.join(', '), extra: extra.join(', ') } });
+    results.push({ id: 'links-differ', code: 'links-differ', severity: 'error', message: 'checks.linksDiffer', values: { missing: missing.join(', '), extra: extra.join(', ') } });
   }
   if (sourceMarks !== targetMarks) {
-    results.push({ code: 'markup-differs', message: 'checks.markupDiffers', values: { source: String(sourceMarks), target: String(targetMarks) } });
+    results.push({ id: 'markup-differs', code: 'markup-differs', severity: 'warning', message: 'checks.markupDiffers', values: { source: String(sourceMarks), target: String(targetMarks) } });
+  }
+  if (languages) {
+    const input = { source, target, sourceLanguage: languages.source, targetLanguage: languages.target };
+    for (const check of PROSE_CHECKS) {
+      const values = check.run(input);
+      if (values) results.push({ id: check.id, code: check.id, severity: check.severity, message: check.message, values });
+    }
   }
   return results;
 }

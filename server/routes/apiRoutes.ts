@@ -8,6 +8,7 @@ import type { Workbench } from '../application/workbench';
 import { documentJson, localeCounts, progressJson } from '../application/presenters';
 import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { BODIES, parseBody } from '../http/parseBody';
+import { segmentJson } from '../http/segmentJson';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** A stale save's 409 also carries the word diff from the saved text to the one that was refused, so the editor can show both. */
@@ -42,13 +43,12 @@ export function apiRoutes(workbench: Workbench): Router {
   });
 
   router.get('/documents/:doc/locales/:lang/segments', async (req, res) => {
-    res.json(
-      await workbench.listSegments(req.params.doc, req.params.lang, {
-        offset: queryInt(req.query.offset, 'offset'),
-        limit: queryInt(req.query.limit, 'limit'),
-        state: queryString(req.query.state, 'state'),
-      }),
-    );
+    const page = await workbench.listSegments(req.params.doc, req.params.lang, {
+      offset: queryInt(req.query.offset, 'offset'),
+      limit: queryInt(req.query.limit, 'limit'),
+      state: queryString(req.query.state, 'state'),
+    });
+    res.json({ ...page, segments: page.segments.map((segment) => segmentJson(req, segment)) });
   });
 
   router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
@@ -57,7 +57,28 @@ export function apiRoutes(workbench: Workbench): Router {
     const { segment, progress } = await withConflictDiff(body.target, () => workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
     // With "propagate": "auto", the translation also goes to the paragraphs with the same source that have none.
     const propagated = autoPropagate(res) && segment.state === 'translated' ? await workbench.translations.propagate(req.params.doc, req.params.lang, req.params.id, actor.name) : undefined;
-    res.json({ ...segment, progress: progressJson(progress), ...(propagated ? { propagated } : {}) });
+    res.json({ ...segmentJson(req, segment), progress: progressJson(progress), ...(propagated ? { propagated } : {}) });
+  });
+
+  router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {
+    const context = await workbench.locale(req.params.doc, req.params.lang);
+    const open = await workbench.translations.openChecks(context);
+    const counts = new Map<string, { id: string; severity: string; count: number }>();
+    const segments: { id: string; checks: ReturnType<typeof segmentJson>['checks'] }[] = [];
+    for (const [id, checks] of open) {
+      for (const check of checks) {
+        const counted = counts.get(check.id) ?? { id: check.id, severity: check.severity, count: 0 };
+        counted.count++;
+        counts.set(check.id, counted);
+      }
+      segments.push({ id, checks: segmentJson(req, { checks } as Parameters<typeof segmentJson>[1]).checks });
+    }
+    res.json({ checks: [...counts.values()].sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1)), segments });
+  });
+
+  router.post('/documents/:doc/locales/:lang/segments/:id/checks/:check/dismiss', async (req, res) => {
+    const { actor, canReview } = permitTranslatorOrReviewer(res, req.params.lang);
+    res.json(await workbench.translations.dismissCheck(req.params.doc, req.params.lang, req.params.id, req.params.check, actor.name, canReview));
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/other-languages', async (req, res) => {
@@ -78,7 +99,7 @@ export function apiRoutes(workbench: Workbench): Router {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.revision, req);
     const { segment, progress } = await workbench.translations.confirmCurrent(req.params.doc, req.params.lang, req.params.id, body, actor.name);
-    res.json({ ...segment, progress: progressJson(progress) });
+    res.json({ ...segmentJson(req, segment), progress: progressJson(progress) });
   });
 
   router.get('/documents/:doc/locales/:lang/removed', async (req, res) => {
@@ -89,26 +110,26 @@ export function apiRoutes(workbench: Workbench): Router {
     const actor = permit(res, 'review', req.params.lang);
     const body = parseBody(BODIES.revision, req);
     const { segment, progress } = await workbench.translations.approve(req.params.doc, req.params.lang, req.params.id, body, actor.name, { allowSelfApproval: allowSelfApproval(res) });
-    res.json({ ...segment, progress: progressJson(progress) });
+    res.json({ ...segmentJson(req, segment), progress: progressJson(progress) });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/reject', async (req, res) => {
     const actor = permit(res, 'review', req.params.lang);
     const body = parseBody(BODIES.reject, req);
     const { segment, progress } = await workbench.translations.reject(req.params.doc, req.params.lang, req.params.id, body, actor.name);
-    res.json({ ...segment, progress: progressJson(progress) });
+    res.json({ ...segmentJson(req, segment), progress: progressJson(progress) });
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
     const { segment, entries } = await workbench.translations.history(req.params.doc, req.params.lang, req.params.id);
-    res.json({ segment, entries });
+    res.json({ segment: segmentJson(req, segment), entries });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/revert', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.revert, req);
     const { segment } = await workbench.translations.revert(req.params.doc, req.params.lang, req.params.id, body, actor.name);
-    res.json(segment);
+    res.json(segmentJson(req, segment));
   });
 
   router.get('/documents/:doc/locales/:lang/activity', async (req, res) => {
@@ -131,7 +152,7 @@ export function apiRoutes(workbench: Workbench): Router {
   router.post(`${base}/suggestions/:sid`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
     const result = await workbench.discussions.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, parseBody(BODIES.decide, req), actor.name);
-    res.json(result ? result.segment : { declined: true });
+    res.json(result ? segmentJson(req, result.segment) : { declined: true });
   });
 
   router.post(`${base}/segments/:id/comments`, async (req, res) => {

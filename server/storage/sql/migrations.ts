@@ -183,6 +183,22 @@ CREATE TABLE unit_journal (
 CREATE INDEX unit_journal_locale ON unit_journal(document, locale, id);
 `,
   },
+  {
+    version: 4,
+    name: 'dismissed checks: a check a person dismissed for the translation of a paragraph',
+    sql: `
+CREATE TABLE check_dismissals (
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  check_id TEXT NOT NULL,
+  target TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (document, locale, segment, check_id)
+);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

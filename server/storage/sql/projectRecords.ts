@@ -1,6 +1,7 @@
 import type { AccountRepository } from '../../accounts/accountRepository';
 import type { LoginThrottle } from '../../auth/loginThrottle';
 import type { SessionStore } from '../../auth/sessionStore';
+import type { CheckDismissalRepository } from '../checkDismissalRepository';
 import type { DiscussionRepository } from '../discussionRepository';
 import type { EditionRepository } from '../editionRepository';
 import type { HistoryRepository } from '../historyRepository';
@@ -9,6 +10,7 @@ import type { MemoryRepository } from '../memoryRepository';
 import type { StagedImportRepository } from '../stagedImportRepository';
 import { projectDatabase, type SqlDatabase } from './openDatabase';
 import { createSqlAccountRepository } from './sqlAccountRepository';
+import { createSqlCheckDismissalRepository } from './sqlCheckDismissalRepository';
 import { createSqlDiscussionRepository } from './sqlDiscussionRepository';
 import { createSqlEditionRepository } from './sqlEditionRepository';
 import { createSqlHistoryRepository } from './sqlHistoryRepository';
@@ -31,6 +33,7 @@ export interface ProjectRecords {
   memories: MemoryRepository;
   staged: StagedImportRepository;
   journal: UnitJournal;
+  dismissals: CheckDismissalRepository;
   /** What this process moved from the files of the previous version, if it found any. */
   migrated?: LegacyMigration;
 }
@@ -58,6 +61,7 @@ export function projectRecords(dataDir: string, options: { check?: boolean } = {
       memories: createSqlMemoryRepository(db),
       staged: createSqlStagedImportRepository(db),
       journal: createSqlUnitJournal(db),
+      dismissals: createSqlCheckDismissalRepository(db),
       ...(migrated ? { migrated } : {}),
     };
     made.set(db, records);

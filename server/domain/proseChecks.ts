@@ -1,0 +1,208 @@
+/**
+ * The quality checks of a translation against its source, tuned for prose. Each has an id, a
+ * severity (an error blocks approval until it is fixed or a reviewer dismisses it; a warning only
+ * says), and a message (an i18next key under `checks.`, with its values). They are worked out from
+ * the texts every time, never stored.
+ */
+import { quotationMarksOf } from './quotationMarks';
+import { sentencesOf } from './sentencesOf';
+
+export type CheckSeverity = 'error' | 'warning';
+
+/** What a check found: the values of its message. */
+type Found = Record<string, string> | undefined;
+
+/** The texts a check looks at, and their languages (BCP 47). */
+export interface CheckInput {
+  source: string;
+  target: string;
+  sourceLanguage: string;
+  targetLanguage: string;
+}
+
+export interface ProseCheck {
+  id: string;
+  severity: CheckSeverity;
+  /** i18next key of the message. */
+  message: string;
+  run(input: CheckInput): Found;
+}
+
+const yes: Record<string, string> = {};
+const numbersOf = (text: string): string[] => (text.match(/\d+(?:[.,\u00a0\u202f ]\d+)*/g) ?? []).map((n) => n.replace(/\D/g, '')).sort();
+const codeSpansOf = (text: string): string[] => (text.match(/`[^`]+`/g) ?? []).sort();
+const leading = (text: string): string => /^\s*/.exec(text)?.[0] ?? '';
+const trailing = (text: string): string => /\s*$/.exec(text)?.[0] ?? '';
+const unescapedBackticks = (text: string): number => (text.replace(/\\`/g, '').match(/`/g) ?? []).length;
+const count = (text: string, char: string): number => text.split(char).length - 1;
+const REPEATED = /(^|[^\p{L}])(\p{L}+)\s+\2(?![\p{L}])/iu;
+const PAIRS: [string, string][] = [['(', ')'], ['[', ']'], ['{', '}']];
+const QUOTE_PAIRS: [string, string][] = [['“', '”'], ['«', '»'], ['‹', '›'], ['„', '“']];
+const QUOTES = /["“”„«»‹›‚]/g;
+const TAG = /<\/?[A-Za-z][^\s>]*[^>]*>/g;
+const tagsOf = (text: string): string[] => (text.match(TAG) ?? []).filter((tag) => !/^<(https?|mailto):/i.test(tag)).sort();
+const endPunctuation = (text: string): string => {
+  const end = text.replace(/\.\.\.$/, '…').replace(/[\s"'”’»›)\]*_]+$/u, '');
+  const last = end.at(-1) ?? '';
+  return '.?!:;…'.includes(last) ? last : '';
+};
+const firstLetter = (text: string): string | undefined => /\p{L}/u.exec(text.replace(/^[#>*_\-\s\d.)[\]]+/, ''))?.[0];
+const isCased = (char: string): boolean => char.toLowerCase() !== char.toUpperCase();
+const balanced = (text: string, open: string, close: string): boolean => (open === close ? count(text, open) % 2 === 0 : count(text, open) === count(text, close));
+const words = (text: string): number => (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+
+export const PROSE_CHECKS: readonly ProseCheck[] = [
+  {
+    id: 'whitespace-only',
+    severity: 'error',
+    message: 'checks.whitespaceOnly',
+    run: ({ target }) => (target.trim() === '' ? yes : undefined),
+  },
+  {
+    id: 'code-differs',
+    severity: 'error',
+    message: 'checks.codeDiffers',
+    run: ({ source, target }) => {
+      const [a, b] = [codeSpansOf(source), codeSpansOf(target)];
+      return a.join('\n') !== b.join('\n') ? { missing: a.filter((c) => !b.includes(c)).join(' '), extra: b.filter((c) => !a.includes(c)).join(' ') } : undefined;
+    },
+  },
+  {
+    id: 'markdown-broken',
+    severity: 'error',
+    message: 'checks.markdownBroken',
+    run: ({ source, target }) => {
+      if (unescapedBackticks(target) % 2 !== 0 && unescapedBackticks(source) % 2 === 0) return { mark: '`' };
+      if (count(target, '**') % 2 !== 0 && count(source, '**') % 2 === 0) return { mark: '**' };
+      if (/\]\([^)]*$/.test(target) && !/\]\([^)]*$/.test(source)) return { mark: '](' };
+      return undefined;
+    },
+  },
+  {
+    id: 'numbers-differ',
+    severity: 'warning',
+    message: 'checks.numbersDiffer',
+    run: ({ source, target }) => {
+      const [a, b] = [numbersOf(source), numbersOf(target)];
+      return a.join(' ') !== b.join(' ') ? { source: a.join(', ') || '—', target: b.join(', ') || '—' } : undefined;
+    },
+  },
+  {
+    id: 'untranslated',
+    severity: 'warning',
+    message: 'checks.untranslated',
+    run: ({ source, target }) => (target.trim() === source.trim() && words(source) >= 2 ? yes : undefined),
+  },
+  {
+    id: 'edge-whitespace',
+    severity: 'warning',
+    message: 'checks.edgeWhitespace',
+    run: ({ source, target }) => (target.trim() !== '' && (leading(source) !== leading(target) || trailing(source) !== trailing(target)) ? yes : undefined),
+  },
+  {
+    id: 'double-space',
+    severity: 'warning',
+    message: 'checks.doubleSpace',
+    run: ({ source, target }) => (/\S {2,}\S/.test(target) && !/\S {2,}\S/.test(source) ? yes : undefined),
+  },
+  {
+    id: 'repeated-word',
+    severity: 'warning',
+    message: 'checks.repeatedWord',
+    run: ({ source, target }) => {
+      const found = REPEATED.exec(target);
+      return found && !REPEATED.test(source) ? { word: found[2] } : undefined;
+    },
+  },
+  {
+    id: 'unbalanced-brackets',
+    severity: 'warning',
+    message: 'checks.unbalancedBrackets',
+    run: ({ source, target }) => {
+      const pair = PAIRS.find(([open, close]) => !balanced(target, open, close) && balanced(source, open, close));
+      return pair ? { pair: pair.join('') } : undefined;
+    },
+  },
+  {
+    id: 'unbalanced-quotes',
+    severity: 'warning',
+    message: 'checks.unbalancedQuotes',
+    run: ({ source, target }) => {
+      if (count(target, '"') % 2 !== 0 && count(source, '"') % 2 === 0) return { pair: '""' };
+      const pair = QUOTE_PAIRS.find(([open, close]) => open !== '„' && !balanced(target, open, close) && balanced(source, open, close));
+      return pair ? { pair: pair.join('') } : undefined;
+    },
+  },
+  {
+    id: 'end-punctuation',
+    severity: 'warning',
+    message: 'checks.endPunctuation',
+    run: ({ source, target }) => {
+      const [a, b] = [endPunctuation(source), endPunctuation(target)];
+      return a !== b ? { source: a || '—', target: b || '—' } : undefined;
+    },
+  },
+  {
+    id: 'sentence-count',
+    severity: 'warning',
+    message: 'checks.sentenceCount',
+    run: ({ source, target, sourceLanguage, targetLanguage }) => {
+      const [a, b] = [sentencesOf(source, sourceLanguage).length, sentencesOf(target, targetLanguage).length];
+      return Math.abs(a - b) > Math.max(1, Math.floor(a / 2)) ? { source: String(a), target: String(b) } : undefined;
+    },
+  },
+  {
+    id: 'length-ratio',
+    severity: 'warning',
+    message: 'checks.lengthRatio',
+    run: ({ source, target }) => {
+      if (source.length < 20) return undefined;
+      const ratio = target.length / source.length;
+      return ratio < 0.4 || ratio > 2.5 ? { ratio: ratio.toFixed(1) } : undefined;
+    },
+  },
+  {
+    id: 'capital-first',
+    severity: 'warning',
+    message: 'checks.capitalFirst',
+    run: ({ source, target }) => {
+      const [a, b] = [firstLetter(source), firstLetter(target)];
+      if (!a || !b || !isCased(a) || !isCased(b)) return undefined;
+      return (a === a.toUpperCase()) !== (b === b.toUpperCase()) ? yes : undefined;
+    },
+  },
+  {
+    id: 'source-left',
+    severity: 'warning',
+    message: 'checks.sourceLeft',
+    run: ({ source, target, sourceLanguage }) => {
+      if (target.trim() === source.trim()) return undefined;
+      const left = sentencesOf(source, sourceLanguage).find((sentence) => words(sentence) >= 4 && target.includes(sentence));
+      return left ? { sentence: left } : undefined;
+    },
+  },
+  {
+    id: 'tags-differ',
+    severity: 'warning',
+    message: 'checks.tagsDiffer',
+    run: ({ source, target }) => (tagsOf(source).join('') !== tagsOf(target).join('') ? yes : undefined),
+  },
+  {
+    id: 'line-breaks-differ',
+    severity: 'warning',
+    message: 'checks.lineBreaksDiffer',
+    run: ({ source, target }) => (count(source.trim(), '\n') !== count(target.trim(), '\n') ? { source: String(count(source.trim(), '\n')), target: String(count(target.trim(), '\n')) } : undefined),
+  },
+  {
+    id: 'quotation-marks',
+    severity: 'warning',
+    message: 'checks.quotationMarks',
+    run: ({ target, targetLanguage }) => {
+      const marks = quotationMarksOf(targetLanguage);
+      if (!marks) return undefined;
+      const allowed = new Set([marks.start, marks.end, marks.alternateStart, marks.alternateEnd]);
+      const wrong = [...new Set(target.match(QUOTES) ?? [])].filter((mark) => !allowed.has(mark));
+      return wrong.length > 0 ? { found: wrong.join(' '), start: marks.start, end: marks.end } : undefined;
+    },
+  },
+];

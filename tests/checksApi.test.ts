@@ -1,0 +1,68 @@
+import request from 'supertest';
+import { addAccount, startLocale, useTestApp } from './helpers/app';
+
+// The checks at work: messages in the interface language, errors blocking approval until fixed
+// or dismissed by a reviewer, warnings dismissed by a translator, a dismissal lasting only as
+// long as the text it was made for, and the locale's list of failing paragraphs.
+
+const t = useTestApp();
+const url = '/api/documents/small/locales/es';
+type Segment = { id: string; source: string; revision: number };
+
+async function setUp() {
+  const segments = (await startLocale(t.api, 'es')) as Segment[];
+  const linked = segments.find((s) => s.source.startsWith('The first paragraph')) as Segment;
+  const last = segments.find((s) => s.source === 'The last paragraph.') as Segment;
+  const translator = await addAccount(t.app, t.project, 'tina', [{ kind: 'translator', locale: 'es' }]);
+  const reviewer = await addAccount(t.app, t.project, 'rita', [{ kind: 'reviewer', locale: 'es' }]);
+  return { linked, last, translator, reviewer };
+}
+
+describe('the checks of a translation', () => {
+  test('come with their severity and a message in the interface language', async () => {
+    const { linked, translator } = await setUp();
+    const saved = (await translator.api.put(`${url}/segments/${linked.id}`).send({ target: 'El primer párrafo, sin enlace', baseRevision: 0 }).expect(200)).body;
+    expect(saved.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'links-differ', severity: 'error', message: 'The links differ from the source (missing: https://example.org/a; extra: ).' }),
+        expect.objectContaining({ id: 'end-punctuation', severity: 'warning', message: 'The final punctuation differs from the source (. in the source, — here).' }),
+      ]),
+    );
+    const spanish = (await request(t.app).get(`${url}/segments`).set('Accept-Language', 'es').expect(200)).body.segments.find((s: { id: string }) => s.id === linked.id);
+    expect(spanish.checks.find((c: { id: string }) => c.id === 'links-differ').message).toMatch(/^Los enlaces no coinciden con el original/);
+    const list = (await request(t.app).get(`${url}/checks`).expect(200)).body;
+    expect(list.checks).toEqual([{ id: 'links-differ', severity: 'error', count: 1 }, { id: 'end-punctuation', severity: 'warning', count: 1 }]);
+    expect(list.segments).toEqual([{ id: linked.id, checks: expect.any(Array) }]);
+  });
+
+  test('an error blocks approval until a reviewer dismisses it; the dismissal lasts as long as the text', async () => {
+    const { linked, translator, reviewer } = await setUp();
+    await translator.api.put(`${url}/segments/${linked.id}`).send({ target: 'El primer párrafo, sin enlace.', baseRevision: 0 }).expect(200);
+    const refused = (await reviewer.api.post(`${url}/segments/${linked.id}/approve`).send({ baseRevision: 1 }).expect(409)).body.error;
+    expect(refused).toMatchObject({ code: 'checks-open', checks: [{ id: 'links-differ', severity: 'error' }] });
+    // A translator may not dismiss an error; a reviewer may; a check that is not failing is a 404.
+    expect((await translator.api.post(`${url}/segments/${linked.id}/checks/links-differ/dismiss`).send({}).expect(403)).body.error.code).toBe('reviewer-only');
+    await reviewer.api.post(`${url}/segments/${linked.id}/checks/numbers-differ/dismiss`).send({}).expect(404);
+    await request(t.app).post(`${url}/segments/${linked.id}/checks/links-differ/dismiss`).send({}).expect(401);
+    expect((await reviewer.api.post(`${url}/segments/${linked.id}/checks/links-differ/dismiss`).send({}).expect(200)).body).toEqual({ check: 'links-differ', severity: 'error' });
+    const history = (await t.api.get(`${url}/segments/${linked.id}/history`).expect(200)).body.entries;
+    expect(history.at(-1)).toMatchObject({ action: 'dismiss-check', who: 'rita' });
+    expect((await request(t.app).get(`${url}/checks`).expect(200)).body.checks).toEqual([]);
+    // The text changes: checked again, blocked again.
+    await translator.api.put(`${url}/segments/${linked.id}`).send({ target: 'El primer párrafo, aún sin enlace.', baseRevision: 1 }).expect(200);
+    await reviewer.api.post(`${url}/segments/${linked.id}/approve`).send({ baseRevision: 2 }).expect(409);
+    // Fixed: approved.
+    await translator.api.put(`${url}/segments/${linked.id}`).send({ target: 'El primer párrafo, con un [enlace](https://example.org/a).', baseRevision: 2 }).expect(200);
+    await reviewer.api.post(`${url}/segments/${linked.id}/approve`).send({ baseRevision: 3 }).expect(200);
+  });
+
+  test('a translator dismisses a warning, which does not block approval anyway', async () => {
+    const { last, translator, reviewer } = await setUp();
+    await translator.api.put(`${url}/segments/${last.id}`).send({ target: 'el último párrafo.', baseRevision: 0 }).expect(200);
+    await translator.api.post(`${url}/segments/${last.id}/checks/capital-first/dismiss`).send({}).expect(200);
+    const view = (await request(t.app).get(`${url}/segments`).expect(200)).body.segments.find((s: { id: string }) => s.id === last.id);
+    expect(view.checks.map((c: { id: string }) => c.id)).toContain('capital-first'); // the paragraph still shows what the text is
+    expect((await request(t.app).get(`${url}/checks`).expect(200)).body.checks).toEqual([]);
+    await reviewer.api.post(`${url}/segments/${last.id}/approve`).send({ baseRevision: 1 }).expect(200);
+  });
+});
