@@ -33,6 +33,11 @@ describe('the checks of a translation', () => {
     const list = (await request(t.app).get(`${url}/checks`).expect(200)).body;
     expect(list.checks).toEqual([{ id: 'links-differ', severity: 'error', count: 1 }, { id: 'end-punctuation', severity: 'warning', count: 1 }]);
     expect(list.segments).toEqual([{ id: linked.id, checks: expect.any(Array) }]);
+    // The editor's filter lists the paragraphs failing a check, with what each fails.
+    const page = await request(t.app).get('/documents/small/locales/es?filter=checks').expect(200);
+    expect(page.text.match(/class="unit kind-/g)).toHaveLength(1);
+    expect(page.text).toContain(`id="seg-${linked.id}"`);
+    expect(page.text).toMatch(/<li class="check-error" data-check="links-differ"><strong>Error:<\/strong> The links differ/);
   });
 
   test('an error blocks approval until a reviewer dismisses it; the dismissal lasts as long as the text', async () => {

@@ -43,11 +43,13 @@ export function buildEditorPage(
   workbench: Workbench,
   context: LocaleContext,
   query: { section?: number; page?: number; filter?: string },
+  /** With the `checks` filter: the paragraphs that fail a check not dismissed. */
+  failing?: ReadonlySet<string>,
 ): EditorPage {
   const sections = splitSections(context.document.segments);
   const filter = query.filter ?? 'all';
-  if (filter !== 'all' && !(WORKFLOW_STATES as readonly string[]).includes(filter)) {
-    throw new WorkbenchError(400, 'invalid-filter', `filter must be all or one of: ${WORKFLOW_STATES.join(', ')}.`);
+  if (filter !== 'all' && filter !== 'checks' && !(WORKFLOW_STATES as readonly string[]).includes(filter)) {
+    throw new WorkbenchError(400, 'invalid-filter', `filter must be all, checks or one of: ${WORKFLOW_STATES.join(', ')}.`);
   }
   if (filter === 'all') {
     const index = query.section ?? 0;
@@ -55,7 +57,7 @@ export function buildEditorPage(
     const segments = section ? workbench.viewOf(context, context.document.segments.slice(section.start, section.end)) : [];
     return { context, sections, outline: sectionOutline(sections, index), section, filter, segments, page: 0, pages: 1, pageNumbers: [0], back: `?section=${index}` };
   }
-  const matching = workbench.segmentsInState(context, filter as WorkflowState);
+  const matching = filter === 'checks' ? context.document.segments.filter((segment) => failing?.has(segment.id)) : workbench.segmentsInState(context, filter as WorkflowState);
   const pages = Math.max(1, Math.ceil(matching.length / FILTERED_PAGE_SIZE));
   const page = Math.min(query.page ?? 0, pages - 1);
   const segments = workbench.viewOf(context, matching.slice(page * FILTERED_PAGE_SIZE, (page + 1) * FILTERED_PAGE_SIZE));

@@ -64,11 +64,10 @@ export function pageRoutes(workbench: Workbench): Router {
 
   router.get('/documents/:doc/locales/:lang', async (req, res) => {
     const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
-    const page = buildEditorPage(workbench, context, {
-      section: queryInt(req.query.section, 'section'),
-      page: queryInt(req.query.page, 'page'),
-      filter: queryString(req.query.filter, 'filter'),
-    });
+    const filter = queryString(req.query.filter, 'filter');
+    // The checks are worked out for the whole document only when asked for (a book's take a moment).
+    const failing = filter === 'checks' ? new Set((await workbench.translations.openChecks(context)).keys()) : undefined;
+    const page = buildEditorPage(workbench, context, { section: queryInt(req.query.section, 'section'), page: queryInt(req.query.page, 'page'), filter }, failing);
     res.render('editor', { ...page, discussion: await workbench.discussions.discussion(context) });
   });
 
