@@ -54,6 +54,8 @@
     revision: number;
     state: string;
     progress?: ProgressJson;
+    /** The checks the saved translation fails, their messages in the interface language. */
+    checks?: { id: string; severity: string; message: string }[];
   }
 
   /** The 409 of a stale save: the text saved meanwhile, and the word diff to ours. */
@@ -213,8 +215,25 @@
     const drift = unit.querySelector('[data-drift]');
     if (drift && segment.state !== 'drifted') drift.remove();
     form.querySelector('.conflict-box')?.remove();
+    if (segment.checks) showChecks(form, segment.checks);
     setStatus(form, strings.saved, 'ok');
     if (segment.progress) updateProgress(segment.progress);
+  }
+
+  /** The checks of the text just saved, in place of those of the text before. */
+  function showChecks(form: TargetForm, checks: NonNullable<SavedSegment['checks']>): void {
+    form.querySelector('ul.checks')?.remove();
+    if (checks.length === 0) return;
+    const list = document.createElement('ul');
+    list.className = 'checks';
+    for (const check of checks) {
+      const item = document.createElement('li');
+      item.className = `check-${check.severity}`;
+      item.dataset.check = check.id;
+      item.textContent = check.message;
+      list.appendChild(item);
+    }
+    form.querySelector('.unit-foot')?.after(list);
   }
 
   function updateProgress(progress: ProgressJson): void {
