@@ -33,6 +33,8 @@ export const MAX_MATCHES = 5;
 const GOOD_MATCH = 90;
 /** Texts looked at for each search (the best by their words first). */
 const CANDIDATES = 60;
+/** Texts looked at for each sentence of a paragraph assembled from its sentences (only the best one of each is used). */
+const SENTENCE_CANDIDATES = 20;
 
 /**
  * The project's translation memory: every paragraph translated in the project (approved ones
@@ -48,6 +50,12 @@ export class TranslationMemory {
   private readonly synced = new WeakSet<object>();
   /** What the index holds of each document's locale, by paragraph, as this process last put it. */
   private readonly mirrors = new Map<string, Map<string, IndexedPair>>();
+  /**
+   * The document and units each mirror was last brought up to date from: a version of a file
+   * shares the unit objects it did not change with the version before, so a save is found by
+   * identity, and only its units are looked at again.
+   */
+  private readonly seen = new Map<string, { document: object; units: ReadonlyMap<string, object> }>();
 
   constructor(private readonly deps: { workbench: Workbench; memories: Memories; index: () => MemoryIndex }) {}
 
@@ -71,7 +79,7 @@ export class TranslationMemory {
     if (bestWhole < GOOD_MATCH && sentences.length > 1) {
       const parts: NonNullable<MemoryMatch['parts']> = [];
       for (const sentence of sentences) {
-        const [best] = this.best(sourceLanguage, code, sentence, own, 1);
+        const [best] = this.best(sourceLanguage, code, sentence, own, 1, SENTENCE_CANDIDATES);
         if (!best) break;
         parts.push({ source: best.pair.source, target: best.pair.target, score: best.score, origin: this.originOf(best.pair.origin) });
       }
@@ -137,10 +145,13 @@ export class TranslationMemory {
     if (!mirror) this.mirrors.set(key, (mirror = this.deps.index().paragraphs(document.id, code)));
     const changes: ParagraphPairs[] = [];
     const present = new Set<string>();
+    const before = this.seen.get(key);
+    const sameDocument = before?.document === document;
     for (const segment of document.segments) {
       if (!segment.translatable) continue;
       present.add(segment.id);
       const unit = context.units.get(segment.id);
+      if (sameDocument && unit !== undefined && before.units.get(segment.id) === unit) continue;
       const state = workflowState(segment, unit);
       const wanted: IndexedPair | undefined =
         unit?.target !== undefined && (state === 'approved' || state === 'translated') ? { source: unit.source, target: unit.target, quality: state === 'approved' ? 2 : 1, level: 'paragraph' } : undefined;
@@ -157,6 +168,7 @@ export class TranslationMemory {
       mirror.delete(id);
     }
     this.deps.index().putParagraphs(document.meta.language, document.id, code, changes);
+    this.seen.set(key, { document, units: context.units });
     this.synced.add(context.file);
   }
 
@@ -167,11 +179,11 @@ export class TranslationMemory {
    * they could still be among them (see fuzzyScore's floor): in a book of near repeats, most
    * candidates are settled in a few steps.
    */
-  private best(sourceLanguage: string, lang: string, text: string, own: (origin: PairOrigin) => boolean, keep = MAX_MATCHES): { pair: FoundPair; score: number }[] {
+  private best(sourceLanguage: string, lang: string, text: string, own: (origin: PairOrigin) => boolean, keep = MAX_MATCHES, candidates = CANDIDATES): { pair: FoundPair; score: number }[] {
     const index = this.deps.index();
     const top: number[] = [];
     const scored: { textId: number; score: number }[] = [];
-    for (const { textId, source } of index.candidates(sourceLanguage, lang, text, queryWords(text), CANDIDATES)) {
+    for (const { textId, source } of index.candidates(sourceLanguage, lang, text, queryWords(text), candidates)) {
       const floor = top.length >= keep ? Math.max(MIN_SCORE, top[top.length - 1]) : MIN_SCORE;
       const score = fuzzyScore(source, text, floor);
       if (score < floor) continue;
