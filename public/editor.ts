@@ -21,6 +21,7 @@
     states: Record<string, string>;
     memory: { title: string; none: string; use: string; shortcut: string; assembled: string; from: string; file: string; sourceDiff: string; failed: string };
     propagate: { offer: Plural; done: Plural; skipped: string };
+    dismiss: string;
     other: { title: string; by: string };
     /** The interface language (for plural forms). */
     lang: string;
@@ -220,6 +221,33 @@
     if (segment.progress) updateProgress(segment.progress);
   }
 
+  /**
+   * A Dismiss button on each check of a paragraph (when signed in): the check is recorded as
+   * dismissed for this text and leaves the list; an error is a reviewer's to dismiss (the answer says so).
+   */
+  function offerDismissal(form: TargetForm): void {
+    if (container.getAttribute('data-signed-in') !== 'yes') return;
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    for (const item of Array.from(form.querySelectorAll<HTMLElement>('ul.checks li[data-check]'))) {
+      if (item.querySelector('button')) continue;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'dismiss';
+      button.textContent = strings.dismiss;
+      button.addEventListener('click', async () => {
+        const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/checks/${encodeURIComponent(item.dataset.check ?? '')}/dismiss`, { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: '{}' });
+        if (response.ok) {
+          item.remove();
+        } else {
+          const body = (await response.json().catch(() => ({}))) as { error?: { message: string } };
+          button.replaceWith(` ${body.error?.message ?? response.status}`);
+        }
+      });
+      item.append(' ', button);
+    }
+  }
+  for (const form of forms) offerDismissal(form);
+
   /** The checks of the text just saved, in place of those of the text before. */
   function showChecks(form: TargetForm, checks: NonNullable<SavedSegment['checks']>): void {
     form.querySelector('ul.checks')?.remove();
@@ -234,6 +262,7 @@
       list.appendChild(item);
     }
     form.querySelector('.unit-foot')?.after(list);
+    offerDismissal(form);
   }
 
   function updateProgress(progress: ProgressJson): void {

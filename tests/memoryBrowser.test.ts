@@ -62,6 +62,16 @@ it('shows the memory of a focused paragraph and puts a suggestion in the box wit
   await unit.locator('.propagate [role="status"]').filter({ hasText: 'Applied to 1 other paragraph.' }).waitFor();
   const third = (await b.t.api.get('/api/documents/third/locales/es/segments').expect(200)).body.segments;
   expect(third[0]).toMatchObject({ target: 'El segundo párrafo, otra vez.', state: 'translated' });
+  // A check of a saved translation shows at once, and a translator dismisses a warning.
+  const last = page.locator('.unit', { hasText: 'The last paragraph.' });
+  await last.locator('textarea[name="target"]').fill('El  último párrafo.');
+  await last.locator('textarea[name="target"]').press('Control+Enter');
+  const doubleSpace = last.locator('ul.checks li[data-check="double-space"]');
+  await doubleSpace.waitFor();
+  expect(await doubleSpace.textContent()).toContain('Two spaces in a row.');
+  await doubleSpace.getByRole('button', { name: 'Dismiss' }).click();
+  await doubleSpace.waitFor({ state: 'detached' });
+  expect((await b.t.api.get('/api/documents/small/locales/es/checks').expect(200)).body.checks).toEqual([]);
   // Alt+↓ moves to the next paragraph, Alt+↑ back; Ctrl+Shift+C puts the source in the box.
   await box.focus();
   const focusedAt = (): Promise<number> => page.evaluate(() => Array.from(document.querySelectorAll('textarea[name="target"]')).indexOf(document.activeElement as HTMLTextAreaElement));
