@@ -2,7 +2,7 @@
 import type { Element } from '@xmldom/xmldom';
 import type { LocaleFile, Unit } from '../domain/types';
 import { createElementLike, firstChildElement, firstElementChild, insertAfter, insertChild, removeElements } from './domEdit';
-import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, type UnitSlot, writeFailure, writeFileFields, type Xliff12Output } from './xliff12Model';
+import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, splicedOutput, type UnitSlot, writeFailure, writeFileFields, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
 import { changeCount, type DocumentText, documentTexts, serializeWhole, spliceText } from './xliff12Text';
 import { isSkeleton } from './xliff12Placeholders';
@@ -131,22 +131,7 @@ function outputOf(
     const spliced = spliceText(current.dom, fresh, dirty);
     if (spliced) {
       const { chunks, size, parts } = spliced;
-      let bytes: Buffer | undefined;
-      let xml: string | undefined;
-      const whole = (): Buffer => (bytes ??= Buffer.concat(chunks, size));
-      // The whole bytes and the text are made only when asked for: writing the file needs only the chunks.
-      return {
-        chunks,
-        parsed,
-        written: parts,
-        get bytes() {
-          return whole();
-        },
-        get xml() {
-          xml ??= whole().toString('utf8');
-          return xml;
-        },
-      };
+      return splicedOutput(chunks, size, parsed, parts);
     }
   }
   return { ...serializeWhole(current.dom, fileEl, current.unitIndex), parsed };

@@ -54,6 +54,29 @@ export interface WrittenPart {
   text: string;
 }
 
+/**
+ * The output of a write that spliced a file's changed elements into its previous bytes: the
+ * chunks as they are (writing the file needs only them); the whole bytes and the text made on
+ * first use.
+ */
+export function splicedOutput(chunks: readonly Uint8Array[], size: number, parsed: HeldXliff12, written: WrittenPart[]): Xliff12Output {
+  let bytes: Buffer | undefined;
+  let xml: string | undefined;
+  const whole = (): Buffer => (bytes ??= Buffer.concat(chunks, size));
+  return {
+    chunks,
+    parsed,
+    written,
+    get bytes() {
+      return whole();
+    },
+    get xml() {
+      xml ??= whole().toString('utf8');
+      return xml;
+    },
+  };
+}
+
 export function writeFailure(file: string): (reason: string) => WorkbenchError {
   return (reason) => new WorkbenchError(500, 'xliff-write-failed', `${file}: refusing to write a file that does not read back: ${reason}`, { details: { file } });
 }

@@ -17,11 +17,15 @@ import { REVISION_COUNT_TYPE, SOURCE_VERSION_COUNT_TYPE, transUnits, XLIFF12_NS 
 import { scanXml } from './xmlScan';
 import { type ElementSpan, parseXmlSafely, XML_DECLARATION } from './xmlSafety';
 
-/** The character offset just past the `>` of the start tag that begins at `start` (quotes skipped), or -1. */
-function startTagEnd(xml: string, start: number): number {
+/**
+ * The offset just past the `>` of the start tag that begins at `start` (quoted values skipped), or
+ * -1: in a text (a character offset), or in a file's bytes (its markup is ASCII: a byte offset).
+ */
+export function startTagEnd(xml: string | Uint8Array, start: number): number {
+  const codeAt = typeof xml === 'string' ? (i: number) => xml.charCodeAt(i) : (i: number) => xml[i];
   let quote = 0;
   for (let i = start + 1; i < xml.length; i++) {
-    const c = xml.charCodeAt(i);
+    const c = codeAt(i);
     if (quote) {
       if (c === quote) quote = 0;
     } else if (c === 0x22 || c === 0x27) {

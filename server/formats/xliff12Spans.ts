@@ -18,9 +18,9 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import type { LocaleFile, Unit } from '../domain/types';
 import { createElementLike, firstChildElement, isElement } from './domEdit';
-import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, writeFailure, writeFileFields, type WrittenPart, type Xliff12Output } from './xliff12Model';
+import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, splicedOutput, writeFailure, writeFileFields, type WrittenPart, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
-import { readSkeletonXliff12, writesAsReadText } from './xliff12Skeleton';
+import { readSkeletonXliff12, startTagEnd, writesAsReadText } from './xliff12Skeleton';
 import { chunkCopier, maxChunks } from './xliff12Text';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { XLIFF12_NS } from './xliff12Vocabulary';
@@ -225,22 +225,6 @@ function findElements(bytes: Buffer): { header?: { start: number; end: number };
   return { header, starts, ends, tagEnds };
 }
 
-/** The offset just past the `>` of the start tag that begins at `start` (quoted values skipped), or -1. */
-function startTagEnd(bytes: Uint8Array, start: number): number {
-  let quote = 0;
-  for (let i = start + 1; i < bytes.length; i++) {
-    const c = bytes[i];
-    if (quote) {
-      if (c === quote) quote = 0;
-    } else if (c === 0x22 || c === 0x27) {
-      quote = c;
-    } else if (c === 0x3e) {
-      return i + 1;
-    }
-  }
-  return -1;
-}
-
 /** The file held as spans when it can be (see readSpansXliff12), else as a skeleton (see readSkeletonXliff12), else undefined. */
 export function readHeldXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[]): HeldXliff12 | undefined {
   return readSpansXliff12(bytes, model, ctx, written) ?? readSkeletonXliff12(bytes, model, ctx, written);
@@ -349,25 +333,6 @@ function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, 
   };
 }
 
-/** The output of a write into a file held as spans: the bytes in chunks, the text made on first use. */
-function outputOf(chunks: Uint8Array[], size: number, parsed: SpanXliff12, parts: WrittenPart[]): Xliff12Output {
-  let bytes: Buffer | undefined;
-  let xml: string | undefined;
-  const whole = (): Buffer => (bytes ??= Buffer.concat(chunks, size));
-  return {
-    chunks,
-    parsed,
-    written: parts,
-    get bytes() {
-      return whole();
-    },
-    get xml() {
-      xml ??= whole().toString('utf8');
-      return xml;
-    },
-  };
-}
-
 /**
  * replaceUnitsXliff12 for a file held as spans: each unit of `replacements` that differs from the
  * one read back from the file is written, and its text spliced in place of the old one.
@@ -424,7 +389,7 @@ export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly U
   const size = current.size + growth;
   if (chunks.length > maxChunks(size)) chunks = [Buffer.concat(chunks, size)];
   const parsed: SpanXliff12 = { ...current, model: { ...fileFields(current.model), units }, chunks, size };
-  return outputOf(chunks, size, parsed, parts);
+  return splicedOutput(chunks, size, parsed, parts);
 }
 
 /**
@@ -589,7 +554,7 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
     bodyIndent: current.bodyIndent,
     header: current.header && headerText !== undefined ? { start: current.header.start, end: current.header.start + Buffer.byteLength(headerText, 'utf8') } : current.header,
   };
-  return outputOf(chunks, size, parsed, parts);
+  return splicedOutput(chunks, size, parsed, parts);
 }
 
 /** A file held as spans, held as a skeleton instead (for a change only a DOM makes). */
