@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import type { LocaleFile, Unit } from '../server/domain/types';
+import type { LocaleFile } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
 import type { ParsedXliff12 } from '../server/formats/xliff12Model';
 import { readSkeletonXliff12 } from '../server/formats/xliff12Skeleton';
-import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
+import { createLocaleFile, editModel, readStored } from './helpers/xliff12Files';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
 // A file held with its units as placeholders (its model from a snapshot) is changed as if it had
@@ -120,7 +120,7 @@ describe('a locale file held as a skeleton', () => {
           const viaSkeleton = skeleton(xml);
           const model = copy(viaSkeleton.model);
           model.sourceVersion = round + 2;
-          for (const { at, field, text: value } of edits) edited(model, at, field, value, round);
+          for (const { at, field, text: value } of edits) editModel(model, at, field, value, round);
           const output = updateXliff12(viaSkeleton, copy(model), ctx);
           const expected = updateXliff12(readStored(xml), copy(model), ctx);
           expect(output.xml).toBe(expected.xml);
@@ -135,24 +135,3 @@ describe('a locale file held as a skeleton', () => {
     for (const xml of seen) expectSchemaValid(xml);
   });
 });
-
-function edited(model: LocaleFile, at: number, field: string, value: string, round: number): void {
-  const units = model.units;
-  if (units.length === 0) return;
-  const i = at % units.length;
-  const unit: Unit = units[i];
-  switch (field) {
-    case 'add':
-      // A unit taken out in this change is not added again by it (the model would be refused).
-      if (!units.some((u) => u.id === `n${round}-${i}`) && !model.removeUnits?.includes(`n${round}-${i}`)) units.splice(i, 0, { id: `n${round}-${i}`, source: value, approved: false, revision: 0, notes: [], state: 'needs-translation' });
-      break;
-    case 'remove':
-      if (units.length > 1) {
-        model.removeUnits = [...(model.removeUnits ?? []), unit.id];
-        units.splice(i, 1);
-      }
-      break;
-    default:
-      editUnit(unit, field, value);
-  }
-}

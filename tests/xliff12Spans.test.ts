@@ -3,7 +3,7 @@ import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
 import { type HeldXliff12, isSpanHeld, readSpansXliff12 } from '../server/formats/xliff12Spans';
-import { createLocaleFile, editUnit, readStored } from './helpers/xliff12Files';
+import { createLocaleFile, editModel, editUnit, readStored } from './helpers/xliff12Files';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
 // A file the workbench wrote, held as spans (its bytes, where its units are, its model; no DOM of
@@ -105,7 +105,7 @@ describe('a locale file held as spans', () => {
             xml = output.xml;
           } else {
             model.sourceVersion = round + 2;
-            for (const { at, field, text: value } of edits) edited(model, at, field, value, round);
+            for (const { at, field, text: value } of edits) editModel(model, at, field, value, round);
             const output = updateXliff12(held, copy(model), ctx);
             const expected = updateXliff12(readStored(xml), copy(model), ctx);
             expect(output.xml).toBe(expected.xml);
@@ -189,25 +189,4 @@ describe('a locale file held as spans', () => {
 function expectPartsInPlace(output: { bytes: Uint8Array; written?: { start: number; end: number; text: string }[] }): void {
   const bytes = Buffer.from(output.bytes);
   for (const part of output.written ?? []) expect(bytes.toString('utf8', part.start, part.end)).toBe(part.text);
-}
-
-function edited(model: LocaleFile, at: number, field: string, value: string, round: number): void {
-  const units = model.units;
-  if (units.length === 0) return;
-  const i = at % units.length;
-  const unit: Unit = units[i];
-  switch (field) {
-    case 'add':
-      // A unit taken out in this change is not added again by it (the model would be refused).
-      if (!units.some((u) => u.id === `n${round}-${i}`) && !model.removeUnits?.includes(`n${round}-${i}`)) units.splice(i, 0, { id: `n${round}-${i}`, source: value, approved: false, revision: 0, notes: [], state: 'needs-translation' });
-      break;
-    case 'remove':
-      if (units.length > 1) {
-        model.removeUnits = [...(model.removeUnits ?? []), unit.id];
-        units.splice(i, 1);
-      }
-      break;
-    default:
-      editUnit(unit, field, value);
-  }
 }

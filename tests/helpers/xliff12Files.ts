@@ -107,3 +107,28 @@ export function domHeld(held: HeldXliff12): ParsedXliff12 {
   if (isSpanHeld(held)) throw new Error('expected a file held with its DOM, found one held as spans');
   return held;
 }
+
+/**
+ * One edit of a model, for the writers' property tests: a unit added (`add`, its id made of the
+ * round and the place), taken out (`remove`, listed in removeUnits), or changed as editUnit does.
+ */
+export function editModel(model: LocaleFile, at: number, field: string, value: string, round: number): void {
+  const units = model.units;
+  if (units.length === 0) return;
+  const i = at % units.length;
+  const unit: Unit = units[i];
+  switch (field) {
+    case 'add':
+      // A unit taken out in this change is not added again by it (the model would be refused).
+      if (!units.some((u) => u.id === `n${round}-${i}`) && !model.removeUnits?.includes(`n${round}-${i}`)) units.splice(i, 0, { id: `n${round}-${i}`, source: value, approved: false, revision: 0, notes: [], state: 'needs-translation' });
+      break;
+    case 'remove':
+      if (units.length > 1) {
+        model.removeUnits = [...(model.removeUnits ?? []), unit.id];
+        units.splice(i, 1);
+      }
+      break;
+    default:
+      editUnit(unit, field, value);
+  }
+}
