@@ -34,8 +34,8 @@ function sameLanguage(variant: string, wanted: string): boolean {
 
 /**
  * Translation memories (TMX 1.4) imported into a locale, kept as the files themselves (in the
- * project database), so they can be given back to other tools as sent. The workbench reads them for
- * exact matches, e.g. for suggestions.
+ * project database), so they can be given back to other tools as sent. The translation memory reads
+ * their pairs (see TranslationMemory).
  */
 export class Memories {
   constructor(private readonly repository: MemoryRepository) {}
@@ -59,15 +59,6 @@ export class Memories {
   /** The memories of a locale, newest first. */
   list(lang: string): Promise<MemoryInfo[]> {
     return this.repository.list(lang);
-  }
-
-  /** Translations the memories of `lang` hold for exactly this source text. */
-  async exactMatches(lang: string, sourceLanguage: string, source: string): Promise<MemoryPair[]> {
-    const matches: MemoryPair[] = [];
-    for (const info of await this.list(lang)) {
-      for (const pair of await this.pairs(lang, sourceLanguage, info)) if (pair.source === source) matches.push(pair);
-    }
-    return matches;
   }
 
   // A memory is named by the SHA-256 of its bytes and never rewritten: its pairs, once read, stay true.
