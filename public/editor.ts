@@ -386,7 +386,7 @@
     form.querySelector('.propagate')?.remove();
     const id = unitOf(form).getAttribute('data-id') ?? '';
     try {
-      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/same-source`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      const response = await readSegment(id, 'same-source');
       if (!response.ok) return;
       const body = (await response.json()) as { fill: unknown[] };
       if (body.fill.length === 0) return;
@@ -413,6 +413,20 @@
     }
   }
 
+  /** What the API says of a paragraph of this page's locale (`…/segments/<id>/<what>`), as the signed-in person. */
+  function readSegment(id: string, what: string): Promise<Response> {
+    return fetch(`/api${base}/segments/${encodeURIComponent(id)}/${what}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  }
+
+  /** A labelled panel under a paragraph's box, empty, for what is said of the paragraph. */
+  function openPanel(form: TargetForm, className: string, label: string): HTMLElement {
+    const panel = document.createElement('section');
+    panel.className = className;
+    panel.setAttribute('aria-label', label);
+    form.appendChild(panel);
+    return panel;
+  }
+
   /** A fill-in of a string with {{name}} placeholders. */
   function fill(template: string, values: Record<string, string | number>): string {
     return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
@@ -426,14 +440,11 @@
   async function showMemory(form: TargetForm): Promise<void> {
     if (form.querySelector('.memory')) return;
     const id = unitOf(form).getAttribute('data-id') ?? '';
-    const panel = document.createElement('section');
-    panel.className = 'memory';
-    panel.setAttribute('aria-label', strings.memory.title);
+    const panel = openPanel(form, 'memory', strings.memory.title);
     panel.setAttribute('aria-live', 'polite');
-    form.appendChild(panel);
     let matches: MemoryMatch[];
     try {
-      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/memory`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      const response = await readSegment(id, 'memory');
       const body = (await response.json()) as { matches?: MemoryMatch[]; error?: { message: string } };
       if (!response.ok || !body.matches) throw new Error(body.error?.message ?? String(response.status));
       matches = body.matches;
@@ -507,12 +518,9 @@
   async function showOtherLanguages(form: TargetForm): Promise<void> {
     if (form.querySelector('.other-languages')) return;
     const id = unitOf(form).getAttribute('data-id') ?? '';
-    const section = document.createElement('section');
-    section.className = 'other-languages';
-    section.setAttribute('aria-label', strings.other.title);
-    form.appendChild(section);
+    const section = openPanel(form, 'other-languages', strings.other.title);
     try {
-      const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/other-languages`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      const response = await readSegment(id, 'other-languages');
       if (!response.ok) return;
       const body = (await response.json()) as { languages: { lang: string; name: string; dir: string; state: string; target: string | null; who?: string }[] };
       const translated = body.languages.filter((other) => other.target !== null && other.target !== '');
