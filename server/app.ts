@@ -13,6 +13,7 @@ import { pageRoutes } from './routes/pageRoutes';
 import { APP_ROOT } from './appRoot';
 import { createProject } from './application/createWorkbench';
 import { editionApi } from './routes/editionApi';
+import { glossaryApi } from './routes/glossaryApi';
 import { searchApi } from './routes/searchApi';
 import { searchPages } from './routes/searchPages';
 import { editionPages } from './routes/editionPages';
@@ -106,6 +107,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', apiRoutes(workbench));
   app.use('/api', editionApi(project));
   app.use('/api', searchApi(project));
+  app.use('/api', glossaryApi(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', pageRoutes(workbench));
   app.use('/', editionPages(project));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { APP_ROOT } from '../appRoot';
 import { Editions } from './editions';
 import { createI18n } from '../i18n';
+import { Glossary, GlossaryMatchers } from './glossary';
 import { Memories } from './memories';
 import { TranslationMemory } from './translationMemory';
 import { ProjectSearch } from './projectSearch';
@@ -32,6 +33,8 @@ export interface Project {
   memory: TranslationMemory;
   /** Search across the project's sources and translations. */
   search: ProjectSearch;
+  /** The glossaries, one per target language. */
+  glossary: Glossary;
   records: ProjectRecords;
 }
 
@@ -73,11 +76,16 @@ export function createProject(
     memories,
     memory: new TranslationMemory({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) }),
     search: new ProjectSearch({ workbench, listLocales: (document) => stores.locales.listLocales(document) }),
+    glossary: new Glossary({
+      repository: records.glossaries,
+      matchers: stores.glossary,
+      sourceLanguages: async () => Promise.all((await workbench.documentIds()).map(async (id) => (await workbench.document(id)).meta.language)),
+    }),
     records,
   };
 }
 
-function createStores(dataDir: string, records: ProjectRecords, serving = false, writeBehindMs?: number): WorkbenchStores {
+function createStores(dataDir: string, records: ProjectRecords, serving = false, writeBehindMs?: number): WorkbenchStores & { glossary: GlossaryMatchers } {
   const lock = projectLock(dataDir);
   return {
     sources: createFileSourceRepository({
@@ -97,6 +105,7 @@ function createStores(dataDir: string, records: ProjectRecords, serving = false,
     history: records.history,
     discussions: records.discussions,
     dismissals: records.dismissals,
+    glossary: new GlossaryMatchers(records.glossaries),
     lock,
     summaries: createStampedSnapshots(path.join(dataDir, '.cache', 'summaries')),
   };

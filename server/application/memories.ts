@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { canonicalToolLocale } from '../domain/localeTag';
+import { languageServes } from '../domain/localeTag';
 import { readUpload, WorkbenchError } from '../errors';
 import { READERS } from '../formats/formatRegistry';
 import type { TmxFile } from '../formats/tmx';
@@ -17,19 +17,6 @@ export interface MemoryPair {
   source: string;
   target: string;
   memory: string;
-}
-
-/** Whether a variant's language serves a wanted one: the same tag, or the same language when either names no region. */
-function sameLanguage(variant: string, wanted: string): boolean {
-  let tag: string;
-  try {
-    tag = canonicalToolLocale(variant);
-  } catch {
-    return false;
-  }
-  if (tag === wanted) return true;
-  const [a, b] = [tag.split('-'), wanted.split('-')];
-  return a[0] === b[0] && (a.length === 1 || b.length === 1);
 }
 
 /**
@@ -82,8 +69,8 @@ export class Memories {
 function pairsOf(tmx: TmxFile, sourceLanguage: string, lang: string, memory: string): MemoryPair[] {
   const pairs: MemoryPair[] = [];
   for (const unit of tmx.units) {
-    const source = unit.variants.find((v) => sameLanguage(v.lang, sourceLanguage));
-    const target = unit.variants.find((v) => sameLanguage(v.lang, lang));
+    const source = unit.variants.find((v) => languageServes(v.lang, sourceLanguage));
+    const target = unit.variants.find((v) => languageServes(v.lang, lang));
     if (source && target && source.text !== '' && target.text !== '') pairs.push({ source: source.text, target: target.text, memory });
   }
   return pairs;

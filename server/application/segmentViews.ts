@@ -2,6 +2,7 @@ import { checkTranslation, type CheckLanguages, type CheckResult } from '../doma
 import type { Segment, Unit, WorkflowState } from '../domain/types';
 import { wordDiff, type WordDiffPart } from '../domain/wordDiff';
 import { workflowState } from '../domain/workflowState';
+import type { LocaleContext } from './workbench';
 
 /** A segment as the editor and the API show it. */
 export interface SegmentView {
@@ -45,4 +46,9 @@ export function segmentView(segment: Segment, unit: Unit | undefined, languages?
 function driftOf(segment: Segment, unit: Unit): SegmentView['drift'] {
   const previousSource = unit.previous?.source ?? unit.source;
   return { previousSource, previousTarget: unit.previous?.target ?? null, diff: wordDiff(previousSource, segment.text) };
+}
+
+/** The languages of a locale's texts, for the checks. */
+export function languagesOf(context: LocaleContext): CheckLanguages {
+  return { source: context.document.meta.language, target: context.locale.code, glossary: context.glossary };
 }

@@ -1,3 +1,4 @@
+import type { GlossaryMatcher } from '../domain/glossaryMatcher';
 import { completeUnits } from '../domain/completeUnits';
 import { commitWithHistory } from './commitWithHistory';
 import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
@@ -21,6 +22,8 @@ export interface WorkbenchStores {
   lock: ProjectLock;
   /** Checks people dismissed (none: every check stays open). */
   dismissals?: CheckDismissalRepository;
+  /** The glossaries, for the terminology checks (none: no such checks). */
+  glossary?: { matcher(lang: string, sourceLanguage: string): Promise<GlossaryMatcher> };
   /** Documents' summaries kept between processes (see Workbench.listDocuments); none in tests that do not ask. */
   summaries?: StampedSnapshots;
 }

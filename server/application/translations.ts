@@ -24,7 +24,7 @@ import { translate } from '../domain/workflow/translate';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
-import { segmentView, type SegmentView } from './segmentViews';
+import { languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
@@ -291,7 +291,7 @@ export class Translations {
   async openChecks(context: LocaleContext, segments: readonly Segment[] = context.document.segments): Promise<Map<string, CheckResult[]>> {
     const dismissed = (await this.stores.dismissals?.list(context.document.id, context.locale.code)) ?? new Map<string, CheckDismissal[]>();
     const open = new Map<string, CheckResult[]>();
-    const languages = { source: context.document.meta.language, target: context.locale.code };
+    const languages = languagesOf(context);
     for (const segment of segments) {
       const unit = segment.translatable ? context.units.get(segment.id) : undefined;
       if (!unit?.target) continue;
@@ -331,7 +331,7 @@ export class Translations {
     const entries = await this.stores.history.list(context.document.id, context.locale.code, segmentId);
     return {
       context,
-      segment: segmentView(segment, current, { source: context.document.meta.language, target: context.locale.code }),
+      segment: segmentView(segment, current, languagesOf(context)),
       entries: entries.map((entry, index) => ({
         index,
         ...entry,
@@ -397,6 +397,7 @@ export class Translations {
       await syncLocale(this.stores, document, code);
       await this.completeFile(document, code);
     }
+    const glossary = await this.stores.glossary?.matcher(code, document.meta.language);
     // Applied with the other changes waiting on this file, written and made durable with them.
     const change = this.batches.submit(document.id, code, {
       apply: (units) => {
@@ -416,7 +417,7 @@ export class Translations {
       },
       answer: (file, base, changed) => {
         derivedFile(document, base, file, changed);
-        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit, { source: document.meta.language, target: code }), progress: progressIn(document, file) };
+        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit, { source: document.meta.language, target: code, glossary }), progress: progressIn(document, file) };
       },
     });
     // A stale change names who saved the paragraph last: looked up only then, not for every save.

@@ -1,3 +1,4 @@
+import type { GlossaryMatcher } from '../domain/glossaryMatcher';
 import { completeUnits } from '../domain/completeUnits';
 import { checkDocumentId } from '../domain/documentId';
 import type { Progress } from '../domain/computeProgress';
@@ -16,7 +17,7 @@ import { keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './ke
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
 import { Activity } from './activity';
 import { Discussions } from './discussions';
-import { segmentView, type SegmentView } from './segmentViews';
+import { languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { ANONYMOUS, Translations } from './translations';
 
 export type { SegmentView };
@@ -50,6 +51,8 @@ export interface LocaleContext {
   file: ReadonlyLocaleFile;
   /** Its units by id, read-only like the file (their type is the domain's, which reads them only). */
   units: ReadonlyMap<string, Unit>;
+  /** The locale's glossary, for the checks and the terms of the editor. */
+  glossary?: GlossaryMatcher;
 }
 
 /**
@@ -220,7 +223,8 @@ export class Workbench {
     const file = await this.locales.peek(document.id, code, (model) => model);
     if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`);
     const units = unitsOf(file) as ReadonlyMap<string, Unit>;
-    return { document, file, units, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
+    const glossary = await this.stores.glossary?.matcher(code, document.meta.language);
+    return { document, file, units, glossary, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
   }
 
   /** Editor pages of a document. */
@@ -298,9 +302,4 @@ export class Workbench {
     await this.locales.create(file);
     return (await this.load(document, code, readerLanguage)).locale;
   }
-}
-
-/** The languages of a locale's texts, for the checks. */
-export function languagesOf(context: LocaleContext): { source: string; target: string } {
-  return { source: context.document.meta.language, target: context.locale.code };
 }

@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import type { GlossaryMatcher } from './glossaryMatcher';
 import { PROSE_CHECKS, type CheckSeverity } from './proseChecks';
 
 /** A quality check that a translation failed: shown beside it, never blocking the save (an error blocks its approval, see Translations.approve). */
@@ -16,6 +17,8 @@ export interface CheckResult {
 export interface CheckLanguages {
   source: string;
   target: string;
+  /** The target language's glossary, for the terminology checks (none without it). */
+  glossary?: GlossaryMatcher;
 }
 
 /** Every check's id and severity (the two of this file, then the prose checks). */
@@ -23,6 +26,8 @@ export const CHECKS: readonly { id: string; severity: CheckSeverity }[] = [
   { id: 'links-differ', severity: 'error' },
   { id: 'markup-differs', severity: 'warning' },
   ...PROSE_CHECKS.map(({ id, severity }) => ({ id, severity })),
+  { id: 'forbidden-term', severity: 'error' },
+  { id: 'glossary-term', severity: 'warning' },
 ];
 
 const markdown = new MarkdownIt({ html: false, linkify: false });
@@ -106,6 +111,23 @@ export function checkTranslation(source: string, target: string, languages?: Che
       const values = check.run(input);
       if (values) results.push({ id: check.id, code: check.id, severity: check.severity, message: check.message, values });
     }
+    if (languages.glossary) results.push(...glossaryChecks(languages.glossary, source, target));
+  }
+  return results;
+}
+
+/** The terminology checks: a forbidden translation of a source term used (an error), a source term not translated as the glossary says (a warning). */
+function glossaryChecks(glossary: GlossaryMatcher, source: string, target: string): CheckResult[] {
+  if (glossary.size === 0) return [];
+  const { missing, forbidden } = glossary.check(source, target);
+  const results: CheckResult[] = [];
+  if (forbidden.length > 0) {
+    const terms = forbidden.map((f) => `\u201c${f.used}\u201d (${f.term.source})`).join(', ');
+    results.push({ id: 'forbidden-term', code: 'forbidden-term', severity: 'error', message: 'checks.forbiddenTerm', values: { terms } });
+  }
+  if (missing.length > 0) {
+    const terms = missing.map((term) => `${term.source} \u2192 ${term.translations.join(' / ')}`).join('; ');
+    results.push({ id: 'glossary-term', code: 'glossary-term', severity: 'warning', message: 'checks.glossaryTerm', values: { terms } });
   }
   return results;
 }

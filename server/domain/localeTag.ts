@@ -91,3 +91,16 @@ export function describeLocale(tag: string, readerLanguage = 'en'): { code: stri
   const name = new Intl.DisplayNames([readerLanguage], { type: 'language' }).of(tag) ?? tag;
   return { code: tag, nativeName, name, dir: localeDirection(tag) };
 }
+
+/** Whether a language tag of a file serves a wanted language: the same tag, or the same language when either names no region. */
+export function languageServes(tag: string, wanted: string): boolean {
+  let canonical: string;
+  try {
+    canonical = canonicalToolLocale(tag);
+  } catch {
+    return false;
+  }
+  if (canonical === wanted) return true;
+  const [a, b] = [canonical.split('-'), wanted.split('-')];
+  return a[0] === b[0] && (a.length === 1 || b.length === 1);
+}

@@ -2,6 +2,7 @@ import type { ApprovedPair } from '../domain/approvedPairs';
 import type { Edition, EditionFormat, ExportFormat, InterchangeFormat } from '../domain/edition';
 import type { InterchangeFile } from '../domain/interchange';
 import type { LocaleFile, SourceDocument } from '../domain/types';
+import type { GlossaryFile, GlossaryWriteInput } from './glossaryFile';
 import { readXliff } from './readXliff';
 import { buildTmx, readTmx, type TmxFile } from './tmx';
 
@@ -60,6 +61,28 @@ export const INTERCHANGE_WRITERS: Readonly<Record<InterchangeFormat, Interchange
           creationToolVersion: input.tool.version,
         }),
       ),
+  },
+};
+
+/** The formats a glossary is exchanged in. */
+export const GLOSSARY_FORMATS = ['tbx', 'csv'] as const;
+export type GlossaryFormat = (typeof GLOSSARY_FORMATS)[number];
+
+/** A reader and a writer of glossary files, by format (loaded on first use, like the edition writers). */
+export const GLOSSARY_FORMAT: Readonly<
+  Record<GlossaryFormat, FormatInfo & { read(content: string, ctx: { file: string; sourceLanguage: string; targetLanguage: string }): Promise<GlossaryFile>; write(input: GlossaryWriteInput): Promise<Uint8Array> }>
+> = {
+  tbx: {
+    contentType: 'application/x-tbx+xml; charset=utf-8',
+    extension: 'tbx',
+    read: async (content, ctx) => (await import('./tbx')).readTbx(content, ctx),
+    write: async (input) => utf8((await import('./tbx')).buildTbx(input)),
+  },
+  csv: {
+    contentType: 'text/csv; charset=utf-8',
+    extension: 'csv',
+    read: async (content, ctx) => (await import('./glossaryCsv')).readGlossaryCsv(content, ctx),
+    write: async (input) => utf8((await import('./glossaryCsv')).buildGlossaryCsv(input)),
   },
 };
 

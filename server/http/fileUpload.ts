@@ -6,13 +6,14 @@ import { permit } from './permit';
 
 /**
  * The middlewares of a form upload: the permission for `action` (on the route's `:lang` for the
- * per-locale actions) is checked before the body, so nobody without the right makes the server read
+ * per-locale actions; or a check of its own) is checked before the body, so nobody without the right makes the server read
  * an upload at all; then one multipart field "file" is read into memory, up to `maxBytes` (413 above).
  */
-export function fileUpload(action: Action, maxBytes: number): RequestHandler[] {
+export function fileUpload(action: Action | ((req: Request, res: Response) => void), maxBytes: number): RequestHandler[] {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 5 } });
   const permitFirst = (req: Request, res: Response, next: NextFunction): void => {
-    permit(res, action, action === 'admin' ? undefined : req.params.lang);
+    if (typeof action === 'function') action(req, res);
+    else permit(res, action, action === 'admin' ? undefined : req.params.lang);
     next();
   };
   const single = upload.single('file');

@@ -24,6 +24,16 @@ export const BODIES = {
   // No segment (or null): the person has no paragraph open.
   presence: z.strictObject({ segment: z.string().nullable().optional() }),
   title: z.strictObject({ title: z.string() }),
+  term: z.strictObject({
+    source: z.string(),
+    translations: z.array(z.string()).optional(),
+    forbidden: z.array(z.string()).optional(),
+    partOfSpeech: z.string().optional(),
+    note: z.string().optional(),
+    caseSensitive: z.boolean().optional(),
+    sourceLanguage: z.string().optional(),
+    revision: count.optional(),
+  }),
   replace: z.strictObject({
     find: z.string(),
     replace: z.string(),

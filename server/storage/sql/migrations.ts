@@ -199,6 +199,44 @@ CREATE TABLE check_dismissals (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'glossaries: terms per target language, a revision per glossary, files staged for a previewed import',
+    // source_key is the term folded (one entry per term, whatever its capitals); the revision of a
+    // glossary goes up at each change, so every process sees a change of another.
+    sql: `
+CREATE TABLE glossary_terms (
+  locale TEXT NOT NULL,
+  id TEXT NOT NULL,
+  source_language TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_key TEXT NOT NULL,
+  translations_json TEXT NOT NULL,
+  forbidden_json TEXT NOT NULL,
+  part_of_speech TEXT NOT NULL,
+  note TEXT NOT NULL,
+  case_sensitive INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (locale, id)
+);
+CREATE UNIQUE INDEX glossary_terms_key ON glossary_terms(locale, source_language, source_key);
+CREATE TABLE glossary_revisions (
+  locale TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL
+);
+CREATE TABLE glossary_imports (
+  id TEXT PRIMARY KEY,
+  locale TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source_language TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  content BLOB NOT NULL
+);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

@@ -3,6 +3,7 @@ import type { LoginThrottle } from '../../auth/loginThrottle';
 import type { SessionStore } from '../../auth/sessionStore';
 import type { CheckDismissalRepository } from '../checkDismissalRepository';
 import type { DiscussionRepository } from '../discussionRepository';
+import type { GlossaryRepository } from '../glossaryRepository';
 import type { EditionRepository } from '../editionRepository';
 import type { HistoryRepository } from '../historyRepository';
 import { migrateLegacyFiles, type LegacyMigration } from '../legacy/migrateLegacyFiles';
@@ -13,6 +14,7 @@ import { createSqlAccountRepository } from './sqlAccountRepository';
 import { createSqlCheckDismissalRepository } from './sqlCheckDismissalRepository';
 import { createSqlDiscussionRepository } from './sqlDiscussionRepository';
 import { createSqlEditionRepository } from './sqlEditionRepository';
+import { createSqlGlossaryRepository } from './sqlGlossaryRepository';
 import { createSqlHistoryRepository } from './sqlHistoryRepository';
 import { createSqlLoginThrottle } from './sqlLoginThrottle';
 import { createSqlMemoryRepository } from './sqlMemoryRepository';
@@ -34,6 +36,7 @@ export interface ProjectRecords {
   staged: StagedImportRepository;
   journal: UnitJournal;
   dismissals: CheckDismissalRepository;
+  glossaries: GlossaryRepository;
   /** What this process moved from the files of the previous version, if it found any. */
   migrated?: LegacyMigration;
 }
@@ -62,6 +65,7 @@ export function projectRecords(dataDir: string, options: { check?: boolean } = {
       staged: createSqlStagedImportRepository(db),
       journal: createSqlUnitJournal(db),
       dismissals: createSqlCheckDismissalRepository(db),
+      glossaries: createSqlGlossaryRepository(db),
       ...(migrated ? { migrated } : {}),
     };
     made.set(db, records);
