@@ -23,6 +23,7 @@
     propagate: { offer: Plural; done: Plural; skipped: string };
     dismiss: string;
     other: { title: string; by: string };
+    terms: { title: string; not: string; glossary: string };
     /** The interface language (for plural forms). */
     lang: string;
   }
@@ -367,7 +368,9 @@
     field(form).addEventListener('focus', () => {
       focused = unitOf(form).getAttribute('data-id');
       void reportPresence();
-      void showMemory(form).then(() => showOtherLanguages(form));
+      void showTerms(form)
+        .then(() => showMemory(form))
+        .then(() => showOtherLanguages(form));
     });
   }
 
@@ -512,6 +515,57 @@
       list.appendChild(item);
     });
     panel.appendChild(list);
+  }
+
+  /**
+   * The glossary's terms in a paragraph's source (those underlined in it), once its box is focused:
+   * each with its translations, the forbidden ones, and its note; a link to the glossary. Text nodes only.
+   */
+  async function showTerms(form: TargetForm): Promise<void> {
+    if (form.querySelector('.terms') || !unitOf(form).querySelector('.source .term')) return;
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    const panel = openPanel(form, 'terms', strings.terms.title);
+    try {
+      const response = await readSegment(id, 'terms');
+      if (!response.ok) return;
+      const body = (await response.json()) as { terms: { id: string; source: string; translations: string[]; forbidden: string[]; note: string }[] };
+      if (body.terms.length === 0) return;
+      const title = document.createElement('h3');
+      title.textContent = strings.terms.title;
+      const list = document.createElement('dl');
+      const seen = new Set<string>();
+      for (const term of body.terms) {
+        if (seen.has(term.id)) continue;
+        seen.add(term.id);
+        const name = document.createElement('dt');
+        name.textContent = term.source;
+        const translations = document.createElement('dd');
+        translations.lang = field(form).lang;
+        translations.textContent = term.translations.join(' · ');
+        if (term.forbidden.length > 0) {
+          const forbidden = document.createElement('span');
+          forbidden.className = 'forbidden';
+          forbidden.append(` ${strings.terms.not} `);
+          const struck = document.createElement('del');
+          struck.textContent = term.forbidden.join(' · ');
+          forbidden.appendChild(struck);
+          translations.appendChild(forbidden);
+        }
+        list.append(name, translations);
+        if (term.note) {
+          const note = document.createElement('dd');
+          note.className = 'help';
+          note.textContent = term.note;
+          list.appendChild(note);
+        }
+      }
+      const link = document.createElement('a');
+      link.href = `/glossary/${encodeURIComponent(field(form).lang)}`;
+      link.textContent = strings.terms.glossary;
+      panel.append(title, list, link);
+    } catch {
+      // Best effort: the box works without it.
+    }
   }
 
   /** The same paragraph in the document's other languages, under the memory, once it is focused (those translated). */

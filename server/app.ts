@@ -14,6 +14,7 @@ import { APP_ROOT } from './appRoot';
 import { createProject } from './application/createWorkbench';
 import { editionApi } from './routes/editionApi';
 import { glossaryApi } from './routes/glossaryApi';
+import { glossaryPages } from './routes/glossaryPages';
 import { searchApi } from './routes/searchApi';
 import { searchPages } from './routes/searchPages';
 import { editionPages } from './routes/editionPages';
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/', pageRoutes(workbench));
   app.use('/', editionPages(project));
   app.use('/', searchPages(project));
+  app.use('/', glossaryPages(project));
   app.use(notFound);
   app.use(errorHandler(options.log));
   app.locals.setup = setup;

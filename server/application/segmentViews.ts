@@ -4,6 +4,17 @@ import { wordDiff, type WordDiffPart } from '../domain/wordDiff';
 import { workflowState } from '../domain/workflowState';
 import type { LocaleContext } from './workbench';
 
+/** A glossary term found in a source text, as the editor and the API show it. */
+export interface TermAt {
+  id: string;
+  source: string;
+  translations: string[];
+  forbidden: string[];
+  note: string;
+  partOfSpeech: string;
+  at: [number, number];
+}
+
 /** A segment as the editor and the API show it. */
 export interface SegmentView {
   id: string;
@@ -19,6 +30,8 @@ export interface SegmentView {
   checks: CheckResult[];
   /** Reviewers' comments on the translation (XLIFF notes). */
   notes: { from?: string; text: string }[];
+  /** The glossary's terms in the source, where they are (none without a glossary). */
+  terms?: TermAt[];
   /** For a drifted translation: the source it was made from, and the word diff from that to the current source. */
   drift?: { previousSource: string; previousTarget: string | null; diff: WordDiffPart[] };
 }
@@ -40,7 +53,13 @@ export function segmentView(segment: Segment, unit: Unit | undefined, languages?
     checks: unit?.target ? checkTranslation(segment.text, unit.target, languages) : [],
     notes: (unit?.notes ?? []).map((n) => ({ from: n.from, text: n.text })),
     drift: state === 'drifted' && unit ? driftOf(segment, unit) : undefined,
+    terms: segment.translatable && languages?.glossary?.size ? termsOf(languages.glossary, segment.text) : undefined,
   };
+}
+
+/** The glossary's terms in a source text, in order. */
+export function termsOf(glossary: NonNullable<CheckLanguages['glossary']>, text: string): TermAt[] {
+  return glossary.termsIn(text).map(({ term, at }) => ({ id: term.id, source: term.source, translations: term.translations, forbidden: term.forbidden, note: term.note, partOfSpeech: term.partOfSpeech, at }));
 }
 
 function driftOf(segment: Segment, unit: Unit): SegmentView['drift'] {

@@ -8,6 +8,7 @@ import { permitTranslatorOrReviewer } from '../http/permit';
 import { queryFlag, queryString } from '../http/queryValues';
 import { WorkbenchError } from '../errors';
 import { segmentsOf } from '../application/localeTally';
+import { termsOf } from '../application/segmentViews';
 
 /** The media types a glossary file may be sent as, as the whole body. */
 const FILE_TYPES = ['application/xml', 'text/xml', 'application/x-tbx+xml', 'application/tbx+xml', 'text/csv', 'text/plain', 'application/octet-stream'];
@@ -103,10 +104,7 @@ export function glossaryApi(project: Project): Router {
     const context = await workbench.locale(req.params.doc, req.params.lang);
     const segment = segmentsOf(context.document).get(req.params.id);
     if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`);
-    const found = context.glossary?.termsIn(segment.text) ?? [];
-    res.json({
-      terms: found.map(({ term, at }) => ({ id: term.id, source: term.source, translations: term.translations, forbidden: term.forbidden, note: term.note, partOfSpeech: term.partOfSpeech, at })),
-    });
+    res.json({ terms: context.glossary ? termsOf(context.glossary, segment.text) : [] });
   });
 
   return router;
