@@ -100,14 +100,19 @@ export function pageRoutes(workbench: Workbench): Router {
     res.redirect(303, editorAt(req, thread.segment));
   });
 
-  router.get('/documents/:doc/locales/:lang/review', async (req, res) => {
-    const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
+  // The review queue, each paragraph with the checks it fails (less those dismissed); `refused`: an approval refused, said at its paragraph.
+  const renderReview = async (req: Request, res: Response, refused?: { segment: string; message: string }) => {
+    const context = await workbench.locale(String(req.params.doc), String(req.params.lang), reader(req));
     const queue = workbench.segmentsInState(context, 'translated', true);
     const page = queryInt(req.query.page, 'page') ?? 0;
     const pages = Math.max(1, Math.ceil(queue.length / 100));
-    const segments = workbench.viewOf(context, queue.slice(page * 100, (page + 1) * 100));
-    res.render('review', { context, segments, page: Math.min(page, pages - 1), pages, total: queue.length });
-  });
+    const shown = queue.slice(page * 100, (page + 1) * 100);
+    const open = await workbench.translations.openChecks(context, shown);
+    const segments = workbench.viewOf(context, shown).map((view) => ({ ...view, checks: open.get(view.id) ?? [] }));
+    res.render('review', { context, segments, page: Math.min(page, pages - 1), pages, total: queue.length, refused });
+  };
+
+  router.get('/documents/:doc/locales/:lang/review', async (req, res) => renderReview(req, res));
 
   router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
     res.render('history', await workbench.translations.history(req.params.doc, req.params.lang, req.params.id));
@@ -131,7 +136,15 @@ export function pageRoutes(workbench: Workbench): Router {
     const { baseRevision } = editorForm(req.body);
     const comment = (req.body as { comment?: unknown }).comment;
     if (req.params.decision === 'approve') {
-      await workbench.translations.approve(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name, { allowSelfApproval: allowSelfApproval(res) });
+      try {
+        await workbench.translations.approve(req.params.doc, req.params.lang, req.params.id, { baseRevision }, actor.name, { allowSelfApproval: allowSelfApproval(res) });
+      } catch (err) {
+        // An open error (or a translation changed meanwhile): the review page again, the reason at the paragraph.
+        if (!isWorkbenchError(err) || (err.code !== 'checks-open' && err.code !== 'revision-conflict' && err.code !== 'own-translation')) throw err;
+        res.status(err.status);
+        await renderReview(req, res, { segment: String(req.params.id), message: err.code === 'checks-open' && req.t ? String(req.t('review.checksOpen')) : err.message });
+        return;
+      }
     } else {
       await workbench.translations.reject(req.params.doc, req.params.lang, req.params.id, { baseRevision, comment }, actor.name);
     }
