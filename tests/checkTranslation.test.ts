@@ -1,4 +1,6 @@
 import { CHECKS, checkTranslation, extractLinks } from '../server/domain/checkTranslation';
+import { GlossaryMatcher } from '../server/domain/glossaryMatcher';
+import { dictionaryFor, HunspellSpellers } from '../server/formats/hunspellSpellers';
 
 // The quality checks beside each translation: the same links as the source, as many emphasised
 // or code spans. The source's side is worked out once per text and kept.
@@ -42,8 +44,8 @@ describe('the prose checks', () => {
   const ids = (source: string, target: string, languages = en) => checkTranslation(source, target, languages).map((c) => c.id);
   const clean = ['The Commune lasted 72 days, from 18 March 1871.', 'La Comuna duró 72 días, desde el 18 de marzo de 1871.'];
 
-  it('has twenty checks and two of the glossary, errors and warnings, and passes a clean translation', () => {
-    expect(CHECKS).toHaveLength(22);
+  it('has twenty checks, two of the glossary and spelling, errors and warnings, and passes a clean translation', () => {
+    expect(CHECKS).toHaveLength(23);
     expect(CHECKS.filter((c) => c.severity === 'error').map((c) => c.id)).toEqual(['links-differ', 'whitespace-only', 'code-differs', 'markdown-broken', 'forbidden-term']);
     expect(ids(clean[0], clean[1])).toEqual([]);
   });
@@ -75,5 +77,30 @@ describe('the prose checks', () => {
     expect(ids('They said "no".', 'Ils ont dit « non ».', fr)).not.toContain('quotation-marks');
     expect(checkTranslation('They said "no".', 'Ils ont dit “non”.', fr).find((c) => c.id === 'quotation-marks')?.values).toEqual({ found: '“ ”', start: '«', end: '»' });
     expect(ids('They said "no".', 'Dijeron “no”.', en)).not.toContain('quotation-marks');
+  });
+});
+
+describe('the spelling check', () => {
+  const spellers = new HunspellSpellers();
+
+  it('names the words the language\'s Hunspell dictionary does not know, leaving names, code, links and acronyms alone', async () => {
+    const es = { source: 'en', target: 'es', speller: await spellers.speller('es') };
+    const spelling = (source: string, target: string, languages: Parameters<typeof checkTranslation>[2]) => checkTranslation(source, target, languages).find((c) => c.id === 'spelling')?.values.words;
+    expect(spelling('The workers took the town hall.', 'Los obreros tomaron el ayuntamiemto.', es)).toBe('ayuntamiemto');
+    expect(spelling('Kropotkin wrote `mutual_aid` at https://example.org/mutualaid in the UNHCR.', 'Kropotkin escribió `mutual_aid` en https://example.org/mutualaid en la UNHCR.', es)).toBeUndefined();
+    const fr = { source: 'en', target: 'fr', speller: await spellers.speller('fr') };
+    expect(spelling('The workers of the Commune.', "L'ouvrière et les travailleurs de la Comune, aujourd’hui.", fr)).toBe('Comune');
+    // A word of the glossary's translations is a word of the language.
+    const glossary = new GlossaryMatcher([{ id: 'a', sourceLanguage: 'en', source: 'commoning', translations: ['procomunización'], forbidden: [], partOfSpeech: '', note: '', caseSensitive: false, revision: 1, who: '', at: '' }], 'en', 'es');
+    expect(spelling('Commoning.', 'Procomunización.', es)).toBe('Procomunización');
+    expect(spelling('Commoning.', 'Procomunización.', { ...es, glossary })).toBeUndefined();
+  });
+
+  it('is skipped for a language no dictionary serves', () => {
+    expect(dictionaryFor('es-MX')).toBe('dictionary-es');
+    expect(dictionaryFor('en')).toBe('dictionary-en');
+    expect(dictionaryFor('en-GB')).toBeUndefined();
+    expect(dictionaryFor('pt-PT')).toBeUndefined();
+    expect(spellers.speller('eu')).toBeUndefined();
   });
 });

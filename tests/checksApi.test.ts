@@ -70,4 +70,14 @@ describe('the checks of a translation', () => {
     expect((await request(t.app).get(`${url}/checks`).expect(200)).body.checks).toEqual([]);
     await reviewer.api.post(`${url}/segments/${last.id}/approve`).send({ baseRevision: 1 }).expect(200);
   });
+
+  test('spelling is checked with the dictionary of the language, and said to be skipped where there is none', async () => {
+    const { last, translator } = await setUp();
+    const saved = (await translator.api.put(`${url}/segments/${last.id}`).send({ target: 'El últmo párrafo.', baseRevision: 0 }).expect(200)).body;
+    expect(saved.checks).toEqual([expect.objectContaining({ id: 'spelling', severity: 'warning', message: 'Possibly misspelt: últmo.' })]);
+    expect((await request(t.app).get(`${url}/checks`).expect(200)).body).toMatchObject({ checks: [{ id: 'spelling', severity: 'warning', count: 1 }], skipped: [] });
+    await startLocale(t.api, 'eu');
+    const basque = (await request(t.app).get('/api/documents/small/locales/eu/checks').set('Accept-Language', 'es').expect(200)).body;
+    expect(basque.skipped).toEqual([{ id: 'spelling', reason: 'no-dictionary', message: 'El banco de trabajo no tiene diccionario ortográfico para eu: no se comprueba la ortografía.' }]);
+  });
 });

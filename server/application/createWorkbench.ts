@@ -3,6 +3,7 @@ import { APP_ROOT } from '../appRoot';
 import { Editions } from './editions';
 import { createI18n } from '../i18n';
 import { Glossary, GlossaryMatchers } from './glossary';
+import { HunspellSpellers } from '../formats/hunspellSpellers';
 import { Memories } from './memories';
 import { TranslationMemory } from './translationMemory';
 import { ProjectSearch } from './projectSearch';
@@ -85,6 +86,9 @@ export function createProject(
   };
 }
 
+/** The spelling dictionaries, loaded once per process whatever the projects. */
+const SPELLERS = new HunspellSpellers();
+
 function createStores(dataDir: string, records: ProjectRecords, serving = false, writeBehindMs?: number): WorkbenchStores & { glossary: GlossaryMatchers } {
   const lock = projectLock(dataDir);
   return {
@@ -106,6 +110,7 @@ function createStores(dataDir: string, records: ProjectRecords, serving = false,
     discussions: records.discussions,
     dismissals: records.dismissals,
     glossary: new GlossaryMatchers(records.glossaries),
+    spelling: SPELLERS,
     lock,
     summaries: createStampedSnapshots(path.join(dataDir, '.cache', 'summaries')),
   };

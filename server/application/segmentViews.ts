@@ -69,5 +69,5 @@ function driftOf(segment: Segment, unit: Unit): SegmentView['drift'] {
 
 /** The languages of a locale's texts, for the checks. */
 export function languagesOf(context: LocaleContext): CheckLanguages {
-  return { source: context.document.meta.language, target: context.locale.code, glossary: context.glossary };
+  return { source: context.document.meta.language, target: context.locale.code, glossary: context.glossary, speller: context.speller };
 }

@@ -1,4 +1,5 @@
 import type { GlossaryMatcher } from '../domain/glossaryMatcher';
+import type { Speller } from '../domain/misspeltWords';
 import { completeUnits } from '../domain/completeUnits';
 import { commitWithHistory } from './commitWithHistory';
 import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
@@ -24,6 +25,8 @@ export interface WorkbenchStores {
   dismissals?: CheckDismissalRepository;
   /** The glossaries, for the terminology checks (none: no such checks). */
   glossary?: { matcher(lang: string, sourceLanguage: string): Promise<GlossaryMatcher> };
+  /** Spelling dictionaries (none, or none for a language: no spelling check). */
+  spelling?: { speller(lang: string): Promise<Speller> | undefined };
   /** Documents' summaries kept between processes (see Workbench.listDocuments); none in tests that do not ask. */
   summaries?: StampedSnapshots;
 }

@@ -397,7 +397,7 @@ export class Translations {
       await syncLocale(this.stores, document, code);
       await this.completeFile(document, code);
     }
-    const glossary = await this.stores.glossary?.matcher(code, document.meta.language);
+    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), this.stores.spelling?.speller(code)]);
     // Applied with the other changes waiting on this file, written and made durable with them.
     const change = this.batches.submit(document.id, code, {
       apply: (units) => {
@@ -417,7 +417,7 @@ export class Translations {
       },
       answer: (file, base, changed) => {
         derivedFile(document, base, file, changed);
-        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit, { source: document.meta.language, target: code, glossary }), progress: progressIn(document, file) };
+        return { segment: segmentView(segment, unitIn(file, segment.id) as Unit, { source: document.meta.language, target: code, glossary, speller }), progress: progressIn(document, file) };
       },
     });
     // A stale change names who saved the paragraph last: looked up only then, not for every save.

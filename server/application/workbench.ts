@@ -1,4 +1,5 @@
 import type { GlossaryMatcher } from '../domain/glossaryMatcher';
+import type { Speller } from '../domain/misspeltWords';
 import { completeUnits } from '../domain/completeUnits';
 import { checkDocumentId } from '../domain/documentId';
 import type { Progress } from '../domain/computeProgress';
@@ -53,6 +54,8 @@ export interface LocaleContext {
   units: ReadonlyMap<string, Unit>;
   /** The locale's glossary, for the checks and the terms of the editor. */
   glossary?: GlossaryMatcher;
+  /** The target language's spelling dictionary, when one serves it. */
+  speller?: Speller;
 }
 
 /**
@@ -223,8 +226,8 @@ export class Workbench {
     const file = await this.locales.peek(document.id, code, (model) => model);
     if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`);
     const units = unitsOf(file) as ReadonlyMap<string, Unit>;
-    const glossary = await this.stores.glossary?.matcher(code, document.meta.language);
-    return { document, file, units, glossary, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
+    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), this.stores.spelling?.speller(code)]);
+    return { document, file, units, glossary, speller, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
   }
 
   /** Editor pages of a document. */

@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import type { GlossaryMatcher } from './glossaryMatcher';
+import { misspeltWords, type Speller } from './misspeltWords';
 import { PROSE_CHECKS, type CheckSeverity } from './proseChecks';
 
 /** A quality check that a translation failed: shown beside it, never blocking the save (an error blocks its approval, see Translations.approve). */
@@ -19,6 +20,8 @@ export interface CheckLanguages {
   target: string;
   /** The target language's glossary, for the terminology checks (none without it). */
   glossary?: GlossaryMatcher;
+  /** The target language's spelling dictionary (none: the spelling check is skipped). */
+  speller?: Speller;
 }
 
 /** Every check's id and severity (the two of this file, then the prose checks). */
@@ -28,6 +31,7 @@ export const CHECKS: readonly { id: string; severity: CheckSeverity }[] = [
   ...PROSE_CHECKS.map(({ id, severity }) => ({ id, severity })),
   { id: 'forbidden-term', severity: 'error' },
   { id: 'glossary-term', severity: 'warning' },
+  { id: 'spelling', severity: 'warning' },
 ];
 
 const markdown = new MarkdownIt({ html: false, linkify: false });
@@ -112,6 +116,11 @@ export function checkTranslation(source: string, target: string, languages?: Che
       if (values) results.push({ id: check.id, code: check.id, severity: check.severity, message: check.message, values });
     }
     if (languages.glossary) results.push(...glossaryChecks(languages.glossary, source, target));
+    if (languages.speller) {
+      // The glossary's translations are words of the language, whatever the dictionary says.
+      const words = misspeltWords(target, source, languages.target, languages.speller, languages.glossary?.targetWords);
+      if (words.length > 0) results.push({ id: 'spelling', code: 'spelling', severity: 'warning', message: 'checks.spelling', values: { words: words.slice(0, 10).join(', ') } });
+    }
   }
   return results;
 }

@@ -23,7 +23,7 @@ export class GlossaryMatcher {
   private readonly targets = new Map<string, { translations: PhraseFinder<string>; forbidden: PhraseFinder<string> }>();
 
   constructor(
-    terms: readonly GlossaryTerm[],
+    private readonly terms: readonly GlossaryTerm[],
     readonly sourceLanguage: string,
     readonly targetLanguage: string,
   ) {
@@ -31,6 +31,17 @@ export class GlossaryMatcher {
       sourceLanguage,
       terms.map((term) => ({ text: term.source, caseSensitive: term.caseSensitive, value: term })),
     );
+  }
+
+  private words?: Set<string>;
+
+  /** The words of the glossary's translations, in lower case (for the spelling check). */
+  get targetWords(): ReadonlySet<string> {
+    if (!this.words) {
+      this.words = new Set();
+      for (const term of this.terms) for (const text of [...term.translations, ...term.forbidden]) for (const word of text.split(/[\s\-‐]+/u)) if (word) this.words.add(word.toLocaleLowerCase(this.targetLanguage));
+    }
+    return this.words;
   }
 
   /** How many terms it looks for. */

@@ -73,7 +73,9 @@ export function apiRoutes(workbench: Workbench): Router {
       }
       segments.push({ id, checks: segmentJson(req, { checks } as Parameters<typeof segmentJson>[1]).checks });
     }
-    res.json({ checks: [...counts.values()].sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1)), segments });
+    // A check that could not run for this language is said, not silently left out.
+    const skipped = context.speller ? [] : [{ id: 'spelling', reason: 'no-dictionary', message: req.t ? String(req.t('checks.noDictionary', { lang: context.locale.code })) : `No spelling dictionary for ${context.locale.code}.` }];
+    res.json({ checks: [...counts.values()].sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1)), segments, skipped });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/checks/:check/dismiss', async (req, res) => {

@@ -1,0 +1,44 @@
+/** Says whether a word is spelt right in a language (a Hunspell dictionary, see hunspellSpellers). */
+export interface Speller {
+  correct(word: string): boolean;
+}
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+function wordSegmenter(language: string): Intl.Segmenter {
+  let segmenter = segmenters.get(language);
+  if (!segmenter) {
+    try {
+      segmenter = new Intl.Segmenter(language, { granularity: 'word' });
+    } catch {
+      segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+    }
+    segmenters.set(language, segmenter);
+  }
+  return segmenter;
+}
+
+/** What is not prose in a Markdown text: code spans, link targets and bare addresses. */
+const NOT_PROSE = /`[^`]*`|\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+\.\S+/giu;
+
+/**
+ * The words of a translation its language's dictionary does not know, in order, each once. Left
+ * alone: code, links and addresses; words with a digit or an underscore, single letters, words in
+ * capitals (acronyms); a word that is in the source too (a name, a title kept as it is); the
+ * words of `known` (the glossary's translations).
+ */
+export function misspeltWords(target: string, source: string, language: string, speller: Speller, known: ReadonlySet<string> = new Set()): string[] {
+  const text = target.replace(NOT_PROSE, (match) => ' '.repeat(match.length));
+  const sourceWords = new Set<string>();
+  for (const part of wordSegmenter(language).segment(source)) if (part.isWordLike) sourceWords.add(part.segment);
+  const found: string[] = [];
+  const seen = new Set<string>();
+  for (const part of wordSegmenter(language).segment(text)) {
+    const word = part.segment.replace(/’/gu, "'");
+    if (!part.isWordLike || seen.has(word)) continue;
+    seen.add(word);
+    if (word.length < 2 || /[\d_]/u.test(word) || word === word.toLocaleUpperCase(language) || sourceWords.has(part.segment) || known.has(word.toLocaleLowerCase(language))) continue;
+    if (!speller.correct(word)) found.push(part.segment);
+  }
+  return found;
+}

@@ -1,0 +1,75 @@
+/**
+ * Spelling dictionaries: the Hunspell dictionaries of the `dictionary-*` packages (LibreOffice's
+ * and others', normalised to UTF-8), read by Hunspell itself compiled to WebAssembly
+ * (`hunspell-asm`). nspell was tried first and left: it took 7.5 s and 600 MB to load the French
+ * dictionary, and did not finish loading the Italian or Portuguese ones in a minute; Hunspell loads
+ * each in 0.05–0.6 s.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Speller } from '../domain/misspeltWords';
+
+/** The dictionary package for a language tag, and the regions it serves (none listed: every region). */
+const PACKAGES: Record<string, { name: string; regions?: string[] }> = {
+  en: { name: 'dictionary-en', regions: ['US'] },
+  es: { name: 'dictionary-es' },
+  fr: { name: 'dictionary-fr' },
+  de: { name: 'dictionary-de', regions: ['DE', 'AT', 'LU', 'BE', 'LI'] },
+  it: { name: 'dictionary-it' },
+  pt: { name: 'dictionary-pt', regions: ['BR'] },
+};
+
+/** The dictionary package that serves a language tag, if one does. */
+export function dictionaryFor(language: string): string | undefined {
+  const [base, ...rest] = language.split('-');
+  const known = PACKAGES[base.toLowerCase()];
+  if (!known) return undefined;
+  const region = rest.find((part) => /^[A-Z]{2}$|^\d{3}$/i.test(part))?.toUpperCase();
+  return !region || !known.regions || known.regions.includes(region) ? known.name : undefined;
+}
+
+/** The most words a speller remembers the answer for. */
+const MAX_REMEMBERED = 200_000;
+
+type HunspellModule = Awaited<ReturnType<typeof import('hunspell-asm').loadModule>>;
+
+/** Spellers by language, each dictionary loaded once, on first use. */
+export class HunspellSpellers {
+  private module?: Promise<HunspellModule>;
+  private readonly loaded = new Map<string, Promise<Speller>>();
+
+  /** A speller for a language tag, or undefined when no dictionary serves it. */
+  speller(language: string): Promise<Speller> | undefined {
+    const name = dictionaryFor(language);
+    if (!name) return undefined;
+    let speller = this.loaded.get(name);
+    if (!speller) {
+      speller = this.load(name);
+      this.loaded.set(name, speller);
+      // A dictionary that did not load is tried again next time.
+      speller.catch(() => this.loaded.delete(name));
+    }
+    return speller;
+  }
+
+  private async load(name: string): Promise<Speller> {
+    this.module ??= import('hunspell-asm').then((m) => m.loadModule());
+    const hunspell = await this.module;
+    const dir = path.dirname(require.resolve(name));
+    const aff = hunspell.mountBuffer(readFileSync(path.join(dir, 'index.aff')), `${name}.aff`);
+    const dic = hunspell.mountBuffer(readFileSync(path.join(dir, 'index.dic')), `${name}.dic`);
+    const checker = hunspell.create(aff, dic);
+    const answers = new Map<string, boolean>();
+    return {
+      correct(word: string): boolean {
+        let answer = answers.get(word);
+        if (answer === undefined) {
+          if (answers.size >= MAX_REMEMBERED) answers.clear();
+          answer = checker.spell(word);
+          answers.set(word, answer);
+        }
+        return answer;
+      },
+    };
+  }
+}
