@@ -24,6 +24,7 @@
     dismiss: string;
     other: { title: string; by: string };
     terms: { title: string; not: string; glossary: string };
+    machine: { title: string; use: string; failed: string };
     /** The interface language (for plural forms). */
     lang: string;
   }
@@ -114,7 +115,7 @@
     field(form).addEventListener('keydown', (event: KeyboardEvent) => {
       // Ctrl+1 … Ctrl+5: the memory's suggestion of that number in the box.
       if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && /^[1-5]$/.test(event.key)) {
-        const button = form.querySelector<HTMLButtonElement>(`.memory [data-use="${event.key}"]`);
+        const button = form.querySelector<HTMLButtonElement>(`[data-use="${event.key}"]`);
         if (button) {
           event.preventDefault();
           button.click();
@@ -180,12 +181,14 @@
         method: 'PUT',
         credentials: 'same-origin',
         headers: jsonHeaders,
-        body: JSON.stringify({ target: text, baseRevision: Number(revisionInput(form).value) }),
+        // A text made from a machine's suggestion says whose (the server knows what it suggested).
+        body: JSON.stringify({ target: text, baseRevision: Number(revisionInput(form).value), ...(form.dataset.machine ? { machine: { provider: form.dataset.machine } } : {}) }),
       });
       const result: ApiAnswer = { status: response.status, body: (await response.json()) as ApiAnswer['body'] };
       delete form.dataset.force;
       if (result.status === 200) {
         form.dataset.saved = text;
+        delete form.dataset.machine;
         applySaved(form, result.body);
         void offerPropagation(form);
         return true;
@@ -370,6 +373,7 @@
       void reportPresence();
       void showTerms(form)
         .then(() => showMemory(form))
+        .then(() => showMachine(form))
         .then(() => showOtherLanguages(form));
     });
   }
@@ -563,6 +567,64 @@
       link.href = `/glossary/${encodeURIComponent(field(form).lang)}`;
       link.textContent = strings.terms.glossary;
       panel.append(title, list, link);
+    } catch {
+      // Best effort: the box works without it.
+    }
+  }
+
+  /**
+   * Machine suggestions for a paragraph (when a provider is configured), under the memory, each
+   * labelled with its provider; Use (and Ctrl+n after the memory's) puts one in the box. A provider
+   * that failed is a quiet note. The box never waits for this.
+   */
+  async function showMachine(form: TargetForm): Promise<void> {
+    if (container.getAttribute('data-machine') !== 'yes' || form.querySelector('.machine')) return;
+    const id = unitOf(form).getAttribute('data-id') ?? '';
+    const panel = openPanel(form, 'machine', strings.machine.title);
+    panel.setAttribute('aria-live', 'polite');
+    try {
+      const response = await readSegment(id, 'machine');
+      if (!response.ok) return;
+      const body = (await response.json()) as { suggestions: { provider: string; label: string; text: string }[]; notes: { label: string; message: string }[] };
+      if (body.suggestions.length === 0 && body.notes.length === 0) return;
+      const title = document.createElement('h3');
+      title.textContent = strings.machine.title;
+      panel.appendChild(title);
+      const list = document.createElement('ol');
+      for (const suggestion of body.suggestions) {
+        const item = document.createElement('li');
+        const head = document.createElement('div');
+        head.className = 'memory-head';
+        const label = document.createElement('span');
+        label.className = 'memory-origin';
+        label.textContent = suggestion.label;
+        const use = document.createElement('button');
+        use.type = 'button';
+        const n = form.querySelectorAll('[data-use]').length + 1;
+        if (n <= 5) use.dataset.use = String(n);
+        use.textContent = n <= 5 ? `${strings.machine.use} (${fill(strings.memory.shortcut, { n })})` : strings.machine.use;
+        use.addEventListener('click', () => {
+          const box = field(form);
+          box.value = suggestion.text;
+          form.dataset.machine = suggestion.provider;
+          box.dispatchEvent(new Event('input'));
+          box.focus();
+        });
+        head.append(label, use);
+        const text = document.createElement('p');
+        text.className = 'memory-target';
+        text.lang = field(form).lang;
+        text.textContent = suggestion.text;
+        item.append(head, text);
+        list.appendChild(item);
+      }
+      panel.appendChild(list);
+      for (const note of body.notes) {
+        const quiet = document.createElement('p');
+        quiet.className = 'machine-note help';
+        quiet.textContent = fill(strings.machine.failed, { label: note.label, message: note.message });
+        panel.appendChild(quiet);
+      }
     } catch {
       // Best effort: the box works without it.
     }

@@ -14,6 +14,7 @@ import { APP_ROOT } from './appRoot';
 import { createProject } from './application/createWorkbench';
 import { editionApi } from './routes/editionApi';
 import { glossaryApi } from './routes/glossaryApi';
+import { machineApi } from './routes/machineApi';
 import { glossaryPages } from './routes/glossaryPages';
 import { searchApi } from './routes/searchApi';
 import { searchPages } from './routes/searchPages';
@@ -105,12 +106,13 @@ export function createApp(options: AppOptions): Express {
   if (config.private) app.use(requireLoginToRead());
 
   // The API first: a save is not matched against the sign-in pages' routes on its way.
-  app.use('/api', apiRoutes(workbench));
+  app.use('/api', apiRoutes(workbench, project.machine));
   app.use('/api', editionApi(project));
   app.use('/api', searchApi(project));
   app.use('/api', glossaryApi(project));
+  app.use('/api', machineApi(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
-  app.use('/', pageRoutes(workbench));
+  app.use('/', pageRoutes(workbench, project.machine));
   app.use('/', editionPages(project));
   app.use('/', searchPages(project));
   app.use('/', glossaryPages(project));

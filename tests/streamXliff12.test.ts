@@ -109,7 +109,7 @@ describe('streamXliff12', () => {
 
   test('reads any file the workbench writes, change after change, as the DOM reader does', () => {
     const text = fc.constantFrom('Plain.', 'A & B < C > D', '"q" \'s\'', 'Ünï — “x” 😀', 'CR\r\nLF\rend', 'tab\tand\nnewline', 'CDATA ]]> end', '', '  spaced  ');
-    const edit = fc.record({ at: fc.nat(), field: fc.constantFrom('target', 'untranslate', 'state', 'approved', 'previous', 'addNote', 'revision', 'sourceVersion'), text });
+    const edit = fc.record({ at: fc.nat(), field: fc.constantFrom('target', 'untranslate', 'state', 'approved', 'previous', 'addNote', 'revision', 'sourceVersion', 'machine'), text });
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 8 }), fc.array(edit, { maxLength: 6 }), (sources, edits) => {
         const built = buildXliff12(createLocaleFile('doc', 'en', 'es', sources.map((source, i) => ({ id: `s${i}`, source }))), ctx);

@@ -78,7 +78,7 @@ describe('a locale file held as spans', () => {
   test('gives the same text and model as a whole parse, save after save and update after update', () => {
     const seen: string[] = [];
     const text = fc.constantFrom('Plain.', 'A & B < C > D', 'Ünï — “x” 😀', 'CR\r\nLF\rend', 'tab\tand\nnewline', 'CDATA ]]> end', '');
-    const edit = fc.record({ at: fc.nat(), field: fc.constantFrom('target', 'source', 'approved', 'previous', 'notes', 'revision', 'add', 'remove'), text });
+    const edit = fc.record({ at: fc.nat(), field: fc.constantFrom('target', 'source', 'approved', 'previous', 'notes', 'revision', 'machine', 'add', 'remove'), text });
     const step = fc.record({ save: fc.boolean(), edits: fc.array(edit, { minLength: 1, maxLength: 4 }) });
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 10 }), fc.array(step, { minLength: 1, maxLength: 5 }), (sources, steps) => {

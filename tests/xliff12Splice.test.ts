@@ -121,7 +121,7 @@ describe('updateXliff12 after a read: only what changed is written', () => {
     const text = fc.constantFrom(...TEXTS);
     const edit = fc.record({
       at: fc.nat(),
-      field: fc.constantFrom('target', 'source', 'state', 'approved', 'previous', 'notes', 'revision', 'sourceVersion', 'untranslate'),
+      field: fc.constantFrom('target', 'source', 'state', 'approved', 'previous', 'notes', 'revision', 'sourceVersion', 'untranslate', 'machine'),
       text,
     });
     fc.assert(

@@ -4,6 +4,7 @@ import { Editions } from './editions';
 import { createI18n } from '../i18n';
 import { Glossary, GlossaryMatchers } from './glossary';
 import { HunspellSpellers } from '../formats/hunspellSpellers';
+import { MachineTranslation } from './machineTranslation';
 import { Memories } from './memories';
 import { TranslationMemory } from './translationMemory';
 import { ProjectSearch } from './projectSearch';
@@ -36,6 +37,8 @@ export interface Project {
   search: ProjectSearch;
   /** The glossaries, one per target language. */
   glossary: Glossary;
+  /** Machine translation (nothing asked unless providers are configured). */
+  machine: MachineTranslation;
   records: ProjectRecords;
 }
 
@@ -82,6 +85,7 @@ export function createProject(
       matchers: stores.glossary,
       sourceLanguages: async () => Promise.all((await workbench.documentIds()).map(async (id) => (await workbench.document(id)).meta.language)),
     }),
+    machine: new MachineTranslation({ workbench, config: config.machineTranslation }),
     records,
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AlignOptions } from '../domain/alignVersions';
 import { WorkbenchError } from '../errors';
+import type { MachineProviderConfig } from '../formats/machine/machineProvider';
 
 /** Settings of a project, from `workbench.config.json` in its folder (all optional). */
 export interface ProjectConfig {
@@ -26,6 +27,8 @@ export interface ProjectConfig {
    * names such as "loopback" or "10.0.0.2".
    */
   trustProxy?: boolean | number | string;
+  /** Machine translation providers (none: no machine suggestions), asked in this order. */
+  machineTranslation?: { providers: MachineProviderConfig[]; timeoutMs?: number };
 }
 
 const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
@@ -68,6 +71,7 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
   if (proxy !== undefined && typeof proxy !== 'boolean' && !(typeof proxy === 'number' && Number.isInteger(proxy) && proxy >= 0) && !(typeof proxy === 'string' && proxy.trim() !== '')) {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: trustProxy must be true, false, a number of hops, or the proxy\'s addresses (such as "loopback").');
   }
+  checkMachineTranslation(config.machineTranslation);
   if (config.private !== undefined && typeof config.private !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: private must be true or false.');
   }
@@ -77,4 +81,25 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
 /** The alignment options a configuration asks for. */
 export function alignOptionsOf(config: ProjectConfig): AlignOptions {
   return { minorEdits: config.minorEdits, similarity: config.similarity };
+}
+
+/** The machine translation settings, checked at start: a provider of a known type, with what it needs. */
+function checkMachineTranslation(mt: ProjectConfig['machineTranslation']): void {
+  if (mt === undefined) return;
+  const bad = (message: string): never => {
+    throw new WorkbenchError(500, 'config-invalid', `workbench.config.json: machineTranslation${message}`);
+  };
+  if (!mt || typeof mt !== 'object' || !Array.isArray(mt.providers)) bad(' must be {"providers": [...]}.');
+  if (mt.timeoutMs !== undefined && (!Number.isInteger(mt.timeoutMs) || mt.timeoutMs < 100 || mt.timeoutMs > 60_000)) bad('.timeoutMs must be a whole number of milliseconds from 100 to 60000.');
+  mt.providers.forEach((p, i) => {
+    const where = `.providers[${i}]`;
+    if (!p || typeof p !== 'object' || !['libretranslate', 'deepl', 'openai'].includes(p.type)) bad(`${where}.type must be "libretranslate", "deepl" or "openai".`);
+    for (const key of ['label', 'url', 'apiKey', 'apiKeyEnv', 'model'] as const) {
+      if (p[key] !== undefined && (typeof p[key] !== 'string' || p[key] === '')) bad(`${where}.${key} must be a non-empty string.`);
+    }
+    if (p.url !== undefined && !/^https?:\/\/[^\s/]+/.test(p.url)) bad(`${where}.url must be an http:// or https:// address.`);
+    if (p.type !== 'deepl' && p.url === undefined) bad(`${where}.url is needed for ${p.type}.`);
+    if (p.type === 'openai' && p.model === undefined) bad(`${where}.model is needed for an OpenAI-compatible endpoint.`);
+    if (p.type === 'deepl' && p.apiKey === undefined && p.apiKeyEnv === undefined) bad(`${where} needs apiKey or apiKeyEnv (DeepL needs a key).`);
+  });
 }

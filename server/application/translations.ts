@@ -111,11 +111,12 @@ export class Translations {
     documentId: string,
     lang: string,
     segmentId: string,
-    input: { target?: unknown; baseRevision?: unknown },
+    input: { target?: unknown; baseRevision?: unknown; machine?: (source: string) => { provider: string; text: string } | undefined },
     who = ANONYMOUS,
   ): Promise<{ segment: SegmentView; progress: Progress }> {
     const target = checkTarget(input.target);
-    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => translate(change, target));
+    // `machine`: the suggestion the box was filled from, as this server gave it for the paragraph's source.
+    return this.changeUnit(documentId, lang, segmentId, input.baseRevision, who, (change) => translate(change, target, input.machine?.(change.segment.text)));
   }
 
   /** A translator's decision that a drifted translation is still correct for the new source: it becomes current as it is. */

@@ -79,6 +79,8 @@ export interface Unit {
   sourceVersion?: number;
   /** When drifted: the previous source text and the translation made from it (XLIFF alt-trans previous-version). */
   previous?: { source: string; target?: string };
+  /** The translation is a machine's as it gave it (XLIFF `state-qualifier="mt-suggestion"`), until a person changes it. */
+  machine?: boolean;
 }
 
 /** One document's translation into one locale, as held in its XLIFF file. */

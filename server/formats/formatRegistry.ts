@@ -3,6 +3,7 @@ import type { Edition, EditionFormat, ExportFormat, InterchangeFormat } from '..
 import type { InterchangeFile } from '../domain/interchange';
 import type { LocaleFile, SourceDocument } from '../domain/types';
 import type { GlossaryFile, GlossaryWriteInput } from './glossaryFile';
+import type { MachineProviderConfig, MachineTranslate } from './machine/machineProvider';
 import { readXliff } from './readXliff';
 import { buildTmx, readTmx, type TmxFile } from './tmx';
 
@@ -84,6 +85,13 @@ export const GLOSSARY_FORMAT: Readonly<
     read: async (content, ctx) => (await import('./glossaryCsv')).readGlossaryCsv(content, ctx),
     write: async (input) => utf8((await import('./glossaryCsv')).buildGlossaryCsv(input)),
   },
+};
+
+/** The machine translation providers a project may configure, by type (each adapter loaded on first use). */
+export const MACHINE_TRANSLATORS: Readonly<Record<MachineProviderConfig['type'], { name: string; translate: MachineTranslate }>> = {
+  libretranslate: { name: 'LibreTranslate', translate: async (...args) => (await import('./machine/libreTranslate')).libreTranslate(...args) },
+  deepl: { name: 'DeepL', translate: async (...args) => (await import('./machine/deepl')).deepl(...args) },
+  openai: { name: 'OpenAI-compatible', translate: async (...args) => (await import('./machine/openAiChat')).openAiChat(...args) },
 };
 
 /** The media type and file extension of any export format. */

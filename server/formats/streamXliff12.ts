@@ -11,7 +11,7 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import type { LocaleFile, Unit, UnitNote, XliffState } from '../domain/types';
 import { type HeldXliff12, readHeldXliff12 } from './xliff12Spans';
-import { FILE_GROUP, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
+import { FILE_GROUP, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, XLIFF12_NS, XLIFF_STATES, MACHINE_QUALIFIER } from './xliff12Vocabulary';
 import { findInvalidXmlChar } from './xmlScan';
 
 /** What an open element is to the reader. */
@@ -48,7 +48,7 @@ interface UnitReading {
   id: string;
   approved: string | undefined;
   source?: string;
-  target?: { text: string; state: string | undefined };
+  target?: { text: string; state: string | undefined; qualifier: string | undefined };
   notes: UnitNote[];
   /** The first previous-version alt-trans: its first source and target (undefined: none), as texts. */
   previous?: { source?: string; target?: string };
@@ -161,7 +161,7 @@ export function readModel(xml: string): { model: LocaleFile; written: boolean[] 
           break;
         case 'target':
           if (!unit.target) {
-            unit.target = { text: '', state: attribute(tag, 'state') };
+            unit.target = { text: '', state: attribute(tag, 'state'), qualifier: attribute(tag, 'state-qualifier') };
             role = Role.Target;
             gather();
           }
@@ -335,6 +335,7 @@ function unitOf(reading: UnitReading): Unit {
   if (target) {
     if (target.state && XLIFF_STATES.has(target.state)) unit.state = target.state as XliffState;
     if (!(target.text === '' && target.state === 'needs-translation')) unit.target = target.text;
+    if (unit.target !== undefined && target.qualifier === MACHINE_QUALIFIER) unit.machine = true;
   }
   const group = revisionGroupOf(reading);
   if (group?.revision !== undefined) unit.revision = wholeNumberOrStop(group.revision);

@@ -4,7 +4,7 @@ import type { Unit, UnitNote, XliffState } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { childIndent, createElementLike, firstElementChild, indentOf, insertAfter, insertChild, isElement, ownerDocumentOf, removeElement, setAttributeIfChanged, setTextIfChanged, textOf } from './domEdit';
 import { appendCount, readWholeNumber } from './xliff12Model';
-import { countIn, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, REVISION_UNIT, revisionCountIn, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
+import { countIn, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, REVISION_UNIT, revisionCountIn, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS, XLIFF_STATES, MACHINE_QUALIFIER } from './xliff12Vocabulary';
 
 /** The elements of a `<trans-unit>` the workbench reads and writes, found in one pass over its children. */
 export interface UnitParts {
@@ -77,6 +77,7 @@ export function readUnit(tu: Element, invalid: (reason: string) => WorkbenchErro
     // Only the standard states are modelled; an x-… state is left alone in the file.
     if (state && XLIFF_STATES.has(state)) unit.state = state as XliffState;
     if (!(text === '' && state === 'needs-translation')) unit.target = text;
+    if (unit.target !== undefined && targetEl.getAttribute('state-qualifier') === MACHINE_QUALIFIER) unit.machine = true;
   }
 
   for (const noteEl of parts.notes) {
@@ -163,6 +164,7 @@ export function sameUnit(a: Unit | undefined, b: Unit): boolean {
     a.approved === b.approved &&
     a.revision === b.revision &&
     a.sourceVersion === b.sourceVersion &&
+    !a.machine === !b.machine &&
     samePrevious(a.previous, b.previous) &&
     sameNotes(a.notes, b.notes)
   );
@@ -214,6 +216,9 @@ export function writeUnit(tu: Element, unit: Unit, created: boolean): void {
     const state = untranslated ? 'needs-translation' : unit.state;
     if (state !== undefined) setAttributeIfChanged(targetEl, 'state', state);
     else if (XLIFF_STATES.has(targetEl.getAttribute('state') ?? '')) targetEl.removeAttribute('state');
+    // Another tool's qualifier (exact-match, leveraged-tm…) is its own; the machine's is ours to keep or take away.
+    if (unit.machine && !untranslated) setAttributeIfChanged(targetEl, 'state-qualifier', MACHINE_QUALIFIER);
+    else if (targetEl.getAttribute('state-qualifier') === MACHINE_QUALIFIER) targetEl.removeAttribute('state-qualifier');
   }
 
   if (unit.approved) setAttributeIfChanged(tu, 'approved', 'yes');
@@ -302,6 +307,7 @@ export function writeNewPlainUnit(tu: Element, unit: Unit, indents: { inner: str
   if (text !== '') target.appendChild(doc.createTextNode(text));
   const state = unit.target === undefined ? 'needs-translation' : unit.state;
   if (state !== undefined) target.setAttribute('state', state);
+  if (unit.machine && unit.target !== undefined) target.setAttribute('state-qualifier', MACHINE_QUALIFIER);
   tu.appendChild(doc.createTextNode(`\n${indents.inner}`));
   tu.appendChild(source);
   tu.appendChild(doc.createTextNode(`\n${indents.inner}`));

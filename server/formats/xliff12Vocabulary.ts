@@ -80,3 +80,6 @@ export function countIn(group: Element | undefined, countType: string): Element 
   }
   return undefined;
 }
+
+/** The XLIFF 1.2 state qualifier of a translation a machine made, as it made it. */
+export const MACHINE_QUALIFIER = 'mt-suggestion';

@@ -13,7 +13,8 @@ const count = z.number().int().min(0);
  */
 export const BODIES = {
   startLocale: z.strictObject({ code: z.string() }),
-  save: z.strictObject({ target: z.string(), baseRevision: count }),
+  // `machine`: the provider whose suggestion the text was made from (see MachineTranslation.served).
+  save: z.strictObject({ target: z.string(), baseRevision: count, machine: z.strictObject({ provider: z.string().max(100) }).optional() }),
   revision: z.strictObject({ baseRevision: count }),
   reject: z.strictObject({ baseRevision: count, comment: z.string() }),
   revert: z.strictObject({ entry: count, baseRevision: count }),

@@ -5,6 +5,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import { actorOf } from '../auth/authenticate';
 import { Presence } from '../http/presence';
 import type { Workbench } from '../application/workbench';
+import type { MachineTranslation } from '../application/machineTranslation';
 import { documentJson, localeCounts, progressJson } from '../application/presenters';
 import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { BODIES, parseBody } from '../http/parseBody';
@@ -25,7 +26,7 @@ async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promi
 }
 
 /** The JSON API under /api (documented in the README). */
-export function apiRoutes(workbench: Workbench): Router {
+export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslation, 'served'>): Router {
   const router = Router();
   checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
@@ -54,7 +55,12 @@ export function apiRoutes(workbench: Workbench): Router {
   router.put('/documents/:doc/locales/:lang/segments/:id', async (req, res) => {
     const actor = permit(res, 'translate', req.params.lang);
     const body = parseBody(BODIES.save, req);
-    const { segment, progress } = await withConflictDiff(body.target, () => workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, body, actor.name));
+    const lang = String(req.params.lang);
+    const taken = body.machine?.provider;
+    const machine = taken && machines ? (source: string) => machines.served(lang, source, taken) : undefined;
+    const { segment, progress } = await withConflictDiff(body.target, () =>
+      workbench.translations.saveTarget(req.params.doc, req.params.lang, req.params.id, { target: body.target, baseRevision: body.baseRevision, machine }, actor.name),
+    );
     // With "propagate": "auto", the translation also goes to the paragraphs with the same source that have none.
     const propagated = autoPropagate(res) && segment.state === 'translated' ? await workbench.translations.propagate(req.params.doc, req.params.lang, req.params.id, actor.name) : undefined;
     res.json({ ...segmentJson(req, segment), progress: progressJson(progress), ...(propagated ? { propagated } : {}) });

@@ -8,9 +8,11 @@ import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
 import { segmentsOf } from '../application/localeTally';
 import type { Workbench } from '../application/workbench';
+import { actorOf } from '../auth/authenticate';
+import { can } from '../auth/permissions';
 
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
-export function pageRoutes(workbench: Workbench): Router {
+export function pageRoutes(workbench: Workbench, machines?: { configured: boolean }): Router {
   const router = Router();
   checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
@@ -68,7 +70,10 @@ export function pageRoutes(workbench: Workbench): Router {
     // The checks are worked out for the whole document only when asked for (a book's take a moment).
     const failing = filter === 'checks' ? new Set((await workbench.translations.openChecks(context)).keys()) : undefined;
     const page = buildEditorPage(workbench, context, { section: queryInt(req.query.section, 'section'), page: queryInt(req.query.page, 'page'), filter }, failing);
-    res.render('editor', { ...page, discussion: await workbench.discussions.discussion(context) });
+    // Machine suggestions are offered to the language's translators and reviewers, when a provider is configured.
+    const actor = actorOf(res);
+    const machine = !!machines?.configured && !!actor && (can(actor, 'translate', context.locale.code) || can(actor, 'review', context.locale.code));
+    res.render('editor', { ...page, machine, discussion: await workbench.discussions.discussion(context) });
   });
 
   const editorAt = (req: Request, id: string) => `/documents/${req.params.doc}/locales/${req.params.lang}${editorForm(req.body).back}#seg-${id}`;

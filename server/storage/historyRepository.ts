@@ -9,6 +9,8 @@ export type { HistoryEntry };
 export interface Contribution {
   who: string;
   actions: Record<string, number>;
+  /** Saves made from a machine's suggestion, with the characters changed of how many (post-editing effort). */
+  machine?: { saves: number; edits: number; length: number };
 }
 
 /** Entries made durable ahead of the locale file write they record: see HistoryRepository.stage. */

@@ -95,6 +95,9 @@ export function editUnit(unit: Unit, field: string, value: string): void {
     case 'sourceVersion':
       unit.sourceVersion = (unit.sourceVersion ?? 0) + 1;
       break;
+    case 'machine':
+      unit.machine = unit.machine ? undefined : true;
+      break;
     case 'untranslate':
       unit.target = undefined;
       unit.state = 'needs-translation';

@@ -39,5 +39,5 @@ export function transitionResult(input: TransitionInput, action: string, changes
 
 /** The fields of a unit whose translation is (again) made from the current source: translated, not approved, current. */
 export function currentTranslation(input: TransitionInput, target: string): Partial<Unit> {
-  return { target, source: input.segment.text, state: 'translated', approved: false, previous: undefined, sourceVersion: input.version };
+  return { target, source: input.segment.text, state: 'translated', approved: false, previous: undefined, sourceVersion: input.version, machine: undefined };
 }

@@ -70,6 +70,9 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     ),
     recent: db.prepare<[string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT ?`),
     recentBy: db.prepare<[string, string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND who = ? ORDER BY id DESC LIMIT ?`),
+    machine: db.prepare<[string, string], { who: string; n: number; edits: number; length: number }>(
+      "SELECT who, COUNT(*) AS n, SUM(json_extract(after_json, '$.machine.edits')) AS edits, SUM(json_extract(after_json, '$.machine.length')) AS length FROM history WHERE document = ? AND locale = ? AND after_json LIKE '%\"machine\":%' AND json_extract(after_json, '$.machine') IS NOT NULL GROUP BY who",
+    ),
     byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(
       'SELECT who, action, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? GROUP BY who, action',
     ),
@@ -213,7 +216,10 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
       };
       for (const row of q.byAction.all(document, lang)) add(row.who, row.action, row.n);
       for (const row of q.suggested.all(document, lang)) add(row.who, 'suggested', row.n);
-      return [...byPerson].map(([who, actions]): Contribution => ({ who, actions })).sort((a, b) => a.who.localeCompare(b.who));
+      const machine = new Map(q.machine.all(document, lang).map((row) => [row.who, { saves: row.n, edits: row.edits, length: row.length }]));
+      return [...byPerson]
+        .map(([who, actions]): Contribution => ({ who, actions, ...(machine.has(who) ? { machine: machine.get(who) } : {}) }))
+        .sort((a, b) => a.who.localeCompare(b.who));
     },
   };
 }
