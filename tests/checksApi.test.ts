@@ -80,4 +80,21 @@ describe('the checks of a translation', () => {
     const basque = (await request(t.app).get('/api/documents/small/locales/eu/checks').set('Accept-Language', 'es').expect(200)).body;
     expect(basque.skipped).toEqual([{ id: 'spelling', reason: 'no-dictionary', message: 'El banco de trabajo no tiene diccionario ortográfico para eu: no se comprueba la ortografía.' }]);
   });
+
+  test('the checks page lists every failing paragraph by check, errors first; the edition lists the open errors', async () => {
+    const { linked, last, translator } = await setUp();
+    await translator.api.put(`${url}/segments/${linked.id}`).send({ target: 'El primer párrafo, sin enlace.', baseRevision: 0 }).expect(200);
+    await translator.api.put(`${url}/segments/${last.id}`).send({ target: 'El  último <párrafo>.', baseRevision: 0 }).expect(200);
+    const page = (await request(t.app).get('/documents/small/locales/es/checks').expect(200)).text;
+    const order = [...page.matchAll(/<code>([a-z-]+)<\/code>/g)].map((m) => m[1]);
+    expect(order[0]).toBe('links-differ');
+    expect(order).toContain('double-space');
+    expect(page).toContain('El  último &lt;párrafo&gt;.');
+    expect(page).toMatch(/href="\/documents\/small\/locales\/es\/paragraph\/s[0-9a-f]{8}"/);
+    const edition = (await request(t.app).get('/api/documents/small/locales/es/edition').expect(200)).body;
+    expect(edition.openErrors).toEqual([{ id: linked.id, checks: ['links-differ'], link: expect.stringContaining(linked.id) }]);
+    const editionPage = (await request(t.app).get('/documents/small/locales/es/edition').expect(200)).text;
+    expect(editionPage).toContain('1 translation has a check error to fix');
+  });
 });
+

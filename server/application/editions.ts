@@ -1,3 +1,4 @@
+import type { CheckResult } from '../domain/checkTranslation';
 import { createHash, randomUUID } from 'node:crypto';
 import type { i18n } from 'i18next';
 import { approvedPairs } from '../domain/approvedPairs';
@@ -36,6 +37,8 @@ export interface EditionChecklist {
   context: LocaleContext;
   completeness: Completeness;
   missing: MissingParagraph[];
+  /** Translated paragraphs with a check error open (not fixed, not dismissed by a reviewer). */
+  openErrors: { id: string; source: string; checks: CheckResult[] }[];
   requireApproval: boolean;
   record: EditionRecord;
 }
@@ -67,7 +70,9 @@ export class Editions {
     const context = await this.options.workbench.locale(documentId, lang, readerLanguage);
     const { completeness, missing } = completenessOf(context.document.segments, context.units, { requireApproval: this.options.requireApproval });
     const record = await this.options.editions.read(context.document.id, context.locale.code);
-    return { context, completeness, missing, requireApproval: this.options.requireApproval, record };
+    const errors = await this.options.workbench.translations.openChecks(context, undefined, { errorsOnly: true });
+    const openErrors = context.document.segments.filter((s) => errors.has(s.id)).map((s) => ({ id: s.id, source: s.text, checks: errors.get(s.id) as CheckResult[] }));
+    return { context, completeness, missing, openErrors, requireApproval: this.options.requireApproval, record };
   }
 
   /** Sets the title of the locale's edition (an empty title goes back to the source's). */

@@ -133,7 +133,7 @@ export class Translations {
     const context = await this.workbench.locale(documentId, lang);
     const segment = segmentsOf(context.document).get(segmentId);
     if (segment?.translatable) {
-      const open = (await this.openChecks(context, [segment])).get(segment.id)?.filter((check) => check.severity === 'error') ?? [];
+      const open = (await this.openChecks(context, [segment], { errorsOnly: true })).get(segment.id) ?? [];
       if (open.length > 0) {
         throw new WorkbenchError(409, 'checks-open', `This translation has errors to fix (or a reviewer to dismiss) before it is approved: ${open.map((check) => check.id).join(', ')}.`, {
           details: { checks: open.map(({ id, severity }) => ({ id, severity })) },
@@ -288,8 +288,8 @@ export class Translations {
     return { dryRun: false, changes: made, skipped };
   }
 
-  /** The checks a locale's paragraphs fail, less those dismissed for their current text, by paragraph (those failing none left out). */
-  async openChecks(context: LocaleContext, segments: readonly Segment[] = context.document.segments): Promise<Map<string, CheckResult[]>> {
+  /** The checks a locale's paragraphs fail (`errorsOnly`: only the errors, worked out alone), less those dismissed for their current text, by paragraph (those failing none left out). */
+  async openChecks(context: LocaleContext, segments: readonly Segment[] = context.document.segments, options: { errorsOnly?: boolean } = {}): Promise<Map<string, CheckResult[]>> {
     const dismissed = (await this.stores.dismissals?.list(context.document.id, context.locale.code)) ?? new Map<string, CheckDismissal[]>();
     const open = new Map<string, CheckResult[]>();
     const languages = languagesOf(context);
@@ -297,7 +297,7 @@ export class Translations {
       const unit = segment.translatable ? context.units.get(segment.id) : undefined;
       if (!unit?.target) continue;
       const gone = (dismissed.get(segment.id) ?? []).filter((d) => d.target === unit.target).map((d) => d.check);
-      const checks = checkTranslation(segment.text, unit.target, languages).filter((check) => !gone.includes(check.id));
+      const checks = checkTranslation(segment.text, unit.target, languages, options).filter((check) => !gone.includes(check.id));
       if (checks.length > 0) open.set(segment.id, checks);
     }
     return open;

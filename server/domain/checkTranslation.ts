@@ -96,8 +96,9 @@ function factsOfSource(source: string): InlineFacts {
  * convention): the translation must keep the same links (an error) and as many emphasised spans;
  * with the languages, the prose checks too (see proseChecks.ts).
  */
-export function checkTranslation(source: string, target: string, languages?: CheckLanguages): CheckResult[] {
+export function checkTranslation(source: string, target: string, languages?: CheckLanguages, options: { errorsOnly?: boolean } = {}): CheckResult[] {
   if (target === '') return [];
+  const warnings = options.errorsOnly !== true;
   const results: CheckResult[] = [];
   const { links: sourceLinks, marks: sourceMarks } = factsOfSource(source);
   const { links: targetLinks, marks: targetMarks } = inlineFacts(target);
@@ -106,17 +107,18 @@ export function checkTranslation(source: string, target: string, languages?: Che
     const extra = targetLinks.filter((link) => !sourceLinks.includes(link));
     results.push({ id: 'links-differ', code: 'links-differ', severity: 'error', message: 'checks.linksDiffer', values: { missing: missing.join(', '), extra: extra.join(', ') } });
   }
-  if (sourceMarks !== targetMarks) {
+  if (warnings && sourceMarks !== targetMarks) {
     results.push({ id: 'markup-differs', code: 'markup-differs', severity: 'warning', message: 'checks.markupDiffers', values: { source: String(sourceMarks), target: String(targetMarks) } });
   }
   if (languages) {
     const input = { source, target, sourceLanguage: languages.source, targetLanguage: languages.target };
     for (const check of PROSE_CHECKS) {
+      if (!warnings && check.severity !== 'error') continue;
       const values = check.run(input);
       if (values) results.push({ id: check.id, code: check.id, severity: check.severity, message: check.message, values });
     }
-    if (languages.glossary) results.push(...glossaryChecks(languages.glossary, source, target));
-    if (languages.speller) {
+    if (languages.glossary) results.push(...glossaryChecks(languages.glossary, source, target).filter((check) => warnings || check.severity === 'error'));
+    if (warnings && languages.speller) {
       // The glossary's translations are words of the language, whatever the dictionary says.
       const words = misspeltWords(target, source, languages.target, languages.speller, languages.glossary?.targetWords);
       if (words.length > 0) results.push({ id: 'spelling', code: 'spelling', severity: 'warning', message: 'checks.spelling', values: { words: words.slice(0, 10).join(', ') } });

@@ -30,7 +30,7 @@ export function editionApi(project: Project): Router {
   };
 
   router.get('/documents/:doc/locales/:lang/edition', async (req, res) => {
-    const { context, completeness, missing, requireApproval, record } = await editions.checklist(req.params.doc, req.params.lang);
+    const { context, completeness, missing, openErrors, requireApproval, record } = await editions.checklist(req.params.doc, req.params.lang);
     res.json({
       document: context.document.id,
       locale: context.locale.code,
@@ -40,6 +40,7 @@ export function editionApi(project: Project): Router {
       requireApproval,
       completeness,
       missing: missing.map((m) => ({ id: m.id, reason: m.reason, link: paragraphLink(context, m.id) })),
+      openErrors: openErrors.map((e) => ({ id: e.id, checks: e.checks.map((c) => c.id), link: paragraphLink(context, e.id) })),
       exports: record.exports,
     });
   });

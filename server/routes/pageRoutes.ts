@@ -8,6 +8,7 @@ import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
 import { segmentsOf } from '../application/localeTally';
 import type { Workbench } from '../application/workbench';
+import type { CheckResult } from '../domain/checkTranslation';
 import { actorOf } from '../auth/authenticate';
 import { can } from '../auth/permissions';
 
@@ -74,6 +75,22 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
     const actor = actorOf(res);
     const machine = !!machines?.configured && !!actor && (can(actor, 'translate', context.locale.code) || can(actor, 'review', context.locale.code));
     res.render('editor', { ...page, machine, discussion: await workbench.discussions.discussion(context) });
+  });
+
+  // The checks page of a locale: every failing paragraph, by check (errors first), with a link to it in the editor.
+  router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {
+    const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
+    const open = await workbench.translations.openChecks(context);
+    const byCheck = new Map<string, { id: string; severity: string; segments: { id: string; source: string; target: string; check: CheckResult }[] }>();
+    for (const segment of context.document.segments) {
+      for (const check of open.get(segment.id) ?? []) {
+        const group = byCheck.get(check.id) ?? { id: check.id, severity: check.severity, segments: [] };
+        byCheck.set(check.id, group);
+        group.segments.push({ id: segment.id, source: segment.text, target: context.units.get(segment.id)?.target ?? '', check });
+      }
+    }
+    const groups = [...byCheck.values()].sort((a, b) => (a.severity === b.severity ? b.segments.length - a.segments.length : a.severity === 'error' ? -1 : 1));
+    res.render('checks', { context, groups, spelling: !!context.speller });
   });
 
   const editorAt = (req: Request, id: string) => `/documents/${req.params.doc}/locales/${req.params.lang}${editorForm(req.body).back}#seg-${id}`;
