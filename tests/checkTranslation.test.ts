@@ -44,8 +44,8 @@ describe('the prose checks', () => {
   const ids = (source: string, target: string, languages = en) => checkTranslation(source, target, languages).map((c) => c.id);
   const clean = ['The Commune lasted 72 days, from 18 March 1871.', 'La Comuna duró 72 días, desde el 18 de marzo de 1871.'];
 
-  it('has twenty checks, two of the glossary and spelling, errors and warnings, and passes a clean translation', () => {
-    expect(CHECKS).toHaveLength(23);
+  it('has twenty-one checks, two of the glossary and spelling, errors and warnings, and passes a clean translation', () => {
+    expect(CHECKS).toHaveLength(24);
     expect(CHECKS.filter((c) => c.severity === 'error').map((c) => c.id)).toEqual(['links-differ', 'whitespace-only', 'code-differs', 'markdown-broken', 'forbidden-term']);
     expect(ids(clean[0], clean[1])).toEqual([]);
   });
@@ -104,3 +104,21 @@ describe('the spelling check', () => {
     expect(spellers.speller('eu')).toBeUndefined();
   });
 });
+
+describe('French punctuation spacing', () => {
+  const fr = { source: 'en', target: 'fr' };
+  const spacing = (target: string, languages: Parameters<typeof checkTranslation>[2] = fr) => checkTranslation('They said: no!', target, languages).find((c) => c.id === 'punctuation-spacing')?.values.marks;
+
+  it('wants a no-break space before ; : ! ? » and after «, in French only', () => {
+    expect(spacing('Ils ont dit : « non ! »')).toBe('␣: ␣! ␣» «');
+    expect(spacing('Ils ont dit\u202F: «\u202Fnon\u202F!\u202F»')).toBeUndefined();
+    expect(spacing('Ils ont dit\u00A0: non\u00A0!')).toBeUndefined();
+    expect(spacing('Quoi\u202F?!')).toBeUndefined();
+    expect(spacing('Non!')).toBe('!');
+    // Addresses, times and code are left alone; other languages and Swiss French are not checked.
+    expect(spacing('Voir https://example.org/a?b=1 à 10:30 et `a:b`.')).toBeUndefined();
+    expect(spacing('Dijeron: ¡no!', { source: 'en', target: 'es' })).toBeUndefined();
+    expect(spacing('Non!', { source: 'en', target: 'fr-CH' })).toBeUndefined();
+  });
+});
+

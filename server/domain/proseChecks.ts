@@ -205,4 +205,34 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
       return wrong.length > 0 ? { found: wrong.join(' '), start: marks.start, end: marks.end } : undefined;
     },
   },
+  {
+    id: 'punctuation-spacing',
+    severity: 'warning',
+    message: 'checks.punctuationSpacing',
+    run: ({ target, targetLanguage }) => {
+      if (!spacedPunctuation(targetLanguage)) return undefined;
+      const found = new Set<string>();
+      // Outside code spans and addresses (https://…, 10:30 has no space either way).
+      const text = target.replace(/`[^`]*`|\b[a-z][a-z0-9+.-]*:\/\/\S+|\d[:;]\d/giu, ' ');
+      for (const m of text.matchAll(/(\S?)([ \u00A0\u202F]?)([;:!?»])/gu)) {
+        const [, before, space, mark] = m;
+        if (before === '' && space === '') continue; // at the start of the text
+        if (mark === '»' && before === '«') continue;
+        if (space === '' && /[;:!?»]/u.test(before)) continue; // ?! and !!, one space before the pair
+        if (space !== '\u202F' && space !== '\u00A0') found.add(`${space === ' ' ? '␣' : ''}${mark}`);
+      }
+      for (const m of text.matchAll(/«([ \u00A0\u202F]?)/gu)) if (m[1] !== '\u202F' && m[1] !== '\u00A0') found.add('«');
+      return found.size > 0 ? { marks: [...found].join(' ') } : undefined;
+    },
+  },
 ];
+
+/**
+ * Whether a language puts a (narrow) no-break space before ; : ! ? and » and after « — French
+ * typography (CLDR has no datum for it; its « » for French come from cldr-misc-modern, see
+ * quotationMarksOf). Swiss French leaves the space out before ; ! ?, so it is not checked.
+ */
+function spacedPunctuation(language: string): boolean {
+  const [base, region] = language.split('-');
+  return base.toLowerCase() === 'fr' && region?.toUpperCase() !== 'CH';
+}
