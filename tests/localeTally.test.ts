@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { derivedFile, isCompleteFor, progressIn, unitIn } from '../server/application/localeTally';
+import { changedSince, derivedFile, isCompleteFor, progressIn, unitIn } from '../server/application/localeTally';
 import { completeUnits } from '../server/domain/completeUnits';
 import { computeProgress } from '../server/domain/computeProgress';
 import { segmentDocument } from '../server/domain/segmentDocument';
@@ -51,3 +51,31 @@ test('a file without a unit for a paragraph, or with an untranslated unit of an 
   expect(isCompleteFor(document, { ...file, units: [{ ...file.units[0], source: 'an older text' }, ...file.units.slice(1)] })).toBe(false);
   expect(isCompleteFor(document, { ...file, units: [{ ...file.units[0], source: 'an older text', target: 'kept' }, ...file.units.slice(1)] })).toBe(true);
 });
+
+test('the units changed between two versions made by saves are known from the versions, whatever came between', () => {
+  fc.assert(
+    fc.property(fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 1, maxLength: 10 }), fc.nat(), (batches, from) => {
+      const versions = [completed()];
+      for (const batch of batches) {
+        const file = versions[versions.length - 1];
+        const changed = new Map<string, Unit>();
+        for (const n of batch) {
+          const unit = file.units[n % file.units.length];
+          changed.set(unit.id, { ...unit, target: `T${n}`, revision: unit.revision + 1 });
+        }
+        const next: LocaleFile = { ...file, units: file.units.map((u) => changed.get(u.id) ?? u) };
+        derivedFile(document, file, next, [...changed.values()]);
+        versions.push(next);
+      }
+      const a = versions[from % versions.length];
+      const b = versions[versions.length - 1];
+      const expected = new Set(b.units.filter((u, i) => u !== a.units[i]).map((u) => u.id));
+      expect(changedSince(a, b)).toEqual(expected);
+      // Backwards, or from a version of another line: not known.
+      if (a !== b) expect(changedSince(b, a)).toBeUndefined();
+      expect(changedSince(completed(), b)).toBeUndefined();
+    }),
+    { numRuns: 60 },
+  );
+});
+

@@ -128,6 +128,7 @@ export function progressIn(document: SourceDocument, file: ReadonlyLocaleFile): 
  * positions), so that what is known of `base` carries over with the changes only.
  */
 export function derivedFile(document: SourceDocument, base: ReadonlyLocaleFile, file: ReadonlyLocaleFile, changed: readonly Unit[]): void {
+  if (base.units.length === file.units.length) recordLineage(base, file, changed);
   const before = tallies.get(base);
   if (!before || tallies.has(file) || base.units.length !== file.units.length) return;
   const tally: Tally = { positions: before.positions, documents: new WeakMap() };
@@ -145,3 +146,47 @@ export function derivedFile(document: SourceDocument, base: ReadonlyLocaleFile, 
   // A unit changed by a transition keeps its id and place, and has a target or the current text.
   tally.documents.set(document, { complete: counts.complete, progress });
 }
+
+/**
+ * The versions of a locale file made from one another by changes of units in place (saves,
+ * approvals…): a line of sequence numbers, and the ids each version changed, the last LINEAGE_KEPT
+ * of them. No version is held by it (a version forgotten by everyone else is collected), so a
+ * reader holding an older version (the translation memory) learns what changed since, without
+ * walking a book's 16,000 units.
+ */
+interface Line {
+  log: { seq: number; ids: readonly string[] }[];
+  last: number;
+}
+const LINEAGE_KEPT = 512;
+const lineage = new WeakMap<ReadonlyLocaleFile, { line: Line; seq: number }>();
+
+function recordLineage(base: ReadonlyLocaleFile, file: ReadonlyLocaleFile, changed: readonly Unit[]): void {
+  if (lineage.has(file)) return;
+  let from = lineage.get(base);
+  if (!from) {
+    from = { line: { log: [], last: 0 }, seq: 0 };
+    lineage.set(base, from);
+  }
+  // A second version made from the same one starts a line of its own (its readers walk it whole once).
+  if (from.line.last !== from.seq) return;
+  const seq = from.seq + 1;
+  from.line.log.push({ seq, ids: changed.map((u) => u.id) });
+  if (from.line.log.length > LINEAGE_KEPT) from.line.log.shift();
+  from.line.last = seq;
+  lineage.set(file, { line: from.line, seq });
+}
+
+/** The ids of the units changed from version `base` of a locale file to version `file`, when known (else undefined: compare them whole). */
+export function changedSince(base: ReadonlyLocaleFile, file: ReadonlyLocaleFile): Set<string> | undefined {
+  if (base === file) return new Set();
+  const a = lineage.get(base);
+  const b = lineage.get(file);
+  if (!a || !b || a.line !== b.line || b.seq < a.seq) return undefined;
+  const log = b.line.log;
+  if (log.length === 0 || log[0].seq > a.seq + 1) return undefined;
+  const ids = new Set<string>();
+  for (const entry of log) if (entry.seq > a.seq && entry.seq <= b.seq) for (const id of entry.ids) ids.add(id);
+  return ids;
+}
+

@@ -4,7 +4,7 @@ import { wordDiff, type WordDiffPart } from '../domain/wordDiff';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { FoundPair, IndexedPair, MemoryIndex, PairOrigin, ParagraphPairs } from '../storage/memoryIndex';
-import { segmentsOf } from './localeTally';
+import { changedSince, segmentsOf } from './localeTally';
 import type { Memories } from './memories';
 import type { LocaleContext, Workbench } from './workbench';
 
@@ -51,11 +51,12 @@ export class TranslationMemory {
   /** What the index holds of each document's locale, by paragraph, as this process last put it. */
   private readonly mirrors = new Map<string, Map<string, IndexedPair>>();
   /**
-   * The document and units each mirror was last brought up to date from: a version of a file
-   * shares the unit objects it did not change with the version before, so a save is found by
-   * identity, and only its units are looked at again.
+   * The document and the version of the file each mirror was last brought up to date from: a
+   * version made by saves says which units they changed (changedSince), and only those are looked
+   * at again; otherwise a version shares the unit objects it did not change with the one before,
+   * so the changed ones are found by identity.
    */
-  private readonly seen = new Map<string, { document: object; units: ReadonlyMap<string, object> }>();
+  private readonly seen = new Map<string, { document: object; file: LocaleContext['file']; units: ReadonlyMap<string, object> }>();
 
   constructor(private readonly deps: { workbench: Workbench; memories: Memories; index: () => MemoryIndex }) {}
 
@@ -147,7 +148,10 @@ export class TranslationMemory {
     const present = new Set<string>();
     const before = this.seen.get(key);
     const sameDocument = before?.document === document;
-    for (const segment of document.segments) {
+    // Known changes of the same document (saves since the version last seen): those paragraphs only, none removed.
+    const changed = sameDocument ? changedSince(before.file, context.file) : undefined;
+    const segments = changed ? [...changed].map((id) => segmentsOf(document).get(id)).filter((s) => s !== undefined) : document.segments;
+    for (const segment of segments) {
       if (!segment.translatable) continue;
       present.add(segment.id);
       const unit = context.units.get(segment.id);
@@ -162,13 +166,13 @@ export class TranslationMemory {
       if (wanted) mirror.set(segment.id, wanted);
       else mirror.delete(segment.id);
     }
-    for (const id of [...mirror.keys()]) {
+    for (const id of changed ? [] : [...mirror.keys()]) {
       if (present.has(id)) continue;
       changes.push({ segment: id, pairs: [] });
       mirror.delete(id);
     }
     this.deps.index().putParagraphs(document.meta.language, document.id, code, changes);
-    this.seen.set(key, { document, units: context.units });
+    this.seen.set(key, { document, file: context.file, units: context.units });
     this.synced.add(context.file);
   }
 
