@@ -50,7 +50,7 @@ export function segmentView(segment: Segment, unit: Unit | undefined, languages?
     target: unit?.target ?? null,
     state,
     revision: unit?.revision ?? 0,
-    checks: unit?.target ? checkTranslation(segment.text, unit.target, languages) : [],
+    checks: unit?.target ? checksOf(segment, unit, languages) : [],
     notes: (unit?.notes ?? []).map((n) => ({ from: n.from, text: n.text })),
     drift: state === 'drifted' && unit ? driftOf(segment, unit) : undefined,
     terms: segment.translatable && languages?.glossary?.size ? termsOf(languages.glossary, segment.text) : undefined,
@@ -71,3 +71,25 @@ function driftOf(segment: Segment, unit: Unit): SegmentView['drift'] {
 export function languagesOf(context: LocaleContext): CheckLanguages {
   return { source: context.document.meta.language, target: context.locale.code, glossary: context.glossary, speller: context.speller };
 }
+
+/**
+ * The checks of units already worked out, by unit: a version of a locale file shares the units it
+ * did not change with the version before, so a book's checks are worked out once per process and
+ * again only for what changed (a unit is never changed in place). An entry holds for the source
+ * text, the glossary and the dictionary it was worked out with.
+ */
+const checked = new WeakMap<Unit, { source: string; glossary: CheckLanguages['glossary']; speller: CheckLanguages['speller']; all?: CheckResult[]; errors?: CheckResult[] }>();
+
+/** The checks a unit's translation fails against its paragraph's source (`errorsOnly`: only the errors), kept with the unit. */
+export function checksOf(segment: Segment, unit: Unit, languages?: CheckLanguages, options: { errorsOnly?: boolean } = {}): CheckResult[] {
+  if (!unit.target) return [];
+  let entry = checked.get(unit);
+  if (!entry || entry.source !== segment.text || entry.glossary !== languages?.glossary || entry.speller !== languages?.speller) {
+    entry = { source: segment.text, glossary: languages?.glossary, speller: languages?.speller };
+    checked.set(unit, entry);
+  }
+  if (entry.all) return options.errorsOnly ? entry.all.filter((check) => check.severity === 'error') : entry.all;
+  if (options.errorsOnly) return (entry.errors ??= checkTranslation(segment.text, unit.target, languages, { errorsOnly: true }));
+  return (entry.all = checkTranslation(segment.text, unit.target, languages));
+}
+

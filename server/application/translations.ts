@@ -4,7 +4,7 @@ import type { Progress } from '../domain/computeProgress';
 import { canonicalLocale } from '../domain/localeTag';
 import type { Suggestion } from '../domain/discussion';
 import type { Segment, SourceDocument, Unit } from '../domain/types';
-import { checkTranslation, type CheckResult } from '../domain/checkTranslation';
+import type { CheckResult } from '../domain/checkTranslation';
 import type { CheckDismissal } from '../storage/checkDismissalRepository';
 import type { ReadonlyUnit } from '../storage/localeStore';
 import { derivedFile, isCompleteFor, progressIn, segmentsOf, unitIn } from './localeTally';
@@ -24,7 +24,7 @@ import { translate } from '../domain/workflow/translate';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
-import { languagesOf, segmentView, type SegmentView } from './segmentViews';
+import { checksOf, languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
@@ -293,11 +293,14 @@ export class Translations {
     const dismissed = (await this.stores.dismissals?.list(context.document.id, context.locale.code)) ?? new Map<string, CheckDismissal[]>();
     const open = new Map<string, CheckResult[]>();
     const languages = languagesOf(context);
+    let done = 0;
     for (const segment of segments) {
       const unit = segment.translatable ? context.units.get(segment.id) : undefined;
       if (!unit?.target) continue;
+      // A book's checks take seconds the first time: other requests are served in between.
+      if (++done % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
       const gone = (dismissed.get(segment.id) ?? []).filter((d) => d.target === unit.target).map((d) => d.check);
-      const checks = checkTranslation(segment.text, unit.target, languages, options).filter((check) => !gone.includes(check.id));
+      const checks = checksOf(segment, unit, languages, options).filter((check) => !gone.includes(check.id));
       if (checks.length > 0) open.set(segment.id, checks);
     }
     return open;
