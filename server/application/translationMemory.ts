@@ -72,7 +72,10 @@ export class TranslationMemory {
     const names = new Map((await this.deps.memories.list(code)).map((info) => [info.id, info.name]));
     const own = (origin: PairOrigin): boolean => 'document' in origin && origin.document === document.id && origin.segment === segment.id;
     const scored = this.best(sourceLanguage, code, segment.text, own);
-    const matches: MemoryMatch[] = scored.map(({ pair, score }) => this.matchOf(pair, score, segment.text, names));
+    // A text repeated through a book is several matches with one source: its diff is worked out once.
+    const diffs = new Map<string, WordDiffPart[]>();
+    const diffOf = (source: string): WordDiffPart[] => diffs.get(source) ?? diffs.set(source, wordDiff(source, segment.text)).get(source) as WordDiffPart[];
+    const matches: MemoryMatch[] = scored.map(({ pair, score }) => this.matchOf(pair, score, names, diffOf));
     const sentences = sentencesOf(segment.text, sourceLanguage);
     // No good whole match (90% or more): a translation made of the best matches of its sentences,
     // offered when every sentence has one and it scores better than the best whole match.
@@ -213,9 +216,9 @@ export class TranslationMemory {
     });
   }
 
-  private matchOf(pair: FoundPair, score: number, text: string, names: Map<string, string>): MemoryMatch {
+  private matchOf(pair: FoundPair, score: number, names: Map<string, string>, diffOf: (source: string) => WordDiffPart[]): MemoryMatch {
     const origin = this.originOf(pair.origin, names);
-    const match: MemoryMatch = { source: pair.source, target: pair.target, score, diff: wordDiff(pair.source, text), origin, level: pair.level };
+    const match: MemoryMatch = { source: pair.source, target: pair.target, score, diff: diffOf(pair.source), origin, level: pair.level };
     if ('memory' in origin) match.memory = origin.memory;
     return match;
   }

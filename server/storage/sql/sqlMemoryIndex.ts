@@ -103,6 +103,7 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       'SELECT id, text FROM texts t WHERE lang = ? AND text = ? AND EXISTS (SELECT 1 FROM pairs p WHERE p.text_id = t.id AND p.target_lang = ?)',
     ),
     termCount: db.prepare<[string], { doc: number }>('SELECT doc FROM texts_terms WHERE term = ?'),
+    textCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM texts'),
     search: db.prepare<[string, string, string, number], { id: number; text: string }>(
       'SELECT t.id, t.text FROM texts_fts JOIN texts t ON t.id = texts_fts.rowid WHERE texts_fts MATCH ? AND t.lang = ? AND EXISTS (SELECT 1 FROM pairs p WHERE p.text_id = t.id AND p.target_lang = ?) ORDER BY texts_fts.rank LIMIT ?',
     ),
@@ -114,6 +115,8 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
   // How many texts have a word: read once, then kept until the index changes (a count a little
   // off only changes which words a search looks for first).
   const termCounts = new Map<string, number>();
+  let texts: number | undefined;
+  const textCount = (): number => (texts ??= q.textCount.get()?.n ?? 0);
   const termCount = (word: string): number => {
     let count = termCounts.get(word);
     if (count === undefined) {
@@ -150,6 +153,7 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       if (paragraphs.length === 0) return;
       putParagraphs.immediate(sourceLanguage, document, lang, paragraphs);
       termCounts.clear();
+      texts = undefined;
     },
     paragraphs(document, lang) {
       const map = new Map<string, IndexedPair>();
@@ -158,6 +162,7 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
     },
     putMemory(sourceLanguage, lang, memory, pairs) {
       termCounts.clear();
+      texts = undefined;
       return putMemory.immediate(sourceLanguage, lang, memory, pairs);
     },
     hasMemory(lang, memory) {
@@ -170,7 +175,14 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       // The rarest of the words (those the index has), at most 8: the texts with most of them come first.
       const counted = words.map((word) => ({ word, count: termCount(word) })).filter(({ count }) => count > 0);
       counted.sort((a, b) => a.count - b.count);
-      const rarest = counted.slice(0, 8).map(({ word }) => `"${word.replace(/"/g, '""')}"`);
+      // A word most texts have ("the", "of") finds nothing a rarer word does not, and ranking every
+      // text it is in took 30-40 ms in a book: left out past 20 times the rarest word's count or a
+      // quarter of the texts (the two rarest words are always kept).
+      const common = Math.min(20 * (counted[0]?.count ?? 0), textCount() / 4);
+      const rarest = counted
+        .filter(({ count }, i) => i < 2 || count <= common)
+        .slice(0, 8)
+        .map(({ word }) => `"${word.replace(/"/g, '""')}"`);
       if (rarest.length > 0) {
         for (const row of q.search.iterate(rarest.join(' OR '), sourceLanguage, lang, limit)) if (row.id !== same?.id) texts.push({ textId: row.id, source: row.text });
       }
