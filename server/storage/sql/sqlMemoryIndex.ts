@@ -102,6 +102,7 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
     exact: db.prepare<[string, string, string], { id: number; text: string }>(
       'SELECT id, text FROM texts t WHERE lang = ? AND text = ? AND EXISTS (SELECT 1 FROM pairs p WHERE p.text_id = t.id AND p.target_lang = ?)',
     ),
+    allTerms: db.prepare<[], [string, number]>('SELECT term, doc FROM texts_terms'),
     termCount: db.prepare<[string], { doc: number }>('SELECT doc FROM texts_terms WHERE term = ?'),
     textCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM texts'),
     search: db.prepare<[string, string, string, number], { id: number; text: string }>(
@@ -112,18 +113,30 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       'SELECT p.text_id, t.text, p.target, p.quality, p.level, p.document, p.segment, p.memory FROM pairs p JOIN texts t ON t.id = p.text_id WHERE p.text_id = ? AND p.target_lang = ? ORDER BY p.quality DESC, p.id LIMIT 12',
     ),
   };
-  // How many texts have a word: read once, then kept until the index changes (a count a little
-  // off only changes which words a search looks for first).
-  const termCounts = new Map<string, number>();
+  // How many texts have each word: the whole vocabulary read at once (a book's few thousand words
+  // in tens of milliseconds, where one word at a time cost up to 2 ms each for the common ones),
+  // then kept while the index changes a little (a count a little off only changes which words a
+  // search looks for first; a word new since is asked for alone).
+  let termCounts: Map<string, number> | undefined;
   let texts: number | undefined;
+  let changedSinceRead = 0;
   const textCount = (): number => (texts ??= q.textCount.get()?.n ?? 0);
   const termCount = (word: string): number => {
+    termCounts ??= new Map(q.allTerms.raw().all() as [string, number][]);
     let count = termCounts.get(word);
     if (count === undefined) {
-      if (termCounts.size > 100_000) termCounts.clear();
-      termCounts.set(word, (count = q.termCount.get(word)?.doc ?? 0));
+      // A word the read did not have (new since, or in no text): asked for alone, kept once found.
+      count = q.termCount.get(word)?.doc ?? 0;
+      if (count > 0) termCounts.set(word, count);
     }
     return count;
+  };
+  const changed = (paragraphs: number): void => {
+    changedSinceRead += paragraphs;
+    if (changedSinceRead < 500) return;
+    termCounts = undefined;
+    texts = undefined;
+    changedSinceRead = 0;
   };
   const textIdOf = (lang: string, text: string): number => q.textId.get(lang, text)?.id ?? Number(q.addText.run(lang, text).lastInsertRowid);
   const putParagraphs = db.transaction((sourceLanguage: string, document: string, lang: string, paragraphs: readonly ParagraphPairs[]) => {
@@ -152,8 +165,7 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
     putParagraphs(sourceLanguage, document, lang, paragraphs) {
       if (paragraphs.length === 0) return;
       putParagraphs.immediate(sourceLanguage, document, lang, paragraphs);
-      termCounts.clear();
-      texts = undefined;
+      changed(paragraphs.length);
     },
     paragraphs(document, lang) {
       const map = new Map<string, IndexedPair>();
@@ -161,8 +173,7 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       return map;
     },
     putMemory(sourceLanguage, lang, memory, pairs) {
-      termCounts.clear();
-      texts = undefined;
+      changed(pairs.length);
       return putMemory.immediate(sourceLanguage, lang, memory, pairs);
     },
     hasMemory(lang, memory) {
@@ -175,10 +186,10 @@ export function createSqlMemoryIndex(dataDir: string): MemoryIndex {
       // The rarest of the words (those the index has), at most 8: the texts with most of them come first.
       const counted = words.map((word) => ({ word, count: termCount(word) })).filter(({ count }) => count > 0);
       counted.sort((a, b) => a.count - b.count);
-      // A word most texts have ("the", "of") finds nothing a rarer word does not, and ranking every
-      // text it is in took 30-40 ms in a book: left out past 20 times the rarest word's count or a
-      // quarter of the texts (the two rarest words are always kept).
-      const common = Math.min(20 * (counted[0]?.count ?? 0), textCount() / 4);
+      // A word most texts of a book have ("the", "of") finds nothing a rarer word does not, and
+      // ranking every text it is in took 30-40 ms: left out past 20 times the rarest word's count or
+      // a quarter of the texts, when it is in over a thousand (the two rarest words are always kept).
+      const common = Math.max(1000, Math.min(20 * (counted[0]?.count ?? 0), textCount() / 4));
       const rarest = counted
         .filter(({ count }, i) => i < 2 || count <= common)
         .slice(0, 8)
