@@ -135,7 +135,7 @@ export async function benchMemory(root: string, bookText: string, manifestoText:
       // The memory's own work for the save: the locale's new version compared with the one before, the changed paragraph written.
       const context = await project.workbench.locale('book', 'es');
       const started = performance.now();
-      project.memory.sync(context);
+      await project.memory.sync(context);
       indexing.push(performance.now() - started);
     }
     line('memory: indexing one save of the book (in one process: the new version compared, the paragraph written)', stats(indexing));

@@ -25,6 +25,8 @@ export interface MemoryMatch {
   parts?: { source: string; target: string; score: number; origin: PairOrigin }[];
 }
 
+/** Paragraphs written to the index in one transaction when many changed. */
+const SYNC_CHUNK = 250;
 /** Matches below this score are not shown. */
 export const MIN_SCORE = 60;
 /** At most this many matches for a paragraph. */
@@ -112,7 +114,7 @@ export class TranslationMemory {
         if (isWorkbenchError(err) && err.status < 500) continue; // no such locale (or a document that cannot be read: its page says why)
         throw err;
       }
-      if (context.document.meta.language === sourceLanguage) this.sync(context);
+      if (context.document.meta.language === sourceLanguage) await this.sync(context);
     }
     for (const info of await this.deps.memories.list(lang)) {
       if (this.deps.index().hasMemory(lang, info.id)) continue;
@@ -139,9 +141,25 @@ export class TranslationMemory {
     }
   }
 
-  /** Puts a version of a locale file into the index: the paragraphs that changed since the version before. */
-  sync(context: LocaleContext): void {
+  /**
+   * Puts a version of a locale file into the index: the paragraphs that changed since the version
+   * before. Many of them (a book indexed for the first time) are written a few hundred at a time,
+   * the server answering other requests in between (one transaction of a book's 16,000 held saves
+   * back for seconds).
+   */
+  async sync(context: LocaleContext): Promise<void> {
     if (this.synced.has(context.file)) return;
+    // The same version being put in already (the warm-up and a lookup): waited for, not done twice.
+    const running = this.syncing.get(context.file);
+    if (running) return running;
+    const done = this.syncVersion(context).finally(() => this.syncing.delete(context.file));
+    this.syncing.set(context.file, done);
+    return done;
+  }
+
+  private readonly syncing = new WeakMap<object, Promise<void>>();
+
+  private async syncVersion(context: LocaleContext): Promise<void> {
     const { document } = context;
     const code = context.locale.code;
     const key = `${document.id}\u0000${code}`;
@@ -154,9 +172,12 @@ export class TranslationMemory {
     // Known changes of the same document (saves since the version last seen): those paragraphs only, none removed.
     const changed = sameDocument ? changedSince(before.file, context.file) : undefined;
     const segments = changed ? [...changed].map((id) => segmentsOf(document).get(id)).filter((s) => s !== undefined) : document.segments;
+    let looked = 0;
     for (const segment of segments) {
       if (!segment.translatable) continue;
       present.add(segment.id);
+      // A book looked at whole (its sentences cut for the first time): other requests in between.
+      if (++looked % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
       const unit = context.units.get(segment.id);
       if (sameDocument && unit !== undefined && before.units.get(segment.id) === unit) continue;
       const state = workflowState(segment, unit);
@@ -174,8 +195,11 @@ export class TranslationMemory {
       changes.push({ segment: id, pairs: [] });
       mirror.delete(id);
     }
-    this.deps.index().putParagraphs(document.meta.language, document.id, code, changes);
     this.seen.set(key, { document, file: context.file, units: context.units });
+    for (let i = 0; i < changes.length; i += SYNC_CHUNK) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      this.deps.index().putParagraphs(document.meta.language, document.id, code, changes.slice(i, i + SYNC_CHUNK));
+    }
     this.synced.add(context.file);
   }
 

@@ -29,16 +29,23 @@ const NOT_PROSE = /`[^`]*`|\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b[a-z][a-z0-
  */
 export function misspeltWords(target: string, source: string, language: string, speller: Speller, known: ReadonlySet<string> = new Set()): string[] {
   const text = target.replace(NOT_PROSE, (match) => ' '.repeat(match.length));
-  const sourceWords = new Set<string>();
-  for (const part of wordSegmenter(language).segment(source)) if (part.isWordLike) sourceWords.add(part.segment);
+  // The source's words are cut only when a word is not in the dictionary (most saves have none).
+  let sourceWords: Set<string> | undefined;
+  const inSource = (word: string): boolean => {
+    if (!sourceWords) {
+      sourceWords = new Set();
+      for (const part of wordSegmenter(language).segment(source)) if (part.isWordLike) sourceWords.add(part.segment);
+    }
+    return sourceWords.has(word);
+  };
   const found: string[] = [];
   const seen = new Set<string>();
   for (const part of wordSegmenter(language).segment(text)) {
     const word = part.segment.replace(/’/gu, "'");
     if (!part.isWordLike || seen.has(word)) continue;
     seen.add(word);
-    if (word.length < 2 || /[\d_]/u.test(word) || word === word.toLocaleUpperCase(language) || sourceWords.has(part.segment) || known.has(word.toLocaleLowerCase(language))) continue;
-    if (!speller.correct(word)) found.push(part.segment);
+    if (word.length < 2 || /[\d_]/u.test(word) || word === word.toLocaleUpperCase(language) || known.has(word.toLocaleLowerCase(language))) continue;
+    if (!speller.correct(word) && !inSource(part.segment)) found.push(part.segment);
   }
   return found;
 }
