@@ -27,18 +27,27 @@ async function main(): Promise<void> {
   if (settled.confirmed + settled.dropped > 0) {
     console.log(`Settled the history of writes stopped part way: ${settled.confirmed} entries whose change is in the files kept, ${settled.dropped} of changes that did not happen dropped.`);
   }
+  let lastRequestAt = Date.now();
   const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
     const swept = await sweepTempFiles(dataDir);
     if (swept.length > 0) console.log(`Removed ${swept.length} temporary files left by an interrupted write: ${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}`);
-    // The translation memory's index caught up with the files a moment later, off the first requests' way.
-    setTimeout(() => {
+    // The translation memory's index caught up with the files once the server has a quiet moment
+    // (no request for MEMORY_WARM_DELAY_MS), off the way of editors starting to save: a book's
+    // first indexing is seconds of work. A lookup before that indexes what it needs itself.
+    const warmWhenQuiet = setInterval(() => {
+      if (Date.now() - lastRequestAt < MEMORY_WARM_DELAY_MS) return;
+      clearInterval(warmWhenQuiet);
       void (app.locals.project as Project).memory.warm().catch((err: unknown) => console.error(`Could not index the translation memory: ${err instanceof Error ? err.message : String(err)}`));
-    }, MEMORY_WARM_DELAY_MS).unref();
+    }, 500);
+    warmWhenQuiet.unref();
     const token = await (app.locals.setup as SetupGate).prepare();
     if (token) {
       console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
     }
+  });
+  server.on('request', () => {
+    lastRequestAt = Date.now();
   });
   server.on('error', (err) => {
     console.error(`Cannot listen on port ${port}: ${err.message}`);

@@ -26,7 +26,7 @@ export interface WorkbenchStores {
   /** The glossaries, for the terminology checks (none: no such checks). */
   glossary?: { matcher(lang: string, sourceLanguage: string): Promise<GlossaryMatcher> };
   /** Spelling dictionaries (none, or none for a language: no spelling check). */
-  spelling?: { speller(lang: string): Promise<Speller> | undefined };
+  spelling?: { speller(lang: string): Promise<Speller> | undefined; loaded(lang: string): Speller | undefined };
   /** Documents' summaries kept between processes (see Workbench.listDocuments); none in tests that do not ask. */
   summaries?: StampedSnapshots;
 }

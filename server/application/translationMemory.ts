@@ -26,7 +26,7 @@ export interface MemoryMatch {
 }
 
 /** Paragraphs written to the index in one transaction when many changed. */
-const SYNC_CHUNK = 250;
+const SYNC_CHUNK = 50;
 /** Matches below this score are not shown. */
 export const MIN_SCORE = 60;
 /** At most this many matches for a paragraph. */
@@ -176,8 +176,8 @@ export class TranslationMemory {
     for (const segment of segments) {
       if (!segment.translatable) continue;
       present.add(segment.id);
-      // A book looked at whole (its sentences cut for the first time): other requests in between.
-      if (++looked % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // A book looked at whole (its sentences cut for the first time): other requests in between, every 200.
+      if (++looked % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
       const unit = context.units.get(segment.id);
       if (sameDocument && unit !== undefined && before.units.get(segment.id) === unit) continue;
       const state = workflowState(segment, unit);

@@ -93,7 +93,7 @@ export class Translations {
 
   constructor(
     private readonly stores: WorkbenchStores,
-    private readonly workbench: Pick<Workbench, 'document' | 'locale' | 'documentIds'>,
+    private readonly workbench: Pick<Workbench, 'document' | 'locale' | 'documentIds' | 'withSpeller'>,
   ) {
     this.batches = new LocaleWriteBatches(stores);
   }
@@ -290,6 +290,7 @@ export class Translations {
 
   /** The checks a locale's paragraphs fail (`errorsOnly`: only the errors, worked out alone), less those dismissed for their current text, by paragraph (those failing none left out). */
   async openChecks(context: LocaleContext, segments: readonly Segment[] = context.document.segments, options: { errorsOnly?: boolean } = {}): Promise<Map<string, CheckResult[]>> {
+    await this.workbench.withSpeller(context);
     const dismissed = (await this.stores.dismissals?.list(context.document.id, context.locale.code)) ?? new Map<string, CheckDismissal[]>();
     const open = new Map<string, CheckResult[]>();
     const languages = languagesOf(context);
@@ -328,7 +329,7 @@ export class Translations {
 
   /** A paragraph's history, oldest first, each entry with the word diff from its text to the current translation. */
   async history(documentId: string, lang: string, segmentId: string) {
-    const context = await this.workbench.locale(documentId, lang);
+    const context = await this.workbench.withSpeller(await this.workbench.locale(documentId, lang));
     const segment = segmentsOf(context.document).get(segmentId);
     if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
     const current = context.units.get(segmentId);

@@ -226,13 +226,28 @@ export class Workbench {
     const file = await this.locales.peek(document.id, code, (model) => model);
     if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`);
     const units = unitsOf(file) as ReadonlyMap<string, Unit>;
-    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), this.stores.spelling?.speller(code)]);
+    // The dictionary only if loaded: a command that shows no checks never loads one (see withSpeller).
+    const glossary = await this.stores.glossary?.matcher(code, document.meta.language);
+    const speller = this.stores.spelling?.loaded(code);
     return { document, file, units, glossary, speller, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
   }
 
   /** Editor pages of a document. */
   async sections(documentId: string): Promise<Section[]> {
     return splitSections((await this.document(documentId)).segments);
+  }
+
+  /**
+   * A locale's context with its language's spelling dictionary, loaded if it was not (once per
+   * process, 0.05-0.6 s). `wait: false` (a page of views): the dictionary is loaded behind the
+   * answer, which is checked without it the first time.
+   */
+  async withSpeller(context: LocaleContext, options: { wait?: boolean } = {}): Promise<LocaleContext> {
+    if (context.speller) return context;
+    const loading = this.stores.spelling?.speller(context.locale.code);
+    if (options.wait === false) loading?.catch(() => undefined);
+    else context.speller = await loading;
+    return context;
   }
 
   /** Segments of a locale, paged and optionally filtered by workflow state. */
@@ -248,7 +263,7 @@ export class Workbench {
     if (query.state !== undefined && !(WORKFLOW_STATES as readonly string[]).includes(query.state)) {
       throw new WorkbenchError(400, 'invalid-state', `state must be one of: ${WORKFLOW_STATES.join(', ')}.`);
     }
-    const context = await this.locale(documentId, lang);
+    const context = await this.withSpeller(await this.locale(documentId, lang), { wait: false });
     // Filter on the cheap state first; build views (with their checks) only for the page returned.
     const matching = this.segmentsInState(context, query.state as WorkflowState | undefined, true);
     return { segments: matching.slice(offset, offset + limit).map((s) => segmentView(s, context.units.get(s.id), languagesOf(context))), total: matching.length, offset, limit };

@@ -36,18 +36,27 @@ type HunspellModule = Awaited<ReturnType<typeof import('hunspell-asm').loadModul
 /** Spellers by language, each dictionary loaded once, on first use. */
 export class HunspellSpellers {
   private module?: Promise<HunspellModule>;
-  private readonly loaded = new Map<string, Promise<Speller>>();
+  private readonly loading = new Map<string, Promise<Speller>>();
+
+  private readonly ready = new Map<string, Speller>();
+
+  /** The speller of a language if its dictionary is loaded already (nothing is loaded). */
+  loaded(language: string): Speller | undefined {
+    const name = dictionaryFor(language);
+    return name ? this.ready.get(name) : undefined;
+  }
 
   /** A speller for a language tag, or undefined when no dictionary serves it. */
   speller(language: string): Promise<Speller> | undefined {
     const name = dictionaryFor(language);
     if (!name) return undefined;
-    let speller = this.loaded.get(name);
+    let speller = this.loading.get(name);
     if (!speller) {
       speller = this.load(name);
-      this.loaded.set(name, speller);
+      this.loading.set(name, speller);
+      void speller.then((s) => this.ready.set(name, s), () => undefined);
       // A dictionary that did not load is tried again next time.
-      speller.catch(() => this.loaded.delete(name));
+      speller.catch(() => this.loading.delete(name));
     }
     return speller;
   }

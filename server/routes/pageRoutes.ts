@@ -66,7 +66,7 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
   });
 
   router.get('/documents/:doc/locales/:lang', async (req, res) => {
-    const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
+    const context = await workbench.withSpeller(await workbench.locale(req.params.doc, req.params.lang, reader(req)), { wait: false });
     const filter = queryString(req.query.filter, 'filter');
     // The checks are worked out for the whole document only when asked for (a book's take a moment).
     const failing = filter === 'checks' ? new Set((await workbench.translations.openChecks(context)).keys()) : undefined;
@@ -79,7 +79,7 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
 
   // The checks page of a locale: every failing paragraph, by check (errors first), with a link to it in the editor.
   router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {
-    const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
+    const context = await workbench.withSpeller(await workbench.locale(req.params.doc, req.params.lang, reader(req)));
     const open = await workbench.translations.openChecks(context);
     const byCheck = new Map<string, { id: string; severity: string; segments: { id: string; source: string; target: string; check: CheckResult }[] }>();
     for (const segment of context.document.segments) {
@@ -124,7 +124,7 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
 
   // The review queue, each paragraph with the checks it fails (less those dismissed); `refused`: an approval refused, said at its paragraph.
   const renderReview = async (req: Request, res: Response, refused?: { segment: string; message: string }) => {
-    const context = await workbench.locale(String(req.params.doc), String(req.params.lang), reader(req));
+    const context = await workbench.withSpeller(await workbench.locale(String(req.params.doc), String(req.params.lang), reader(req)));
     const queue = workbench.segmentsInState(context, 'translated', true);
     const page = queryInt(req.query.page, 'page') ?? 0;
     const pages = Math.max(1, Math.ceil(queue.length / 100));
