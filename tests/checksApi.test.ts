@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { HunspellSpellers } from '../server/formats/hunspellSpellers';
 import { addAccount, startLocale, useTestApp } from './helpers/app';
 
 // The checks at work: messages in the interface language, errors blocking approval until fixed
@@ -95,6 +96,22 @@ describe('the checks of a translation', () => {
     expect(edition.openErrors).toEqual([{ id: linked.id, checks: ['links-differ'], link: expect.stringContaining(linked.id) }]);
     const editionPage = (await request(t.app).get('/documents/small/locales/es/edition').expect(200)).text;
     expect(editionPage).toContain('1 translation has a check error to fix');
+  });
+
+  test('a dictionary that cannot be loaded leaves spelling unchecked and never stops a save or a page', async () => {
+    const failing = jest.spyOn(HunspellSpellers.prototype as unknown as { load: () => Promise<never> }, 'load').mockRejectedValue(new Error('no WebAssembly here'));
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const [first] = await startLocale(t.api, 'it');
+      const saved = (await t.api.put(`/api/documents/small/locales/it/segments/${first.id}`).send({ target: 'Prima partte', baseRevision: 0 }).expect(200)).body;
+      expect(saved.checks.map((c: { id: string }) => c.id)).not.toContain('spelling');
+      await request(t.app).get('/documents/small/locales/it/checks').expect(200);
+      expect((await request(t.app).get('/api/documents/small/locales/it/checks').expect(200)).body.skipped).toEqual([expect.objectContaining({ id: 'spelling' })]);
+      expect(quiet).toHaveBeenCalledWith(expect.stringContaining('Could not load the spelling dictionary of it'));
+    } finally {
+      failing.mockRestore();
+      quiet.mockRestore();
+    }
   });
 });
 

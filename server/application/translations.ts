@@ -402,7 +402,8 @@ export class Translations {
       await syncLocale(this.stores, document, code);
       await this.completeFile(document, code);
     }
-    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), this.stores.spelling?.speller(code)]);
+    // The save goes through whatever becomes of the dictionary (it is only for the checks of the answer).
+    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), this.stores.spelling?.speller(code)?.catch(() => undefined)]);
     // Applied with the other changes waiting on this file, written and made durable with them.
     const change = this.batches.submit(document.id, code, {
       apply: (units) => {

@@ -244,9 +244,12 @@ export class Workbench {
    */
   async withSpeller(context: LocaleContext, options: { wait?: boolean } = {}): Promise<LocaleContext> {
     if (context.speller) return context;
-    const loading = this.stores.spelling?.speller(context.locale.code);
-    if (options.wait === false) loading?.catch(() => undefined);
-    else context.speller = await loading;
+    // A dictionary that cannot be loaded leaves spelling unchecked: it never stops a page or a save.
+    const loading = this.stores.spelling?.speller(context.locale.code)?.catch((err: unknown) => {
+      console.error(`Could not load the spelling dictionary of ${context.locale.code}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    if (options.wait !== false) context.speller = await loading;
     return context;
   }
 
