@@ -1,6 +1,7 @@
 import { segmentsOf } from './localeTally';
 import { termsOf } from './segmentViews';
 import type { Workbench } from './workbench';
+import { describeLocale } from '../domain/localeTag';
 import { WorkbenchError } from '../errors';
 import { MACHINE_TRANSLATORS } from '../formats/formatRegistry';
 import { MachineError, type MachineFailure, type MachineProviderConfig, type MachineRequest } from '../formats/machine/machineProvider';
@@ -23,15 +24,6 @@ export interface MachineNote {
 /** Suggestions kept per paragraph text and language: a focus again asks nobody, and a save is known to come from one. */
 const KEPT = 2000;
 const KEPT_FOR_MS = 60 * 60 * 1000;
-
-const englishNames = new Intl.DisplayNames('en', { type: 'language' });
-function englishName(tag: string): string {
-  try {
-    return englishNames.of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-}
 
 /**
  * Machine translation, off unless providers are configured (workbench.config.json): each asked
@@ -77,8 +69,9 @@ export class MachineTranslation {
       text: segment.text,
       sourceLanguage: context.document.meta.language,
       targetLanguage: context.locale.code,
-      sourceName: englishName(context.document.meta.language),
-      targetName: englishName(context.locale.code),
+      sourceName: describeLocale(context.document.meta.language, 'en').name,
+      // The context's names are in English: it was loaded for the default reader.
+      targetName: context.locale.name,
       before: translatable[at - 1]?.text,
       after: translatable[at + 1]?.text,
       terms: context.glossary ? termsOf(context.glossary, segment.text).map(({ source, translations, forbidden }) => ({ source, translations, forbidden })) : [],

@@ -93,3 +93,15 @@ export function checksOf(segment: Segment, unit: Unit, languages?: CheckLanguage
   return (entry.all = checkTranslation(segment.text, unit.target, languages));
 }
 
+/** A locale's open checks (see Translations.openChecks) by check, errors first, then the most failed; each with the paragraphs failing it, in document order. */
+export function checksByCheck(open: ReadonlyMap<string, CheckResult[]>): { id: string; severity: CheckResult['severity']; failing: { segment: string; check: CheckResult }[] }[] {
+  const groups = new Map<string, { id: string; severity: CheckResult['severity']; failing: { segment: string; check: CheckResult }[] }>();
+  for (const [segment, checks] of open) {
+    for (const check of checks) {
+      const group = groups.get(check.id) ?? { id: check.id, severity: check.severity, failing: [] };
+      groups.set(check.id, group);
+      group.failing.push({ segment, check });
+    }
+  }
+  return [...groups.values()].sort((a, b) => (a.severity === b.severity ? b.failing.length - a.failing.length : a.severity === 'error' ? -1 : 1));
+}

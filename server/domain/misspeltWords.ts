@@ -1,21 +1,8 @@
+import { wordsOf } from './termMatcher';
+
 /** Says whether a word is spelt right in a language (a Hunspell dictionary, see hunspellSpellers). */
 export interface Speller {
   correct(word: string): boolean;
-}
-
-const segmenters = new Map<string, Intl.Segmenter>();
-
-function wordSegmenter(language: string): Intl.Segmenter {
-  let segmenter = segmenters.get(language);
-  if (!segmenter) {
-    try {
-      segmenter = new Intl.Segmenter(language, { granularity: 'word' });
-    } catch {
-      segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-    }
-    segmenters.set(language, segmenter);
-  }
-  return segmenter;
 }
 
 /** What is not prose in a Markdown text: code spans, link targets and bare addresses. */
@@ -34,18 +21,18 @@ export function misspeltWords(target: string, source: string, language: string, 
   const inSource = (word: string): boolean => {
     if (!sourceWords) {
       sourceWords = new Set();
-      for (const part of wordSegmenter(language).segment(source)) if (part.isWordLike) sourceWords.add(part.segment);
+      for (const w of wordsOf(source, language)) sourceWords.add(w.text);
     }
     return sourceWords.has(word);
   };
   const found: string[] = [];
   const seen = new Set<string>();
-  for (const part of wordSegmenter(language).segment(text)) {
-    const word = part.segment.replace(/’/gu, "'");
-    if (!part.isWordLike || seen.has(word)) continue;
+  for (const part of wordsOf(text, language)) {
+    const word = part.text.replace(/’/gu, "'");
+    if (seen.has(word)) continue;
     seen.add(word);
     if (word.length < 2 || /[\d_]/u.test(word) || word === word.toLocaleUpperCase(language) || known.has(word.toLocaleLowerCase(language))) continue;
-    if (!speller.correct(word) && !inSource(part.segment)) found.push(part.segment);
+    if (!speller.correct(word) && !inSource(part.text)) found.push(part.text);
   }
   return found;
 }

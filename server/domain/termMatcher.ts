@@ -1,3 +1,4 @@
+import { segmenterFor } from './segmenterFor';
 import { foldWord, termStem } from './termStem';
 
 /** A word of a text and where it is (UTF-16 offsets). */
@@ -7,25 +8,10 @@ interface Word {
   end: number;
 }
 
-const segmenters = new Map<string, Intl.Segmenter>();
-
-function wordSegmenter(language: string): Intl.Segmenter {
-  let segmenter = segmenters.get(language);
-  if (!segmenter) {
-    try {
-      segmenter = new Intl.Segmenter(language, { granularity: 'word' });
-    } catch {
-      segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-    }
-    segmenters.set(language, segmenter);
-  }
-  return segmenter;
-}
-
 /** The words of a text as the language's rules break it (Intl.Segmenter, CLDR word breaks). */
 export function wordsOf(text: string, language: string): Word[] {
   const words: Word[] = [];
-  for (const part of wordSegmenter(language).segment(text)) {
+  for (const part of segmenterFor(language, 'word').segment(text)) {
     if (part.isWordLike) words.push({ text: part.segment, start: part.index, end: part.index + part.segment.length });
   }
   return words;

@@ -1,8 +1,8 @@
 import type { Response } from 'express';
 import type { ExportedFile } from '../application/editions';
 
-/** Sends an exported file as a download (its name ASCII-safe: ids and locale tags only). */
-export function sendExport(res: Response, exported: ExportedFile): void {
+/** Sends an exported file (an edition, an interchange file, a glossary) as a download (its name ASCII-safe: ids and locale tags only). */
+export function sendExport(res: Response, exported: Pick<ExportedFile, 'fileName' | 'contentType' | 'body'>): void {
   // attachment() sets a type from the file's extension: ours comes after it.
   res.attachment(exported.fileName);
   res.set('Content-Type', exported.contentType);

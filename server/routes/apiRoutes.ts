@@ -5,6 +5,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import { actorOf } from '../auth/authenticate';
 import { Presence } from '../http/presence';
 import type { Workbench } from '../application/workbench';
+import { checksByCheck } from '../application/segmentViews';
 import type { MachineTranslation } from '../application/machineTranslation';
 import { documentJson, localeCounts, progressJson } from '../application/presenters';
 import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
@@ -69,19 +70,10 @@ export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslati
   router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {
     const context = await workbench.locale(req.params.doc, req.params.lang);
     const open = await workbench.translations.openChecks(context);
-    const counts = new Map<string, { id: string; severity: string; count: number }>();
-    const segments: { id: string; checks: ReturnType<typeof segmentJson>['checks'] }[] = [];
-    for (const [id, checks] of open) {
-      for (const check of checks) {
-        const counted = counts.get(check.id) ?? { id: check.id, severity: check.severity, count: 0 };
-        counted.count++;
-        counts.set(check.id, counted);
-      }
-      segments.push({ id, checks: segmentJson(req, { checks } as Parameters<typeof segmentJson>[1]).checks });
-    }
+    const segments = [...open].map(([id, checks]) => ({ id, checks: segmentJson(req, { checks } as Parameters<typeof segmentJson>[1]).checks }));
     // A check that could not run for this language is said, not silently left out.
     const skipped = context.speller ? [] : [{ id: 'spelling', reason: 'no-dictionary', message: req.t ? String(req.t('checks.noDictionary', { lang: context.locale.code })) : `No spelling dictionary for ${context.locale.code}.` }];
-    res.json({ checks: [...counts.values()].sort((a, b) => (a.severity === b.severity ? b.count - a.count : a.severity === 'error' ? -1 : 1)), segments, skipped });
+    res.json({ checks: checksByCheck(open).map(({ id, severity, failing }) => ({ id, severity, count: failing.length })), segments, skipped });
   });
 
   router.post('/documents/:doc/locales/:lang/segments/:id/checks/:check/dismiss', async (req, res) => {

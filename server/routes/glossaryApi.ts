@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
+import { sendExport } from '../http/sendExport';
 import type { Project } from '../application/createWorkbench';
 import { MAX_GLOSSARY_BYTES, type GlossaryTerm } from '../application/glossary';
 import { checkParams } from '../http/checkParams';
@@ -29,14 +30,6 @@ function termInput(body: ReturnType<typeof BODIES.term.parse>) {
     note: body.note ?? '',
     caseSensitive: body.caseSensitive ?? false,
   };
-}
-
-/** Sends a file as a download. */
-export function sendDownload(res: Response, file: { fileName: string; contentType: string; body: Uint8Array }): void {
-  res.attachment(file.fileName);
-  res.set('Content-Type', file.contentType);
-  res.set('Content-Security-Policy', "default-src 'none'; sandbox");
-  res.send(Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength));
 }
 
 /** The glossaries' JSON API, under /api (documented in the README): terms, import and export, and the terms of a paragraph. */
@@ -97,7 +90,7 @@ export function glossaryApi(project: Project): Router {
 
   router.get('/glossary/:lang/export', async (req, res) => {
     const lang = String(req.params.lang);
-    sendDownload(res, await glossary.export(lang, req.query.format ?? 'tbx', { sourceLanguage: queryString(req.query.sourceLanguage, 'sourceLanguage'), title: `Glossary (${lang})`, tool: 'Translation workbench' }));
+    sendExport(res, await glossary.export(lang, req.query.format ?? 'tbx', { sourceLanguage: queryString(req.query.sourceLanguage, 'sourceLanguage'), title: `Glossary (${lang})`, tool: 'Translation workbench' }));
   });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/terms', async (req, res) => {

@@ -8,7 +8,7 @@ import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
 import { segmentsOf } from '../application/localeTally';
 import type { Workbench } from '../application/workbench';
-import type { CheckResult } from '../domain/checkTranslation';
+import { checksByCheck } from '../application/segmentViews';
 import { actorOf } from '../auth/authenticate';
 import { can } from '../auth/permissions';
 
@@ -81,15 +81,12 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
   router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {
     const context = await workbench.withSpeller(await workbench.locale(req.params.doc, req.params.lang, reader(req)));
     const open = await workbench.translations.openChecks(context);
-    const byCheck = new Map<string, { id: string; severity: string; segments: { id: string; source: string; target: string; check: CheckResult }[] }>();
-    for (const segment of context.document.segments) {
-      for (const check of open.get(segment.id) ?? []) {
-        const group = byCheck.get(check.id) ?? { id: check.id, severity: check.severity, segments: [] };
-        byCheck.set(check.id, group);
-        group.segments.push({ id: segment.id, source: segment.text, target: context.units.get(segment.id)?.target ?? '', check });
-      }
-    }
-    const groups = [...byCheck.values()].sort((a, b) => (a.severity === b.severity ? b.segments.length - a.segments.length : a.severity === 'error' ? -1 : 1));
+    const texts = segmentsOf(context.document);
+    const groups = checksByCheck(open).map(({ id, severity, failing }) => ({
+      id,
+      severity,
+      segments: failing.map(({ segment, check }) => ({ id: segment, source: texts.get(segment)?.text ?? '', target: context.units.get(segment)?.target ?? '', check })),
+    }));
     res.render('checks', { context, groups, spelling: !!context.speller });
   });
 
