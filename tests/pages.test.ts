@@ -40,6 +40,23 @@ describe('GET / (dashboard)', () => {
     const res = await request(t.app).get('/').set('Accept-Language', 'es-MX,es;q=0.9').expect(200);
     expect(res.text).toContain('Documentos');
   });
+
+  it('answers each request in its own language, whatever the requests before it asked for', async () => {
+    // The detector's answers are kept by what it reads: each of these is another combination.
+    const asked = [
+      ['es', 'Documentos'],
+      ['en-GB,en;q=0.9', 'Documents'],
+      ['es', 'Documentos'],
+    ] as const;
+    for (const [header, word] of asked) {
+      const res = await request(t.app).get('/').set('Accept-Language', header).expect(200);
+      expect(res.text).toContain(word);
+    }
+    const byQuery = await request(t.app).get('/?lng=en').set('Accept-Language', 'es').expect(200);
+    expect(byQuery.headers['content-language']).toBe('en');
+    const byCookie = await request(t.app).get('/').set('Cookie', 'lng=es').set('Accept-Language', 'en').expect(200);
+    expect(byCookie.headers['content-language']).toBe('es');
+  });
 });
 
 describe('POST /documents/:doc/locales (form)', () => {
