@@ -25,6 +25,8 @@
     other: { title: string; by: string };
     terms: { title: string; not: string; glossary: string };
     machine: { title: string; use: string; failed: string };
+    /** "{{formatted}} words", in its plural forms. */
+    words: Plural;
     /** The interface language (for plural forms). */
     lang: string;
   }
@@ -161,8 +163,38 @@
     if (next) {
       field(next).focus();
       unitOf(next).scrollIntoView({ block: 'center' });
+      return;
     }
+    // The last paragraph of the page: on to the next section (or page), at its first paragraph to translate.
+    const onward = document.querySelector<HTMLAnchorElement>('nav.pager a[rel="next"]');
+    if (onward) window.location.assign(`${onward.href}#${CONTINUE}`);
   }
+
+  /** The fragment of a page opened by Ctrl+Enter on the last paragraph of the page before. */
+  const CONTINUE = 'continue';
+
+  /** The box of the first paragraph still to translate on the page (else the first box), focused and in view. */
+  function focusFirstOpen(): void {
+    const open = forms.find((form) => unitOf(form).getAttribute('data-state') === 'untranslated') ?? forms[0];
+    if (!open) return;
+    field(open).focus();
+    unitOf(open).scrollIntoView({ block: 'center' });
+  }
+  if (window.location.hash === `#${CONTINUE}`) focusFirstOpen();
+
+  // The skip link puts the focus in the box it names (a fragment alone only scrolls to it).
+  const skip = document.querySelector<HTMLAnchorElement>('a.skip-link[data-skip-focus]');
+  skip?.addEventListener('click', (event) => {
+    const target = document.getElementById(skip.getAttribute('data-skip-focus') ?? '');
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+    target.scrollIntoView({ block: 'center' });
+  });
+
+  // On a phone the outline waits behind its button: the text comes first.
+  const outline = document.querySelector<HTMLDetailsElement>('details[data-outline]');
+  if (outline && window.matchMedia('(max-width: 800px)').matches) outline.open = false;
 
   // One save at a time per paragraph: a blur and a Ctrl+Enter must not race each other.
   function save(form: TargetForm): Promise<boolean> {
@@ -276,6 +308,10 @@
       if (typeof value === 'number') el.textContent = numbers.format(value);
     }
     const words = progress.words;
+    for (const el of Array.from(document.querySelectorAll('[data-words]'))) {
+      const value = words[el.getAttribute('data-words') ?? ''];
+      if (typeof value === 'number') el.textContent = fill(plural(strings.words, value), { formatted: numbers.format(value) });
+    }
     const total = Object.values(words).reduce((sum, n) => sum + n, 0) || 1;
     let x = 0;
     const parts: [string, number][] = [

@@ -9,22 +9,27 @@ describe('GET / (dashboard)', () => {
   it('lists each document with its locales, progress and the start-a-language form', async () => {
     await startLocale(t.api, 'es');
     await startLocale(t.api, 'ar');
-    const res = await request(t.app).get('/').expect(200).expect('Content-Type', /html/);
+    const { agent } = await browserAgent(t.app);
+    const res = await agent.get('/').expect(200).expect('Content-Type', /html/);
     expect(res.text).toContain('A small text');
     expect(res.text).toMatch(/<a href="\/documents\/small\/locales\/es" lang="es" dir="ltr">español<\/a>/);
     // Arabic is named in Arabic and set right-to-left.
     expect(res.text).toMatch(/lang="ar" dir="rtl">العربية<\/a>/);
     expect(res.text).toContain('name="code"');
     expect(res.text).toMatch(/<svg class="bar"/);
+    // Someone not logged in reads the same list, without the form.
+    const anonymous = await request(t.app).get('/').expect(200);
+    expect(anonymous.text).toContain('A small text');
+    expect(anonymous.text).not.toContain('<form');
   });
 
   it('is in Spanish with ?lng=es, and remembers it in a cookie', async () => {
     const agent = request.agent(t.app);
     const res = await agent.get('/?lng=es').expect(200);
     expect(res.text).toContain('<html lang="es">');
-    expect(res.text).toContain('Empezar un idioma nuevo');
+    expect(res.text).toContain('Documentos');
     const again = await agent.get('/').expect(200);
-    expect(again.text).toContain('Empezar un idioma nuevo');
+    expect(again.text).toContain('Documentos');
     // Remembered already: not set again on every answer.
     expect(String(again.headers['set-cookie'] ?? '')).not.toContain('lng=');
     expect(again.headers['content-language']).toBe('es');
@@ -91,7 +96,8 @@ describe('POST /documents/:doc/locales (form)', () => {
 describe('GET /documents/:doc/locales/:lang (editor)', () => {
   it('shows one section: source beside an editable translation, with state badges and the section list', async () => {
     await startLocale(t.api, 'es');
-    const res = await request(t.app).get('/documents/small/locales/es').expect(200);
+    const { agent } = await browserAgent(t.app);
+    const res = await agent.get('/documents/small/locales/es').expect(200);
     expect(res.text).toContain('First part');
     expect(res.text).toContain('The second paragraph.');
     expect(res.text).not.toContain('The last paragraph.'); // in the next section
@@ -118,10 +124,16 @@ describe('GET /documents/:doc/locales/:lang (editor)', () => {
     const segments = await startLocale(t.api, 'es');
     const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', '</textarea><script>alert(2)</script>'];
     await t.api.put(`/api/documents/small/locales/es/segments/${segments[1].id}`).send({ target: payloads.join(' '), baseRevision: 0 }).expect(200);
-    const res = await request(t.app).get('/documents/small/locales/es').expect(200);
+    const res = await (await browserAgent(t.app)).agent.get('/documents/small/locales/es').expect(200);
+    expect(res.text).toContain('<textarea');
     for (const payload of payloads) expect(res.text).not.toContain(payload);
     expect(res.text).toContain('&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    // The read-only view of someone not logged in shows it as text too.
+    const anonymous = await request(t.app).get('/documents/small/locales/es').expect(200);
+    expect(anonymous.text).toContain('class="target-text"');
+    for (const payload of payloads) expect(anonymous.text).not.toContain(payload);
+    expect(anonymous.text).toContain('&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
   });
 
   it('→ 404 HTML page for an unknown document, locale or section', async () => {

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { excerpt } from '../domain/excerpt';
 import { describeLocale } from '../domain/localeTag';
+import { can, type Action, type Actor } from '../auth/permissions';
 
 /** Puts what every template needs into res.locals: translation, formatting, the switcher between the interface's `languages`. */
 export function viewLocals(languages: readonly string[]) {
@@ -41,6 +42,8 @@ export function viewLocals(languages: readonly string[]) {
       return { ...names[i], href: `?${query.toString()}` };
     });
     res.locals.excerpt = excerpt;
+    // What the person may do, for pages that show only the actions they may take (the routes check it again).
+    res.locals.may = (action: Action, locale?: string): boolean => can(res.locals.actor as Actor | undefined, action, locale);
     res.locals.path = req.path;
     next();
   };

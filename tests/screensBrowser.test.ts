@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { addAccount, startLocale } from './helpers/app';
+import { useBrowserApp } from './helpers/browser';
+import { makeManifestoProject, REPO_ROOT } from './helpers/project';
+
+// The screens as people use them, in Chromium at a phone's size and a laptop's: nothing wider than
+// the screen, no accessibility violation axe-core can find (in English and Spanish), the keyboard
+// path from the top of the editor to the work and through a section, counts kept right without a
+// reload, and only the actions a person may take. Screenshots of every page at both sizes are
+// written to test-output/screens/ for a person to look at (not committed).
+jest.setTimeout(120_000);
+
+const DOC = 'communard-manifesto';
+const BASE = `/documents/${DOC}/locales/es`;
+const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'laptop', width: 1366, height: 900 },
+] as const;
+const SHOTS = path.join(REPO_ROOT, 'test-output', 'screens');
+const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+let translatedId = '';
+
+const b = useBrowserApp(makeManifestoProject, async (t) => {
+  const segments = await startLocale(t.api, 'es', DOC);
+  // A few translations, so that the review queue, a history and the edition have something to show.
+  const opening = segments.slice(0, 3);
+  for (const s of opening) {
+    await t.api.put(`/api/${BASE.slice(1)}/segments/${s.id}`).send({ target: `Traducción de ${s.id}`, baseRevision: 0 }).expect(200);
+  }
+  translatedId = opening[0].id;
+  await addAccount(t.app, t.project, 'tina', [{ kind: 'translator', locale: 'es' }]);
+  await addAccount(t.app, t.project, 'rosa', [{ kind: 'reviewer', locale: 'es' }]);
+});
+
+/** A page of its own browser context at `size`, logged in as `name` (none: anonymous). */
+async function pageAt(size: (typeof SIZES)[number], name?: string, bypassCSP = false): Promise<Page> {
+  const context = await b.browser.newContext({ viewport: { width: size.width, height: size.height }, bypassCSP });
+  const page = await context.newPage();
+  if (name) await b.logIn(page, name);
+  return page;
+}
+
+/** How far the page is wider than its screen (0: no horizontal scroll), and what sticks out. */
+async function overflowOf(page: Page): Promise<{ by: number; wide: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+    return { by: document.documentElement.scrollWidth - width, wide };
+  });
+}
+
+/** What axe-core finds wrong on the page (WCAG 2.2 A and AA, and its best practices): rule ids with the elements. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+describe('every page at a phone size and a laptop size', () => {
+  for (const size of SIZES) {
+    it(`has no horizontal scroll and no axe violation at ${size.width}×${size.height}, in English and Spanish`, async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      const pages = {
+        dashboard: '/',
+        editor: `${BASE}?section=1`,
+        review: `${BASE}/review`,
+        edition: `${BASE}/edition`,
+        history: `${BASE}/segments/${translatedId}/history`,
+        people: '/admin/users',
+      };
+      const page = await pageAt(size, 'admin', true);
+      const found: string[] = [];
+      for (const lng of ['en', 'es']) {
+        for (const [name, address] of Object.entries(pages)) {
+          await page.goto(`${b.url}${address}${address.includes('?') ? '&' : '?'}lng=${lng}`);
+          expect(await page.locator('html').getAttribute('lang')).toBe(lng);
+          const overflow = await overflowOf(page);
+          if (overflow.by > 0) found.push(`${name} (${lng}) is ${overflow.by}px wider than the screen: ${overflow.wide.join(' ')}`);
+          for (const violation of await axeViolations(page)) found.push(`${name} (${lng}): ${violation}`);
+          await page.screenshot({ path: path.join(SHOTS, `${size.name}-${name}-${lng}.png`), fullPage: true });
+        }
+      }
+      expect(found).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('the axe check finds a violation when there is one (the test above can fail)', async () => {
+    const page = await pageAt(SIZES[0], undefined, true);
+    await page.goto(`${b.url}/`);
+    await page.evaluate(() => document.querySelector('main')?.insertAdjacentHTML('beforeend', '<input type="text"><img src="data:,">'));
+    const violations = await axeViolations(page);
+    expect(violations.some((v) => v.startsWith('label'))).toBe(true);
+    expect(violations.some((v) => v.startsWith('image-alt'))).toBe(true);
+    await page.evaluate(() => document.querySelector('main')?.insertAdjacentHTML('beforeend', '<div style="width: 2000px">wide</div>'));
+    expect((await overflowOf(page)).by).toBeGreaterThan(0);
+    await page.context().close();
+  });
+});
+
+describe('a translator at the keyboard', () => {
+  it('reaches the first untranslated box from the top with Tab and Enter, keeps the counts right, and goes on to the next section with Ctrl+Enter', async () => {
+    const page = await pageAt(SIZES[1], 'tina');
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${b.url}${BASE}?section=1`);
+
+    // The first Tab stop is the skip link; Enter puts the cursor in the first box to translate.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the first untranslated paragraph');
+    await page.keyboard.press('Enter');
+    const boxes = page.locator('textarea[name="target"]');
+    const total = await boxes.count();
+    expect(total).toBeGreaterThan(5);
+    const firstOpen = page.locator('.unit[data-state="untranslated"] textarea[name="target"]').first();
+    expect(await firstOpen.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    const count = async (where: string, state: string) => Number((await page.locator(`${where} [data-count="${state}"]`).first().textContent())?.replace(/\D/g, ''));
+    const before = { header: await count('.counts', 'translated'), untranslated: await count('nav.filters', 'untranslated'), words: await page.locator('.counts [data-words="translated"]').textContent() };
+
+    // Every paragraph of the section in turn, Ctrl+Enter saving each and moving on.
+    const firstIndex = await boxes.evaluateAll((els) => els.findIndex((el) => el === document.activeElement));
+    for (let i = firstIndex; i < total; i++) {
+      await page.keyboard.type(`Párrafo ${i}`);
+      const unit = page.locator('.unit[data-state]').nth(i);
+      if (i < total - 1) {
+        await page.keyboard.press('Control+Enter');
+        await unit.locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+        expect(await boxes.nth(i + 1).evaluate((el) => el === document.activeElement)).toBe(true);
+      }
+      if (i === firstIndex + 4) {
+        // Five saves: the header's counts, its words and the filter's counts, without a reload.
+        expect(await count('.counts', 'translated')).toBe(before.header + 5);
+        expect(await count('nav.filters', 'translated')).toBe(before.header + 5);
+        expect(await count('nav.filters', 'untranslated')).toBe(before.untranslated - 5);
+        expect(await page.locator('.counts [data-words="translated"]').textContent()).not.toBe(before.words);
+      }
+    }
+    // Ctrl+Enter on the last paragraph of the section: saved, then the next section, the cursor in its first box to translate.
+    await Promise.all([page.waitForURL(/section=2#continue$/), page.keyboard.press('Control+Enter')]);
+    await page.locator('textarea[name="target"]').first().waitFor();
+    expect(await page.evaluate(() => (document.activeElement as HTMLTextAreaElement | null)?.name)).toBe('target');
+    expect(await page.evaluate(() => document.activeElement?.closest('.unit')?.getAttribute('data-state'))).toBe('untranslated');
+
+    // Every paragraph of section 1 was saved.
+    const saved = (await b.t.api.get(`/api${BASE}/segments?limit=1000`).expect(200)).body.segments as { target: string | null }[];
+    expect(saved.filter((s) => s.target?.startsWith('Párrafo '))).toHaveLength(total - firstIndex);
+    // Ids on the page are unique.
+    expect(await page.evaluate(() => {
+      const ids = Array.from(document.querySelectorAll('[id]')).map((el) => el.id);
+      return ids.filter((id, i) => ids.indexOf(id) !== i);
+    })).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('screens show only what a person may do', () => {
+  it('a reviewer sees the translations as text, with no box to edit and a way to the review', async () => {
+    const page = await pageAt(SIZES[0], 'rosa');
+    await page.goto(`${b.url}${BASE}?section=0`);
+    expect(await page.locator('textarea[name="target"]').count()).toBe(0);
+    expect(await page.locator('form.target').count()).toBe(0);
+    expect(await page.locator('.read-only .target-text').count()).toBeGreaterThan(0);
+    expect(await page.getByText(`Traducción de ${translatedId}`).count()).toBe(1);
+    expect(await page.locator('.read-only-note').textContent()).toContain('review page');
+    await page.context().close();
+  });
+
+  it('an anonymous reader gets no form anywhere on the dashboard or the editor, and a link to log in', async () => {
+    const page = await pageAt(SIZES[0]);
+    for (const address of ['/', `${BASE}?section=1`]) {
+      await page.goto(`${b.url}${address}`);
+      expect(await page.locator('form').count()).toBe(0);
+      expect(await page.locator('textarea').count()).toBe(0);
+    }
+    await page.getByRole('link', { name: 'Log in to translate' }).click();
+    await page.waitForURL(/\/login\?next=/);
+    expect(new URL(page.url()).searchParams.get('next')).toBe(`${BASE}?section=1`);
+    await page.context().close();
+  });
+});
