@@ -25,6 +25,8 @@
     other: { title: string; by: string };
     terms: { title: string; not: string; glossary: string };
     machine: { title: string; use: string; failed: string };
+    /** "Saved by {{who}}". */
+    savedBy: string;
     /** "{{formatted}} words", in its plural forms. */
     words: Plural;
     /** The interface language (for plural forms). */
@@ -700,6 +702,66 @@
       // Best effort: the memory and the box work without it.
     }
   }
+  /** A change to a paragraph made elsewhere (another person, another tab), as the live stream tells it. */
+  interface RemoteChange {
+    id: string;
+    revision: number;
+    state: string | null;
+    target: string | null;
+    who: string;
+  }
+
+  /**
+   * Shows a change made elsewhere at its paragraph: the new text in the box (or the read-only text),
+   * its state and who saved it. An edit not saved yet is never replaced: it gets the conflict view,
+   * as a save would. A change this page already has (its own save) is left alone.
+   */
+  function applyRemote(change: RemoteChange): void {
+    const unit = Array.from(container.querySelectorAll<HTMLElement>('.unit[data-id]')).find((el) => el.getAttribute('data-id') === change.id);
+    if (!unit || change.revision <= Number(unit.getAttribute('data-revision'))) return;
+    const text = change.target ?? '';
+    const form = unit.querySelector<TargetForm>('form.target');
+    if (form && field(form).value !== text && isDirty(form)) {
+      showConflict(form, { message: strings.conflict, current: { target: change.target, revision: change.revision, by: change.who } });
+      return;
+    }
+    if (form) {
+      field(form).value = text;
+      form.dataset.saved = text;
+      revisionInput(form).value = String(change.revision);
+      unit.classList.remove('dirty');
+      setStatus(form, strings.savedBy.replace('{{who}}', change.who), 'ok');
+    } else {
+      const shown = unit.querySelector('.target-text');
+      if (shown) shown.textContent = text;
+    }
+    unit.setAttribute('data-revision', String(change.revision));
+    if (change.state) {
+      unit.setAttribute('data-state', change.state);
+      const badge = unit.querySelector('[data-badge]');
+      if (badge) {
+        badge.textContent = strings.states[change.state] ?? change.state;
+        badge.className = `badge badge-${change.state}`;
+      }
+    }
+  }
+
+  // Live: what others save, approve or send back on this locale shows at its paragraph within a moment.
+  if (typeof EventSource === 'function') {
+    const events = new EventSource(`/api${base}/events`);
+    // Said on the page, for whoever needs to know the page is live (a test, a style).
+    events.addEventListener('open', () => container.setAttribute('data-live', 'open'));
+    events.addEventListener('error', () => container.setAttribute('data-live', 'closed'));
+    events.addEventListener('paragraph', (event) => {
+      try {
+        applyRemote(JSON.parse((event as MessageEvent<string>).data) as RemoteChange);
+      } catch {
+        // A malformed event changes nothing.
+      }
+    });
+    window.addEventListener('pagehide', () => events.close());
+  }
+
   if (container.getAttribute('data-signed-in') === 'yes') {
     void reportPresence();
     setInterval(() => void reportPresence(), 15000);

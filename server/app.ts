@@ -6,6 +6,7 @@ import { WorkbenchError } from './errors';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errorHandler';
 import { viewLocals } from './http/viewLocals';
+import { liveEvents } from './http/liveEvents';
 import { uiLanguage } from './http/uiLanguage';
 import { createI18n, uiLanguages } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
@@ -87,7 +88,8 @@ export function createApp(options: AppOptions): Express {
   // and DELETE are never that long, so they skip the middleware, whose wrapping of every answer
   // cost a save more than the compression it never did.
   const compress = compression({ threshold: '4kb' });
-  app.use((req, res, next) => (req.method === 'PUT' || req.method === 'DELETE' ? next() : compress(req, res, next)));
+  // Nor live streams: compression would hold their events back until it has a block to send.
+  app.use((req, res, next) => (req.method === 'PUT' || req.method === 'DELETE' || req.path.endsWith('/events') ? next() : compress(req, res, next)));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
@@ -106,7 +108,8 @@ export function createApp(options: AppOptions): Express {
   if (config.private) app.use(requireLoginToRead());
 
   // The API first: a save is not matched against the sign-in pages' routes on its way.
-  app.use('/api', apiRoutes(workbench, project.machine));
+  const live = liveEvents(workbench.translations.changes);
+  app.use('/api', apiRoutes(workbench, project.machine, live));
   app.use('/api', editionApi(project));
   app.use('/api', searchApi(project));
   app.use('/api', glossaryApi(project));
@@ -121,5 +124,6 @@ export function createApp(options: AppOptions): Express {
   app.locals.setup = setup;
   app.locals.config = config;
   app.locals.project = project;
+  app.locals.live = live;
   return app;
 }

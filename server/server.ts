@@ -54,13 +54,16 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   // A clean stop keeps the snapshots of the files written last (see LocaleStore.keepSnapshots): the next start reads them instead of parsing.
-  const stop = () =>
+  const stop = () => {
+    // Live streams end now: the close waits for open connections.
+    (app.locals.live as { closeAll(): void } | undefined)?.closeAll();
     server.close(() => {
       void (app.locals.project as Project).workbench
         .keepCaches()
         .catch(() => undefined)
         .finally(() => process.exit(0));
     });
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -189,3 +189,122 @@ describe('screens show only what a person may do', () => {
     await page.context().close();
   });
 });
+
+describe('review as reading', () => {
+  it('approves in place (the page stays where it is, the queue count follows), by key and all at once, and sends back with a comment', async () => {
+    // Paragraphs of the second section translated by the translator, for the reviewer to read.
+    const { token } = await addAccount(b.t.app, b.t.project, 'tomas', [{ kind: 'translator', locale: 'es' }]);
+    const all = (await b.t.api.get(`/api${BASE}/segments?limit=1000`).expect(200)).body.segments as { id: string; source: string; revision: number; state: string }[];
+    const open = all.filter((s) => s.state === 'untranslated').slice(0, 14);
+    for (const s of open) {
+      await b.t.api.put(`/api${BASE}/segments/${s.id}`).set('Authorization', `Bearer ${token}`).send({ target: s.source.replace(/[a-z]+/, 'el'), baseRevision: s.revision }).expect(200);
+    }
+    const page = await pageAt(SIZES[1], 'rosa');
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${b.url}${BASE}/review`);
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    const queue = page.locator('[data-queue]');
+    const before = Number(await queue.getAttribute('data-queue'));
+    expect(before).toBeGreaterThanOrEqual(14);
+
+    // A paragraph further down, read with the page scrolled: approved where it is.
+    const fifth = page.locator('.review-unit').nth(4);
+    await page.evaluate(() => window.scrollTo(0, 250));
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBe(250);
+    const top = (await fifth.boundingBox())?.y;
+    await fifth.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('.review-unit.approved').first().waitFor();
+    expect(await fifth.getAttribute('class')).toContain('approved');
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    expect((await fifth.boundingBox())?.y).toBe(top);
+    expect(Number(await queue.getAttribute('data-queue'))).toBe(before - 1);
+    expect(await queue.textContent()).toContain(String(before - 1));
+    expect(await page.locator('[data-live]').textContent()).toBe('Approved.');
+
+    // `a` approves the paragraph at hand and moves on; `r` opens Send back on the next one.
+    const sixth = page.locator('.review-unit').nth(5);
+    await sixth.focus();
+    await page.keyboard.press('a');
+    await page.waitForFunction(() => document.querySelectorAll('.review-unit.approved').length === 2);
+    expect(await sixth.getAttribute('class')).toContain('approved');
+    const seventh = page.locator('.review-unit').nth(6);
+    expect(await seventh.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('r');
+    expect(await seventh.locator('textarea[name="comment"]').evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('Falta la segunda frase.');
+    await seventh.getByRole('button', { name: 'Send back' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.review-unit.sent-back').length === 1);
+    expect(Number(await queue.getAttribute('data-queue'))).toBe(before - 3);
+
+    // Every paragraph still shown, approved at once: each on its own, a refused one keeps its reason.
+    const waiting = await page.locator('.review-unit:not(.done)').count();
+    await page.getByRole('button', { name: /^Approve all/ }).click();
+    await page.waitForFunction(() => /approved\.$/.test(document.querySelector('[data-live]')?.textContent ?? ''));
+    const refused = await page.locator('.review-unit:not(.done) [data-error]:not([hidden])').count();
+    const approved = await page.locator('.review-unit.approved').count();
+    expect(approved).toBe(2 + waiting - refused);
+    expect(Number(await queue.getAttribute('data-queue'))).toBe(before - 3 - (waiting - refused));
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+
+    // What the server holds: the approvals, and the comment with the paragraph sent back.
+    const after = (await b.t.api.get(`/api${BASE}/segments?limit=1000`).expect(200)).body.segments as { id: string; state: string }[];
+    const sentBackId = await seventh.getAttribute('data-id');
+    expect(after.find((s) => s.id === sentBackId)?.state).toBe('needs-work');
+    expect(after.filter((s) => s.state === 'approved')).toHaveLength(approved);
+    await page.reload();
+    expect(Number(await queue.getAttribute('data-queue'))).toBe(before - 3 - (waiting - refused));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('a live page', () => {
+  it("shows another person's save within seconds, and never replaces an edit not saved yet", async () => {
+    const section = `${b.url}${BASE}?section=3`;
+    const mine = await pageAt(SIZES[1], 'admin');
+    const theirs = await pageAt(SIZES[0], 'tina');
+    const reader = await pageAt(SIZES[0]);
+    for (const page of [mine, theirs, reader]) await page.goto(section);
+    // The streams are open before anything is saved.
+    await Promise.all([mine, theirs, reader].map((page) => page.locator('#units[data-live="open"]').waitFor({ state: 'attached' })));
+
+    const boxes = (page: Page) => page.locator('textarea[name="target"]');
+    // The translator starts an edit of the second paragraph and does not save it.
+    await boxes(theirs).nth(1).fill('Mi versión sin guardar');
+
+    await boxes(mine).nth(0).fill('Primera, guardada por el administrador');
+    await boxes(mine).nth(0).press('Control+Enter');
+    await boxes(mine).nth(1).fill('Segunda, guardada por el administrador');
+    await boxes(mine).nth(1).press('Control+Enter');
+    await mine.locator('.unit[data-state]').nth(1).locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+
+    // Within 5 s: the first paragraph's new text in the other browser's box, with who saved it and its state.
+    const started = Date.now();
+    await theirs.waitForFunction(() => document.querySelectorAll<HTMLTextAreaElement>('textarea[name="target"]')[0]?.value === 'Primera, guardada por el administrador', undefined, { timeout: 5000 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const first = theirs.locator('.unit[data-state]').nth(0);
+    expect(await first.getAttribute('data-state')).toBe('translated');
+    expect(await first.locator('[data-status]').textContent()).toBe('Saved by admin');
+    // The unsaved edit stays, with the conflict view offering the other text.
+    await theirs.locator('.unit[data-state]').nth(1).locator('.conflict-box').waitFor({ timeout: 5000 });
+    expect(await boxes(theirs).nth(1).inputValue()).toBe('Mi versión sin guardar');
+    expect(await theirs.locator('.unit[data-state]').nth(1).locator('.conflict-box blockquote').textContent()).toBe('Segunda, guardada por el administrador');
+    // Keeping it saves it over the other one, knowingly.
+    await theirs.getByRole('button', { name: 'Save mine (as it is in the box) over theirs' }).click();
+    await theirs.locator('.unit[data-state]').nth(1).locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
+    // The reader's read-only page follows too, and the administrator's page gets the translator's save.
+    await reader.waitForFunction(() => document.querySelectorAll('.target-text')[1]?.textContent === 'Mi versión sin guardar', undefined, { timeout: 5000 });
+    await mine.waitForFunction(() => document.querySelectorAll<HTMLTextAreaElement>('textarea[name="target"]')[1]?.value === 'Mi versión sin guardar', undefined, { timeout: 5000 });
+    for (const page of [mine, theirs, reader]) await page.context().close();
+  });
+
+  it('refuses the stream of a locale that does not exist, and of a bad tag, with a clear error', async () => {
+    const missing = await b.t.api.get(`/api/documents/${DOC}/locales/fr/events`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toMatch(/fr/);
+    const bad = await b.t.api.get(`/api/documents/${DOC}/locales/not_a_tag!/events`);
+    expect(bad.status).toBe(400);
+  });
+});

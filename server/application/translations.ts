@@ -26,6 +26,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { checksOf, languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
+import { ParagraphChanges } from './paragraphChanges';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { LocaleContext, Workbench } from './workbench';
@@ -88,6 +89,8 @@ export const ANONYMOUS = 'anonymous';
  * records the history entry it implies; a stale base revision is a 409 that overwrites nothing.
  */
 export class Translations {
+  /** Every paragraph this process changes, for whoever listens (the live pages). */
+  readonly changes = new ParagraphChanges();
   /** Changes to one locale file, written together (group commit). */
   private readonly batches: LocaleWriteBatches;
 
@@ -377,7 +380,12 @@ export class Translations {
     // update that came between the document's load and the file's (this process's own, which the
     // lock does not keep out) makes the change start over on the new version, never writing units
     // of the old one back into the file.
-    return this.stores.lock.hold(() => planAgainOnSourceMovedOn(() => this.changeUnitOnce(documentId, lang, segmentId, baseRevision, who, transition)));
+    const changed = await this.stores.lock.hold(() => planAgainOnSourceMovedOn(() => this.changeUnitOnce(documentId, lang, segmentId, baseRevision, who, transition)));
+    if (this.changes.size > 0) {
+      const { segment } = changed;
+      this.changes.publish({ document: checkDocumentId(documentId), lang: canonicalLocale(lang), id: segment.id, revision: segment.revision, state: segment.state, target: segment.target ?? null, who });
+    }
+    return changed;
   }
 
   private async changeUnitOnce(

@@ -11,6 +11,7 @@ import { documentJson, localeCounts, progressJson } from '../application/present
 import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { BODIES, parseBody } from '../http/parseBody';
 import { segmentJson } from '../http/segmentJson';
+import type { liveEvents } from '../http/liveEvents';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** A stale save's 409 also carries the word diff from the saved text to the one that was refused, so the editor can show both. */
@@ -27,7 +28,7 @@ async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promi
 }
 
 /** The JSON API under /api (documented in the README). */
-export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslation, 'served'>): Router {
+export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslation, 'served'>, live?: ReturnType<typeof liveEvents>): Router {
   const router = Router();
   checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
@@ -65,6 +66,14 @@ export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslati
     // With "propagate": "auto", the translation also goes to the paragraphs with the same source that have none.
     const propagated = autoPropagate(res) && segment.state === 'translated' ? await workbench.translations.propagate(req.params.doc, req.params.lang, req.params.id, actor.name) : undefined;
     res.json({ ...segmentJson(req, segment), progress: progressJson(progress), ...(propagated ? { propagated } : {}) });
+  });
+
+  // The locale's paragraphs as this server changes them, for the pages that have it open (see liveEvents).
+  router.get('/documents/:doc/locales/:lang/events', async (req, res) => {
+    if (!live) throw new WorkbenchError(404, 'no-live-events', 'This server sends no live events.');
+    // The locale must exist: a stream of nothing is a mistake to say at once.
+    await workbench.locale(req.params.doc, req.params.lang, reader(req));
+    live.stream(req, res, req.params.doc, req.params.lang);
   });
 
   router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {

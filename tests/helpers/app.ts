@@ -91,7 +91,8 @@ export async function browserAgent(app: Express, name = 'admin'): Promise<{ agen
 /** An anonymous browser-like agent that has loaded a page (so it holds the CSRF cookie). */
 export async function anonymousAgent(app: Express): Promise<{ agent: Agent; csrf: string }> {
   const agent = request.agent(app);
-  const page = await agent.get('/').expect(200);
+  // The login page: the one form someone not logged in is shown.
+  const page = await agent.get('/login').expect(200);
   return { agent, csrf: csrfOf(page.text) };
 }
 
