@@ -3,13 +3,20 @@ export class WorkbenchError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details?: Record<string, unknown>;
+  /**
+   * The values of the message's i18next key `errorDetails.<code>` (with its context, when given):
+   * an error that has them is said in the interface language of whoever gets it, `message` being
+   * its English text for logs and for the code that throws it.
+   */
+  readonly params?: Record<string, string | number> & { context?: string };
 
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(status: number, code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown>; params?: Record<string, string | number> & { context?: string } }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'WorkbenchError';
     this.status = status;
     this.code = code;
     this.details = options?.details;
+    this.params = options?.params;
   }
 }
 

@@ -40,11 +40,21 @@ describe('roles are enforced on the server', () => {
     const id = await firstId();
     await translatorEs.put(`/api/documents/small/locales/es/segments/${id}`).send({ target: 'Primera parte', baseRevision: 0 }).expect(200);
     const fr = await translatorEs.put(`/api/documents/small/locales/fr/segments/${id}`).send({ target: 'Première partie', baseRevision: 0 }).expect(403);
-    expect(fr.body.error.message).toBe('Ana may not translate fr.');
+    expect(fr.body.error.message).toBe('Ana may not translate fr: an administrator can give you the translator role for it.');
+    // Said in the language of whoever asks.
+    const spanish = await translatorEs.put(`/api/documents/small/locales/fr/segments/${id}`).set('Accept-Language', 'es').send({ target: 'Première partie', baseRevision: 0 }).expect(403);
+    expect(spanish.body.error.message).toBe('Ana no puede traducir fr: un administrador puede darte el rol de traductor de ese idioma.');
     await translatorEs.post('/api/documents/small/locales').send({ code: 'de' }).expect(403);
     const { agent, csrf } = await browserAgent(t.app, 'Ana');
     await agent.post(`/documents/small/source?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from('# New\n\nText.\n'), 'small.md').expect(403);
-    await agent.get('/admin/users').expect(403);
+    // In a browser, a page that says who is logged in and what to do.
+    const refused = await agent.get('/admin/users').set('Accept', 'text/html').expect(403);
+    expect(refused.text).toContain('You are logged in as Ana.');
+    expect(refused.text).toContain('ask an administrator of the project');
+    // Someone not logged in is offered the login, back to the page they asked for.
+    const anonymous = await request(t.app).get('/admin/users').set('Accept', 'text/html').expect(401);
+    expect(anonymous.text).toContain('href="/login?next=%2Fadmin%2Fusers"');
+    expect(anonymous.text).toContain('Log in to continue');
     // The history credits the translator by name.
     expect((await projectRecords(project.dir).history.list('small', 'es')).map((e) => e.who)).toContain('Ana');
   });

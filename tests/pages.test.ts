@@ -59,6 +59,9 @@ describe('GET / (dashboard)', () => {
     }
     const byQuery = await request(t.app).get('/?lng=en').set('Accept-Language', 'es').expect(200);
     expect(byQuery.headers['content-language']).toBe('en');
+    // A language from the browser's settings is not remembered: it follows them when they change.
+    const fromBrowser = await request(t.app).get('/').set('Accept-Language', 'es').expect(200);
+    expect(String(fromBrowser.headers['set-cookie'] ?? '')).not.toContain('lng=');
     const byCookie = await request(t.app).get('/').set('Cookie', 'lng=es').set('Accept-Language', 'en').expect(200);
     expect(byCookie.headers['content-language']).toBe('es');
   });

@@ -39,10 +39,12 @@ export function can(actor: Actor | undefined, action: Action, locale?: string): 
 
 /** Throws 401 for nobody, 403 for someone without the right; the one place roles are enforced. */
 export function requirePermission(actor: Actor | undefined, action: Action, locale?: string): Actor {
-  if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.');
+  if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.', { params: {} });
   if (!can(actor, action, locale)) {
     const what = { translate: 'translate', review: 'review', 'start-locale': 'start', admin: 'manage' }[action];
-    throw new WorkbenchError(403, 'forbidden', locale ? `${actor.name} may not ${what} ${locale}.` : `${actor.name} may not ${what} this project.`);
+    throw new WorkbenchError(403, 'forbidden', locale ? `${actor.name} may not ${what} ${locale}.` : `${actor.name} may not ${what} this project.`, {
+      params: { who: actor.name, locale: locale ?? '', context: action },
+    });
   }
   return actor;
 }

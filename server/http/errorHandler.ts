@@ -48,9 +48,28 @@ function fromSystem(err: unknown): WorkbenchError | undefined {
   return undefined;
 }
 
+/**
+ * An error's message in the interface language of the request: its `errorDetails.<code>` key with
+ * the error's values when it has them; else, for another language than English, the general
+ * message of its code (`errors.<code>`) when there is one; else the message as thrown.
+ */
+function messageFor(req: Request, error: WorkbenchError): string {
+  const t = req.t;
+  if (!t) return error.message;
+  if (error.params) {
+    const said = String(t(`errorDetails.${error.code}`, { ...error.params, defaultValue: '' }));
+    if (said) return said;
+  }
+  if (req.language && !req.language.startsWith('en')) {
+    const general = String(t(`errors.${error.code}`, { defaultValue: '' }));
+    if (general) return general;
+  }
+  return error.message;
+}
+
 /** 404 for everything no route answered. */
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
-  next(new WorkbenchError(404, 'not-found', `Nothing is at ${req.path}.`));
+  next(new WorkbenchError(404, 'not-found', `Nothing is at ${req.path}.`, { params: { path: req.path } }));
 }
 
 /** The one error handler: JSON for the API (and clients asking for JSON), an HTML page for browsers. Unknown errors are logged and answered with a generic 500. */
@@ -63,17 +82,18 @@ export function errorHandler(log: (message: string, err: unknown) => void = (m, 
     } else if (error.status >= 500) {
       log(`Error on ${req.method} ${req.originalUrl}`, err);
     }
-    const body = { error: { code: error.code, message: error.message, ...(error.details ?? {}) } };
+    const message = messageFor(req, error);
+    const body = { error: { code: error.code, message, ...(error.details ?? {}) } };
     res.status(error.status);
     if (req.path.startsWith('/api/')) {
       res.json(body);
       return;
     }
-    const text = () => res.type('text/plain').send(`${error.message}\n`);
+    const text = () => res.type('text/plain').send(`${message}\n`);
     res.format({
       json: () => res.json(body),
       // A request refused before the page's locals were set (a body that does not parse) gets the message as text.
-      html: () => res.render('error', { error }, (renderError: Error | null, html: string) => (renderError ? text() : res.send(html))),
+      html: () => res.render('error', { error, message }, (renderError: Error | null, html: string) => (renderError ? text() : res.send(html))),
       default: text,
     });
   };

@@ -34,8 +34,10 @@ export function uiLanguage(i18n: I18n) {
     req.language = lng;
     req.t = t;
     res.setHeader('Content-Language', lng);
-    // Remembered for browsers; a script with an API token keeps no cookies (one on every answer, for nothing).
-    if ((req.cookies as Record<string, unknown> | undefined)?.lng !== lng && req.headers.authorization === undefined) detector?.cacheUserLanguage(req, res, lng);
+    // Remembered only when someone picks a language (`?lng=`, the switcher's links): a language that
+    // came from the browser's settings follows them when they change. A script with an API token keeps no cookies.
+    const picked = key.startsWith('?') || key.startsWith('&');
+    if (picked && (req.cookies as Record<string, unknown> | undefined)?.lng !== lng && req.headers.authorization === undefined) detector?.cacheUserLanguage(req, res, lng);
     next();
   };
 }
