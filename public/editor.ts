@@ -25,6 +25,8 @@
     other: { title: string; by: string };
     terms: { title: string; not: string; glossary: string };
     machine: { title: string; use: string; failed: string };
+    /** Said when a translation is confirmed against a changed source. */
+    confirmed: string;
     /** "Saved by {{who}}". */
     savedBy: string;
     /** "{{formatted}} words", in its plural forms. */
@@ -251,12 +253,51 @@
       badge.className = `badge badge-${segment.state}`;
     }
     // A saved translation is current again: the notice of the source change has done its job.
-    const drift = unit.querySelector('[data-drift]');
-    if (drift && segment.state !== 'drifted') drift.remove();
+    if (segment.state !== 'drifted') settleDrift(unit);
     form.querySelector('.conflict-box')?.remove();
     if (segment.checks) showChecks(form, segment.checks);
     setStatus(form, strings.saved, 'ok');
     if (segment.progress) updateProgress(segment.progress);
+  }
+
+  /** The changed source's diff becomes the source again, and Still correct goes: the translation is current. */
+  function settleDrift(unit: HTMLElement): void {
+    const drift = unit.querySelector('[data-drift]');
+    if (drift) {
+      const source = document.createElement('p');
+      source.textContent = unit.getAttribute('data-source') ?? '';
+      drift.replaceWith(source);
+    }
+    unit.querySelector('form[data-still-correct]')?.remove();
+  }
+
+  // Still correct, in place: the translation is confirmed against the new source without a reload.
+  for (const confirm of Array.from(container.querySelectorAll<HTMLFormElement>('form[data-still-correct]'))) {
+    const unit = confirm.closest<HTMLElement>('.unit');
+    const form = unit?.querySelector<TargetForm>('form.target');
+    if (!unit || !form) continue;
+    confirm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const id = unit.getAttribute('data-id') ?? '';
+      try {
+        const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/still-correct`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: jsonHeaders,
+          body: JSON.stringify({ baseRevision: Number(revisionInput(form).value) }),
+        });
+        const body = (await response.json()) as ApiAnswer['body'];
+        if (!response.ok) {
+          if (response.status === 409 && body.error) showConflict(form, body.error);
+          else setStatus(form, `${strings.saveFailed} ${body.error ? body.error.message : response.status}`, 'error');
+          return;
+        }
+        applySaved(form, body);
+        setStatus(form, strings.confirmed, 'ok');
+      } catch (err) {
+        setStatus(form, `${strings.saveFailed} ${(err as Error).message}`, 'error');
+      }
+    });
   }
 
   /**

@@ -119,8 +119,17 @@ it('an editor uploads a new source; a translator sees the diff of the drifted pa
   expect(await unit.locator('.diff del').allTextContents()).toEqual(['History']);
   expect(await unit.locator('.diff ins').allTextContents()).toEqual(['the long history']);
   expect(await unit.locator('textarea[name="target"]').inputValue()).toBe('Jamais auparavant dans l’histoire…');
+  // The changed source shows once, as its diff; Still correct sits beside the box and confirms in place.
+  expect(await unit.locator('.source > :not([data-drift])').count()).toBe(0);
+  expect(await unit.locator('form[data-still-correct]').evaluate((form) => form.previousElementSibling?.matches('form.target'))).toBe(true);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await unit.getByRole('button', { name: 'Still correct' }).click();
-  await page.waitForURL(/filter=drifted/);
+  await expectBadge(unit, 'Translated');
+  expect(await unit.locator('[data-drift]').count()).toBe(0);
+  expect(await unit.locator('form[data-still-correct]').count()).toBe(0);
+  expect(await unit.locator('.source').textContent()).toContain('the long history');
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await page.reload();
   await page.locator('.empty').waitFor();
 
   const after = await api(`/api/documents/communard-manifesto/locales/fr/segments?state=translated`);
