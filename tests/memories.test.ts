@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { useTestApp } from './helpers/app';
+import { browserAgent, useTestApp } from './helpers/app';
 import { download, teamLocale, type Team } from './helpers/edition';
 
 const t = useTestApp();
@@ -30,6 +30,19 @@ describe('TMX', () => {
     expect(near).toEqual([expect.objectContaining({ source: 'The second paragraph.', score: 67, level: 'paragraph' })]);
     const page = await request(t.app).get('/documents/small/locales/es/edition').expect(200);
     expect(page.text).not.toContain('es.tmx'); // the list is shown to people who are logged in
+  });
+
+  it('an upload from the Edition page ends on the page\'s own address, with what was imported', async () => {
+    const tmx = (await download(t.api, `${base}/export/tmx`)).body;
+    const { agent, csrf } = await browserAgent(t.app);
+    const sent = await agent.post(`/documents/small/locales/es/memories?_csrf=${encodeURIComponent(csrf)}`).attach('file', tmx, 'approved.tmx').expect(303);
+    expect(sent.headers.location).toMatch(/^\/documents\/small\/locales\/es\/edition\?imported=[0-9a-f]{64}$/);
+    expect(sent.headers.location).not.toContain('_csrf');
+    const page = await agent.get(sent.headers.location).expect(200);
+    expect(page.text).toContain('approved.tmx: 2 pairs remembered.');
+    // An id that names no memory of the locale says nothing.
+    const other = await agent.get(`/documents/small/locales/es/edition?imported=${'0'.repeat(64)}`).expect(200);
+    expect(other.text).not.toContain('pairs remembered');
   });
 
   it('refuses a TMX with a DOCTYPE, one without pairs for this language, and anonymous uploads', async () => {

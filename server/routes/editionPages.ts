@@ -5,7 +5,7 @@ import { splitSections } from '../domain/splitSections';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { fileUpload } from '../http/fileUpload';
 import { permit } from '../http/permit';
-import { queryFlag } from '../http/queryValues';
+import { queryFlag, queryString } from '../http/queryValues';
 import { sendExport } from '../http/sendExport';
 import type { Project } from '../application/createWorkbench';
 import { MAX_XLIFF_BYTES } from '../application/xliffImports';
@@ -26,7 +26,13 @@ export function editionPages(project: Project): Router {
     res.render('edition', { ...checklist, memories: memoryList, base: base(req), formError: undefined, exportError: undefined, notice: undefined, ...extra });
   };
 
-  router.get('/documents/:doc/locales/:lang/edition', async (req, res) => renderEdition(req, res));
+  router.get('/documents/:doc/locales/:lang/edition', async (req, res) => {
+    // After a memory upload (see below): said by the memory's id, so the notice is one the page can vouch for.
+    const imported = queryString(req.query.imported, 'imported');
+    if (imported === undefined) return renderEdition(req, res);
+    const memory = (await memories.list(String(req.params.lang))).find((m) => m.id === imported);
+    await renderEdition(req, res, memory ? { notice: { key: 'edition.memoryImported', values: { name: memory.name, pairs: memory.pairs } } } : {});
+  });
 
   // A link to one paragraph: the editor page (section) that holds it.
   router.get('/documents/:doc/locales/:lang/paragraph/:id', async (req, res) => {
@@ -96,7 +102,8 @@ export function editionPages(project: Project): Router {
       if (!req.file) throw new WorkbenchError(400, 'file-missing', 'Choose the TMX file to import.');
       const context = await workbench.locale(String(req.params.doc), String(req.params.lang));
       const info = await memories.import(context.locale.code, context.document.meta.language, req.file.buffer, { name: req.file.originalname || 'memory.tmx', who: actor.name });
-      await renderEdition(req, res, { notice: { key: 'edition.memoryImported', values: { name: info.name, pairs: info.pairs } } });
+      // Back to the page's own address (the upload's carries the form's token), with what was imported.
+      res.redirect(303, `${base(req)}/edition?imported=${encodeURIComponent(info.id)}`);
     } catch (err) {
       if (!isWorkbenchError(err) || err.status >= 500 || err.status === 404 || err.status === 401 || err.status === 403) throw err;
       res.status(err.status);
