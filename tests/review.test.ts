@@ -79,6 +79,16 @@ describe('rejecting', () => {
     // The translator fixes it: translated again, ready for review.
     const fixed = await ana.put(`/api/documents/small/locales/es/segments/${ids[1]}`).send({ target: 'Mejor así', baseRevision: 2 }).expect(200);
     expect(fixed.body.state).toBe('translated');
+    // The new version settles the comment: off the paragraph and out of the file, kept in the history with both entries.
+    expect(fixed.body.notes).toEqual([]);
+    expect(project.read('locales/es/small.xlf')).not.toContain('Demasiado literal');
+    expect((await request(t.app).get('/documents/small/locales/es').expect(200)).text).not.toContain('<strong>Bruno:</strong>');
+    const { entries } = (await ana.get(`/api/documents/small/locales/es/segments/${ids[1]}/history`).expect(200)).body as { entries: { action: string; after?: { comment?: string; settled?: string[] } }[] };
+    expect(entries.find((e) => e.action === 'reject')?.after?.comment).toBe(comment);
+    expect(entries[entries.length - 1].after?.settled).toEqual([`Bruno: ${comment}`]);
+    const history = await request(t.app).get(`/documents/small/locales/es/segments/${ids[1]}/history`).expect(200);
+    expect(history.text).toContain('Comment: <q>Demasiado literal &lt;script&gt;alert(1)&lt;/script&gt;</q>');
+    expect(history.text).toContain('This version settled the review comment:');
   });
 
   it('a rejection without a comment → 400; a translator cannot reject (403)', async () => {

@@ -6,7 +6,15 @@ export interface HistoryEntry {
   /** Why: save, still-correct, approve, reject, revert, suggestion-accepted, import, drift, split, remove... */
   action: string;
   before?: { target?: string; state?: string };
-  after?: { target?: string; state?: string; machine?: MachineUse };
+  after?: {
+    target?: string;
+    state?: string;
+    machine?: MachineUse;
+    /** A send back: the reviewer's comment. */
+    comment?: string;
+    /** A new version saved over review comments: the comments it settled (taken off the paragraph, kept here). */
+    settled?: string[];
+  };
   /** Source version involved, when the source changed. */
   version?: number;
   /** Whose suggestion this change took (credited too). */

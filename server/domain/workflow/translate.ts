@@ -6,14 +6,23 @@ import { currentTranslation, transitionResult, type TransitionInput, type Transi
  * A translator saves a translation: it is translated and current, not approved; an empty text
  * clears it. Made from a machine's suggestion (`machine`), it stays the machine's (XLIFF
  * `state-qualifier="mt-suggestion"`) when saved as the machine gave it, and the entry records how
- * much the person changed of it.
+ * much the person changed of it. A changed text settles the review comments on the translation.
  */
 export function translate(input: TransitionInput, target: string, machine?: { provider: string; text: string }): TransitionResult {
   if (target === '') {
     return transitionResult(input, 'save', { target: undefined, source: input.segment.text, state: 'needs-translation', approved: false, previous: undefined, sourceVersion: input.version, machine: undefined });
   }
-  const result = transitionResult(input, 'save', { ...currentTranslation(input, target), machine: machine && machine.text === target ? true : undefined });
+  // A new version answers the review comments on the translation (XLIFF notes annotating the
+  // target): they are settled, taken off the paragraph and kept in its history with this save.
+  const comments = input.unit.notes.filter((note) => note.annotates === 'target');
+  const settled = comments.length > 0 && target !== input.unit.target;
+  const result = transitionResult(input, 'save', {
+    ...currentTranslation(input, target),
+    machine: machine && machine.text === target ? true : undefined,
+    ...(settled ? { notes: input.unit.notes.filter((note) => note.annotates !== 'target') } : {}),
+  });
   if (machine && result.entry.after) result.entry.after.machine = machineUse(machine, target);
+  if (settled && result.entry.after) result.entry.after.settled = comments.map((note) => (note.from ? `${note.from}: ${note.text}` : note.text));
   return result;
 }
 
