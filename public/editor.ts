@@ -196,6 +196,24 @@
     target.scrollIntoView({ block: 'center' });
   });
 
+  // `?` (outside a text box) or the button: every shortcut, in a dialog that Esc closes.
+  const shortcuts = document.querySelector<HTMLDialogElement>('dialog[data-shortcuts]');
+  const shortcutsButton = document.querySelector<HTMLButtonElement>('[data-shortcuts-open]');
+  if (shortcuts && typeof shortcuts.showModal === 'function') {
+    if (shortcutsButton) {
+      shortcutsButton.hidden = false;
+      shortcutsButton.addEventListener('click', () => shortcuts.showModal());
+    }
+    document.addEventListener('keydown', (event) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+      event.preventDefault();
+      if (shortcuts.open) shortcuts.close();
+      else shortcuts.showModal();
+    });
+  }
+
   // On a phone the outline waits behind its button: the text comes first.
   const outline = document.querySelector<HTMLDetailsElement>('details[data-outline]');
   if (outline && window.matchMedia('(max-width: 800px)').matches) outline.open = false;

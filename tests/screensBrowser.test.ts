@@ -114,6 +114,14 @@ describe('a translator at the keyboard', () => {
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(`${b.url}${BASE}?section=1`);
 
+    // `?` lists every shortcut; Esc closes the list.
+    await page.keyboard.press('?');
+    const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await shortcuts.waitFor();
+    expect(await shortcuts.locator('kbd').allTextContents()).toEqual(['Tab', 'Ctrl+Enter', 'Alt+↑ / Alt+↓', 'Ctrl+1 … Ctrl+5', 'Ctrl+Shift+C', '?']);
+    await page.keyboard.press('Escape');
+    await shortcuts.waitFor({ state: 'hidden' });
+
     // The first Tab stop is the skip link; Enter puts the cursor in the first box to translate.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the first untranslated paragraph');
