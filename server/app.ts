@@ -7,6 +7,7 @@ import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/errorHandler';
 import { viewLocals } from './http/viewLocals';
 import { liveEvents } from './http/liveEvents';
+import { peoplePages } from './routes/peoplePages';
 import { uiLanguage } from './http/uiLanguage';
 import { createI18n, uiLanguages } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
@@ -115,6 +116,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', glossaryApi(project));
   app.use('/api', machineApi(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
+  app.use('/', peoplePages({ accounts, sessions, languages: () => workbench.localeCodes() }));
   app.use('/', pageRoutes(workbench, project.machine));
   app.use('/', editionPages(project));
   app.use('/', searchPages(project));

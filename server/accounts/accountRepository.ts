@@ -24,9 +24,23 @@ export interface AccountRepository {
   revokeToken(name: string, id: string): Promise<TokenInfo>;
   /** The user's tokens, revoked ones included (with revokedAt), oldest first; never the hash. */
   listTokens(name: string): Promise<TokenInfo[]>;
-  /** The owner of an active token, or undefined for a malformed, unknown or revoked one. */
+  /** The owner of an active token, or undefined for a malformed, unknown or revoked one (or a deactivated owner's). */
   verifyToken(token: string): Promise<PublicUser | undefined>;
+  /** Deactivates (`false`) or reactivates a user (404 unknown); a deactivated user cannot log in, and their tokens and reset links stop working. */
+  setActive(name: string, active: boolean): Promise<PublicUser>;
+  /**
+   * A one-time link's secret for the user to set a new password with, valid `hours` (the user's
+   * earlier links stop working): returned this once, only its hash is kept.
+   */
+  createPasswordReset(name: string, hours?: number): Promise<{ token: string; expiresAt: string }>;
+  /** The user a reset link's secret is for, when it is unused, unexpired and the user active; else undefined. */
+  passwordResetUser(token: string): Promise<PublicUser | undefined>;
+  /** Sets the password with a reset link's secret and uses the link up (400 for a bad password, 404 for a link that does not work). */
+  usePasswordReset(token: string, password: string): Promise<PublicUser>;
 }
+
+/** How long a reset link works, by default. */
+export const RESET_HOURS = 24;
 
 export const TOKEN_PREFIX = 'wb_';
 /** `wb_` + 32 random bytes in base64url (43 characters, no padding). */

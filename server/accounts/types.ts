@@ -24,7 +24,11 @@ export interface ApiToken {
 }
 
 /** A user as the store hands it out: the password hash never leaves the store. */
-export type PublicUser = Omit<User, 'passwordHash'> & { hasPassword: boolean };
+export type PublicUser = Omit<User, 'passwordHash'> & {
+  hasPassword: boolean;
+  /** When an administrator deactivated the account (ISO 8601): it cannot log in or use its tokens; its history stays credited to it. */
+  deactivatedAt?: string;
+};
 
 /** A token as the store lists it: no hash. */
 export type TokenInfo = Omit<ApiToken, 'hash'>;

@@ -107,6 +107,13 @@ export class Workbench {
     return this.sources.list();
   }
 
+  /** Every language some document has a locale of, sorted (what the people page offers roles in). */
+  async localeCodes(): Promise<string[]> {
+    const codes = new Set<string>();
+    for (const id of await this.sources.list()) for (const code of await this.locales.listLocales(id)) codes.add(code);
+    return [...codes].sort();
+  }
+
   /** A segmented document, or 404. */
   document(id: string): Promise<SourceDocument> {
     return this.sources.load(checkDocumentId(id));

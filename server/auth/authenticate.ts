@@ -35,7 +35,8 @@ export function authenticate(accounts: AccountRepository, sessions: SessionStore
     const session = sessions.get(req.cookies?.[SESSION_COOKIE]);
     if (session) {
       const user = await accounts.getUser(session.user);
-      if (user) {
+      // A deactivated account's sessions end with it.
+      if (user && !user.deactivatedAt) {
         res.locals.actor = { name: user.name, roles: user.roles } satisfies Actor;
         res.locals.authVia = 'session' satisfies AuthVia;
         res.locals.sessionId = session.id;

@@ -1,9 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccountRepository } from '../accounts/accountRepository';
-import { parseRoles } from '../accounts/parseRoles';
 import { actorOf, SESSION_COOKIE } from '../auth/authenticate';
 import type { LoginThrottle } from '../auth/loginThrottle';
-import { requirePermission } from '../auth/permissions';
 import type { SessionStore } from '../auth/sessionStore';
 import type { SetupGate } from '../auth/setupGate';
 import { isWorkbenchError, WorkbenchError } from '../errors';
@@ -101,23 +99,6 @@ export function authRoutes(deps: { accounts: AccountRepository; sessions: Sessio
     const actor = signedIn(res);
     await accounts.revokeToken(actor.name, req.params.id);
     res.redirect(303, '/account');
-  });
-
-  router.get('/admin/users', async (_req, res) => {
-    requirePermission(actorOf(res), 'admin');
-    res.render('users', { users: await accounts.listUsers(), created: undefined, formError: undefined });
-  });
-
-  router.post('/admin/users', async (req, res) => {
-    requirePermission(actorOf(res), 'admin');
-    const body = (req.body ?? {}) as { name?: unknown; roles?: unknown; password?: unknown };
-    try {
-      const user = await accounts.addUser(String(body.name ?? '').trim(), parseRoles(body.roles), String(body.password ?? ''));
-      res.status(201).render('users', { users: await accounts.listUsers(), created: user.name, formError: undefined });
-    } catch (err) {
-      if (!isWorkbenchError(err) || err.status >= 500) throw err;
-      res.status(err.status).render('users', { users: await accounts.listUsers(), created: undefined, formError: err.message });
-    }
   });
 
   return router;

@@ -237,6 +237,22 @@ CREATE TABLE glossary_imports (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'people: deactivated accounts (their history stays theirs), one-time links to set a new password',
+    // A link's secret is never stored, only its SHA-256; a link is used once, and dies with its user.
+    sql: `
+ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+CREATE TABLE password_resets (
+  hash TEXT PRIMARY KEY,
+  user_key TEXT NOT NULL REFERENCES users(name_key) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX password_resets_user ON password_resets(user_key);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

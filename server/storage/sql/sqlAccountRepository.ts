@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { othersCommits } from './othersCommits';
-import { checkTokenLabel, newToken, someHash, TOKEN_PATTERN, tokenHash, userNotFound, type AccountRepository } from '../../accounts/accountRepository';
+import { checkTokenLabel, newToken, RESET_HOURS, someHash, TOKEN_PATTERN, tokenHash, userNotFound, type AccountRepository } from '../../accounts/accountRepository';
 import { normalizeRoles } from '../../accounts/parseRoles';
 import { hashPassword, verifyPassword } from '../../accounts/passwords';
 import type { PublicUser, Role, TokenInfo } from '../../accounts/types';
@@ -13,6 +13,7 @@ interface UserRow {
   name: string;
   password_hash: string | null;
   created_at: string;
+  deactivated_at: string | null;
 }
 
 interface TokenRow {
@@ -26,8 +27,13 @@ interface TokenRow {
 /** Accounts in the project database: users, their roles in order, token hashes. Every process sees every change at once. */
 export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
   const q = {
-    user: db.prepare<[string], UserRow>('SELECT name_key, name, password_hash, created_at FROM users WHERE name_key = ?'),
-    users: db.prepare<[], UserRow>('SELECT name_key, name, password_hash, created_at FROM users'),
+    user: db.prepare<[string], UserRow>('SELECT name_key, name, password_hash, created_at, deactivated_at FROM users WHERE name_key = ?'),
+    users: db.prepare<[], UserRow>('SELECT name_key, name, password_hash, created_at, deactivated_at FROM users'),
+    setActive: db.prepare('UPDATE users SET deactivated_at = ? WHERE name_key = ?'),
+    insertReset: db.prepare('INSERT INTO password_resets (hash, user_key, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+    dropResets: db.prepare('DELETE FROM password_resets WHERE user_key = ?'),
+    reset: db.prepare<[string], { user_key: string; expires_at: string; used_at: string | null }>('SELECT user_key, expires_at, used_at FROM password_resets WHERE hash = ?'),
+    useReset: db.prepare('UPDATE password_resets SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
     roles: db.prepare<[string], { kind: string; locale: string }>('SELECT kind, locale FROM user_roles WHERE user_key = ? ORDER BY position'),
     insertUser: db.prepare('INSERT INTO users (name_key, name, password_hash, created_at) VALUES (?, ?, ?, ?)'),
@@ -50,8 +56,27 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
   }
 
   function publicUser(row: UserRow): PublicUser {
-    return { name: row.name, roles: rolesOf(row.name_key), createdAt: row.created_at, hasPassword: row.password_hash !== null };
+    const user: PublicUser = { name: row.name, roles: rolesOf(row.name_key), createdAt: row.created_at, hasPassword: row.password_hash !== null };
+    if (row.deactivated_at !== null) user.deactivatedAt = row.deactivated_at;
+    return user;
   }
+
+  /** The user row a reset link's secret works for now, or undefined. */
+  function resetRow(token: unknown): UserRow | undefined {
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined;
+    const reset = q.reset.get(tokenHash(token));
+    if (!reset || reset.used_at !== null || reset.expires_at <= new Date().toISOString()) return undefined;
+    const row = q.user.get(reset.user_key);
+    return row && row.deactivated_at === null ? row : undefined;
+  }
+
+  const useReset = db.transaction((token: string, passwordHash: string) => {
+    const row = resetRow(token);
+    if (!row) throw resetGone();
+    q.useReset.run(new Date().toISOString(), tokenHash(token));
+    q.setPassword.run(passwordHash, row.name_key);
+    return publicUser(row);
+  });
 
   function requireUser(name: string): UserRow {
     const row = typeof name === 'string' ? q.user.get(userNameKey(name)) : undefined;
@@ -82,7 +107,7 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
     const createdAt = new Date().toISOString();
     q.insertUser.run(key, name, passwordHash, createdAt);
     writeRoles(key, roles);
-    return publicUser({ name_key: key, name, password_hash: passwordHash, created_at: createdAt });
+    return publicUser({ name_key: key, name, password_hash: passwordHash, created_at: createdAt, deactivated_at: null });
   });
 
   const setRoles = db.transaction((name: string, roles: Role[]) => {
@@ -165,8 +190,39 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       const row = typeof name === 'string' ? q.user.get(userNameKey(name)) : undefined;
       const hash = row?.password_hash ?? undefined;
       const ok = await verifyPassword(password, hash ?? (await someHash()));
-      return row && hash !== undefined && ok ? publicUser(row) : undefined;
+      return row && hash !== undefined && ok && row.deactivated_at === null ? publicUser(row) : undefined;
     },
+
+    setActive: changed(async (name, active) => {
+      const row = requireUser(name);
+      q.setActive.run(active ? null : new Date().toISOString(), row.name_key);
+      if (!active) q.dropResets.run(row.name_key);
+      return publicUser(requireUser(name));
+    }),
+
+    createPasswordReset: changed(async (name, hours = RESET_HOURS) => {
+      const row = requireUser(name);
+      if (row.deactivated_at !== null) throw new WorkbenchError(409, 'user-deactivated', `${row.name}'s account is deactivated: reactivate it first.`, { params: { who: row.name } });
+      const token = newToken();
+      const now = new Date();
+      const expiresAt = new Date(now.getTime() + hours * 3600_000).toISOString();
+      db.transaction(() => {
+        q.dropResets.run(row.name_key);
+        q.insertReset.run(tokenHash(token), row.name_key, now.toISOString(), expiresAt);
+      }).immediate();
+      return { token, expiresAt };
+    }),
+
+    async passwordResetUser(token) {
+      const row = resetRow(token);
+      return row && publicUser(row);
+    },
+
+    usePasswordReset: changed(async (token, password) => {
+      if (!resetRow(token)) throw resetGone();
+      const passwordHash = await hashPassword(password);
+      return useReset.immediate(token, passwordHash);
+    }),
 
     createToken: changed(async (name, label) => {
       const checkedLabel = checkTokenLabel(label);
@@ -196,8 +252,13 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
         const found = q.byHash.get(hash);
         if (!found || found.revoked_at !== null) return undefined;
         const row = q.user.get(found.user_key);
-        return row && publicUser(row);
+        return row && row.deactivated_at === null ? publicUser(row) : undefined;
       });
     },
   };
+}
+
+/** A reset link that does not work (unknown, used, expired, or its user deactivated). */
+function resetGone(): WorkbenchError {
+  return new WorkbenchError(404, 'reset-link-invalid', 'This link to set a password does not work any more (used, expired or replaced): ask an administrator for a new one.', { params: {} });
 }
