@@ -11,13 +11,18 @@ const b = useBrowserApp();
 it('walks the whole review with names in the history', async () => {
   const admin = await b.loggedInPage('admin');
   await admin.goto(`${b.url}/admin/users`);
-  for (const [name, roles] of [['Tina', 'translator:es'], ['Rafa', 'reviewer:es']]) {
-    await admin.getByLabel('Name').fill(name);
-    await admin.getByLabel('Roles').fill(roles);
-    await admin.getByLabel('Password (at least 10 characters)').fill(PASSWORD);
-    await admin.getByRole('button', { name: 'Add' }).click();
-    await admin.getByText(`${name} can now log in.`).waitFor();
-  }
+  // No document has Spanish yet: Tina's role is typed; once someone has a role in it, Spanish is a column of checkboxes.
+  const form = admin.locator('form.add-user');
+  await form.getByLabel('Name').fill('Tina');
+  await form.getByLabel('Roles in other languages').fill('translator:es');
+  await form.getByLabel('Password (at least 10 characters)').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Add' }).click();
+  await admin.getByText('Tina can now log in.').waitFor();
+  await form.getByLabel('Name').fill('Rafa');
+  await form.getByRole('checkbox', { name: 'reviewer of es' }).check();
+  await form.getByLabel('Password (at least 10 characters)').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Add' }).click();
+  await admin.getByText('Rafa can now log in.').waitFor();
   await admin.goto(`${b.url}/`);
   await admin.getByLabel('Start a new language').fill('es');
   await admin.getByRole('button', { name: 'Start' }).click();
@@ -38,12 +43,14 @@ it('walks the whole review with names in the history', async () => {
   const rafa = await b.loggedInPage('Rafa');
   await rafa.goto(`${b.url}/documents/small/locales/es/review`);
   const units = rafa.locator('.review-unit');
-  await units.filter({ hasText: 'El primer párrafo' }).getByRole('button', { name: 'Approve' }).click();
-  await rafa.waitForURL(/review$/);
+  const first = units.filter({ hasText: 'El primer párrafo' });
+  await first.getByRole('button', { name: 'Approve' }).click();
+  await rafa.locator('.review-unit.approved').waitFor();
   const second = units.filter({ hasText: 'El segundo párrafo.' });
+  await second.getByText('Send back…').click();
   await second.getByLabel('What needs to change').fill('Falta el artículo: «El segundo párrafo del texto».');
   await second.getByRole('button', { name: 'Send back' }).click();
-  await rafa.waitForURL(/review$/);
+  await rafa.locator('.review-unit.sent-back').waitFor();
   await rafa.goto(`${b.url}/documents/small/locales/es`);
   const third = rafa.locator('.unit[data-state]').nth(3);
   await third.getByText('Suggest or ask').click();
@@ -66,7 +73,7 @@ it('walks the whole review with names in the history', async () => {
   // The reviewer approves the fixed paragraph (the suggestion is the reviewer's own words: another reviewer would approve it).
   await rafa.goto(`${b.url}/documents/small/locales/es/review`);
   await units.filter({ hasText: 'El segundo párrafo del texto.' }).getByRole('button', { name: 'Approve' }).click();
-  await rafa.waitForURL(/review$/);
+  await rafa.locator('.review-unit.approved').waitFor();
 
   // The history of the sent-back paragraph shows every step with names.
   const id = await tina.locator('.unit[data-state]').nth(2).getAttribute('data-id');

@@ -12,11 +12,13 @@ export function viewLocals(languages: readonly string[]) {
     const percent = new Intl.NumberFormat(lng, { style: 'percent', maximumFractionDigits: 0 });
     const dates = new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' });
     const dateTimes = new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' });
+    const relative = new Intl.RelativeTimeFormat(lng, { numeric: 'auto' });
     return {
       formatNumber: (n: number) => numbers.format(n),
       // Dates in front matter are ISO days (2016-05-09); anything else is shown as written.
       formatDate: (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? dates.format(new Date(`${iso}T00:00:00Z`)) : iso),
       formatDateTime: (iso: string) => dateTimes.format(new Date(iso)),
+      formatRelative: (iso: string) => relativeTime(relative, iso),
       formatPercent: (part: number, whole: number) => percent.format(whole === 0 ? 0 : part / whole),
       names: languages.map((code) => describeLocale(code, lng)),
     };
@@ -33,6 +35,7 @@ export function viewLocals(languages: readonly string[]) {
     res.locals.formatNumber = formatters.formatNumber;
     res.locals.formatDate = formatters.formatDate;
     res.locals.formatDateTime = formatters.formatDateTime;
+    res.locals.formatRelative = formatters.formatRelative;
     res.locals.formatPercent = formatters.formatPercent;
     // Switching the interface language keeps the page and its query (section, filter...).
     const names = formatters.names;
@@ -47,4 +50,23 @@ export function viewLocals(languages: readonly string[]) {
     res.locals.path = req.path;
     next();
   };
+}
+
+/** The largest unit a time is counted in, with its length in seconds (a month of 30 days, a year of 365). */
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['week', 7 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+/** "3 minutes ago", "yesterday", "in 2 hours": `iso` from now, in the largest unit it fills. */
+export function relativeTime(format: Intl.RelativeTimeFormat, iso: string, now = Date.now()): string {
+  const seconds = (Date.parse(iso) - now) / 1000;
+  if (!Number.isFinite(seconds)) return iso;
+  const [unit, length] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
+  return format.format(Math.round(seconds / length), unit);
 }
