@@ -186,9 +186,16 @@ describe('the own-translation rule sees every way a text gets its author', () =>
 
 describe('suggestions and conversations', () => {
   it('a reviewer suggests a wording; the translator accepts it; history credits both', async () => {
+    // The suggestion box starts from the current translation: a word changed, not the paragraph retyped.
+    const { browserAgent } = await import('./helpers/app');
+    const reviewerPage = await (await browserAgent(t.app, 'Bruno')).agent.get('/documents/small/locales/es').expect(200);
+    const current = (await ana.get('/api/documents/small/locales/es/segments').expect(200)).body.segments[2].target as string;
+    expect(reviewerPage.text).toContain(`id="suggest-${ids[2]}" name="text" rows="2" maxlength="20000" lang="es" dir="ltr" required>${current}</textarea>`);
     const made = await bruno.post(`/api/documents/small/locales/es/segments/${ids[2]}/suggestions`).send({ text: 'Una redacción mejor' }).expect(201);
     const editor = await request(t.app).get('/documents/small/locales/es').expect(200);
     expect(editor.text).toContain('Una redacción mejor');
+    // Shown with what it changes in the translation, word by word.
+    expect(editor.text).toMatch(/class="diff suggestion-diff"[\s\S]*?<del>[^<]+<\/del>[\s\S]*?<ins>[^<]+<\/ins>/);
     const accepted = await ana.post(`/api/documents/small/locales/es/suggestions/${made.body.id}`).send({ accept: true, baseRevision: 1 }).expect(200);
     expect(accepted.body).toMatchObject({ target: 'Una redacción mejor', state: 'translated' });
     await ana.post(`/api/documents/small/locales/es/suggestions/${made.body.id}`).send({ accept: true, baseRevision: 2 }).expect(409);
