@@ -443,26 +443,41 @@
     setStatus(form, '', '');
   }
 
-  // Presence, best effort: say which paragraph is open here, show where the others are.
+  // Presence, best effort: this page says which paragraph is open here when it changes; where the
+  // others are comes over the live stream as they move (the answer to a report gives the start).
   let focused: string | null = null;
+  const others = new Map<string, string>();
+  function showPresence(): void {
+    for (const el of Array.from(container.querySelectorAll('[data-presence]'))) el.remove();
+    for (const [who, segment] of others) {
+      const foot = document.getElementById(`seg-${segment}`)?.querySelector('.unit-foot');
+      if (!foot) continue;
+      const badge = document.createElement('span');
+      badge.className = 'presence';
+      badge.setAttribute('data-presence', '');
+      badge.textContent = strings.editing.replace('{{who}}', who);
+      foot.insertBefore(badge, foot.firstChild);
+    }
+  }
   async function reportPresence(): Promise<void> {
     try {
       const response = await fetch(`/api${base}/presence`, { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: JSON.stringify({ segment: focused }) });
       if (!response.ok) return;
       const body = (await response.json()) as { others: { who: string; segment: string }[] };
-      for (const el of Array.from(container.querySelectorAll('[data-presence]'))) el.remove();
-      for (const other of body.others) {
-        const foot = document.getElementById(`seg-${other.segment}`)?.querySelector('.unit-foot');
-        if (!foot) continue;
-        const badge = document.createElement('span');
-        badge.className = 'presence';
-        badge.setAttribute('data-presence', '');
-        badge.textContent = strings.editing.replace('{{who}}', other.who);
-        foot.insertBefore(badge, foot.firstChild);
-      }
+      others.clear();
+      for (const other of body.others) others.set(other.who, other.segment);
+      showPresence();
     } catch {
       // Presence is best effort.
     }
+  }
+  function presenceChanged(data: string): void {
+    const { who, segment } = JSON.parse(data) as { who: string; segment: string | null };
+    const me = container.getAttribute('data-who');
+    if (who === me) return;
+    if (segment) others.set(who, segment);
+    else others.delete(who);
+    showPresence();
   }
   for (const form of forms) {
     field(form).addEventListener('focus', () => {
@@ -811,6 +826,13 @@
     // Said on the page, for whoever needs to know the page is live (a test, a style).
     events.addEventListener('open', () => container.setAttribute('data-live', 'open'));
     events.addEventListener('error', () => container.setAttribute('data-live', 'closed'));
+    events.addEventListener('presence', (event) => {
+      try {
+        presenceChanged((event as MessageEvent<string>).data);
+      } catch {
+        // A malformed event changes nothing.
+      }
+    });
     events.addEventListener('paragraph', (event) => {
       try {
         applyRemote(JSON.parse((event as MessageEvent<string>).data) as RemoteChange);
@@ -821,9 +843,10 @@
     window.addEventListener('pagehide', () => events.close());
   }
 
+  // Reported once now and on every focus (above); renewed now and then, so that a page left open still counts.
   if (container.getAttribute('data-signed-in') === 'yes') {
     void reportPresence();
-    setInterval(() => void reportPresence(), 15000);
+    setInterval(() => void reportPresence(), 30000);
   }
 
   window.addEventListener('beforeunload', (event) => {

@@ -305,7 +305,14 @@ describe('a live page', () => {
     // The reader's read-only page follows too, and the administrator's page gets the translator's save.
     await reader.waitForFunction(() => document.querySelectorAll('.target-text')[1]?.textContent === 'Mi versión sin guardar', undefined, { timeout: 5000 });
     await mine.waitForFunction(() => document.querySelectorAll<HTMLTextAreaElement>('textarea[name="target"]')[1]?.value === 'Mi versión sin guardar', undefined, { timeout: 5000 });
-    for (const page of [mine, theirs, reader]) await page.context().close();
+    // Where the others are comes over the same stream: the translator opens the fourth paragraph, the administrator sees it; the page closed, it goes.
+    await boxes(theirs).nth(3).focus();
+    const badge = mine.locator('.unit[data-state]').nth(3).locator('[data-presence]');
+    await badge.waitFor({ timeout: 5000 });
+    expect(await badge.textContent()).toContain('tina');
+    await theirs.context().close();
+    await badge.waitFor({ state: 'detached', timeout: 5000 });
+    for (const page of [mine, reader]) await page.context().close();
   });
 
   it('refuses the stream of a locale that does not exist, and of a bad tag, with a clear error', async () => {

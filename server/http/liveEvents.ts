@@ -12,15 +12,33 @@ const RETRY_MS = 3_000;
  * sent to every page that has the locale open, as an event `paragraph` with its id, revision, state,
  * text and who changed it. `closeAll` ends every stream (a server that stops does not wait for them).
  */
-export function liveEvents(changes: ParagraphChanges): { stream(req: Request, res: Response, document: string, lang: string): void; closeAll(): void } {
+export interface LiveEvents {
+  /** Opens the stream of a locale on `res` (`who`: the person whose page it is, told to the others when it closes). */
+  stream(req: Request, res: Response, document: string, lang: string, who?: string): void;
+  /** Sends an event of another kind (`presence`) to every open stream of a locale. */
+  send(document: string, lang: string, event: string, data: unknown): void;
+  closeAll(): void;
+}
+
+export function liveEvents(changes: ParagraphChanges): LiveEvents {
   const open = new Set<Response>();
+  const byLocale = new Map<string, Set<Response>>();
+  const key = (document: string, lang: string) => `${document}\u0000${lang}`;
+  const write = (document: string, lang: string, event: string, data: unknown) => {
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const res of byLocale.get(key(document, lang)) ?? []) res.write(text);
+  };
   return {
-    stream(req, res, document, lang) {
+    send: write,
+    stream(req, res, document, lang, who) {
       res.status(200);
       res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' });
       res.flushHeaders();
       res.write(`retry: ${RETRY_MS}\n\n`);
       open.add(res);
+      const here = byLocale.get(key(document, lang)) ?? new Set<Response>();
+      here.add(res);
+      byLocale.set(key(document, lang), here);
       const send = (change: ParagraphChange) => {
         if (change.document !== document || change.lang !== lang) return;
         const { id, revision, state, target, who } = change;
@@ -31,9 +49,14 @@ export function liveEvents(changes: ParagraphChanges): { stream(req: Request, re
       const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       const end = () => {
+        if (!open.has(res)) return;
         clearInterval(heartbeat);
         stop();
         open.delete(res);
+        here.delete(res);
+        if (here.size === 0) byLocale.delete(key(document, lang));
+        // A page closed: whoever had it is no longer at a paragraph of it.
+        if (who) write(document, lang, 'presence', { who, segment: null });
       };
       req.on('close', end);
       res.on('error', end);

@@ -11,7 +11,7 @@ import { documentJson, localeCounts, progressJson } from '../application/present
 import { allowSelfApproval, autoPropagate, permit, permitTranslatorOrReviewer } from '../http/permit';
 import { BODIES, parseBody } from '../http/parseBody';
 import { segmentJson } from '../http/segmentJson';
-import type { liveEvents } from '../http/liveEvents';
+import type { LiveEvents } from '../http/liveEvents';
 import { queryInt, queryString } from '../http/queryValues';
 
 /** A stale save's 409 also carries the word diff from the saved text to the one that was refused, so the editor can show both. */
@@ -28,7 +28,7 @@ async function withConflictDiff<T>(mine: unknown, save: () => Promise<T>): Promi
 }
 
 /** The JSON API under /api (documented in the README). */
-export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslation, 'served'>, live?: ReturnType<typeof liveEvents>): Router {
+export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslation, 'served'>, live?: LiveEvents): Router {
   const router = Router();
   checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
@@ -73,7 +73,7 @@ export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslati
     if (!live) throw new WorkbenchError(404, 'no-live-events', 'This server sends no live events.');
     // The locale must exist: a stream of nothing is a mistake to say at once.
     await workbench.locale(req.params.doc, req.params.lang, reader(req));
-    live.stream(req, res, req.params.doc, req.params.lang);
+    live.stream(req, res, req.params.doc, req.params.lang, actorOf(res)?.name);
   });
 
   router.get('/documents/:doc/locales/:lang/checks', async (req, res) => {
@@ -182,7 +182,10 @@ export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslati
     const { segment } = parseBody(BODIES.presence, req);
     const context = await workbench.locale(req.params.doc, req.params.lang);
     const known = typeof segment === 'string' && context.document.segments.some((s) => s.id === segment);
-    res.json({ others: presence.report(`${context.document.id}/${context.locale.code}`, actor.name, known ? (segment as string) : null) });
+    const at = known ? (segment as string) : null;
+    // Told at once to the others' pages over the live stream; the answer says where they are now.
+    live?.send(context.document.id, context.locale.code, 'presence', { who: actor.name, segment: at });
+    res.json({ others: presence.report(`${context.document.id}/${context.locale.code}`, actor.name, at) });
   });
 
   router.get('/documents/:doc/versions', async (req, res) => {
