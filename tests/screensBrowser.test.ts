@@ -179,7 +179,7 @@ describe('screens show only what a person may do', () => {
     expect(await page.locator('textarea[name="target"]').count()).toBe(0);
     expect(await page.locator('form.target').count()).toBe(0);
     expect(await page.locator('.read-only .target-text').count()).toBeGreaterThan(0);
-    expect(await page.getByText(`Traducción de ${translatedId}`).count()).toBe(1);
+    expect(await page.locator('.target-text').getByText(`Traducción de ${translatedId}`).count()).toBe(1);
     expect(await page.locator('.read-only-note').textContent()).toContain('review page');
     await page.context().close();
   });
