@@ -318,6 +318,17 @@ export class Workbench {
     return this.locales.readArchive(context.document.id, context.locale.code);
   }
 
+  /** Per locale of a document: how many translations of deleted paragraphs its archive keeps. */
+  async removedCounts(documentId: string): Promise<{ code: string; count: number }[]> {
+    const document = await this.document(documentId);
+    const counts: { code: string; count: number }[] = [];
+    for (const code of await this.locales.listLocales(document.id)) {
+      const count = (await this.locales.readArchive(document.id, code)).filter((unit) => unit.target).length;
+      if (count > 0) counts.push({ code, count });
+    }
+    return counts;
+  }
+
   /** Starts a translation of a document into a locale: a file with every paragraph to translate. */
   async startLocale(documentId: string, lang: unknown, readerLanguage = 'en'): Promise<LocaleSummary> {
     const document = await this.document(documentId);

@@ -11,6 +11,8 @@ import type { Workbench } from '../application/workbench';
 import { checksByCheck } from '../application/segmentViews';
 import { actorOf } from '../auth/authenticate';
 import { can } from '../auth/permissions';
+import { similarParagraphs } from '../domain/similarParagraphs';
+import { workflowState } from '../domain/workflowState';
 
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
 export function pageRoutes(workbench: Workbench, machines?: { configured: boolean }): Router {
@@ -44,7 +46,8 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
     const versions = await workbench.versions(document.id);
     const shown = queryInt(req.query.version, 'version') ?? versions[versions.length - 1]?.number;
     const page = readerPage(document, queryInt(req.query.section, 'section'));
-    res.render('document', { document, ...page, versions, shownVersion: versions.find((v) => v.number === shown), uploadError: undefined, ...extra });
+    const removed = await workbench.removedCounts(document.id);
+    res.render('document', { document, ...page, versions, shownVersion: versions.find((v) => v.number === shown), uploadError: undefined, removed, ...extra });
   };
 
   router.get('/documents/:doc', async (req, res) => renderDocument(req, res));
@@ -132,6 +135,37 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
   };
 
   router.get('/documents/:doc/locales/:lang/review', async (req, res) => renderReview(req, res));
+
+  // The translations of paragraphs a source update deleted, each with the paragraphs of the text
+  // now that are most like its old source, to put it back into one of them.
+  router.get('/documents/:doc/locales/:lang/removed', async (req, res) => {
+    const context = await workbench.locale(String(req.params.doc), String(req.params.lang), reader(req));
+    const archived = (await workbench.removedUnits(context.document.id, context.locale.code)).filter((unit) => unit.target);
+    const shown = archived.slice(0, 100).map((unit) => ({
+      unit,
+      places: similarParagraphs(unit.source, context.document.segments).map(({ segment, score }) => ({ segment, score, state: workflowState(segment, context.units.get(segment.id)) })),
+    }));
+    res.render('removed', { context, shown, total: archived.length });
+  });
+
+  router.post('/documents/:doc/locales/:lang/removed/restore', async (req, res) => {
+    const actor = permit(res, 'translate', req.params.lang);
+    const body = (req.body ?? {}) as { unit?: unknown; segment?: unknown };
+    const context = await workbench.locale(String(req.params.doc), String(req.params.lang));
+    const archived = (await workbench.removedUnits(context.document.id, context.locale.code)).find((unit) => unit.id === body.unit && unit.target);
+    if (!archived?.target) throw new WorkbenchError(404, 'removed-not-found', 'There is no such translation of a deleted paragraph.');
+    const segment = context.document.segments.find((s) => s.id === body.segment && s.translatable);
+    if (!segment) throw new WorkbenchError(400, 'segment-not-found', 'Choose the paragraph to put the translation into.');
+    const current = context.units.get(segment.id);
+    // Into an untranslated paragraph it becomes the translation; over one, it is offered as a suggestion (nothing is overwritten).
+    if (current?.target) {
+      await workbench.discussions.suggest(context.document.id, context.locale.code, segment.id, { text: archived.target }, actor.name, can(actor, 'review', context.locale.code));
+    } else {
+      await workbench.translations.saveTarget(context.document.id, context.locale.code, segment.id, { target: archived.target, baseRevision: current?.revision ?? 0 }, actor.name);
+    }
+    // The paragraph where it went, in its section.
+    res.redirect(303, `/documents/${context.document.id}/locales/${context.locale.code}/paragraph/${segment.id}`);
+  });
 
   router.get('/documents/:doc/locales/:lang/segments/:id/history', async (req, res) => {
     res.render('history', await workbench.translations.history(req.params.doc, req.params.lang, req.params.id));
