@@ -117,7 +117,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', machineApi(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', peoplePages({ accounts, sessions, languages: () => workbench.localeCodes() }));
-  app.use('/', pageRoutes(workbench, project.machine));
+  app.use('/', pageRoutes(workbench, project.machine, project.imports));
   app.use('/', editionPages(project));
   app.use('/', searchPages(project));
   app.use('/', glossaryPages(project));

@@ -111,6 +111,10 @@ it('an editor uploads a new source; a translator sees the diff of the drifted pa
   await page.goto(`${b.url}/documents/communard-manifesto`);
   await page.setInputFiles('#source-file', path.join(b.t.project.dir, 'upload/communard-manifesto.md'));
   await page.getByRole('button', { name: 'Update the source' }).click();
+  // A preview first: what the new text changes, per language; applied only when asked.
+  await page.getByRole('heading', { name: /A new source text/ }).waitFor();
+  expect(await page.locator('tr[data-locale="fr"] [data-drifting]').textContent()).toBe('1');
+  await page.getByRole('button', { name: 'Apply: make it version 2' }).click();
   await page.waitForURL(/version=2/);
   expect(await page.locator('[data-label-count="edited"]').textContent()).toBe('1');
 

@@ -27,10 +27,24 @@ function upload(agent: Awaited<ReturnType<typeof browserAgent>>['agent'], csrf: 
   return req;
 }
 
+/** Uploads a new text (its preview, 200), then applies it from the preview with `fields` (force...). */
+async function uploadAndApply(agent: Awaited<ReturnType<typeof browserAgent>>['agent'], csrf: string, content: string, fields: Record<string, string> = {}) {
+  const preview = await upload(agent, csrf, content).expect(200);
+  const action = /<form method="post" action="(\/documents\/doc\/source\/[0-9a-f]+)"/.exec(preview.text)?.[1];
+  if (!action) throw new Error('The preview has no form to apply it');
+  return agent.post(action).type('form').send({ _csrf: csrf, action: 'apply', ...fields });
+}
+
 describe('POST /documents/:doc/source (the upload form)', () => {
-  it('records a new version and shows what the update did', async () => {
+  it('shows a preview of the new version, writes nothing until it is applied, then records it', async () => {
     const { agent, csrf } = await browserAgent(app);
-    const res = await upload(agent, csrf, V2).expect(303);
+    const preview = await upload(agent, csrf, V2).expect(200);
+    expect(preview.text).toMatch(/<span data-label-count="edited">1<\/span>/);
+    expect(preview.text).toMatch(/<tr data-locale="es"><th scope="row"><code>es<\/code><\/th><td>3<\/td><td data-drifting>1<\/td><td data-removed>0<\/td><\/tr>/);
+    expect(project.read('source/doc.md')).toBe(V1);
+    expect((await request(app).get('/api/documents/doc/versions').expect(200)).body.versions).toHaveLength(1);
+    const res = await uploadAndApply(agent, csrf, V2);
+    expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/documents/doc?version=2#versions');
     const page = await agent.get('/documents/doc?version=2').expect(200);
     expect(page.text).toMatch(/<span data-label-count="edited">1<\/span>/);
@@ -58,20 +72,45 @@ describe('POST /documents/:doc/source (the upload form)', () => {
 
   it('→ 409 with the numbers and a force option when most translations would go; forcing works', async () => {
     const { agent, csrf } = await browserAgent(app);
-    const res = await upload(agent, csrf, '# Other\n\nSomething else entirely different.\n').expect(409);
+    const other = '# Other\n\nSomething else entirely different.\n';
+    const preview = await upload(agent, csrf, other).expect(200);
+    expect(preview.text).toContain('takes out more than half of the translations of es');
+    expect(preview.text).toContain('name="force"');
+    const res = await uploadAndApply(agent, csrf, other);
+    expect(res.status).toBe(409);
     expect((await request(app).get('/api/documents/doc/locales/es/removed').expect(200)).body.units).toEqual([]);
     expect(res.text).toMatch(/would remove \d+ of the 3 translated paragraphs of es/);
     expect(res.text).toContain('name="force"');
-    await upload(agent, csrf, '# Other\n\nSomething else entirely different.\n', 'doc.md', { force: 'yes' }).expect(303);
+    expect((await uploadAndApply(agent, csrf, other, { force: 'yes' })).status).toBe(303);
     const removed = await request(app).get('/api/documents/doc/locales/es/removed').expect(200);
     expect(removed.body.units.map((u: { target: string }) => u.target)).toContain('ES A paragraph that stays.');
+  });
+});
+
+describe('the preview of a new source', () => {
+  it('is cancelled without a trace; a text like the current one has nothing to apply; someone else cannot apply it', async () => {
+    const { agent, csrf } = await browserAgent(app);
+    const preview = await upload(agent, csrf, V2).expect(200);
+    const action = /<form method="post" action="(\/documents\/doc\/source\/[0-9a-f]+)"/.exec(preview.text)?.[1] as string;
+    // Another administrator cannot apply this one's upload.
+    const { addAccount } = await import('./helpers/app');
+    await addAccount(app, project, 'Other', [{ kind: 'admin' }]);
+    const other = await browserAgent(app, 'Other');
+    await other.agent.post(action).type('form').send({ _csrf: other.csrf, action: 'apply' }).expect(404);
+    const cancelled = await agent.post(action).type('form').send({ _csrf: csrf, action: 'cancel' }).expect(303);
+    expect(cancelled.headers.location).toBe('/documents/doc#versions');
+    await agent.post(action).type('form').send({ _csrf: csrf, action: 'apply' }).expect(404);
+    expect(project.read('source/doc.md')).toBe(V1);
+    const same = await upload(agent, csrf, V1).expect(200);
+    expect(same.text).toContain('there is nothing to update');
+    expect(same.text).not.toContain('value="apply"');
   });
 });
 
 describe('drift in the editor and the API', () => {
   it('shows the word diff of a drifted paragraph with "Still correct", which makes it current', async () => {
     const { agent, csrf } = await browserAgent(app);
-    await upload(agent, csrf, V2).expect(303);
+    expect((await uploadAndApply(agent, csrf, V2)).status).toBe(303);
     const editor = await agent.get('/documents/doc/locales/es?filter=drifted').expect(200);
     expect(editor.text).toContain('<del>editor rewrites one</del>');
     expect(editor.text).toContain('<ins>author rewrote a whole</ins>');
@@ -85,7 +124,7 @@ describe('drift in the editor and the API', () => {
 
   it('API: drifted segments carry the diff; still-correct → 200, stale → 409; drift report lists them', async () => {
     const { agent, csrf } = await browserAgent(app);
-    await upload(agent, csrf, V2).expect(303);
+    expect((await uploadAndApply(agent, csrf, V2)).status).toBe(303);
     const list = await request(app).get('/api/documents/doc/locales/es/segments?state=drifted').expect(200);
     expect(list.body.total).toBe(1);
     const [drifted] = list.body.segments;

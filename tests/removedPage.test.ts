@@ -16,7 +16,9 @@ beforeEach(async () => {
   // The second paragraph is deleted, and a new one, with a few of its words, is added at the end.
   const v2 = SMALL_DOC.replace('The second paragraph.\n\n', '').replace('The last paragraph.', 'The last paragraph.\n\nHere is a second paragraph of a wholly different kind.');
   const { agent, csrf } = await browserAgent(t.app);
-  await agent.post(`/documents/small/source?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(v2), 'small.md').expect(303);
+  const preview = await agent.post(`/documents/small/source?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(v2), 'small.md').expect(200);
+  const action = /<form method="post" action="(\/documents\/small\/source\/[0-9a-f]+)"/.exec(preview.text)?.[1] as string;
+  await agent.post(action).type('form').send({ _csrf: csrf, action: 'apply' }).expect(303);
   const now = (await t.api.get('/api/documents/small/locales/es/segments?limit=100').expect(200)).body.segments as { id: string; source: string }[];
   ids = new Map(now.map((s) => [s.source, s.id]));
 });

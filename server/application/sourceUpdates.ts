@@ -153,6 +153,56 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   return { changed: plan.changed, version: plan.version, locales };
 }
 
+/** What a new text would do, before it is applied: its version's counts and changes, and per locale what it takes. */
+export interface SourceUpdatePreview {
+  document: string;
+  /** False when the text is the current version's. */
+  changed: boolean;
+  /** The version it would become (its counts, changes and deleted paragraphs). */
+  version: SourceVersion;
+  locales: { code: string; translated: number; drifting: number; removed: number; refused: boolean }[];
+}
+
+/**
+ * Works out what a new text of a document would do, writing nothing: the plan of the update (as
+ * updateSource makes it) and, per locale, how many translated paragraphs it would send to review
+ * (edited, split or merged) or take out (deleted), and whether the update would be refused
+ * without force (more than half of a locale's translations taken out).
+ */
+export async function previewSourceUpdate(stores: WorkbenchStores, documentId: string, bytes: Uint8Array, options: { name: string; who: string }): Promise<SourceUpdatePreview> {
+  return stores.lock.hold(async () => {
+    const current = await stores.sources.load(checkDocumentId(documentId));
+    const text = decodeSourceUpload(bytes, options.name);
+    const prepared = await stores.sources.prepareUpdate(current.id, text, options.who);
+    try {
+      const { plan } = prepared;
+      const deleted = new Set(plan.version.deleted.map((s) => s.id));
+      const reworked = new Set(plan.version.changes.filter((c) => c.label === 'edited' || c.label === 'split' || c.label === 'merged').flatMap((c) => c.from));
+      const locales: SourceUpdatePreview['locales'] = [];
+      for (const code of await stores.locales.listLocales(current.id)) {
+        const counts = await stores.locales
+          .peek(current.id, code, (file) => {
+            let translated = 0;
+            let drifting = 0;
+            let removed = 0;
+            for (const unit of file.units) {
+              if (unit.target === undefined || unit.target === '') continue;
+              translated++;
+              if (deleted.has(unit.id)) removed++;
+              else if (reworked.has(unit.id)) drifting++;
+            }
+            return { translated, drifting, removed };
+          })
+          .catch(() => undefined);
+        if (counts) locales.push({ code, ...counts, refused: counts.removed > 0 && counts.removed * 2 > counts.translated });
+      }
+      return { document: current.id, changed: plan.changed, version: plan.version, locales };
+    } finally {
+      await prepared.discard();
+    }
+  });
+}
+
 /**
  * Keeps the document's summary and the locales' drift reports, as `workbench status` and `workbench
  * drift` would work them out, from the locale files a source update just wrote and counted: the

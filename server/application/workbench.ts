@@ -12,7 +12,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
-import { driftReport, importDocument, keepReportsOf, updateSource, type DriftReport, type UpdateReport } from './sourceUpdates';
+import { driftReport, importDocument, keepReportsOf, previewSourceUpdate, updateSource, type DriftReport, type SourceUpdatePreview, type UpdateReport } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import { keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
@@ -293,6 +293,11 @@ export class Workbench {
   }
 
   /** Updates a document's source (see sourceUpdates.updateSource); `onProgress` is told each step of a long one. */
+  /** What a new text of a document would do, writing nothing (see previewSourceUpdate). */
+  previewSourceUpdate(documentId: string, bytes: Uint8Array, options: { name: string; who?: string }): Promise<SourceUpdatePreview> {
+    return previewSourceUpdate(this.stores, documentId, bytes, { who: ANONYMOUS, ...options });
+  }
+
   updateSource(documentId: string, bytes: Uint8Array, options: { name: string; who?: string; force?: boolean; onProgress?: (message: string) => void }): Promise<UpdateReport> {
     return updateSource(this.stores, documentId, bytes, { who: ANONYMOUS, ...options });
   }

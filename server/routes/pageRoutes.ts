@@ -8,6 +8,7 @@ import { buildEditorPage, readerPage } from '../http/buildEditorPage';
 import { fileUpload } from '../http/fileUpload';
 import { segmentsOf } from '../application/localeTally';
 import type { Workbench } from '../application/workbench';
+import type { XliffImports } from '../application/xliffImports';
 import { checksByCheck } from '../application/segmentViews';
 import { actorOf } from '../auth/authenticate';
 import { can } from '../auth/permissions';
@@ -15,7 +16,7 @@ import { similarParagraphs } from '../domain/similarParagraphs';
 import { workflowState } from '../domain/workflowState';
 
 /** The HTML pages: dashboard, source reader, editor, and the no-JavaScript form posts. */
-export function pageRoutes(workbench: Workbench, machines?: { configured: boolean }): Router {
+export function pageRoutes(workbench: Workbench, machines?: { configured: boolean }, staging?: Pick<XliffImports, 'stage' | 'staged' | 'unstage'>): Router {
   const router = Router();
   checkParams(router);
   const reader = (req: Request) => req.language ?? 'en';
@@ -53,18 +54,47 @@ export function pageRoutes(workbench: Workbench, machines?: { configured: boolea
   router.get('/documents/:doc', async (req, res) => renderDocument(req, res));
 
   // Only an admin's upload is read at all.
+  // A new source text is shown as a preview first (what it changes, what it does to each
+  // language), kept for its confirmation; nothing is written before "Apply".
   router.post('/documents/:doc/source', ...fileUpload('admin', MAX_SOURCE_BYTES), async (req, res) => {
     const actor = permit(res, 'admin');
     try {
       if (!req.file) throw new WorkbenchError(400, 'source-missing', 'Choose the file of the new source text.');
-      const force = (req.body as { force?: string }).force === 'yes';
-      const report = await workbench.updateSource(String(req.params.doc), req.file.buffer, { name: req.file.originalname, force, who: actor.name });
-      res.redirect(303, `/documents/${req.params.doc}?version=${report.version.number}#versions`);
+      if (!staging) throw new WorkbenchError(500, 'no-staging', 'This server keeps no uploads for a preview.');
+      const name = req.file.originalname || 'source.md';
+      const preview = await workbench.previewSourceUpdate(String(req.params.doc), req.file.buffer, { name, who: actor.name });
+      const staged = preview.changed ? await staging.stage(req.file.buffer, { document: preview.document, locale: '', name, who: actor.name }) : undefined;
+      res.render('sourcePreview', { document: await workbench.document(preview.document), preview, staged, name, applyError: undefined });
     } catch (err) {
-      // A bad file or a refused update: the page again, with the reason beside the form.
+      // A bad file: the page again, with the reason beside the form.
       if (!isWorkbenchError(err) || err.status >= 500 || err.status === 404) throw err;
       res.status(err.status);
-      await renderDocument(req, res, { uploadError: { message: err.message, canForce: err.code === 'update-removes-translations' } });
+      await renderDocument(req, res, { uploadError: { message: err.message } });
+    }
+  });
+
+  router.post('/documents/:doc/source/:stage', async (req, res) => {
+    const actor = permit(res, 'admin');
+    if (!staging) throw new WorkbenchError(404, 'import-not-found', 'This upload is no longer waiting.');
+    const { entry, bytes } = await staging.staged(String(req.params.stage), actor.name);
+    if (entry.document !== req.params.doc || entry.locale !== '') throw new WorkbenchError(404, 'import-not-found', 'This upload belongs to another document.');
+    if ((req.body as { action?: unknown }).action !== 'apply') {
+      await staging.unstage(entry.id);
+      res.redirect(303, `/documents/${entry.document}#versions`);
+      return;
+    }
+    const force = (req.body as { force?: unknown }).force === 'yes';
+    try {
+      // Planned again against the source as it is now: what is applied is this text on the current version.
+      const report = await workbench.updateSource(entry.document, bytes, { name: entry.name, force, who: actor.name });
+      await staging.unstage(entry.id);
+      res.redirect(303, `/documents/${entry.document}?version=${report.version.number}#versions`);
+    } catch (err) {
+      if (!isWorkbenchError(err) || err.status >= 500 || err.status === 404) throw err;
+      // Refused (it takes most translations out of a language, and force was not ticked): the preview again, with the reason.
+      res.status(err.status);
+      const preview = await workbench.previewSourceUpdate(entry.document, bytes, { name: entry.name, who: actor.name });
+      res.render('sourcePreview', { document: await workbench.document(entry.document), preview, staged: entry, name: entry.name, applyError: err.message });
     }
   });
 
