@@ -27,6 +27,8 @@
     machine: { title: string; use: string; failed: string };
     /** Said when a translation is confirmed against a changed source. */
     confirmed: string;
+    /** The paragraph menu (Ctrl+.): its name and its items. */
+    menu: { label: string; save: string; history: string; discuss: string; stillCorrect: string; copySource: string };
     /** "Saved by {{who}}". */
     savedBy: string;
     /** "{{formatted}} words", in its plural forms. */
@@ -195,6 +197,89 @@
     target.focus();
     target.scrollIntoView({ block: 'center' });
   });
+
+  // One Tab stop per paragraph: its box. Its other controls (Save, History, Suggest or ask, the
+  // memory's and the machine's Use, Dismiss, Still correct) leave the Tab order: they are reached by
+  // their shortcuts and by the paragraph's menu (Ctrl+.). Without this script they all stay in it.
+  const QUIET = '.unit-foot a, .unit-foot button, details.discuss > summary, .checks button, .memory button, .memory a, .machine button, .terms a, form.still-correct button, .propagate button';
+  const quiet = (root: ParentNode) => {
+    for (const el of Array.from(root.querySelectorAll<HTMLElement>(QUIET))) el.tabIndex = -1;
+  };
+  quiet(container);
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of Array.from(record.addedNodes)) if (node instanceof HTMLElement) quiet(node.parentElement ?? node);
+  }).observe(container, { childList: true, subtree: true });
+
+  /** The menu of a paragraph's actions, under its box: arrows move, Enter chooses, Esc closes. */
+  function openMenu(form: TargetForm): void {
+    const unit = unitOf(form);
+    unit.querySelector('.unit-menu')?.remove();
+    const menu = document.createElement('div');
+    menu.className = 'unit-menu';
+    menu.setAttribute('role', 'menu');
+    menu.setAttribute('aria-label', strings.menu.label);
+    const close = () => {
+      menu.remove();
+      field(form).focus();
+    };
+    const item = (label: string, run: () => void) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.setAttribute('role', 'menuitem');
+      button.tabIndex = -1;
+      button.textContent = label;
+      button.addEventListener('click', () => {
+        menu.remove();
+        run();
+      });
+      menu.appendChild(button);
+    };
+    item(`${strings.menu.save} (Ctrl+Enter)`, () => {
+      field(form).focus();
+      void save(form);
+    });
+    const history = form.querySelector<HTMLAnchorElement>('a.history-link');
+    if (history) item(strings.menu.history, () => window.location.assign(history.href));
+    const discuss = unit.querySelector<HTMLDetailsElement>('details.discuss');
+    if (discuss) {
+      item(strings.menu.discuss, () => {
+        discuss.open = true;
+        discuss.querySelector('textarea')?.focus();
+      });
+    }
+    const still = unit.querySelector<HTMLFormElement>('form[data-still-correct]');
+    if (still) item(strings.menu.stillCorrect, () => still.requestSubmit());
+    item(`${strings.menu.copySource} (Ctrl+Shift+C)`, () => {
+      const box = field(form);
+      box.value = unit.dataset.source ?? '';
+      box.dispatchEvent(new Event('input'));
+      box.focus();
+    });
+    menu.addEventListener('keydown', (event) => {
+      const items = Array.from(menu.querySelectorAll<HTMLButtonElement>('[role="menuitem"]'));
+      const at = items.indexOf(document.activeElement as HTMLButtonElement);
+      if (event.key === 'Escape' || event.key === 'Tab') {
+        event.preventDefault();
+        close();
+      } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        items[(at + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+      } else if (event.key === 'Home' || event.key === 'End') {
+        event.preventDefault();
+        items[event.key === 'Home' ? 0 : items.length - 1]?.focus();
+      }
+    });
+    field(form).after(menu);
+    (menu.firstElementChild as HTMLElement | null)?.focus();
+  }
+  for (const form of forms) {
+    field(form).addEventListener('keydown', (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === '.') {
+        event.preventDefault();
+        openMenu(form);
+      }
+    });
+  }
 
   // `?` (outside a text box) or the button: every shortcut, in a dialog that Esc closes.
   const shortcuts = document.querySelector<HTMLDialogElement>('dialog[data-shortcuts]');

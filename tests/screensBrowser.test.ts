@@ -118,7 +118,7 @@ describe('a translator at the keyboard', () => {
     await page.keyboard.press('?');
     const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await shortcuts.waitFor();
-    expect(await shortcuts.locator('kbd').allTextContents()).toEqual(['Tab', 'Ctrl+Enter', 'Alt+↑ / Alt+↓', 'Ctrl+1 … Ctrl+5', 'Ctrl+Shift+C', '?']);
+    expect(await shortcuts.locator('kbd').allTextContents()).toEqual(['Tab', 'Ctrl+Enter', 'Alt+↑ / Alt+↓', 'Ctrl+1 … Ctrl+5', 'Ctrl+Shift+C', 'Ctrl+.', '?']);
     await page.keyboard.press('Escape');
     await shortcuts.waitFor({ state: 'hidden' });
 
@@ -131,6 +131,25 @@ describe('a translator at the keyboard', () => {
     expect(total).toBeGreaterThan(5);
     const firstOpen = page.locator('.unit[data-state="untranslated"] textarea[name="target"]').first();
     expect(await firstOpen.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // One Tab stop per paragraph: Tab goes from this box to the next one, Shift+Tab back.
+    const indexOfFocus = () => boxes.evaluateAll((els) => els.findIndex((el) => el === document.activeElement));
+    const at = await indexOfFocus();
+    await page.locator('.unit[data-state]').nth(at).locator('.memory, .terms').first().waitFor({ state: 'attached' }).catch(() => undefined);
+    await page.keyboard.press('Tab');
+    expect(await indexOfFocus()).toBe(at + 1);
+    await page.keyboard.press('Shift+Tab');
+    expect(await indexOfFocus()).toBe(at);
+    // Ctrl+. opens the paragraph's actions; Esc puts the cursor back in the box.
+    await page.keyboard.press('Control+.');
+    const menu = page.getByRole('menu', { name: 'Paragraph actions' });
+    await menu.waitFor();
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Save (Ctrl+Enter)', 'History', 'Suggest or ask', 'Copy the source into the box (Ctrl+Shift+C)']);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('History');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    expect(await indexOfFocus()).toBe(at);
 
     const count = async (where: string, state: string) => Number((await page.locator(`${where} [data-count="${state}"]`).first().textContent())?.replace(/\D/g, ''));
     const before = { header: await count('.counts', 'translated'), untranslated: await count('nav.filters', 'untranslated'), words: await page.locator('.counts [data-words="translated"]').textContent() };
