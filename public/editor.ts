@@ -27,6 +27,8 @@
     machine: { title: string; use: string; failed: string };
     /** Said when a translation is confirmed against a changed source. */
     confirmed: string;
+    /** Suggestions made and decided in place. */
+    suggestion: { suggests: string; sent: string; accepted: string; declined: string };
     /** The paragraph menu (Ctrl+.): its name and its items. */
     menu: { label: string; save: string; history: string; discuss: string; stillCorrect: string; copySource: string };
     /** "Saved by {{who}}". */
@@ -63,6 +65,7 @@
   /** A saved segment as the API answers it. */
   interface SavedSegment {
     revision: number;
+    target?: string | null;
     state: string;
     progress?: ProgressJson;
     /** The checks the saved translation fails, their messages in the interface language. */
@@ -279,6 +282,78 @@
         openMenu(form);
       }
     });
+  }
+
+  // Suggestions in place: made, accepted and declined through the API, the paragraph updated where it is.
+  type PostAnswer = { ok: boolean; status: number; body: ApiAnswer['body'] & { id?: string; author?: string; text?: string } };
+  async function postJson(url: string, body: unknown): Promise<PostAnswer> {
+    try {
+      const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: JSON.stringify(body) });
+      return { ok: response.ok, status: response.status, body: (await response.json().catch(() => ({}))) as PostAnswer['body'] };
+    } catch (err) {
+      return { ok: false, status: 0, body: { error: { message: (err as Error).message } } as unknown as PostAnswer['body'] };
+    }
+  }
+  function formError(where: HTMLElement, message: string): void {
+    where.querySelector(':scope > .form-error')?.remove();
+    const error = document.createElement('p');
+    error.className = 'form-error';
+    error.setAttribute('role', 'alert');
+    error.textContent = message;
+    where.appendChild(error);
+  }
+  for (const unit of Array.from(container.querySelectorAll<HTMLElement>('.unit[data-id]'))) {
+    const id = unit.getAttribute('data-id') ?? '';
+    const form = unit.querySelector<TargetForm>('form.target');
+    const suggest = unit.querySelector<HTMLFormElement>('details.discuss form[action$="/suggest"]');
+    suggest?.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = suggest.querySelector('textarea')?.value ?? '';
+      const answer = await postJson(`/api${base}/segments/${encodeURIComponent(id)}/suggestions`, { text });
+      if (!answer.ok) {
+        formError(suggest, `${strings.saveFailed} ${answer.body.error?.message ?? answer.status}`);
+        return;
+      }
+      suggest.querySelector(':scope > .form-error')?.remove();
+      const block = document.createElement('div');
+      block.className = 'suggestion';
+      const line = document.createElement('p');
+      const who = document.createElement('strong');
+      who.textContent = answer.body.author ?? '';
+      const said = document.createElement('span');
+      said.textContent = answer.body.text ?? text;
+      said.lang = form ? field(form).lang : '';
+      line.append(who, ` ${strings.suggestion.suggests} `, said);
+      block.appendChild(line);
+      unit.querySelector('.discussion')?.prepend(block);
+      const details = suggest.closest('details');
+      if (details) details.open = false;
+      if (form) setStatus(form, strings.suggestion.sent, 'ok');
+    });
+    for (const decide of Array.from(unit.querySelectorAll<HTMLFormElement>('.suggestion form[action*="/suggestions/"]'))) {
+      const [, sid, decision] = /\/suggestions\/([^/]+)\/(accept|decline)$/.exec(new URL(decide.action).pathname) ?? [];
+      if (!sid) continue;
+      decide.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        const block = decide.closest<HTMLElement>('.suggestion');
+        const accept = decision === 'accept';
+        const revision = Number(form ? revisionInput(form).value : unit.getAttribute('data-revision'));
+        const answer = await postJson(`/api${base}/suggestions/${encodeURIComponent(sid)}`, accept ? { accept, baseRevision: revision } : { accept });
+        if (!answer.ok) {
+          if (block) formError(block, `${strings.saveFailed} ${answer.body.error?.message ?? answer.status}`);
+          return;
+        }
+        block?.remove();
+        if (accept && form) {
+          field(form).value = answer.body.target ?? '';
+          form.dataset.saved = field(form).value;
+          applySaved(form, answer.body);
+          setStatus(form, strings.suggestion.accepted, 'ok');
+        } else if (form) {
+          setStatus(form, strings.suggestion.declined, 'ok');
+        }
+      });
+    }
   }
 
   // `?` (outside a text box) or the button: every shortcut, in a dialog that Esc closes.

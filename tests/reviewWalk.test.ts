@@ -55,8 +55,11 @@ it('walks the whole review with names in the history', async () => {
   const third = rafa.locator('.unit[data-state]').nth(3);
   await third.getByText('Suggest or ask').click();
   await third.getByLabel('Another wording').fill('Un apartado');
+  await rafa.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await third.getByRole('button', { name: 'Suggest' }).click();
-  await rafa.waitForURL(/locales\/es/);
+  // In place: the suggestion shows at the paragraph, the page stays.
+  await third.locator('.suggestion').filter({ hasText: 'Un apartado' }).waitFor();
+  expect(await rafa.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 
   // The translator sees the comment, fixes the paragraph, and accepts the suggestion.
   await tina.goto(`${b.url}/documents/small/locales/es?filter=needs-work`);
@@ -67,7 +70,10 @@ it('walks the whole review with names in the history', async () => {
   await tina.locator('.unit[data-state]').first().locator('[data-status]').filter({ hasText: 'Saved' }).waitFor();
   await tina.goto(`${b.url}/documents/small/locales/es`);
   await tina.locator('.suggestion').filter({ hasText: 'Un apartado' }).getByRole('button', { name: 'Accept' }).click();
-  await tina.waitForURL(/locales\/es/);
+  await tina.locator('.unit[data-state]').nth(3).locator('[data-status]').filter({ hasText: 'Suggestion accepted.' }).waitFor();
+  expect(await tina.locator('textarea[name="target"]').nth(3).inputValue()).toBe('Un apartado');
+  expect(await tina.locator('.suggestion').filter({ hasText: 'Un apartado' }).count()).toBe(0);
+  await tina.reload();
   expect(await tina.locator('textarea[name="target"]').nth(3).inputValue()).toBe('Un apartado');
 
   // The reviewer approves the fixed paragraph (the suggestion is the reviewer's own words: another reviewer would approve it).
