@@ -299,6 +299,7 @@ function incomplete(context: LocaleContext, completeness: Completeness, missing:
     'edition-incomplete',
     `The ${context.locale.code} edition of "${context.document.meta.title}" is not complete (${completeness.done} of ${completeness.total} paragraphs done; ${parts.join(', ')}). Finish it, or export a draft.`,
     {
+      params: { locale: context.locale.code, title: context.document.meta.title, done: completeness.done, total: completeness.total, missing: missing.length },
       details: {
         completeness,
         missing: missing.map((m) => ({ id: m.id, reason: m.reason, source: excerpt(m.source), link: paragraphLink(context, m.id) })),

@@ -58,7 +58,7 @@ export class MachineTranslation {
   async suggest(documentId: string, lang: string, segmentId: string): Promise<{ suggestions: MachineSuggestion[]; notes: MachineNote[] }> {
     const context = await this.deps.workbench.locale(documentId, lang);
     const segment = segmentsOf(context.document).get(segmentId);
-    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: context.document.meta.title, id: String(segmentId) } });
     if (!this.configured) return { suggestions: [], notes: [] };
     const key = `${context.locale.code}\u0000${segment.text}`;
     const kept = this.kept.get(key);

@@ -67,7 +67,7 @@ export class TranslationMemory {
     const context = await this.deps.workbench.locale(documentId, lang);
     const { document } = context;
     const segment = segmentsOf(document).get(segmentId);
-    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: document.meta.title, id: String(segmentId) } });
     const code = context.locale.code;
     const sourceLanguage = document.meta.language;
     await this.catchUp(code, sourceLanguage);

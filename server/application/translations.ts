@@ -139,6 +139,7 @@ export class Translations {
       const open = (await this.openChecks(context, [segment], { errorsOnly: true })).get(segment.id) ?? [];
       if (open.length > 0) {
         throw new WorkbenchError(409, 'checks-open', `This translation has errors to fix (or a reviewer to dismiss) before it is approved: ${open.map((check) => check.id).join(', ')}.`, {
+          params: { checks: open.map((check) => check.id).join(', ') },
           details: { checks: open.map(({ id, severity }) => ({ id, severity })) },
         });
       }
@@ -162,7 +163,7 @@ export class Translations {
   async sameSource(documentId: string, lang: string, segmentId: string): Promise<SameSource> {
     const context = await this.workbench.locale(documentId, lang);
     const segment = segmentsOf(context.document).get(segmentId);
-    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: context.document.meta.title, id: String(segmentId) } });
     const unit = context.units.get(segment.id);
     const state = workflowState(segment, unit);
     const target = unit?.target !== undefined && (state === 'translated' || state === 'approved') ? unit.target : undefined;
@@ -219,7 +220,7 @@ export class Translations {
   async otherLanguages(documentId: string, lang: string, segmentId: string): Promise<OtherLanguage[]> {
     const context = await this.workbench.locale(documentId, lang);
     const segment = segmentsOf(context.document).get(segmentId);
-    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: context.document.meta.title, id: String(segmentId) } });
     const others: OtherLanguage[] = [];
     for (const code of await this.stores.locales.listLocales(context.document.id)) {
       if (code === context.locale.code) continue;
@@ -318,7 +319,7 @@ export class Translations {
   async dismissCheck(documentId: string, lang: string, segmentId: string, checkId: string, who: string, canReview: boolean): Promise<{ check: string; severity: string }> {
     const context = await this.workbench.locale(documentId, lang);
     const segment = segmentsOf(context.document).get(segmentId);
-    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: context.document.meta.title, id: String(segmentId) } });
     const check = (await this.openChecks(context, [segment])).get(segment.id)?.find((c) => c.id === checkId);
     if (!check) throw new WorkbenchError(404, 'check-not-open', `The translation of this paragraph does not fail the check "${checkId}" (or it was dismissed already).`);
     if (check.severity === 'error' && !canReview) throw new WorkbenchError(403, 'reviewer-only', 'Only a reviewer of the language may dismiss an error.');
@@ -334,7 +335,7 @@ export class Translations {
   async history(documentId: string, lang: string, segmentId: string) {
     const context = await this.workbench.withSpeller(await this.workbench.locale(documentId, lang));
     const segment = segmentsOf(context.document).get(segmentId);
-    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: context.document.meta.title, id: String(segmentId) } });
     const current = context.units.get(segmentId);
     const entries = await this.stores.history.list(context.document.id, context.locale.code, segmentId);
     return {
@@ -400,7 +401,7 @@ export class Translations {
     const code = canonicalLocale(lang);
     const found = segmentsOf(document).get(segmentId);
     const segment = found?.translatable ? found : undefined;
-    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`);
+    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: document.meta.title, id: String(segmentId) } });
     if (typeof baseRevision !== 'number' || !Number.isInteger(baseRevision) || baseRevision < 0) {
       throw new WorkbenchError(400, 'invalid-base-revision', 'baseRevision must be the revision the translation was edited from (a whole number, 0 or more).');
     }
@@ -422,6 +423,7 @@ export class Translations {
         const unit = units.get(segment.id) as ReadonlyUnit;
         if (unit.revision !== baseRevision) {
           throw new WorkbenchError(409, 'revision-conflict', 'This paragraph was saved by someone else since you opened it. Compare, then save again.', {
+            params: {},
             details: { current: { target: unit.target ?? null, revision: unit.revision, state: workflowState(segment, unit as Unit) } },
           });
         }

@@ -231,7 +231,7 @@ export class Workbench {
     // one), with its units by id and its progress worked out once per version: a page of a book
     // costs what it shows, not a copy and a count of its 16,000 units.
     const file = await this.locales.peek(document.id, code, (model) => model);
-    if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`);
+    if (!file) throw new WorkbenchError(404, 'locale-not-found', `"${document.meta.title}" has no ${code} translation yet.`, { params: { title: document.meta.title, locale: code } });
     const units = unitsOf(file) as ReadonlyMap<string, Unit>;
     // The dictionary only if loaded: a command that shows no checks never loads one (see withSpeller).
     const glossary = await this.stores.glossary?.matcher(code, document.meta.language);

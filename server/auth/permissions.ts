@@ -42,7 +42,8 @@ export function requirePermission(actor: Actor | undefined, action: Action, loca
   if (!actor) throw new WorkbenchError(401, 'login-required', 'Log in to make changes.', { params: {} });
   if (!can(actor, action, locale)) {
     const what = { translate: 'translate', review: 'review', 'start-locale': 'start', admin: 'manage' }[action];
-    throw new WorkbenchError(403, 'forbidden', locale ? `${actor.name} may not ${what} ${locale}.` : `${actor.name} may not ${what} this project.`, {
+    const advice = { translate: 'an administrator can give you the translator role for it', review: 'an administrator can give you the reviewer role for it', 'start-locale': 'it takes a role for that language', admin: 'that takes the administrator role' }[action];
+    throw new WorkbenchError(403, 'forbidden', locale ? `${actor.name} may not ${what} ${locale}: ${advice}.` : `${actor.name} may not ${what} this project: ${advice}.`, {
       params: { who: actor.name, locale: locale ?? '', context: action },
     });
   }

@@ -28,19 +28,19 @@ function canonicalise(input: unknown): string {
   }
   const raw = input.trim();
   if (raw.length > 35 || !/^[A-Za-z0-9-]+$/.test(raw)) {
-    throw new WorkbenchError(400, 'invalid-locale', `"${raw.slice(0, 40)}" is not a language tag: use letters, digits and hyphens, such as "es" or "pt-BR".`);
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw.slice(0, 40)}" is not a language tag: use letters, digits and hyphens, such as "es" or "pt-BR".`, { params: { tag: raw.slice(0, 40) } });
   }
   let canonical: string;
   try {
     [canonical] = Intl.getCanonicalLocales(raw);
   } catch {
-    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" is not a valid BCP 47 language tag.`);
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" is not a valid BCP 47 language tag.`, { params: { tag: raw.slice(0, 40) } });
   }
   if (!canonical || !FOLDER_SAFE_TAG.test(canonical)) {
-    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" is not a language tag the workbench accepts: use language[-Script][-REGION], such as "es", "sr-Latn" or "pt-BR".`);
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" is not a language tag the workbench accepts: use language[-Script][-REGION], such as "es", "sr-Latn" or "pt-BR".`, { params: { tag: raw.slice(0, 40) } });
   }
   if (!isKnownLanguage(new Intl.Locale(canonical).language)) {
-    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" names no known language.`);
+    throw new WorkbenchError(400, 'invalid-locale', `"${raw}" names no known language.`, { params: { tag: raw.slice(0, 40) } });
   }
   return canonical;
 }

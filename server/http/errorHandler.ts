@@ -49,22 +49,20 @@ function fromSystem(err: unknown): WorkbenchError | undefined {
 }
 
 /**
- * An error's message in the interface language of the request: its `errorDetails.<code>` key with
- * the error's values when it has them; else, for another language than English, the general
- * message of its code (`errors.<code>`) when there is one; else the message as thrown.
+ * An error's message in the interface language of the request. In English, the message as thrown
+ * (written where the error is, with its particulars). In another language, its
+ * `errorDetails.<code>` key with the error's values when it has them, else the general message of
+ * its code (`errors.<code>`) when there is one, else the English message.
  */
 function messageFor(req: Request, error: WorkbenchError): string {
   const t = req.t;
-  if (!t) return error.message;
+  if (!t || !req.language || req.language.startsWith('en')) return error.message;
   if (error.params) {
     const said = String(t(`errorDetails.${error.code}`, { ...error.params, defaultValue: '' }));
     if (said) return said;
   }
-  if (req.language && !req.language.startsWith('en')) {
-    const general = String(t(`errors.${error.code}`, { defaultValue: '' }));
-    if (general) return general;
-  }
-  return error.message;
+  const general = String(t(`errors.${error.code}`, { defaultValue: '' }));
+  return general || error.message;
 }
 
 /** 404 for everything no route answered. */

@@ -38,7 +38,7 @@ export function editionPages(project: Project): Router {
   router.get('/documents/:doc/locales/:lang/paragraph/:id', async (req, res) => {
     const context = await workbench.locale(req.params.doc, req.params.lang, reader(req));
     const index = context.document.segments.findIndex((s) => s.id === req.params.id);
-    if (index < 0) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`);
+    if (index < 0) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`, { params: { title: context.document.meta.title, id: String(req.params.id) } });
     const section = splitSections(context.document.segments).find((s) => s.start <= index && index < s.end);
     res.redirect(302, `${base(req)}?section=${section?.index ?? 0}#seg-${context.document.segments[index].id}`);
   });

@@ -96,7 +96,7 @@ export function glossaryApi(project: Project): Router {
   router.get('/documents/:doc/locales/:lang/segments/:id/terms', async (req, res) => {
     const context = await workbench.locale(req.params.doc, req.params.lang);
     const segment = segmentsOf(context.document).get(req.params.id);
-    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`);
+    if (!segment) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${req.params.id}".`, { params: { title: context.document.meta.title, id: String(req.params.id) } });
     res.json({ terms: context.glossary ? termsOf(context.glossary, segment.text) : [] });
   });
 

@@ -316,7 +316,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
 
   async function loadFresh(id: string): Promise<{ document: SourceDocument; sidecar: Sidecar }> {
     const found = await locate(id);
-    if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
+    if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`, { params: { id } });
     const stamp = await identityOf(found.file);
     const cached = cache.get(id);
     if (cached && sameFile(cached.stamp, stamp)) return cached;
@@ -395,7 +395,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   async function prepare(id: string, content: string, who: string, release: () => void): Promise<PreparedSourceUpdate> {
     const current = await loadFresh(id);
     const found = await locate(id);
-    if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`);
+    if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`, { params: { id } });
     // The files that hold the new text are written while it is segmented and aligned (they are
     // removed if the update goes no further).
     const text = startTextWrites(id, found.format, content, current.document.version + 1);

@@ -1,0 +1,26 @@
+import request from 'supertest';
+import { startLocale, useTestApp } from './helpers/app';
+
+// Refusals said in the interface language of whoever gets them: the API's message and the error page.
+const t = useTestApp();
+
+describe('errors in the interface language', () => {
+  it('says the common refusals in Spanish, with their particulars, and in English as thrown', async () => {
+    const [first] = await startLocale(t.api, 'es');
+    const es = (req: request.Test) => req.set('Accept-Language', 'es');
+    expect((await es(t.api.get('/api/documents/small/locales/es/segments/s00000000/history')).expect(404)).body.error.message).toBe('«A small text» no tiene ningún párrafo «s00000000».');
+    expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'xx-!!' })).expect(400)).body.error.message).toMatch(/^«xx-!!» no es una etiqueta de idioma/);
+    expect((await es(t.api.get('/api/documents/nothing/versions')).expect(404)).body.error.message).toBe('No hay ningún documento «nothing».');
+    await t.api.put(`/api/documents/small/locales/es/segments/${first.id}`).send({ target: 'Primera parte', baseRevision: 0 }).expect(200);
+    const stale = await es(t.api.put(`/api/documents/small/locales/es/segments/${first.id}`).send({ target: 'Otra', baseRevision: 0 })).expect(409);
+    expect(stale.body.error.message).toBe('Otra persona guardó este párrafo desde que lo abriste. Compara y vuelve a guardar.');
+    expect(stale.body.error.current.target).toBe('Primera parte');
+    const incomplete = await es(t.api.get('/api/documents/small/locales/es/export/epub')).expect(409);
+    expect(incomplete.body.error.message).toMatch(/^La edición es de «A small text» no está completa: 0 de \d+ párrafos listos/);
+    // English gets the message as written where it was thrown.
+    expect((await t.api.get('/api/documents/small/locales/es/segments/s00000000/history').expect(404)).body.error.message).toBe('"A small text" has no paragraph "s00000000".');
+    // The error page too.
+    const page = await request(t.app).get('/nowhere').set('Accept-Language', 'es').set('Accept', 'text/html').expect(404);
+    expect(page.text).toContain('No hay nada en /nowhere.');
+  });
+});
