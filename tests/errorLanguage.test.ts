@@ -1,5 +1,22 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { startLocale, useTestApp } from './helpers/app';
+import { REPO_ROOT } from './helpers/project';
+
+/** Every refusal code the server's code throws (`new WorkbenchError(status, 'code', …)`). */
+function thrownCodes(): Set<string> {
+  const codes = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/new WorkbenchError\(\s*\d+,\s*'([a-z0-9-]+)'/g)) codes.add(m[1]);
+    }
+  };
+  walk(path.join(REPO_ROOT, 'server'));
+  return codes;
+}
 
 // Refusals said in the interface language of whoever gets them: the API's message and the error page.
 const t = useTestApp();
@@ -22,5 +39,17 @@ describe('errors in the interface language', () => {
     // The error page too.
     const page = await request(t.app).get('/nowhere').set('Accept-Language', 'es').set('Accept', 'text/html').expect(404);
     expect(page.text).toContain('No hay nada en /nowhere.');
+  });
+});
+
+describe('every refusal has a message key', () => {
+  it('in English and Spanish: errors.<code>, or errorDetails.<code> for those said with their values', () => {
+    const codes = thrownCodes();
+    expect(codes.size).toBeGreaterThan(100);
+    for (const lng of ['en', 'es']) {
+      const catalog = JSON.parse(readFileSync(path.join(REPO_ROOT, 'locales', lng, 'ui.json'), 'utf8')) as { errors: Record<string, string>; errorDetails: Record<string, string> };
+      const keyed = new Set([...Object.keys(catalog.errors), ...Object.keys(catalog.errorDetails).map((key) => key.split('_')[0])]);
+      expect({ lng, missing: [...codes].filter((code) => !keyed.has(code)).sort() }).toEqual({ lng, missing: [] });
+    }
   });
 });
