@@ -76,6 +76,12 @@ describe('every page at a phone size and a laptop size', () => {
         edition: `${BASE}/edition`,
         history: `${BASE}/segments/${translatedId}/history`,
         people: '/admin/users',
+        document: `/documents/${DOC}`,
+        checks: `${BASE}/checks`,
+        activity: `${BASE}/activity`,
+        glossary: '/glossary/es',
+        search: '/search?q=commune',
+        account: '/account',
       };
       const page = await pageAt(size, 'admin', true);
       const found: string[] = [];
@@ -340,5 +346,27 @@ describe('a live page', () => {
     expect(missing.body.error.message).toMatch(/fr/);
     const bad = await b.t.api.get(`/api/documents/${DOC}/locales/not_a_tag!/events`);
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("a paragraph's history", () => {
+  it('goes back to an earlier version in place, the current text and the entries brought up to date', async () => {
+    const all = (await b.t.api.get(`/api${BASE}/segments?limit=1000`).expect(200)).body.segments as { id: string; revision: number; state: string }[];
+    const target = all.find((s) => s.state === 'untranslated') as { id: string; revision: number };
+    await b.t.api.put(`/api${BASE}/segments/${target.id}`).send({ target: 'Primera versión', baseRevision: target.revision }).expect(200);
+    await b.t.api.put(`/api${BASE}/segments/${target.id}`).send({ target: 'Segunda versión', baseRevision: target.revision + 1 }).expect(200);
+    const page = await pageAt(SIZES[0], 'admin');
+    await page.goto(`${b.url}${BASE}/segments/${target.id}/history`);
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    const entries = page.locator('ol.history > li');
+    expect(await entries.count()).toBe(2);
+    await page.getByRole('button', { name: 'Go back to this version' }).first().click();
+    await page.waitForFunction(() => document.querySelectorAll('ol.history > li').length === 3);
+    expect(await page.locator('#history-current').textContent()).toContain('Primera versión');
+    expect(await page.locator('[data-live]').textContent()).toBe('The paragraph is back to that version.');
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    const saved = (await b.t.api.get(`/api${BASE}/segments?limit=1000`).expect(200)).body.segments.find((s: { id: string }) => s.id === target.id);
+    expect(saved.target).toBe('Primera versión');
+    await page.context().close();
   });
 });
