@@ -33,7 +33,7 @@ export function readUpload<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (isWorkbenchError(err) && err.status === 422) throw new WorkbenchError(400, err.code, err.message, { cause: err, details: err.details });
+    if (isWorkbenchError(err) && err.status === 422) throw new WorkbenchError(400, err.code, err.message, { cause: err, details: err.details, params: err.params });
     throw err;
   }
 }

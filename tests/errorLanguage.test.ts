@@ -34,6 +34,9 @@ describe('errors in the interface language', () => {
     expect(stale.body.error.current.target).toBe('Primera parte');
     const incomplete = await es(t.api.get('/api/documents/small/locales/es/export/epub')).expect(409);
     expect(incomplete.body.error.message).toMatch(/^La edición es de «A small text» no está completa: 0 de \d+ párrafos listos/);
+    // A file that is not well-formed: where, in Spanish.
+    const broken = await es(t.api.post('/api/documents/small/locales/es/import').set('Content-Type', 'application/xliff+xml').send('<xliff version="1.2"><file>')).expect(400);
+    expect(broken.body.error.message).toMatch(/línea 1, columna \d+: el XML está mal formado/);
     // English gets the message as written where it was thrown.
     expect((await t.api.get('/api/documents/small/locales/es/segments/s00000000/history').expect(404)).body.error.message).toBe('"A small text" has no paragraph "s00000000".');
     // The error page too.

@@ -10,7 +10,7 @@ export interface ReadRequest {
 
 export type ReadReply =
   | { ok: true; file: ReturnType<typeof readInterchange> }
-  | { ok: false; error: { status?: number; code?: string; message: string; details?: Record<string, unknown> } };
+  | { ok: false; error: { status?: number; code?: string; message: string; details?: Record<string, unknown>; params?: Record<string, string | number> & { context?: string } } };
 
 parentPort?.once('message', (request: ReadRequest) => {
   let reply: ReadReply;
@@ -18,7 +18,7 @@ parentPort?.once('message', (request: ReadRequest) => {
     reply = { ok: true, file: readInterchange(request.bytes, request.name) };
   } catch (err) {
     const error = err as Error;
-    reply = { ok: false, error: isWorkbenchError(err) ? { status: err.status, code: err.code, message: err.message, details: err.details } : { message: error.message ?? String(err) } };
+    reply = { ok: false, error: isWorkbenchError(err) ? { status: err.status, code: err.code, message: err.message, details: err.details, params: err.params } : { message: error.message ?? String(err) } };
   }
   parentPort?.postMessage(reply);
 });

@@ -35,7 +35,7 @@ function readOnThread(bytes: Uint8Array, name: string): Promise<InterchangeFile>
     worker.once('message', (reply: ReadReply) =>
       finish(() => {
         if (reply.ok) resolve(reply.file);
-        else if (reply.error.status !== undefined && reply.error.code !== undefined) reject(new WorkbenchError(reply.error.status, reply.error.code, reply.error.message, { details: reply.error.details }));
+        else if (reply.error.status !== undefined && reply.error.code !== undefined) reject(new WorkbenchError(reply.error.status, reply.error.code, reply.error.message, { details: reply.error.details, params: reply.error.params }));
         else reject(new Error(`Reading ${name} failed: ${reply.error.message}`));
       }),
     );

@@ -225,7 +225,7 @@ function malformed(options: XmlParseOptions, at: XmlPosition, reason: string, ca
     422,
     options.malformedCode ?? 'xml-malformed',
     `${file}: line ${at.line}, column ${at.column}: ${reason.replace(/^Error: /, '')}`,
-    { cause, details: { file, line: at.line, column: at.column } },
+    { cause, details: { file, line: at.line, column: at.column }, params: { file, line: at.line, column: at.column, reason: reason.replace(/^Error: /, '') } },
   );
 }
 
@@ -235,6 +235,6 @@ function doctypeForbidden(options: XmlParseOptions, at: XmlPosition): WorkbenchE
     400,
     'xml-doctype-forbidden',
     `${file}: line ${at.line}, column ${at.column}: DOCTYPE declarations are not allowed (no DTDs, no entities)`,
-    { details: { file, line: at.line, column: at.column } },
+    { details: { file, line: at.line, column: at.column }, params: { file, line: at.line, column: at.column } },
   );
 }

@@ -161,7 +161,7 @@ export function apiRoutes(workbench: Workbench, machines?: Pick<MachineTranslati
   router.post(`${base}/suggestions/:sid`, async (req, res) => {
     const { actor } = permitTranslatorOrReviewer(res, req.params.lang);
     const result = await workbench.discussions.decideSuggestion(req.params.doc, req.params.lang, req.params.sid, parseBody(BODIES.decide, req), actor.name);
-    res.json(result ? segmentJson(req, result.segment) : { declined: true });
+    res.json(result ? { ...segmentJson(req, result.segment), progress: progressJson(result.progress) } : { declined: true });
   });
 
   router.post(`${base}/segments/:id/comments`, async (req, res) => {
