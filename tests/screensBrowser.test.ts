@@ -36,7 +36,7 @@ const b = useBrowserApp(makeManifestoProject, async (t) => {
 });
 
 /** A page of its own browser context at `size`, logged in as `name` (none: anonymous). */
-async function pageAt(size: (typeof SIZES)[number], name?: string, bypassCSP = false): Promise<Page> {
+async function pageAt(size: { width: number; height: number }, name?: string, bypassCSP = false): Promise<Page> {
   const context = await b.browser.newContext({ viewport: { width: size.width, height: size.height }, bypassCSP });
   const page = await context.newPage();
   if (name) await b.logIn(page, name);
@@ -65,28 +65,30 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+/** The pages the layout tests visit (after the app is prepared). */
+const pagesToCheck = (): Record<string, string> => ({
+  dashboard: '/',
+  editor: `${BASE}?section=1`,
+  review: `${BASE}/review`,
+  edition: `${BASE}/edition`,
+  history: `${BASE}/segments/${translatedId}/history`,
+  people: '/admin/users',
+  document: `/documents/${DOC}`,
+  checks: `${BASE}/checks`,
+  activity: `${BASE}/activity`,
+  glossary: '/glossary/es',
+  search: '/search?q=commune',
+  account: '/account',
+});
+
 describe('every page at a phone size and a laptop size', () => {
   for (const size of SIZES) {
     it(`has no horizontal scroll and no axe violation at ${size.width}×${size.height}, in English and Spanish`, async () => {
       mkdirSync(SHOTS, { recursive: true });
-      const pages = {
-        dashboard: '/',
-        editor: `${BASE}?section=1`,
-        review: `${BASE}/review`,
-        edition: `${BASE}/edition`,
-        history: `${BASE}/segments/${translatedId}/history`,
-        people: '/admin/users',
-        document: `/documents/${DOC}`,
-        checks: `${BASE}/checks`,
-        activity: `${BASE}/activity`,
-        glossary: '/glossary/es',
-        search: '/search?q=commune',
-        account: '/account',
-      };
       const page = await pageAt(size, 'admin', true);
       const found: string[] = [];
       for (const lng of ['en', 'es']) {
-        for (const [name, address] of Object.entries(pages)) {
+        for (const [name, address] of Object.entries(pagesToCheck())) {
           await page.goto(`${b.url}${address}${address.includes('?') ? '&' : '?'}lng=${lng}`);
           expect(await page.locator('html').getAttribute('lang')).toBe(lng);
           const overflow = await overflowOf(page);
@@ -99,6 +101,18 @@ describe('every page at a phone size and a laptop size', () => {
       await page.context().close();
     });
   }
+
+  it('has no horizontal scroll at 360 px, the narrowest screen it is made for', async () => {
+    const page = await pageAt({ width: 360, height: 740 }, 'admin');
+    const found: string[] = [];
+    for (const [name, address] of Object.entries(pagesToCheck())) {
+      await page.goto(`${b.url}${address}`);
+      const overflow = await overflowOf(page);
+      if (overflow.by > 0) found.push(`${name} is ${overflow.by}px wider than the screen: ${overflow.wide.join(' ')}`);
+    }
+    expect(found).toEqual([]);
+    await page.context().close();
+  });
 
   it('the axe check finds a violation when there is one (the test above can fail)', async () => {
     const page = await pageAt(SIZES[0], undefined, true);
