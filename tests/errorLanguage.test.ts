@@ -37,6 +37,8 @@ describe('errors in the interface language', () => {
     // A file that is not well-formed: where, in Spanish.
     const broken = await es(t.api.post('/api/documents/small/locales/es/import').set('Content-Type', 'application/xliff+xml').send('<xliff version="1.2"><file>')).expect(400);
     expect(broken.body.error.message).toMatch(/línea 1, columna \d+: el XML está mal formado/);
+    expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'es' })).expect(409)).body.error.message).toBe('es ya está empezado para small.');
+    expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'en' })).expect(400)).body.error.message).toBe('«A small text» está escrito en en: elige otro idioma.');
     // English gets the message as written where it was thrown.
     expect((await t.api.get('/api/documents/small/locales/es/segments/s00000000/history').expect(404)).body.error.message).toBe('"A small text" has no paragraph "s00000000".');
     // The error page too.

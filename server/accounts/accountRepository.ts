@@ -82,5 +82,5 @@ export function someHash(): Promise<string> {
 
 /** 404 for a user name nobody has. */
 export function userNotFound(name: string): WorkbenchError {
-  return new WorkbenchError(404, 'user-not-found', `There is no user "${name}".`);
+  return new WorkbenchError(404, 'user-not-found', `There is no user "${name}".`, { params: { name: String(name).slice(0, 40) } });
 }

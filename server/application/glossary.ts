@@ -147,7 +147,7 @@ export class Glossary {
     const { stale, taken } = await this.deps.repository.write(lang, terms);
     if (taken.length > 0) {
       const term = terms.find((t) => t.id === taken[0]) as GlossaryTerm;
-      throw new WorkbenchError(409, 'term-exists', `The glossary has the term "${term.source}" already: change that one.`);
+      throw new WorkbenchError(409, 'term-exists', `The glossary has the term "${term.source}" already: change that one.`, { params: { term: term.source } });
     }
     if (stale.length > 0) throw new WorkbenchError(409, 'glossary-changed', 'The glossary was changed meanwhile: look at it again, then try again.');
   }

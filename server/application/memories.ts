@@ -30,12 +30,12 @@ export class Memories {
   /** Imports a TMX file as a memory of `lang` (pairs from `sourceLanguage`); the same file twice is kept once. */
   async import(lang: string, sourceLanguage: string, bytes: Uint8Array, options: { name: string; who: string }): Promise<MemoryInfo> {
     if (bytes.byteLength > MAX_TMX_BYTES) {
-      throw new WorkbenchError(413, 'tmx-too-large', `${options.name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a TMX file may be at most 50 MB.`);
+      throw new WorkbenchError(413, 'tmx-too-large', `${options.name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a TMX file may be at most 50 MB.`, { params: { name: options.name, size: (bytes.byteLength / 1024 / 1024).toFixed(1) } });
     }
     const tmx = readUpload(() => READERS.tmx(decodeXmlBytes(bytes, { file: options.name }), { file: options.name }));
     const pairs = pairsOf(tmx, sourceLanguage, lang, '');
     if (pairs.length === 0) {
-      throw new WorkbenchError(422, 'tmx-no-pairs', `${options.name} has no unit with both a source text (${sourceLanguage}) and a translation into ${lang}: nothing to remember.`);
+      throw new WorkbenchError(422, 'tmx-no-pairs', `${options.name} has no unit with both a source text (${sourceLanguage}) and a translation into ${lang}: nothing to remember.`, { params: { name: options.name, source: sourceLanguage, locale: lang } });
     }
     const id = createHash('sha256').update(bytes).digest('hex');
     const info: MemoryInfo = { id, name: path.basename(options.name).slice(0, 200), who: options.who, at: new Date().toISOString(), pairs: pairs.length };

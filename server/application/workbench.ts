@@ -339,7 +339,7 @@ export class Workbench {
     const document = await this.document(documentId);
     const code = canonicalLocale(lang);
     if (code === document.meta.language) {
-      throw new WorkbenchError(400, 'locale-is-source', `"${document.meta.title}" is written in ${describeLocale(code, readerLanguage).name}: choose another language.`);
+      throw new WorkbenchError(400, 'locale-is-source', `"${document.meta.title}" is written in ${describeLocale(code, readerLanguage).name}: choose another language.`, { params: { title: document.meta.title, locale: code } });
     }
     const file: LocaleFile = { document: document.id, sourceLanguage: document.meta.language, targetLanguage: code, units: [], sourceVersion: document.version };
     completeUnits(document, file);

@@ -47,7 +47,7 @@ export class XliffImports {
    */
   async read(bytes: Uint8Array, name: string): Promise<InterchangeFile> {
     if (bytes.byteLength > MAX_XLIFF_BYTES) {
-      throw new WorkbenchError(413, 'xliff-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: an XLIFF file may be at most 50 MB.`);
+      throw new WorkbenchError(413, 'xliff-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: an XLIFF file may be at most 50 MB.`, { params: { name, size: (bytes.byteLength / 1024 / 1024).toFixed(1) } });
     }
     return readInterchangeOffThread(bytes, name, this.options.queueKey ?? 'project');
   }

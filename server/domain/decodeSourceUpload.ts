@@ -15,7 +15,7 @@ export function formatOfName(name: string): SourceFormat {
  */
 export function decodeSourceUpload(bytes: Uint8Array, name: string): string {
   if (bytes.byteLength > MAX_SOURCE_BYTES) {
-    throw new WorkbenchError(413, 'source-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a source file may be at most 50 MB.`);
+    throw new WorkbenchError(413, 'source-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a source file may be at most 50 MB.`, { params: { name, size: (bytes.byteLength / 1024 / 1024).toFixed(1) } });
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new WorkbenchError(400, 'source-binary', `${name} looks like a binary file (a NUL byte at offset ${nul}), not a text.`);

@@ -71,7 +71,7 @@ export function peoplePages(deps: { accounts: AccountRepository; sessions: Sessi
 
   const person = async (name: unknown): Promise<PublicUser> => {
     const user = typeof name === 'string' ? await accounts.getUser(name) : undefined;
-    if (!user) throw new WorkbenchError(404, 'user-not-found', `There is no user "${String(name).slice(0, 40)}".`);
+    if (!user) throw new WorkbenchError(404, 'user-not-found', `There is no user "${String(name).slice(0, 40)}".`, { params: { name: String(name).slice(0, 40) } });
     return user;
   };
 

@@ -1090,7 +1090,7 @@ export function createFileLocaleStore(options: {
       const path = pathOf(file.document, file.targetLanguage);
       return exclusive(path, async () => {
         // Checked under the path's queue and the project's lock: no other writer makes it meanwhile.
-        if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`);
+        if (await exists(path)) throw new WorkbenchError(409, 'locale-exists', `${file.targetLanguage} already has a file for ${file.document}`, { params: { locale: file.targetLanguage, document: file.document } });
         const made = await fs.mkdir(dirname(path), { recursive: true });
         try {
           await save(path, buildXliff12(file, { file: shown(path) }));

@@ -98,11 +98,11 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
 
   const addUser = db.transaction((name: string, roles: Role[], passwordHash: string | null) => {
     const key = userNameKey(name);
-    if (q.user.get(key)) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`);
+    if (q.user.get(key)) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`, { params: { name } });
     const skeleton = nameSkeleton(name);
     const lookAlike = q.users.all().find((u) => nameSkeleton(u.name) === skeleton);
     if (lookAlike) {
-      throw new WorkbenchError(409, 'user-confusable', `"${name}" looks like the existing user "${lookAlike.name}": choose a name that cannot be taken for another.`);
+      throw new WorkbenchError(409, 'user-confusable', `"${name}" looks like the existing user "${lookAlike.name}": choose a name that cannot be taken for another.`, { params: { name, other: lookAlike.name } });
     }
     const createdAt = new Date().toISOString();
     q.insertUser.run(key, name, passwordHash, createdAt);
@@ -170,7 +170,7 @@ export function createSqlAccountRepository(db: SqlDatabase): AccountRepository {
       checkUserName(name);
       const canonicalRoles = normalizeRoles(roles);
       // Checked before the slow hash for a quick answer, and again in the transaction, where it counts.
-      if (q.user.get(userNameKey(name))) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`);
+      if (q.user.get(userNameKey(name))) throw new WorkbenchError(409, 'user-exists', `A user "${name}" already exists (names are compared without regard to case).`, { params: { name } });
       const passwordHash = password === undefined ? null : await hashPassword(password);
       return addUser.immediate(name, canonicalRoles, passwordHash);
     }),
