@@ -39,6 +39,8 @@ describe('errors in the interface language', () => {
     expect(broken.body.error.message).toMatch(/línea 1, columna \d+: el XML está mal formado/);
     expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'es' })).expect(409)).body.error.message).toBe('es ya está empezado para small.');
     expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'en' })).expect(400)).body.error.message).toBe('«A small text» está escrito en en: elige otro idioma.');
+    const long = await es(t.api.put(`/api/documents/small/locales/es/segments/${first.id}`).send({ target: 'x'.repeat(20001), baseRevision: 1 })).expect(413);
+    expect(long.body.error.message).toBe('Una traducción puede tener como mucho 20000 caracteres; esta tiene 20001.');
     // English gets the message as written where it was thrown.
     expect((await t.api.get('/api/documents/small/locales/es/segments/s00000000/history').expect(404)).body.error.message).toBe('"A small text" has no paragraph "s00000000".');
     // The error page too.

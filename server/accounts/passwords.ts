@@ -37,8 +37,8 @@ function normalized(password: string): string {
 export function checkPasswordRules(password: unknown): string {
   if (typeof password !== 'string') throw new WorkbenchError(400, 'invalid-password', 'Give a password.');
   const length = [...normalized(password)].length;
-  if (length < PASSWORD_MIN) throw new WorkbenchError(400, 'password-too-short', `A password needs at least ${PASSWORD_MIN} characters (this one has ${length}).`);
-  if (length > PASSWORD_MAX) throw new WorkbenchError(400, 'password-too-long', `A password may have at most ${PASSWORD_MAX} characters (this one has ${length}).`);
+  if (length < PASSWORD_MIN) throw new WorkbenchError(400, 'password-too-short', `A password needs at least ${PASSWORD_MIN} characters (this one has ${length}).`, { params: { min: PASSWORD_MIN, length } });
+  if (length > PASSWORD_MAX) throw new WorkbenchError(400, 'password-too-long', `A password may have at most ${PASSWORD_MAX} characters (this one has ${length}).`, { params: { max: PASSWORD_MAX, length } });
   return password;
 }
 

@@ -101,7 +101,7 @@ export class Glossary {
 
   async get(lang: unknown, id: string): Promise<GlossaryTerm> {
     const term = await this.deps.repository.get(canonicalLocale(lang), id);
-    if (!term) throw new WorkbenchError(404, 'term-not-found', `The glossary has no term "${id}".`);
+    if (!term) throw new WorkbenchError(404, 'term-not-found', `The glossary has no term "${id}".`, { params: { id: String(id).slice(0, 40) } });
     return term;
   }
 
@@ -139,6 +139,7 @@ export class Glossary {
 
   private stale(current: GlossaryTerm): WorkbenchError {
     return new WorkbenchError(409, 'term-conflict', `The term "${current.source}" was changed by ${current.who} since you opened it: look at it again, then change it.`, {
+      params: { term: current.source, who: current.who },
       details: { current },
     });
   }

@@ -321,7 +321,7 @@ export class Translations {
     const segment = segmentsOf(context.document).get(segmentId);
     if (!segment?.translatable) throw new WorkbenchError(404, 'segment-not-found', `"${context.document.meta.title}" has no paragraph "${segmentId}".`, { params: { title: context.document.meta.title, id: String(segmentId) } });
     const check = (await this.openChecks(context, [segment])).get(segment.id)?.find((c) => c.id === checkId);
-    if (!check) throw new WorkbenchError(404, 'check-not-open', `The translation of this paragraph does not fail the check "${checkId}" (or it was dismissed already).`);
+    if (!check) throw new WorkbenchError(404, 'check-not-open', `The translation of this paragraph does not fail the check "${checkId}" (or it was dismissed already).`, { params: { check: checkId } });
     if (check.severity === 'error' && !canReview) throw new WorkbenchError(403, 'reviewer-only', 'Only a reviewer of the language may dismiss an error.');
     const unit = context.units.get(segment.id) as Unit;
     const at = new Date().toISOString();
@@ -462,7 +462,7 @@ export class Translations {
 export function checkTarget(target: unknown): string {
   if (typeof target !== 'string') throw new WorkbenchError(400, 'invalid-target', 'target must be a string (an empty string clears the translation).');
   if (target.length > MAX_TARGET_LENGTH) {
-    throw new WorkbenchError(413, 'target-too-long', `A translation may have at most ${MAX_TARGET_LENGTH} characters; this one has ${target.length}.`);
+    throw new WorkbenchError(413, 'target-too-long', `A translation may have at most ${MAX_TARGET_LENGTH} characters; this one has ${target.length}.`, { params: { max: MAX_TARGET_LENGTH, length: target.length } });
   }
   return target;
 }

@@ -18,13 +18,13 @@ export function decodeSourceUpload(bytes: Uint8Array, name: string): string {
     throw new WorkbenchError(413, 'source-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a source file may be at most 50 MB.`, { params: { name, size: (bytes.byteLength / 1024 / 1024).toFixed(1) } });
   }
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new WorkbenchError(400, 'source-binary', `${name} looks like a binary file (a NUL byte at offset ${nul}), not a text.`);
+  if (nul >= 0) throw new WorkbenchError(400, 'source-binary', `${name} looks like a binary file (a NUL byte at offset ${nul}), not a text.`, { params: { name, offset: nul } });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new WorkbenchError(400, 'source-not-utf8', `${name} is not valid UTF-8 text: save it as UTF-8 and try again.`);
+    throw new WorkbenchError(400, 'source-not-utf8', `${name} is not valid UTF-8 text: save it as UTF-8 and try again.`, { params: { name } });
   }
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new WorkbenchError(400, 'source-empty', `${name} is empty: there is nothing to translate.`);
+  if (text.replace(/^\uFEFF/, '').trim() === '') throw new WorkbenchError(400, 'source-empty', `${name} is empty: there is nothing to translate.`, { params: { name } });
   return text;
 }

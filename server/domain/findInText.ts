@@ -41,7 +41,7 @@ export function queryTerms(query: string, mode: SearchMode): string[] {
   if (text.length > MAX_QUERY_LENGTH) throw new WorkbenchError(400, 'search-too-long', `The query is ${text.length} characters long; at most ${MAX_QUERY_LENGTH} are taken.`);
   if (mode === 'phrase') return [fold(text).text];
   const words = [...new Set(fold(text).text.match(/[\p{L}\p{N}]+/gu) ?? [])];
-  if (words.length === 0) throw new WorkbenchError(400, 'search-no-words', `"${text}" has no word to look for (letters or digits); look for it as a phrase or a regular expression.`);
+  if (words.length === 0) throw new WorkbenchError(400, 'search-no-words', `"${text}" has no word to look for (letters or digits); look for it as a phrase or a regular expression.`, { params: { text: text.slice(0, 100) } });
   return words;
 }
 
@@ -70,6 +70,6 @@ export function queryRegex(query: string): RegExp {
   try {
     return new RegExp(query, 'giu');
   } catch (err) {
-    throw new WorkbenchError(400, 'search-bad-regex', `The regular expression does not compile: ${(err as Error).message}`);
+    throw new WorkbenchError(400, 'search-bad-regex', `The regular expression does not compile: ${(err as Error).message}`, { params: { reason: (err as Error).message } });
   }
 }

@@ -21,7 +21,7 @@ import type { GlossaryFile, GlossaryFileTerm, GlossaryWriteInput } from './gloss
 const YES = /^(yes|y|true|1|x|sí|si|oui|ja)$/i;
 
 function malformed(file: string, line: number, reason: string): WorkbenchError {
-  return new WorkbenchError(400, 'csv-malformed', `${file}: line ${line}: ${reason}`, { details: { file, line } });
+  return new WorkbenchError(400, 'csv-malformed', `${file}: line ${line}: ${reason}`, { details: { file, line }, params: { file, line, reason } });
 }
 
 /** Reads a glossary CSV file for a pair of languages (see the file's comment for its columns). */

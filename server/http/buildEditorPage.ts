@@ -31,7 +31,7 @@ export interface EditorPage {
 /** Section `index` of a document (undefined when it has none at all); 404 for one it lacks. */
 function sectionAt(sections: Section[], index: number): Section | undefined {
   const section = sections[index];
-  if (!section && sections.length > 0) throw new WorkbenchError(404, 'section-not-found', `This document has no section ${index}.`);
+  if (!section && sections.length > 0) throw new WorkbenchError(404, 'section-not-found', `This document has no section ${index}.`, { params: { section: String(index) } });
   return section;
 }
 

@@ -36,7 +36,7 @@ export function authRoutes(deps: { accounts: AccountRepository; sessions: Sessio
     const { retryAfter, attempt } = throttle.begin(name, address);
     if (!attempt) {
       res.set('Retry-After', String(retryAfter));
-      throw new WorkbenchError(429, 'too-many-attempts', `Too many failed logins. Try again in ${Math.ceil(retryAfter / 60)} minutes.`);
+      throw new WorkbenchError(429, 'too-many-attempts', `Too many failed logins. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, { params: { count: Math.ceil(retryAfter / 60) } });
     }
     const user = name && password ? await accounts.checkPassword(name, password) : undefined;
     if (!user) {

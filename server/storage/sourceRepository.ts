@@ -533,7 +533,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         throw new WorkbenchError(400, 'invalid-document', 'A document id is 1 to 64 lower-case letters, digits and hyphens (not at either end).');
       }
       return exclusive(id, async () => {
-        if (await locate(id)) throw new WorkbenchError(409, 'document-exists', `There is already a document "${id}": update it instead.`);
+        if (await locate(id)) throw new WorkbenchError(409, 'document-exists', `There is already a document "${id}": update it instead.`, { params: { id } });
         const { meta, blocks } = readSource(id, content, format);
         const segments = assignIds(blocks);
         const document = toDocument(id, meta, segments, 1);
