@@ -81,7 +81,7 @@ export class Editions {
     const trimmed = title.trim();
     // One line of text: no control characters (a line break included).
     if (trimmed.length > MAX_TITLE_LENGTH || [...trimmed].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
-      throw new WorkbenchError(400, 'invalid-title', `A title is one line of at most ${MAX_TITLE_LENGTH} characters.`);
+      throw new WorkbenchError(400, 'invalid-title', `A title is one line of at most ${MAX_TITLE_LENGTH} characters.`, { params: { max: MAX_TITLE_LENGTH } });
     }
     const context = await this.options.workbench.locale(documentId, lang);
     return this.options.editions.setTitle(context.document.id, context.locale.code, trimmed === '' ? undefined : trimmed);

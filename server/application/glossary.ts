@@ -82,7 +82,7 @@ export class Glossary {
   async sourceLanguageOf(lang: string, asked?: unknown): Promise<string> {
     if (asked !== undefined && asked !== '') {
       const code = canonicalLocale(asked);
-      if (code === lang) throw new WorkbenchError(400, 'glossary-same-language', `The terms of a glossary into ${lang} cannot be in ${lang} as well.`);
+      if (code === lang) throw new WorkbenchError(400, 'glossary-same-language', `The terms of a glossary into ${lang} cannot be in ${lang} as well.`, { params: { locale: lang } });
       return code;
     }
     const languages = [...new Set(await this.deps.sourceLanguages())].filter((l) => l !== lang);
@@ -167,9 +167,9 @@ export class Glossary {
     const code = canonicalLocale(lang);
     const name = path.basename(options.name).slice(0, 200) || 'glossary';
     if (bytes.byteLength > MAX_GLOSSARY_BYTES) {
-      throw new WorkbenchError(413, 'glossary-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a glossary file may be at most 10 MB.`);
+      throw new WorkbenchError(413, 'glossary-too-large', `${name} is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB: a glossary file may be at most 10 MB.`, { params: { name, size: (bytes.byteLength / 1024 / 1024).toFixed(1), context: 'size' } });
     }
-    if (bytes.byteLength === 0) throw new WorkbenchError(400, 'file-missing', `${name} is empty.`);
+    if (bytes.byteLength === 0) throw new WorkbenchError(400, 'file-missing', `${name} is empty.`, { params: { name, context: 'empty' } });
     const sourceLanguage = await this.sourceLanguageOf(code, options.sourceLanguage);
     const format = formatOf(name, bytes, options.format);
     const content = readUpload(() => decodeXmlBytes(bytes, { file: name, malformedCode: format === 'tbx' ? 'tbx-malformed' : 'csv-malformed' }));
@@ -179,7 +179,7 @@ export class Glossary {
         throw err;
       }),
     );
-    if (file.terms.length > MAX_GLOSSARY_TERMS) throw new WorkbenchError(413, 'glossary-too-large', `${name} has ${file.terms.length} terms: a file may bring at most ${MAX_GLOSSARY_TERMS}.`);
+    if (file.terms.length > MAX_GLOSSARY_TERMS) throw new WorkbenchError(413, 'glossary-too-large', `${name} has ${file.terms.length} terms: a file may bring at most ${MAX_GLOSSARY_TERMS}.`, { params: { name, terms: file.terms.length, max: MAX_GLOSSARY_TERMS, context: 'terms' } });
     const inputs = mergeSame(file.terms.map((t) => ({ ...normaliseTermInput(t, `${name}: line ${t.line ?? '?'}`), line: t.line })));
 
     const existing = new Map((await this.deps.repository.list(code)).filter((t) => t.sourceLanguage === sourceLanguage).map((t) => [termKey(t.source), t]));

@@ -154,7 +154,7 @@ function tagOf(tag: string, name: string): string {
   try {
     return canonicalToolLocale(tag);
   } catch (cause) {
-    throw new WorkbenchError(400, 'xliff-language-invalid', `${name}: "${tag.slice(0, 40)}" is not a language tag.`, { cause });
+    throw new WorkbenchError(400, 'xliff-language-invalid', `${name}: "${tag.slice(0, 40)}" is not a language tag.`, { cause, params: { name, tag: tag.slice(0, 40) } });
   }
 }
 

@@ -50,6 +50,7 @@ export function readGlossaryCsv(content: string, ctx: { file: string; sourceLang
     if (sourceAt >= 0 || header.some((h) => /^[a-z]{2,3}$/.test(h))) {
       throw new WorkbenchError(400, 'glossary-wrong-language', `${file}: line ${rows[0].line}: no column for ${sourceAt < 0 ? ctx.sourceLanguage : ctx.targetLanguage} (the columns: ${names}).`, {
         details: { file, line: rows[0].line },
+        params: { file, line: rows[0].line, lang: sourceAt < 0 ? ctx.sourceLanguage : ctx.targetLanguage, names, context: 'column' },
       });
     }
     throw malformed(file, rows[0].line, `the header names no ${sourceAt < 0 ? 'term' : 'translation'} column (the columns: ${names}); a glossary CSV starts with source,target.`);
@@ -75,7 +76,7 @@ export function readGlossaryCsv(content: string, ctx: { file: string; sourceLang
     ] as const) {
       const lang = cell(record, index);
       if (lang !== '' && !languageServes(lang, wanted)) {
-        throw new WorkbenchError(400, 'glossary-wrong-language', `${file}: line ${line}: the ${what} language is ${lang}, not ${wanted}.`, { details: { file, line } });
+        throw new WorkbenchError(400, 'glossary-wrong-language', `${file}: line ${line}: the ${what} language is ${lang}, not ${wanted}.`, { details: { file, line }, params: { file, line, lang, wanted, context: 'row' } });
       }
     }
     if (source === '') throw malformed(file, line, 'the term is empty.');

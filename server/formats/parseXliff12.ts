@@ -18,7 +18,7 @@ export function parseXliff12(content: string, ctx: { file: string; bytes?: Uint8
   const track = { names: isTrackedName, spans: [] as number[] };
   const { doc: dom, source } = parseXmlTracking(content, { file, malformedCode: 'xliff-malformed', nodePositions: false }, track);
   const invalid = (reason: string): WorkbenchError =>
-    new WorkbenchError(422, 'xliff-invalid', `${file}: not an XLIFF 1.2 locale file: ${reason}`, { details: { file } });
+    new WorkbenchError(422, 'xliff-invalid', `${file}: not an XLIFF 1.2 locale file: ${reason}`, { details: { file }, params: { file, reason } });
 
   const root = dom.documentElement;
   if (!root || root.localName !== 'xliff' || root.namespaceURI !== XLIFF12_NS) {

@@ -29,7 +29,7 @@ const VERSIONS_2 = new Set(['2.0', '2.1']);
 export function readXliff(content: string, ctx: { file: string }): InterchangeFile {
   const { file } = ctx;
   const root = parseXmlSafely(content, { file, malformedCode: 'xliff-malformed' }).documentElement;
-  const unsupported = (reason: string): WorkbenchError => new WorkbenchError(422, 'xliff-unsupported', `${file}: ${reason}`, { details: { file } });
+  const unsupported = (reason: string): WorkbenchError => new WorkbenchError(422, 'xliff-unsupported', `${file}: ${reason}`, { details: { file }, params: { file, reason } });
   if (!root || root.localName !== 'xliff') {
     throw unsupported(`not an XLIFF file: the root element is <${root?.tagName ?? ''}>, not <xliff>`);
   }

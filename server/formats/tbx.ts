@@ -121,7 +121,7 @@ export function readTbx(content: string, ctx: { file: string; sourceLanguage: st
   const doc = parseXmlSafely(blankExternalDoctype(content), { file, malformedCode: 'tbx-malformed' });
   const root = doc.documentElement;
   if (!root || (root.localName !== 'tbx' && root.localName !== 'martif')) {
-    throw new WorkbenchError(400, 'tbx-unsupported', `${file}: not a TBX file: the root element is <${root?.tagName ?? ''}>, not <tbx> or <martif>.`, { details: { file, line: 1 } });
+    throw new WorkbenchError(400, 'tbx-unsupported', `${file}: not a TBX file: the root element is <${root?.tagName ?? ''}>, not <tbx> or <martif>.`, { details: { file, line: 1 }, params: { file, root: root?.tagName ?? '' } });
   }
   const terms: GlossaryFileTerm[] = [];
   const languages = new Set<string>();
@@ -171,6 +171,7 @@ export function readTbx(content: string, ctx: { file: string; sourceLanguage: st
     const found = [...languages].join(', ') || 'none';
     throw new WorkbenchError(400, 'glossary-wrong-language', `${file}: no entry has terms in both ${ctx.sourceLanguage} and ${ctx.targetLanguage} (the file's languages: ${found}).`, {
       details: { file, line: firstLine ?? 1 },
+      params: { file, source: ctx.sourceLanguage, target: ctx.targetLanguage, found, context: 'entries' },
     });
   }
   return { terms, skipped };

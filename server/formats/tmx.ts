@@ -124,7 +124,7 @@ function refuseInvalidChars(text: string, what: string): void {
 export function readTmx(content: string, ctx: { file: string }): TmxFile {
   const { file } = ctx;
   const root = parseXmlSafely(content, { file, malformedCode: 'tmx-malformed' }).documentElement;
-  const unsupported = (reason: string): WorkbenchError => new WorkbenchError(422, 'tmx-unsupported', `${file}: ${reason}`, { details: { file } });
+  const unsupported = (reason: string): WorkbenchError => new WorkbenchError(422, 'tmx-unsupported', `${file}: ${reason}`, { details: { file }, params: { file, reason } });
   if (!root || root.localName !== 'tmx' || root.namespaceURI !== null) {
     throw unsupported(`not a TMX file: the root element is <${root?.tagName ?? ''}>, not <tmx>`);
   }

@@ -263,7 +263,9 @@ class ProcessLock implements ProjectLock {
       if (now - waiter.since < limit) continue;
       this.queue.splice(i, 1);
       waiter.reject(
-        new WorkbenchError(503, 'project-busy', `Another workbench process (${this.describeHolder()}) has been writing to this project for over ${Math.round(limit / 1000)} s; nothing was changed. Try again once it is done.`),
+        new WorkbenchError(503, 'project-busy', `Another workbench process (${this.describeHolder()}) has been writing to this project for over ${Math.round(limit / 1000)} s; nothing was changed. Try again once it is done.`, {
+          params: { holder: this.describeHolder(), seconds: Math.round(limit / 1000) },
+        }),
       );
     }
   }
