@@ -943,6 +943,8 @@
     state: string | null;
     target: string | null;
     who: string;
+    /** The locale's progress after it: the counts follow others' work too. */
+    progress?: ProgressJson;
   }
 
   /**
@@ -951,6 +953,7 @@
    * as a save would. A change this page already has (its own save) is left alone.
    */
   function applyRemote(change: RemoteChange): void {
+    if (change.progress) updateProgress(change.progress);
     const unit = Array.from(container.querySelectorAll<HTMLElement>('.unit[data-id]')).find((el) => el.getAttribute('data-id') === change.id);
     if (!unit || change.revision <= Number(unit.getAttribute('data-revision'))) return;
     const text = change.target ?? '';

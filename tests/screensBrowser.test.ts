@@ -309,7 +309,8 @@ describe('review as reading', () => {
 
 describe('a live page', () => {
   it("shows another person's save within seconds, and never replaces an edit not saved yet", async () => {
-    const section = `${b.url}${BASE}?section=3`;
+    // A section no other test of this file touches: its paragraphs are untranslated.
+    const section = `${b.url}${BASE}?section=8`;
     const mine = await pageAt(SIZES[1], 'admin');
     const theirs = await pageAt(SIZES[0], 'tina');
     const reader = await pageAt(SIZES[0]);
@@ -318,6 +319,7 @@ describe('a live page', () => {
     await Promise.all([mine, theirs, reader].map((page) => page.locator('#units[data-live="open"]').waitFor({ state: 'attached' })));
 
     const boxes = (page: Page) => page.locator('textarea[name="target"]');
+    const translatedBefore = Number((await theirs.locator('.counts [data-count="translated"]').first().textContent())?.replace(/\D/g, ''));
     // The translator starts an edit of the second paragraph and does not save it.
     await boxes(theirs).nth(1).fill('Mi versión sin guardar');
 
@@ -333,6 +335,11 @@ describe('a live page', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     const first = theirs.locator('.unit[data-state]').nth(0);
     expect(await first.getAttribute('data-state')).toBe('translated');
+    // The other browser's counts follow too: its header says what the server says.
+    const { body: progress } = await b.t.api.get('/api/documents').expect(200);
+    const es = (progress.documents as { id: string; locales: { code: string; translated: number }[] }[]).find((d) => d.id === DOC)?.locales.find((l) => l.code === 'es');
+    expect(es?.translated).toBeGreaterThan(translatedBefore);
+    await theirs.waitForFunction((n) => Number(document.querySelector('.counts [data-count="translated"]')?.textContent?.replace(/\D/g, '')) === n, es?.translated, { timeout: 5000 });
     expect(await first.locator('[data-status]').textContent()).toBe('Saved by admin');
     // The unsaved edit stays, with the conflict view offering the other text.
     await theirs.locator('.unit[data-state]').nth(1).locator('.conflict-box').waitFor({ timeout: 5000 });

@@ -8,6 +8,8 @@ export interface ParagraphChange {
   state: string | null;
   target: string | null;
   who: string;
+  /** The locale's progress after it (counts per state, words per state, total), as the API answers a save. */
+  progress: Record<string, unknown>;
 }
 
 /**

@@ -27,6 +27,7 @@ import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { checksOf, languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { ParagraphChanges } from './paragraphChanges';
+import { progressJson } from './presenters';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import type { LocaleContext, Workbench } from './workbench';
@@ -383,8 +384,8 @@ export class Translations {
     // of the old one back into the file.
     const changed = await this.stores.lock.hold(() => planAgainOnSourceMovedOn(() => this.changeUnitOnce(documentId, lang, segmentId, baseRevision, who, transition)));
     if (this.changes.size > 0) {
-      const { segment } = changed;
-      this.changes.publish({ document: checkDocumentId(documentId), lang: canonicalLocale(lang), id: segment.id, revision: segment.revision, state: segment.state, target: segment.target ?? null, who });
+      const { segment, progress } = changed;
+      this.changes.publish({ document: checkDocumentId(documentId), lang: canonicalLocale(lang), id: segment.id, revision: segment.revision, state: segment.state, target: segment.target ?? null, who, progress: progressJson(progress) });
     }
     return changed;
   }

@@ -41,9 +41,9 @@ export function liveEvents(changes: ParagraphChanges): LiveEvents {
       byLocale.set(key(document, lang), here);
       const send = (change: ParagraphChange) => {
         if (change.document !== document || change.lang !== lang) return;
-        const { id, revision, state, target, who } = change;
+        const { id, revision, state, target, who, progress } = change;
         // JSON on one line: a text's line breaks are escaped, never the end of a data field.
-        res.write(`event: paragraph\ndata: ${JSON.stringify({ id, revision, state, target, who })}\n\n`);
+        res.write(`event: paragraph\ndata: ${JSON.stringify({ id, revision, state, target, who, progress })}\n\n`);
       };
       const stop = changes.listen(send);
       const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
