@@ -4,6 +4,7 @@ import { childElements } from './domEdit';
 import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../domain/interchange';
 import { REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName } from './xliff12Vocabulary';
 import { Agreement, Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
+import { hasText, toolStatus } from './toolStates';
 
 /** The tool id the workbench's XLIFF 1.2 writer puts in every header (xliff12Model.ts createSkeleton). */
 const WORKBENCH_TOOL_ID = 'translation-workbench';
@@ -49,12 +50,13 @@ function readTransUnit(tu: Element, id: string, ns: string | null, ours: boolean
   const unit: InterchangeUnit = {
     id,
     source: inlineText(sourceEl, ns, WRAPPERS_1),
-    status: status1(tu.getAttribute('approved') === 'yes', target, state, targetEl?.getAttribute('state-qualifier') ?? undefined),
+    status: hasText(target) ? (toolStatus(tu) ?? status1(tu.getAttribute('approved') === 'yes', target, state, targetEl?.getAttribute('state-qualifier') ?? undefined)) : 'untranslated',
     notes: childElements(tu, ns, 'note').map((note) => note.textContent ?? ''),
     contexts: [],
   };
   if (tu.hasAttribute('resname')) unit.resname = tu.getAttribute('resname') ?? '';
-  if (target !== undefined && target !== '') unit.target = target;
+  // A target of whitespace alone (empty segment markers, a blank pretranslation) is no translation.
+  if (hasText(target)) unit.target = target;
   if (state !== undefined) unit.rawState = state;
   for (const group of childElements(tu, ns, 'context-group')) {
     for (const context of childElements(group, ns, 'context')) unit.contexts.push(`${context.getAttribute('context-type') ?? ''}: ${context.textContent ?? ''}`);
@@ -67,10 +69,12 @@ function readTransUnit(tu: Element, id: string, ns: string | null, ours: boolean
 }
 
 function status1(approved: boolean, target: string | undefined, state: string | undefined, qualifier: string | undefined): InterchangeStatus {
-  if (target === undefined || target === '') return 'untranslated';
+  if (!hasText(target)) return 'untranslated';
+  // "new" with a target: text a tool put there (a copy of the source, a match), nobody's translation
+  // yet. A state that says the target needs work wins over approved="yes" (a tool that sent it back
+  // without taking the approval off), as do Translate Toolkit's x-needs-work and rejected.
+  if (state?.startsWith('needs-') || state?.startsWith('x-needs') || state === 'new' || /fuzzy|rejected/i.test(state ?? '')) return 'needs-review';
   if (approved || state === 'final' || state === 'signed-off') return 'approved';
-  // "new" with a target: text a tool put there (a copy of the source, a match), nobody's translation yet.
-  if (state?.startsWith('needs-') || state === 'new' || /fuzzy/i.test(state ?? '')) return 'needs-review';
   if (qualifier !== undefined && (FUZZY_QUALIFIERS.has(qualifier) || qualifier.startsWith('rejected-'))) return 'needs-review';
   return 'translated';
 }

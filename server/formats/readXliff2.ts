@@ -4,6 +4,7 @@ import { childElements } from './domEdit';
 import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../domain/interchange';
 import { WORKBENCH_NS, XLIFF20_NS } from './xliff20';
 import { Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
+import { hasText } from './toolStates';
 
 /** 2.0 inline elements whose text is the unit's text. */
 const WRAPPERS_2 = new Set(['pc', 'mrk']);
@@ -51,14 +52,14 @@ function readUnit2(unitEl: Element, id: string): InterchangeUnit {
     }
     const state = part.getAttribute('state') || 'initial';
     states.push(state);
-    if (target !== undefined && target !== '') anyTarget = true;
+    if (hasText(target)) anyTarget = true;
     targets[order - 1] = target ?? '';
     statuses.push(status2(state, target));
   });
   const unit: InterchangeUnit = { id, source, status: combinedStatus(statuses, anyTarget), notes: notes2(unitEl), contexts: [] };
   if (unitEl.hasAttribute('name')) unit.resname = unitEl.getAttribute('name') ?? '';
   const target = targets.join('');
-  if (anyTarget && target !== '') unit.target = target;
+  if (anyTarget && hasText(target)) unit.target = target;
   const distinct = [...new Set(states)];
   if (distinct.length > 0) unit.rawState = distinct.join(' ');
   if (unitEl.hasAttributeNS(WORKBENCH_NS, 'revision')) {
@@ -70,7 +71,7 @@ function readUnit2(unitEl: Element, id: string): InterchangeUnit {
 }
 
 function status2(state: string, target: string | undefined): InterchangeStatus {
-  if (target === undefined || target === '') return 'untranslated';
+  if (!hasText(target)) return 'untranslated';
   if (state === 'final' || state === 'reviewed') return 'approved';
   if (state === 'translated') return 'translated';
   return 'needs-review';

@@ -1,0 +1,59 @@
+import type { Element } from '@xmldom/xmldom';
+import type { InterchangeStatus } from '../domain/interchange';
+
+/** SDL Trados Studio's namespace (`sdl:seg conf`), and memoQ's (`mq:status`). */
+export const SDL_NS = 'http://sdl.com/FileTypes/SdlXliff/1.0';
+export const MEMOQ_NS = 'MQXliff';
+
+/**
+ * Trados confirmation levels (`<sdl:seg conf="…">` in a unit's `<sdl:seg-defs>`) onto the
+ * workbench's states. A unit of several segments takes its least advanced one.
+ */
+const TRADOS: Record<string, InterchangeStatus> = {
+  Draft: 'needs-review',
+  Translated: 'translated',
+  RejectedTranslation: 'needs-review',
+  ApprovedTranslation: 'approved',
+  RejectedSignOff: 'needs-review',
+  ApprovedSignOff: 'approved',
+};
+
+/** memoQ's row statuses (`mq:status` on a `<trans-unit>`) onto the workbench's states. */
+const MEMOQ: Record<string, InterchangeStatus> = {
+  NotStarted: 'untranslated',
+  PartiallyEdited: 'needs-review',
+  Edited: 'needs-review',
+  Pretranslated: 'needs-review',
+  Rejected: 'needs-review',
+  ManuallyConfirmed: 'translated',
+  Confirmed: 'translated',
+  Reviewer1Confirmed: 'approved',
+  Reviewer2Confirmed: 'approved',
+  Proofread: 'approved',
+};
+
+/** From least to most advanced: a unit of several segments is as advanced as its least one. */
+const RANK: InterchangeStatus[] = ['untranslated', 'needs-review', 'translated', 'approved'];
+
+/**
+ * What a CAT tool's own markup says of a unit's state, when it says something (Trados' confirmation
+ * levels, memoQ's statuses): it wins over XLIFF's `state`, which these tools do not keep up to date.
+ * Undefined when the unit carries neither, or only values not in the tables (then XLIFF's state is used).
+ */
+export function toolStatus(tu: Element): InterchangeStatus | undefined {
+  const memoq = tu.getAttributeNS(MEMOQ_NS, 'status');
+  if (memoq && MEMOQ[memoq]) return MEMOQ[memoq];
+  const levels: InterchangeStatus[] = [];
+  for (const seg of Array.from(tu.getElementsByTagNameNS(SDL_NS, 'seg'))) {
+    const conf = seg.getAttribute('conf');
+    // A segment with no confirmation level has not been confirmed: not translated yet.
+    levels.push(conf ? (TRADOS[conf] ?? 'needs-review') : 'untranslated');
+  }
+  if (levels.length === 0) return undefined;
+  return RANK.find((status) => levels.includes(status));
+}
+
+/** Whether a target read as text holds any: whitespace alone (an empty Trados segment marker, memoQ's `<target> </target>`) is none. */
+export function hasText(target: string | undefined): target is string {
+  return target !== undefined && /\S/u.test(target);
+}

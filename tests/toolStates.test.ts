@@ -1,0 +1,87 @@
+import { readXliff } from '../server/formats/readXliff';
+
+// Other tools' states and blank targets (issue 14, points 1 and 2). The files are small ones written
+// here after the structure of each tool's format (namespaces and attributes as the tools write them).
+
+const trados = (segs: string, target: string) => `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" version="1.2">
+  <file original="a.docx" source-language="en-US" target-language="es-ES" datatype="x-sdlfilterframework2">
+    <body><group><trans-unit id="u1">
+      <source>First sentence. Second sentence.</source>
+      <seg-source><mrk mtype="seg" mid="1">First sentence.</mrk> <mrk mtype="seg" mid="2">Second sentence.</mrk></seg-source>
+      <target>${target}</target>
+      <sdl:seg-defs>${segs}</sdl:seg-defs>
+    </trans-unit></group></body>
+  </file>
+</xliff>`;
+
+const memoq = (status: string, target: string) => `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" version="1.2">
+  <file original="a.docx" source-language="en" target-language="es" datatype="x-docx">
+    <body><trans-unit id="1" mq:status="${status}"><source>A sentence.</source><target>${target}</target></trans-unit></body>
+  </file>
+</xliff>`;
+
+const plain = (attributes: string, target: string) => `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="a" source-language="en" target-language="es" datatype="plaintext">
+    <body><trans-unit id="1"${attributes}><source>A sentence.</source>${target}</trans-unit></body>
+  </file>
+</xliff>`;
+
+const read = (xml: string) => readXliff(xml, { file: 'test.xlf' }).units[0];
+
+describe('blank targets are never translations', () => {
+  it('empty Trados segment markers, a memoQ <target> </target> and whitespace are untranslated, with no target', () => {
+    const markers = read(trados('<sdl:seg id="1" conf="Translated"/><sdl:seg id="2" conf="Translated"/>', '<mrk mtype="seg" mid="1"/> <mrk mtype="seg" mid="2"/>'));
+    expect(markers).toMatchObject({ status: 'untranslated' });
+    expect(markers.target).toBeUndefined();
+    const blank = read(memoq('ManuallyConfirmed', ' '));
+    expect(blank).toMatchObject({ status: 'untranslated' });
+    expect(blank.target).toBeUndefined();
+    expect(read(plain(' approved="yes"', '<target state="final">\n\t\t</target>'))).toMatchObject({ status: 'untranslated' });
+  });
+});
+
+describe("other tools' states", () => {
+  it.each([
+    ['Draft', 'needs-review'],
+    ['Translated', 'translated'],
+    ['RejectedTranslation', 'needs-review'],
+    ['ApprovedTranslation', 'approved'],
+    ['RejectedSignOff', 'needs-review'],
+    ['ApprovedSignOff', 'approved'],
+  ])('Trados conf="%s" is %s', (conf, status) => {
+    expect(read(trados(`<sdl:seg id="1" conf="${conf}"/><sdl:seg id="2" conf="${conf}"/>`, '<mrk mtype="seg" mid="1">Primera.</mrk> <mrk mtype="seg" mid="2">Segunda.</mrk>')).status).toBe(status);
+  });
+
+  it('a Trados unit is as far as its least advanced segment; a segment with no level is not confirmed', () => {
+    const target = '<mrk mtype="seg" mid="1">Primera.</mrk> <mrk mtype="seg" mid="2">Segunda.</mrk>';
+    expect(read(trados('<sdl:seg id="1" conf="ApprovedSignOff"/><sdl:seg id="2" conf="Draft"/>', target)).status).toBe('needs-review');
+    expect(read(trados('<sdl:seg id="1" conf="Translated"/><sdl:seg id="2"/>', target)).status).toBe('untranslated');
+  });
+
+  it.each([
+    ['NotStarted', 'untranslated'],
+    ['PartiallyEdited', 'needs-review'],
+    ['Rejected', 'needs-review'],
+    ['ManuallyConfirmed', 'translated'],
+    ['Reviewer1Confirmed', 'approved'],
+    ['Proofread', 'approved'],
+  ])('memoQ mq:status="%s" is %s', (status, expected) => {
+    expect(read(memoq(status, 'Una frase.')).status).toBe(expected);
+  });
+
+  it.each([
+    [' approved="yes"', 'needs-translation', 'needs-review'],
+    [' approved="yes"', 'needs-review-translation', 'needs-review'],
+    [' approved="yes"', 'new', 'needs-review'],
+    ['', 'x-needs-work', 'needs-review'],
+    ['', 'x-rejected', 'needs-review'],
+    [' approved="yes"', 'translated', 'approved'],
+    ['', 'signed-off', 'approved'],
+    ['', 'translated', 'translated'],
+  ])('XLIFF 1.2%s with state="%s" is %s', (attributes, state, expected) => {
+    expect(read(plain(attributes, `<target state="${state}">Una frase.</target>`)).status).toBe(expected);
+  });
+});
