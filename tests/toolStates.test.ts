@@ -1,4 +1,5 @@
 import { readXliff } from '../server/formats/readXliff';
+import { startLocale, useTestApp } from './helpers/app';
 
 // Other tools' states and blank targets (issue 14, points 1 and 2). The files are small ones written
 // here after the structure of each tool's format (namespaces and attributes as the tools write them).
@@ -83,5 +84,22 @@ describe("other tools' states", () => {
     ['', 'translated', 'translated'],
   ])('XLIFF 1.2%s with state="%s" is %s', (attributes, state, expected) => {
     expect(read(plain(attributes, `<target state="${state}">Una frase.</target>`)).status).toBe(expected);
+  });
+});
+
+describe('a file of blank targets, imported', () => {
+  const t = useTestApp();
+  it('is refused as having nothing to import (422), naming the file; nothing is written', async () => {
+    const [first] = await startLocale(t.api, 'es');
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" version="1.2">
+  <file original="small" source-language="en" target-language="es" datatype="plaintext">
+    <body><trans-unit id="${first.id}" mq:status="ManuallyConfirmed"><source>${first.source}</source><target> </target></trans-unit></body>
+  </file>
+</xliff>`;
+    const before = t.project.read('locales/es/small.xlf');
+    const res = await t.api.post('/api/documents/small/locales/es/import?name=blank.mqxliff').set('Content-Type', 'application/xliff+xml').send(xml).expect(422);
+    expect(res.body.error.code).toBe('nothing-to-import');
+    expect(t.project.read('locales/es/small.xlf')).toBe(before);
   });
 });

@@ -59,6 +59,10 @@ export class XliffImports {
 
   /** Plans the merge of a file already read (see read) into a locale and, unless `dryRun`, writes it. */
   async merge(documentId: string, lang: string, file: InterchangeFile, options: { name: string; who: string; dryRun?: boolean }): Promise<ImportResult> {
+    // Units, none with text in its target (blank targets, empty segment markers): said at once, not a preview of nothing.
+    if (file.units.length > 0 && !file.units.some((unit) => unit.target !== undefined)) {
+      throw new WorkbenchError(422, 'nothing-to-import', `${options.name} has no translation in it: every target is empty or blank, so there is nothing to import.`, { params: { name: options.name } });
+    }
     const once = async () => {
       const context = await this.options.workbench.locale(documentId, lang);
       checkLanguages(file, context, options.name);
