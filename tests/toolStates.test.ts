@@ -103,3 +103,28 @@ describe('a file of blank targets, imported', () => {
     expect(t.project.read('locales/es/small.xlf')).toBe(before);
   });
 });
+
+describe('matching by source with whitespace as other tools write it', () => {
+  const t = useTestApp();
+  it('matches a source with a trailing newline or indentation, and trims the target as its source was', async () => {
+    const segments = await startLocale(t.api, 'es');
+    const second = segments.find((s) => s.source === 'The second paragraph.') as { id: string; source: string };
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="other.docx" source-language="en" target-language="es" datatype="plaintext">
+    <body>
+      <trans-unit id="t7"><source>
+        The   second paragraph.
+      </source><target>
+        El segundo párrafo.
+      </target></trans-unit>
+    </body>
+  </file>
+</xliff>`;
+    const preview = await t.api.post('/api/documents/small/locales/es/import?dryRun=1&name=other.xlf').set('Content-Type', 'application/xliff+xml').send(xml).expect(200);
+    expect(preview.body.unknown).toEqual([]);
+    await t.api.post('/api/documents/small/locales/es/import?name=other.xlf').set('Content-Type', 'application/xliff+xml').send(xml).expect(200);
+    const after = (await t.api.get('/api/documents/small/locales/es/segments').expect(200)).body.segments.find((s: { id: string }) => s.id === second.id);
+    expect(after.target).toBe('El segundo párrafo.');
+  });
+});

@@ -61,11 +61,15 @@ export interface ImportPlan {
 export function planImport(segments: readonly Segment[], units: ReadonlyMap<string, Unit>, file: InterchangeFile): ImportPlan {
   const translatable = segments.filter((s) => s.translatable);
   const byId = new Map(translatable.map((s) => [s.id, s]));
+  // By source with whitespace folded: paragraphs are trimmed, other tools' sources often are not
+  // (a source ending in a newline, an indented one, runs of spaces).
   const bySource = new Map<string, Segment[]>();
-  for (const segment of translatable) bySource.set(segment.text, [...(bySource.get(segment.text) ?? []), segment]);
+  for (const segment of translatable) bySource.set(foldSpace(segment.text), [...(bySource.get(foldSpace(segment.text)) ?? []), segment]);
   const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped] };
   const taken = new Set<string>();
-  for (const unit of file.units) {
+  for (const read of file.units) {
+    // A unit pretty-printed by its tool (indented, on lines of its own): its target is trimmed the way its source was.
+    const unit = read.target === undefined ? read : { ...read, target: trimLike(read.source, read.target) };
     // The same limit as a save: a longer text is not taken, and the preview says why.
     if (unit.target !== undefined && unit.target.length > MAX_TARGET_LENGTH) {
       plan.skipped.push({ id: unit.id, reason: `its translation has ${unit.target.length} characters; a translation may have at most ${MAX_TARGET_LENGTH}` });
@@ -74,7 +78,7 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
     const byUnitId = byId.get(unit.id);
     const matches: { segment: Segment; matchedBy: 'id' | 'source' }[] = byUnitId
       ? [{ segment: byUnitId, matchedBy: 'id' }]
-      : (bySource.get(unit.source) ?? []).map((segment) => ({ segment, matchedBy: 'source' as const }));
+      : (bySource.get(foldSpace(unit.source)) ?? []).map((segment) => ({ segment, matchedBy: 'source' as const }));
     if (matches.length === 0) {
       plan.unknown.push({ id: unit.id, source: unit.source, ...(unit.line !== undefined ? { line: unit.line } : {}) });
       continue;
@@ -114,4 +118,17 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
     }
   }
   return plan;
+}
+
+/** A text with its whitespace folded: trimmed, every run of whitespace one space (how sources are compared). */
+function foldSpace(text: string): string {
+  return text.replace(/\s+/gu, ' ').trim();
+}
+
+/** `target` with the whitespace taken off its ends that `source` has at the same end (a source "\n  Text\n" trims "\n  Texto\n"). */
+function trimLike(source: string, target: string): string {
+  let trimmed = target;
+  if (/^\s/u.test(source)) trimmed = trimmed.trimStart();
+  if (/\s$/u.test(source)) trimmed = trimmed.trimEnd();
+  return trimmed;
 }
