@@ -128,3 +128,19 @@ describe('matching by source with whitespace as other tools write it', () => {
     expect(after.target).toBe('El segundo párrafo.');
   });
 });
+
+describe('a file without its version attribute', () => {
+  it('is read as the version its namespace names (as Weblate and OmegaT write them)', () => {
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.1">
+  <file original="po" source-language="en" target-language="es" datatype="po"><body>
+    <trans-unit id="1"><source>A sentence.</source><target state="translated">Una frase.</target></trans-unit>
+  </body></file>
+</xliff>`;
+    const file = readXliff(xml, { file: 'weblate.xlf' });
+    expect(file.version).toBe('1.1');
+    expect(file.units[0]).toMatchObject({ status: 'translated', target: 'Una frase.' });
+    // With no namespace either, there is nothing to go by: refused, saying which version.
+    expect(() => readXliff('<xliff><file source-language="en"><body/></file></xliff>', { file: 'bare.xlf' })).toThrow(/version "" is not supported/);
+  });
+});

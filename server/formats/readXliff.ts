@@ -17,6 +17,12 @@ const XLIFF11_NS = 'urn:oasis:names:tc:xliff:document:1.1';
 /** XLIFF 1.0 had no namespace; 1.1 and 1.2 files are read alike (1.2 only added to 1.1). */
 const NAMESPACES_1 = new Set<string | null>([null, XLIFF11_NS, XLIFF12_NS]);
 const VERSIONS_1 = new Set(['1.0', '1.1', '1.2']);
+/** The version a namespace stands for, when a file leaves out its `version` attribute. */
+const VERSION_OF_NAMESPACE = new Map<string | null, string>([
+  [XLIFF11_NS, '1.1'],
+  [XLIFF12_NS, '1.2'],
+  [XLIFF20_NS, '2.0'],
+]);
 /** 2.1 keeps the 2.0 core and its namespace unchanged. */
 const VERSIONS_2 = new Set(['2.0', '2.1']);
 
@@ -33,8 +39,9 @@ export function readXliff(content: string, ctx: { file: string }): InterchangeFi
   if (!root || root.localName !== 'xliff') {
     throw unsupported(`not an XLIFF file: the root element is <${root?.tagName ?? ''}>, not <xliff>`);
   }
-  const version = root.getAttribute('version') ?? '';
   const ns = root.namespaceURI;
+  // A missing version where the namespace names one (Weblate's and OmegaT's files) is that version.
+  const version = root.getAttribute('version') || (VERSION_OF_NAMESPACE.get(ns) ?? '');
   if (ns === XLIFF20_NS) {
     if (!VERSIONS_2.has(version)) throw unsupported(`XLIFF version ${JSON.stringify(version)} is not supported in namespace ${ns} (only 2.0 and 2.1)`);
     return read2(root, version);
