@@ -457,24 +457,14 @@
     confirm.addEventListener('submit', async (event) => {
       event.preventDefault();
       const id = unit.getAttribute('data-id') ?? '';
-      try {
-        const response = await fetch(`/api${base}/segments/${encodeURIComponent(id)}/still-correct`, {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: jsonHeaders,
-          body: JSON.stringify({ baseRevision: Number(revisionInput(form).value) }),
-        });
-        const body = (await response.json()) as ApiAnswer['body'];
-        if (!response.ok) {
-          if (response.status === 409 && body.error) showConflict(form, body.error);
-          else setStatus(form, `${strings.saveFailed} ${body.error ? body.error.message : response.status}`, 'error');
-          return;
-        }
-        applySaved(form, body);
-        setStatus(form, strings.confirmed, 'ok');
-      } catch (err) {
-        setStatus(form, `${strings.saveFailed} ${(err as Error).message}`, 'error');
+      const answer = await postJson(`/api${base}/segments/${encodeURIComponent(id)}/still-correct`, { baseRevision: Number(revisionInput(form).value) });
+      if (!answer.ok) {
+        if (answer.status === 409 && answer.body.error) showConflict(form, answer.body.error);
+        else setStatus(form, `${strings.saveFailed} ${answer.body.error?.message ?? answer.status}`, 'error');
+        return;
       }
+      applySaved(form, answer.body);
+      setStatus(form, strings.confirmed, 'ok');
     });
   }
 

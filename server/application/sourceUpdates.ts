@@ -76,22 +76,13 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     for (const code of codes) {
       let counts;
       try {
-        counts = await stores.locales.peek(current.id, code, (file) => {
-          let translated = 0;
-          let lost = 0;
-          for (const unit of file.units) {
-            if (unit.target === undefined || unit.target === '') continue;
-            translated++;
-            if (deleted.has(unit.id)) lost++;
-          }
-          return { translated, lost };
-        });
+        counts = await stores.locales.peek(current.id, code, (file) => effectOn(file, deleted));
       } catch (err) {
         if (isWorkbenchError(err)) continue;
         throw err;
       }
-      const { translated, lost } = counts ?? { translated: 0, lost: 0 };
-      if (lost > 0 && lost * 2 > translated) {
+      const { translated, removed: lost } = counts ?? { translated: 0, removed: 0 };
+      if (takesMostOf({ translated, removed: lost })) {
         throw new WorkbenchError(
           409,
           'update-removes-translations',
@@ -153,6 +144,26 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   return { changed: plan.changed, version: plan.version, locales };
 }
 
+/**
+ * What a source update does to a locale file: how many of its paragraphs are translated, and how
+ * many of those it takes out (`deleted`) or sends to review (`reworked`: edited, split or merged).
+ */
+function effectOn(file: ReadonlyLocaleFile, deleted: ReadonlySet<string>, reworked: ReadonlySet<string> = new Set()): { translated: number; drifting: number; removed: number } {
+  let translated = 0;
+  let drifting = 0;
+  let removed = 0;
+  for (const unit of file.units) {
+    if (unit.target === undefined || unit.target === '') continue;
+    translated++;
+    if (deleted.has(unit.id)) removed++;
+    else if (reworked.has(unit.id)) drifting++;
+  }
+  return { translated, drifting, removed };
+}
+
+/** An update that takes out more than half of a locale's translations is refused unless forced. */
+const takesMostOf = ({ translated, removed }: { translated: number; removed: number }): boolean => removed > 0 && removed * 2 > translated;
+
 /** What a new text would do, before it is applied: its version's counts and changes, and per locale what it takes. */
 export interface SourceUpdatePreview {
   document: string;
@@ -180,21 +191,8 @@ export async function previewSourceUpdate(stores: WorkbenchStores, documentId: s
       const reworked = new Set(plan.version.changes.filter((c) => c.label === 'edited' || c.label === 'split' || c.label === 'merged').flatMap((c) => c.from));
       const locales: SourceUpdatePreview['locales'] = [];
       for (const code of await stores.locales.listLocales(current.id)) {
-        const counts = await stores.locales
-          .peek(current.id, code, (file) => {
-            let translated = 0;
-            let drifting = 0;
-            let removed = 0;
-            for (const unit of file.units) {
-              if (unit.target === undefined || unit.target === '') continue;
-              translated++;
-              if (deleted.has(unit.id)) removed++;
-              else if (reworked.has(unit.id)) drifting++;
-            }
-            return { translated, drifting, removed };
-          })
-          .catch(() => undefined);
-        if (counts) locales.push({ code, ...counts, refused: counts.removed > 0 && counts.removed * 2 > counts.translated });
+        const counts = await stores.locales.peek(current.id, code, (file) => effectOn(file, deleted, reworked)).catch(() => undefined);
+        if (counts) locales.push({ code, ...counts, refused: takesMostOf(counts) });
       }
       return { document: current.id, changed: plan.changed, version: plan.version, locales };
     } finally {

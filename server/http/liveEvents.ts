@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { ParagraphChange, ParagraphChanges } from '../application/paragraphChanges';
+import type { ParagraphChanges } from '../application/paragraphChanges';
 
 /** How often an open stream gets a comment line, so that proxies and browsers keep it open. */
 const HEARTBEAT_MS = 25_000;
@@ -21,12 +21,22 @@ export interface LiveEvents {
 }
 
 export function liveEvents(changes: ParagraphChanges): LiveEvents {
-  const open = new Set<Response>();
   const byLocale = new Map<string, Set<Response>>();
   const key = (document: string, lang: string) => `${document}\u0000${lang}`;
   const write = (document: string, lang: string, event: string, data: unknown) => {
+    // JSON on one line: a text's line breaks are escaped, never the end of a data field.
     const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const res of byLocale.get(key(document, lang)) ?? []) res.write(text);
+  };
+  // One listener for all the streams, there only while one is open: a save nobody watches tells nobody.
+  let stopListening: (() => void) | undefined;
+  const listening = () => {
+    if (byLocale.size > 0) {
+      stopListening ??= changes.listen(({ document, lang, id, revision, state, target, who, progress }) => write(document, lang, 'paragraph', { id, revision, state, target, who, progress }));
+    } else {
+      stopListening?.();
+      stopListening = undefined;
+    }
   };
   return {
     send: write,
@@ -35,26 +45,17 @@ export function liveEvents(changes: ParagraphChanges): LiveEvents {
       res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'keep-alive' });
       res.flushHeaders();
       res.write(`retry: ${RETRY_MS}\n\n`);
-      open.add(res);
       const here = byLocale.get(key(document, lang)) ?? new Set<Response>();
       here.add(res);
       byLocale.set(key(document, lang), here);
-      const send = (change: ParagraphChange) => {
-        if (change.document !== document || change.lang !== lang) return;
-        const { id, revision, state, target, who, progress } = change;
-        // JSON on one line: a text's line breaks are escaped, never the end of a data field.
-        res.write(`event: paragraph\ndata: ${JSON.stringify({ id, revision, state, target, who, progress })}\n\n`);
-      };
-      const stop = changes.listen(send);
+      listening();
       const heartbeat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       const end = () => {
-        if (!open.has(res)) return;
+        if (!here.delete(res)) return;
         clearInterval(heartbeat);
-        stop();
-        open.delete(res);
-        here.delete(res);
-        if (here.size === 0) byLocale.delete(key(document, lang));
+        if (here.size === 0 && byLocale.get(key(document, lang)) === here) byLocale.delete(key(document, lang));
+        listening();
         // A page closed: whoever had it is no longer at a paragraph of it.
         if (who) write(document, lang, 'presence', { who, segment: null });
       };
@@ -62,8 +63,9 @@ export function liveEvents(changes: ParagraphChanges): LiveEvents {
       res.on('error', end);
     },
     closeAll() {
-      for (const res of open) res.end();
-      open.clear();
+      for (const streams of byLocale.values()) for (const res of streams) res.end();
+      byLocale.clear();
+      listening();
     },
   };
 }
