@@ -1,3 +1,4 @@
+import { planImport } from '../server/domain/planImport';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { segmentDocument } from '../server/domain/segmentDocument';
@@ -116,7 +117,10 @@ describe('readXliff reads other tools’ files', () => {
       { id: 'tu-footer', resname: 'footer', source: 'Texts under an open licence.', target: 'Texts under an open licence.', status: 'needs-review', rawState: 'new' },
       { id: 'tu-mt', resname: 'mt', source: 'Contact us', target: 'Contactez-nous', status: 'needs-review', rawState: undefined },
       { id: 'tu-empty', resname: undefined, source: 'Last updated', target: undefined, status: 'untranslated', rawState: undefined },
+      // Ids are unique per <file>: the second file's tu-p1 is a unit of its own.
+      { id: 'tu-p1', resname: undefined, source: 'A second unit with an id already used in the first file.', target: undefined, status: 'untranslated', rawState: undefined },
     ]);
+    expect(read.units.map((u) => u.original)).toEqual(['about.html', 'about.html', 'about.html', 'footer.html', 'footer.html', 'footer.html', 'footer.html']);
     const p1 = read.units.find((u) => u.id === 'tu-p1');
     expect(p1?.notes).toEqual(['Keep « soixante-douze » in letters.']);
     expect(p1?.contexts).toEqual(['element: p', 'x-path: /html/body/section[1]/p[1]']);
@@ -128,7 +132,6 @@ describe('readXliff reads other tools’ files', () => {
       { id: 'tu-code', reason: 'marked translate="no"' },
       { id: 'tu-caption', reason: 'marked translate="no"' },
       { id: 'bin-map', reason: expect.stringContaining('binary unit') },
-      { id: 'tu-p1', reason: expect.stringMatching(/second unit with this id \(line \d+\)/) },
     ]);
     expect(read.skipped[0].reason).toContain('the workbench stores plain text and Markdown and cannot keep codes');
   });
@@ -194,6 +197,59 @@ describe('readXliff reads other tools’ files', () => {
     const err = catchWorkbenchError(() => readXliff(two('source-language="en" target-language="de"'), { file: 'two.xlf' }));
     expect(err).toMatchObject({ status: 422, code: 'xliff-languages-differ' });
     expect(err.message).toBe('two.xlf: its <file> elements disagree on the target language: "fr" (line 2) and "de" (line 3)');
+  });
+});
+
+describe('unit ids scoped as XLIFF scopes them', () => {
+  /** Units in the structure Passolo writes: a <group> per resource, ids counted again in each. */
+  const PASSOLO_LIKE = `<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="Strings.rc" source-language="en-US" target-language="fr-FR" datatype="winres">
+    <body>
+      <group id="menu" restype="menu">
+        <trans-unit id="1"><source>Open</source><target state="translated">Ouvrir</target></trans-unit>
+        <trans-unit id="2"><source>Save</source><target state="translated">Enregistrer</target></trans-unit>
+      </group>
+      <group id="dialog" restype="dialog">
+        <trans-unit id="1"><source>Cancel</source><target state="translated">Annuler</target></trans-unit>
+        <trans-unit id="2"><source>Close</source><target state="translated">Fermer</target></trans-unit>
+        <trans-unit id="2"><source>Twice in one group</source><target state="translated">Deux fois</target></trans-unit>
+      </group>
+    </body>
+  </file>
+  <file original="Other.rc" source-language="en-US" target-language="fr-FR" datatype="winres">
+    <body>
+      <trans-unit id="1"><source>Help</source><target state="translated">Aide</target></trans-unit>
+    </body>
+  </file>
+</xliff>
+`;
+
+  it('reads the same id in two groups, and in two <file>s, as different units; the same id twice in one group once', () => {
+    const read = readXliff(PASSOLO_LIKE, { file: 'strings.fr.xlf' });
+    expect(read.units.map((u) => [u.original, u.id, u.source, u.target])).toEqual([
+      ['Strings.rc', '1', 'Open', 'Ouvrir'],
+      ['Strings.rc', '2', 'Save', 'Enregistrer'],
+      ['Strings.rc', '1', 'Cancel', 'Annuler'],
+      ['Strings.rc', '2', 'Close', 'Fermer'],
+      ['Other.rc', '1', 'Help', 'Aide'],
+    ]);
+    expect(read.skipped).toEqual([{ id: '2', reason: expect.stringMatching(/second unit with this id \(line 12\)/) }]);
+  });
+
+  it('matches a unit by id only in the <file> of the document (else by its source)', () => {
+    const segments = [
+      { id: 'p-open', kind: 'paragraph', text: 'Open', translatable: true },
+      { id: '1', kind: 'paragraph', text: 'Something else', translatable: true },
+    ] as unknown as Parameters<typeof planImport>[0];
+    const read = readXliff(PASSOLO_LIKE, { file: 'strings.fr.xlf' });
+    const plan = planImport(segments, new Map(), read, 'manifesto');
+    // Unit "1" of a file of several is not paragraph "1" of this document: it is matched by its source.
+    expect(plan.newTranslations.map((c) => [c.segment, c.matchedBy, c.target])).toEqual([['p-open', 'source', 'Ouvrir']]);
+    // In the document's own <file>, by id: "Open" goes to paragraph "1", and the next "1" of that file is shown as a second one for it.
+    const own = planImport(segments, new Map(), read, 'Strings.rc');
+    expect(own.newTranslations.map((c) => [c.segment, c.matchedBy, c.target])).toEqual([['1', 'id', 'Ouvrir']]);
+    expect(own.conflicts.map((c) => [c.segment, c.reason, c.theirs])).toEqual([['1', 'twice-in-file', 'Annuler']]);
   });
 });
 

@@ -9,7 +9,8 @@ import { buildXliff12 } from '../server/formats/buildXliff12';
 import { createLocaleFile } from './helpers/xliff12Files';
 import { SMALL_DOC } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
-import { po2xliff, pocount, requireTranslateToolkit } from './helpers/translateToolkit';
+import { planImport } from '../server/domain/planImport';
+import { po2xliff, pocount, requireTranslateToolkit, xliff2po } from './helpers/translateToolkit';
 
 const FIXTURES = join(__dirname, 'fixtures', 'interchange');
 const PO = 'editor.fr.po';
@@ -98,6 +99,67 @@ describe('po2xliff → readXliff', () => {
       count('untranslated'),
       read.units.length,
     ]);
+  });
+});
+
+/** A document whose paragraphs hold line breaks, indentation and runs of spaces, as verse and addresses do. */
+const VERSE_DOC = `---
+title: Verses
+language: en
+---
+
+# A song of the Commune
+
+The first line of a verse,
+the second line of it,
+  and a third, indented.
+
+A paragraph  with two spaces
+and a line break.
+
+A plain paragraph.
+`;
+
+/** Each entry of a PO file that has a location (a unit's id) gets "FR " + its msgid as msgstr, line breaks and all. */
+function translatePo(po: string): string {
+  return po
+    .split('\n\n')
+    .map((entry) => {
+      if (!/^#: /m.test(entry)) return entry;
+      const lines = entry.split('\n');
+      const msgid = lines.findIndex((line) => line.startsWith('msgid '));
+      const msgstr = lines.findIndex((line) => line.startsWith('msgstr '));
+      // Adjacent PO strings are one string: "FR " then the msgid's own strings.
+      const strings = [lines[msgid].slice('msgid '.length), ...lines.slice(msgid + 1, msgstr)];
+      return [...lines.slice(0, msgstr), 'msgstr "FR "', ...strings].join('\n');
+    })
+    .join('\n\n');
+}
+
+describe('a Translate Toolkit round trip of the workbench’s XLIFF: xliff2po → translate → po2xliff → import', () => {
+  it('keeps every line break and space of every unit (xml:space="preserve" on each unit), and every unit matches its paragraph with its translation exact', () => {
+    const document = { ...segmentDocument('verses', VERSE_DOC, 'markdown'), version: 1 };
+    const paragraphs = document.segments.filter((s) => s.translatable);
+    expect(paragraphs.some((s) => s.text.includes('\n  and a third'))).toBe(true);
+    const file = createLocaleFile('verses', 'en', 'fr', []);
+    completeUnits(document, file);
+    const built = buildXliff12(file, { file: 'verses.xlf' }).xml;
+    expect(built.match(/<trans-unit [^>]*xml:space="preserve"/g)).toHaveLength(paragraphs.length);
+    writeFileSync(join(tmp.dir, 'verses.xlf'), built);
+
+    xliff2po('verses.xlf', 'verses.po', tmp.dir);
+    const po = readFileSync(join(tmp.dir, 'verses.po'), 'utf8');
+    // Not reflowed: the translator sees the paragraph's lines.
+    expect(po).toContain('"The first line of a verse,\\n"\n"the second line of it,\\n"\n"  and a third, indented."');
+    expect(po).toContain('"A paragraph  with two spaces\\n"');
+    writeFileSync(join(tmp.dir, 'verses.fr.po'), translatePo(po));
+    po2xliff('verses.fr.po', 'verses.back.xlf', tmp.dir);
+
+    const back = readXliff(readFileSync(join(tmp.dir, 'verses.back.xlf'), 'utf8'), { file: 'verses.back.xlf' });
+    const plan = planImport(document.segments, new Map(file.units.map((u) => [u.id, u])), back);
+    expect(plan.unknown).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.newTranslations.map((change) => [change.segment, change.target])).toEqual(paragraphs.map((s) => [s.id, `FR ${s.text}`]));
   });
 });
 

@@ -77,7 +77,7 @@ describe('serializeXliff12 (new document) + parseXliff12', () => {
         '      <tool tool-id="translation-workbench" tool-name="Translation workbench"/>',
         '    </header>',
         '    <body>',
-        '      <trans-unit id="p1">',
+        '      <trans-unit id="p1" xml:space="preserve">',
         '        <source>One</source>',
         '        <target state="translated">Eins</target>',
         '      </trans-unit>',
@@ -122,7 +122,7 @@ describe('serializeXliff12 (new document) + parseXliff12', () => {
       { id: 'b', source: 'No revision', target: 'Sin revisión', state: 'needs-review-translation' },
     ]);
     const xml = serializeXliff12(model);
-    expect(xml).toContain('<trans-unit id="a" approved="yes">');
+    expect(xml).toContain('<trans-unit id="a" xml:space="preserve" approved="yes">');
     expect(xml).toContain('<note from="reviewer" priority="2" annotates="target">Check the term.</note>');
     expect(xml).toContain('<count-group name="workbench:a">');
     expect(xml).toContain('<count count-type="x-revision" unit="x-edit">12</count>');
@@ -215,7 +215,11 @@ describe('serializeXliff12 (existing document): lossless update in place', () =>
 
   it('is byte-stable: re-serializing an unchanged model reproduces the file exactly', () => {
     const { model, dom } = parseXliff12(HAND_EDITED, { file: 'handbook.xlf' });
-    expect(serializeXliff12(model, dom)).toBe(HAND_EDITED);
+    // The first write gives each unit xml:space="preserve" (Translate Toolkit reads it per unit), and changes nothing else.
+    const first = serializeXliff12(model, dom);
+    expect(first).toBe(HAND_EDITED.replace(/(<trans-unit [^>]*?)(\/?>)/g, '$1 xml:space="preserve"$2'));
+    const read = parseXliff12(first, { file: 'handbook.xlf' });
+    expect(serializeXliff12(read.model, read.dom)).toBe(first);
     const fresh = serializeXliff12(trickyModel());
     const again = parseXliff12(fresh, { file: 't.xlf' });
     expect(serializeXliff12(again.model, again.dom)).toBe(fresh);
@@ -262,7 +266,7 @@ describe('serializeXliff12 (existing document): lossless update in place', () =>
     ]) {
       expect(xml).toContain(kept);
     }
-    expect(xml).toContain('<trans-unit id="intro" resname="chapter-1-intro" x:flag="keep-me" maxwidth="80" approved="yes">');
+    expect(xml).toContain('<trans-unit id="intro" resname="chapter-1-intro" x:flag="keep-me" maxwidth="80" xml:space="preserve" approved="yes">');
     expect(xml).toContain('<target state="translated" state-qualifier="leveraged-tm" xml:lang="es">Te damos la bienvenida al manual.</target>');
     expect(xml).not.toContain('Keep it short.');
     expect(xml).toContain('<note from="translator">Reworded.</note>');
@@ -318,7 +322,7 @@ describe('serializeXliff12 (existing document): lossless update in place', () =>
   it('leaves a unit without <target> without one while it stays untranslated', () => {
     const { model, dom } = parseXliff12(HAND_EDITED, { file: 'handbook.xlf' });
     const xml = serializeXliff12(model, dom);
-    expect(xml).toMatch(/<trans-unit id="legacy" translate="no">\s*<source>Only in the file.<\/source>\s*<\/trans-unit>/);
+    expect(xml).toMatch(/<trans-unit id="legacy" translate="no" xml:space="preserve">\s*<source>Only in the file.<\/source>\s*<\/trans-unit>/);
   });
 });
 
@@ -512,7 +516,7 @@ describe('drift: previous version, source versions', () => {
       <note>Hand-written header note</note>
     </header>
     <body>
-      <trans-unit id="a">
+      <trans-unit id="a" xml:space="preserve">
         <source>New text.</source>
         <target state="needs-review-translation">Texto viejo.</target>
         <alt-trans alttranstype="proposal" origin="tm" match-quality="80">
@@ -731,27 +735,27 @@ describe('removeUnits: taking units out of the file', () => {
     </header>
     <body>
       <!-- chapter 1 -->
-      <trans-unit id="a">
+      <trans-unit id="a" xml:space="preserve">
         <source>A</source>
         <target state="translated">A1</target>
       </trans-unit>
-      <trans-unit id="b">
+      <trans-unit id="b" xml:space="preserve">
         <source>B</source>
         <target state="translated">B1</target>
       </trans-unit>
       <group id="g1" resname="chapter-2">
         <note>Group note</note>
-        <trans-unit id="c">
+        <trans-unit id="c" xml:space="preserve">
           <source>C</source>
           <target state="translated">C1</target>
         </trans-unit>
-        <trans-unit id="d">
+        <trans-unit id="d" xml:space="preserve">
           <source>D</source>
           <target state="translated">D1</target>
         </trans-unit>
       </group>
       <group id="g2">
-        <trans-unit id="e">
+        <trans-unit id="e" xml:space="preserve">
           <source>E</source>
           <target state="translated">E1</target>
         </trans-unit>
@@ -759,7 +763,7 @@ describe('removeUnits: taking units out of the file', () => {
       <trans-unit id="other-tool">
         <source>Added by another tool.</source>
       </trans-unit>
-      <trans-unit id="f">
+      <trans-unit id="f" xml:space="preserve">
         <source>F</source>
         <target state="translated">F1</target>
       </trans-unit>
@@ -806,7 +810,7 @@ describe('removeUnits: taking units out of the file', () => {
     const model = removing(current.model, ['b', 'd'], OTHER);
     const { xml, parsed } = updateXliff12(current, model, { file: 'doc.xlf' });
     expect(xml).toBe(
-      GROUPED.replace(/\n {6}<trans-unit id="b">[\s\S]*?<\/trans-unit>/, '').replace(/\n {8}<trans-unit id="d">[\s\S]*?<\/trans-unit>/, ''),
+      GROUPED.replace(/\n {6}<trans-unit id="b" xml:space="preserve">[\s\S]*?<\/trans-unit>/, '').replace(/\n {8}<trans-unit id="d" xml:space="preserve">[\s\S]*?<\/trans-unit>/, ''),
     );
     expect(xml).not.toMatch(/id="[bd]"/);
     // Another tool's unit, never in the model and not listed, is still there.
@@ -827,7 +831,7 @@ describe('removeUnits: taking units out of the file', () => {
   it('removes a group\'s only unit and leaves the group, which the strict schema allows', () => {
     const { xml, parsed } = updateXliff12(grouped(), removing(grouped().model, ['e', 'c'], OTHER), { file: 'doc.xlf' });
     expect(xml).toContain('      <group id="g2">\n      </group>\n');
-    expect(xml).toContain('      <group id="g1" resname="chapter-2">\n        <note>Group note</note>\n        <trans-unit id="d">');
+    expect(xml).toContain('      <group id="g1" resname="chapter-2">\n        <note>Group note</note>\n        <trans-unit id="d" xml:space="preserve">');
     expect(parsed.model.units.map((unit) => unit.id)).toEqual(['a', 'b', 'd', 'other-tool', 'f']);
     expectSchemaValid(xml);
     expectConsistent(parsed);
@@ -837,7 +841,7 @@ describe('removeUnits: taking units out of the file', () => {
     delete next.removeUnits;
     next.units.splice(3, 0, ...createLocaleFile('doc', 'en', 'es', [{ id: 'd2', source: 'D2' }]).units);
     const again = updateXliff12(parsed, next, { file: 'doc.xlf' });
-    expect(again.xml).toMatch(/<trans-unit id="d">[\s\S]*?<\/trans-unit>\n {8}<trans-unit id="d2">[\s\S]*?<\/trans-unit>\n {6}<\/group>\n {6}<group id="g2">\n {6}<\/group>/);
+    expect(again.xml).toMatch(/<trans-unit id="d" xml:space="preserve">[\s\S]*?<\/trans-unit>\n {8}<trans-unit id="d2" xml:space="preserve">[\s\S]*?<\/trans-unit>\n {6}<\/group>\n {6}<group id="g2">\n {6}<\/group>/);
     expect(again.parsed.model.units.map((unit) => unit.id)).toEqual(['a', 'b', 'd', 'd2', 'other-tool', 'f']);
     expectSchemaValid(again.xml);
     expectConsistent(again.parsed);
@@ -900,8 +904,8 @@ describe('removeUnits: taking units out of the file', () => {
       }
     }
     const second = updateXliff12(first.parsed, changed, { file: 'doc.xlf' });
-    expect(second.xml).toMatch(/<trans-unit id="s4">\s*<source>S4<\/source>\s*<target state="translated">s4 changed<\/target>/);
-    expect(second.xml).toMatch(/<trans-unit id="s12">\s*<source>S12<\/source>\s*<target state="translated">s12 changed<\/target>/);
+    expect(second.xml).toMatch(/<trans-unit id="s4" xml:space="preserve">\s*<source>S4<\/source>\s*<target state="translated">s4 changed<\/target>/);
+    expect(second.xml).toMatch(/<trans-unit id="s12" xml:space="preserve">\s*<source>S12<\/source>\s*<target state="translated">s12 changed<\/target>/);
     expect(second.parsed.model).toEqual(changed);
     expect(parseXliff12(second.xml, { file: 'doc.xlf' }).model).toEqual(changed);
     expectConsistent(second.parsed);

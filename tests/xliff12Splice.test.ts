@@ -27,16 +27,16 @@ const HAND_WRITTEN = `<?xml version="1.0" encoding="UTF-8"?>
     </header>
     <body>
       <!-- chapter 1 -->
-      <trans-unit id='a'   resname='first'>
+      <trans-unit id='a'   resname='first' xml:space='preserve'>
         <source>A &amp; a</source>
         <target state='translated'>A1</target>
       </trans-unit>
-      <trans-unit id='b'>
+      <trans-unit id='b' xml:space='preserve'>
         <source>B</source>
         <target state='translated'>B1</target>
         <note from='me'  >Keep &apos;this&apos;</note>
       </trans-unit>
-      <trans-unit id='c'>
+      <trans-unit id='c' xml:space='preserve'>
         <source>C</source>
         <target state='translated'></target>
       </trans-unit>
@@ -55,7 +55,7 @@ describe('updateXliff12 after a read: only what changed is written', () => {
 
     expect(written).toHaveLength(2); // the changed unit and the header
     const unitA = /<trans-unit id='a'[\s\S]*?<\/trans-unit>/.exec(HAND_WRITTEN)?.[0] as string;
-    const unitC = /<trans-unit id='c'>[\s\S]*?<\/trans-unit>/.exec(HAND_WRITTEN)?.[0] as string;
+    const unitC = /<trans-unit id='c' xml:space='preserve'>[\s\S]*?<\/trans-unit>/.exec(HAND_WRITTEN)?.[0] as string;
     expect(xml).toContain(unitA);
     expect(xml).toContain(unitC);
     expect(xml).toContain('<!-- chapter 1 -->');
@@ -84,12 +84,13 @@ describe('updateXliff12 after a read: only what changed is written', () => {
       ).parsed).dom,
     )
       .replace('name="workbench:a"', 'name="workbench"')
-      .replace('<trans-unit id="b">', '<trans-unit id="b" approved="No">')
+      .replace('<trans-unit id="b" xml:space="preserve">', '<trans-unit id="b" approved="No">')
       .replace(/<target>Old C1<\/target>\s*/, '');
     const current = readStored(legacy);
     const { xml, parsed } = updateXliff12(current, copyModel(current.model), { file: 'doc.xlf' });
     expect(xml).toContain('<count-group name="workbench:a">');
-    expect(xml).toContain('<trans-unit id="b" approved="no">');
+    // A unit without xml:space="preserve" gets it (Translate Toolkit reads it per unit).
+    expect(xml).toContain('<trans-unit id="b" approved="no" xml:space="preserve">');
     expect(xml).toMatch(/<alt-trans alttranstype="previous-version">\s*<source>Old C<\/source>\s*<target\/>\s*<\/alt-trans>/);
     expect(parseXliff12(xml, { file: 'doc.xlf' }).model).toEqual(parsed.model);
     expectSchemaValid(xml);
@@ -205,7 +206,7 @@ describe('replaceUnitsXliff12: a few units of a file replaced', () => {
     const b = parsed.model.units[1];
     const output = replaceUnitsXliff12(parsed, [{ ...b, target: 'B2', revision: b.revision + 1 }], { file: 'doc.xlf' });
     expect(output.written).toHaveLength(1);
-    expect(output.xml).toContain("<trans-unit id='a'   resname='first'>");
+    expect(output.xml).toContain("<trans-unit id='a'   resname='first' xml:space='preserve'>");
     expect(output.xml).toContain('<!-- chapter 1 -->');
     expect(output.xml).toContain('B2');
     expectSchemaValid(output.xml);

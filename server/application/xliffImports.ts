@@ -66,7 +66,7 @@ export class XliffImports {
     const once = async () => {
       const context = await this.options.workbench.locale(documentId, lang);
       checkLanguages(file, context, options.name);
-      const plan = planImport(context.document.segments, context.units, file);
+      const plan = planImport(context.document.segments, context.units, file, context.document.id);
       if (options.dryRun) return { context, plan, written: 0, changedMeanwhile: [] };
       return this.write(context, plan, options.who);
     };

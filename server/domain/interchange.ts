@@ -17,6 +17,8 @@ export interface InterchangeUnit {
   /** The workbench revision the unit was exported at (files the workbench wrote). */
   revision?: number;
   line?: number;
+  /** In a file of several `<file>`s, the `original` of the one it is in: ids are unique only per `<file>`. */
+  original?: string;
 }
 
 /** An XLIFF file as the workbench imports it. */

@@ -58,7 +58,7 @@ export interface ImportPlan {
  * one (another tool's file) conflicts only with an approved translation here, which the import
  * never replaces unasked.
  */
-export function planImport(segments: readonly Segment[], units: ReadonlyMap<string, Unit>, file: InterchangeFile): ImportPlan {
+export function planImport(segments: readonly Segment[], units: ReadonlyMap<string, Unit>, file: InterchangeFile, documentId?: string): ImportPlan {
   const translatable = segments.filter((s) => s.translatable);
   const byId = new Map(translatable.map((s) => [s.id, s]));
   // By source with whitespace folded: paragraphs are trimmed, other tools' sources often are not
@@ -75,7 +75,9 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
       plan.skipped.push({ id: unit.id, reason: `its translation has ${unit.target.length} characters; a translation may have at most ${MAX_TARGET_LENGTH}` });
       continue;
     }
-    const byUnitId = byId.get(unit.id);
+    // By id only within this document's own <file> (ids are unique per <file>): a unit of another
+    // file of a file of several is matched by its source.
+    const byUnitId = unit.original === undefined || unit.original === documentId ? byId.get(unit.id) : undefined;
     const matches: { segment: Segment; matchedBy: 'id' | 'source' }[] = byUnitId
       ? [{ segment: byUnitId, matchedBy: 'id' }]
       : (bySource.get(foldSpace(unit.source)) ?? []).map((segment) => ({ segment, matchedBy: 'source' as const }));

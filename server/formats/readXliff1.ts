@@ -20,21 +20,24 @@ export function read1(root: Element, version: string, fileName: string): Interch
   const result: InterchangeFile = { version, units: [], skipped: [] };
   const collector = new Collector();
   const languages = { source: new Agreement('source', fileName), target: new Agreement('target', fileName) };
-  for (const fileEl of childElements(root, ns, 'file')) {
+  const files = childElements(root, ns, 'file');
+  for (const [fileIndex, fileEl] of files.entries()) {
     languages.source.see(fileEl.getAttribute('source-language'), fileEl);
     languages.target.see(fileEl.getAttribute('target-language'), fileEl);
     if (result.original === undefined && fileEl.hasAttribute('original')) result.original = fileEl.getAttribute('original') ?? undefined;
     const body = childElements(fileEl, ns, 'body')[0];
     if (!body) continue;
     const ours = writtenByWorkbench(fileEl, ns);
-    for (const { el, translate } of unitsIn(body, ns, new Set(['trans-unit', 'bin-unit']), translatable(fileEl, true))) {
+    const original = files.length > 1 ? (fileEl.getAttribute('original') ?? '') : undefined;
+    for (const { el, translate, group } of unitsIn(body, ns, new Set(['trans-unit', 'bin-unit']), translatable(fileEl, true))) {
       if (el.localName === 'bin-unit') {
         collector.skip(el.getAttribute('id') ?? '', 'a binary unit (<bin-unit>): no text to translate');
       } else if (el.getAttribute('restype') === 'x-gettext-domain-header') {
         // po2xliff's copy of the PO header: metadata, not text to translate.
         collector.skip(el.getAttribute('id') ?? '', 'the gettext header of a PO file (metadata)');
       } else {
-        collector.add(el, translate, (id) => readTransUnit(el, id, ns, ours));
+        // Ids are unique per <file> (see Collector.add); a unit of a file of several keeps its file's name.
+        collector.add(el, translate, (id) => ({ ...readTransUnit(el, id, ns, ours), ...(original === undefined ? {} : { original }) }), `${fileIndex}/${group}`);
       }
     }
   }

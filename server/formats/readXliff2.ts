@@ -14,10 +14,13 @@ const STATUS_RANK: InterchangeStatus[] = ['needs-review', 'translated', 'approve
 export function read2(root: Element, version: string): InterchangeFile {
   const result: InterchangeFile = { version, units: [], skipped: [] };
   const collector = new Collector();
-  for (const fileEl of childElements(root, XLIFF20_NS, 'file')) {
+  const files = childElements(root, XLIFF20_NS, 'file');
+  for (const [fileIndex, fileEl] of files.entries()) {
     if (result.original === undefined && fileEl.hasAttribute('original')) result.original = fileEl.getAttribute('original') ?? undefined;
-    for (const { el, translate } of unitsIn(fileEl, XLIFF20_NS, new Set(['unit']), translatable(fileEl, true))) {
-      collector.add(el, translate, (id) => readUnit2(el, id));
+    const original = files.length > 1 ? (fileEl.getAttribute('original') ?? fileEl.getAttribute('id') ?? '') : undefined;
+    for (const { el, translate, group } of unitsIn(fileEl, XLIFF20_NS, new Set(['unit']), translatable(fileEl, true))) {
+      // Ids are unique per <file> (see Collector.add); a unit of a file of several keeps its file's name.
+      collector.add(el, translate, (id) => ({ ...readUnit2(el, id), ...(original === undefined ? {} : { original }) }), `${fileIndex}/${group}`);
     }
   }
   // 2.0 has its languages once, on the root: the files cannot disagree.

@@ -47,6 +47,8 @@ interface CountGroup {
 interface UnitReading {
   id: string;
   approved: string | undefined;
+  /** Its xml:space, which the writer gives every unit (see writeUnit). */
+  space: string | undefined;
   source?: string;
   target?: { text: string; state: string | undefined; qualifier: string | undefined };
   notes: UnitNote[];
@@ -148,7 +150,7 @@ export function readModel(xml: string): { model: LocaleFile; written: boolean[] 
         const id = attribute(tag, 'id');
         if (!id || ids.has(id)) throw new NotOurs();
         ids.add(id);
-        unit = { id, approved: attribute(tag, 'approved'), notes: [], groups: [] };
+        unit = { id, approved: attribute(tag, 'approved'), space: attribute(tag, 'xml:space'), notes: [], groups: [] };
         role = Role.Unit;
       }
     } else if (parent === Role.Unit && unit) {
@@ -315,6 +317,7 @@ function revisionGroupOf(reading: UnitReading): CountGroup | undefined {
 
 /** writesAsRead, from what was read of the unit. */
 function writesAsRead(reading: UnitReading, unit: Unit): boolean {
+  if (reading.space !== 'preserve') return false;
   if (reading.approved !== undefined && reading.approved !== 'yes' && reading.approved !== 'no') return false;
   if (reading.previous && reading.previous.target === undefined) return false;
   const group = revisionGroupOf(reading);

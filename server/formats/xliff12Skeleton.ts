@@ -131,7 +131,10 @@ const SOURCE_VERSION_COUNT = countAsWritten(SOURCE_VERSION_COUNT_TYPE);
  */
 export function writesAsReadText(latin1: string, start: number, end: number, unit: Unit | undefined): boolean {
   const text = latin1.slice(start, end);
-  const approved = /\sapproved\s*=\s*(["'])([^"']*)\1/.exec(text.slice(0, startTagEnd(text, 0)));
+  const startTag = text.slice(0, startTagEnd(text, 0));
+  // The writer gives every unit xml:space="preserve" (see writeUnit).
+  if (!/\sxml:space\s*=\s*(["'])preserve\1/.test(startTag)) return false;
+  const approved = /\sapproved\s*=\s*(["'])([^"']*)\1/.exec(startTag);
   if (approved && approved[2] !== 'yes' && approved[2] !== 'no') return false;
   if (!unit) return false;
   if (text.includes('alt-trans')) {

@@ -5,6 +5,7 @@ import { WorkbenchError } from '../errors';
 import { childIndent, createElementLike, firstElementChild, indentOf, insertAfter, insertChild, isElement, ownerDocumentOf, removeElement, setAttributeIfChanged, setTextIfChanged, textOf } from './domEdit';
 import { appendCount, readWholeNumber } from './xliff12Model';
 import { countIn, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, REVISION_UNIT, revisionCountIn, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS, XLIFF_STATES, MACHINE_QUALIFIER } from './xliff12Vocabulary';
+import { XML_NS } from './xmlSafety';
 
 /** The elements of a `<trans-unit>` the workbench reads and writes, found in one pass over its children. */
 export interface UnitParts {
@@ -132,11 +133,12 @@ export function readPrevious(alt: Element): NonNullable<Unit['previous']> {
  * Whether writeUnit(tu, unit), `unit` being what readUnit just read from `tu` (with `parts`), would
  * leave the element as it is. writeUnit rewrites only what the model holds, each part only when it
  * differs, so the only things it changes in a unit it is given back are the forms it normalizes: an
- * `approved` other than yes/no, a previous-version alt-trans without target, a revision group
+ * unit without `xml:space="preserve"`, an `approved` other than yes/no, a previous-version alt-trans without target, a revision group
  * under another name (the legacy shared one) or left without a count, and counts not written as
  * plain numbers. Anything else in a unit is written back as read.
  */
 export function writesAsRead(tu: Element, unit: Unit, parts: UnitParts): boolean {
+  if (tu.getAttributeNS(XML_NS, 'space') !== 'preserve') return false;
   if (tu.hasAttribute('approved')) {
     const approved = tu.getAttribute('approved');
     if (approved !== 'yes' && approved !== 'no') return false;
@@ -221,6 +223,9 @@ export function writeUnit(tu: Element, unit: Unit, created: boolean): void {
     else if (targetEl.getAttribute('state-qualifier') === MACHINE_QUALIFIER) targetEl.removeAttribute('state-qualifier');
   }
 
+  // Whitespace kept on every unit, not only on <file>: Translate Toolkit (and Pootle, Virtaal) read
+  // xml:space per unit and reflow a unit's text without it, as po2xliff and Xcode write it.
+  if (tu.getAttributeNS(XML_NS, 'space') !== 'preserve') tu.setAttributeNS(XML_NS, 'xml:space', 'preserve');
   if (unit.approved) setAttributeIfChanged(tu, 'approved', 'yes');
   else if (tu.hasAttribute('approved')) setAttributeIfChanged(tu, 'approved', 'no');
 
@@ -313,6 +318,7 @@ export function writeNewPlainUnit(tu: Element, unit: Unit, indents: { inner: str
   tu.appendChild(doc.createTextNode(`\n${indents.inner}`));
   tu.appendChild(target);
   tu.appendChild(doc.createTextNode(`\n${indents.outer}`));
+  tu.setAttributeNS(XML_NS, 'xml:space', 'preserve');
   if (unit.approved) tu.setAttribute('approved', 'yes');
 }
 

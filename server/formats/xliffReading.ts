@@ -12,17 +12,25 @@ export class SkipUnit extends Error {}
 export class Collector {
   readonly units: InterchangeUnit[] = [];
   readonly skipped: { id: string; reason: string }[] = [];
+  /** The ids seen, each in its scope (see add). */
   private readonly ids = new Set<string>();
 
-  add(el: Element, translate: boolean, read: (id: string) => InterchangeUnit): void {
+  /**
+   * Reads the unit `el` with `read`, or lists it as skipped with the reason. Ids are unique only in
+   * their `scope`: XLIFF scopes them per `<file>`, and some tools (Passolo) repeat them across the
+   * groups of one file, so the scope is the file and the group the unit is in: the same id in two
+   * files, or two groups, is two units; the same id twice in one group is a second unit skipped.
+   */
+  add(el: Element, translate: boolean, read: (id: string) => InterchangeUnit, scope = ''): void {
     const id = el.getAttribute('id') ?? '';
     const line = el.lineNumber ? ` (line ${el.lineNumber})` : '';
     if (id === '') return this.skip(id, `a <${el.localName}> without id${line}`);
     if (!translate) return this.skip(id, 'marked translate="no"');
-    if (this.ids.has(id)) return this.skip(id, `a second unit with this id${line}`);
+    const key = `${scope}\u0000${id}`;
+    if (this.ids.has(key)) return this.skip(id, `a second unit with this id${line}`);
     try {
       const unit = read(id);
-      this.ids.add(id);
+      this.ids.add(key);
       this.units.push(unit);
     } catch (err) {
       if (!(err instanceof SkipUnit)) throw err;
@@ -81,9 +89,11 @@ export function translatable(el: Element, inherited: boolean): boolean {
  * whether it is to be translated (groups pass translate="no" down). Walked with a stack of its
  * own: nesting as deep as the file likes cannot overflow the call stack.
  */
-export function unitsIn(container: Element, ns: string | null, names: ReadonlySet<string>, translate: boolean): { el: Element; translate: boolean }[] {
-  const out: { el: Element; translate: boolean }[] = [];
-  const stack: { next: Node | null; translate: boolean }[] = [{ next: container.firstChild, translate }];
+export function unitsIn(container: Element, ns: string | null, names: ReadonlySet<string>, translate: boolean): { el: Element; translate: boolean; group: number }[] {
+  const out: { el: Element; translate: boolean; group: number }[] = [];
+  // Groups are numbered as met (0: no group), each unit with the number of the group it is in.
+  let groups = 0;
+  const stack: { next: Node | null; translate: boolean; group: number }[] = [{ next: container.firstChild, translate, group: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     const node = top.next;
@@ -93,8 +103,8 @@ export function unitsIn(container: Element, ns: string | null, names: ReadonlySe
     }
     top.next = node.nextSibling;
     if (!isElement(node) || node.namespaceURI !== ns) continue;
-    if (node.localName === 'group') stack.push({ next: node.firstChild, translate: translatable(node, top.translate) });
-    else if (names.has(node.localName ?? '')) out.push({ el: node, translate: translatable(node, top.translate) });
+    if (node.localName === 'group') stack.push({ next: node.firstChild, translate: translatable(node, top.translate), group: ++groups });
+    else if (names.has(node.localName ?? '')) out.push({ el: node, translate: translatable(node, top.translate), group: top.group });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
 /** The Translate Toolkit commands the interchange tests run. */
-const COMMANDS = ['po2xliff', 'pocount'] as const;
+const COMMANDS = ['po2xliff', 'xliff2po', 'pocount'] as const;
 
 const missing = (command: string): string =>
   `${command} was not found on PATH. The interchange tests run Translate Toolkit's real tools: install the Debian package translate-toolkit (e.g. \`sudo apt-get install translate-toolkit\`).`;
@@ -29,6 +29,11 @@ function run(command: (typeof COMMANDS)[number], args: string[], cwd?: string): 
  */
 export function po2xliff(poPath: string, xliffPath: string, cwd?: string): void {
   run('po2xliff', [poPath, xliffPath], cwd);
+}
+
+/** Converts an XLIFF file to PO with xliff2po (each unit's id becomes the entry's location comment). */
+export function xliff2po(xliffPath: string, poPath: string, cwd?: string): void {
+  run('xliff2po', [xliffPath, poPath], cwd);
 }
 
 /** One line of pocount's report: a number of strings (units) and of source words. */
