@@ -248,7 +248,7 @@ describe('file locale store', () => {
     const path = join(tmp.dir, 'es', 'manifesto.xlf');
     const withExtras = readFileSync(path, 'utf8')
       .replace('<body>', '<body>\n      <!-- keep this comment -->')
-      .replace('<trans-unit id="p3">', '<trans-unit id="p3" resname="closing">');
+      .replace('<trans-unit id="p3" xml:space="preserve">', '<trans-unit id="p3" xml:space="preserve" resname="closing">');
     writeFileSync(path, withExtras);
     await store.update('manifesto', 'es', (file) => {
       file.units[2].target = 'Cierre.';
@@ -256,7 +256,7 @@ describe('file locale store', () => {
     });
     const final = readFileSync(path, 'utf8');
     expect(final).toContain('<!-- keep this comment -->');
-    expect(final).toContain('<trans-unit id="p3" resname="closing">');
+    expect(final).toContain('<trans-unit id="p3" xml:space="preserve" resname="closing">');
     expect(validateXliff12(path)).toMatchObject({ valid: true });
   });
 });
@@ -317,7 +317,7 @@ describe('file locale store: archive of removed translations', () => {
     expect(validateXliff12(archivePath())).toMatchObject({ valid: true });
     const xml = readFileSync(archivePath(), 'utf8');
     expect(xml).toContain('<file original="manifesto" source-language="en" target-language="es"');
-    expect(xml).toContain('<trans-unit id="p2@3">');
+    expect(xml).toContain('<trans-unit id="p2@3" xml:space="preserve">');
     expect(xml).toContain('<count-group name="workbench:p2@3">');
 
     const archived = await store.readArchive('manifesto', 'es');
@@ -484,7 +484,7 @@ describe('file locale store: removing units', () => {
 
     const xml = readFileSync(path(), 'utf8');
     for (const id of ['p1', 'p4', 'p6']) expect(xml).not.toContain(`id="${id}"`);
-    for (const id of ['p2', 'p3', 'p5']) expect(xml).toContain(`<trans-unit id="${id}">`);
+    for (const id of ['p2', 'p3', 'p5']) expect(xml).toContain(`<trans-unit id="${id}" xml:space="preserve">`);
     expect(xml).not.toMatch(/\n[ \t]*\n/);
     expect(xml).not.toContain('removeUnits');
     expect(validateXliff12(path())).toMatchObject({ valid: true });
@@ -502,7 +502,7 @@ describe('file locale store: removing units', () => {
       draft.units[2].target = 'Quinto.';
       draft.units[2].revision += 1;
     });
-    expect(readFileSync(path(), 'utf8')).toMatch(/<trans-unit id="p5">\s*<source>Paragraph 5.<\/source>\s*<target state="translated">Quinto.<\/target>/);
+    expect(readFileSync(path(), 'utf8')).toMatch(/<trans-unit id="p5" xml:space="preserve">\s*<source>Paragraph 5.<\/source>\s*<target state="translated">Quinto.<\/target>/);
     const after = await store.read('manifesto', 'es');
     expect(after?.units.map((unit) => [unit.id, unit.target, unit.revision])).toEqual([
       ['p2', 'Párrafo p2.', 1],
@@ -520,7 +520,7 @@ describe('file locale store: removing units', () => {
       draft.removeUnits = ['p3'];
     });
     expect((await store.read('manifesto', 'es'))?.units.map((unit) => unit.id)).toEqual(['p1', 'p2']);
-    expect(readFileSync(path(), 'utf8')).toContain('<trans-unit id="p1">');
+    expect(readFileSync(path(), 'utf8')).toContain('<trans-unit id="p1" xml:space="preserve">');
   });
 
   it('writes nothing when a change lists a unit it keeps (400), and keeps working', async () => {

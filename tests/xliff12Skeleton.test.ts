@@ -46,7 +46,7 @@ const OTHER_TOOL = `<?xml version="1.0" encoding="UTF-8"?>
         <target state='translated'></target>
         <alt-trans alttranstype='proposal'><target>C?</target></alt-trans>
       </trans-unit>
-      <trans-unit id='d'><source>D</source></trans-unit>
+      <trans-unit id='d' xml:space='preserve'><source>D</source></trans-unit>
     </body>
   </file>
 </xliff>
@@ -96,7 +96,7 @@ describe('a locale file held as a skeleton', () => {
     // Units written are written whole (as a whole parse writes them); the others are their bytes.
     expect(output.xml).toContain('<x:extra x:attr="kept">foreign <x:b>content</x:b></x:extra>');
     expect(output.xml).toContain('<alt-trans alttranstype="proposal"><target>C?</target></alt-trans>');
-    expect(output.xml).toContain("<trans-unit id='d'><source>D</source></trans-unit>");
+    expect(output.xml).toContain("<trans-unit id='d' xml:space='preserve'><source>D</source></trans-unit>");
     expect(output.xml).not.toContain('B1');
     // And the next change of the same document writes into the text just written.
     const next = copy(output.parsed.model);
