@@ -40,6 +40,9 @@ function setTargets(xml: string, targets: Record<string, string>): string {
   return new XMLSerializer().serializeToString(doc);
 }
 
+/** The characters of windows-1252 outside ASCII that the test uses, as its bytes. */
+const WINDOWS_1252: Record<string, number> = { á: 0xe1, '—': 0x97, '«': 0xab, '»': 0xbb };
+
 const importVia = (agent: typeof t.api, xml: string | Buffer, query = '') =>
   agent.post(`/api${base}/import${query}`).set('Content-Type', 'application/xliff+xml').send(typeof xml === 'string' ? Buffer.from(xml) : xml);
 
@@ -184,15 +187,30 @@ describe('bad input is refused and nothing saved is touched', () => {
     expect(localeFile()).toBe(before);
   });
 
-  it('a file in another encoding is refused naming the encoding: UTF-16 by its byte-order mark, or the one its declaration names', async () => {
-    const before = localeFile();
+  it('a file in another encoding is read in it: UTF-16 by its byte-order mark, windows-1252 by its declaration; one Node cannot decode is refused naming it', async () => {
     const exported = (await download(team.ana, `/api${base}/export/xliff`)).body.toString('utf8');
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(exported.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')]);
-    const refused = await team.ana.post(`/api${base}/import`).set('Content-Type', 'application/xliff+xml').send(utf16).expect(400);
-    expect(refused.body.error.message).toContain('the file is UTF-16 (little-endian, by its byte-order mark), not UTF-8');
-    const latin1 = Buffer.from(exported.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('</body>', '<!-- caf\u00e9 --></body>'), 'latin1');
-    const declared = await team.ana.post(`/api${base}/import`).set('Content-Type', 'application/xliff+xml').send(latin1).expect(400);
-    expect(declared.body.error.message).toContain('the file is declared as ISO-8859-1, not UTF-8');
+    const edited = setTargets(exported, { [team.ids[5]]: 'Otro elemento más — «con comillas».' });
+    // UTF-16 little-endian with its byte-order mark, as Passolo and some Windows tools save.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(edited.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')]);
+    const fromUtf16 = await importVia(team.ana, utf16, '?dryRun=1').expect(200);
+    expect(fromUtf16.body.newTranslations).toEqual([expect.objectContaining({ segment: team.ids[5], target: 'Otro elemento más — «con comillas».' })]);
+    // windows-1252: á, —, « and » are single bytes (— is 0x97, which ISO-8859-1 does not have); Node has no encoder for it.
+    const bytes = [...(edited.startsWith('<?xml') ? edited : `<?xml version="1.0" encoding="UTF-8"?>${edited}`).replace(/encoding="UTF-8"/i, 'encoding="windows-1252"')].map((ch) => WINDOWS_1252[ch] ?? ch.charCodeAt(0));
+    expect(bytes.every((b) => b < 256)).toBe(true);
+    const fromCp1252 = await importVia(team.ana, Buffer.from(bytes)).expect(200);
+    expect(fromCp1252.body.written).toBe(1);
+    const segments = (await t.api.get(`/api${base}/segments`).expect(200)).body.segments as { id: string; target: string | null }[];
+    expect(segments.find((s) => s.id === team.ids[5])?.target).toBe('Otro elemento más — «con comillas».');
+
+    const before = localeFile();
+    const unknown = Buffer.from(exported.replace('encoding="UTF-8"', 'encoding="x-klingon-7"'), 'latin1');
+    const refused = await importVia(team.ana, unknown).expect(400);
+    expect(refused.body.error).toMatchObject({ code: 'xml-encoding-unsupported' });
+    expect(refused.body.error.message).toContain('"x-klingon-7"');
+    // Bytes that are not what the file says it is: malformed, with the place.
+    const notUtf8 = Buffer.concat([Buffer.from(exported.replace('</body>', '<!-- caf')), Buffer.from([0xe9]), Buffer.from(' --></body>')]);
+    const malformed = await importVia(team.ana, notUtf8).expect(400);
+    expect(malformed.body.error.message).toMatch(/line \d+, column \d+: the file is not valid UTF-8/);
     expect(localeFile()).toBe(before);
   });
 

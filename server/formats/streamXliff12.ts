@@ -13,6 +13,7 @@ import type { LocaleFile, Unit, UnitNote, XliffState } from '../domain/types';
 import { type HeldXliff12, readHeldXliff12 } from './xliff12Spans';
 import { FILE_GROUP, NOTE_ANNOTATES, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, XLIFF12_NS, XLIFF_STATES, MACHINE_QUALIFIER } from './xliff12Vocabulary';
 import { findInvalidXmlChar } from './xmlScan';
+import { isUtf8Xml } from './xmlSafety';
 
 /** What an open element is to the reader. */
 const enum Role {
@@ -67,6 +68,8 @@ export function streamXliff12(bytes: Buffer, ctx: { file: string }): HeldXliff12
 
 /** The model of the file `bytes` (UTF-8), with which units are written as read, or undefined (see above). */
 export function streamModel(bytes: Uint8Array): { model: LocaleFile; written: boolean[] } | undefined {
+  // A file in another encoding (a hand edit saved as windows-1252, say) is read by decodeXmlBytes.
+  if (!isUtf8Xml(bytes)) return undefined;
   let xml: string;
   try {
     xml = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

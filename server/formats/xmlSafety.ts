@@ -12,6 +12,7 @@
  *   U+2028, U+2029 and U+0085 into LF, which would corrupt translations.
  */
 import { DOMParser } from '@xmldom/xmldom';
+import iconv from 'iconv-lite';
 import type { Document, Element } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
 import { findInvalidXmlChar, positionAt, scanXml, type ScanTrack, type XmlPosition } from './xmlScan';
@@ -39,32 +40,66 @@ export function normalizeXmlLineEndings(source: string): string {
   return source.replace(/\r\n?/g, '\n');
 }
 
-/** Decodes file bytes as UTF-8 (a BOM is dropped); invalid UTF-8 is a malformed file, never guessed at. */
+/**
+ * Decodes an XML file's bytes in the encoding it is in, found the way XML 1.0 (appendix F) finds
+ * it: a byte-order mark (UTF-8, UTF-16 LE/BE), `<?` as 16-bit characters (UTF-16 without a mark),
+ * else the `encoding` of the XML declaration, else UTF-8. Any encoding Node's TextDecoder knows is
+ * read (windows-1252, ISO-8859-x, Shift_JIS…); one it does not know is refused naming it (400), and
+ * bytes that are not valid in the encoding are a malformed file (422), never guessed at. The text
+ * returned has no BOM; its declaration still names the encoding it was read from (a string has none).
+ */
 export function decodeXmlBytes(bytes: Uint8Array, options: XmlParseOptions): string {
+  const { encoding, named, skip } = detectEncoding(bytes);
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   } catch (cause) {
-    const lossy = new TextDecoder('utf-8').decode(bytes);
+    throw new WorkbenchError(400, 'xml-encoding-unsupported', `${options.file}: it is in the encoding "${named}", which the workbench cannot read: save it as UTF-8 (or UTF-16) and send it again`, {
+      cause,
+      details: { file: options.file, encoding: named },
+      params: { file: options.file, encoding: named },
+    });
+  }
+  try {
+    // Node 20's TextDecoder reads windows-1252 (and the labels that name it: iso-8859-1, latin1,
+    // us-ascii) as ISO-8859-1, turning “ ” — € into control characters: iconv-lite reads it right.
+    if (decoder.encoding === 'windows-1252') return decodeWindows1252(bytes.subarray(skip));
+    return decoder.decode(bytes.subarray(skip));
+  } catch (cause) {
+    const rest = bytes.subarray(skip);
+    const lossy = decoder.encoding === 'windows-1252' ? iconv.decode(Buffer.from(rest.buffer, rest.byteOffset, rest.byteLength), 'windows-1252') : new TextDecoder(encoding, { ignoreBOM: true }).decode(rest);
     const at = lossy.indexOf('\uFFFD');
-    const declared = declaredEncoding(bytes);
-    const reason = declared ? `the file is ${declared}, not UTF-8: save it as UTF-8 and send it again` : 'the file is not valid UTF-8';
-    throw malformed(options, at < 0 || declared ? { line: 1, column: 1 } : positionAt(lossy, at), reason, cause);
+    const reason = `the file is not valid ${named}${encoding === 'utf-8' && named === 'UTF-8' ? '' : ' (as it says it is)'}`;
+    throw malformed(options, at < 0 ? { line: 1, column: 1 } : positionAt(lossy, at), reason, cause);
   }
 }
 
-/**
- * The encoding a file that does not read as UTF-8 says it is in, to name it in the refusal: a
- * UTF-16 byte-order mark, UTF-16 without one (`<?` as 16-bit characters), or the `encoding` of its
- * XML declaration.
- */
-function declaredEncoding(bytes: Uint8Array): string | undefined {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16 (little-endian, by its byte-order mark)';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16 (big-endian, by its byte-order mark)';
-  if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00) return 'UTF-16 (little-endian)';
-  if (bytes[0] === 0x00 && bytes[1] === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f) return 'UTF-16 (big-endian)';
+/** windows-1252 bytes as text; the five bytes it leaves undefined make the file invalid in it (see decodeXmlBytes). */
+function decodeWindows1252(bytes: Uint8Array): string {
+  const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252');
+  if (text.includes('\uFFFD')) throw new Error('a byte windows-1252 does not define');
+  return text;
+}
+
+/** Whether an XML file's bytes are in UTF-8 by what they say of themselves (see decodeXmlBytes): readers of UTF-8 alone leave others to it. */
+export function isUtf8Xml(bytes: Uint8Array): boolean {
+  return detectEncoding(bytes).encoding === 'utf-8';
+}
+
+/** The encoding of an XML file's bytes (see decodeXmlBytes): the TextDecoder label, the name to show, and the bytes of a BOM to skip. */
+function detectEncoding(bytes: Uint8Array): { encoding: string; named: string; skip: number } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', named: 'UTF-8', skip: 3 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', named: 'UTF-16 (little-endian)', skip: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', named: 'UTF-16 (big-endian)', skip: 2 };
+  if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00) return { encoding: 'utf-16le', named: 'UTF-16 (little-endian)', skip: 0 };
+  if (bytes[0] === 0x00 && bytes[1] === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f) return { encoding: 'utf-16be', named: 'UTF-16 (big-endian)', skip: 0 };
+  // ASCII-compatible: the declaration, read as ASCII, says which.
   const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
-  const match = /^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']/.exec(head);
-  return match && !/^utf-?8$/i.test(match[1]) ? `declared as ${match[1]}` : undefined;
+  const declared = /^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]{0,39})["']/.exec(head)?.[1];
+  if (!declared || /^utf-?8$/i.test(declared)) return { encoding: 'utf-8', named: 'UTF-8', skip: 0 };
+  // A file that says UTF-16 yet has no 16-bit characters cannot be it; TextDecoder's label rules name the rest.
+  if (/^utf-?16/i.test(declared)) return { encoding: 'x-not-utf-16', named: `${declared} (declared, but the file is not in 16-bit characters)`, skip: 0 };
+  return { encoding: declared, named: declared, skip: 0 };
 }
 
 /**
