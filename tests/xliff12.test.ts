@@ -433,6 +433,14 @@ describe('parseXliff12: hostile and broken input', () => {
     expect(err.message.startsWith(`doc.xlf: line ${line}, column ${column}: `)).toBe(true);
   });
 
+  it('says which prefix is undeclared, on an element or an attribute, instead of the DOM library\'s NamespaceError', () => {
+    const onElement = catchWorkbenchError(() => parseXliff12(BROKEN.replace('Broken</targte>', 'x</target><sdl:seg-defs/>'), { file: 'doc.sdlxliff' }));
+    expect(onElement.message).toMatch(/^doc\.sdlxliff: line 7, column \d+: the prefix "sdl" of "sdl:seg-defs" is not declared: the file has no xmlns:sdl="…" for it/);
+    expect(onElement.message).not.toContain('NamespaceError');
+    const onAttribute = catchWorkbenchError(() => parseXliff12(BROKEN.replace('Broken</targte>', 'x</target>').replace('<trans-unit id="a">', '<trans-unit id="a" mq:status="Confirmed">'), { file: 'doc.mqxliff' }));
+    expect(onAttribute.message).toMatch(/line \d+, column \d+: the prefix "mq" of "mq:status" is not declared/);
+  });
+
   it.each([
     ['a wrong root element', '<xliffx version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"/>'],
     ['a missing namespace', '<xliff version="1.2"><file original="a" source-language="en" target-language="es" datatype="plaintext"><body/></file></xliff>'],

@@ -131,7 +131,7 @@ export function parseXmlTracking(content: string, options: XmlParseOptions, trac
   if (!parsed.ok) {
     const { report, cause } = parsed;
     if (/doctype/i.test(report.message)) throw doctypeForbidden(options, report.position);
-    throw malformed(options, report.position, report.message, cause);
+    throw malformed(options, report.position, plainReason(source, report), cause);
   }
   const doc = parsed.doc;
   // Defence in depth: the scan above must have caught it, but never hand out a document with a DTD.
@@ -140,6 +140,27 @@ export function parseXmlTracking(content: string, options: XmlParseOptions, trac
   }
   if (doc.doctype) throw doctypeForbidden(options, { line: 1, column: 1 });
   return { doc, source };
+}
+
+/**
+ * xmldom's reason in a sentence a person can act on, where it has none of its own: an unbound
+ * namespace prefix ("NamespaceError: prefix is non-null and namespace is null") names the prefix
+ * and the name it is on, found in the tag at the reported place.
+ */
+function plainReason(source: string, report: { message: string; position: XmlPosition }): string {
+  if (!/prefix is non-null and namespace is null|unbound|namespace prefix/i.test(report.message)) return report.message;
+  const lines = source.split('\n', report.position.line);
+  const offset = lines.slice(0, -1).reduce((sum, line) => sum + line.length + 1, 0) + report.position.column - 1;
+  // The tag at that place (xmldom points at its start, or into it).
+  const tagStart = source.lastIndexOf('<', offset + 1);
+  const tag = tagStart < 0 ? '' : source.slice(tagStart, source.indexOf('>', tagStart) + 1 || undefined);
+  const declared = new Set([...source.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*["'][^"']+["']/g)].map((m) => m[1]));
+  for (const m of tag.matchAll(/(?:^<\/?|\s)([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)/g)) {
+    const prefix = m[1];
+    if (prefix === 'xml' || prefix === 'xmlns' || declared.has(prefix)) continue;
+    return `the prefix "${prefix}" of "${prefix}:${m[2]}" is not declared: the file has no xmlns:${prefix}="…" for it (the tool that wrote it left the declaration out, or the file was cut)`;
+  }
+  return `a namespace prefix is used without being declared (${report.message.replace(/^Error: /, '')})`;
 }
 
 type XmldomOutcome =
