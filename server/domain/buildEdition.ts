@@ -50,6 +50,7 @@ export function buildEdition(input: EditionInput): Edition {
     sourceVersion: document.version,
     sourceVersionDate: input.versionDate,
     sourceDate: document.meta.date,
+    ...(document.meta.extra ? { sourceMeta: document.meta.extra } : {}),
     originalTranslator: document.meta.translator,
     sourceUrl: document.meta.source,
     license: document.meta.license,

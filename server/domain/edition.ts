@@ -93,6 +93,8 @@ export interface Edition {
   sourceVersionDate: string;
   /** Publication date of the source text (front matter), as written there. */
   sourceDate?: string;
+  /** The source's front-matter keys the workbench does not read, carried into the Markdown edition's front matter. */
+  sourceMeta?: Record<string, unknown>;
   /** The source's own translation credit (front matter `translator`), e.g. the English translation of a Spanish original. */
   originalTranslator?: string;
   sourceUrl?: string;

@@ -28,6 +28,17 @@ markdown.core.ruler.at('normalize', (state) => {
 });
 // The same block parsing, with a state built faster for long texts (see fastBlockState).
 installFastBlockState(markdown);
+// Link reference definitions ("[label]: https://…") are read by markdown-it into its environment
+// and leave no token: without one, the segmenter never saw them and they were lost from the stored
+// document and every edition (each reference-style link broken). The rule is run as it is and, when
+// it reads definitions, leaves a token with their lines.
+const readReference = markdown.block.ruler.getRules('').find((rule) => rule.name === 'reference');
+if (!readReference) throw new Error('markdown-it has no reference rule');
+markdown.block.ruler.at('reference', (state, startLine, endLine, silent) => {
+  const found = readReference(state, startLine, endLine, silent);
+  if (found && !silent) state.push('reference_definition', '', 0).map = [startLine, state.line];
+  return found;
+});
 
 interface Container {
   type: 'list' | 'item' | 'quote';
@@ -35,7 +46,7 @@ interface Container {
   paragraphs?: number;
 }
 
-/** Cuts a Markdown body into blocks: headings, paragraphs, list items and quotes to translate; code, tables, HTML and rules kept verbatim. */
+/** Cuts a Markdown body into blocks: headings, paragraphs, list items and quotes to translate; code, tables, HTML, rules and link reference definitions kept verbatim. */
 export function segmentMarkdown(body: string): Block[] {
   let lines: string[] | undefined; // split only for the blocks kept verbatim
   const raw = (map: [number, number] | null | undefined): string => {
@@ -47,6 +58,7 @@ export function segmentMarkdown(body: string): Block[] {
   const stack: Container[] = [];
   let headingLevel = 0;
   let skipUntil = -1;
+  let definitionLines: [number, number] | undefined;
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -82,6 +94,19 @@ export function segmentMarkdown(body: string): Block[] {
       case 'code_block':
         blocks.push({ kind: 'code', text: raw(token.map), translatable: false });
         break;
+      case 'reference_definition': {
+        // One token per definition (markdown-it may run the rule twice on one): definitions on
+        // consecutive lines are one block, as they were written.
+        const map = token.map as [number, number];
+        if (definitionLines && blocks[blocks.length - 1]?.kind === 'definition' && map[0] <= definitionLines[1]) {
+          definitionLines = [definitionLines[0], Math.max(definitionLines[1], map[1])];
+          blocks[blocks.length - 1].text = raw(definitionLines);
+        } else {
+          definitionLines = map;
+          blocks.push({ kind: 'definition', text: raw(map), translatable: false });
+        }
+        break;
+      }
       case 'html_block':
         blocks.push({ kind: 'html', text: token.content.replace(/\s+$/, ''), translatable: false });
         break;

@@ -1,5 +1,6 @@
 /** The kinds of block a source document is cut into. */
-export type SegmentKind = 'heading' | 'paragraph' | 'list-item' | 'quote' | 'code' | 'table' | 'html' | 'rule';
+/** `definition`: Markdown link reference definitions ("[label]: https://…"), kept verbatim and used by the links that name them. */
+export type SegmentKind = 'heading' | 'paragraph' | 'list-item' | 'quote' | 'code' | 'table' | 'html' | 'rule' | 'definition';
 
 /** A block of the source document: translatable prose, or a block kept verbatim. */
 export interface Segment {
@@ -28,6 +29,8 @@ export interface DocumentMeta {
   license?: string;
   /** BCP 47 tag of the source text. */
   language: string;
+  /** Front-matter keys the workbench does not read (subtitle, publisher, tags…), kept for the editions. */
+  extra?: Record<string, unknown>;
 }
 
 /** A segmented source document: what the workbench translates. */

@@ -4,8 +4,21 @@ import { xmlSafeText } from './xmlSafeText';
 /** Where rendered Markdown goes: a standalone HTML page keeps every safe link; an EPUB only links out of the book. */
 export type InlineTarget = 'html' | 'epub';
 
+/** Link reference definitions as markdown-it keeps them in its environment. */
+export type References = Record<string, { href: string; title: string }>;
+
 interface RenderEnv {
   target?: InlineTarget;
+  /** The document's link reference definitions, as markdown-it reads them (see referencesOf). */
+  references?: References;
+}
+
+/** Link reference definitions read from the document's definition blocks, for the links that name them. */
+export function referencesOf(definitions: readonly string[]): References | undefined {
+  if (definitions.length === 0) return undefined;
+  const env: { references?: References } = {};
+  md.parse(definitions.join('\n\n'), env);
+  return env.references;
 }
 
 // One instance for every edition: markdown-it keeps no state between renders. `html: false`
@@ -44,12 +57,15 @@ md.renderer.rules.image = (tokens, idx, options, env, self) =>
 // escaped: most paragraphs of a book, "[1]"-style note marks included, rendered without a parse.
 const INLINE_SYNTAX = /[\n\\`~*_<&]|\]\(/;
 
-/** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML. */
-export function renderInline(text: string, target: InlineTarget): string {
+/** With reference definitions, a bracket may be a link ("[text][label]", "[label]"). */
+const INLINE_SYNTAX_WITH_REFERENCES = /[\n\\`~*_<&\]]/;
+
+/** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML; `references` resolves reference-style links. */
+export function renderInline(text: string, target: InlineTarget, references?: References): string {
   // Only XML must lose the characters it forbids; HTML tolerates them, and scanning a book costs.
   const safe = target === 'epub' ? xmlSafeText(text) : text;
-  if (!INLINE_SYNTAX.test(safe)) return md.utils.escapeHtml(safe);
-  return md.renderInline(safe, { target } satisfies RenderEnv);
+  if (!(references ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return md.utils.escapeHtml(safe);
+  return md.renderInline(safe, (references ? { target, references } : { target }) satisfies RenderEnv);
 }
 
 /** Renders a raw Markdown block kept verbatim (code, table) as XHTML-compatible HTML. */

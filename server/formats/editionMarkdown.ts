@@ -84,6 +84,8 @@ function fenced(code: string): string {
 
 function frontMatter(edition: Edition): string {
   const data = {
+    // The source's own keys first, as it wrote them; the edition's keys win where both have one.
+    ...edition.sourceMeta,
     title: edition.title,
     authors: edition.authors,
     language: edition.language,

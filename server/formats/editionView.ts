@@ -1,6 +1,6 @@
 import type { DraftMark, Edition } from '../domain/edition';
 import { editionBlockLayout } from './editionBlockLayout';
-import { renderInline, renderMarkdownBlock, type InlineTarget } from './editionInline';
+import { referencesOf, renderInline, renderMarkdownBlock, type InlineTarget } from './editionInline';
 import { editionProvenance } from './editionProvenance';
 import { editionToc } from './editionToc';
 
@@ -8,13 +8,15 @@ import { editionToc } from './editionToc';
 export function editionView(edition: Edition, target: InlineTarget) {
   const { labels } = edition;
   const markLabels: Record<DraftMark, string> = { untranslated: labels.markUntranslated, drifted: labels.markDrifted, unapproved: labels.markUnapproved };
+  // Reference-style links anywhere in the book resolve to the document's definitions.
+  const references = referencesOf(edition.chapters.flatMap((chapter) => chapter.blocks.filter((block) => block.kind === 'definition').map((block) => block.text)));
   return {
     edition,
     authors: edition.authors.length > 0 ? new Intl.ListFormat(edition.language, { type: 'conjunction' }).format(edition.authors) : '',
     toc: editionToc(edition),
     chapters: edition.chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, layout: editionBlockLayout(chapter.blocks) })),
     provenance: editionProvenance(edition),
-    inline: (text: string) => renderInline(text, target),
+    inline: (text: string) => renderInline(text, target, references),
     markdownBlock: (markdown: string) => renderMarkdownBlock(markdown, target),
     markLabels,
   };

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { parse as parseYaml } from 'yaml';
+import { main } from '../scripts/workbench';
+import { segmentMarkdown } from '../server/domain/segmentMarkdown';
+import { makeProject, type TestProject } from './helpers/project';
+
+// Parts of a Markdown source that the stored document and every edition must keep (issue 14, point 9).
+
+const WITH_REFERENCES = `---
+title: Notes on the Commune
+language: en
+subtitle: A reader's companion
+publisher: A collective press
+tags: [history, "1871"]
+---
+
+# Sources
+
+The [Journal officiel][jo] printed the decrees; see also [the archive].
+
+[jo]: https://example.org/journal-officiel "Journal officiel de la Commune"
+[the archive]: <https://example.org/archive>
+
+## Further
+
+A [link to the sources](#sources) of this very book.
+`;
+
+let project: TestProject;
+beforeEach(() => {
+  project = makeProject({ 'notes.md': WITH_REFERENCES });
+});
+afterEach(() => project.cleanup());
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main([...args, '--data', project.dir], { out: (s) => (out += s), err: (s) => (err += s), env: { USER: 'editor' } });
+  return { code, out, err };
+}
+
+async function exported(format: string, doc = 'notes'): Promise<string> {
+  const out = path.join(project.dir, `out.${format}`);
+  const run = await cli('export', '--doc', doc, '--locale', 'es', '--format', format, '--draft', '--out', out);
+  expect(run).toMatchObject({ code: 0 });
+  return format === 'epub' ? out : readFileSync(out, 'utf8');
+}
+
+describe('link reference definitions', () => {
+  it('are kept as a verbatim block of the document, not dropped', () => {
+    const blocks = segmentMarkdown(WITH_REFERENCES.replace(/^---[\s\S]*?---\n/, ''));
+    expect(blocks.find((b) => b.kind === 'definition')).toEqual({
+      kind: 'definition',
+      text: '[jo]: https://example.org/journal-officiel "Journal officiel de la Commune"\n[the archive]: <https://example.org/archive>',
+      translatable: false,
+    });
+    // Nothing else is lost: the paragraph around them is whole.
+    expect(blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'definition', 'heading', 'paragraph']);
+  });
+
+  it('are in the Markdown edition, and the links that name them work in the HTML and the EPUB', async () => {
+    expect((await cli('new-locale', 'es')).code).toBe(0);
+    const markdown = await exported('md');
+    expect(markdown).toContain('[jo]: https://example.org/journal-officiel "Journal officiel de la Commune"\n[the archive]: <https://example.org/archive>');
+    expect(markdown).toContain('[Journal officiel][jo]');
+
+    const html = await exported('html');
+    expect(html).toContain('<a href="https://example.org/journal-officiel" title="Journal officiel de la Commune">Journal officiel</a>');
+    expect(html).toContain('<a href="https://example.org/archive">the archive</a>');
+    expect(html).not.toContain('[jo]');
+
+    const epub = unzipSync(readFileSync(await exported('epub')));
+    const chapters = Object.entries(epub).filter(([name]) => /chapter-\d+\.xhtml$/.test(name)).map(([, bytes]) => strFromU8(bytes)).join('\n');
+    expect(chapters).toContain('<a href="https://example.org/journal-officiel" title="Journal officiel de la Commune">Journal officiel</a>');
+  });
+});
+
+describe('front matter', () => {
+  it('keeps the keys the workbench does not read in the Markdown edition', async () => {
+    expect((await cli('new-locale', 'es')).code).toBe(0);
+    const markdown = await exported('md');
+    const data = parseYaml(/^---\n([\s\S]*?)\n---/.exec(markdown)?.[1] ?? '') as Record<string, unknown>;
+    expect(data).toMatchObject({ subtitle: "A reader's companion", publisher: 'A collective press', tags: ['history', '1871'], language: 'es', sourceTitle: 'Notes on the Commune' });
+  });
+});
