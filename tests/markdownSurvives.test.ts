@@ -85,3 +85,65 @@ describe('front matter', () => {
     expect(data).toMatchObject({ subtitle: "A reader's companion", publisher: 'A collective press', tags: ['history', '1871'], language: 'es', sourceTitle: 'Notes on the Commune' });
   });
 });
+
+/** A plain-text book in Project Gutenberg's manner: a licence with backticks and stars, parts and chapters, an underlined title. */
+const PLAIN_BOOK = `The Story of a Night
+====================
+
+Use \`make\` to *build* it; the word \`free\` matters, and so does 2 * 3.
+
+BOOK I. THE CITY
+
+CHAPTER I.
+
+It was a dark night.
+
+CHAPTER II. MORNING
+
+Morning came.
+Chapter one was over.
+
+BOOK II
+
+CHAPTER III.
+
+The end.
+`;
+
+describe('a plain-text source', () => {
+  it('is never read as Markdown: its backticks and stars are in every edition; headings by the documented rule give the EPUB its chapters', async () => {
+    const book = makeProject({ 'night.txt': PLAIN_BOOK });
+    try {
+      const run = (...args: string[]) => main([...args, '--data', book.dir], { out: () => undefined, err: () => undefined, env: { USER: 'editor' } });
+      expect(await run('new-locale', 'es')).toBe(0);
+      const exportTo = async (format: string): Promise<string> => {
+        const out = path.join(book.dir, `night.${format}`);
+        expect(await run('export', '--doc', 'night', '--locale', 'es', '--format', format, '--draft', '--out', out)).toBe(0);
+        return out;
+      };
+      const text = readFileSync(await exportTo('txt'), 'utf8');
+      expect(text).toContain('Use `make` to *build* it; the word `free` matters, and so does 2 * 3.');
+      const html = readFileSync(await exportTo('html'), 'utf8');
+      expect(html).toContain('Use `make` to *build* it; the word `free` matters, and so does 2 * 3.');
+      expect(html).not.toContain('<code>make</code>');
+      const markdown = readFileSync(await exportTo('md'), 'utf8');
+      // Escaped, so that the Markdown edition shows the same characters.
+      expect(markdown).toContain('Use \\`make\\` to \\*build\\* it;');
+
+      const epub = unzipSync(readFileSync(await exportTo('epub')));
+      const chapters = Object.keys(epub).filter((name) => /chapter-\d+\.xhtml$/.test(name));
+      // The underlined title, BOOK I and BOOK II: three chapters; the CHAPTER lines are their sections.
+      expect(chapters).toHaveLength(3);
+      const second = strFromU8(epub[chapters.sort()[1]]);
+      // (A draft: each heading after its "not yet translated" mark.)
+      const heading = (level: number, text: string) => new RegExp(`<h${level}[^>]*>(?:<span class="mark-label">[^<]*</span> )?${text.replace(/\./g, '\\.')}</h${level}>`);
+      expect(second).toMatch(heading(1, 'BOOK I. THE CITY'));
+      expect(second).toMatch(heading(2, 'CHAPTER I.'));
+      expect(second).toMatch(heading(2, 'CHAPTER II. MORNING'));
+      // A line that only mentions a chapter inside a paragraph is not a heading.
+      expect(second).toContain('Morning came.\nChapter one was over.');
+    } finally {
+      book.cleanup();
+    }
+  });
+});

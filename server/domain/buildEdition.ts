@@ -51,6 +51,7 @@ export function buildEdition(input: EditionInput): Edition {
     sourceVersionDate: input.versionDate,
     sourceDate: document.meta.date,
     ...(document.meta.extra ? { sourceMeta: document.meta.extra } : {}),
+    ...(document.meta.plainText ? { plainText: true } : {}),
     originalTranslator: document.meta.translator,
     sourceUrl: document.meta.source,
     license: document.meta.license,

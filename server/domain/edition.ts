@@ -93,6 +93,8 @@ export interface Edition {
   sourceVersionDate: string;
   /** Publication date of the source text (front matter), as written there. */
   sourceDate?: string;
+  /** From a plain-text source: the blocks' texts are printed as written, never read as Markdown. */
+  plainText?: boolean;
   /** The source's front-matter keys the workbench does not read, carried into the Markdown edition's front matter. */
   sourceMeta?: Record<string, unknown>;
   /** The source's own translation credit (front matter `translator`), e.g. the English translation of a Spanish original. */

@@ -10,7 +10,9 @@ export function readSource(id: string, content: string, format: SourceFormat): {
   const unmarked = content.replace(/^\uFEFF/, '');
   const normalised = unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
   const { meta, body } = parseFrontMatter(normalised, id);
-  return { meta, blocks: format === 'markdown' ? segmentMarkdown(body) : segmentPlainText(body) };
+  if (format === 'markdown') return { meta, blocks: segmentMarkdown(body) };
+  // A plain-text source's paragraphs are text, never Markdown: its editions print them as written.
+  return { meta: { ...meta, plainText: true }, blocks: segmentPlainText(body) };
 }
 
 /** Segments a source text (Markdown with optional YAML front matter, or plain text) into a document with stable segment ids. */

@@ -143,12 +143,34 @@ function proseBlock(text: string, stack: Container[]): Block {
   return { kind: 'paragraph', text, translatable: true };
 }
 
-/** Cuts plain text into paragraphs at blank lines. */
+/** A line that opens a part of a book (Project Gutenberg's "BOOK I.", "PART THE FIRST"…). */
+const PART_LINE = /^(?:BOOK|Book|PART|Part|VOLUME|Volume)\s+(?:[IVXLCDM]+|\d+|THE\s+[A-Z]+|[A-Z][a-z]+|[A-Z]+)\b[^\n]{0,80}$/;
+/** A line that opens a chapter ("CHAPTER I.", "Chapter 12: The Night", "ACT II", "LETTER IV"). */
+const CHAPTER_LINE = /^(?:CHAPTER|Chapter|ACT|Act|LETTER|Letter|SECTION|Section|STAVE|Stave)\s+(?:[IVXLCDM]+|\d+|[A-Z][a-z]+|[A-Z]+)\b[^\n]{0,80}$/;
+/** A line underlined with = (level 1) or - (level 2), as setext and many plain-text books mark titles. */
+const UNDERLINED = /^([^\n]{1,120})\n(=+|-+)[ \t]*$/;
+
+/**
+ * Cuts plain text into paragraphs at blank lines. Its text is never read as Markdown (a backtick or
+ * a star is a character of the text). Headings are found by one documented rule, so that a book
+ * gets chapters: a paragraph of one line that opens a part (BOOK, PART, VOLUME + a number or name)
+ * is a level-1 heading; one that opens a chapter (CHAPTER, ACT, LETTER, SECTION, STAVE + a number or
+ * name) is level 1, or level 2 in a text that has parts; a line underlined with = or - (at least as
+ * long as three characters) is a heading of level 1 or 2. Nothing else is taken for a heading.
+ */
 export function segmentPlainText(body: string): Block[] {
-  return body
+  const parts = body
     .replace(/\r\n?/g, '\n')
     .split(/\n[ \t]*\n/)
     .map((part) => part.replace(/^\n+|\s+$/g, ''))
-    .filter((part) => part.trim() !== '')
-    .map((text) => ({ kind: 'paragraph' as const, text, translatable: true }));
+    .filter((part) => part.trim() !== '');
+  const hasParts = parts.some((part) => PART_LINE.test(part.trim()));
+  return parts.map((text): Block => {
+    const line = text.trim();
+    if (PART_LINE.test(line)) return { kind: 'heading', level: 1, text: line, translatable: true };
+    if (CHAPTER_LINE.test(line)) return { kind: 'heading', level: hasParts ? 2 : 1, text: line, translatable: true };
+    const underlined = UNDERLINED.exec(line);
+    if (underlined && underlined[2].length >= 3) return { kind: 'heading', level: underlined[2].startsWith('=') ? 1 : 2, text: underlined[1].trim(), translatable: true };
+    return { kind: 'paragraph', text, translatable: true };
+  });
 }

@@ -29,6 +29,8 @@ export interface DocumentMeta {
   license?: string;
   /** BCP 47 tag of the source text. */
   language: string;
+  /** Set for a plain-text source (.txt): its paragraphs hold no Markdown, and editions print them as written. */
+  plainText?: boolean;
   /** Front-matter keys the workbench does not read (subtitle, publisher, tags…), kept for the editions. */
   extra?: Record<string, unknown>;
 }

@@ -68,6 +68,11 @@ export function renderInline(text: string, target: InlineTarget, references?: Re
   return md.renderInline(safe, (references ? { target, references } : { target }) satisfies RenderEnv);
 }
 
+/** Renders the text of a plain-text source as it is written, escaped: no character of it is Markdown. */
+export function renderPlain(text: string, target: InlineTarget): string {
+  return md.utils.escapeHtml(target === 'epub' ? xmlSafeText(text) : text);
+}
+
 /** Renders a raw Markdown block kept verbatim (code, table) as XHTML-compatible HTML. */
 export function renderMarkdownBlock(markdown: string, target: InlineTarget): string {
   return md.render(xmlSafeText(markdown), { target } satisfies RenderEnv);

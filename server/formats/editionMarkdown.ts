@@ -19,7 +19,9 @@ export function renderEditionMarkdown(edition: Edition): string {
   for (const chapter of edition.chapters) {
     for (const block of chapter.blocks) {
       // A draft says which blocks are not finished, in words, before their text.
-      const text = block.mark ? `[${escapeMarkdownText(markLabels[block.mark])}] ${block.text}` : block.text;
+      // A plain-text source's text is escaped: the Markdown edition shows it as written (a `*` stays a star).
+      const own = edition.plainText && block.translatable ? escapeMarkdownText(block.text) : block.text;
+      const text = block.mark ? `[${escapeMarkdownText(markLabels[block.mark])}] ${own}` : own;
       if (block.kind !== 'list-item') lists.reset();
       out += separator(previous, block) + markdownBlock(block, text, lists, previous);
       previous = block;

@@ -18,7 +18,7 @@ export function renderEditionText(edition: Edition): string {
     let previous: EditionBlock | undefined;
     for (const block of chapter.blocks) {
       if (block.kind !== 'list-item') lists.reset();
-      const text = block.translatable ? inlineText(block.text, { withUrls: true }).trim() : block.text;
+      const text = block.translatable && !edition.plainText ? inlineText(block.text, { withUrls: true }).trim() : block.text;
       const marked = block.mark ? `[${markLabels[block.mark]}] ${text}` : text;
       // Chapters are set apart by three blank lines, blocks by one; the items of a list follow each other.
       const place = block.kind === 'list-item' ? lists.item(block) : undefined;

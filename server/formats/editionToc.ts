@@ -1,5 +1,5 @@
 import type { Edition } from '../domain/edition';
-import { inlineText } from './editionInline';
+import { inlineText as markdownText } from './editionInline';
 
 /** A table-of-contents entry: a chapter, or a section of one. */
 export interface TocEntry {
@@ -20,6 +20,8 @@ export function editionToc(edition: Edition): TocEntry[] {
     for (const block of chapter.blocks) if (block.kind === 'heading') top = Math.min(top, block.level ?? 1);
   }
   const number = new Intl.NumberFormat(edition.language);
+  // A plain-text source's headings are text as written; a Markdown one's are inline Markdown.
+  const inlineText = edition.plainText ? (text: string) => text : markdownText;
   return edition.chapters.map((chapter) => {
     const title = chapter.title === undefined ? '' : inlineText(chapter.title).trim();
     // A heading with no words (an image without alt text) still needs a name to be chosen by.

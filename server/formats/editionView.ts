@@ -1,6 +1,6 @@
 import type { DraftMark, Edition } from '../domain/edition';
 import { editionBlockLayout } from './editionBlockLayout';
-import { referencesOf, renderInline, renderMarkdownBlock, type InlineTarget } from './editionInline';
+import { referencesOf, renderInline, renderMarkdownBlock, renderPlain, type InlineTarget } from './editionInline';
 import { editionProvenance } from './editionProvenance';
 import { editionToc } from './editionToc';
 
@@ -16,7 +16,7 @@ export function editionView(edition: Edition, target: InlineTarget) {
     toc: editionToc(edition),
     chapters: edition.chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, layout: editionBlockLayout(chapter.blocks) })),
     provenance: editionProvenance(edition),
-    inline: (text: string) => renderInline(text, target, references),
+    inline: (text: string) => (edition.plainText ? renderPlain(text, target) : renderInline(text, target, references)),
     markdownBlock: (markdown: string) => renderMarkdownBlock(markdown, target),
     markLabels,
   };
