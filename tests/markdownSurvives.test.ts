@@ -4,6 +4,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { parse as parseYaml } from 'yaml';
 import { main } from '../scripts/workbench';
 import { segmentMarkdown } from '../server/domain/segmentMarkdown';
+import { requireEpubcheck, runEpubcheck } from './helpers/epubcheck';
 import { makeProject, type TestProject } from './helpers/project';
 
 // Parts of a Markdown source that the stored document and every edition must keep (issue 14, point 9).
@@ -142,6 +143,77 @@ describe('a plain-text source', () => {
       expect(second).toMatch(heading(2, 'CHAPTER II. MORNING'));
       // A line that only mentions a chapter inside a paragraph is not a heading.
       expect(second).toContain('Morning came.\nChapter one was over.');
+    } finally {
+      book.cleanup();
+    }
+  });
+});
+
+const WITH_FOOTNOTES = `---
+title: Annotated
+language: en
+---
+
+# One
+
+The decree was signed.[^decree] It was read aloud.[^2]
+
+# Notes
+
+[^decree]: Of 16 April 1871, on abandoned workshops.
+
+[^2]: In every arrondissement.
+
+    Its second paragraph.
+`;
+
+describe('footnotes', () => {
+  it('are translatable blocks with their label, exported as footnotes: Markdown definitions, marks linked to the note in the HTML and across EPUB chapters', async () => {
+    const book = makeProject({ 'annotated.md': WITH_FOOTNOTES });
+    try {
+      const blocks = segmentMarkdown(WITH_FOOTNOTES.replace(/^---[\s\S]*?---\n/, ''));
+      expect(blocks.filter((b) => b.kind === 'footnote')).toEqual([
+        { kind: 'footnote', label: 'decree', continued: undefined, text: 'Of 16 April 1871, on abandoned workshops.', translatable: true },
+        { kind: 'footnote', label: '2', continued: undefined, text: 'In every arrondissement.', translatable: true },
+        { kind: 'footnote', label: '2', continued: true, text: 'Its second paragraph.', translatable: true },
+      ]);
+      const run = (...args: string[]) => main([...args, '--data', book.dir], { out: () => undefined, err: () => undefined, env: { USER: 'editor' } });
+      expect(await run('new-locale', 'es')).toBe(0);
+      // Each note is a paragraph to translate.
+      const xliff = readFileSync(path.join(book.dir, 'locales', 'es', 'annotated.xlf'), 'utf8');
+      expect(xliff).toContain('<source>Of 16 April 1871, on abandoned workshops.</source>');
+      const exportTo = async (format: string): Promise<string> => {
+        const out = path.join(book.dir, `annotated.${format}`);
+        expect(await run('export', '--doc', 'annotated', '--locale', 'es', '--format', format, '--draft', '--out', out)).toBe(0);
+        return out;
+      };
+      const markdown = readFileSync(await exportTo('md'), 'utf8');
+      expect(markdown).toContain('[^decree]: ');
+      expect(markdown).not.toContain('\\[^');
+      expect(markdown).toMatch(/\[\^2\]: [^\n]*In every arrondissement\.\n\n {4}[^\n]*Its second paragraph\./);
+      // The Markdown edition segments back into the same notes.
+      expect(segmentMarkdown(markdown.replace(/^---[\s\S]*?---\n/, '')).filter((b) => b.kind === 'footnote').map((b) => [b.label, b.continued ?? false])).toEqual([
+        ['decree', false],
+        ['2', false],
+        ['2', true],
+      ]);
+
+      const html = readFileSync(await exportTo('html'), 'utf8');
+      expect(html).toContain('<sup class="footnote-ref"><a href="#fn-decree" role="doc-noteref">decree</a></sup>');
+      expect(html).toMatch(/<aside class="footnote[^"]*" role="doc-footnote" id="fn-decree">/);
+      const text = readFileSync(await exportTo('txt'), 'utf8');
+      expect(text).toContain('signed.[decree]');
+      expect(text).toMatch(/\[decree\] [^\n]*Of 16 April 1871/);
+
+      const epubPath = await exportTo('epub');
+      const epub = unzipSync(readFileSync(epubPath));
+      // The mark is in chapter 1, the note in chapter 2.
+      expect(strFromU8(epub['OEBPS/chapter-1.xhtml'])).toContain('<a href="chapter-2.xhtml#fn-decree" role="doc-noteref" epub:type="noteref">decree</a>');
+      expect(strFromU8(epub['OEBPS/chapter-2.xhtml'])).toContain('id="fn-decree"');
+      requireEpubcheck();
+      const checked = await runEpubcheck(epubPath);
+      expect(checked.problems).toEqual([]);
+      expect(checked.status).toBe(0);
     } finally {
       book.cleanup();
     }

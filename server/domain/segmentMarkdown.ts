@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import footnotes from 'markdown-it-footnote';
 import { installFastBlockState } from './fastBlockState';
 import type { SegmentKind } from './types';
 
@@ -10,6 +11,7 @@ export interface Block {
   level?: number;
   ordered?: boolean;
   continued?: boolean;
+  label?: string;
 }
 
 // One parser for all calls: markdown-it is stateless per parse. HTML blocks are recognised
@@ -18,7 +20,9 @@ export interface Block {
 // tokens, linkify, typography, text joining) build what segmentation never reads. An `inline`
 // token's `content` (the text of a paragraph, heading or list item) is set by the block parser;
 // `normalize` stays, so line ends and NUL characters are handled as a full parse handles them.
-const markdown = new MarkdownIt({ html: true });
+// Footnotes ("[^1]: …", markdown-it-footnote): their definitions are blocks of their own, where the
+// source has them (the plugin's rule that gathers them at the end is a core rule after `block`).
+const markdown = new MarkdownIt({ html: true }).use(footnotes);
 markdown.core.ruler.enableOnly(['normalize', 'block']);
 // markdown-it's own normalization (CR LF and CR to LF, NUL to U+FFFD), with a look before each
 // replacement: the text usually needs neither, and each one copies a whole book.
@@ -41,9 +45,10 @@ markdown.block.ruler.at('reference', (state, startLine, endLine, silent) => {
 });
 
 interface Container {
-  type: 'list' | 'item' | 'quote';
+  type: 'list' | 'item' | 'quote' | 'footnote';
   ordered?: boolean;
   paragraphs?: number;
+  label?: string;
 }
 
 /** Cuts a Markdown body into blocks: headings, paragraphs, list items and quotes to translate; code, tables, HTML, rules and link reference definitions kept verbatim. */
@@ -74,6 +79,10 @@ export function segmentMarkdown(body: string): Block[] {
       case 'blockquote_open':
         stack.push({ type: 'quote' });
         break;
+      case 'footnote_reference_open':
+        stack.push({ type: 'footnote', label: String((token.meta as { label?: unknown } | null)?.label ?? ''), paragraphs: 0 });
+        break;
+      case 'footnote_reference_close':
       case 'bullet_list_close':
       case 'ordered_list_close':
       case 'list_item_close':
@@ -126,6 +135,13 @@ export function segmentMarkdown(body: string): Block[] {
 }
 
 function proseBlock(text: string, stack: Container[]): Block {
+  // A footnote's paragraphs are the note's, whatever they hold (its lists and quotes are its text).
+  const note = stack.find((container) => container.type === 'footnote');
+  if (note) {
+    const continued = (note.paragraphs ?? 0) > 0;
+    note.paragraphs = (note.paragraphs ?? 0) + 1;
+    return { kind: 'footnote', label: note.label, continued: continued || undefined, text, translatable: true };
+  }
   // The innermost container decides the kind: a paragraph in a list item in a quote is a list item.
   for (let depth = stack.length - 1; depth >= 0; depth--) {
     const container = stack[depth];

@@ -1,6 +1,9 @@
 /** The kinds of block a source document is cut into. */
-/** `definition`: Markdown link reference definitions ("[label]: https://…"), kept verbatim and used by the links that name them. */
-export type SegmentKind = 'heading' | 'paragraph' | 'list-item' | 'quote' | 'code' | 'table' | 'html' | 'rule' | 'definition';
+/**
+ * `definition`: Markdown link reference definitions ("[label]: https://…"), kept verbatim and used
+ * by the links that name them. `footnote`: a paragraph of a footnote's text ("[^1]: …"), translated.
+ */
+export type SegmentKind = 'heading' | 'paragraph' | 'list-item' | 'quote' | 'code' | 'table' | 'html' | 'rule' | 'definition' | 'footnote';
 
 /** A block of the source document: translatable prose, or a block kept verbatim. */
 export interface Segment {
@@ -11,8 +14,10 @@ export interface Segment {
   level?: number;
   /** List items: whether the list is ordered. */
   ordered?: boolean;
-  /** List items: a further paragraph of the same item, not a new item. */
+  /** List items and footnotes: a further paragraph of the same item or note, not a new one. */
   continued?: boolean;
+  /** Footnotes: the note's label, as the text's `[^label]` names it. */
+  label?: string;
   /** The text to translate (inline Markdown), or the raw block for code/table/html. */
   text: string;
   /** False for code blocks, tables, HTML blocks and rules: kept in exports, never in XLIFF. */

@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import footnotes from 'markdown-it-footnote';
 import { xmlSafeText } from './xmlSafeText';
 
 /** Where rendered Markdown goes: a standalone HTML page keeps every safe link; an EPUB only links out of the book. */
@@ -7,8 +8,14 @@ export type InlineTarget = 'html' | 'epub';
 /** Link reference definitions as markdown-it keeps them in its environment. */
 export type References = Record<string, { href: string; title: string }>;
 
+/** Where a footnote's text is, by its label (an anchor in the page, or a chapter file and anchor in an EPUB). */
+export type FootnoteHref = (label: string) => string | undefined;
+
 interface RenderEnv {
   target?: InlineTarget;
+  /** What markdown-it-footnote reads of the document's notes: their labels (refs[":label"] = -1), and the list it fills. */
+  footnotes?: { refs: Record<string, number>; list: unknown[] };
+  footnoteHref?: FootnoteHref;
   /** The document's link reference definitions, as markdown-it reads them (see referencesOf). */
   references?: References;
 }
@@ -24,7 +31,24 @@ export function referencesOf(definitions: readonly string[]): References | undef
 // One instance for every edition: markdown-it keeps no state between renders. `html: false`
 // because a translation must never inject markup; `xhtmlOut` so EPUB chapters stay well-formed
 // (`<br />`, `<hr />`); no linkify or typographer: the text is printed as the translator wrote it.
-const md = new MarkdownIt({ html: false, xhtmlOut: true, linkify: false, typographer: false });
+const md = new MarkdownIt({ html: false, xhtmlOut: true, linkify: false, typographer: false }).use(footnotes);
+// A note mark ("[^1]") links to the note where the edition prints it (a block of its own): the
+// plugin's list of notes at the end of each rendered text is not made.
+md.core.ruler.disable('footnote_tail');
+md.renderer.rules.footnote_ref = (tokens, idx, _options, rawEnv) => {
+  const env = (rawEnv ?? {}) as RenderEnv;
+  const label = String((tokens[idx].meta as { label?: unknown }).label ?? '');
+  const href = env.footnoteHref?.(label);
+  const mark = md.utils.escapeHtml(label);
+  if (href === undefined) return `<sup class="footnote-ref">${mark}</sup>`;
+  const noteref = env.target === 'epub' ? ' epub:type="noteref"' : '';
+  return `<sup class="footnote-ref"><a href="${md.utils.escapeHtml(href)}" role="doc-noteref"${noteref}>${mark}</a></sup>`;
+};
+
+/** The id of a footnote's anchor: "fn-" and its label, any character an id cannot hold written as _hex_. */
+export function footnoteId(label: string): string {
+  return `fn-${label.replace(/[^A-Za-z0-9.-]/g, (ch) => `_${ch.codePointAt(0)?.toString(16) ?? ''}_`)}`;
+}
 
 // An EPUB may only link to its own resources (which a translation cannot know the names of) or
 // out of the book: a relative or fragment-only link would be a broken reference that epubcheck
@@ -61,11 +85,17 @@ const INLINE_SYNTAX = /[\n\\`~*_<&]|\]\(/;
 const INLINE_SYNTAX_WITH_REFERENCES = /[\n\\`~*_<&\]]/;
 
 /** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML; `references` resolves reference-style links. */
-export function renderInline(text: string, target: InlineTarget, references?: References): string {
+export function renderInline(text: string, target: InlineTarget, references?: References, notes?: { labels: readonly string[]; href: FootnoteHref }): string {
   // Only XML must lose the characters it forbids; HTML tolerates them, and scanning a book costs.
   const safe = target === 'epub' ? xmlSafeText(text) : text;
-  if (!(references ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return md.utils.escapeHtml(safe);
-  return md.renderInline(safe, (references ? { target, references } : { target }) satisfies RenderEnv);
+  const withBrackets = references !== undefined || (notes !== undefined && notes.labels.length > 0);
+  if (!(withBrackets ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return md.utils.escapeHtml(safe);
+  const env: RenderEnv = { target };
+  if (references) env.references = references;
+  // The plugin knows a note mark only by its note's label; it fills the list as it reads marks, so each text gets its own.
+  if (notes && notes.labels.length > 0 && safe.includes('[^')) env.footnotes = { refs: Object.fromEntries(notes.labels.map((label) => [`:${label}`, -1])), list: [] };
+  if (notes) env.footnoteHref = notes.href;
+  return md.renderInline(safe, env as Record<string, unknown>);
 }
 
 /** Renders the text of a plain-text source as it is written, escaped: no character of it is Markdown. */

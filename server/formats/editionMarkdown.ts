@@ -58,6 +58,11 @@ function markdownBlock(block: EditionBlock, text: string, lists: ReturnType<type
       return escapeBlockStarts(text);
     case 'quote':
       return prefixLines(escapeBlockStarts(text), '> '.repeat(Math.max(1, block.level ?? 1)));
+    case 'footnote': {
+      // "[^label]: " then the note's lines, and its further paragraphs, indented under it.
+      const lines = escapeBlockStarts(text).split('\n').map((line, i) => (i === 0 && !block.continued ? line : line === '' ? line : `    ${line}`));
+      return block.continued ? lines.join('\n') : `[^${block.label ?? ''}]: ${lines.join('\n')}`;
+    }
     case 'list-item': {
       const place = lists.item(block);
       const [first, ...rest] = escapeBlockStarts(text, { marker: place.lead }).split('\n');

@@ -14,11 +14,14 @@ export function renderEditionText(edition: Edition): string {
   const markLabels: Record<DraftMark, string> = { untranslated: labels.markUntranslated, drifted: labels.markDrifted, unapproved: labels.markUnapproved };
   let out = titlePage(edition);
   const lists = listMarkers('•');
+  // A note mark ("[^1]") is printed as books print it in text: "[1]".
+  const noteLabels = new Set(edition.chapters.flatMap((chapter) => chapter.blocks.filter((block) => block.kind === 'footnote').map((block) => block.label ?? '')));
+  const markNotes = (text: string): string => (noteLabels.size === 0 ? text : text.replace(/\[\^([^\]\s]+)\]/g, (mark, label: string) => (noteLabels.has(label) ? `[${label}]` : mark)));
   for (const chapter of edition.chapters) {
     let previous: EditionBlock | undefined;
     for (const block of chapter.blocks) {
       if (block.kind !== 'list-item') lists.reset();
-      const text = block.translatable && !edition.plainText ? inlineText(block.text, { withUrls: true }).trim() : block.text;
+      const text = block.translatable && !edition.plainText ? markNotes(inlineText(block.text, { withUrls: true }).trim()) : block.text;
       const marked = block.mark ? `[${markLabels[block.mark]}] ${text}` : text;
       // Chapters are set apart by three blank lines, blocks by one; the items of a list follow each other.
       const place = block.kind === 'list-item' ? lists.item(block) : undefined;
@@ -45,6 +48,9 @@ function textBlock(block: EditionBlock, text: string): string {
       return text;
     case 'quote':
       return indentLines(text, '    '.repeat(Math.max(1, block.level ?? 1)));
+    case 'footnote':
+      // A note as books print them: its mark, then its text; a further paragraph under it.
+      return block.continued ? indentLines(text, '    ') : `[${block.label ?? ''}] ${text}`;
     case 'code':
       return indentLines(codeBlockContent(block.text), '    ');
     case 'rule':

@@ -1,6 +1,6 @@
 import type { DraftMark, Edition } from '../domain/edition';
 import { editionBlockLayout } from './editionBlockLayout';
-import { referencesOf, renderInline, renderMarkdownBlock, renderPlain, type InlineTarget } from './editionInline';
+import { footnoteId, referencesOf, renderInline, renderMarkdownBlock, renderPlain, type InlineTarget } from './editionInline';
 import { editionProvenance } from './editionProvenance';
 import { editionToc } from './editionToc';
 
@@ -10,13 +10,27 @@ export function editionView(edition: Edition, target: InlineTarget) {
   const markLabels: Record<DraftMark, string> = { untranslated: labels.markUntranslated, drifted: labels.markDrifted, unapproved: labels.markUnapproved };
   // Reference-style links anywhere in the book resolve to the document's definitions.
   const references = referencesOf(edition.chapters.flatMap((chapter) => chapter.blocks.filter((block) => block.kind === 'definition').map((block) => block.text)));
+  // Each footnote's place: an anchor in the page, or in the EPUB the chapter file it is printed in.
+  const noteChapters = new Map<string, number>();
+  for (const chapter of edition.chapters) {
+    for (const block of chapter.blocks) if (block.kind === 'footnote' && !block.continued && block.label !== undefined && !noteChapters.has(block.label)) noteChapters.set(block.label, chapter.number);
+  }
+  const notes = {
+    labels: [...noteChapters.keys()],
+    href: (label: string): string | undefined => {
+      const chapter = noteChapters.get(label);
+      if (chapter === undefined) return undefined;
+      return target === 'epub' ? `chapter-${chapter}.xhtml#${footnoteId(label)}` : `#${footnoteId(label)}`;
+    },
+  };
   return {
     edition,
     authors: edition.authors.length > 0 ? new Intl.ListFormat(edition.language, { type: 'conjunction' }).format(edition.authors) : '',
     toc: editionToc(edition),
     chapters: edition.chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, layout: editionBlockLayout(chapter.blocks) })),
     provenance: editionProvenance(edition),
-    inline: (text: string) => (edition.plainText ? renderPlain(text, target) : renderInline(text, target, references)),
+    inline: (text: string) => (edition.plainText ? renderPlain(text, target) : renderInline(text, target, references, notes)),
+    footnoteId,
     markdownBlock: (markdown: string) => renderMarkdownBlock(markdown, target),
     markLabels,
   };
