@@ -78,6 +78,20 @@ describe('link reference definitions', () => {
   });
 });
 
+describe('in-document links', () => {
+  it('go to the heading they name, in the HTML and across the EPUB\'s chapter files, by the source heading\'s name', async () => {
+    expect((await cli('new-locale', 'es')).code).toBe(0);
+    const sidecar = JSON.parse(readFileSync(path.join(project.dir, 'source', 'notes.segments.json'), 'utf8')) as { segments: { id: string; kind: string }[] };
+    const [heading] = sidecar.segments.filter((s) => s.kind === 'heading');
+    expect(heading).toBeDefined();
+    const html = await exported('html');
+    expect(html).toContain(`<a href="#b-${heading.id}">link to the sources</a>`);
+    const epub = unzipSync(readFileSync(await exported('epub')));
+    const chapters = Object.entries(epub).filter(([name]) => /chapter-\d+\.xhtml$/.test(name)).map(([, bytes]) => strFromU8(bytes)).join('\n');
+    expect(chapters).toContain(`<a href="chapter-1.xhtml#b-${heading.id}">link to the sources</a>`);
+  });
+});
+
 describe('front matter', () => {
   it('keeps the keys the workbench does not read in the Markdown edition', async () => {
     expect((await cli('new-locale', 'es')).code).toBe(0);

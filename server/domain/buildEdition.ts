@@ -35,7 +35,8 @@ export function buildEdition(input: EditionInput): Edition {
     const mark = marks.get(segment.id);
     const target = units.get(segment.id)?.target;
     const text = !segment.translatable || target === undefined || target === '' ? segment.text : target;
-    return { ...segment, text, ...(mark !== undefined ? { mark } : {}) };
+    // A heading keeps its source text: in-document links ("#the-heading") were written against it.
+    return { ...segment, text, ...(mark !== undefined ? { mark } : {}), ...(segment.kind === 'heading' && text !== segment.text ? { sourceText: segment.text } : {}) };
   });
   const edition: Edition = {
     document: document.id,

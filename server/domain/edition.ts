@@ -23,6 +23,8 @@ export type DraftMark = 'untranslated' | 'drifted' | 'unapproved';
 export interface EditionBlock extends Segment {
   /** Set only in drafts: the block is the source text, or a translation that is not current or not approved. */
   mark?: DraftMark;
+  /** Headings whose text is a translation: the source's text, which in-document links were written against. */
+  sourceText?: string;
 }
 
 /** A chapter: a top-level section (from one level-1 heading to the next), or the text before the first heading. */

@@ -16,6 +16,8 @@ interface RenderEnv {
   /** What markdown-it-footnote reads of the document's notes: their labels (refs[":label"] = -1), and the list it fills. */
   footnotes?: { refs: Record<string, number>; list: unknown[] };
   footnoteHref?: FootnoteHref;
+  /** Where an in-document link ("#a-heading") goes in the edition, or undefined when nothing there has that name. */
+  anchorHref?: (fragment: string) => string | undefined;
   /** The document's link reference definitions, as markdown-it reads them (see referencesOf). */
   references?: References;
 }
@@ -45,6 +47,28 @@ md.renderer.rules.footnote_ref = (tokens, idx, _options, rawEnv) => {
   return `<sup class="footnote-ref"><a href="${md.utils.escapeHtml(href)}" role="doc-noteref"${noteref}>${mark}</a></sup>`;
 };
 
+/** A URL fragment as text (markdown-it percent-encodes what it normalizes). */
+function decodeFragment(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
+/**
+ * The name a Markdown writer gives a heading in links ("#the-paris-commune"), as GitHub, GitLab and
+ * most static-site generators make it: lower case, punctuation taken out (hyphens and underscores
+ * kept), spaces as hyphens; letters of every script kept.
+ */
+export function headingSlug(text: string): string {
+  return inlineText(text)
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
 /** The id of a footnote's anchor: "fn-" and its label, any character an id cannot hold written as _hex_. */
 export function footnoteId(label: string): string {
   return `fn-${label.replace(/[^A-Za-z0-9.-]/g, (ch) => `_${ch.codePointAt(0)?.toString(16) ?? ''}_`)}`;
@@ -56,13 +80,19 @@ export function footnoteId(label: string): string {
 // vbscript:, file: and data: links in every target.
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 md.core.ruler.push('edition_epub_links', (state: MarkdownIt.StateCore) => {
-  if ((state.env as RenderEnv).target !== 'epub') return;
+  const env = state.env as RenderEnv;
   for (const token of state.tokens) {
     if (token.type !== 'inline' || !token.children) continue;
     let dropping = false;
     token.children = token.children.filter((child) => {
-      if (child.type === 'link_open') dropping = !ABSOLUTE_URL.test(String(child.attrGet('href') ?? ''));
-      else if (child.type !== 'link_close') return true;
+      if (child.type === 'link_open') {
+        // A link to a heading of the document ("#the-heading", as Markdown writers name headings)
+        // goes to that heading where the edition prints it (its chapter file, in an EPUB).
+        const href = String(child.attrGet('href') ?? '');
+        const inDocument = href.startsWith('#') ? env.anchorHref?.(decodeFragment(href.slice(1))) : undefined;
+        if (inDocument !== undefined) child.attrSet('href', inDocument);
+        dropping = env.target === 'epub' && inDocument === undefined && !ABSOLUTE_URL.test(href);
+      } else if (child.type !== 'link_close') return true;
       const keep = !dropping;
       if (child.type === 'link_close') dropping = false;
       return keep;
@@ -85,7 +115,7 @@ const INLINE_SYNTAX = /[\n\\`~*_<&]|\]\(/;
 const INLINE_SYNTAX_WITH_REFERENCES = /[\n\\`~*_<&\]]/;
 
 /** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML; `references` resolves reference-style links. */
-export function renderInline(text: string, target: InlineTarget, references?: References, notes?: { labels: readonly string[]; href: FootnoteHref }): string {
+export function renderInline(text: string, target: InlineTarget, references?: References, notes?: { labels: readonly string[]; href: FootnoteHref }, anchorHref?: (fragment: string) => string | undefined): string {
   // Only XML must lose the characters it forbids; HTML tolerates them, and scanning a book costs.
   const safe = target === 'epub' ? xmlSafeText(text) : text;
   const withBrackets = references !== undefined || (notes !== undefined && notes.labels.length > 0);
@@ -95,6 +125,7 @@ export function renderInline(text: string, target: InlineTarget, references?: Re
   // The plugin knows a note mark only by its note's label; it fills the list as it reads marks, so each text gets its own.
   if (notes && notes.labels.length > 0 && safe.includes('[^')) env.footnotes = { refs: Object.fromEntries(notes.labels.map((label) => [`:${label}`, -1])), list: [] };
   if (notes) env.footnoteHref = notes.href;
+  if (anchorHref) env.anchorHref = anchorHref;
   return md.renderInline(safe, env as Record<string, unknown>);
 }
 

@@ -1,6 +1,6 @@
 import type { DraftMark, Edition } from '../domain/edition';
 import { editionBlockLayout } from './editionBlockLayout';
-import { footnoteId, referencesOf, renderInline, renderMarkdownBlock, renderPlain, type InlineTarget } from './editionInline';
+import { footnoteId, headingSlug, referencesOf, renderInline, renderMarkdownBlock, renderPlain, type InlineTarget } from './editionInline';
 import { editionProvenance } from './editionProvenance';
 import { editionToc } from './editionToc';
 
@@ -23,13 +23,23 @@ export function editionView(edition: Edition, target: InlineTarget) {
       return target === 'epub' ? `chapter-${chapter}.xhtml#${footnoteId(label)}` : `#${footnoteId(label)}`;
     },
   };
+  // Each heading by the names in-document links give it: its source text's, then its translation's (the first heading of a name wins, as on GitHub).
+  const headings = new Map<string, string>();
+  for (const chapter of edition.chapters) {
+    for (const block of chapter.blocks) {
+      if (block.kind !== 'heading') continue;
+      const href = target === 'epub' ? `chapter-${chapter.number}.xhtml#b-${block.id}` : `#b-${block.id}`;
+      for (const name of [block.sourceText ?? block.text, block.text]) if (!headings.has(headingSlug(name))) headings.set(headingSlug(name), href);
+    }
+  }
+  const anchorHref = (fragment: string): string | undefined => headings.get(fragment.toLowerCase());
   return {
     edition,
     authors: edition.authors.length > 0 ? new Intl.ListFormat(edition.language, { type: 'conjunction' }).format(edition.authors) : '',
     toc: editionToc(edition),
     chapters: edition.chapters.map((chapter) => ({ number: chapter.number, title: chapter.title, layout: editionBlockLayout(chapter.blocks) })),
     provenance: editionProvenance(edition),
-    inline: (text: string) => (edition.plainText ? renderPlain(text, target) : renderInline(text, target, references, notes)),
+    inline: (text: string) => (edition.plainText ? renderPlain(text, target) : renderInline(text, target, references, notes, anchorHref)),
     footnoteId,
     markdownBlock: (markdown: string) => renderMarkdownBlock(markdown, target),
     markLabels,
