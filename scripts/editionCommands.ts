@@ -60,6 +60,7 @@ export async function importXliffCommand(
   for (const c of result.changedMeanwhile) io.out(`  conflict ${c.segment} (saved here meanwhile)\n`);
   for (const u of plan.unknown) io.out(`  unknown  ${u.id}${u.line ? ` (line ${u.line})` : ''}: ${u.source.slice(0, 80)}\n`);
   for (const s of plan.skipped) io.out(`  skipped  ${s.id}: ${s.reason}\n`);
+  for (const u of plan.unmappedStates ?? []) io.out(`  state without a meaning here: ${u.state} (${u.units} unit${u.units === 1 ? '' : 's'}), read as ${u.readAs}\n`);
   if (!options.dryRun) io.out(`${result.written} paragraphs written, one history entry each, credited to ${options.who}.\n`);
   return 0;
 }

@@ -225,15 +225,24 @@ describe('unit ids scoped as XLIFF scopes them', () => {
 </xliff>
 `;
 
-  it('reads the same id in two groups, and in two <file>s, as different units; the same id twice in one group once', () => {
+  it('reads the same id in two groups, in two <file>s, and (another tool\'s file) twice in one group, as different units', () => {
     const read = readXliff(PASSOLO_LIKE, { file: 'strings.fr.xlf' });
     expect(read.units.map((u) => [u.original, u.id, u.source, u.target])).toEqual([
       ['Strings.rc', '1', 'Open', 'Ouvrir'],
       ['Strings.rc', '2', 'Save', 'Enregistrer'],
       ['Strings.rc', '1', 'Cancel', 'Annuler'],
       ['Strings.rc', '2', 'Close', 'Fermer'],
+      // Passolo repeats ids within a group: another tool's ids are never matched here, its units are all read.
+      ['Strings.rc', '2', 'Twice in one group', 'Deux fois'],
       ['Other.rc', '1', 'Help', 'Aide'],
     ]);
+    expect(read.skipped).toEqual([]);
+  });
+
+  it('skips a second unit with the same id in one group of a file the workbench wrote, where ids are paragraphs', () => {
+    const ours = PASSOLO_LIKE.replace('<body>', '<header><tool tool-id="translation-workbench" tool-name="Translation workbench"/></header><body>');
+    const read = readXliff(ours, { file: 'ours.xlf' });
+    expect(read.units.map((u) => u.source)).not.toContain('Twice in one group');
     expect(read.skipped).toEqual([{ id: '2', reason: expect.stringMatching(/second unit with this id \(line 12\)/) }]);
   });
 

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../scripts/workbench';
 import { readXliff } from '../server/formats/readXliff';
-import { startLocale, useTestApp } from './helpers/app';
+import { browserAgent, startLocale, useTestApp } from './helpers/app';
 
 // Other tools' states and blank targets (issue 14, points 1 and 2). The files are small ones written
 // here after the structure of each tool's format (namespaces and attributes as the tools write them).
@@ -142,5 +146,66 @@ describe('a file without its version attribute', () => {
     expect(file.units[0]).toMatchObject({ status: 'translated', target: 'Una frase.' });
     // With no namespace either, there is nothing to go by: refused, saying which version.
     expect(() => readXliff('<xliff><file source-language="en"><body/></file></xliff>', { file: 'bare.xlf' })).toThrow(/version "" is not supported/);
+  });
+});
+
+const xliff2 = (segmentAttributes: string, target: string) => `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="es">
+  <file id="f1">
+    <unit id="u1"><segment${segmentAttributes}><source>A sentence.</source><target>${target}</target></segment></unit>
+  </file>
+</xliff>`;
+
+describe('XLIFF 2.0 subState', () => {
+  it('a memoQ or Trados state in subState maps as in their 1.2 files and wins over state; another tool\'s is read by state and reported', () => {
+    expect(read(xliff2(' state="translated" subState="memoq:Reviewer1Confirmed"', 'Una frase.')).status).toBe('approved');
+    expect(read(xliff2(' state="final" subState="sdl:RejectedSignOff"', 'Una frase.')).status).toBe('needs-review');
+    const other = readXliff(xliff2(' state="translated" subState="acme:qa-pending"', 'Una frase.'), { file: 'test.xlf' });
+    expect(other.units[0].status).toBe('translated');
+    expect(other.unmappedStates).toEqual([{ state: 'subState="acme:qa-pending"', units: 1, readAs: 'translated' }]);
+    // A blank target says nothing of a state: untranslated, not reported.
+    const blank = readXliff(xliff2(' state="translated" subState="acme:qa-pending"', ' '), { file: 'test.xlf' });
+    expect(blank.units[0].status).toBe('untranslated');
+    expect(blank.unmappedStates).toBeUndefined();
+  });
+});
+
+describe('states without a meaning here', () => {
+  it('are counted per state with how they were read: a memoQ status, a Trados level, a state of a tool\'s own', () => {
+    expect(readXliff(memoq('SomeNewStatus', 'Una frase.'), { file: 'a.mqxliff' }).unmappedStates).toEqual([{ state: 'mq:status="SomeNewStatus"', units: 1, readAs: 'translated' }]);
+    expect(readXliff(trados('<sdl:seg id="1" conf="Unspecified"/><sdl:seg id="2" conf="Translated"/>', 'Primera. Segunda.'), { file: 'a.sdlxliff' }).unmappedStates).toEqual([
+      { state: 'sdl:seg conf="Unspecified"', units: 1, readAs: 'needs-review' },
+    ]);
+    expect(readXliff(plain('', '<target state="x-checked">Una frase.</target>'), { file: 'a.xlf' }).unmappedStates).toEqual([{ state: 'state="x-checked"', units: 1, readAs: 'translated' }]);
+    // Every state the tables hold is not reported.
+    expect(readXliff(plain(' approved="yes"', '<target state="needs-review-translation">Una frase.</target>'), { file: 'a.xlf' }).unmappedStates).toBeUndefined();
+  });
+
+  const t = useTestApp();
+  it('are listed in the import preview: API, page and CLI', async () => {
+    const segments = await startLocale(t.api, 'es');
+    const second = segments.find((s) => s.source === 'The second paragraph.') as { id: string; source: string };
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" version="1.2">
+  <file original="other.docx" source-language="en" target-language="es" datatype="plaintext">
+    <body><trans-unit id="t1" mq:status="SomeNewStatus"><source>The second paragraph.</source><target>El segundo párrafo.</target></trans-unit></body>
+  </file>
+</xliff>`;
+    const preview = await t.api.post('/api/documents/small/locales/es/import?dryRun=1&name=other.mqxliff').set('Content-Type', 'application/xliff+xml').send(xml).expect(200);
+    expect(preview.body.unmappedStates).toEqual([{ state: 'mq:status="SomeNewStatus"', units: 1, readAs: 'translated' }]);
+    expect(preview.body.newTranslations).toEqual([expect.objectContaining({ segment: second.id })]);
+
+    // The page a translator sees before confirming.
+    const { agent, csrf } = await browserAgent(t.app, 'Admin');
+    const page = await agent.post(`/documents/small/locales/es/import?_csrf=${encodeURIComponent(csrf)}`).attach('file', Buffer.from(xml), 'other.mqxliff').expect(200);
+    expect(page.text).toContain('id="unmapped-states"');
+    expect(page.text).toMatch(/<code>mq:status=&#34;SomeNewStatus&#34;<\/code>: 1 unit, read as Translated/);
+
+    // The CLI's dry run.
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'workbench-states-')), 'other.mqxliff');
+    writeFileSync(file, xml);
+    let out = '';
+    expect(await main(['import-xliff', file, '--doc', 'small', '--locale', 'es', '--dry-run', '--by', 'Admin'], { out: (s: string) => (out += s), err: (s: string) => (out += s), env: { WORKBENCH_DATA: t.project.dir } })).toBe(0);
+    expect(out).toContain('state without a meaning here: mq:status="SomeNewStatus" (1 unit), read as translated');
   });
 });

@@ -17,6 +17,8 @@ export interface InterchangeUnit {
   /** The workbench revision the unit was exported at (files the workbench wrote). */
   revision?: number;
   line?: number;
+  /** The state the file gives the unit when the mapping tables do not hold it (see UnmappedState). */
+  unmappedState?: string;
   /** In a file of several `<file>`s, the `original` of the one it is in: ids are unique only per `<file>`. */
   original?: string;
 }
@@ -29,4 +31,14 @@ export interface InterchangeFile {
   original?: string;
   units: InterchangeUnit[];
   skipped: { id: string; reason: string }[];
+  /** States the file gives that the mapping tables do not hold, each with how many units have it and how they were read. */
+  unmappedStates?: UnmappedState[];
+}
+
+/** A state another tool wrote that has no meaning here: reported in the import's preview with how it was read. */
+export interface UnmappedState {
+  /** As the file writes it: `state="x-custom"`, `mq:status="…"`, `sdl:seg conf="…"`. */
+  state: string;
+  units: number;
+  readAs: InterchangeStatus;
 }

@@ -1,4 +1,4 @@
-import type { InterchangeFile, InterchangeStatus } from './interchange';
+import type { InterchangeFile, InterchangeStatus, UnmappedState } from './interchange';
 import { MAX_TARGET_LENGTH } from './limits';
 import type { Segment, Unit } from './types';
 import { wordDiff, type WordDiffPart } from './wordDiff';
@@ -49,6 +49,8 @@ export interface ImportPlan {
   unknown: { id: string; source: string; line?: number }[];
   /** Units the reader could not take (codes the workbench cannot keep, translate="no"). */
   skipped: { id: string; reason: string }[];
+  /** States of the file the mapping tables do not hold, and how their units were read. */
+  unmappedStates: UnmappedState[];
 }
 
 /**
@@ -65,7 +67,7 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
   // (a source ending in a newline, an indented one, runs of spaces).
   const bySource = new Map<string, Segment[]>();
   for (const segment of translatable) bySource.set(foldSpace(segment.text), [...(bySource.get(foldSpace(segment.text)) ?? []), segment]);
-  const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped] };
+  const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped], unmappedStates: [...(file.unmappedStates ?? [])] };
   const taken = new Set<string>();
   for (const read of file.units) {
     // A unit pretty-printed by its tool (indented, on lines of its own): its target is trimmed the way its source was.

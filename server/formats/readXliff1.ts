@@ -4,7 +4,7 @@ import { childElements } from './domEdit';
 import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../domain/interchange';
 import { REVISION_COUNT_TYPE, REVISION_GROUP, revisionGroupName } from './xliff12Vocabulary';
 import { Agreement, Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
-import { hasText, toolStatus } from './toolStates';
+import { hasText, toolStatus, unmappedState } from './toolStates';
 
 /** The tool id the workbench's XLIFF 1.2 writer puts in every header (xliff12Model.ts createSkeleton). */
 const WORKBENCH_TOOL_ID = 'translation-workbench';
@@ -21,6 +21,7 @@ export function read1(root: Element, version: string, fileName: string): Interch
   const collector = new Collector();
   const languages = { source: new Agreement('source', fileName), target: new Agreement('target', fileName) };
   const files = childElements(root, ns, 'file');
+  let unitCount = 0;
   for (const [fileIndex, fileEl] of files.entries()) {
     languages.source.see(fileEl.getAttribute('source-language'), fileEl);
     languages.target.see(fileEl.getAttribute('target-language'), fileEl);
@@ -37,7 +38,9 @@ export function read1(root: Element, version: string, fileName: string): Interch
         collector.skip(el.getAttribute('id') ?? '', 'the gettext header of a PO file (metadata)');
       } else {
         // Ids are unique per <file> (see Collector.add); a unit of a file of several keeps its file's name.
-        collector.add(el, translate, (id) => ({ ...readTransUnit(el, id, ns, ours), ...(original === undefined ? {} : { original }) }), `${fileIndex}/${group}`);
+        // Another tool's ids are its own (Passolo repeats them even within a group): they are never
+        // matched to paragraphs here, so each unit is read, and matched by its source.
+        collector.add(el, translate, (id) => ({ ...readTransUnit(el, id, ns, ours), ...(original === undefined ? {} : { original }) }), ours ? `${fileIndex}/${group}` : `${fileIndex}/${group}/${++unitCount}`, ours ? undefined : `#${unitCount}`);
       }
     }
   }
@@ -61,6 +64,8 @@ function readTransUnit(tu: Element, id: string, ns: string | null, ours: boolean
   // A target of whitespace alone (empty segment markers, a blank pretranslation) is no translation.
   if (hasText(target)) unit.target = target;
   if (state !== undefined) unit.rawState = state;
+  const unmapped = hasText(target) ? unmappedState(tu, state) : undefined;
+  if (unmapped !== undefined) unit.unmappedState = unmapped;
   for (const group of childElements(tu, ns, 'context-group')) {
     for (const context of childElements(group, ns, 'context')) unit.contexts.push(`${context.getAttribute('context-type') ?? ''}: ${context.textContent ?? ''}`);
   }

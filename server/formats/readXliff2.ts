@@ -4,7 +4,7 @@ import { childElements } from './domEdit';
 import type { InterchangeFile, InterchangeStatus, InterchangeUnit } from '../domain/interchange';
 import { WORKBENCH_NS, XLIFF20_NS } from './xliff20';
 import { Collector, finish, inlineText, SkipUnit, translatable, unitsIn, wholeNumber } from './xliffReading';
-import { hasText } from './toolStates';
+import { hasText, subStateStatus } from './toolStates';
 
 /** 2.0 inline elements whose text is the unit's text. */
 const WRAPPERS_2 = new Set(['pc', 'mrk']);
@@ -39,6 +39,7 @@ function readUnit2(unitEl: Element, id: string): InterchangeUnit {
   const statuses: InterchangeStatus[] = [];
   const states: string[] = [];
   let anyTarget = false;
+  let unmapped: string | undefined;
   parts.forEach((part, i) => {
     const sourceEl = childElements(part, XLIFF20_NS).find((el) => el.localName === 'source');
     if (!sourceEl) throw new SkipUnit(`a <${part.localName}> without <source>`);
@@ -57,7 +58,11 @@ function readUnit2(unitEl: Element, id: string): InterchangeUnit {
     states.push(state);
     if (hasText(target)) anyTarget = true;
     targets[order - 1] = target ?? '';
-    statuses.push(status2(state, target));
+    // A tool's own subState (memoQ's and Trados' states) wins over state, as their 1.2 states do; another is reported.
+    const subState = part.getAttribute('subState') || undefined;
+    const byTool = hasText(target) ? subStateStatus(subState) : undefined;
+    if (subState !== undefined && hasText(target) && byTool === undefined) unmapped ??= `subState="${subState}"`;
+    statuses.push(byTool ?? status2(state, target));
   });
   const unit: InterchangeUnit = { id, source, status: combinedStatus(statuses, anyTarget), notes: notes2(unitEl), contexts: [] };
   if (unitEl.hasAttribute('name')) unit.resname = unitEl.getAttribute('name') ?? '';
@@ -65,6 +70,7 @@ function readUnit2(unitEl: Element, id: string): InterchangeUnit {
   if (anyTarget && hasText(target)) unit.target = target;
   const distinct = [...new Set(states)];
   if (distinct.length > 0) unit.rawState = distinct.join(' ');
+  if (unmapped !== undefined && unit.target !== undefined) unit.unmappedState = unmapped;
   if (unitEl.hasAttributeNS(WORKBENCH_NS, 'revision')) {
     const revision = wholeNumber(unitEl.getAttributeNS(WORKBENCH_NS, 'revision') ?? '');
     if (revision !== undefined) unit.revision = revision;

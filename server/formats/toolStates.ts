@@ -57,3 +57,34 @@ export function toolStatus(tu: Element): InterchangeStatus | undefined {
 export function hasText(target: string | undefined): target is string {
   return target !== undefined && /\S/u.test(target);
 }
+
+/** The standard XLIFF 1.2 states, and the extensions whose meaning the workbench reads (see status1 in readXliff1). */
+const KNOWN_STATES = new Set(['new', 'needs-translation', 'needs-adaptation', 'needs-l10n', 'needs-review-adaptation', 'needs-review-l10n', 'needs-review-translation', 'translated', 'signed-off', 'final', 'x-needs-work', 'x-rejected']);
+
+/**
+ * What a unit says of its state that the mapping tables do not hold (a memoQ status, a Trados
+ * confirmation level or an XLIFF state of another tool's own): named as the file writes it, so that
+ * the preview can say how it was read. Undefined when everything it says is in the tables.
+ */
+export function unmappedState(tu: Element, xliffState: string | undefined): string | undefined {
+  const memoq = tu.getAttributeNS(MEMOQ_NS, 'status');
+  if (memoq && !MEMOQ[memoq]) return `mq:status="${memoq}"`;
+  for (const seg of Array.from(tu.getElementsByTagNameNS(SDL_NS, 'seg'))) {
+    const conf = seg.getAttribute('conf');
+    if (conf && !TRADOS[conf]) return `sdl:seg conf="${conf}"`;
+  }
+  // A state a tool made up is read by its name (anything "fuzzy" or "needs" needs work); one that says nothing known is reported.
+  if (xliffState !== undefined && !KNOWN_STATES.has(xliffState) && !/fuzzy|needs|rejected/i.test(xliffState)) return `state="${xliffState}"`;
+  return undefined;
+}
+
+/**
+ * An XLIFF 2.0 segment's `subState` ("prefix:value", the tool's own state beside the standard one):
+ * a value in the memoQ or Trados tables maps as in their 1.2 files, and wins over `state` as it does
+ * there; anything else is undefined (the segment's `state` is used, and the preview reports it).
+ */
+export function subStateStatus(subState: string | null | undefined): InterchangeStatus | undefined {
+  if (!subState) return undefined;
+  const value = subState.slice(subState.indexOf(':') + 1);
+  return MEMOQ[value] ?? TRADOS[value];
+}

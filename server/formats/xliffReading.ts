@@ -1,6 +1,6 @@
 /** What the XLIFF readers of every version share: collecting units, languages, groups and inline text. */
 import type { Element, Node } from '@xmldom/xmldom';
-import type { InterchangeFile, InterchangeUnit } from '../domain/interchange';
+import type { InterchangeFile, InterchangeUnit, UnmappedState } from '../domain/interchange';
 import { WorkbenchError } from '../errors';
 import { isElement } from './domEdit';
 import { XLIFF20_NS } from './xliff20';
@@ -21,8 +21,9 @@ export class Collector {
    * groups of one file, so the scope is the file and the group the unit is in: the same id in two
    * files, or two groups, is two units; the same id twice in one group is a second unit skipped.
    */
-  add(el: Element, translate: boolean, read: (id: string) => InterchangeUnit, scope = ''): void {
-    const id = el.getAttribute('id') ?? '';
+  add(el: Element, translate: boolean, read: (id: string) => InterchangeUnit, scope = '', fallbackId?: string): void {
+    // A unit without id (Weblate writes them) is another tool's to name: with `fallbackId` it is read, and matched by its source.
+    const id = el.getAttribute('id') || fallbackId || '';
     const line = el.lineNumber ? ` (line ${el.lineNumber})` : '';
     if (id === '') return this.skip(id, `a <${el.localName}> without id${line}`);
     if (!translate) return this.skip(id, 'marked translate="no"');
@@ -75,6 +76,16 @@ export function finish(file: InterchangeFile, collector: Collector, source: stri
   if (target !== undefined) file.targetLanguage = target;
   file.units = collector.units;
   file.skipped = collector.skipped;
+  // The states without meaning here, counted, each with how its units were read.
+  const unmapped = new Map<string, UnmappedState>();
+  for (const unit of collector.units) {
+    if (unit.unmappedState === undefined) continue;
+    const key = `${unit.unmappedState}\u0000${unit.status}`;
+    const seen = unmapped.get(key);
+    if (seen) seen.units++;
+    else unmapped.set(key, { state: unit.unmappedState, units: 1, readAs: unit.status });
+  }
+  if (unmapped.size > 0) file.unmappedStates = [...unmapped.values()];
   return file;
 }
 

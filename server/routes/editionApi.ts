@@ -91,5 +91,6 @@ function importJson(result: ImportResult, dryRun: boolean): Record<string, unkno
     emptyInFile: plan.emptyInFile,
     unknown: plan.unknown,
     skipped: plan.skipped,
+    unmappedStates: plan.unmappedStates ?? [],
   };
 }
