@@ -105,7 +105,8 @@ describe('readXliff reads other tools’ files', () => {
     expect(read).toMatchObject({ version: '1.2', sourceLanguage: 'en-GB', targetLanguage: 'fr-FR', original: 'about.html' });
     expect(read.units.map(({ id, resname, source, target, status, rawState }) => ({ id, resname, source, target, status, rawState }))).toEqual([
       { id: 'tu-title', resname: 'title', source: 'About the Communards', target: 'À propos des Communards', status: 'approved', rawState: 'signed-off' },
-      { id: 'tu-p1', resname: 'p1', source: 'The Commune lasted seventy-two days.', target: 'La Commune a duré soixante-douze jours.', status: 'translated', rawState: 'translated' },
+      // <g ctype="bold"> is Markdown's bold.
+      { id: 'tu-p1', resname: 'p1', source: 'The **Commune** lasted seventy-two days.', target: 'La **Commune** a duré soixante-douze jours.', status: 'translated', rawState: 'translated' },
       {
         id: 'tu-p3',
         resname: 'p3',

@@ -209,3 +209,72 @@ describe('states without a meaning here', () => {
     expect(out).toContain('state without a meaning here: mq:status="SomeNewStatus" (1 unit), read as translated');
   });
 });
+
+describe('inline formatting that Markdown holds', () => {
+  const v12 = (source: string, target: string) => `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="a.html" source-language="en" target-language="es" datatype="html">
+    <body><trans-unit id="1"><source>${source}</source><target>${target}</target></trans-unit></body>
+  </file>
+</xliff>`;
+
+  it('1.2: <g ctype="bold">/italic become ** and *, spaces kept outside; a code holding a Markdown delimiter is that delimiter', () => {
+    expect(read(v12('A <g id="1" ctype="bold">bold </g>word and <g id="2" ctype="x-html-em">this</g>.', 'Una <g id="1" ctype="bold">palabra</g>.'))).toMatchObject({
+      source: 'A **bold** word and *this*.',
+      target: 'Una **palabra**.',
+    });
+    expect(read(v12('Some <bpt id="1">**</bpt>strong<ept id="1">**</ept> text.', 'Un texto <bpt id="1">**</bpt>fuerte<ept id="1">**</ept>.')).target).toBe('Un texto **fuerte**.');
+    // An HTML tag is not Markdown: the unit is still left out, the code named.
+    const html = readXliff(v12('Some <bpt id="1">&lt;b&gt;</bpt>strong<ept id="1">&lt;/b&gt;</ept> text.', 'x'), { file: 'a.xlf' });
+    expect(html.units).toEqual([]);
+    expect(html.skipped[0].reason).toContain('inline code <bpt>');
+  });
+
+  it('2.0: <pc> by its Markdown original data (as Okapi\'s Markdown filter writes it) or its subType; <ph> of a link\'s brackets', () => {
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="es">
+  <file id="f1" original="small.md">
+    <unit id="u1">
+      <originalData><data id="d1">**</data><data id="d2">[</data><data id="d3">](https://example.org/a)</data></originalData>
+      <segment state="translated">
+        <source>The <pc id="1" dataRefStart="d1" dataRefEnd="d1">first</pc> paragraph, with a <ph id="2" dataRef="d2"/>link<ph id="3" dataRef="d3"/>.</source>
+        <target>El <pc id="1" dataRefStart="d1" dataRefEnd="d1">primer</pc> párrafo, con un <ph id="2" dataRef="d2"/>enlace<ph id="3" dataRef="d3"/> y <pc id="4" subType="xlf:i">esto</pc>.</target>
+      </segment>
+    </unit>
+  </file>
+</xliff>`;
+    expect(read(xml)).toMatchObject({
+      source: 'The **first** paragraph, with a [link](https://example.org/a).',
+      target: 'El **primer** párrafo, con un [enlace](https://example.org/a) y *esto*.',
+    });
+  });
+
+  it('a unit nesting wrappers deeper than any tool does is left out, not a crash', () => {
+    const deep = `${'<g id="1">'.repeat(200)}x${'</g>'.repeat(200)}`;
+    const file = readXliff(v12(deep, 'y'), { file: 'a.xlf' });
+    expect(file.units).toEqual([]);
+    expect(file.skipped[0].reason).toContain('more than 64 deep');
+  });
+
+  const t = useTestApp();
+  it('a paragraph with a link, through a tool that kept it as codes, imports by its source with the link in its translation', async () => {
+    const segments = await startLocale(t.api, 'es');
+    const first = segments.find((s) => s.source.startsWith('The first paragraph')) as { id: string; source: string };
+    expect(first.source).toBe('The first paragraph, with a [link](https://example.org/a).');
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="es">
+  <file id="f1" original="small.md">
+    <unit id="tu9">
+      <originalData><data id="d2">[</data><data id="d3">](https://example.org/a)</data></originalData>
+      <segment state="translated">
+        <source>The first paragraph, with a <ph id="2" dataRef="d2"/>link<ph id="3" dataRef="d3"/>.</source>
+        <target>El primer párrafo, con un <ph id="2" dataRef="d2"/>enlace<ph id="3" dataRef="d3"/>.</target>
+      </segment>
+    </unit>
+  </file>
+</xliff>`;
+    await t.api.post('/api/documents/small/locales/es/import?name=okapi.xlf').set('Content-Type', 'application/xliff+xml').send(xml).expect(200);
+    const after = (await t.api.get('/api/documents/small/locales/es/segments').expect(200)).body.segments.find((s: { id: string }) => s.id === first.id);
+    expect(after.target).toBe('El primer párrafo, con un [enlace](https://example.org/a).');
+  });
+});

@@ -124,35 +124,103 @@ export function unitsIn(container: Element, ns: string | null, names: ReadonlySe
 const MARKERS_2 = new Set(['sm', 'em']);
 
 /**
- * The text of a `<source>`/`<target>`: its text, and the text inside wrapping inline elements.
- * `<cp hex>` (2.0) is the character it stands for. Any other inline element is a code the
- * workbench, which keeps plain text and Markdown, cannot keep: the unit is skipped (SkipUnit).
+ * The text of a `<source>`/`<target>`: its text, and the text inside wrapping inline elements, with
+ * the formatting our Markdown can hold written as Markdown: a 1.x `<g ctype="bold">` (or
+ * `x-html-b`, `x-html-strong`) as `**…**`, an italic one as `*…*`; a 2.0 `<pc>` by its `subType`
+ * (`xlf:b`, `xlf:i`), or by its original data when that is Markdown (Okapi's Markdown filter keeps
+ * `**`, `_`, `` ` ``, `[`, `](url)` as the codes' data); a code (`<ph>`, `<bpt>`, `<ept>`, `<it>`,
+ * 2.0 `<ph>`) whose content or data is a Markdown delimiter, as that delimiter. `<cp hex>` (2.0) is
+ * the character it stands for. Any other inline element is a code the workbench, which keeps plain
+ * text and Markdown, cannot keep: the unit is skipped (SkipUnit), with the code named.
  */
 export function inlineText(container: Element, ns: string | null, wrappers: ReadonlySet<string>): string {
+  return inlineOf(container, ns, wrappers, originalDataOf(container, ns), 0);
+}
+
+/** How deep wrapping elements may nest in a text (no tool nests formatting deeper; a file that does is refused for the unit, not the stack). */
+const MAX_INLINE_DEPTH = 64;
+
+function inlineOf(container: Element, ns: string | null, wrappers: ReadonlySet<string>, data: ReadonlyMap<string, string>, depth: number): string {
+  if (depth > MAX_INLINE_DEPTH) throw new SkipUnit(`its text nests inline elements more than ${MAX_INLINE_DEPTH} deep`);
   let out = '';
-  let node: Node | null = container.firstChild;
-  while (node) {
-    let descend = false;
+  for (let node: Node | null = container.firstChild; node; node = node.nextSibling) {
     if (node.nodeType === 3 /* TEXT_NODE */ || node.nodeType === 4 /* CDATA_SECTION_NODE */) {
       out += (node as unknown as { data: string }).data;
-    } else if (isElement(node)) {
-      const name = node.localName ?? '';
-      if (node.namespaceURI !== ns) throw new SkipUnit(`its text holds a <${node.tagName}> of another vocabulary, which the workbench cannot keep`);
-      if (wrappers.has(name)) descend = true;
-      else if (ns === XLIFF20_NS && name === 'cp') out += codePoint(node);
-      else if (!(ns === XLIFF20_NS && MARKERS_2.has(name))) {
-        throw new SkipUnit(`its text holds an inline code <${name}>: the workbench stores plain text and Markdown and cannot keep codes`);
-      }
-    }
-    // Comments and processing instructions are not text.
-    if (descend && node.firstChild) {
-      node = node.firstChild;
       continue;
     }
-    while (node && node !== container && !node.nextSibling) node = node.parentNode;
-    node = !node || node === container ? null : node.nextSibling;
+    if (!isElement(node)) continue; // comments and processing instructions are not text
+    const name = node.localName ?? '';
+    if (node.namespaceURI !== ns) throw new SkipUnit(`its text holds a <${node.tagName}> of another vocabulary, which the workbench cannot keep`);
+    if (wrappers.has(name)) {
+      const [open, close] = wrapperMarkdown(node, ns, data);
+      out += emphasized(inlineOf(node, ns, wrappers, data, depth + 1), open, close);
+    } else if (ns === XLIFF20_NS && name === 'cp') out += codePoint(node);
+    else if (ns === XLIFF20_NS && MARKERS_2.has(name)) continue;
+    else {
+      const delimiter = markdownCode(node, ns, data);
+      if (delimiter === undefined) throw new SkipUnit(`its text holds an inline code <${name}>: the workbench stores plain text and Markdown and cannot keep codes`);
+      out += delimiter;
+    }
   }
   return out;
+}
+
+/** A Markdown delimiter as a code's data may hold it: emphasis, code spans, strikethrough, a link's brackets and address. */
+const MARKDOWN_DELIMITER = /^(?:\*{1,3}|_{1,3}|`{1,3}|~~|\[|!\[|\]\([^()\s]*\)|\]\[[^\]]*\]|\])$/;
+const BOLD_CTYPES = new Set(['bold', 'x-bold', 'x-html-b', 'x-html-strong', 'x-strong']);
+const ITALIC_CTYPES = new Set(['italic', 'x-italic', 'x-html-i', 'x-html-em', 'x-emphasis']);
+
+/** The Markdown a wrapping element stands for: delimiters before and after its text ('' when none: its text alone). */
+function wrapperMarkdown(el: Element, ns: string | null, data: ReadonlyMap<string, string>): [string, string] {
+  if (ns === XLIFF20_NS && el.localName === 'pc') {
+    const start = data.get(el.getAttribute('dataRefStart') ?? '');
+    const end = data.get(el.getAttribute('dataRefEnd') ?? '');
+    if (start !== undefined && end !== undefined && MARKDOWN_DELIMITER.test(start) && MARKDOWN_DELIMITER.test(end)) return [start, end];
+    const subType = el.getAttribute('subType');
+    if (subType === 'xlf:b') return ['**', '**'];
+    if (subType === 'xlf:i') return ['*', '*'];
+    return ['', ''];
+  }
+  const ctype = el.getAttribute('ctype') ?? '';
+  if (BOLD_CTYPES.has(ctype)) return ['**', '**'];
+  if (ITALIC_CTYPES.has(ctype)) return ['*', '*'];
+  return ['', ''];
+}
+
+/** `text` between delimiters, its surrounding spaces kept outside them (Markdown emphasis cannot begin or end with a space). */
+function emphasized(text: string, open: string, close: string): string {
+  if (open === '' && close === '') return text;
+  const [, before, inner, after] = /^(\s*)([\s\S]*?)(\s*)$/.exec(text) ?? ['', '', text, ''];
+  return inner === '' ? text : `${before}${open}${inner}${close}${after}`;
+}
+
+/** A code that holds a Markdown delimiter as its content (1.x) or data (2.0), as that delimiter; undefined otherwise. */
+function markdownCode(el: Element, ns: string | null, data: ReadonlyMap<string, string>): string | undefined {
+  const name = el.localName ?? '';
+  if (ns === XLIFF20_NS) {
+    if (name !== 'ph') return undefined;
+    const value = data.get(el.getAttribute('dataRef') ?? '');
+    return value !== undefined && MARKDOWN_DELIMITER.test(value) ? value : undefined;
+  }
+  if (!['ph', 'bpt', 'ept', 'it'].includes(name)) return undefined;
+  const content = el.textContent ?? '';
+  return MARKDOWN_DELIMITER.test(content) ? content : undefined;
+}
+
+/** A 2.0 unit's original data (`<originalData><data id>`), by id; empty for 1.x. */
+function originalDataOf(container: Element, ns: string | null): ReadonlyMap<string, string> {
+  const data = new Map<string, string>();
+  if (ns !== XLIFF20_NS) return data;
+  let unit: Node | null = container;
+  while (unit && !(isElement(unit) && unit.localName === 'unit')) unit = unit.parentNode;
+  if (!unit || !isElement(unit)) return data;
+  for (let child = unit.firstChild; child; child = child.nextSibling) {
+    if (!isElement(child) || child.localName !== 'originalData') continue;
+    for (let item = child.firstChild; item; item = item.nextSibling) {
+      if (isElement(item) && item.localName === 'data') data.set(item.getAttribute('id') ?? '', item.textContent ?? '');
+    }
+  }
+  return data;
 }
 
 /** The character a 2.0 `<cp hex>` stands for. */
