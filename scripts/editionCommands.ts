@@ -8,16 +8,16 @@ import { progressLine, type CliIo } from './cliIo';
 /** `workbench export`: writes an edition or interchange file; exit 1 with the missing list when an edition is incomplete and not a draft. */
 export async function exportCommand(
   project: Project,
-  options: { doc?: string; locale?: string; format?: string; out?: string; draft: boolean; who: string },
+  options: { doc?: string; locale?: string; format?: string; out?: string; draft: boolean; force?: boolean; who: string },
   io: CliIo,
 ): Promise<number> {
-  if (!options.locale || !options.format) throw new WorkbenchError(400, 'usage', 'export needs --locale <code> and --format epub|html|md|txt|xliff|xliff2|tmx.');
+  if (!options.locale || !options.format) throw new WorkbenchError(400, 'usage', 'export needs --locale <code> and --format epub|html|md|txt|xliff|xliff2|tmx|original.');
   const doc = options.doc ?? (await onlyDocument(project));
   let exported;
   const progress = progressLine(io);
   progress.say(`Making the ${options.format} of ${doc} (${options.locale})…`);
   try {
-    exported = await project.editions.export(doc, options.locale, options.format, { draft: options.draft, who: options.who });
+    exported = await project.editions.export(doc, options.locale, options.format, { draft: options.draft, force: options.force, who: options.who });
   } catch (err) {
     progress.done();
     if (!isWorkbenchError(err) || err.code !== 'edition-incomplete') throw err;

@@ -26,7 +26,8 @@ const USAGE = `Usage: workbench <command> [options]
 Commands:
   status [--json]                          documents × locales with paragraph counts
   new-locale <code> [--doc <id>]           start translating a document into a language (BCP 47 tag)
-  import <file> [--id <doc>]               add a document (Markdown or .txt) as version 1
+  import <file> [--id <doc>]               add a document (Markdown, .txt, or another tool's XLIFF file:
+                                           .xlf, .xliff, .mqxliff, .sdlxliff) as version 1
   update-source <doc> <file> [--force]     record a new version of a document's source; translations
                                            follow it (moved/minor keep, edited drift, deleted archived)
   drift [--doc <id>] [--locale <code>] [--json]
@@ -42,10 +43,13 @@ Commands:
   token create <name> [--label <text>]     create an API token; prints only the token on stdout
   token list <name> [--json]               a user's tokens (id, label, created, revoked)
   token revoke <name> <id>                 revoke one of a user's tokens
-  export --locale <code> --format <f> [--doc <id>] [--out <file>|-] [--draft]
+  export --locale <code> --format <f> [--doc <id>] [--out <file>|-] [--draft] [--force]
                                            publish a locale: epub, html, md, txt (refused with the list
                                            of what is missing when incomplete, unless --draft), or
-                                           xliff (XLIFF 1.2), xliff2 (XLIFF 2.0), tmx (approved pairs)
+                                           xliff (XLIFF 1.2), xliff2 (XLIFF 2.0), tmx (approved pairs),
+                                           original (a document imported from another tool's XLIFF
+                                           file: that file with the translations; --force leaves out
+                                           translations whose codes do not fit, instead of refusing)
   import-xliff <file> [--doc <id>] [--locale <code>] [--dry-run]
                                            merge an XLIFF 1.1/1.2/2.0 file translated elsewhere (units
                                            by id, else by source text); --dry-run only lists the changes
@@ -136,7 +140,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await driftCommand(workbench, values.doc, values.locale, Boolean(values.json), io);
       case 'export':
         if (rest.length) throw new UsageError('export takes no arguments: use --doc, --locale, --format, --out and --draft.');
-        return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), who: who(values.by, io) }, io);
+        return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), force: Boolean(values.force), who: who(values.by, io) }, io);
       case 'import-xliff':
         if (rest.length !== 1) throw new UsageError('import-xliff takes one file: "workbench import-xliff es.xlf --locale es".');
         return await importXliffCommand(project, rest[0], { doc: values.doc, locale: values.locale, dryRun: Boolean(values['dry-run']), who: who(values.by, io) }, io);

@@ -44,9 +44,9 @@ describe('the prose checks', () => {
   const ids = (source: string, target: string, languages = en) => checkTranslation(source, target, languages).map((c) => c.id);
   const clean = ['The Commune lasted 72 days, from 18 March 1871.', 'La Comuna duró 72 días, desde el 18 de marzo de 1871.'];
 
-  it('has twenty-one checks, two of the glossary and spelling, errors and warnings, and passes a clean translation', () => {
-    expect(CHECKS).toHaveLength(24);
-    expect(CHECKS.filter((c) => c.severity === 'error').map((c) => c.id)).toEqual(['links-differ', 'whitespace-only', 'code-differs', 'markdown-broken', 'forbidden-term']);
+  it('has twenty-two checks, two of the glossary and spelling, errors and warnings, and passes a clean translation', () => {
+    expect(CHECKS).toHaveLength(25);
+    expect(CHECKS.filter((c) => c.severity === 'error').map((c) => c.id)).toEqual(['links-differ', 'whitespace-only', 'code-differs', 'markdown-broken', 'codes-differ', 'forbidden-term']);
     expect(ids(clean[0], clean[1])).toEqual([]);
   });
 
@@ -54,6 +54,7 @@ describe('the prose checks', () => {
     ['whitespace-only', 'Some words here.', '   '],
     ['code-differs', 'Run `make` now.', 'Ejecuta `hacer` ahora.'],
     ['markdown-broken', 'Run `make` now.', 'Ejecuta `make ahora.'],
+    ['codes-differ', 'Open <g1>the list</g1> here<x2/>.', 'Abre <g1>la lista aquí<x2/>.'],
     ['numbers-differ', clean[0], 'La Comuna duró 73 días, desde el 18 de marzo de 1871.'],
     ['untranslated', 'The people cheered.', 'The people cheered.'],
     ['edge-whitespace', 'The people cheered.', 'La gente aplaudió. '],

@@ -93,12 +93,12 @@ export class Editions {
    * export by someone signed in (`who`) is recorded (format, source version, draft, who, when);
    * anonymous readers' exports are not, so they cannot push real entries out of the list.
    */
-  async export(documentId: string, lang: string, format: unknown, options: { draft?: boolean; who?: string }): Promise<ExportedFile> {
+  async export(documentId: string, lang: string, format: unknown, options: { draft?: boolean; force?: boolean; who?: string }): Promise<ExportedFile> {
     if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
       throw new WorkbenchError(400, 'invalid-format', `format must be one of: ${EXPORT_FORMATS.join(', ')}.`);
     }
     const chosen = format as ExportFormat;
-    if (chosen !== 'xliff' && chosen !== 'xliff2' && chosen !== 'tmx') {
+    if (chosen !== 'xliff' && chosen !== 'xliff2' && chosen !== 'tmx' && chosen !== 'original') {
       // An edition of a state already exported (here or by another process) is the same file: the locale is not even loaded.
       const known = await this.knownEdition(documentId, lang, chosen, options.draft === true);
       if (known) return this.exported(known.document, known.code, chosen, options.draft === true, known.made, options.who);
@@ -109,9 +109,9 @@ export class Editions {
     let body: Uint8Array;
     let percent: number;
     let draft = false;
-    if (chosen === 'xliff' || chosen === 'xliff2' || chosen === 'tmx') {
+    if (chosen === 'xliff' || chosen === 'xliff2' || chosen === 'tmx' || chosen === 'original') {
       percent = completenessOf(document.segments, context.units, { requireApproval: this.options.requireApproval }).completeness.percent;
-      body = await this.interchange(chosen, context, await this.options.history.list(document.id, code));
+      body = await this.interchange(chosen, context, chosen === 'tmx' ? await this.options.history.list(document.id, code) : [], options.force === true);
     } else {
       draft = options.draft === true;
       // An edition reads of the history only its credits and its tally, not a book's every entry.
@@ -265,7 +265,7 @@ export class Editions {
     return { body: await EDITION_WRITERS[format].write(edition, { appRoot: this.options.appRoot }), percent: completeness.percent };
   }
 
-  private interchange(format: InterchangeFormat, context: LocaleContext, history: HistoryEntry[]): Promise<Uint8Array> {
+  private interchange(format: InterchangeFormat, context: LocaleContext, history: HistoryEntry[], force: boolean): Promise<Uint8Array> {
     const { document, file } = context;
     return INTERCHANGE_WRITERS[format].write({
       document,
@@ -278,6 +278,8 @@ export class Editions {
       },
       pairs: format === 'tmx' ? approvedPairs(document, context.units, history) : [],
       tool: { name: 'translation-workbench', version: '0.1.0' },
+      sourceText: () => this.options.workbench.sourceText(document.id),
+      force,
     });
   }
 }

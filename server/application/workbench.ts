@@ -313,6 +313,11 @@ export class Workbench {
   }
 
   /** The recorded versions of a document's source, oldest first. */
+  /** The text of a document's source file as it is now. */
+  async sourceText(documentId: string): Promise<string> {
+    return this.sources.text((await this.document(documentId)).id);
+  }
+
   async versions(documentId: string): Promise<SourceVersion[]> {
     return this.sources.versions((await this.document(documentId)).id);
   }

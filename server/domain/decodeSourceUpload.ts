@@ -4,9 +4,11 @@ import type { SourceFormat } from './segmentDocument';
 /** The largest source file the workbench takes. */
 export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
 
-/** The format of a source file, from its name: Markdown unless it is plain text. */
+/** The format of a source file, from its name: Markdown unless it is plain text or another tool's XLIFF file (.xlf, .xliff, .mqxliff, .sdlxliff). */
 export function formatOfName(name: string): SourceFormat {
-  return /\.txt$/i.test(name) ? 'text' : 'markdown';
+  if (/\.txt$/i.test(name)) return 'text';
+  if (/\.(xlf|xliff|mqxliff|sdlxliff)$/i.test(name)) return 'xliff';
+  return 'markdown';
 }
 
 /**

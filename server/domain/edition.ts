@@ -4,8 +4,11 @@ import type { Segment } from './types';
 export const EDITION_FORMATS = ['epub', 'html', 'md', 'txt'] as const;
 export type EditionFormat = (typeof EDITION_FORMATS)[number];
 
-/** Formats a locale is traded in with other CAT tools. */
-export const INTERCHANGE_FORMATS = ['xliff', 'xliff2', 'tmx'] as const;
+/**
+ * Formats a locale is traded in with other CAT tools. `original`: a document made from another
+ * tool's XLIFF file, given back as that file with its translations (see xliffDocument).
+ */
+export const INTERCHANGE_FORMATS = ['xliff', 'xliff2', 'tmx', 'original'] as const;
 export type InterchangeFormat = (typeof INTERCHANGE_FORMATS)[number];
 
 export type ExportFormat = EditionFormat | InterchangeFormat;

@@ -4,6 +4,7 @@
  * says), and a message (an i18next key under `checks.`, with its values). They are worked out from
  * the texts every time, never stored.
  */
+import { placeholderProblem, placeholdersOf, withoutPlaceholders } from './placeholders';
 import { quotationMarksOf } from './quotationMarks';
 import { sentencesOf } from './sentencesOf';
 
@@ -79,11 +80,22 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     },
   },
   {
+    // Another tool's codes (a document made of its XLIFF file): each placeholder once, pairs in order.
+    id: 'codes-differ',
+    severity: 'error',
+    message: 'checks.codesDiffer',
+    run: ({ source, target }) => {
+      if (!source.includes('<') || placeholdersOf(source).length === 0) return undefined;
+      const problem = placeholderProblem(source, target);
+      return problem ? { missing: problem.missing.join(' ') || '—', extra: problem.extra.join(' ') || '—', misplaced: problem.misplaced.join(' ') || '—' } : undefined;
+    },
+  },
+  {
     id: 'numbers-differ',
     severity: 'warning',
     message: 'checks.numbersDiffer',
     run: ({ source, target }) => {
-      const [a, b] = [numbersOf(source), numbersOf(target)];
+      const [a, b] = [numbersOf(withoutPlaceholders(source)), numbersOf(withoutPlaceholders(target))];
       return a.join(' ') !== b.join(' ') ? { source: a.join(', ') || '—', target: b.join(', ') || '—' } : undefined;
     },
   },
@@ -185,7 +197,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     id: 'tags-differ',
     severity: 'warning',
     message: 'checks.tagsDiffer',
-    run: ({ source, target }) => (tagsOf(source).join('') !== tagsOf(target).join('') ? yes : undefined),
+    run: ({ source, target }) => (tagsOf(withoutPlaceholders(source)).join('') !== tagsOf(withoutPlaceholders(target)).join('') ? yes : undefined),
   },
   {
     id: 'line-breaks-differ',

@@ -1,14 +1,17 @@
 import { assignIds, type KnownSegment } from './assignIds';
+import { readXliffDocument } from '../formats/xliffDocument';
 import { parseFrontMatter } from './parseFrontMatter';
 import { segmentMarkdown, segmentPlainText, type Block } from './segmentMarkdown';
 import type { SourceDocument } from './types';
 
-export type SourceFormat = 'markdown' | 'text';
+export type SourceFormat = 'markdown' | 'text' | 'xliff';
 
 /** Cuts a source text into blocks (no ids yet) and reads its front matter. */
 export function readSource(id: string, content: string, format: SourceFormat): { meta: SourceDocument['meta']; blocks: Block[] } {
   const unmarked = content.replace(/^\uFEFF/, '');
   const normalised = unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
+  // Another tool's XLIFF file: its segments are the paragraphs (see xliffDocument).
+  if (format === 'xliff') return readXliffDocument(unmarked, id);
   const { meta, body } = parseFrontMatter(normalised, id);
   if (format === 'markdown') return { meta, blocks: segmentMarkdown(body) };
   // A plain-text source's paragraphs are text, never Markdown: its editions print them as written.

@@ -36,6 +36,8 @@ export interface DocumentMeta {
   language: string;
   /** Set for a plain-text source (.txt): its paragraphs hold no Markdown, and editions print them as written. */
   plainText?: boolean;
+  /** Set for another tool's XLIFF file translated as a document: its paragraphs hold placeholders for the tool's codes, and it is given back as that file (export format `original`). */
+  bilingual?: boolean;
   /** Front-matter keys the workbench does not read (subtitle, publisher, tags…), kept for the editions. */
   extra?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import type { InterchangeFile } from '../domain/interchange';
 import type { LocaleFile, SourceDocument } from '../domain/types';
 import type { GlossaryFile, GlossaryWriteInput } from './glossaryFile';
 import type { MachineProviderConfig, MachineTranslate } from './machine/machineProvider';
+import { WorkbenchError } from '../errors';
 import { readXliff } from './readXliff';
 import { buildTmx, readTmx, type TmxFile } from './tmx';
 
@@ -26,6 +27,10 @@ export interface InterchangeInput {
   storedBytes: () => Promise<Uint8Array>;
   pairs: ApprovedPair[];
   tool: { name: string; version: string };
+  /** The document's source file as it is now (another tool's XLIFF file, for `original`). */
+  sourceText: () => Promise<string>;
+  /** Write what can be written, leaving out translations that would break the file (`original`). */
+  force?: boolean;
 }
 
 /** A writer of a file for other CAT tools. */
@@ -49,6 +54,18 @@ export const EDITION_WRITERS: Readonly<Record<EditionFormat, EditionWriter>> = {
 export const INTERCHANGE_WRITERS: Readonly<Record<InterchangeFormat, InterchangeWriter>> = {
   xliff: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xlf', write: (input) => input.storedBytes() },
   xliff2: { contentType: 'application/xliff+xml; charset=utf-8', extension: 'xliff2.xlf', write: async (input) => utf8((await import('./xliff20')).buildXliff20({ document: input.document, file: input.file })) },
+  original: {
+    contentType: 'application/xliff+xml; charset=utf-8',
+    extension: 'xlf',
+    write: async (input) => {
+      if (!input.document.meta.bilingual) {
+        throw new WorkbenchError(400, 'not-bilingual', `"${input.document.meta.title}" is not another tool's XLIFF file: export it as xliff, xliff2 or tmx instead`, { params: { title: input.document.meta.title } });
+      }
+      const { writeXliffDocument } = await import('./xliffDocument');
+      const units = new Map(input.file.units.map((unit) => [unit.id, unit]));
+      return utf8(writeXliffDocument(await input.sourceText(), input.document.segments, units, { file: `${input.document.id}.xlf`, targetLanguage: input.file.targetLanguage, force: input.force }));
+    },
+  },
   tmx: {
     contentType: 'application/x-tmx+xml; charset=utf-8',
     extension: 'tmx',

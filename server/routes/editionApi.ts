@@ -53,7 +53,7 @@ export function editionApi(project: Project): Router {
 
   router.get('/documents/:doc/locales/:lang/export/:format', async (req, res) => {
     const draft = queryFlag(req.query.draft);
-    sendExport(res, await editions.export(req.params.doc, req.params.lang, req.params.format, { draft, who: actorOf(res)?.name }));
+    sendExport(res, await editions.export(req.params.doc, req.params.lang, req.params.format, { draft, force: queryFlag(req.query.force), who: actorOf(res)?.name }));
   });
 
   router.post('/documents/:doc/locales/:lang/import', ...fileOf, async (req, res) => {

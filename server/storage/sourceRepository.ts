@@ -42,6 +42,8 @@ export interface SourceRepository {
   held(id: string): { document: SourceDocument; stamp: string } | undefined;
   /** Every recorded version, oldest first. */
   versions(id: string): Promise<SourceVersion[]>;
+  /** The text of a document's source file as it is now (another tool's XLIFF file, given back by the `original` export). */
+  text(id: string): Promise<string>;
   /** Adds a document as version 1; 409 when the id is taken. */
   create(id: string, content: string, format: SourceFormat, who: string): Promise<SourceDocument>;
   /**
@@ -79,8 +81,8 @@ interface Sidecar {
   versions: SourceVersion[];
 }
 
-const EXTENSIONS: Record<string, SourceFormat> = { '.md': 'markdown', '.txt': 'text' };
-const extensionOf = (format: SourceFormat): string => (format === 'markdown' ? '.md' : '.txt');
+const EXTENSIONS: Record<string, SourceFormat> = { '.md': 'markdown', '.txt': 'text', '.xlf': 'xliff' };
+const extensionOf = (format: SourceFormat): string => (format === 'markdown' ? '.md' : format === 'text' ? '.txt' : '.xlf');
 
 /** The two files of a version's text being written (see startTextWrites): where each goes, and its temp file. */
 interface TextWrites {
@@ -499,6 +501,12 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       // ...or the one it read from its snapshot, under the stamp it was kept with (see keptDocument).
       const kept = keptDocuments.get(id);
       return kept && kept.stamp === stampNow(id, kept.file) ? { document: kept.document, stamp: kept.stamp } : undefined;
+    },
+
+    async text(id) {
+      const found = await locate(id);
+      if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`, { params: { id } });
+      return fsp.readFile(found.file, 'utf8');
     },
 
     async versions(id) {
