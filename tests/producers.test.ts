@@ -33,6 +33,8 @@ const PRODUCERS: Record<string, Expected> = {
   'typo3-l10nmgr.Typo3Draft.xlf': { producer: 'TYPO3 l10nmgr', version: '1.2', units: 6, statuses: { translated: 4, untranslated: 2 }, matched: 4, skipped: {} },
   'symfony.validators.fr.xlf': { producer: 'Symfony', version: '1.2', units: 116, statuses: { translated: 116 }, matched: 116, skipped: {} },
   'angular.messages.xlf': { producer: 'Angular (ng extract-i18n)', version: '1.2', units: 0, statuses: {}, matched: 0, skipped: { 'its text holds an inline code': 1 } },
+  'xcode.firefox-ios.fr.xliff': { producer: 'Xcode 15 (two <file>s of a Firefox for iOS export)', version: '1.2', units: 15, statuses: { translated: 14, untranslated: 1 }, matched: 14, skipped: {} },
+  'omegat.RFE1506-translated.xliff': { producer: 'OmegaT (its XLIFF filter\'s output)', version: '1.2', units: 5, statuses: { approved: 2, 'needs-review': 2, translated: 1 }, matched: 5, skipped: {} },
   'weblate.cs.xliff': { producer: 'Weblate (no version attribute, no ids)', version: '1.1', units: 4, statuses: { untranslated: 4 }, matched: 0, skipped: {} },
 };
 
