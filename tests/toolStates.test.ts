@@ -278,3 +278,18 @@ describe('inline formatting that Markdown holds', () => {
     expect(after.target).toBe('El primer párrafo, con un [enlace](https://example.org/a).');
   });
 });
+
+describe('Phrase (Memsource) .mxliff', () => {
+  const mxliff = (confirmed: string, target: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:m="http://www.memsource.com/mxlf/2.0" version="1.2" m:version="2.4" m:level="2">
+  <file original="a.docx" source-language="en" target-language="es" datatype="x-undefined">
+    <body><group id="0"><trans-unit id="0" xml:space="preserve" m:score="0.0" m:confirmed="${confirmed}" m:locked="false"><source>A sentence.</source><target>${target}</target></trans-unit></group></body>
+  </file>
+</xliff>`;
+  it('m:confirmed="0" is a draft (needs work), a workflow step\'s confirmation is translated, an empty target untranslated', () => {
+    expect(read(mxliff('0', 'Una frase.')).status).toBe('needs-review');
+    expect(read(mxliff('1', 'Una frase.')).status).toBe('translated');
+    expect(read(mxliff('2', 'Una frase.')).status).toBe('translated');
+    expect(read(mxliff('2', '')).status).toBe('untranslated');
+  });
+});

@@ -4,6 +4,8 @@ import type { InterchangeStatus } from '../domain/interchange';
 /** SDL Trados Studio's namespace (`sdl:seg conf`), and memoQ's (`mq:status`). */
 export const SDL_NS = 'http://sdl.com/FileTypes/SdlXliff/1.0';
 export const MEMOQ_NS = 'MQXliff';
+/** Phrase's (Memsource's) `.mxliff` namespace (`m:confirmed` on a `<trans-unit>`: 0 not confirmed, 1 or more confirmed at that workflow step). */
+export const PHRASE_NS = 'http://www.memsource.com/mxlf/2.0';
 
 /**
  * Trados confirmation levels (`<sdl:seg conf="…">` in a unit's `<sdl:seg-defs>`) onto the
@@ -43,6 +45,9 @@ const RANK: InterchangeStatus[] = ['untranslated', 'needs-review', 'translated',
 export function toolStatus(tu: Element): InterchangeStatus | undefined {
   const memoq = tu.getAttributeNS(MEMOQ_NS, 'status');
   if (memoq && MEMOQ[memoq]) return MEMOQ[memoq];
+  // Phrase: a target not confirmed is a draft; confirmed at a step, a translation (approval is ours).
+  const phrase = tu.getAttributeNS(PHRASE_NS, 'confirmed');
+  if (phrase && /^\d+$/.test(phrase)) return phrase === '0' ? 'needs-review' : 'translated';
   const levels: InterchangeStatus[] = [];
   for (const seg of Array.from(tu.getElementsByTagNameNS(SDL_NS, 'seg'))) {
     const conf = seg.getAttribute('conf');
@@ -69,6 +74,8 @@ const KNOWN_STATES = new Set(['new', 'needs-translation', 'needs-adaptation', 'n
 export function unmappedState(tu: Element, xliffState: string | undefined): string | undefined {
   const memoq = tu.getAttributeNS(MEMOQ_NS, 'status');
   if (memoq && !MEMOQ[memoq]) return `mq:status="${memoq}"`;
+  const phrase = tu.getAttributeNS(PHRASE_NS, 'confirmed');
+  if (phrase && !/^\d+$/.test(phrase)) return `m:confirmed="${phrase}"`;
   for (const seg of Array.from(tu.getElementsByTagNameNS(SDL_NS, 'seg'))) {
     const conf = seg.getAttribute('conf');
     if (conf && !TRADOS[conf]) return `sdl:seg conf="${conf}"`;
