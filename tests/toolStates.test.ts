@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../scripts/workbench';
+import { planImport } from '../server/domain/planImport';
 import { readXliff } from '../server/formats/readXliff';
 import { browserAgent, startLocale, useTestApp } from './helpers/app';
 
@@ -291,5 +292,20 @@ describe('Phrase (Memsource) .mxliff', () => {
     expect(read(mxliff('1', 'Una frase.')).status).toBe('translated');
     expect(read(mxliff('2', 'Una frase.')).status).toBe('translated');
     expect(read(mxliff('2', '')).status).toBe('untranslated');
+  });
+});
+
+describe('matching by source with the minor edits drift ignores', () => {
+  const segments = [{ id: 'p1', kind: 'paragraph', text: 'The “Commune” — it lasted seventy-two days…', translatable: true }] as unknown as Parameters<typeof planImport>[0];
+  const file = readXliff(plain('', '<target>La «Comuna» — duró setenta y dos días…</target>').replace('<source>A sentence.</source>', '<source>The "Commune" - it lasted seventy-two days...</source>'), { file: 'a.xlf' });
+
+  it('matches a source that differs only in quotes, dashes or an ellipsis', () => {
+    expect(planImport(segments, new Map(), file, 'doc').newTranslations.map((c) => [c.segment, c.matchedBy])).toEqual([['p1', 'source']]);
+  });
+
+  it('does not when the project counts those edits (minorEdits off in workbench.config.json)', () => {
+    const plan = planImport(segments, new Map(), file, 'doc', { quotes: false, dashes: false, ellipsis: false });
+    expect(plan.newTranslations).toEqual([]);
+    expect(plan.unknown.map((u) => u.id)).toEqual(['1']);
   });
 });

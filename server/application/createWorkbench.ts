@@ -76,7 +76,7 @@ export function createProject(
       requireApproval: config.requireApproval ?? true,
       kept: createStampedSnapshots(path.join(dataDir, '.cache', 'editions')),
     }),
-    imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir) }),
+    imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir), minorEdits: config.minorEdits }),
     memories,
     memory: new TranslationMemory({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) }),
     search: new ProjectSearch({ workbench, listLocales: (document) => stores.locales.listLocales(document) }),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InterchangeFile } from '../domain/interchange';
 import { canonicalToolLocale, describeLocale } from '../domain/localeTag';
+import type { MinorEditOptions } from '../domain/normaliseMinor';
 import { planImport, type ImportChange, type ImportPlan } from '../domain/planImport';
 import type { Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
@@ -38,7 +39,7 @@ export type { StagedImport };
  */
 export class XliffImports {
   /** `queueKey` names the project, whose large files are read one at a time. */
-  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; staged: StagedImportRepository; queueKey?: string }) {}
+  constructor(private readonly options: { workbench: Workbench; stores: WorkbenchStores; staged: StagedImportRepository; queueKey?: string; minorEdits?: MinorEditOptions }) {}
 
   /**
    * Reads an uploaded file: 413 over 50 MB or MAX_IMPORT_UNITS units, 400 when its encoding does
@@ -66,7 +67,7 @@ export class XliffImports {
     const once = async () => {
       const context = await this.options.workbench.locale(documentId, lang);
       checkLanguages(file, context, options.name);
-      const plan = planImport(context.document.segments, context.units, file, context.document.id);
+      const plan = planImport(context.document.segments, context.units, file, context.document.id, this.options.minorEdits);
       if (options.dryRun) return { context, plan, written: 0, changedMeanwhile: [] };
       return this.write(context, plan, options.who);
     };

@@ -1,5 +1,6 @@
 import type { InterchangeFile, InterchangeStatus, UnmappedState } from './interchange';
 import { MAX_TARGET_LENGTH } from './limits';
+import { anyMinorEdit, normaliseMinor, type MinorEditOptions } from './normaliseMinor';
 import type { Segment, Unit } from './types';
 import { wordDiff, type WordDiffPart } from './wordDiff';
 import { workflowState } from './workflowState';
@@ -60,13 +61,25 @@ export interface ImportPlan {
  * one (another tool's file) conflicts only with an approved translation here, which the import
  * never replaces unasked.
  */
-export function planImport(segments: readonly Segment[], units: ReadonlyMap<string, Unit>, file: InterchangeFile, documentId?: string): ImportPlan {
+export function planImport(segments: readonly Segment[], units: ReadonlyMap<string, Unit>, file: InterchangeFile, documentId?: string, minorEdits?: MinorEditOptions): ImportPlan {
   const translatable = segments.filter((s) => s.translatable);
   const byId = new Map(translatable.map((s) => [s.id, s]));
   // By source with whitespace folded: paragraphs are trimmed, other tools' sources often are not
   // (a source ending in a newline, an indented one, runs of spaces).
   const bySource = new Map<string, Segment[]>();
   for (const segment of translatable) bySource.set(foldSpace(segment.text), [...(bySource.get(foldSpace(segment.text)) ?? []), segment]);
+  // Else with the minor edits drift ignores (typographic quotes, dashes, a word hyphenated across a
+  // line…, as the project configures them): another tool's copy of a paragraph may differ only so.
+  const minorKey = (text: string): string => normaliseMinor(text, minorEdits);
+  let byMinor: Map<string, Segment[]> | undefined;
+  const minorMatches = (source: string): Segment[] => {
+    if (!anyMinorEdit(minorEdits)) return [];
+    if (!byMinor) {
+      byMinor = new Map();
+      for (const segment of translatable) byMinor.set(minorKey(segment.text), [...(byMinor.get(minorKey(segment.text)) ?? []), segment]);
+    }
+    return byMinor.get(minorKey(source)) ?? [];
+  };
   const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped], unmappedStates: [...(file.unmappedStates ?? [])] };
   const taken = new Set<string>();
   for (const read of file.units) {
@@ -82,7 +95,7 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
     const byUnitId = unit.original === undefined || unit.original === documentId ? byId.get(unit.id) : undefined;
     const matches: { segment: Segment; matchedBy: 'id' | 'source' }[] = byUnitId
       ? [{ segment: byUnitId, matchedBy: 'id' }]
-      : (bySource.get(foldSpace(unit.source)) ?? []).map((segment) => ({ segment, matchedBy: 'source' as const }));
+      : (bySource.get(foldSpace(unit.source)) ?? minorMatches(unit.source)).map((segment) => ({ segment, matchedBy: 'source' as const }));
     if (matches.length === 0) {
       plan.unknown.push({ id: unit.id, source: unit.source, ...(unit.line !== undefined ? { line: unit.line } : {}) });
       continue;
