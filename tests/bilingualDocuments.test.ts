@@ -86,6 +86,37 @@ describe.each([
   });
 });
 
+describe('an XLIFF 2.0 file as a document', () => {
+  it('has a paragraph per <segment>, its <pc>, <mrk>, <ph>, <sm/>/<em/> and <cp> as placeholders; exported, each segment\'s target holds the source\'s codes and its state is translated', async () => {
+    const original = readFileSync(path.join(__dirname, 'fixtures', 'interchange', 'okapi-2.0.es.xlf'), 'utf8');
+    const t = await makeApp(makeProject({ 'okapi2.xlf': original }));
+    try {
+      await t.api.post('/api/documents/okapi2/locales').send({ code: 'es' }).expect(201);
+      const segments = (await t.api.get('/api/documents/okapi2/locales/es/segments').expect(200)).body.segments as Segment[];
+      expect(segments.map((s) => s.source)).toEqual(expect.arrayContaining(['Paris was <g1>free</g1>.', 'Line<x1/>break']));
+      for (const segment of segments) {
+        await t.api.put(`/api/documents/okapi2/locales/es/segments/${segment.id}`).send({ target: translated(segment.source), baseRevision: segment.revision }).expect(200);
+      }
+      const xml = (await download(t.api, '/api/documents/okapi2/locales/es/export/original')).body.toString('utf8');
+      const NS2 = 'urn:oasis:names:tc:xliff:document:2.0';
+      const segmentsOf = (text: string) => Array.from(parse(text).getElementsByTagNameNS(NS2, 'segment'));
+      const [before, after] = [segmentsOf(original), segmentsOf(xml)];
+      expect(after).toHaveLength(before.length);
+      const inline = (el: Element | undefined) => (el ? Array.from(el.getElementsByTagName('*')).map((e) => `${e.localName} ${e.getAttribute('id') ?? e.getAttribute('startRef') ?? ''}`) : []);
+      for (let i = 0; i < after.length; i++) {
+        const source = Array.from(after[i].getElementsByTagNameNS(NS2, 'source'))[0];
+        const target = Array.from(after[i].getElementsByTagNameNS(NS2, 'target'))[0];
+        if (!(target?.textContent ?? '').includes('«')) continue;
+        expect(inline(target)).toEqual(inline(source));
+        expect(after[i].getAttribute('state')).toBe('translated');
+      }
+      expect(xml).toContain('<pc id="1" type="fmt" dataRefStart="d1" dataRefEnd="d2">«free»</pc>');
+    } finally {
+      t.project.cleanup();
+    }
+  });
+});
+
 describe('placeholders', () => {
   it('a translation missing one is a check error at the paragraph, and the export refuses (409) unless forced, then leaves it out', async () => {
     const { t, segments } = await setUp('memoq.MQ-12-Test01.mqxliff', 'rainbow', 'fr');

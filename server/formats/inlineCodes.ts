@@ -1,5 +1,5 @@
 /**
- * Inline codes of another tool's XLIFF 1.x file as placeholders in a paragraph's text, and back.
+ * Inline codes of another tool's XLIFF file (1.x or 2.0) as placeholders in a paragraph's text, and back.
  *
  * A code becomes a tag in the text, numbered in the order the source has them, as OmegaT shows
  * them: a standalone code (`<x/>`, `<ph>`, `<it>`, `<bx/>`, `<ex/>`) is `<x1/>`; a code that wraps
@@ -25,8 +25,10 @@ export interface CodedText {
   codes: Map<number, CodeOrigin>;
 }
 
-/** Elements that stand alone in the text (1.x). */
-const STANDALONE = new Set(['x', 'ph', 'it', 'bx', 'ex']);
+/** Elements that stand alone in the text: 1.x codes, 2.0's `<ph>` and its markers `<sm/>`/`<em/>`, and `<cp>` (a character XML cannot hold, kept as the code it is). */
+const STANDALONE = new Set(['x', 'ph', 'it', 'bx', 'ex', 'sm', 'em', 'cp']);
+/** Elements that wrap text: 1.x `<g>`, `<mrk>`; 2.0 `<pc>`, `<mrk>`. */
+const WRAPPING = new Set(['g', 'mrk', 'pc']);
 
 /** Why a text cannot be held with placeholders (a foreign element, its own text looking like one). */
 export class UncodableText extends Error {}
@@ -50,17 +52,18 @@ export function codedText(container: Element, ns: string | null): CodedText {
       if (!isElement(node)) continue;
       if (node.namespaceURI !== ns) throw new UncodableText(`its text holds a <${node.tagName}> of another vocabulary`);
       const name = node.localName ?? '';
-      if (name === 'g' || name === 'mrk') {
+      if (WRAPPING.has(name)) {
         const n = next++;
         codes.set(n, { kind: 'g', element: node });
         out += `<g${n}>${walk(node, depth + 1)}</g${n}>`;
-      } else if (name === 'bpt') {
+      } else if (name === 'bpt' || name === 'sc') {
         const n = next++;
         codes.set(n, { kind: 'pair', open: node });
         pairs.set(node.getAttribute('rid') || node.getAttribute('id') || `#${n}`, n);
         out += `<g${n}>`;
-      } else if (name === 'ept') {
-        const n = pairs.get(node.getAttribute('rid') || node.getAttribute('id') || '');
+      } else if (name === 'ept' || name === 'ec') {
+        // A 1.x end names its begin by rid (or id); a 2.0 <ec> by startRef.
+        const n = pairs.get(node.getAttribute('startRef') || node.getAttribute('rid') || node.getAttribute('id') || '');
         const origin = n === undefined ? undefined : codes.get(n);
         if (n === undefined || origin?.kind !== 'pair' || origin.close) {
           // An end without its begin (it crosses a segment boundary): a code of its own.
@@ -76,7 +79,7 @@ export function codedText(container: Element, ns: string | null): CodedText {
         codes.set(n, { kind: 'x', element: node });
         out += `<x${n}/>`;
       } else {
-        throw new UncodableText(`its text holds a <${name}>, which is not an inline element of XLIFF 1.2`);
+        throw new UncodableText(`its text holds a <${name}>, which is not an inline element of XLIFF`);
       }
     }
     return out;

@@ -1,10 +1,11 @@
 /**
- * Another tool's XLIFF 1.x file (memoQ, Trados Studio, Okapi, Passolo…) as a document to translate:
+ * Another tool's XLIFF file (1.x from memoQ, Trados Studio, Okapi, Passolo…, or 2.0) as a document to translate:
  * each segment of it is a paragraph, its inline codes placeholders (see inlineCodes), and the file
  * is given back to that tool with the translations in its `<target>`s, every code, id and all else
  * as the tool wrote it.
  *
- * A segment is a Trados `<mrk mtype="seg">` of a unit's `<seg-source>`, else a unit's `<source>`.
+ * A segment is a Trados `<mrk mtype="seg">` of a unit's `<seg-source>`, else a unit's `<source>`
+ * (2.0: each `<segment>` of a `<unit>`).
  * Units marked translate="no", binary units and segments with no words (codes alone, as Trados
  * keeps a document's layout) are kept as they are and are not paragraphs.
  */
@@ -16,6 +17,7 @@ import { childElements, isElement } from './domEdit';
 import { codedText, placeholderProblem, UncodableText, writeCoded, type CodedText } from './inlineCodes';
 import { MEMOQ_NS, SDL_NS } from './toolStates';
 import { parseXmlSafely, serializeXmlDocument } from './xmlSafety';
+import { XLIFF20_NS } from './xliff20';
 import { translatable, unitsIn } from './xliffReading';
 
 const XLIFF_1_NAMESPACES = new Set(['urn:oasis:names:tc:xliff:document:1.2', 'urn:oasis:names:tc:xliff:document:1.1', 'urn:oasis:names:tc:xliff:document:1.0']);
@@ -25,6 +27,8 @@ interface FileSegment {
   unit: Element;
   /** The element holding the source text: `<source>`, or a segment `<mrk>` of `<seg-source>`. */
   source: Element;
+  /** XLIFF 2.0: the `<segment>` the source is in (its `<target>` and `state` go there). */
+  segment2?: Element;
   /** The segment's `mid` when the unit is cut into Trados segments. */
   mid?: string;
   coded: CodedText;
@@ -36,30 +40,46 @@ interface FileSegment {
 function segmentsOf(content: string, file: string): { doc: Document; root: Element; ns: string | null; segments: FileSegment[] } {
   const doc = parseXmlSafely(content, { file, malformedCode: 'xliff-malformed' });
   const root = doc.documentElement;
-  if (!root || root.localName !== 'xliff' || !(root.namespaceURI === null || XLIFF_1_NAMESPACES.has(root.namespaceURI))) {
-    throw new WorkbenchError(422, 'xliff-invalid', `${file} is not an XLIFF 1.x file: it cannot be translated as a document`, { params: { file } });
+  const is1 = !!root && root.localName === 'xliff' && (root.namespaceURI === null || XLIFF_1_NAMESPACES.has(root.namespaceURI));
+  const is2 = !!root && root.localName === 'xliff' && root.namespaceURI === XLIFF20_NS;
+  if (!root || !(is1 || is2)) {
+    throw new WorkbenchError(422, 'xliff-invalid', `${file} is not an XLIFF file: it cannot be translated as a document`, { params: { file } });
   }
   const ns = root.namespaceURI;
   const segments: FileSegment[] = [];
+  const add = (unit: Element, source: Element, extra: { mid?: string; segment2?: Element }): void => {
+    let coded: CodedText;
+    try {
+      coded = codedText(source, ns);
+    } catch (err) {
+      if (err instanceof UncodableText) return; // kept as it is, not a paragraph
+      throw err;
+    }
+    const words = coded.text.replace(/<\/?[gx]\d+\/?>/g, '');
+    segments.push({ unit, source, ...extra, coded, hasWords: /[\p{L}\p{N}]/u.test(words) });
+  };
   for (const fileEl of childElements(root, ns, 'file')) {
+    if (is2) {
+      // 2.0: units anywhere in <file> (through <group>s), a paragraph per <segment>.
+      for (const { el, translate } of unitsIn(fileEl, ns, new Set(['unit']), translatable(fileEl, true))) {
+        if (!translate) continue;
+        for (const segment of childElements(el, ns, 'segment')) {
+          const source = childElements(segment, ns, 'source')[0];
+          if (source) add(el, source, { segment2: segment });
+        }
+      }
+      continue;
+    }
     const body = childElements(fileEl, ns, 'body')[0];
     if (!body) continue;
     for (const { el, translate } of unitsIn(body, ns, new Set(['trans-unit']), translatable(fileEl, true))) {
       if (!translate) continue;
       const segSource = childElements(el, ns, 'seg-source')[0];
       const marks = segSource ? Array.from(segSource.getElementsByTagNameNS(ns, 'mrk')).filter((mrk) => mrk.getAttribute('mtype') === 'seg') : [];
-      const holders: { source: Element; mid?: string }[] = marks.length > 0 ? marks.map((mrk) => ({ source: mrk, mid: mrk.getAttribute('mid') ?? '' })) : [{ source: childElements(el, ns, 'source')[0] }];
-      for (const { source, mid } of holders) {
-        if (!source) continue;
-        let coded: CodedText;
-        try {
-          coded = codedText(source, ns);
-        } catch (err) {
-          if (err instanceof UncodableText) continue; // kept as it is, not a paragraph
-          throw err;
-        }
-        const words = coded.text.replace(/<\/?[gx]\d+\/?>/g, '');
-        segments.push({ unit: el, source, mid, coded, hasWords: /[\p{L}\p{N}]/u.test(words) });
+      if (marks.length > 0) for (const mrk of marks) add(el, mrk, { mid: mrk.getAttribute('mid') ?? '' });
+      else {
+        const source = childElements(el, ns, 'source')[0];
+        if (source) add(el, source, {});
       }
     }
   }
@@ -76,7 +96,8 @@ export function readXliffDocument(content: string, id: string): { meta: Document
   const original = fileEl?.getAttribute('original') ?? '';
   const meta: DocumentMeta = {
     title: original ? original.replace(/^.*[\\/]/, '') : id,
-    language: fileEl?.getAttribute('source-language') || 'en',
+    // 1.x names the languages on each <file>, 2.0 once on the root.
+    language: fileEl?.getAttribute('source-language') || root.getAttribute('srcLang') || 'en',
     bilingual: true,
   };
   const blocks: Block[] = segments.filter((segment) => segment.hasWords).map((segment) => ({ kind: 'paragraph', text: paragraphText(segment), translatable: true }));
@@ -113,15 +134,35 @@ export function writeXliffDocument(content: string, segments: readonly Segment[]
       params: { count: broken.length, file: options.file },
     });
   }
-  for (const fileEl of childElements(root, ns, 'file')) {
-    if (!fileEl.getAttribute('target-language')) fileEl.setAttribute('target-language', options.targetLanguage);
+  if (ns === XLIFF20_NS) {
+    if (!root.getAttribute('trgLang')) root.setAttribute('trgLang', options.targetLanguage);
+  } else {
+    for (const fileEl of childElements(root, ns, 'file')) {
+      if (!fileEl.getAttribute('target-language')) fileEl.setAttribute('target-language', options.targetLanguage);
+    }
   }
   for (const { segment, unit } of taken) writeSegment(doc, ns, segment, unit, options.file);
   return serializeXmlDocument(doc);
 }
 
+/** XLIFF 2.0: the translation in the segment's `<target>` (after its `<source>`), and its `state`. */
+function writeSegment2(doc: Document, ns: string | null, segment: FileSegment, segmentEl: Element, unit: Unit, file: string): void {
+  const text = segment.coded.text;
+  const lead = /^\s*/.exec(text)?.[0] ?? '';
+  const trail = /\s*$/.exec(text)?.[0] ?? '';
+  let target = childElements(segmentEl, ns, 'target')[0];
+  if (!target) {
+    target = doc.createElementNS(ns, 'target');
+    segmentEl.insertBefore(target, segment.source.nextSibling);
+  }
+  while (target.firstChild) target.removeChild(target.firstChild);
+  writeCoded(target, `${lead}${unit.target ?? ''}${trail}`, segment.coded.codes, `${file}, unit ${segment.unit.getAttribute('id') ?? '?'}`);
+  segmentEl.setAttribute('state', unit.approved ? 'final' : 'translated');
+}
+
 /** Writes one translated segment into its unit's target, and the states its tool reads. */
 function writeSegment(doc: Document, ns: string | null, segment: FileSegment, unit: Unit, file: string): void {
+  if (segment.segment2) return writeSegment2(doc, ns, segment, segment.segment2, unit, file);
   const tu = segment.unit;
   const text = segment.coded.text;
   // The whitespace around the source's words is the file's: the translation gets the same.
