@@ -116,8 +116,35 @@
     return field(form).value !== form.dataset.saved;
   }
 
+  /**
+   * Another tool's codes (placeholders `<x1/>`, `<g2>`, `</g2>` of a document made from its XLIFF
+   * file) are whole in the box, like chips: a deletion or a keystroke that would cut into one
+   * selects it instead, so the next one takes it out whole, or types over it.
+   */
+  const PLACEHOLDER = /<\/?[gx]\d{1,4}\/?>/g;
+  function keepPlaceholdersWhole(box: HTMLTextAreaElement, event: InputEvent): void {
+    const value = box.value;
+    if (!value.includes('<')) return;
+    let start = box.selectionStart;
+    let end = box.selectionEnd;
+    if (start === end && event.inputType === 'deleteContentBackward') start = Math.max(0, start - 1);
+    if (start === end && event.inputType === 'deleteContentForward') end = Math.min(value.length, end + 1);
+    for (const match of value.matchAll(PLACEHOLDER)) {
+      const from = match.index;
+      const to = from + match[0].length;
+      const typedInside = start === end && start > from && start < to;
+      const cutsIn = start < end && from < end && to > start && !(start <= from && end >= to);
+      if (typedInside || cutsIn) {
+        event.preventDefault();
+        box.setSelectionRange(Math.min(start, from), Math.max(end, to));
+        return;
+      }
+    }
+  }
+
   for (const form of forms) {
     form.dataset.saved = field(form).value;
+    field(form).addEventListener('beforeinput', (event: InputEvent) => keepPlaceholdersWhole(field(form), event));
     field(form).addEventListener('input', () => {
       unitOf(form).classList.toggle('dirty', isDirty(form));
       if (isDirty(form)) setStatus(form, strings.unsaved, 'warning');
