@@ -19,6 +19,11 @@ import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecor
 import type { WorkbenchStores } from './syncLocale';
 import { Workbench } from './workbench';
 import { XliffImports } from './xliffImports';
+import { useBilingualReader } from '../domain/segmentDocument';
+import { readXliffDocument } from '../formats/xliffDocument';
+
+// Another tool's XLIFF file is a source format the domain reads through this adapter.
+useBilingualReader(readXliffDocument);
 
 /** The workbench over a project folder holding `source/` and `locales/`. */
 export function createWorkbench(dataDir: string): Workbench {
