@@ -160,3 +160,26 @@ describe('the editor', () => {
     }
   });
 });
+
+describe('bad input', () => {
+  it('a malformed XLIFF file, or one that is not XLIFF, is refused as a document with the reason; nothing is created', async () => {
+    const { main } = await import('../scripts/workbench');
+    const project = makeProject({});
+    try {
+      const { writeFileSync, existsSync } = await import('node:fs');
+      let err = '';
+      const run = (...args: string[]) => main([...args, '--data', project.dir], { out: () => undefined, err: (s) => (err += s), env: { USER: 'editor' } });
+      writeFileSync(path.join(project.dir, 'broken.xlf'), '<?xml version="1.0"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file><body><trans-unit id="1"><source>A</source></body></file></xliff>');
+      expect(await run('import', path.join(project.dir, 'broken.xlf'))).not.toBe(0);
+      expect(err).toMatch(/line 3, column \d+/);
+      writeFileSync(path.join(project.dir, 'notes.xlf'), '<?xml version="1.0"?>\n<notes><note>Not XLIFF</note></notes>');
+      err = '';
+      expect(await run('import', path.join(project.dir, 'notes.xlf'))).not.toBe(0);
+      expect(err).toContain('is not an XLIFF file');
+      expect(existsSync(path.join(project.dir, 'source', 'broken.xlf'))).toBe(false);
+      expect(existsSync(path.join(project.dir, 'source', 'notes.xlf'))).toBe(false);
+    } finally {
+      project.cleanup();
+    }
+  });
+});
