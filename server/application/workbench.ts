@@ -239,6 +239,20 @@ export class Workbench {
     return { document, file, units, glossary, speller, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
   }
 
+  /**
+   * Loads the documents (from their snapshots) until `budgetMs` has passed: every page of a
+   * document needs it, and a book's is megabytes. A server does it before it answers, so the first
+   * translator to open the book waits only for the locale of the page. What cannot be loaded is
+   * left for the page that asks, to say why.
+   */
+  async warm(budgetMs: number): Promise<void> {
+    const until = Date.now() + budgetMs;
+    for (const id of await this.sources.list()) {
+      if (Date.now() >= until) return;
+      await this.document(id).catch(() => undefined);
+    }
+  }
+
   /** Editor pages of a document. */
   async sections(documentId: string): Promise<Section[]> {
     return splitSections((await this.document(documentId)).segments);
