@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   }
   // Before answering: the documents and locales the first pages ask for, read from their snapshots
   // (a book's first page after a start read megabytes of each while its reader waited).
-  await (app.locals.project as Project).workbench.warm(STARTUP_WARM_MS).catch(() => undefined);
+  // Never longer than its budget, whatever it waits on (another process holding the project's
+  // lock): past it the server answers, and what is still loading goes on behind.
+  const warming = (app.locals.project as Project).workbench.warm(STARTUP_WARM_MS).catch(() => undefined);
+  await Promise.race([warming, new Promise((resolve) => setTimeout(resolve, STARTUP_WARM_MS).unref())]);
   let lastRequestAt = Date.now();
   const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
