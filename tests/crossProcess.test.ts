@@ -85,7 +85,14 @@ describe('the CLI and two servers on one project', () => {
 
     const ports = [20_000 + Math.floor(Math.random() * 20_000)];
     ports.push(ports[0] + 1);
-    const servers = await Promise.all(ports.map(startServer));
+    // Both started, or neither left running (a server that did start would keep the test run alive).
+    const started = await Promise.allSettled(ports.map(startServer));
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      for (const result of started) if (result.status === 'fulfilled') result.value.kill('SIGKILL');
+      throw failed.reason;
+    }
+    const servers = started.map((result) => (result as PromiseFulfilledResult<ChildProcess>).value);
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const api = (k: number) => `http://127.0.0.1:${ports[k % 2]}/api/documents/${DOC}/locales/es`;
     const listed = (await (await fetch(`${api(0)}/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] };
