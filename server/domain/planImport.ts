@@ -66,18 +66,14 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
   const byId = new Map(translatable.map((s) => [s.id, s]));
   // By source with whitespace folded: paragraphs are trimmed, other tools' sources often are not
   // (a source ending in a newline, an indented one, runs of spaces).
-  const bySource = new Map<string, Segment[]>();
-  for (const segment of translatable) bySource.set(foldSpace(segment.text), [...(bySource.get(foldSpace(segment.text)) ?? []), segment]);
+  const bySource = segmentsBy(translatable, foldSpace);
   // Else with the minor edits drift ignores (typographic quotes, dashes, a word hyphenated across a
   // line…, as the project configures them): another tool's copy of a paragraph may differ only so.
   const minorKey = (text: string): string => normaliseMinor(text, minorEdits);
   let byMinor: Map<string, Segment[]> | undefined;
   const minorMatches = (source: string): Segment[] => {
     if (!anyMinorEdit(minorEdits)) return [];
-    if (!byMinor) {
-      byMinor = new Map();
-      for (const segment of translatable) byMinor.set(minorKey(segment.text), [...(byMinor.get(minorKey(segment.text)) ?? []), segment]);
-    }
+    byMinor ??= segmentsBy(translatable, minorKey);
     return byMinor.get(minorKey(source)) ?? [];
   };
   const plan: ImportPlan = { fileVersion: file.version, newTranslations: [], changed: [], conflicts: [], unchanged: 0, emptyInFile: 0, unknown: [], skipped: [...file.skipped], unmappedStates: [...(file.unmappedStates ?? [])] };
@@ -135,6 +131,18 @@ export function planImport(segments: readonly Segment[], units: ReadonlyMap<stri
     }
   }
   return plan;
+}
+
+/** The segments by a key of their text (every segment with that key, in order). */
+function segmentsBy(segments: readonly Segment[], key: (text: string) => string): Map<string, Segment[]> {
+  const by = new Map<string, Segment[]>();
+  for (const segment of segments) {
+    const k = key(segment.text);
+    const same = by.get(k);
+    if (same) same.push(segment);
+    else by.set(k, [segment]);
+  }
+  return by;
 }
 
 /** A text with its whitespace folded: trimmed, every run of whitespace one space (how sources are compared). */

@@ -1,7 +1,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { Edition } from '../domain/edition';
 import { renderEditionTemplate } from './editionTemplates';
-import { editionView } from './editionView';
+import { chapterFile, editionView } from './editionView';
 
 const XHTML = 'application/xhtml+xml';
 
@@ -16,7 +16,6 @@ interface ManifestItem {
 export function renderEditionEpub(edition: Edition, ctx: { appRoot: string }): Uint8Array {
   const view = editionView(edition, 'epub');
   const render = (name: Parameters<typeof renderEditionTemplate>[1], data: Record<string, unknown>): Uint8Array => strToU8(renderEditionTemplate(ctx.appRoot, name, data));
-  const chapterFile = (number: number): string => `chapter-${number}.xhtml`;
   const modified = epubDateTime(edition.exportedAt);
 
   const files: Record<string, Uint8Array> = {

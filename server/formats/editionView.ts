@@ -4,10 +4,15 @@ import { footnoteId, headingSlug, referencesOf, renderInline, renderMarkdownBloc
 import { editionProvenance } from './editionProvenance';
 import { editionToc } from './editionToc';
 
+/** The file of an EPUB's chapter, by its number. */
+export const chapterFile = (number: number): string => `chapter-${number}.xhtml`;
+
 /** What the HTML and EPUB templates are given: the edition, laid out, with renderers for its Markdown. */
 export function editionView(edition: Edition, target: InlineTarget) {
   const { labels } = edition;
   const markLabels: Record<DraftMark, string> = { untranslated: labels.markUntranslated, drifted: labels.markDrifted, unapproved: labels.markUnapproved };
+  // Where an anchor of a chapter is: in the page, or in the EPUB the chapter's file.
+  const placeIn = (chapter: number, id: string): string => (target === 'epub' ? `${chapterFile(chapter)}#${id}` : `#${id}`);
   // Reference-style links anywhere in the book resolve to the document's definitions.
   const references = referencesOf(edition.chapters.flatMap((chapter) => chapter.blocks.filter((block) => block.kind === 'definition').map((block) => block.text)));
   // Each footnote's place: an anchor in the page, or in the EPUB the chapter file it is printed in.
@@ -19,8 +24,7 @@ export function editionView(edition: Edition, target: InlineTarget) {
     labels: [...noteChapters.keys()],
     href: (label: string): string | undefined => {
       const chapter = noteChapters.get(label);
-      if (chapter === undefined) return undefined;
-      return target === 'epub' ? `chapter-${chapter}.xhtml#${footnoteId(label)}` : `#${footnoteId(label)}`;
+      return chapter === undefined ? undefined : placeIn(chapter, footnoteId(label));
     },
   };
   // Each heading by the names in-document links give it: its source text's, then its translation's (the first heading of a name wins, as on GitHub).
@@ -28,8 +32,8 @@ export function editionView(edition: Edition, target: InlineTarget) {
   for (const chapter of edition.chapters) {
     for (const block of chapter.blocks) {
       if (block.kind !== 'heading') continue;
-      const href = target === 'epub' ? `chapter-${chapter.number}.xhtml#b-${block.id}` : `#b-${block.id}`;
-      for (const name of [block.sourceText ?? block.text, block.text]) if (!headings.has(headingSlug(name))) headings.set(headingSlug(name), href);
+      const href = placeIn(chapter.number, `b-${block.id}`);
+      for (const slug of [headingSlug(block.sourceText ?? block.text), headingSlug(block.text)]) if (!headings.has(slug)) headings.set(slug, href);
     }
   }
   const anchorHref = (fragment: string): string | undefined => headings.get(fragment.toLowerCase());

@@ -10,11 +10,8 @@
  */
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
-import { isElement } from './domEdit';
-
-export { CODE_TAG, placeholderProblem, placeholdersOf } from '../domain/placeholders';
-
 import { CODE_TAG } from '../domain/placeholders';
+import { isElement } from './domEdit';
 
 /** What a placeholder stands for in the source: a code alone, an element that wraps text, or a begin/end pair. */
 export type CodeOrigin = { kind: 'x'; element: Element } | { kind: 'g'; element: Element } | { kind: 'pair'; open: Element; close?: Element };

@@ -40,7 +40,10 @@ export function read1(root: Element, version: string, fileName: string): Interch
         // Ids are unique per <file> (see Collector.add); a unit of a file of several keeps its file's name.
         // Another tool's ids are its own (Passolo repeats them even within a group): they are never
         // matched to paragraphs here, so each unit is read, and matched by its source.
-        collector.add(el, translate, (id) => ({ ...readTransUnit(el, id, ns, ours), ...(original === undefined ? {} : { original }) }), ours ? `${fileIndex}/${group}` : `${fileIndex}/${group}/${++unitCount}`, ours ? undefined : `#${unitCount}`);
+        // Each has a scope of its own, and its place ("#3") for a name when it has no id.
+        const place = ours ? undefined : ++unitCount;
+        const read = (id: string): InterchangeUnit => ({ ...readTransUnit(el, id, ns, ours), ...(original === undefined ? {} : { original }) });
+        collector.add(el, translate, read, place === undefined ? `${fileIndex}/${group}` : `${fileIndex}/${group}/${place}`, place === undefined ? undefined : `#${place}`);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { Element } from '@xmldom/xmldom';
 import type { InterchangeStatus } from '../domain/interchange';
+import { XLIFF_STATES } from './xliff12Vocabulary';
 
 /** SDL Trados Studio's namespace (`sdl:seg conf`), and memoQ's (`mq:status`). */
 export const SDL_NS = 'http://sdl.com/FileTypes/SdlXliff/1.0';
@@ -63,8 +64,8 @@ export function hasText(target: string | undefined): target is string {
   return target !== undefined && /\S/u.test(target);
 }
 
-/** The standard XLIFF 1.2 states, and the extensions whose meaning the workbench reads (see status1 in readXliff1). */
-const KNOWN_STATES = new Set(['new', 'needs-translation', 'needs-adaptation', 'needs-l10n', 'needs-review-adaptation', 'needs-review-l10n', 'needs-review-translation', 'translated', 'signed-off', 'final', 'x-needs-work', 'x-rejected']);
+/** The standard XLIFF 1.2 states, and Translate Toolkit's extensions whose meaning the workbench reads (see status1 in readXliff1). */
+const KNOWN_STATES: ReadonlySet<string> = new Set([...XLIFF_STATES, 'x-needs-work', 'x-rejected']);
 
 /**
  * What a unit says of its state that the mapping tables do not hold (a memoQ status, a Trados

@@ -14,7 +14,8 @@ import type { Block } from '../domain/segmentMarkdown';
 import type { DocumentMeta, Segment, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { childElements, isElement } from './domEdit';
-import { codedText, placeholderProblem, UncodableText, writeCoded, type CodedText } from './inlineCodes';
+import { placeholderProblem, withoutPlaceholders } from '../domain/placeholders';
+import { codedText, UncodableText, writeCoded, type CodedText, type CodeOrigin } from './inlineCodes';
 import { MEMOQ_NS, SDL_NS } from './toolStates';
 import { parseXmlSafely, serializeXmlDocument } from './xmlSafety';
 import { XLIFF20_NS } from './xliff20';
@@ -55,8 +56,7 @@ function segmentsOf(content: string, file: string): { doc: Document; root: Eleme
       if (err instanceof UncodableText) return; // kept as it is, not a paragraph
       throw err;
     }
-    const words = coded.text.replace(/<\/?[gx]\d+\/?>/g, '');
-    segments.push({ unit, source, ...extra, coded, hasWords: /[\p{L}\p{N}]/u.test(words) });
+    segments.push({ unit, source, ...extra, coded, hasWords: /[\p{L}\p{N}]/u.test(withoutPlaceholders(coded.text)) });
   };
   for (const fileEl of childElements(root, ns, 'file')) {
     if (is2) {
@@ -89,7 +89,7 @@ function segmentsOf(content: string, file: string): { doc: Document; root: Eleme
 /** The paragraph text of a segment: its placeholders and words, without the whitespace around them (kept in the file). */
 const paragraphText = (segment: FileSegment): string => segment.coded.text.trim();
 
-/** An XLIFF 1.x file read as a source document: its metadata, and a paragraph per segment with words. */
+/** An XLIFF file (1.x or 2.0) read as a source document: its metadata, and a paragraph per segment with words. */
 export function readXliffDocument(content: string, id: string): { meta: DocumentMeta; blocks: Block[] } {
   const { root, ns, segments } = segmentsOf(content, `${id}.xlf`);
   const fileEl = childElements(root, ns, 'file')[0];
@@ -145,18 +145,31 @@ export function writeXliffDocument(content: string, segments: readonly Segment[]
   return serializeXmlDocument(doc);
 }
 
+/** The translation with the whitespace its source has around its words in the file (a paragraph is trimmed; the file keeps its own). */
+function withSourceSpaces(segment: FileSegment, unit: Unit): string {
+  const text = segment.coded.text;
+  return `${/^\s*/.exec(text)?.[0] ?? ''}${unit.target ?? ''}${/\s*$/.exec(text)?.[0] ?? ''}`;
+}
+
+/** The source's code elements the placeholders stand for (both ends of a pair). */
+function codeElements(codes: ReadonlyMap<number, CodeOrigin>): Element[] {
+  return [...codes.values()].flatMap((origin) => (origin.kind === 'pair' ? [origin.open, origin.close] : [origin.element])).filter((el): el is Element => !!el);
+}
+
+/** A Trados target's segment `<mrk>` of `mid`, if it has one. */
+function segmentMark(target: Element, ns: string | null, mid: string): Element | undefined {
+  return Array.from(target.getElementsByTagNameNS(ns, 'mrk')).find((mrk) => mrk.getAttribute('mtype') === 'seg' && mrk.getAttribute('mid') === mid);
+}
+
 /** XLIFF 2.0: the translation in the segment's `<target>` (after its `<source>`), and its `state`. */
 function writeSegment2(doc: Document, ns: string | null, segment: FileSegment, segmentEl: Element, unit: Unit, file: string): void {
-  const text = segment.coded.text;
-  const lead = /^\s*/.exec(text)?.[0] ?? '';
-  const trail = /\s*$/.exec(text)?.[0] ?? '';
   let target = childElements(segmentEl, ns, 'target')[0];
   if (!target) {
     target = doc.createElementNS(ns, 'target');
     segmentEl.insertBefore(target, segment.source.nextSibling);
   }
   while (target.firstChild) target.removeChild(target.firstChild);
-  writeCoded(target, `${lead}${unit.target ?? ''}${trail}`, segment.coded.codes, `${file}, unit ${segment.unit.getAttribute('id') ?? '?'}`);
+  writeCoded(target, withSourceSpaces(segment, unit), segment.coded.codes, `${file}, unit ${segment.unit.getAttribute('id') ?? '?'}`);
   segmentEl.setAttribute('state', unit.approved ? 'final' : 'translated');
 }
 
@@ -164,11 +177,6 @@ function writeSegment2(doc: Document, ns: string | null, segment: FileSegment, s
 function writeSegment(doc: Document, ns: string | null, segment: FileSegment, unit: Unit, file: string): void {
   if (segment.segment2) return writeSegment2(doc, ns, segment, segment.segment2, unit, file);
   const tu = segment.unit;
-  const text = segment.coded.text;
-  // The whitespace around the source's words is the file's: the translation gets the same.
-  const lead = /^\s*/.exec(text)?.[0] ?? '';
-  const trail = /\s*$/.exec(text)?.[0] ?? '';
-  const translation = `${lead}${unit.target ?? ''}${trail}`;
   let target = childElements(tu, ns, 'target')[0];
   if (!target) {
     target = doc.createElementNS(ns, 'target');
@@ -178,7 +186,7 @@ function writeSegment(doc: Document, ns: string | null, segment: FileSegment, un
   let holder: Element = target;
   if (segment.mid !== undefined) {
     // Trados: the target mirrors the seg-source, one segment <mrk> per segment.
-    let mark = Array.from(target.getElementsByTagNameNS(ns, 'mrk')).find((mrk) => mrk.getAttribute('mtype') === 'seg' && mrk.getAttribute('mid') === segment.mid);
+    let mark = segmentMark(target, ns, segment.mid);
     if (!mark) {
       if (!Array.from(target.childNodes).some((node) => isElement(node))) {
         // An empty target: the seg-source's structure, its segments emptied.
@@ -190,7 +198,7 @@ function writeSegment(doc: Document, ns: string | null, segment: FileSegment, un
           target.appendChild(copy);
         }
       }
-      mark = Array.from(target.getElementsByTagNameNS(ns, 'mrk')).find((mrk) => mrk.getAttribute('mtype') === 'seg' && mrk.getAttribute('mid') === segment.mid);
+      mark = segmentMark(target, ns, segment.mid);
     }
     if (!mark) {
       mark = doc.createElementNS(ns, 'mrk');
@@ -201,13 +209,13 @@ function writeSegment(doc: Document, ns: string | null, segment: FileSegment, un
     holder = mark;
     // A code the tool left outside the segment in its target (Trados puts a segment's leading code
     // there) is in the translation: it is not written twice.
-    const inside = new Set([...segment.coded.codes.values()].flatMap((origin) => (origin.kind === 'pair' ? [origin.open, origin.close] : [origin.element])).filter((el): el is Element => !!el).map((el) => `${el.localName} ${el.getAttribute('id') ?? ''}`));
+    const inside = new Set(codeElements(segment.coded.codes).map((el) => `${el.localName} ${el.getAttribute('id') ?? ''}`));
     for (const node of Array.from(target.childNodes)) {
       if (isElement(node) && node.localName !== 'mrk' && inside.has(`${node.localName} ${node.getAttribute('id') ?? ''}`)) target.removeChild(node);
     }
   }
   while (holder.firstChild) holder.removeChild(holder.firstChild);
-  writeCoded(holder, translation, segment.coded.codes, `${file}, unit ${tu.getAttribute('id') ?? '?'}`);
+  writeCoded(holder, withSourceSpaces(segment, unit), segment.coded.codes, `${file}, unit ${tu.getAttribute('id') ?? '?'}`);
 
   const approved = unit.approved;
   if (segment.mid === undefined) target.setAttribute('state', approved ? 'signed-off' : 'translated');

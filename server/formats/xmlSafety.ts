@@ -60,25 +60,27 @@ export function decodeXmlBytes(bytes: Uint8Array, options: XmlParseOptions): str
       params: { file: options.file, encoding: named },
     });
   }
-  try {
+  const rest = bytes.subarray(skip);
+  // What the bytes read as with what they do not define as U+FFFD: the text, or where it is wrong.
+  let lossy: string;
+  let cause: unknown;
+  if (decoder.encoding === 'windows-1252') {
     // Node 20's TextDecoder reads windows-1252 (and the labels that name it: iso-8859-1, latin1,
     // us-ascii) as ISO-8859-1, turning “ ” — € into control characters: iconv-lite reads it right.
-    if (decoder.encoding === 'windows-1252') return decodeWindows1252(bytes.subarray(skip));
-    return decoder.decode(bytes.subarray(skip));
-  } catch (cause) {
-    const rest = bytes.subarray(skip);
-    const lossy = decoder.encoding === 'windows-1252' ? iconv.decode(Buffer.from(rest.buffer, rest.byteOffset, rest.byteLength), 'windows-1252') : new TextDecoder(encoding, { ignoreBOM: true }).decode(rest);
-    const at = lossy.indexOf('\uFFFD');
-    const reason = `the file is not valid ${named}${encoding === 'utf-8' && named === 'UTF-8' ? '' : ' (as it says it is)'}`;
-    throw malformed(options, at < 0 ? { line: 1, column: 1 } : positionAt(lossy, at), reason, cause);
+    // The five bytes windows-1252 leaves undefined make the file invalid in it.
+    lossy = iconv.decode(Buffer.from(rest.buffer, rest.byteOffset, rest.byteLength), 'windows-1252');
+    if (!lossy.includes('\uFFFD')) return lossy;
+  } else {
+    try {
+      return decoder.decode(rest);
+    } catch (err) {
+      cause = err;
+      lossy = new TextDecoder(encoding, { ignoreBOM: true }).decode(rest);
+    }
   }
-}
-
-/** windows-1252 bytes as text; the five bytes it leaves undefined make the file invalid in it (see decodeXmlBytes). */
-function decodeWindows1252(bytes: Uint8Array): string {
-  const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252');
-  if (text.includes('\uFFFD')) throw new Error('a byte windows-1252 does not define');
-  return text;
+  const at = lossy.indexOf('\uFFFD');
+  const reason = `the file is not valid ${named}${encoding === 'utf-8' && named === 'UTF-8' ? '' : ' (as it says it is)'}`;
+  throw malformed(options, at < 0 ? { line: 1, column: 1 } : positionAt(lossy, at), reason, cause);
 }
 
 /** Whether an XML file's bytes are in UTF-8 by what they say of themselves (see decodeXmlBytes): readers of UTF-8 alone leave others to it. */
