@@ -11,6 +11,7 @@ import { projectRecords } from '../server/storage/sql/projectRecords';
 import { backupProject } from '../server/storage/backupProject';
 import { projectLock } from '../server/storage/projectLock';
 import { exportCommand, importXliffCommand } from './editionCommands';
+import { gitInitCommand, mergeDriverCommand, syncCommand } from './gitCommands';
 import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
 import { progressLine, type CliIo } from './cliIo';
@@ -55,6 +56,11 @@ Commands:
                                            by id, else by source text); --dry-run only lists the changes
   backup <dir>                             a consistent copy of the project (texts, translations and the
                                            database) into a new or empty folder; see the README to restore
+  git init [--remote <url>]                keep the project in git: .gitignore, .gitattributes, the
+                                           merge driver (locale files merged by paragraph), a first commit
+  sync [--json]                            commit pending changes (one commit per person), fetch, merge
+                                           by paragraph, push; exits 1 when the remote fails
+  git merge-driver %O %A %B %P             the merge driver git runs (registered by git init)
   ui-xliff export <lang> [--out <file>]    the interface strings as XLIFF 1.2, to translate the
                                            workbench itself in a CAT tool
   ui-xliff import <file> [--dry-run]       take a translated one into locales/<lang>/ui.json
@@ -91,6 +97,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         out: { type: 'string' },
         draft: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        remote: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -110,6 +117,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const report = await backupProject(dataDir, rest[0]);
       io.out(`Backed up ${dataDir} to ${report.dir}: ${report.files} files, ${(report.bytes / 1024 / 1024).toFixed(1)} MB.\n`);
       return 0;
+    }
+    if (command === 'git' && rest[0] === 'merge-driver') {
+      // Run by git inside a merge: it reads and writes only the files git names (no project lock).
+      return await mergeDriverCommand(rest.slice(1), io);
     }
     if (command === 'ui-xliff') {
       if (rest.length !== 2) throw new UsageError('ui-xliff takes "export <lang>" or "import <file>".');
@@ -141,6 +152,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'export':
         if (rest.length) throw new UsageError('export takes no arguments: use --doc, --locale, --format, --out and --draft.');
         return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), force: Boolean(values.force), who: who(values.by, io) }, io);
+      case 'git':
+        if (rest.length !== 1 || rest[0] !== 'init') throw new UsageError('git takes "init [--remote <url>]" (and "merge-driver", which git runs).');
+        return await gitInitCommand(project, { remote: values.remote, who: who(values.by, io) }, io);
+      case 'sync':
+        if (rest.length) throw new UsageError('sync takes no arguments.');
+        return await syncCommand(project, who(values.by, io), Boolean(values.json), io);
       case 'import-xliff':
         if (rest.length !== 1) throw new UsageError('import-xliff takes one file: "workbench import-xliff es.xlf --locale es".');
         return await importXliffCommand(project, rest[0], { doc: values.doc, locale: values.locale, dryRun: Boolean(values['dry-run']), who: who(values.by, io) }, io);

@@ -1,3 +1,4 @@
+import { gitRoutes } from './routes/gitRoutes';
 import path from 'node:path';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
@@ -115,6 +116,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', searchApi(project));
   app.use('/api', glossaryApi(project));
   app.use('/api', machineApi(project));
+  app.use('/', gitRoutes(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', peoplePages({ accounts, sessions, languages: () => workbench.localeCodes() }));
   app.use('/', pageRoutes(workbench, project.machine, project.imports));

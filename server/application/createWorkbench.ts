@@ -1,3 +1,4 @@
+import { DEFAULT_GIT_SETTINGS, type GitSettings, TranslationsInGit } from './translationsInGit';
 import path from 'node:path';
 import { APP_ROOT } from '../appRoot';
 import { Editions } from './editions';
@@ -10,7 +11,7 @@ import { TranslationMemory } from './translationMemory';
 import { ProjectSearch } from './projectSearch';
 import type { MemoryIndex } from '../storage/memoryIndex';
 import { createSqlMemoryIndex } from '../storage/sql/sqlMemoryIndex';
-import { alignOptionsOf, readProjectConfig } from './projectConfig';
+import { alignOptionsOf, type ProjectConfig, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
 import { createStampedSnapshots } from '../storage/stampedSnapshots';
 import { projectLock } from '../storage/projectLock';
@@ -44,6 +45,8 @@ export interface Project {
   glossary: Glossary;
   /** Machine translation (nothing asked unless providers are configured). */
   machine: MachineTranslation;
+  /** The project in git: batches of commits by author, sync with a remote, merges by paragraph. */
+  git: TranslationsInGit;
   records: ProjectRecords;
 }
 
@@ -91,7 +94,26 @@ export function createProject(
       sourceLanguages: async () => Promise.all((await workbench.documentIds()).map(async (id) => (await workbench.document(id)).meta.language)),
     }),
     machine: new MachineTranslation({ workbench, config: config.machineTranslation }),
+    git: new TranslationsInGit({
+      dir: dataDir,
+      history: records.history,
+      discussions: records.discussions,
+      locales: stores.locales,
+      lock: stores.lock,
+      settings: gitSettingsOf(config),
+      cliScript: path.join(APP_ROOT, 'dist', 'scripts', 'workbench.js'),
+    }),
     records,
+  };
+}
+
+/** The git settings of a project's configuration, in milliseconds (see ProjectConfig.git). */
+function gitSettingsOf(config: ProjectConfig): GitSettings {
+  const git = config.git ?? {};
+  return {
+    commitDelayMs: (git.commitDelay ?? DEFAULT_GIT_SETTINGS.commitDelayMs / 1000) * 1000,
+    maxDelayMs: (git.maxDelay ?? DEFAULT_GIT_SETTINGS.maxDelayMs / 1000) * 1000,
+    syncEveryMs: git.syncEvery === undefined ? undefined : git.syncEvery * 1000,
   };
 }
 

@@ -29,6 +29,12 @@ export interface ProjectConfig {
   trustProxy?: boolean | number | string;
   /** Machine translation providers (none: no machine suggestions), asked in this order. */
   machineTranslation?: { providers: MachineProviderConfig[]; timeoutMs?: number };
+  /**
+   * A project kept in git (see TranslationsInGit), in seconds: a batch is committed once saves
+   * pause for `commitDelay` (30) and at most `maxDelay` (300) after its first save; the remote is
+   * synced every `syncEvery` seconds (never by default).
+   */
+  git?: { commitDelay?: number; maxDelay?: number; syncEvery?: number };
 }
 
 const MINOR_KEYS = ['whitespace', 'quotes', 'dashes', 'hyphenation', 'ellipsis'];
@@ -72,6 +78,7 @@ export function readProjectConfig(dataDir: string): ProjectConfig {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: trustProxy must be true, false, a number of hops, or the proxy\'s addresses (such as "loopback").');
   }
   checkMachineTranslation(config.machineTranslation);
+  checkGit(config.git);
   if (config.private !== undefined && typeof config.private !== 'boolean') {
     throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: private must be true or false.');
   }
@@ -102,4 +109,14 @@ function checkMachineTranslation(mt: ProjectConfig['machineTranslation']): void 
     if (p.type === 'openai' && p.model === undefined) bad(`${where}.model is needed for an OpenAI-compatible endpoint.`);
     if (p.type === 'deepl' && p.apiKey === undefined && p.apiKeyEnv === undefined) bad(`${where} needs apiKey or apiKeyEnv (DeepL needs a key).`);
   });
+}
+
+/** The `git` settings: each a number of seconds above 0 (a day at most). */
+function checkGit(git: ProjectConfig['git']): void {
+  if (git === undefined) return;
+  if (typeof git !== 'object' || git === null || Array.isArray(git)) throw new WorkbenchError(500, 'config-invalid', 'workbench.config.json: git must be an object, such as {"commitDelay": 30, "maxDelay": 300}.');
+  for (const [key, value] of Object.entries(git)) {
+    if (!['commitDelay', 'maxDelay', 'syncEvery'].includes(key)) throw new WorkbenchError(500, 'config-invalid', `workbench.config.json: git.${key} is not a setting (use commitDelay, maxDelay, syncEvery).`);
+    if (typeof value !== 'number' || !(value > 0) || value > 86_400) throw new WorkbenchError(500, 'config-invalid', `workbench.config.json: git.${key} must be a number of seconds above 0 and at most 86400.`);
+  }
 }

@@ -68,4 +68,18 @@ export interface HistoryRepository {
   creditEntries(document: string, lang: string): Promise<CreditEntry[]>;
   /** Per person, how many entries of each action they made, and how many of their suggestions were taken (`suggested`). */
   contributions(document: string, lang: string): Promise<Contribution[]>;
+  /**
+   * Entries of every locale after the entry numbered `after` (0: all), oldest first, at most
+   * `limit`, each with its number, document and language: what a batch of git commits credits
+   * (see GitCommits). `newest` is the number of the newest entry (0 when there is none).
+   */
+  since(after: number, limit: number): Promise<{ entries: NumberedEntry[]; newest: number }>;
+}
+
+/** A history entry with where it belongs and its number (the order entries were made in). */
+export interface NumberedEntry {
+  id: number;
+  document: string;
+  lang: string;
+  entry: HistoryEntry;
 }

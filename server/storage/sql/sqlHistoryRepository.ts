@@ -68,6 +68,8 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     tally: db.prepare<[string, string, string, string], { n: number; last_at: string | null }>(
       'SELECT COUNT(*) AS n, (SELECT at FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT 1) AS last_at FROM history WHERE document = ? AND locale = ?',
     ),
+    since: db.prepare<[number, number], HistoryRow & { id: number; document: string; locale: string }>(`SELECT id, document, locale, ${COLUMNS} FROM history WHERE id > ? ORDER BY id LIMIT ?`),
+    newest: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM history'),
     recent: db.prepare<[string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT ?`),
     recentBy: db.prepare<[string, string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND who = ? ORDER BY id DESC LIMIT ?`),
     machine: db.prepare<[string, string], { who: string; n: number; edits: number; length: number }>(
@@ -203,6 +205,10 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     async recent(document, lang, options) {
       const rows = options.who === undefined ? q.recent.all(document, lang, options.limit) : q.recentBy.all(document, lang, options.who, options.limit);
       return rows.map(entryOf);
+    },
+    async since(after, limit) {
+      const entries = q.since.all(after, limit).map((row) => ({ id: row.id, document: row.document, lang: row.locale, entry: entryOf(row) }));
+      return { entries, newest: q.newest.get()?.id ?? 0 };
     },
     async creditEntries(document, lang) {
       return q.credits.all(document, lang).map((row) => (row.suggested_by === null ? { who: row.who, action: row.action } : { who: row.who, action: row.action, suggestedBy: row.suggested_by }));

@@ -1,0 +1,96 @@
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Project } from '../server/application/createWorkbench';
+import { mergeSuggestionId, MERGE_RECORD, type MergeSuggestion, type SyncReport } from '../server/application/translationsInGit';
+import type { LaterSide } from '../server/domain/mergeLocaleFiles';
+import { mergeXliff12 } from '../server/formats/mergeXliff12';
+import { runGit } from '../server/git/runGit';
+import type { CliIo } from './cliIo';
+
+/** `workbench git init [--remote <url>]`. */
+export async function gitInitCommand(project: Project, options: { remote?: string; who: string }, io: CliIo): Promise<number> {
+  const { created, commits } = await project.git.init(options);
+  io.out(`${created ? 'Made' : 'Set up'} a git repository for the project: .gitignore and .gitattributes written, the merge driver registered${options.remote ? `, remote origin ${options.remote}` : ''}; ${commits} commit${commits === 1 ? '' : 's'} made.\n`);
+  return 0;
+}
+
+/** `workbench sync`: commit, fetch, merge by paragraph, push; exit 1 when the remote could not be reached or refused. */
+export async function syncCommand(project: Project, who: string, json: boolean, io: CliIo): Promise<number> {
+  const report = await project.git.sync(who);
+  if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+  else io.out(syncSentence(report));
+  return 0;
+}
+
+/** A sync's report in a sentence. */
+export function syncSentence(report: SyncReport): string {
+  const parts = [`${report.committed} commit${report.committed === 1 ? '' : 's'} made`];
+  if (!report.remote) return `${parts[0]}; the project has no remote (workbench git init --remote <url>).\n`;
+  parts.push(report.merged ? `merged the translations of ${report.remote}` : `nothing new on ${report.remote}`);
+  if (report.conflicts) parts.push(`${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides: the other text is a suggestion (see the Conflicts page)`);
+  if (report.keptBranch) parts.push(`the remote had lost commits pushed before: they are kept on the branch ${report.keptBranch}`);
+  parts.push(report.pushed ? 'pushed' : 'not pushed');
+  return `Synced: ${parts.join('; ')}.\n`;
+}
+
+/**
+ * The merge driver git runs for a locale file (`git merge-driver %O %A %B %P`, registered by `git
+ * init`): merges by paragraph into %A. A paragraph both sides changed keeps the later text (higher
+ * revision, then the newer commit) and the other is recorded for the sync that runs the merge
+ * (see TranslationsInGit), credited to the author of the last commit of its side. Exit 1 (git
+ * then reports a conflict, and the sync aborts the merge) when a file cannot be read.
+ */
+export async function mergeDriverCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.length !== 4) {
+    io.err('workbench git merge-driver takes %O %A %B %P (git passes them; see "workbench git init").\n');
+    return 2;
+  }
+  const [basePath, oursPath, theirsPath, file] = args;
+  const cwd = process.cwd();
+  try {
+    const side = async (rev: string) => {
+      try {
+        const [time, name] = (await runGit(cwd, ['log', '-1', '--format=%ct%x00%an', rev, '--', file])).stdout.trim().split('\0');
+        return { time: Number(time) || 0, name: name || undefined };
+      } catch {
+        return { time: 0, name: undefined };
+      }
+    };
+    // The commit merged in: git names both sides' commits in GITHEAD_<sha> (MERGE_HEAD is written after the drivers ran).
+    const head = (await runGit(cwd, ['rev-parse', 'HEAD'])).stdout.trim();
+    const named = Object.keys(process.env).filter((k) => /^GITHEAD_[0-9a-f]{40,64}$/.test(k)).map((k) => k.slice('GITHEAD_'.length));
+    const other = named.find((sha) => sha !== head) ?? 'MERGE_HEAD';
+    const ours = await side(head);
+    const theirs = await side(other);
+    const later: LaterSide = theirs.time > ours.time ? 'theirs' : 'ours';
+    const merged = mergeXliff12(readFileSync(basePath), readFileSync(oursPath), readFileSync(theirsPath), file, later);
+    writeFileSync(oursPath, merged.bytes);
+    const where = /^locales\/([^/]+)\/([^/]+)\.xlf$/.exec(file);
+    if (merged.conflicts.length && where && !where[2].endsWith('.removed')) {
+      const gitDir = (await runGit(cwd, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
+      const record = path.join(gitDir, 'workbench', MERGE_RECORD);
+      mkdirSync(path.dirname(record), { recursive: true });
+      const lines = merged.conflicts.map((c) => {
+        const otherSide = c.kept === 'ours' ? theirs : ours;
+        const keptSide = c.kept === 'ours' ? ours : theirs;
+        const s: MergeSuggestion = {
+          id: '',
+          document: where[2],
+          lang: where[1],
+          unit: c.unit,
+          text: c.other.target ?? '',
+          author: otherSide.name ?? 'someone',
+          at: new Date((otherSide.time || Date.now() / 1000) * 1000).toISOString(),
+        };
+        if (keptSide.name) s.keptAuthor = keptSide.name;
+        s.id = mergeSuggestionId(s);
+        return `${JSON.stringify(s)}\n`;
+      });
+      appendFileSync(record, lines.join(''));
+    }
+    return 0;
+  } catch (err) {
+    io.err(`workbench merge driver: ${file}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,581 @@
+/**
+ * A project kept in git: its translations committed by their authors in batches, shared through a
+ * remote, merged by paragraph (see mergeLocaleFiles and the merge driver `workbench git
+ * merge-driver`). Git is on when the project folder is the top of a git work tree whose
+ * `.gitattributes` routes locale files to the workbench's merge driver (`workbench git init` sets
+ * it up). The database keeps every single save; git carries the batches.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Suggestion } from '../domain/discussion';
+import { WorkbenchError } from '../errors';
+import { pickUnitsXliff12, refuseConflictMarkers } from '../formats/mergeXliff12';
+import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
+import type { DiscussionRepository } from '../storage/discussionRepository';
+import type { HistoryRepository, NumberedEntry } from '../storage/historyRepository';
+import type { LocaleStore } from '../storage/localeStore';
+import type { ProjectLock } from '../storage/projectLock';
+
+/** When batches are committed and the remote synced (`"git"` in workbench.config.json, in seconds there). */
+export interface GitSettings {
+  /** A batch is committed once saves have paused this long (default 30 s)… */
+  commitDelayMs: number;
+  /** …and at the latest this long after its first save (default 5 minutes). */
+  maxDelayMs: number;
+  /** Sync with the remote this often (none by default). */
+  syncEveryMs?: number;
+}
+
+export const DEFAULT_GIT_SETTINGS: GitSettings = { commitDelayMs: 30_000, maxDelayMs: 300_000 };
+
+/** What a sync did. */
+export interface SyncReport {
+  /** Commits made of pending changes. */
+  committed: number;
+  /** The remote synced with (none: the project has no remote, only commits were made). */
+  remote?: string;
+  /** Whether the remote's commits were merged (false: there was nothing new). */
+  merged: boolean;
+  /** Paragraphs both sides changed: the other text became a suggestion. */
+  conflicts: number;
+  pushed: boolean;
+  /** The remote's history had lost commits we pushed: they are kept on this branch (pushed too). */
+  keptBranch?: string;
+  at: string;
+}
+
+/** A text a merge did not keep: a suggestion on its paragraph, credited to its author (one line of `<doc>.conflicts.jsonl`). */
+export interface MergeSuggestion {
+  id: string;
+  document: string;
+  lang: string;
+  unit: string;
+  text: string;
+  author: string;
+  at: string;
+  /** Whose text the file kept. */
+  keptAuthor?: string;
+}
+
+/** What a merge driver run left for the sync that started it: the texts it did not keep. */
+export const MERGE_RECORD = 'merge-conflicts.jsonl';
+
+/** What each history action is, in a commit message. */
+const VERBS: Record<string, string> = {
+  save: 'translate',
+  revert: 'translate',
+  'suggestion-accepted': 'translate',
+  propagate: 'translate',
+  approve: 'approve',
+  reject: 'send back',
+  'still-correct': 'review',
+  import: 'import',
+  aligned: 'align',
+  drift: 'source update',
+  split: 'source update',
+  merged: 'source update',
+  remove: 'source update',
+};
+
+/** The suggestion id of a merge's other text: the same in every clone (its lines travel through git). */
+export function mergeSuggestionId(s: Pick<MergeSuggestion, 'document' | 'lang' | 'unit' | 'text' | 'author'>): string {
+  return `m${createHash('sha256').update(JSON.stringify([s.document, s.lang, s.unit, s.text, s.author])).digest('hex').slice(0, 15)}`;
+}
+
+export class TranslationsInGit {
+  private repo: GitRepository | null | undefined;
+  private timer?: NodeJS.Timeout;
+  private pendingSince?: number;
+  private lastNewest = 0;
+  private lastChangeAt = 0;
+  private lastSyncAt = Date.now();
+  private committing?: Promise<number>;
+  /** The last sync's report, or its failure's message, for the Sync page. */
+  last?: { report?: SyncReport; error?: string; at: string };
+
+  constructor(
+    private readonly deps: {
+      dir: string;
+      history: HistoryRepository;
+      discussions: DiscussionRepository;
+      locales: Pick<LocaleStore, 'writeJournaled'>;
+      lock: ProjectLock;
+      settings: GitSettings;
+      /** The CLI script, by absolute path: what the merge driver runs. */
+      cliScript: string;
+    },
+  ) {}
+
+  /** The project's repository when git is on (see above); looked up once. */
+  async repository(): Promise<GitRepository | undefined> {
+    if (this.repo === undefined) {
+      const repo = await GitRepository.at(this.deps.dir);
+      this.repo = repo && (await repo.hasAttributes()) ? repo : null;
+    }
+    return this.repo ?? undefined;
+  }
+
+  /**
+   * `workbench git init`: makes the project folder a git repository (or sets up the one it is),
+   * writes `.gitignore` and `.gitattributes`, registers the merge driver, adds the remote when
+   * given, and commits the project's files as they are.
+   */
+  async init(options: { remote?: string; who: string }): Promise<{ created: boolean; commits: number }> {
+    const dir = this.deps.dir;
+    let repo = await GitRepository.at(dir);
+    const created = !repo;
+    if (!repo) {
+      const { runGit } = await import('../git/runGit');
+      await runGit(dir, ['init', '-q']);
+      repo = await GitRepository.at(dir);
+      if (!repo) throw new WorkbenchError(500, 'git-init-failed', `git init made no repository in ${dir}.`);
+    }
+    await appendLines(path.join(dir, '.gitignore'), GIT_IGNORE);
+    await appendLines(path.join(dir, '.gitattributes'), GIT_ATTRIBUTES);
+    await repo.registerDriver(this.deps.cliScript);
+    if (options.remote) {
+      const existing = await repo.remote();
+      if (existing) await repo.run(['remote', 'set-url', existing, options.remote], { code: 'git-remote-invalid', status: 400 });
+      else await repo.run(['remote', 'add', 'origin', options.remote], { code: 'git-remote-invalid', status: 400 });
+    }
+    this.repo = repo;
+    // What the project holds now is its first commit (the history so far is in the database).
+    const { newest } = await this.deps.history.since(Number.MAX_SAFE_INTEGER, 0);
+    await repo.writeState('committed', String(newest));
+    const commits = await this.commitFiles(repo, new Map(), { setupFiles: true, who: options.who });
+    return { created, commits };
+  }
+
+  /**
+   * Commits what changed since the last batch: one commit per person, authored by them, with the
+   * paragraphs they changed (a file several people changed is committed in versions, each with
+   * one person's paragraphs); what no history entry accounts for (a hand edit, a file another tool
+   * wrote) in a commit of the workbench's. Returns how many commits were made.
+   */
+  async commitPending(): Promise<number> {
+    const repo = await this.repository();
+    if (!repo) return 0;
+    // One batch at a time in this process; the project's lock keeps other processes' writers out.
+    const previous = this.committing ?? Promise.resolve(0);
+    const run = previous.catch(() => 0).then(() => this.deps.lock.hold(() => this.commitHeld(repo)));
+    this.committing = run;
+    return run;
+  }
+
+  private async commitHeld(repo: GitRepository): Promise<number> {
+    await repo.refuseUnfinished();
+    // Saves acknowledged and written behind: in their files before the files are committed.
+    await this.deps.locales.writeJournaled();
+    await this.pruneDecided(repo);
+    const marker = Number((await repo.readState('committed')) ?? '0') || 0;
+    const { entries, newest } = await this.deps.history.since(marker, 1_000_000);
+    const byPerson = new Map<string, NumberedEntry[]>();
+    for (const numbered of entries) {
+      if (numbered.entry.action === 'dismiss-check') continue;
+      const list = byPerson.get(numbered.entry.who) ?? [];
+      list.push(numbered);
+      byPerson.set(numbered.entry.who, list);
+    }
+    const commits = await this.commitFiles(repo, byPerson, {});
+    await repo.writeState('committed', String(newest));
+    this.pendingSince = undefined;
+    return commits;
+  }
+
+  /** The project's paths with changes not committed (added, changed or deleted), relative to the folder. */
+  private async changedPaths(repo: GitRepository, setupFiles: boolean): Promise<string[]> {
+    const paths = [...PROJECT_PATHS.filter((p) => existsSync(path.join(this.deps.dir, p))), ...(setupFiles ? ['.gitignore', '.gitattributes'] : [])];
+    if (paths.length === 0) return [];
+    const out = (await repo.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', ...paths])).stdout;
+    const changed: string[] = [];
+    for (const record of out.split('\0')) {
+      if (record.length < 4) continue;
+      const file = record.slice(3);
+      if (isProjectFile(file) || (setupFiles && (file === '.gitignore' || file === '.gitattributes'))) changed.push(file);
+    }
+    return changed;
+  }
+
+  /**
+   * Commits the changed files: per person (oldest last change first) the files of the paragraphs
+   * they changed, then whatever is left in one commit of the workbench's. Built with a separate
+   * index (plumbing), so the person's commit holds exactly their version of each file, whatever
+   * the work tree holds beyond it.
+   */
+  private async commitFiles(repo: GitRepository, byPerson: Map<string, NumberedEntry[]>, options: { setupFiles?: boolean; who?: string }): Promise<number> {
+    const changed = await this.changedPaths(repo, options.setupFiles ?? false);
+    if (changed.length === 0) return 0;
+    const index = repo.statePath(`index.${process.pid}`);
+    await fs.mkdir(path.dirname(index), { recursive: true });
+    const env = { GIT_INDEX_FILE: index };
+    let parent = await repo.head();
+    if (parent) await repo.run(['read-tree', parent], { env });
+    else await repo.run(['read-tree', '--empty'], { env });
+    let commits = 0;
+    try {
+      const left = new Set(changed);
+      const people = [...byPerson.entries()].sort((a, b) => a[1][a[1].length - 1].id - b[1][b[1].length - 1].id);
+      // Each file's paragraphs per person, and who changed it last (their commit gets the file as it is).
+      const unitsOf = new Map<string, Map<string, Set<string>>>();
+      for (const [who, entries] of people) {
+        for (const { document, lang, entry } of entries) {
+          const file = `locales/${lang}/${document}.xlf`;
+          const perFile = unitsOf.get(file) ?? new Map<string, Set<string>>();
+          const units = perFile.get(who) ?? new Set<string>();
+          units.add(entry.segment);
+          perFile.set(who, units);
+          unitsOf.set(file, perFile);
+        }
+      }
+      const soFar = new Map<string, Set<string>>();
+      for (let i = 0; i < people.length; i++) {
+        const [who, entries] = people[i];
+        const files = new Set<string>();
+        for (const { document, lang, entry } of entries) {
+          files.add(`locales/${lang}/${document}.xlf`);
+          if (VERBS[entry.action] === 'source update') for (const p of changed) if (p.startsWith(`source/${document}.`)) files.add(p);
+          // A source update's archive of removed paragraphs, and the merge suggestions of the file.
+          for (const suffix of ['.removed.xlf', '.conflicts.jsonl']) files.add(`locales/${lang}/${document}${suffix}`);
+        }
+        let staged = 0;
+        for (const file of files) {
+          if (!left.has(file)) continue;
+          const later = people.slice(i + 1).some(([other]) => unitsOf.get(file)?.has(other));
+          const units = unitsOf.get(file)?.get(who);
+          if (later && units && file.endsWith('.xlf') && parent) {
+            // Others changed this file after: this person's version of it (theirs and earlier people's paragraphs).
+            const picked = soFar.get(file) ?? new Set<string>();
+            for (const u of units) picked.add(u);
+            soFar.set(file, picked);
+            const older = await showBlob(repo, parent, file);
+            const newer = await fs.readFile(path.join(this.deps.dir, file)).catch(() => undefined);
+            const bytes = older && newer ? pickUnitsXliff12(older, newer, picked, file) : undefined;
+            if (!bytes) continue; // committed whole with the last person's
+            await stageBytes(repo, env, file, bytes);
+            staged++;
+            continue;
+          }
+          await stagePath(repo, env, this.deps.dir, file);
+          left.delete(file);
+          staged++;
+        }
+        if (staged === 0) continue;
+        parent = await commitIndex(repo, env, parent, messageOf(entries), authorOf(who));
+        commits++;
+      }
+      if (left.size > 0) {
+        for (const file of left) await stagePath(repo, env, this.deps.dir, file);
+        const subject = options.setupFiles ? 'Keep the translations in git' : 'Files changed outside the workbench';
+        const body = [...left].sort().slice(0, 50).join('\n');
+        parent = await commitIndex(repo, env, parent, `${subject}\n\n${body}\n`, options.who ? authorOf(options.who) : { GIT_AUTHOR_NAME: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, GIT_AUTHOR_EMAIL: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
+        commits++;
+      }
+      if (parent && commits > 0) {
+        const branchRef = (await repo.tryRun(['symbolic-ref', '-q', 'HEAD'])) ?? 'HEAD';
+        await repo.run(['update-ref', '-m', 'workbench: commit translations', branchRef, parent]);
+        // The real index learns the new commit for the files committed (whatever else it holds stays).
+        await repo.run(['reset', '-q', '--', ...changed]).catch(() => undefined);
+      }
+    } finally {
+      await fs.rm(index, { force: true });
+    }
+    return commits;
+  }
+
+  /**
+   * Sync: commit what is pending, fetch, merge (by paragraph: a paragraph both sides changed keeps
+   * the later text, the other becomes a suggestion), push. The project's lock is held throughout:
+   * a second sync (the CLI's and the server's) waits for the first.
+   */
+  async sync(who: string): Promise<SyncReport> {
+    const repo = await this.repository();
+    if (!repo) {
+      throw new WorkbenchError(409, 'git-not-set-up', `${this.deps.dir} is not kept in git by the workbench: run "workbench git init" in it (with --remote <url> to share it).`);
+    }
+    try {
+      const report = await this.deps.lock.hold(() => this.syncHeld(repo, who));
+      this.last = { report, at: report.at };
+      this.lastSyncAt = Date.now();
+      return report;
+    } catch (err) {
+      this.last = { error: (err as Error).message, at: new Date().toISOString() };
+      throw err;
+    }
+  }
+
+  private async syncHeld(repo: GitRepository, who: string): Promise<SyncReport> {
+    void who;
+    await repo.refuseUnfinished();
+    await this.refuseMarkers(repo);
+    // Each clone registers the driver itself (config is not shared through the remote).
+    if (!(await repo.driver())) await repo.registerDriver(this.deps.cliScript);
+    let committed = await this.commitHeld(repo);
+    const report: SyncReport = { committed, merged: false, conflicts: 0, pushed: false, at: new Date().toISOString() };
+    const remote = await repo.remote();
+    if (!remote) return report;
+    report.remote = remote;
+    const branch = (await repo.branch()) ?? 'main';
+    await repo.run(['fetch', '--quiet', remote], { code: 'git-fetch-failed', status: 502 });
+    const upstream = `refs/remotes/${remote}/${branch}`;
+    const theirs = await repo.tryRun(['rev-parse', '-q', '--verify', `${upstream}^{commit}`]);
+    if (theirs) {
+      // The remote lost commits we pushed (a force push): they are kept on a branch, pushed too.
+      const pushed = await repo.tryRun(['rev-parse', '-q', '--verify', 'refs/workbench/pushed^{commit}']);
+      if (pushed && (await repo.tryRun(['merge-base', '--is-ancestor', pushed, theirs])) === undefined) {
+        const kept = `workbench/kept-${report.at.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`;
+        await repo.run(['branch', '-f', kept, pushed]);
+        await repo.run(['push', '--quiet', remote, `${kept}:refs/heads/${kept}`], { code: 'git-push-failed', status: 502 }).catch(() => undefined);
+        report.keptBranch = kept;
+      }
+      const head = await repo.head();
+      if (head !== theirs && (await repo.tryRun(['merge-base', '--is-ancestor', theirs, head ?? theirs])) === undefined) {
+        await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
+        try {
+          await repo.run(['merge', '--no-edit', '-m', `Merge the translations of ${remote}/${branch}`, theirs], { env: { ...WORKBENCH_COMMITTER, GIT_AUTHOR_NAME: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, GIT_AUTHOR_EMAIL: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL }, code: 'git-merge-failed', status: 409 });
+        } catch (err) {
+          await repo.run(['merge', '--abort']).catch(() => undefined);
+          throw err;
+        }
+        report.merged = true;
+        report.conflicts = await this.keepMergeSuggestions(repo);
+        if (report.conflicts > 0) committed += await this.commitFiles(repo, new Map(), {});
+      }
+    }
+    await this.importSuggestions();
+    report.committed = committed;
+    await repo.run(['push', '--quiet', remote, `HEAD:refs/heads/${branch}`], { code: 'git-push-failed', status: 502 });
+    await repo.run(['update-ref', 'refs/workbench/pushed', 'HEAD']);
+    report.pushed = true;
+    return report;
+  }
+
+  /** Refuses a locale file holding a conflict marker (a merge made without the driver), naming it and the line. */
+  private async refuseMarkers(repo: GitRepository): Promise<void> {
+    const files = ((await repo.tryRun(['ls-files', '-z', '--', 'locales'])) ?? '').split('\0').filter((f) => f.endsWith('.xlf'));
+    for (const file of files) {
+      const text = await fs.readFile(path.join(this.deps.dir, file), 'utf8').catch(() => '');
+      refuseConflictMarkers(text, file);
+    }
+  }
+
+  /** The texts the merge driver did not keep, added to the suggestion lists (`<doc>.conflicts.jsonl`) of their files. */
+  private async keepMergeSuggestions(repo: GitRepository): Promise<number> {
+    const record = await repo.readState(MERGE_RECORD);
+    if (!record) return 0;
+    const byFile = new Map<string, MergeSuggestion[]>();
+    for (const line of record.split('\n')) {
+      const s = parseSuggestion(line);
+      if (!s) continue;
+      const file = suggestionsFile(s.document, s.lang);
+      byFile.set(file, [...(byFile.get(file) ?? []), s]);
+    }
+    let count = 0;
+    for (const [file, list] of byFile) {
+      const full = path.join(this.deps.dir, file);
+      const known = new Set((await readSuggestions(full)).map((s) => s.id));
+      const fresh = list.filter((s) => !known.has(s.id));
+      if (fresh.length) await fs.appendFile(full, fresh.map((s) => `${JSON.stringify(s)}\n`).join(''));
+      count += list.length;
+    }
+    await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
+    return count;
+  }
+
+  /** Every open merge suggestion of the project's suggestion lists, as a suggestion of its paragraph (added once). */
+  async importSuggestions(): Promise<void> {
+    for (const s of await this.listedSuggestions()) {
+      if (await this.deps.discussions.suggestion(s.document, s.lang, s.id)) continue;
+      const suggestion: Suggestion = { id: s.id, segment: s.unit, author: s.author, text: s.text, createdAt: s.at, status: 'open' };
+      await this.deps.discussions.addSuggestion(s.document, s.lang, suggestion);
+    }
+  }
+
+  /** The merge suggestions listed in the project's files (decided or not). */
+  private async listedSuggestions(): Promise<MergeSuggestion[]> {
+    const localesDir = path.join(this.deps.dir, 'locales');
+    const out: MergeSuggestion[] = [];
+    for (const lang of await fs.readdir(localesDir).catch(() => [] as string[])) {
+      for (const name of await fs.readdir(path.join(localesDir, lang)).catch(() => [] as string[])) {
+        if (name.endsWith('.conflicts.jsonl')) out.push(...(await readSuggestions(path.join(localesDir, lang, name))));
+      }
+    }
+    return out;
+  }
+
+  /** The merge suggestions still open: the Conflicts page. */
+  async openConflicts(): Promise<(MergeSuggestion & { status: string })[]> {
+    const out: (MergeSuggestion & { status: string })[] = [];
+    for (const s of await this.listedSuggestions()) {
+      const recorded = await this.deps.discussions.suggestion(s.document, s.lang, s.id);
+      const status = recorded?.status ?? 'open';
+      if (status === 'open') out.push({ ...s, status });
+    }
+    return out;
+  }
+
+  /** Takes decided suggestions out of the suggestion lists (the decision is in the history; the next commit carries it). */
+  private async pruneDecided(repo: GitRepository): Promise<void> {
+    void repo;
+    const localesDir = path.join(this.deps.dir, 'locales');
+    for (const lang of await fs.readdir(localesDir).catch(() => [] as string[])) {
+      for (const name of await fs.readdir(path.join(localesDir, lang)).catch(() => [] as string[])) {
+        if (!name.endsWith('.conflicts.jsonl')) continue;
+        const full = path.join(localesDir, lang, name);
+        const listed = await readSuggestions(full);
+        const open: MergeSuggestion[] = [];
+        for (const s of listed) {
+          const recorded = await this.deps.discussions.suggestion(s.document, s.lang, s.id);
+          if (!recorded || recorded.status === 'open') open.push(s);
+        }
+        if (open.length === listed.length) continue;
+        if (open.length === 0) await fs.rm(full, { force: true });
+        else await writeAtomic(full, open.map((s) => `${JSON.stringify(s)}\n`).join(''));
+      }
+    }
+  }
+
+  /** Commits batches as saves pause (and syncs periodically when configured); `stop` commits what is left. */
+  start(): void {
+    const { commitDelayMs, maxDelayMs, syncEveryMs } = this.deps.settings;
+    const tick = Math.max(50, Math.min(1000, commitDelayMs / 2));
+    this.timer = setInterval(() => void this.tick(commitDelayMs, maxDelayMs, syncEveryMs).catch((err: unknown) => console.error(`git: ${(err as Error).message}`)), tick);
+    this.timer.unref();
+  }
+
+  private busy = false;
+
+  private async tick(commitDelayMs: number, maxDelayMs: number, syncEveryMs: number | undefined): Promise<void> {
+    if (this.busy || !(await this.repository())) return;
+    this.busy = true;
+    try {
+      const repo = await this.repository();
+      const marker = Number((await repo?.readState('committed')) ?? '0') || 0;
+      const { newest } = await this.deps.history.since(Number.MAX_SAFE_INTEGER, 0);
+      const now = Date.now();
+      if (newest !== this.lastNewest) {
+        this.lastNewest = newest;
+        this.lastChangeAt = now;
+      }
+      if (newest > marker) {
+        this.pendingSince ??= now;
+        if (now - this.lastChangeAt >= commitDelayMs || now - this.pendingSince >= maxDelayMs) await this.commitPending();
+      }
+      if (syncEveryMs !== undefined && now - this.lastSyncAt >= syncEveryMs) {
+        this.lastSyncAt = now;
+        await this.sync('workbench').catch((err: unknown) => console.error(`git sync: ${(err as Error).message}`));
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stops the timers and commits what is pending (a clean shutdown). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    if (await this.repository()) await this.commitPending();
+  }
+}
+
+/** The paths of a project git carries: sources with their sidecars, locale files, their archives and suggestion lists. */
+function isProjectFile(file: string): boolean {
+  if (/(^|\/)\.|\.tmp/.test(file)) return false;
+  if (file.startsWith('source/')) return true;
+  return /^locales\/[^/]+\/[^/]+(\.xlf|\.conflicts\.jsonl)$/.test(file);
+}
+
+const suggestionsFile = (document: string, lang: string): string => `locales/${lang}/${document}.conflicts.jsonl`;
+
+function parseSuggestion(line: string): MergeSuggestion | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const s = JSON.parse(line) as Partial<MergeSuggestion>;
+    if (typeof s.document !== 'string' || typeof s.lang !== 'string' || typeof s.unit !== 'string' || typeof s.text !== 'string' || typeof s.author !== 'string') return undefined;
+    const full: MergeSuggestion = { id: '', document: s.document, lang: s.lang, unit: s.unit, text: s.text, author: s.author, at: typeof s.at === 'string' ? s.at : new Date(0).toISOString() };
+    if (typeof s.keptAuthor === 'string') full.keptAuthor = s.keptAuthor;
+    full.id = mergeSuggestionId(full);
+    return full;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readSuggestions(file: string): Promise<MergeSuggestion[]> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  const seen = new Set<string>();
+  const out: MergeSuggestion[] = [];
+  for (const line of text.split('\n')) {
+    const s = parseSuggestion(line);
+    if (s && !seen.has(s.id)) {
+      seen.add(s.id);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temp, text);
+  await fs.rename(temp, file);
+}
+
+/** Adds the lines `.gitignore`/`.gitattributes` lack (a user's own lines stay). */
+async function appendLines(file: string, lines: readonly string[]): Promise<void> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  const have = new Set(text.split('\n').map((l) => l.trim()));
+  const missing = lines.filter((l) => !have.has(l));
+  if (missing.length === 0) return;
+  await fs.writeFile(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
+}
+
+async function showBlob(repo: GitRepository, commit: string, file: string): Promise<Buffer | undefined> {
+  const out = await repo.tryRun(['rev-parse', '-q', '--verify', `${commit}:${file}`]);
+  if (!out) return undefined;
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('git', ['cat-file', 'blob', out], { cwd: repo.dir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => resolve(err ? undefined : stdout));
+  });
+}
+
+async function stageBytes(repo: GitRepository, env: NodeJS.ProcessEnv, file: string, bytes: Uint8Array): Promise<void> {
+  const sha = (await repo.run(['hash-object', '-w', '--stdin'], { input: Buffer.from(bytes) })).stdout.trim();
+  await repo.run(['update-index', '--add', '--cacheinfo', `100644,${sha},${file}`], { env });
+}
+
+async function stagePath(repo: GitRepository, env: NodeJS.ProcessEnv, dir: string, file: string): Promise<void> {
+  if (existsSync(path.join(dir, file))) await repo.run(['update-index', '--add', '--', file], { env });
+  else await repo.run(['update-index', '--force-remove', '--', file], { env });
+}
+
+async function commitIndex(repo: GitRepository, env: NodeJS.ProcessEnv, parent: string | undefined, message: string, author: { GIT_AUTHOR_NAME: string; GIT_AUTHOR_EMAIL: string }): Promise<string> {
+  const tree = (await repo.run(['write-tree'], { env })).stdout.trim();
+  const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : [])];
+  return (await repo.run(args, { input: message, env: { ...env, ...WORKBENCH_COMMITTER, ...author } })).stdout.trim();
+}
+
+/** A person's batch as a commit message: what they did, how many paragraphs, of which documents, in which languages. */
+export function messageOf(entries: readonly NumberedEntry[]): string {
+  const verbs = new Map<string, Set<string>>();
+  const langs = new Set<string>();
+  const docs = new Set<string>();
+  const perFile = new Map<string, Map<string, number>>();
+  for (const { document, lang, entry } of entries) {
+    const verb = VERBS[entry.action] ?? entry.action;
+    const units = verbs.get(verb) ?? new Set<string>();
+    units.add(`${document}/${lang}/${entry.segment}`);
+    verbs.set(verb, units);
+    langs.add(lang);
+    docs.add(document);
+    const key = `locales/${lang}/${document}.xlf`;
+    const counts = perFile.get(key) ?? new Map<string, number>();
+    counts.set(verb, (counts.get(verb) ?? 0) + 1);
+    perFile.set(key, counts);
+  }
+  const paragraphs = new Set(entries.map(({ document, lang, entry }) => `${document}/${lang}/${entry.segment}`)).size;
+  const what = [...verbs.keys()].map((v, i) => (i === 0 ? v[0].toUpperCase() + v.slice(1) : v)).join(', ');
+  const subject = `${what}: ${paragraphs} paragraph${paragraphs === 1 ? '' : 's'} of ${[...docs].sort().join(', ')} in ${[...langs].sort().join(', ')}`;
+  const body = [...perFile].map(([file, counts]) => `${file}: ${[...counts].map(([v, n]) => `${v} ${n}`).join(', ')}`).join('\n');
+  return `${subject}\n\n${body}\n`;
+}
