@@ -47,6 +47,8 @@ async function main(): Promise<void> {
       void (app.locals.project as Project).memory.warm().catch((err: unknown) => console.error(`Could not index the translation memory: ${err instanceof Error ? err.message : String(err)}`));
     }, 500);
     warmWhenQuiet.unref();
+    // A project kept in git: batches committed as saves pause (see TranslationsInGit).
+    (app.locals.project as Project).git.start();
     const token = await (app.locals.setup as SetupGate).prepare();
     if (token) {
       console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
@@ -64,8 +66,12 @@ async function main(): Promise<void> {
     // Live streams end now: the close waits for open connections.
     (app.locals.live as { closeAll(): void } | undefined)?.closeAll();
     server.close(() => {
-      void (app.locals.project as Project).workbench
-        .keepCaches()
+      const project = app.locals.project as Project;
+      // What is pending is committed (git), then the caches kept.
+      void project.git
+        .stop()
+        .catch((err: unknown) => console.error(`git: ${(err as Error).message}`))
+        .then(() => project.workbench.keepCaches())
         .catch(() => undefined)
         .finally(() => process.exit(0));
     });

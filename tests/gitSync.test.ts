@@ -2,14 +2,16 @@
  * Translations in git, with real git: a bare remote and two projects cloned from it, each served
  * by its own workbench; saves committed by their authors, synced, merged by paragraph.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Project } from '../server/application/createWorkbench';
-import { addAccount, makeApp, startLocale, type Agent, type TestApp } from './helpers/app';
-import { makeProject, type TestProject } from './helpers/project';
+import { addAccount, browserAgent, makeApp, startLocale, type Agent, type TestApp } from './helpers/app';
+import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { requireXmllint, validateXliff12 } from './helpers/xmllint';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { closeProjectLock } from '../server/storage/projectLock';
@@ -108,6 +110,11 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
       const conflictsPage = await side.t.api.get('/api/conflicts').expect(200);
       expect(conflictsPage.body.conflicts).toEqual([expect.objectContaining({ unit: ids[2], text: other.text, author: other.author })]);
     }
+    // The editor marks the paragraph: its suggestion says it comes from a merge, with the way to the Conflicts page.
+    const { agent } = await browserAgent(a.t.app);
+    const editor = await agent.get('/documents/small/locales/es').expect(200);
+    expect(editor.text).toContain('class="suggestion merge-conflict"');
+    expect(editor.text).toContain('href="/conflicts"');
     const authors = git(a.t.project.dir, 'log', '--format=%an').split('\n');
     expect(authors).toEqual(expect.arrayContaining(['ana', 'ben', 'admin']));
     expect(git(b.t.project.dir, 'log', '--format=%an %s')).toMatch(/^ben Translate, approve: 3 paragraphs of small in es$/m);
@@ -134,4 +141,153 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     expect(tracked).not.toMatch(/workbench\.db|workbench\.config\.json|\.cache\//);
     expect(git(a.t.project.dir, 'status', '--porcelain', '--', 'source', 'locales')).toBe('');
   });
+
+  it('a merge suggestion decided in one clone is closed in the other after the next syncs', async () => {
+    await a.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ana.', baseRevision: 0 }).expect(200);
+    await b.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ben.', baseRevision: 0 }).expect(200);
+    await a.t.api.post('/api/sync').expect(200);
+    await b.t.api.post('/api/sync').expect(200);
+    await a.t.api.post('/api/sync').expect(200);
+    // In B, the admin declines the suggestion; the decision travels with the next commit.
+    const open = (await b.t.api.get(`${url}/discussion`).expect(200)).body.suggestions.find((s: { status: string }) => s.status === 'open');
+    const segment = (await segmentsOf(b)).find((s) => s.id === ids[2]);
+    await b.t.api.post(`${url}/suggestions/${open.id}`).send({ accept: false, baseRevision: segment?.revision }).expect(200);
+    await b.t.api.post('/api/sync').expect(200);
+    await a.t.api.post('/api/sync').expect(200);
+    for (const side of [a, b]) {
+      expect((await side.t.api.get('/api/conflicts').expect(200)).body.conflicts).toEqual([]);
+      const still = (await side.t.api.get(`${url}/discussion`).expect(200)).body.suggestions.filter((s: { status: string }) => s.status === 'open');
+      expect(still).toEqual([]);
+    }
+  });
+
+  it('reads a commit made outside the workbench (a pull request merged on the remote) like a hand edit', async () => {
+    git(root, 'clone', '-q', path.join(root, 'remote.git'), 'outside');
+    const outside = path.join(root, 'outside');
+    const file = path.join(outside, 'locales/es/small.xlf');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Cuarto párrafo.', 'Cuarto párrafo, corregido.'));
+    git(outside, '-c', 'user.name=a contributor', '-c', 'user.email=contributor@example.invalid', 'commit', '-qam', 'Fix a typo');
+    git(outside, 'push', '-q', 'origin', 'main');
+    await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);
+    expect((await a.t.api.post('/api/sync').expect(200)).body).toMatchObject({ merged: true, conflicts: 0 });
+    const byId = new Map((await segmentsOf(a)).map((s) => [s.id, s]));
+    expect(byId.get(ids[3])?.target).toBe('Cuarto párrafo, corregido.');
+    expect(byId.get(ids[0])?.target).toBe('Uno.');
+  });
+
+  it('a source updated on the other side arrives with its translations brought up to it (drift shown as after an upload)', async () => {
+    const edited = readFileSync(path.join(b.t.project.dir, 'source/small.md'), 'utf8').replace(/^(The last paragraph)\./m, '$1, edited.');
+    writeFileSync(path.join(root, 'v2.md'), edited);
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist/scripts/workbench.js'), 'update-source', 'small', path.join(root, 'v2.md'), '--by', 'ben', '--data', b.t.project.dir]);
+    await b.t.api.post('/api/sync').expect(200);
+    await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);
+    expect((await a.t.api.post('/api/sync').expect(200)).body).toMatchObject({ merged: true });
+    const versions = (await a.t.api.get('/api/documents/small/versions').expect(200)).body;
+    expect(JSON.stringify(versions)).toMatch(/"number":2/);
+    const segments = await segmentsOf(a);
+    expect(segments.find((s) => s.id === ids[0])?.target).toBe('Uno.');
+    expect(readFileSync(path.join(a.t.project.dir, 'source/small.md'), 'utf8')).toContain('The last paragraph, edited.');
+    expect(validateXliff12(path.join(a.t.project.dir, 'locales/es/small.xlf'))).toMatchObject({ valid: true });
+  });
+
+  describe('bad input', () => {
+    it('an unreachable remote: the sync says so (502), the local commits stay, the next sync retries', async () => {
+      await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);
+      const remote = git(a.t.project.dir, 'remote', 'get-url', 'origin').trim();
+      git(a.t.project.dir, 'remote', 'set-url', 'origin', path.join(root, 'nowhere.git'));
+      const refused = await a.t.api.post('/api/sync').expect(502);
+      expect(refused.body.error.code).toBe('git-fetch-failed');
+      expect(git(a.t.project.dir, 'log', '-1', '--format=%an')).toBe('ana\n');
+      git(a.t.project.dir, 'remote', 'set-url', 'origin', remote);
+      await a.t.api.post('/api/sync').expect(200);
+      expect(git(path.join(root, 'remote.git'), 'log', '-1', '--format=%an', 'main')).toBe('ana\n');
+    });
+
+    it('an authentication failure is reported without the credential', async () => {
+      // A git host that refuses the credential (HTTP 401), as a host does for a revoked token.
+      const host = http.createServer((_req, res) => {
+        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
+        res.end('refused');
+      });
+      await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (host.address() as AddressInfo).port;
+        git(a.t.project.dir, 'remote', 'set-url', 'origin', `http://translator:s3cr3t-t0ken@127.0.0.1:${port}/project.git`);
+        const refused = await a.t.api.post('/api/sync').expect(502);
+        expect(refused.body.error.message).toMatch(/git fetch failed: .*Authentication failed/s);
+        expect(JSON.stringify(refused.body)).not.toContain('s3cr3t-t0ken');
+        const page = await a.t.api.get('/conflicts').expect(200);
+        expect(page.text).toMatch(/Authentication failed/);
+        expect(page.text).not.toContain('s3cr3t-t0ken');
+      } finally {
+        host.close();
+      }
+    });
+
+    it('a repository left in the middle of a merge is refused with what to do, and nothing is touched', async () => {
+      await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);
+      const head = git(a.t.project.dir, 'rev-parse', 'HEAD');
+      writeFileSync(path.join(a.t.project.dir, '.git', 'MERGE_HEAD'), head);
+      const refused = await a.t.api.post('/api/sync').expect(409);
+      expect(refused.body.error).toMatchObject({ code: 'git-busy' });
+      expect(refused.body.error.message).toMatch(/middle of a merge.*abort/);
+      expect(git(a.t.project.dir, 'rev-parse', 'HEAD')).toBe(head);
+      expect(readFileSync(path.join(a.t.project.dir, 'locales/es/small.xlf'), 'utf8')).toContain('Uno.');
+    });
+
+    it('a conflict marker in a locale file (a merge made without the driver) is refused with the file and line, the file untouched', async () => {
+      const file = path.join(a.t.project.dir, 'locales/es/small.xlf');
+      const text = readFileSync(file, 'utf8');
+      const lines = text.split('\n');
+      lines.splice(5, 0, '<<<<<<< HEAD');
+      writeFileSync(file, lines.join('\n'));
+      const refused = await a.t.api.post('/api/sync').expect(422);
+      expect(refused.body.error).toMatchObject({ code: 'git-conflict-marker' });
+      expect(refused.body.error.message).toMatch(/locales\/es\/small\.xlf, line 6/);
+      expect(readFileSync(file, 'utf8')).toBe(lines.join('\n'));
+    });
+
+    it('two syncs at once (the server and the CLI): one waits, both end, nothing is lost', async () => {
+      await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);
+      await b.person.api.put(`${url}/segments/${ids[1]}`).send({ target: 'Dos.', baseRevision: 0 }).expect(200);
+      await b.t.api.post('/api/sync').expect(200);
+      const cli = new Promise<number>((resolve) => {
+        const child = execFile(process.execPath, [path.join(REPO_ROOT, 'dist/scripts/workbench.js'), 'sync', '--data', a.t.project.dir], () => undefined);
+        child.on('exit', (code) => resolve(code ?? 1));
+      });
+      const [server, code] = await Promise.all([a.t.api.post('/api/sync'), cli]);
+      expect(server.status).toBe(200);
+      expect(code).toBe(0);
+      const remoteFile = git(path.join(root, 'remote.git'), 'show', 'main:locales/es/small.xlf');
+      expect(remoteFile).toContain('Uno.');
+      expect(remoteFile).toContain('Dos.');
+    });
+
+    it('a remote whose history lost our commits (a force push): they are kept on a branch, pushed again, the admin told', async () => {
+      await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);
+      await a.t.api.post('/api/sync').expect(200);
+      // Someone rewrites the remote's branch to before Ana's commit.
+      git(root, 'clone', '-q', path.join(root, 'remote.git'), 'c');
+      git(path.join(root, 'c'), 'reset', '-q', '--hard', 'HEAD~1');
+      git(path.join(root, 'c'), 'push', '-q', '--force', 'origin', 'main');
+      const report = (await a.t.api.post('/api/sync').expect(200)).body;
+      expect(report.keptBranch).toMatch(/^workbench\/kept-/);
+      expect(git(path.join(root, 'remote.git'), 'branch', '--list', report.keptBranch)).toContain(report.keptBranch);
+      expect(git(path.join(root, 'remote.git'), 'show', 'main:locales/es/small.xlf')).toContain('Uno.');
+      const page = await a.t.api.get('/conflicts').expect(200);
+      expect(page.text).toContain(report.keptBranch);
+    });
+
+    it('sync in a project not kept in git says how to set it up', async () => {
+      const plain = await makeApp();
+      try {
+        const refused = await plain.api.post('/api/sync').expect(409);
+        expect(refused.body.error).toMatchObject({ code: 'git-not-set-up' });
+        await b.person.api.post('/api/sync').expect(403);
+      } finally {
+        plain.project.cleanup();
+      }
+    });
+  });
 });
+

@@ -84,6 +84,9 @@ export function mergeSuggestionId(s: Pick<MergeSuggestion, 'document' | 'lang' |
   return `m${createHash('sha256').update(JSON.stringify([s.document, s.lang, s.unit, s.text, s.author])).digest('hex').slice(0, 15)}`;
 }
 
+/** Whether a suggestion's id is a merge suggestion's (see mergeSuggestionId; others are 16 hex digits). */
+export const isMergeSuggestionId = (id: string): boolean => /^m[0-9a-f]{15}$/.test(id);
+
 export class TranslationsInGit {
   private repo: GitRepository | null | undefined;
   private timer?: NodeJS.Timeout;
@@ -204,7 +207,7 @@ export class TranslationsInGit {
    * index (plumbing), so the person's commit holds exactly their version of each file, whatever
    * the work tree holds beyond it.
    */
-  private async commitFiles(repo: GitRepository, byPerson: Map<string, NumberedEntry[]>, options: { setupFiles?: boolean; who?: string }): Promise<number> {
+  private async commitFiles(repo: GitRepository, byPerson: Map<string, NumberedEntry[]>, options: { setupFiles?: boolean; who?: string; subject?: string }): Promise<number> {
     const changed = await this.changedPaths(repo, options.setupFiles ?? false);
     if (changed.length === 0) return 0;
     const index = repo.statePath(`index.${process.pid}`);
@@ -267,7 +270,8 @@ export class TranslationsInGit {
       }
       if (left.size > 0) {
         for (const file of left) await stagePath(repo, env, this.deps.dir, file);
-        const subject = options.setupFiles ? 'Keep the translations in git' : 'Files changed outside the workbench';
+        const onlyLists = [...left].every((f) => f.endsWith('.conflicts.jsonl'));
+        const subject = options.subject ?? (options.setupFiles ? 'Keep the translations in git' : onlyLists ? 'Suggestions from merges decided' : 'Files changed outside the workbench');
         const body = [...left].sort().slice(0, 50).join('\n');
         parent = await commitIndex(repo, env, parent, `${subject}\n\n${body}\n`, options.who ? authorOf(options.who) : { GIT_AUTHOR_NAME: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, GIT_AUTHOR_EMAIL: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
         commits++;
@@ -340,7 +344,7 @@ export class TranslationsInGit {
         }
         report.merged = true;
         report.conflicts = await this.keepMergeSuggestions(repo);
-        if (report.conflicts > 0) committed += await this.commitFiles(repo, new Map(), {});
+        if (report.conflicts > 0) committed += await this.commitFiles(repo, new Map(), { subject: `Keep ${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
       }
     }
     await this.importSuggestions();
@@ -383,12 +387,31 @@ export class TranslationsInGit {
     return count;
   }
 
-  /** Every open merge suggestion of the project's suggestion lists, as a suggestion of its paragraph (added once). */
+  /**
+   * Every merge suggestion of the project's suggestion lists becomes a suggestion of its paragraph
+   * (once); a merge suggestion no list holds any more was decided in another clone (its decision
+   * and text came through git): it is closed here too.
+   */
   async importSuggestions(): Promise<void> {
-    for (const s of await this.listedSuggestions()) {
+    const listed = await this.listedSuggestions();
+    const ids = new Set(listed.map((s) => s.id));
+    for (const s of listed) {
       if (await this.deps.discussions.suggestion(s.document, s.lang, s.id)) continue;
       const suggestion: Suggestion = { id: s.id, segment: s.unit, author: s.author, text: s.text, createdAt: s.at, status: 'open' };
       await this.deps.discussions.addSuggestion(s.document, s.lang, suggestion);
+    }
+    const localesDir = path.join(this.deps.dir, 'locales');
+    for (const lang of await fs.readdir(localesDir).catch(() => [] as string[])) {
+      for (const name of await fs.readdir(path.join(localesDir, lang)).catch(() => [] as string[])) {
+        if (!name.endsWith('.xlf') || name.endsWith('.removed.xlf')) continue;
+        const document = name.slice(0, -'.xlf'.length);
+        const { suggestions } = await this.deps.discussions.read(document, lang);
+        for (const s of suggestions) {
+          if (s.status === 'open' && isMergeSuggestionId(s.id) && !ids.has(s.id)) {
+            await this.deps.discussions.decideSuggestion(document, lang, s.id, { status: 'declined', decidedBy: 'git', decidedAt: new Date().toISOString() });
+          }
+        }
+      }
     }
   }
 
