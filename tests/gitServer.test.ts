@@ -3,7 +3,7 @@
  * once saves pause, and what is pending at a clean stop is committed before the server exits.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { startServer } from './helpers/server';
@@ -78,5 +78,31 @@ describe('a server keeping its project in git', () => {
     expect(git(project.dir, 'log', '-1', '--format=%an|%s')).toBe('ana|Translate: 1 paragraph of small in es\n');
     expect(git(project.dir, 'show', 'HEAD:locales/es/small.xlf')).toContain('Tercero.');
     expect(git(project.dir, 'status', '--porcelain', '--', 'source', 'locales')).toBe('');
+  });
+
+  it('syncs with the remote every syncEvery seconds when configured', async () => {
+    const remote = `${project.dir}-remote.git`;
+    git(path.dirname(remote), 'init', '--bare', '-q', '-b', 'main', path.basename(remote));
+    try {
+      git(project.dir, 'remote', 'add', 'origin', remote);
+      writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 0.2, syncEvery: 1 } }));
+      const server = await startServer(project.dir, port, 20_000, { WORKBENCH_WRITE_BEHIND_MS: '100' });
+      try {
+        await save(ids[3], 'Cuarto.');
+        const pushed = () => {
+          try {
+            return git(remote, 'show', 'main:locales/es/small.xlf').includes('Cuarto.');
+          } catch {
+            return false;
+          }
+        };
+        expect(await until(pushed, 15_000)).toBe(true);
+      } finally {
+        server.kill('SIGTERM');
+        await stopped(server);
+      }
+    } finally {
+      rmSync(remote, { recursive: true, force: true });
+    }
   });
 });

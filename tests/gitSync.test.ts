@@ -142,6 +142,33 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     expect(git(a.t.project.dir, 'status', '--porcelain', '--', 'source', 'locales')).toBe('');
   });
 
+  it('makes each person\'s version of a large file on a thread of its own, with only their paragraphs', async () => {
+    const paragraphs = Array.from({ length: 3000 }, (_, i) => `Paragraph number ${i + 1} of a long book, long enough to make the file large.`);
+    const big = makeProject({ 'big.md': `---\ntitle: A big book\nlang: en\n---\n\n${paragraphs.join('\n\n')}\n` });
+    const t = await makeApp(big);
+    try {
+      git(big.dir, 'init', '-q', '-b', 'main');
+      const segments = await startLocale(t.api, 'fr', 'big');
+      await projectOf(t.app).git.init({ who: 'admin' });
+      expect(readFileSync(path.join(big.dir, 'locales/fr/big.xlf')).byteLength).toBeGreaterThan(600 * 1024);
+      const people = await Promise.all(['p1', 'p2', 'p3'].map((name) => addAccount(t.app, big, name, [{ kind: 'translator', locale: 'fr' }])));
+      for (const [i, person] of people.entries()) {
+        await person.api.put(`/api/documents/big/locales/fr/segments/${segments[i * 30 + 5].id}`).send({ target: `Traduit par p${i + 1}.`, baseRevision: 0 }).expect(200);
+      }
+      expect(await projectOf(t.app).git.commitPending()).toBe(3);
+      const show = (rev: string) => git(big.dir, 'show', `${rev}:locales/fr/big.xlf`);
+      expect(git(big.dir, 'log', '-3', '--format=%an')).toBe('p3\np2\np1\n');
+      expect([show('HEAD~2').includes('Traduit par p1.'), show('HEAD~2').includes('Traduit par p2.')]).toEqual([true, false]);
+      expect([show('HEAD~1').includes('Traduit par p2.'), show('HEAD~1').includes('Traduit par p3.')]).toEqual([true, false]);
+      expect(show('HEAD')).toContain('Traduit par p3.');
+      const p1Version = path.join(big.dir, 'p1-version.xlf');
+      writeFileSync(p1Version, show('HEAD~2'));
+      expect(validateXliff12(p1Version)).toMatchObject({ valid: true });
+    } finally {
+      big.cleanup();
+    }
+  });
+
   it('a merge suggestion decided in one clone is closed in the other after the next syncs', async () => {
     await a.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ana.', baseRevision: 0 }).expect(200);
     await b.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ben.', baseRevision: 0 }).expect(200);

@@ -11,8 +11,10 @@ import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Suggestion } from '../domain/discussion';
 import { WorkbenchError } from '../errors';
-import { pickUnitsXliff12, refuseConflictMarkers } from '../formats/mergeXliff12';
+import { refuseConflictMarkers } from '../formats/mergeXliff12';
+import { unitVersionsOffThread } from '../formats/unitVersionsOffThread';
 import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
+import { type PlannedCommit, writeCommits } from '../git/writeCommits';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryRepository, NumberedEntry } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
@@ -84,6 +86,25 @@ export function mergeSuggestionId(s: Pick<MergeSuggestion, 'document' | 'lang' |
   return `m${createHash('sha256').update(JSON.stringify([s.document, s.lang, s.unit, s.text, s.author])).digest('hex').slice(0, 15)}`;
 }
 
+/** What a batch is asked to be (see commitBatch): the set-up's first commit, or a subject of its own. */
+interface BatchOptions {
+  setupFiles?: boolean;
+  who?: string;
+  subject?: string;
+}
+
+/** What a batch commits, taken under the project's lock (see commitBatch). */
+interface Batch {
+  parent: string | undefined;
+  changed: string[];
+  /** The changed files' bytes when the batch was taken (undefined: deleted). */
+  bytes: Map<string, Uint8Array | undefined>;
+  byPerson: Map<string, NumberedEntry[]>;
+  /** The newest history entry the batch accounts for (undefined: the set-up's, which accounts for none). */
+  newest: number | undefined;
+  options: BatchOptions;
+}
+
 /** Whether a suggestion's id is a merge suggestion's (see mergeSuggestionId; others are 16 hex digits). */
 export const isMergeSuggestionId = (id: string): boolean => /^m[0-9a-f]{15}$/.test(id);
 
@@ -147,7 +168,7 @@ export class TranslationsInGit {
     // What the project holds now is its first commit (the history so far is in the database).
     const { newest } = await this.deps.history.since(Number.MAX_SAFE_INTEGER, 0);
     await repo.writeState('committed', String(newest));
-    const commits = await this.commitFiles(repo, new Map(), { setupFiles: true, who: options.who });
+    const commits = await this.commitBatch(repo, { setupFiles: true, who: options.who });
     return { created, commits };
   }
 
@@ -160,20 +181,49 @@ export class TranslationsInGit {
   async commitPending(): Promise<number> {
     const repo = await this.repository();
     if (!repo) return 0;
-    // One batch at a time in this process; the project's lock keeps other processes' writers out.
+    // One batch at a time in this process (a sync's commit included).
     const previous = this.committing ?? Promise.resolve(0);
-    const run = previous.catch(() => 0).then(() => this.deps.lock.hold(() => this.commitHeld(repo)));
+    const run = previous.catch(() => 0).then(() => this.commitBatch(repo, {}));
     this.committing = run;
     return run;
   }
 
-  private async commitHeld(repo: GitRepository): Promise<number> {
+  /**
+   * A batch in three steps: what to commit is taken under the project's lock (the saves written
+   * behind are written first; the changed files are read, with the history up to then); the
+   * commits are made without it (a book's versions take seconds, while editors go on saving);
+   * the branch is moved under it again, only from the commit the batch was built on (else the
+   * batch is made again at the next one). A caller holding the lock (a sync) holds it throughout.
+   */
+  private async commitBatch(repo: GitRepository, options: BatchOptions): Promise<number> {
+    const batch = await this.deps.lock.hold(() => this.takeBatch(repo, options));
+    if (!batch) return 0;
+    const { head, count } = await writeCommits(repo, batch.parent, this.planCommits(repo, batch), { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
+    return this.deps.lock.hold(async () => {
+      if (head) {
+        const branchRef = (await repo.tryRun(['symbolic-ref', '-q', 'HEAD'])) ?? 'HEAD';
+        try {
+          await repo.run(['update-ref', '-m', 'workbench: commit translations', branchRef, head, batch.parent ?? '']);
+        } catch {
+          return 0; // the branch moved meanwhile (another process committed or merged): made again next time
+        }
+        // The index learns the new commit for the files committed (whatever else it holds stays).
+        await repo.run(['reset', '-q', '--', ...batch.changed]).catch(() => undefined);
+      }
+      if (batch.newest !== undefined) await repo.writeState('committed', String(batch.newest));
+      this.pendingSince = undefined;
+      return count;
+    });
+  }
+
+  /** What a batch commits: the changed files as they are now, and who changed what since the last batch (see commitBatch). */
+  private async takeBatch(repo: GitRepository, options: BatchOptions): Promise<Batch | undefined> {
     await repo.refuseUnfinished();
-    // Saves acknowledged and written behind: in their files before the files are committed.
+    // Saves acknowledged and written behind: in their files before the files are read.
     await this.deps.locales.writeJournaled();
     await this.pruneDecided(repo);
     const marker = Number((await repo.readState('committed')) ?? '0') || 0;
-    const { entries, newest } = await this.deps.history.since(marker, 1_000_000);
+    const { entries, newest } = options.setupFiles ? { entries: [], newest: undefined } : await this.deps.history.since(marker, 1_000_000);
     const byPerson = new Map<string, NumberedEntry[]>();
     for (const numbered of entries) {
       if (numbered.entry.action === 'dismiss-check') continue;
@@ -181,10 +231,14 @@ export class TranslationsInGit {
       list.push(numbered);
       byPerson.set(numbered.entry.who, list);
     }
-    const commits = await this.commitFiles(repo, byPerson, {});
-    await repo.writeState('committed', String(newest));
-    this.pendingSince = undefined;
-    return commits;
+    const changed = await this.changedPaths(repo, options.setupFiles ?? false);
+    if (changed.length === 0) {
+      if (newest !== undefined) await repo.writeState('committed', String(newest));
+      return undefined;
+    }
+    const bytes = new Map<string, Uint8Array | undefined>();
+    for (const file of changed) bytes.set(file, await fs.readFile(path.join(this.deps.dir, file)).catch(() => undefined));
+    return { parent: await repo.head(), changed, bytes, byPerson, newest, options };
   }
 
   /** The project's paths with changes not committed (added, changed or deleted), relative to the folder. */
@@ -202,90 +256,75 @@ export class TranslationsInGit {
   }
 
   /**
-   * Commits the changed files: per person (oldest last change first) the files of the paragraphs
-   * they changed, then whatever is left in one commit of the workbench's. Built with a separate
-   * index (plumbing), so the person's commit holds exactly their version of each file, whatever
-   * the work tree holds beyond it.
+   * The commits of a batch: per person (oldest last change first) the files of the paragraphs
+   * they changed, then whatever is left in one commit of the workbench's. When several people
+   * changed one file, each person's commit holds it with their paragraphs (and those of the people
+   * before them) only; the last one's holds the file as it is. Made one at a time, as they are
+   * written, with the event loop free in between.
    */
-  private async commitFiles(repo: GitRepository, byPerson: Map<string, NumberedEntry[]>, options: { setupFiles?: boolean; who?: string; subject?: string }): Promise<number> {
-    const changed = await this.changedPaths(repo, options.setupFiles ?? false);
-    if (changed.length === 0) return 0;
-    const index = repo.statePath(`index.${process.pid}`);
-    await fs.mkdir(path.dirname(index), { recursive: true });
-    const env = { GIT_INDEX_FILE: index };
-    let parent = await repo.head();
-    if (parent) await repo.run(['read-tree', parent], { env });
-    else await repo.run(['read-tree', '--empty'], { env });
-    let commits = 0;
-    try {
-      const left = new Set(changed);
-      const people = [...byPerson.entries()].sort((a, b) => a[1][a[1].length - 1].id - b[1][b[1].length - 1].id);
-      // Each file's paragraphs per person, and who changed it last (their commit gets the file as it is).
-      const unitsOf = new Map<string, Map<string, Set<string>>>();
-      for (const [who, entries] of people) {
-        for (const { document, lang, entry } of entries) {
-          const file = `locales/${lang}/${document}.xlf`;
-          const perFile = unitsOf.get(file) ?? new Map<string, Set<string>>();
-          const units = perFile.get(who) ?? new Set<string>();
-          units.add(entry.segment);
-          perFile.set(who, units);
-          unitsOf.set(file, perFile);
-        }
+  private async *planCommits(repo: GitRepository, batch: Batch): AsyncGenerator<PlannedCommit> {
+    const { parent, changed, bytes, byPerson, options } = batch;
+    const left = new Set(changed);
+    const people = [...byPerson.entries()].sort((a, b) => a[1][a[1].length - 1].id - b[1][b[1].length - 1].id);
+    // Each file's paragraphs per person.
+    const unitsOf = new Map<string, Map<string, Set<string>>>();
+    for (const [who, entries] of people) {
+      for (const { document, lang, entry } of entries) {
+        const file = `locales/${lang}/${document}.xlf`;
+        const perFile = unitsOf.get(file) ?? new Map<string, Set<string>>();
+        const units = perFile.get(who) ?? new Set<string>();
+        units.add(entry.segment);
+        perFile.set(who, units);
+        unitsOf.set(file, perFile);
       }
-      const soFar = new Map<string, Set<string>>();
-      for (let i = 0; i < people.length; i++) {
-        const [who, entries] = people[i];
-        const files = new Set<string>();
-        for (const { document, lang, entry } of entries) {
-          files.add(`locales/${lang}/${document}.xlf`);
-          if (VERBS[entry.action] === 'source update') for (const p of changed) if (p.startsWith(`source/${document}.`)) files.add(p);
-          // A source update's archive of removed paragraphs, and the merge suggestions of the file.
-          for (const suffix of ['.removed.xlf', '.conflicts.jsonl']) files.add(`locales/${lang}/${document}${suffix}`);
-        }
-        let staged = 0;
-        for (const file of files) {
-          if (!left.has(file)) continue;
-          const later = people.slice(i + 1).some(([other]) => unitsOf.get(file)?.has(other));
-          const units = unitsOf.get(file)?.get(who);
-          if (later && units && file.endsWith('.xlf') && parent) {
-            // Others changed this file after: this person's version of it (theirs and earlier people's paragraphs).
-            const picked = soFar.get(file) ?? new Set<string>();
-            for (const u of units) picked.add(u);
-            soFar.set(file, picked);
-            const older = await showBlob(repo, parent, file);
-            const newer = await fs.readFile(path.join(this.deps.dir, file)).catch(() => undefined);
-            const bytes = older && newer ? pickUnitsXliff12(older, newer, picked, file) : undefined;
-            if (!bytes) continue; // committed whole with the last person's
-            await stageBytes(repo, env, file, bytes);
-            staged++;
-            continue;
-          }
-          await stagePath(repo, env, this.deps.dir, file);
-          left.delete(file);
-          staged++;
-        }
-        if (staged === 0) continue;
-        parent = await commitIndex(repo, env, parent, messageOf(entries), authorOf(who));
-        commits++;
-      }
-      if (left.size > 0) {
-        for (const file of left) await stagePath(repo, env, this.deps.dir, file);
-        const onlyLists = [...left].every((f) => f.endsWith('.conflicts.jsonl'));
-        const subject = options.subject ?? (options.setupFiles ? 'Keep the translations in git' : onlyLists ? 'Suggestions from merges decided' : 'Files changed outside the workbench');
-        const body = [...left].sort().slice(0, 50).join('\n');
-        parent = await commitIndex(repo, env, parent, `${subject}\n\n${body}\n`, options.who ? authorOf(options.who) : { GIT_AUTHOR_NAME: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, GIT_AUTHOR_EMAIL: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
-        commits++;
-      }
-      if (parent && commits > 0) {
-        const branchRef = (await repo.tryRun(['symbolic-ref', '-q', 'HEAD'])) ?? 'HEAD';
-        await repo.run(['update-ref', '-m', 'workbench: commit translations', branchRef, parent]);
-        // The real index learns the new commit for the files committed (whatever else it holds stays).
-        await repo.run(['reset', '-q', '--', ...changed]).catch(() => undefined);
-      }
-    } finally {
-      await fs.rm(index, { force: true });
     }
-    return commits;
+    /**
+     * Per file several people changed: each person's version of it but the last one's (who
+     * commits the file as it is), made on a thread of its own for a large file.
+     */
+    const versions = new Map<string, Map<string, Uint8Array | null>>();
+    for (const [file, perPerson] of unitsOf) {
+      const newer = bytes.get(file);
+      if (perPerson.size < 2 || !parent || !newer || !left.has(file)) continue;
+      const order = people.map(([who]) => who).filter((who) => perPerson.has(who));
+      const steps = order.slice(0, -1).map((who) => [...(perPerson.get(who) ?? [])]);
+      const older = await showBlob(repo, parent, file);
+      const made = older ? await unitVersionsOffThread(older, newer, file, steps).catch(() => undefined) : undefined;
+      versions.set(file, new Map(order.slice(0, -1).map((who, k) => [who, made?.[k] ?? null])));
+    }
+    for (const [who, entries] of people) {
+      const files = new Set<string>();
+      for (const { document, lang, entry } of entries) {
+        files.add(`locales/${lang}/${document}.xlf`);
+        if (VERBS[entry.action] === 'source update') for (const p of changed) if (p.startsWith(`source/${document}.`)) files.add(p);
+        // A source update's archive of removed paragraphs, and the merge suggestions of the file.
+        for (const suffix of ['.removed.xlf', '.conflicts.jsonl']) files.add(`locales/${lang}/${document}${suffix}`);
+      }
+      const changes: PlannedCommit['changes'] = [];
+      for (const file of files) {
+        if (!left.has(file)) continue;
+        const version = versions.get(file);
+        if (version?.has(who)) {
+          // Others changed this file after: this person's version of it (none: committed whole with the last person's).
+          const mine = version.get(who);
+          if (mine) changes.push({ path: file, bytes: mine });
+          continue;
+        }
+        changes.push({ path: file, bytes: bytes.get(file) });
+        left.delete(file);
+      }
+      if (changes.length === 0) continue;
+      const author = authorOf(who);
+      yield { author: { name: author.GIT_AUTHOR_NAME, email: author.GIT_AUTHOR_EMAIL }, message: messageOf(entries), changes };
+    }
+    if (left.size > 0) {
+      const onlyLists = [...left].every((f) => f.endsWith('.conflicts.jsonl'));
+      const subject = options.subject ?? (options.setupFiles ? 'Keep the translations in git' : onlyLists ? 'Suggestions from merges decided' : 'Files changed outside the workbench');
+      const body = [...left].sort().slice(0, 50).join('\n');
+      const author = options.who ? authorOf(options.who) : { GIT_AUTHOR_NAME: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, GIT_AUTHOR_EMAIL: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL };
+      const changes = [...left].sort().map((file) => ({ path: file, bytes: bytes.get(file) }));
+      yield { author: { name: author.GIT_AUTHOR_NAME, email: author.GIT_AUTHOR_EMAIL }, message: `${subject}\n\n${body}\n`, changes };
+    }
   }
 
   /**
@@ -315,7 +354,7 @@ export class TranslationsInGit {
     await this.refuseMarkers(repo);
     // Each clone registers the driver itself (config is not shared through the remote).
     if (!(await repo.driver())) await repo.registerDriver(this.deps.cliScript);
-    let committed = await this.commitHeld(repo);
+    let committed = await this.commitBatch(repo, {});
     const report: SyncReport = { committed, merged: false, conflicts: 0, pushed: false, at: new Date().toISOString() };
     const remote = await repo.remote();
     if (!remote) return report;
@@ -344,7 +383,7 @@ export class TranslationsInGit {
         }
         report.merged = true;
         report.conflicts = await this.keepMergeSuggestions(repo);
-        if (report.conflicts > 0) committed += await this.commitFiles(repo, new Map(), { subject: `Keep ${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
+        if (report.conflicts > 0) committed += await this.commitBatch(repo, { subject: `Keep ${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
       }
     }
     await this.importSuggestions();
@@ -553,6 +592,7 @@ async function appendLines(file: string, lines: readonly string[]): Promise<void
   await fs.writeFile(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
 }
 
+
 async function showBlob(repo: GitRepository, commit: string, file: string): Promise<Buffer | undefined> {
   const out = await repo.tryRun(['rev-parse', '-q', '--verify', `${commit}:${file}`]);
   if (!out) return undefined;
@@ -562,21 +602,8 @@ async function showBlob(repo: GitRepository, commit: string, file: string): Prom
   });
 }
 
-async function stageBytes(repo: GitRepository, env: NodeJS.ProcessEnv, file: string, bytes: Uint8Array): Promise<void> {
-  const sha = (await repo.run(['hash-object', '-w', '--stdin'], { input: Buffer.from(bytes) })).stdout.trim();
-  await repo.run(['update-index', '--add', '--cacheinfo', `100644,${sha},${file}`], { env });
-}
 
-async function stagePath(repo: GitRepository, env: NodeJS.ProcessEnv, dir: string, file: string): Promise<void> {
-  if (existsSync(path.join(dir, file))) await repo.run(['update-index', '--add', '--', file], { env });
-  else await repo.run(['update-index', '--force-remove', '--', file], { env });
-}
 
-async function commitIndex(repo: GitRepository, env: NodeJS.ProcessEnv, parent: string | undefined, message: string, author: { GIT_AUTHOR_NAME: string; GIT_AUTHOR_EMAIL: string }): Promise<string> {
-  const tree = (await repo.run(['write-tree'], { env })).stdout.trim();
-  const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : [])];
-  return (await repo.run(args, { input: message, env: { ...env, ...WORKBENCH_COMMITTER, ...author } })).stdout.trim();
-}
 
 /** A person's batch as a commit message: what they did, how many paragraphs, of which documents, in which languages. */
 export function messageOf(entries: readonly NumberedEntry[]): string {

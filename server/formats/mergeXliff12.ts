@@ -1,7 +1,9 @@
 import { mergeLocaleFiles, type LaterSide, type MergeConflict } from '../domain/mergeLocaleFiles';
-import type { LocaleFile } from '../domain/types';
+import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { parseXliff12 } from './parseXliff12';
+import { streamXliff12 } from './streamXliff12';
+import type { HeldXliff12 } from './xliff12Spans';
 import { updateXliff12 } from './updateXliff12';
 import { decodeXmlBytes } from './xmlSafety';
 
@@ -49,17 +51,64 @@ export function mergeXliff12(base: Uint8Array, ours: Uint8Array, theirs: Uint8Ar
   return { bytes: output.bytes, conflicts, merged };
 }
 
+/** A locale file held for a change from its bytes: by the streaming reader when it is in the form the workbench writes, else parsed whole. */
+function hold(bytes: Uint8Array, file: string): HeldXliff12 {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const held = streamXliff12(buffer, { file });
+  if (held) return held;
+  return read(bytes, file).parsed;
+}
+
 /**
- * The file `older` with the units `ids` as they are in `newer` (the rest as in `older`): the
- * version one person's changes make of a file several people changed since it was committed, for
- * a commit of theirs alone. Undefined when a unit of `ids` is not in `older` (a unit added: the
- * whole newer file is committed instead).
+ * Versions of a file between `older` and `newer`: each `pick` gives `older` with the units picked
+ * so far as they are in `newer` (the rest as in `older`): the version one person's changes make of
+ * a file several people changed since it was committed, for a commit of theirs alone. Each file is
+ * read once; each version is spliced from the one before (the work grows with the units picked,
+ * not with the book). Undefined from `pick` when a unit is not in `older` (a unit added: the whole
+ * newer file is committed instead).
  */
-export function pickUnitsXliff12(older: Uint8Array, newer: Uint8Array, ids: ReadonlySet<string>, file: string): Uint8Array | undefined {
-  const base = read(older, file);
-  const next = new Map(read(newer, file).parsed.model.units.map((u) => [u.id, u]));
-  const known = new Set(base.parsed.model.units.map((u) => u.id));
-  if (![...ids].every((id) => known.has(id))) return undefined;
-  const units = base.parsed.model.units.map((u) => (ids.has(u.id) ? (next.get(u.id) ?? u) : u));
-  return updateXliff12(base.parsed, { ...base.parsed.model, units }, { file }).bytes;
+export class UnitPicker {
+  private held: HeldXliff12;
+  private readonly next: Map<string, Unit>;
+  private readonly picked = new Set<string>();
+
+  constructor(
+    older: Uint8Array,
+    newer: Uint8Array,
+    private readonly file: string,
+  ) {
+    this.held = hold(older, file);
+    this.next = new Map(hold(newer, file).model.units.map((u) => [u.id, u]));
+  }
+
+  pick(ids: Iterable<string>): Uint8Array | undefined {
+    const known = new Set(this.held.model.units.map((u) => u.id));
+    for (const id of ids) {
+      if (!known.has(id)) return undefined;
+      this.picked.add(id);
+    }
+    const model = this.held.model;
+    const units = model.units.map((u) => (this.picked.has(u.id) ? (this.next.get(u.id) ?? u) : u));
+    const output = updateXliff12(this.held, { ...model, units }, { file: this.file });
+    this.held = output.parsed;
+    return output.bytes;
+  }
+}
+
+/**
+ * The versions a batch of commits makes of a file several people changed: for each step (a
+ * person's paragraphs), `older` with the paragraphs of that step and the steps before it as they
+ * are in `newer` (see UnitPicker). Null for a step that cannot be made (a paragraph `older` lacks),
+ * and for every step after it.
+ */
+export function unitVersions(older: Uint8Array, newer: Uint8Array, file: string, steps: readonly string[][]): (Uint8Array | null)[] {
+  const picker = new UnitPicker(older, newer, file);
+  const out: (Uint8Array | null)[] = [];
+  let failed = false;
+  for (const step of steps) {
+    const version = failed ? undefined : picker.pick(step);
+    if (!version) failed = true;
+    out.push(version ?? null);
+  }
+  return out;
 }

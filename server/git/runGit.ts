@@ -36,7 +36,7 @@ export function runGit(cwd: string, args: readonly string[], options: { input?: 
         const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
         const said = redactCredentials(String(stderr || stdout || '').trim()).split('\n').slice(-6).join('\n');
         const message = missing ? 'git is not installed on this machine (install the "git" package).' : `git ${args[0]} failed${said ? `: ${said}` : '.'}`;
-        reject(new WorkbenchError(options.status ?? 502, options.code ?? 'git-failed', message, { details: { exitCode: (err as { code?: unknown }).code } }));
+        reject(new WorkbenchError(options.status ?? 502, options.code ?? 'git-failed', message, { details: { exitCode: (err as { code?: unknown }).code }, params: { command: args[0], said: missing ? '' : said } }));
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);

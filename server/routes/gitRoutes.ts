@@ -4,6 +4,16 @@ import { actorOf } from '../auth/authenticate';
 import { requirePermission } from '../auth/permissions';
 import { isWorkbenchError } from '../errors';
 
+/** Each conflict with its paragraph's source text and document title (undefined when the paragraph is gone from the source). */
+async function withSources<T extends { document: string; unit: string }>(project: Project, conflicts: T[]): Promise<(T & { source?: string; title?: string })[]> {
+  const out: (T & { source?: string; title?: string })[] = [];
+  for (const c of conflicts) {
+    const document = await project.workbench.document(c.document).catch(() => undefined);
+    out.push({ ...c, source: document?.segments.find((s) => s.id === c.unit)?.text, title: document?.meta.title });
+  }
+  return out;
+}
+
 /**
  * The project in git: `POST /api/sync` (administrators) and `GET /api/conflicts`; the Conflicts page
  * (`/conflicts`: the paragraphs a merge found changed on both sides, each with the text it did not
@@ -29,7 +39,7 @@ export function gitRoutes(project: Project): Router {
       remote: repo ? await repo.remote() : undefined,
       branch: repo ? await repo.branch() : undefined,
       last: git.last,
-      conflicts: await git.openConflicts(),
+      conflicts: await withSources(project, await git.openConflicts()),
       syncError: undefined,
       ...extra,
     });
