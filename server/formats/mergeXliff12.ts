@@ -40,14 +40,16 @@ function read(bytes: Uint8Array, file: string): { text: string; parsed: ReturnTy
  * The three-way merge of a locale file by paragraph (see mergeLocaleFiles): `base` (empty when the
  * file is new on both sides), `ours` and `theirs` as bytes; the merged file as the workbench writes
  * it (our file with the merged units written into it: what it holds besides units is ours), and
- * the paragraphs both sides changed to different texts.
+ * the paragraphs both sides changed to different texts. Files in the form the workbench writes are
+ * read without a DOM (a book's three versions in a second, not ten).
  */
 export function mergeXliff12(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, file: string, later: LaterSide): { bytes: Uint8Array; conflicts: MergeConflict[]; merged: LocaleFile } {
-  const baseModel = base.byteLength === 0 ? undefined : read(base, file).parsed.model;
-  const our = read(ours, file);
-  const their = read(theirs, file).parsed.model;
-  const { merged, conflicts } = mergeLocaleFiles(baseModel, our.parsed.model, their, later);
-  const output = updateXliff12(our.parsed, merged, { file });
+  for (const side of [base, ours, theirs]) refuseConflictMarkers(Buffer.from(side.buffer, side.byteOffset, side.byteLength).toString('latin1'), file);
+  const baseModel = base.byteLength === 0 ? undefined : hold(base, file).model;
+  const our = hold(ours, file);
+  const their = hold(theirs, file).model;
+  const { merged, conflicts } = mergeLocaleFiles(baseModel, our.model, their, later);
+  const output = updateXliff12(our, merged, { file });
   return { bytes: output.bytes, conflicts, merged };
 }
 
