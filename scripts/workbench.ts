@@ -11,6 +11,7 @@ import { projectRecords } from '../server/storage/sql/projectRecords';
 import { backupProject } from '../server/storage/backupProject';
 import { projectLock } from '../server/storage/projectLock';
 import { exportCommand, importXliffCommand } from './editionCommands';
+import { alignCommand } from './alignCommand';
 import { gitInitCommand, mergeDriverCommand, syncCommand } from './gitCommands';
 import { readInput } from './readInput';
 import { uiXliffCommand } from './uiCatalogCommands';
@@ -56,6 +57,10 @@ Commands:
                                            by id, else by source text); --dry-run only lists the changes
   backup <dir>                             a consistent copy of the project (texts, translations and the
                                            database) into a new or empty folder; see the README to restore
+  align <doc> <lang> <file> [--dry-run] [--json]
+                                           bring a published translation (Markdown or text) into a
+                                           language: its paragraphs aligned with the source's, each
+                                           link listed lowest confidence first; --dry-run writes nothing
   git init [--remote <url>]                keep the project in git: .gitignore, .gitattributes, the
                                            merge driver (locale files merged by paragraph), a first commit
   sync [--json]                            commit pending changes (one commit per person), fetch, merge
@@ -152,6 +157,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'export':
         if (rest.length) throw new UsageError('export takes no arguments: use --doc, --locale, --format, --out and --draft.');
         return await exportCommand(project, { doc: values.doc, locale: values.locale, format: values.format, out: values.out, draft: Boolean(values.draft), force: Boolean(values.force), who: who(values.by, io) }, io);
+      case 'align':
+        if (rest.length !== 3) throw new UsageError('align takes a document, a language and a file: "workbench align communard-manifesto es traduccion.md".');
+        return await alignCommand(project, { doc: rest[0], lang: rest[1], file: rest[2], dryRun: Boolean(values['dry-run']), json: Boolean(values.json), who: who(values.by, io) }, io);
       case 'git':
         if (rest.length !== 1 || rest[0] !== 'init') throw new UsageError('git takes "init [--remote <url>]" (and "merge-driver", which git runs).');
         return await gitInitCommand(project, { remote: values.remote, who: who(values.by, io) }, io);

@@ -1,3 +1,4 @@
+import { alignRoutes } from './routes/alignRoutes';
 import { gitRoutes } from './routes/gitRoutes';
 import path from 'node:path';
 import compression from 'compression';
@@ -117,6 +118,7 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', glossaryApi(project));
   app.use('/api', machineApi(project));
   app.use('/', gitRoutes(project));
+  app.use('/', alignRoutes(project));
   app.use('/', authRoutes({ accounts, sessions, throttle, setup }));
   app.use('/', peoplePages({ accounts, sessions, languages: () => workbench.localeCodes() }));
   app.use('/', pageRoutes(workbench, project.machine, project.imports));

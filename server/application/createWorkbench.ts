@@ -1,3 +1,4 @@
+import { Alignments } from './alignments';
 import { DEFAULT_GIT_SETTINGS, type GitSettings, TranslationsInGit } from './translationsInGit';
 import path from 'node:path';
 import { APP_ROOT } from '../appRoot';
@@ -47,6 +48,8 @@ export interface Project {
   machine: MachineTranslation;
   /** The project in git: batches of commits by author, sync with a remote, merges by paragraph. */
   git: TranslationsInGit;
+  /** Existing translations brought into a language by alignment. */
+  alignments: Alignments;
   records: ProjectRecords;
 }
 
@@ -70,6 +73,11 @@ export function createProject(
   const workbench = new Workbench(stores);
   const config = readProjectConfig(dataDir);
   const memories = new Memories(records.memories);
+  const glossary = new Glossary({
+    repository: records.glossaries,
+    matchers: stores.glossary,
+    sourceLanguages: async () => Promise.all((await workbench.documentIds()).map(async (id) => (await workbench.document(id)).meta.language)),
+  });
   // Opened on first use: a command that does not look anything up never touches it.
   let index: MemoryIndex | undefined;
   return {
@@ -88,12 +96,14 @@ export function createProject(
     memories,
     memory: new TranslationMemory({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) }),
     search: new ProjectSearch({ workbench, listLocales: (document) => stores.locales.listLocales(document) }),
-    glossary: new Glossary({
-      repository: records.glossaries,
-      matchers: stores.glossary,
-      sourceLanguages: async () => Promise.all((await workbench.documentIds()).map(async (id) => (await workbench.document(id)).meta.language)),
-    }),
+    glossary,
     machine: new MachineTranslation({ workbench, config: config.machineTranslation }),
+    alignments: new Alignments({
+      workbench,
+      stores,
+      staged: records.alignments,
+      terms: async (lang) => (await glossary.list(lang)).map((term) => ({ source: term.source, targets: term.translations })),
+    }),
     git: new TranslationsInGit({
       dir: dataDir,
       history: records.history,

@@ -14,6 +14,8 @@ export interface HistoryEntry {
     comment?: string;
     /** A new version saved over review comments: the comments it settled (taken off the paragraph, kept here). */
     settled?: string[];
+    /** An alignment: the file the translation was taken from. */
+    file?: string;
   };
   /** Source version involved, when the source changed. */
   version?: number;

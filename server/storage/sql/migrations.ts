@@ -253,6 +253,23 @@ CREATE TABLE password_resets (
 CREATE INDEX password_resets_user ON password_resets(user_key);
 `,
   },
+  {
+    version: 7,
+    name: 'alignments: an existing translation aligned with its source, kept between its preview and its confirmation',
+    sql: `
+CREATE TABLE staged_alignments (
+  id TEXT PRIMARY KEY,
+  document TEXT NOT NULL,
+  locale TEXT NOT NULL,
+  name TEXT NOT NULL,
+  who TEXT NOT NULL,
+  at TEXT NOT NULL,
+  blocks_json TEXT NOT NULL,
+  links_json TEXT NOT NULL,
+  revisions_json TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

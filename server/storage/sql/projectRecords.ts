@@ -1,3 +1,5 @@
+import { createSqlStagedAlignmentRepository } from './sqlStagedAlignmentRepository';
+import type { StagedAlignmentRepository } from '../stagedAlignmentRepository';
 import type { AccountRepository } from '../../accounts/accountRepository';
 import type { LoginThrottle } from '../../auth/loginThrottle';
 import type { SessionStore } from '../../auth/sessionStore';
@@ -34,6 +36,7 @@ export interface ProjectRecords {
   editions: EditionRepository;
   memories: MemoryRepository;
   staged: StagedImportRepository;
+  alignments: StagedAlignmentRepository;
   journal: UnitJournal;
   dismissals: CheckDismissalRepository;
   glossaries: GlossaryRepository;
@@ -63,6 +66,7 @@ export function projectRecords(dataDir: string, options: { check?: boolean } = {
       editions: createSqlEditionRepository(db),
       memories: createSqlMemoryRepository(db),
       staged: createSqlStagedImportRepository(db),
+      alignments: createSqlStagedAlignmentRepository(db),
       journal: createSqlUnitJournal(db),
       dismissals: createSqlCheckDismissalRepository(db),
       glossaries: createSqlGlossaryRepository(db),

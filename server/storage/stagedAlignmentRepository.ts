@@ -1,0 +1,34 @@
+import type { AlignBlock } from '../domain/alignBlocks';
+
+/** A link as kept: source blocks (by position among the document's translatable paragraphs) with target blocks. */
+export interface StagedLink {
+  source: number[];
+  target: number[];
+}
+
+/** An uploaded translation aligned with its source, waiting for a reviewer to adjust and confirm it. */
+export interface StagedAlignment {
+  id: string;
+  document: string;
+  locale: string;
+  /** The uploaded file's name (named in the history of what it fills). */
+  name: string;
+  who: string;
+  at: string;
+  /** The translation's blocks, as segmented. */
+  blocks: AlignBlock[];
+  links: StagedLink[];
+  /** The revision of each paragraph when the preview was made: one saved since is a conflict, never overwritten. */
+  revisions: Record<string, number>;
+}
+
+/** Alignments between their preview and their confirmation. */
+export interface StagedAlignmentRepository {
+  add(alignment: StagedAlignment): Promise<void>;
+  get(id: string): Promise<StagedAlignment | undefined>;
+  /** Keeps the links a reviewer adjusted. */
+  setLinks(id: string, links: StagedLink[]): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Forgets every alignment staged before `before` (ISO 8601); how many. */
+  sweep(before: string): Promise<number>;
+}
