@@ -46,7 +46,8 @@ Commands:
   token list <name> [--json]               a user's tokens (id, label, created, revoked)
   token revoke <name> <id>                 revoke one of a user's tokens
   export --locale <code> --format <f> [--doc <id>] [--out <file>|-] [--draft] [--force]
-                                           publish a locale: epub, html, md, txt (refused with the list
+                                           publish a locale: epub, html, md, txt, epub-bilingual,
+                                           html-bilingual (refused with the list
                                            of what is missing when incomplete, unless --draft), or
                                            xliff (XLIFF 1.2), xliff2 (XLIFF 2.0), tmx (approved pairs),
                                            original (a document imported from another tool's XLIFF

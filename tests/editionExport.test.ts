@@ -214,7 +214,7 @@ describe('bad export requests', () => {
     expect(res.body.error.code).toBe('locale-not-found');
     await request(t.app).get('/documents/small/locales/fr/export/epub').expect(404);
     await request(t.app).get('/documents/small/locales/fr/edition').expect(404);
-    expect((await t.api.get(`/api${base}/export/pdf`).expect(400)).body.error.message).toContain('epub, html, md, txt, xliff, xliff2, tmx');
+    expect((await t.api.get(`/api${base}/export/pdf`).expect(400)).body.error.message).toContain('epub, html, md, txt, epub-bilingual, html-bilingual, xliff, xliff2, tmx');
     await t.api.get('/api/documents/small/locales/..%2f..%2fetc/export/html').expect(400);
     const cliResult = await cli('export', '--locale', 'fr', '--format', 'html', '--out', path.join(scratch(), 'x.html'));
     expect(cliResult.code).toBe(1);

@@ -252,6 +252,7 @@ export class Editions {
       document,
       units: context.units,
       language: { code, nativeName: language.nativeName, dir: language.dir },
+      sourceDir: describeLocale(document.meta.language, code).dir,
       sourceLanguageName: describeLocale(document.meta.language, code).name,
       versionDate,
       title: record.title,

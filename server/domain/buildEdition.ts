@@ -7,6 +7,8 @@ export interface EditionInput {
   document: SourceDocument;
   units: ReadonlyMap<string, Unit>;
   language: { code: string; nativeName: string; dir: 'ltr' | 'rtl' };
+  /** The source language's direction. */
+  sourceDir: 'ltr' | 'rtl';
   /** The source language's name in the edition's language. */
   sourceLanguageName: string;
   /** When the document's current version was recorded (ISO 8601). */
@@ -35,8 +37,9 @@ export function buildEdition(input: EditionInput): Edition {
     const mark = marks.get(segment.id);
     const target = units.get(segment.id)?.target;
     const text = !segment.translatable || target === undefined || target === '' ? segment.text : target;
-    // A heading keeps its source text: in-document links ("#the-heading") were written against it.
-    return { ...segment, text, ...(mark !== undefined ? { mark } : {}), ...(segment.kind === 'heading' && text !== segment.text ? { sourceText: segment.text } : {}) };
+    // A translatable block keeps its source text: in-document links ("#the-heading") were written
+    // against a heading's, and a bilingual edition prints it.
+    return { ...segment, text, ...(mark !== undefined ? { mark } : {}), ...(segment.translatable ? { sourceText: segment.text } : {}) };
   });
   const edition: Edition = {
     document: document.id,
@@ -48,6 +51,7 @@ export function buildEdition(input: EditionInput): Edition {
     languageName: input.language.nativeName,
     sourceLanguageName: input.sourceLanguageName,
     dir: input.language.dir,
+    sourceDir: input.sourceDir,
     sourceVersion: document.version,
     sourceVersionDate: input.versionDate,
     sourceDate: document.meta.date,

@@ -1,7 +1,8 @@
 import type { Segment } from './types';
 
 /** Formats a finished edition is published in. */
-export const EDITION_FORMATS = ['epub', 'html', 'md', 'txt'] as const;
+/** `epub-bilingual` and `html-bilingual`: each paragraph of the source beside its translation. */
+export const EDITION_FORMATS = ['epub', 'html', 'md', 'txt', 'epub-bilingual', 'html-bilingual'] as const;
 export type EditionFormat = (typeof EDITION_FORMATS)[number];
 
 /**
@@ -26,7 +27,10 @@ export type DraftMark = 'untranslated' | 'drifted' | 'unapproved';
 export interface EditionBlock extends Segment {
   /** Set only in drafts: the block is the source text, or a translation that is not current or not approved. */
   mark?: DraftMark;
-  /** Headings whose text is a translation: the source's text, which in-document links were written against. */
+  /**
+   * Translatable blocks: the source's text (in-document links were written against a heading's;
+   * a bilingual edition prints every block's beside its translation).
+   */
   sourceText?: string;
 }
 
@@ -93,6 +97,8 @@ export interface Edition {
   languageName: string;
   sourceLanguageName: string;
   dir: 'ltr' | 'rtl';
+  /** The source language's direction (a bilingual edition lays out both). */
+  sourceDir: 'ltr' | 'rtl';
   /** The source version the edition was made from, and when that version was recorded (ISO 8601). */
   sourceVersion: number;
   sourceVersionDate: string;

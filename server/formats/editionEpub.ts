@@ -13,8 +13,8 @@ interface ManifestItem {
 }
 
 /** Renders an edition as an EPUB 3 book: a title page, the contents, one file per chapter, a provenance page. */
-export function renderEditionEpub(edition: Edition, ctx: { appRoot: string }): Uint8Array {
-  const view = editionView(edition, 'epub');
+export function renderEditionEpub(edition: Edition, ctx: { appRoot: string }, options: { bilingual?: boolean } = {}): Uint8Array {
+  const view = editionView(edition, 'epub', options);
   const render = (name: Parameters<typeof renderEditionTemplate>[1], data: Record<string, unknown>): Uint8Array => strToU8(renderEditionTemplate(ctx.appRoot, name, data));
   const modified = epubDateTime(edition.exportedAt);
 
@@ -26,7 +26,7 @@ export function renderEditionEpub(edition: Edition, ctx: { appRoot: string }): U
     files[chapterFile(chapter.number)] = render('epub-chapter', { ...view, chapter, label: view.toc[i].label });
   });
   files['provenance.xhtml'] = render('epub-provenance', view);
-  files['style.css'] = render('epub-style', {});
+  files['style.css'] = render('epub-style', { bilingual: view.bilingual });
 
   const items: ManifestItem[] = Object.keys(files).map((href) => ({
     id: href.replace(/\.\w+$/, ''),

@@ -7,6 +7,8 @@ export interface TocEntry {
   label: string;
   /** The chapter's number (its file and anchor: chapter-N). */
   chapter: number;
+  /** The source's text of the heading (a bilingual edition's contents show it beside), when it differs. */
+  sourceLabel?: string;
   /** The heading's block id; absent for a chapter, which is linked to as a whole. */
   blockId?: string;
   sections: TocEntry[];
@@ -24,12 +26,21 @@ export function editionToc(edition: Edition): TocEntry[] {
   const inlineText = edition.plainText ? (text: string) => text : markdownText;
   return edition.chapters.map((chapter) => {
     const title = chapter.title === undefined ? '' : inlineText(chapter.title).trim();
+    const opening = chapter.blocks[0];
+    const sourceTitle = chapter.title !== undefined && opening?.kind === 'heading' && opening.sourceText !== undefined ? inlineText(opening.sourceText).trim() : undefined;
     // A heading with no words (an image without alt text) still needs a name to be chosen by.
     const label = chapter.title === undefined ? edition.labels.opening : title || number.format(chapter.number);
     const sections = chapter.blocks
       .filter((block) => block.kind === 'heading' && (block.level ?? 1) === top + 1)
-      .map((block) => ({ label: inlineText(block.text).trim(), chapter: chapter.number, blockId: block.id, sections: [] }))
+      .map((block) => ({ label: inlineText(block.text).trim(), ...sourceOf(block.sourceText, inlineText(block.text).trim(), inlineText), chapter: chapter.number, blockId: block.id, sections: [] }))
       .filter((section) => section.label !== '');
-    return { label, chapter: chapter.number, sections };
+    return { label, ...sourceOf(sourceTitle, label, (text) => text), chapter: chapter.number, sections };
   });
+}
+
+/** A heading's source label, when there is one that differs from its translation. */
+function sourceOf(sourceText: string | undefined, label: string, inlineText: (text: string) => string): { sourceLabel?: string } {
+  if (sourceText === undefined) return {};
+  const sourceLabel = inlineText(sourceText).trim();
+  return sourceLabel && sourceLabel !== label ? { sourceLabel } : {};
 }

@@ -3,12 +3,13 @@ import { editionBlockLayout } from './editionBlockLayout';
 import { footnoteId, headingSlug, referencesOf, renderInline, renderMarkdownBlock, renderPlain, type InlineTarget } from './editionInline';
 import { editionProvenance } from './editionProvenance';
 import { editionToc } from './editionToc';
+import { listMarkers } from './editionListMarkers';
 
 /** The file of an EPUB's chapter, by its number. */
 export const chapterFile = (number: number): string => `chapter-${number}.xhtml`;
 
 /** What the HTML and EPUB templates are given: the edition, laid out, with renderers for its Markdown. */
-export function editionView(edition: Edition, target: InlineTarget) {
+export function editionView(edition: Edition, target: InlineTarget, options: { bilingual?: boolean } = {}) {
   const { labels } = edition;
   const markLabels: Record<DraftMark, string> = { untranslated: labels.markUntranslated, drifted: labels.markDrifted, unapproved: labels.markUnapproved };
   // Where an anchor of a chapter is: in the page, or in the EPUB the chapter's file.
@@ -37,6 +38,21 @@ export function editionView(edition: Edition, target: InlineTarget) {
     }
   }
   const anchorHref = (fragment: string): string | undefined => headings.get(fragment.toLowerCase());
+  // A bilingual edition prints each list item as a pair of paragraphs: its marker ("3.", "•") and depth, worked out as lists count.
+  const listItems = new Map<string, { marker: string; level: number }>();
+  if (options.bilingual) {
+    const markers = listMarkers('•');
+    for (const chapter of edition.chapters) {
+      for (const block of chapter.blocks) {
+        if (block.kind !== 'list-item') {
+          markers.reset();
+          continue;
+        }
+        const place = markers.item(block);
+        listItems.set(block.id, { marker: block.continued ? '' : place.lead.trim(), level: Math.max(1, block.level ?? 1) });
+      }
+    }
+  }
   return {
     edition,
     authors: edition.authors.length > 0 ? new Intl.ListFormat(edition.language, { type: 'conjunction' }).format(edition.authors) : '',
@@ -47,5 +63,8 @@ export function editionView(edition: Edition, target: InlineTarget) {
     footnoteId,
     markdownBlock: (markdown: string) => renderMarkdownBlock(markdown, target),
     markLabels,
+    /** A bilingual edition: each block's source text beside its translation (see _bilingual-blocks). */
+    bilingual: options.bilingual ?? false,
+    listItem: (id: string) => listItems.get(id),
   };
 }

@@ -114,6 +114,7 @@ export function buildTestEdition(blocks: TestBlock[], overrides: Partial<Omit<Ed
     languageName: 'English',
     sourceLanguageName: 'Spanish',
     dir: 'ltr',
+    sourceDir: 'ltr',
     sourceVersion: 2,
     sourceVersionDate: '2024-03-12T09:30:00.000Z',
     translators: ['Ana García', 'Joan Puig'],
