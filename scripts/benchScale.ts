@@ -88,6 +88,17 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
     const update = book.cli(['update-source', 'book', v2, '--force']);
     line('100x: workbench update-source (5% edited, 200 moved; whole process)', update.status === 0 ? `${update.ms.toFixed(0).padStart(6)} ms` : `failed: ${update.stderr.slice(0, 200)}`);
 
+    // A published translation of the book brought in by alignment (whole process, preview only):
+    // the book's text with the letters of its words moved (numbers kept) and every 97th block left out, as a translation
+    // with unequal numbers of blocks.
+    const translation = path.join(book.dir, 'translation.md');
+    // Made from the text the document now has (the update above).
+    const current = readFileSync(v2, 'utf8');
+    const [, frontMatter, body] = /^(---\n[\s\S]*?\n---\n)([\s\S]*)$/.exec(current) ?? ['', '', current];
+    writeFileSync(translation, frontMatter + body.split('\n\n').filter((_, i) => i % 97 !== 5).map((block) => block.replace(/\b([A-Za-z])([A-Za-z]*)/g, (_w, a: string, b: string) => `${b}${a}o`)).join('\n\n'));
+    const align = book.cli(['align', 'book', 'it', translation, '--dry-run', '--json']);
+    line('100x: workbench align (16,000 paragraphs, preview; whole process)', align.status === 0 ? `${align.ms.toFixed(0).padStart(6)} ms` : `failed: ${align.stderr.slice(0, 200)}`);
+
     for (const project of [book, small]) {
       const name = project === book ? '100x' : 'manifesto';
       const port = 20_000 + Math.floor(Math.random() * 20_000);
