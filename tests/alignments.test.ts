@@ -87,6 +87,27 @@ describe('alignBlocks on a real published translation with unequal numbers of bl
   });
 });
 
+describe('anchors from the glossary and memories', () => {
+  it('link a heading to the one that holds the translation of its term, where lengths alone cannot tell', () => {
+    const source: AlignBlock[] = [
+      { kind: 'paragraph', text: 'The first chapter tells how the village was founded by the people of the valley.' },
+      { kind: 'heading', level: 2, text: 'Apples' },
+      { kind: 'heading', level: 2, text: 'Rivers' },
+      { kind: 'paragraph', text: 'The last chapter tells how the village grew into a town that the whole valley knew.' },
+    ];
+    const target: AlignBlock[] = [
+      { kind: 'paragraph', text: 'El primer capítulo cuenta cómo fundó el pueblo la gente del valle.' },
+      { kind: 'heading', level: 2, text: 'Los ríos' },
+      { kind: 'paragraph', text: 'El último capítulo cuenta cómo el pueblo llegó a ser una ciudad que todo el valle conocía.' },
+    ];
+    const linkOf = (links: AlignLink[], j: number) => links.find((l) => l.target.includes(j));
+    const anchored = alignBlocks(source, target, { terms: [{ source: 'rivers', targets: ['ríos'] }] });
+    expect(linkOf(anchored, 1)?.source).toEqual([2]);
+    const unanchored = alignBlocks(source, target, { terms: [{ source: 'apples', targets: ['ríos'] }] });
+    expect(linkOf(unanchored, 1)?.source).toEqual([1]);
+  });
+});
+
 describe('reviewer adjustments of links', () => {
   const links = [
     { source: [0], target: [0] },

@@ -72,8 +72,8 @@ export class Alignments {
       workbench: Workbench;
       stores: WorkbenchStores;
       staged: StagedAlignmentRepository;
-      /** The glossary's terms of a language, as anchors (see alignBlocks). */
-      terms?: (lang: string) => Promise<{ source: string; targets: string[] }[]>;
+      /** What the project vouches for in a language, as anchors (see alignBlocks): its glossary's terms, its memories' short pairs. */
+      terms?: (lang: string, sourceLanguage: string) => Promise<{ source: string; targets: string[] }[]>;
     },
   ) {}
 
@@ -93,7 +93,7 @@ export class Alignments {
       .map((b) => ({ kind: b.kind, level: b.level, ordered: b.ordered, text: b.text }));
     if (blocks.length === 0) throw new WorkbenchError(400, 'align-empty', `${options.name} has no paragraph to align.`, { params: { name: options.name } });
     const paragraphs = translatable(document);
-    const terms = (await this.deps.terms?.(lang).catch(() => [])) ?? [];
+    const terms = (await this.deps.terms?.(lang, document.meta.language).catch(() => [])) ?? [];
     const links = alignBlocks(paragraphs, blocks, { terms });
     refuseSameLanguage(paragraphs, blocks, links, options.name);
     const doubtful = links.filter((l) => l.confidence < CONFIDENCE_FLOOR).length;
@@ -127,7 +127,7 @@ export class Alignments {
   async staged(id: string, who: string): Promise<AlignmentPreview> {
     const staged = await this.find(id, who);
     const document = await this.deps.workbench.document(staged.document);
-    const terms = (await this.deps.terms?.(staged.locale).catch(() => [])) ?? [];
+    const terms = (await this.deps.terms?.(staged.locale, document.meta.language).catch(() => [])) ?? [];
     return { ...this.view(document, staged, await this.unitsOf(document.id, staged.locale), undefined, terms), id: staged.id };
   }
 

@@ -102,7 +102,7 @@ export function createProject(
       workbench,
       stores,
       staged: records.alignments,
-      terms: async (lang) => (await glossary.list(lang)).map((term) => ({ source: term.source, targets: term.translations })),
+      terms: (lang, sourceLanguage) => alignmentAnchors(glossary, memories, lang, sourceLanguage),
     }),
     git: new TranslationsInGit({
       dir: dataDir,
@@ -115,6 +115,22 @@ export function createProject(
     }),
     records,
   };
+}
+
+/**
+ * What an alignment into `lang` takes as anchors: the glossary's terms, and the short pairs (five
+ * words at most) of the language's imported memories, whose translation a translated paragraph
+ * holds when it translates the paragraph the pair's source is in.
+ */
+async function alignmentAnchors(glossary: Glossary, memories: Memories, lang: string, sourceLanguage: string): Promise<{ source: string; targets: string[] }[]> {
+  const anchors = (await glossary.list(lang)).map((term) => ({ source: term.source, targets: term.translations }));
+  for (const info of await memories.list(lang)) {
+    for (const pair of await memories.pairs(lang, sourceLanguage, info)) {
+      if (anchors.length >= 5000) return anchors;
+      if (pair.source.trim().split(/\s+/).length <= 5 && pair.target.trim()) anchors.push({ source: pair.source, targets: [pair.target] });
+    }
+  }
+  return anchors;
 }
 
 /** The git settings of a project's configuration, in milliseconds (see ProjectConfig.git). */

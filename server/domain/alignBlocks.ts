@@ -17,7 +17,8 @@
  *   URLs and names (each URL or capitalised word found in both, −1, at most −3), cognates (between
  *   languages that share them: −2 × the share of the shorter side's word stems found in the other,
  *   +1 when none is though both have two or more),
- *   and the project's glossary (each term whose translation is in the target, −1.5, at most −3).
+ *   and the project's glossary and memories (each of their terms found in the source whose
+ *   translation is in the target, −1.5, at most −3; found word for word, case aside).
  *
  * The program runs in a band around the diagonal (the expected place of target block j for source
  * block i is i·m/n), W = 30 blocks each way, doubled while the best path comes near the band's
@@ -87,7 +88,8 @@ interface Features {
   stems: Int32Array;
   /** How many bits `stems` has set. */
   stemCount: number;
-  lower: string;
+  /** The anchor terms found in it (sorted indices into AlignOptions.terms): by their source in a source block, by a translation in a target block. */
+  terms: Int32Array;
 }
 
 const NUMBER = /\d+(?:[.,]\d+)*/g;
@@ -100,7 +102,7 @@ function stemHash(stem: string): number {
   return h;
 }
 
-function featuresOf(text: string): Features {
+function featuresOf(text: string, terms: Int32Array = EMPTY): Features {
   const plain = text.replace(/[*_`#>[\]]/g, '');
   const stems = new Int32Array(STEM_WORDS);
   for (const word of plain.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().match(/\p{L}{4,}/gu) ?? []) {
@@ -113,7 +115,7 @@ function featuresOf(text: string): Features {
     numbers: (plain.match(NUMBER) ?? []).map((n) => n.replace(/[.,]/g, '')).sort().join(' '),
     marks: [...new Set([...(text.match(URL) ?? []), ...(plain.match(NAME) ?? [])])],
     stems,
-    lower: plain.toLowerCase(),
+    terms,
   };
 }
 
@@ -132,6 +134,52 @@ function bitCount(a: Int32Array): number {
   return n;
 }
 
+const EMPTY = new Int32Array(0);
+
+/** How many values two sorted arrays have in common. */
+function commonSorted(a: Int32Array, b: Int32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      n++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return n;
+}
+
+const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * Which of `phrases` (each with the index of its term) each text holds, word for word: phrases
+ * are looked up by their first word, so the work grows with the texts' words, not with the
+ * number of terms times the number of blocks.
+ */
+function phraseHits(texts: readonly string[], phrases: readonly { words: string[]; term: number }[]): Int32Array[] {
+  if (phrases.length === 0) return texts.map(() => EMPTY);
+  const byFirst = new Map<string, { words: string[]; term: number }[]>();
+  for (const phrase of phrases) {
+    if (phrase.words.length === 0) continue;
+    const list = byFirst.get(phrase.words[0]) ?? [];
+    list.push(phrase);
+    byFirst.set(phrase.words[0], list);
+  }
+  return texts.map((text) => {
+    const words = wordsOf(text);
+    const found = new Set<number>();
+    for (let k = 0; k < words.length; k++) {
+      for (const phrase of byFirst.get(words[k]) ?? []) {
+        if (phrase.words.every((w, d) => words[k + d] === w)) found.add(phrase.term);
+      }
+    }
+    return found.size ? Int32Array.from([...found].sort((a, b) => a - b)) : EMPTY;
+  });
+}
+
 /** How many stems two blocks' sets have in common. */
 function commonCount(a: Int32Array, b: Int32Array): number {
   let n = 0;
@@ -143,7 +191,7 @@ function commonCount(a: Int32Array, b: Int32Array): number {
 function joined(a: Features, b: Features): Features {
   const stems = new Int32Array(STEM_WORDS);
   for (let k = 0; k < STEM_WORDS; k++) stems[k] = a.stems[k] | b.stems[k];
-  return { length: a.length + b.length, stemCount: bitCount(stems), numbers: [a.numbers, b.numbers].filter(Boolean).join(' ').split(' ').sort().join(' ').trim(), marks: [...a.marks, ...b.marks], stems, lower: `${a.lower} ${b.lower}` };
+  return { length: a.length + b.length, stemCount: bitCount(stems), terms: Int32Array.from(new Set([...a.terms, ...b.terms])).sort(), numbers: [a.numbers, b.numbers].filter(Boolean).join(' ').split(' ').sort().join(' ').trim(), marks: [...a.marks, ...b.marks], stems };
 }
 
 /** The structure anchor of a link's blocks (see above): source blocks i−di…i−1 with target blocks j−dj…j−1. */
@@ -161,7 +209,7 @@ function structureCost(source: readonly AlignBlock[], target: readonly AlignBloc
 }
 
 /** The anchors of what the link's two sides say (numbers, URLs, names, cognates, terms). */
-function contentCost(s: Features, t: Features, terms: AlignOptions['terms'], cognates: boolean): number {
+function contentCost(s: Features, t: Features, cognates: boolean): number {
   let cost = 0;
   if (cognates && s.stemCount > 0 && t.stemCount > 0) {
     const share = commonCount(s.stems, t.stems) / Math.min(s.stemCount, t.stemCount);
@@ -174,14 +222,7 @@ function contentCost(s: Features, t: Features, terms: AlignOptions['terms'], cog
     for (const mark of s.marks) if (t.marks.includes(mark) && ++shared >= 3) break;
     cost -= shared;
   }
-  if (terms?.length) {
-    let found = 0;
-    for (const term of terms) {
-      if (found >= 2) break;
-      if (s.lower.includes(term.source.toLowerCase()) && term.targets.some((x) => x && t.lower.includes(x.toLowerCase()))) found++;
-    }
-    cost -= 1.5 * found;
-  }
+  if (s.terms.length && t.terms.length) cost -= 1.5 * Math.min(2, commonSorted(s.terms, t.terms));
   return cost;
 }
 
@@ -193,8 +234,11 @@ export function alignBlocks(source: readonly AlignBlock[], target: readonly Alig
   const n = source.length;
   const m = target.length;
   if (n === 0 || m === 0) return [...source.map((_, i) => link([i], [], '1-0', BEST)), ...target.map((_, j) => link([], [j], '0-1', BEST))];
-  const sf = source.map((b) => featuresOf(b.text));
-  const tf = target.map((b) => featuresOf(b.text));
+  const terms = options.terms ?? [];
+  const sourceHits = phraseHits(source.map((b) => b.text), terms.map((term, k) => ({ words: wordsOf(term.source), term: k })));
+  const targetHits = phraseHits(target.map((b) => b.text), terms.flatMap((term, k) => term.targets.map((x) => ({ words: wordsOf(x), term: k }))));
+  const sf = source.map((b, i) => featuresOf(b.text, sourceHits[i]));
+  const tf = target.map((b, j) => featuresOf(b.text, targetHits[j]));
   const sumS = sf.reduce((a, f) => a + f.length, 0) || 1;
   const sumT = tf.reduce((a, f) => a + f.length, 0) || 1;
   const ratio = sumT / sumS;
@@ -224,7 +268,7 @@ export function alignBlocks(source: readonly AlignBlock[], target: readonly Alig
     const l1 = di === 0 ? 0 : di === 1 ? sf[i - 1].length : sf[i - 1].length + sf[i - 2].length;
     const l2 = dj === 0 ? 0 : dj === 1 ? tf[j - 1].length : tf[j - 1].length + tf[j - 2].length;
     let c = -Math.log(PRIORS[kind]) + lengthCost(l1, l2);
-    if (di > 0 && dj > 0) c += structureCost(source, target, i, j, di, dj) + contentCost(side(sf, sourcePairs, i, di), side(tf, targetPairs, j, dj), options.terms, cognates);
+    if (di > 0 && dj > 0) c += structureCost(source, target, i, j, di, dj) + contentCost(side(sf, sourcePairs, i, di), side(tf, targetPairs, j, dj), cognates);
     return c;
   };
 
