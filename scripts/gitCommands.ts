@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../server/application/createWorkbench';
-import { mergeSuggestionId, MERGE_RECORD, type MergeSuggestion, type SyncReport } from '../server/application/translationsInGit';
+import { MERGE_RECORD, type SyncReport } from '../server/application/translationsInGit';
+import { mergeSuggestionId, type MergeSuggestion } from '../server/domain/mergeSuggestion';
 import type { LaterSide } from '../server/domain/mergeLocaleFiles';
 import { mergeXliff12 } from '../server/formats/mergeXliff12';
 import { runGit } from '../server/git/runGit';

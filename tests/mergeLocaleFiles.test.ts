@@ -46,6 +46,13 @@ describe('mergeLocaleFiles: a three-way merge by paragraph', () => {
     expect(merged.removeUnits).toBeUndefined();
   });
 
+  it('takes a book\'s worth of new paragraphs from their side, in their order', () => {
+    const added = Array.from({ length: 50_000 }, (_, k) => unit(`n${k}`, `Nuevo ${k}.`, 1));
+    const theirs = file(unit('s1'), ...added, unit('s2'), unit('s3', 'Tres.', 1), unit('s4', 'Cuatro.', 1));
+    const { merged } = mergeLocaleFiles(base, base, theirs, 'ours');
+    expect(merged.units.map((u) => u.id)).toEqual(theirs.units.map((u) => u.id));
+  });
+
   it('places paragraphs only they have after the paragraph they follow in their file', () => {
     const theirs = file(unit('s1'), unit('s1b', 'Nuevo.', 1), unit('s2'), unit('s3', 'Tres.', 1), unit('s4', 'Cuatro.', 1));
     const { merged } = mergeLocaleFiles(base, base, theirs, 'ours');

@@ -5,15 +5,18 @@
  * `.gitattributes` routes locale files to the workbench's merge driver (`workbench git init` sets
  * it up). The database keeps every single save; git carries the batches.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Suggestion } from '../domain/discussion';
+import { messageOf, VERBS } from '../domain/commitMessage';
+import { isMergeSuggestionId, type MergeSuggestion } from '../domain/mergeSuggestion';
+import { MergeSuggestionLists, parseSuggestion } from '../storage/mergeSuggestionLists';
 import { WorkbenchError } from '../errors';
 import { refuseConflictMarkers } from '../formats/mergeXliff12';
 import { unitVersionsOffThread } from '../formats/unitVersionsOffThread';
 import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
+import { runGit } from '../git/runGit';
 import { type PlannedCommit, writeCommits } from '../git/writeCommits';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryRepository, NumberedEntry } from '../storage/historyRepository';
@@ -48,43 +51,9 @@ export interface SyncReport {
   at: string;
 }
 
-/** A text a merge did not keep: a suggestion on its paragraph, credited to its author (one line of `<doc>.conflicts.jsonl`). */
-export interface MergeSuggestion {
-  id: string;
-  document: string;
-  lang: string;
-  unit: string;
-  text: string;
-  author: string;
-  at: string;
-  /** Whose text the file kept. */
-  keptAuthor?: string;
-}
-
 /** What a merge driver run left for the sync that started it: the texts it did not keep. */
 export const MERGE_RECORD = 'merge-conflicts.jsonl';
 
-/** What each history action is, in a commit message. */
-const VERBS: Record<string, string> = {
-  save: 'translate',
-  revert: 'translate',
-  'suggestion-accepted': 'translate',
-  propagate: 'translate',
-  approve: 'approve',
-  reject: 'send back',
-  'still-correct': 'review',
-  import: 'import',
-  aligned: 'align',
-  drift: 'source update',
-  split: 'source update',
-  merged: 'source update',
-  remove: 'source update',
-};
-
-/** The suggestion id of a merge's other text: the same in every clone (its lines travel through git). */
-export function mergeSuggestionId(s: Pick<MergeSuggestion, 'document' | 'lang' | 'unit' | 'text' | 'author'>): string {
-  return `m${createHash('sha256').update(JSON.stringify([s.document, s.lang, s.unit, s.text, s.author])).digest('hex').slice(0, 15)}`;
-}
 
 /** What a batch is asked to be (see commitBatch): the set-up's first commit, or a subject of its own. */
 interface BatchOptions {
@@ -105,9 +74,6 @@ interface Batch {
   options: BatchOptions;
 }
 
-/** Whether a suggestion's id is a merge suggestion's (see mergeSuggestionId; others are 16 hex digits). */
-export const isMergeSuggestionId = (id: string): boolean => /^m[0-9a-f]{15}$/.test(id);
-
 export class TranslationsInGit {
   private repo: GitRepository | null | undefined;
   private timer?: NodeJS.Timeout;
@@ -116,6 +82,8 @@ export class TranslationsInGit {
   private lastChangeAt = 0;
   private lastSyncAt = Date.now();
   private committing?: Promise<number>;
+  /** The merge suggestion lists of the project's files. */
+  private readonly lists: MergeSuggestionLists;
   /** The last sync's report, or its failure's message, for the Sync page. */
   last?: { report?: SyncReport; error?: string; at: string };
 
@@ -130,7 +98,9 @@ export class TranslationsInGit {
       /** The CLI script, by absolute path: what the merge driver runs. */
       cliScript: string;
     },
-  ) {}
+  ) {
+    this.lists = new MergeSuggestionLists(deps.dir);
+  }
 
   /** The project's repository when git is on (see above); looked up once. */
   async repository(): Promise<GitRepository | undefined> {
@@ -151,7 +121,6 @@ export class TranslationsInGit {
     let repo = await GitRepository.at(dir);
     const created = !repo;
     if (!repo) {
-      const { runGit } = await import('../git/runGit');
       await runGit(dir, ['init', '-q']);
       repo = await GitRepository.at(dir);
       if (!repo) throw new WorkbenchError(500, 'git-init-failed', `git init made no repository in ${dir}.`);
@@ -221,7 +190,7 @@ export class TranslationsInGit {
     await repo.refuseUnfinished();
     // Saves acknowledged and written behind: in their files before the files are read.
     await this.deps.locales.writeJournaled();
-    await this.pruneDecided(repo);
+    await this.pruneDecided();
     const marker = Number((await repo.readState('committed')) ?? '0') || 0;
     const { entries, newest } = options.setupFiles ? { entries: [], newest: undefined } : await this.deps.history.since(marker, 1_000_000);
     const byPerson = new Map<string, NumberedEntry[]>();
@@ -349,7 +318,6 @@ export class TranslationsInGit {
   }
 
   private async syncHeld(repo: GitRepository, who: string): Promise<SyncReport> {
-    void who;
     await repo.refuseUnfinished();
     await this.refuseMarkers(repo);
     // Each clone registers the driver itself (config is not shared through the remote).
@@ -376,14 +344,15 @@ export class TranslationsInGit {
       if (head !== theirs && (await repo.tryRun(['merge-base', '--is-ancestor', theirs, head ?? theirs])) === undefined) {
         await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
         try {
-          await repo.run(['merge', '--no-edit', '-m', `Merge the translations of ${remote}/${branch}`, theirs], { env: { ...WORKBENCH_COMMITTER, GIT_AUTHOR_NAME: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, GIT_AUTHOR_EMAIL: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL }, code: 'git-merge-failed', status: 409 });
+          // The merge commit is the syncing person's (the workbench's for a periodic sync).
+          await repo.run(['merge', '--no-edit', '-m', `Merge the translations of ${remote}/${branch}`, theirs], { env: { ...WORKBENCH_COMMITTER, ...authorOf(who) }, code: 'git-merge-failed', status: 409 });
         } catch (err) {
           await repo.run(['merge', '--abort']).catch(() => undefined);
           throw err;
         }
         report.merged = true;
         report.conflicts = await this.keepMergeSuggestions(repo);
-        if (report.conflicts > 0) committed += await this.commitBatch(repo, { subject: `Keep ${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
+        if (report.conflicts > 0) committed += await this.commitBatch(repo, { who, subject: `Keep ${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
       }
     }
     await this.importSuggestions();
@@ -411,15 +380,12 @@ export class TranslationsInGit {
     for (const line of record.split('\n')) {
       const s = parseSuggestion(line);
       if (!s) continue;
-      const file = suggestionsFile(s.document, s.lang);
+      const file = MergeSuggestionLists.fileOf(s.document, s.lang);
       byFile.set(file, [...(byFile.get(file) ?? []), s]);
     }
     let count = 0;
     for (const [file, list] of byFile) {
-      const full = path.join(this.deps.dir, file);
-      const known = new Set((await readSuggestions(full)).map((s) => s.id));
-      const fresh = list.filter((s) => !known.has(s.id));
-      if (fresh.length) await fs.appendFile(full, fresh.map((s) => `${JSON.stringify(s)}\n`).join(''));
+      await this.lists.append(file, list);
       count += list.length;
     }
     await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
@@ -456,14 +422,7 @@ export class TranslationsInGit {
 
   /** The merge suggestions listed in the project's files (decided or not). */
   private async listedSuggestions(): Promise<MergeSuggestion[]> {
-    const localesDir = path.join(this.deps.dir, 'locales');
-    const out: MergeSuggestion[] = [];
-    for (const lang of await fs.readdir(localesDir).catch(() => [] as string[])) {
-      for (const name of await fs.readdir(path.join(localesDir, lang)).catch(() => [] as string[])) {
-        if (name.endsWith('.conflicts.jsonl')) out.push(...(await readSuggestions(path.join(localesDir, lang, name))));
-      }
-    }
-    return out;
+    return [...(await this.lists.all()).values()].flat();
   }
 
   /** The merge suggestions still open: the Conflicts page. */
@@ -478,23 +437,14 @@ export class TranslationsInGit {
   }
 
   /** Takes decided suggestions out of the suggestion lists (the decision is in the history; the next commit carries it). */
-  private async pruneDecided(repo: GitRepository): Promise<void> {
-    void repo;
-    const localesDir = path.join(this.deps.dir, 'locales');
-    for (const lang of await fs.readdir(localesDir).catch(() => [] as string[])) {
-      for (const name of await fs.readdir(path.join(localesDir, lang)).catch(() => [] as string[])) {
-        if (!name.endsWith('.conflicts.jsonl')) continue;
-        const full = path.join(localesDir, lang, name);
-        const listed = await readSuggestions(full);
-        const open: MergeSuggestion[] = [];
-        for (const s of listed) {
-          const recorded = await this.deps.discussions.suggestion(s.document, s.lang, s.id);
-          if (!recorded || recorded.status === 'open') open.push(s);
-        }
-        if (open.length === listed.length) continue;
-        if (open.length === 0) await fs.rm(full, { force: true });
-        else await writeAtomic(full, open.map((s) => `${JSON.stringify(s)}\n`).join(''));
+  private async pruneDecided(): Promise<void> {
+    for (const [file, listed] of await this.lists.all()) {
+      const open: MergeSuggestion[] = [];
+      for (const s of listed) {
+        const recorded = await this.deps.discussions.suggestion(s.document, s.lang, s.id);
+        if (!recorded || recorded.status === 'open') open.push(s);
       }
+      if (open.length !== listed.length) await this.lists.keep(file, open);
     }
   }
 
@@ -547,42 +497,6 @@ function isProjectFile(file: string): boolean {
   return /^locales\/[^/]+\/[^/]+(\.xlf|\.conflicts\.jsonl)$/.test(file);
 }
 
-const suggestionsFile = (document: string, lang: string): string => `locales/${lang}/${document}.conflicts.jsonl`;
-
-function parseSuggestion(line: string): MergeSuggestion | undefined {
-  if (!line.trim()) return undefined;
-  try {
-    const s = JSON.parse(line) as Partial<MergeSuggestion>;
-    if (typeof s.document !== 'string' || typeof s.lang !== 'string' || typeof s.unit !== 'string' || typeof s.text !== 'string' || typeof s.author !== 'string') return undefined;
-    const full: MergeSuggestion = { id: '', document: s.document, lang: s.lang, unit: s.unit, text: s.text, author: s.author, at: typeof s.at === 'string' ? s.at : new Date(0).toISOString() };
-    if (typeof s.keptAuthor === 'string') full.keptAuthor = s.keptAuthor;
-    full.id = mergeSuggestionId(full);
-    return full;
-  } catch {
-    return undefined;
-  }
-}
-
-async function readSuggestions(file: string): Promise<MergeSuggestion[]> {
-  const text = await fs.readFile(file, 'utf8').catch(() => '');
-  const seen = new Set<string>();
-  const out: MergeSuggestion[] = [];
-  for (const line of text.split('\n')) {
-    const s = parseSuggestion(line);
-    if (s && !seen.has(s.id)) {
-      seen.add(s.id);
-      out.push(s);
-    }
-  }
-  return out;
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temp, text);
-  await fs.rename(temp, file);
-}
-
 /** Adds the lines `.gitignore`/`.gitattributes` lack (a user's own lines stay). */
 async function appendLines(file: string, lines: readonly string[]): Promise<void> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
@@ -605,27 +519,3 @@ async function showBlob(repo: GitRepository, commit: string, file: string): Prom
 
 
 
-/** A person's batch as a commit message: what they did, how many paragraphs, of which documents, in which languages. */
-export function messageOf(entries: readonly NumberedEntry[]): string {
-  const verbs = new Map<string, Set<string>>();
-  const langs = new Set<string>();
-  const docs = new Set<string>();
-  const perFile = new Map<string, Map<string, number>>();
-  for (const { document, lang, entry } of entries) {
-    const verb = VERBS[entry.action] ?? entry.action;
-    const units = verbs.get(verb) ?? new Set<string>();
-    units.add(`${document}/${lang}/${entry.segment}`);
-    verbs.set(verb, units);
-    langs.add(lang);
-    docs.add(document);
-    const key = `locales/${lang}/${document}.xlf`;
-    const counts = perFile.get(key) ?? new Map<string, number>();
-    counts.set(verb, (counts.get(verb) ?? 0) + 1);
-    perFile.set(key, counts);
-  }
-  const paragraphs = new Set(entries.map(({ document, lang, entry }) => `${document}/${lang}/${entry.segment}`)).size;
-  const what = [...verbs.keys()].map((v, i) => (i === 0 ? v[0].toUpperCase() + v.slice(1) : v)).join(', ');
-  const subject = `${what}: ${paragraphs} paragraph${paragraphs === 1 ? '' : 's'} of ${[...docs].sort().join(', ')} in ${[...langs].sort().join(', ')}`;
-  const body = [...perFile].map(([file, counts]) => `${file}: ${[...counts].map(([v, n]) => `${v} ${n}`).join(', ')}`).join('\n');
-  return `${subject}\n\n${body}\n`;
-}

@@ -63,13 +63,18 @@ export function mergeLocaleFiles(base: LocaleFile | undefined, ours: LocaleFile,
     }
     previous = unit.id;
   }
+  // Depth first, with a stack of its own: their new units follow one another in chains as long as
+  // a book (a source update on their side), too deep for the call stack.
   const placeTheirsAfter = (id: string): void => {
-    for (const next of theirsAfter.get(id) ?? []) {
+    const stack = [...(theirsAfter.get(id) ?? [])].reverse();
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
       if (placed.has(next)) continue;
       placed.add(next);
       const unit = pick(next);
       if (unit) units.push(unit);
-      placeTheirsAfter(next);
+      const after = theirsAfter.get(next);
+      if (after) for (let k = after.length - 1; k >= 0; k--) stack.push(after[k]);
     }
   };
   placeTheirsAfter('');
