@@ -10,7 +10,7 @@ import { startServer } from './helpers/server';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const cli = (dir: string, ...args: string[]): string => execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist/scripts/workbench.js'), ...args, '--data', dir], { encoding: 'utf8' });
 
 async function until(what: () => boolean, ms: number): Promise<boolean> {
