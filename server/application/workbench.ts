@@ -63,6 +63,11 @@ export interface LocaleContext {
  * first), paging segments, starting a locale, and source updates; the changes to translations,
  * the discussion and the activity are the concerns it holds. No HTTP in here.
  */
+/** The order a start loads locales in: those people saved in last, then those with the most history, then the largest. */
+export function warmingOrder<T extends { lastAt: string; count: number; size: number }>(locales: readonly T[]): T[] {
+  return [...locales].sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.count - a.count || b.size - a.size);
+}
+
 export class Workbench {
   private readonly sources: SourceRepository;
   private readonly locales: LocaleStore;
@@ -240,18 +245,36 @@ export class Workbench {
   }
 
   /**
-   * Loads the documents (from their snapshots) until `budgetMs` has passed: every page of a
-   * document needs it, and a book's is megabytes. A server does it before it answers, so the first
-   * translator to open the book waits only for the locale of the page. What cannot be loaded is
-   * left for the page that asks, to say why.
+   * Loads the documents (from their snapshots), then their locales (those people saved in last
+   * first), until `budgetMs` has passed: every page of a document needs it, and a book's is
+   * megabytes. A server does it before it answers, so the first translator to open the book does
+   * not wait for its files (a locale another process rewrote has no snapshot: read whole, most of
+   * a second for a book). What cannot be loaded is left for the page that asks, to say why.
    */
   async warm(budgetMs: number): Promise<void> {
     const until = Date.now() + budgetMs;
-    for (const id of await this.sources.list()) {
+    const ids = await this.sources.list();
+    for (const id of ids) {
       if (Date.now() >= until) return;
       await this.document(id).catch(() => undefined);
     }
+    // Then the locales, those people worked on last first (the first page after a start is most
+    // likely theirs): each from its snapshot, or read once, while the budget lasts.
+    // Then the largest: the most translated.
+    const locales: { id: string; code: string; lastAt: string; count: number; size: number }[] = [];
+    for (const id of ids) {
+      for (const code of await this.locales.listLocales(id).catch(() => [] as string[])) {
+        const { count, lastAt } = await this.stores.history.tally(id, code).catch(() => ({ count: 0, lastAt: undefined }));
+        const size = (await this.locales.byteSize(id, code).catch(() => undefined)) ?? 0;
+        locales.push({ id, code, lastAt: lastAt ?? '', count, size });
+      }
+    }
+    for (const { id, code } of warmingOrder(locales)) {
+      if (Date.now() >= until) return;
+      await this.locales.peek(id, code, () => undefined).catch(() => undefined);
+    }
   }
+
 
   /** Editor pages of a document. */
   async sections(documentId: string): Promise<Section[]> {

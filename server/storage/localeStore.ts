@@ -46,6 +46,8 @@ export interface LocaleStore {
   stamp(document: string, lang: string): Promise<string | undefined>;
   /** stamp for the locale's archive (see archive); undefined when it has none. */
   archiveStamp(document: string, lang: string): Promise<string | undefined>;
+  /** The size of the locale's file in bytes, or undefined when it has none. */
+  byteSize(document: string, lang: string): Promise<number | undefined>;
   /**
    * Writes now the snapshots this store would keep a little later of the files it wrote (see
    * StampedSnapshots), and resolves once they are written: before a process exits, so that the
@@ -1068,6 +1070,15 @@ export function createFileLocaleStore(options: {
     },
 
     archiveStamp: (document, lang) => stampOfFile(archivePathOf(document, lang)),
+
+    async byteSize(document, lang) {
+      try {
+        return (await fs.stat(pathOf(document, lang))).size;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
 
     async readBytes(document, lang) {
       // The file as this process knows it: its journaled changes written first.
