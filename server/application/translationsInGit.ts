@@ -55,6 +55,9 @@ export interface SyncReport {
 export const MERGE_RECORD = 'merge-conflicts.jsonl';
 
 
+/** How often a project found not to be in git is looked at again. */
+const RECHECK_MS = 30_000;
+
 /** What a batch is asked to be (see commitBatch): the set-up's first commit, or a subject of its own. */
 interface BatchOptions {
   setupFiles?: boolean;
@@ -76,6 +79,7 @@ interface Batch {
 
 export class TranslationsInGit {
   private repo: GitRepository | null | undefined;
+  private lookedAt = 0;
   private timer?: NodeJS.Timeout;
   private pendingSince?: number;
   private lastNewest = 0;
@@ -104,7 +108,9 @@ export class TranslationsInGit {
 
   /** The project's repository when git is on (see above); looked up once. */
   async repository(): Promise<GitRepository | undefined> {
-    if (this.repo === undefined) {
+    // A project not in git is looked at again now and then: `workbench git init` may run while a server does.
+    if (this.repo === undefined || (this.repo === null && Date.now() - this.lookedAt > RECHECK_MS)) {
+      this.lookedAt = Date.now();
       const repo = await GitRepository.at(this.deps.dir);
       this.repo = repo && (await repo.hasAttributes()) ? repo : null;
     }
