@@ -214,6 +214,14 @@ describe('aligning through the API, the pages and the CLI', () => {
     expect(b).toMatchObject({ state: 'needs-work' });
   });
 
+  it('refuses to show or confirm an alignment made against a source that changed since', async () => {
+    const preview = (await t.api.post(`${doc}/align?dryRun=1`).set('Content-Type', 'text/markdown').send(fixture('fra')).expect(200)).body;
+    const newer = fixture('eng').replace(/^Now, therefore,\n\n/m, '');
+    await t.app.locals.project.workbench.updateSource('udhr', Buffer.from(newer), { name: 'udhr.md', who: 'admin', force: true });
+    expect((await t.api.get(`/api/alignments/${preview.id}`).expect(409)).body.error.code).toBe('align-source-changed');
+    await t.api.post(`/api/alignments/${preview.id}/confirm`).send({}).expect(409);
+  });
+
   describe('bad input: refused with the reason, nothing written', () => {
     const refused = async (body: string | Buffer, status: number, code: string, type = 'text/markdown') => {
       const res = await t.api.post(`${doc}/align`).set('Content-Type', type).send(body).expect(status);

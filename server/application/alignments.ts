@@ -174,6 +174,7 @@ export class Alignments {
   /** The preview of staged links: scored by the aligner that made them (`scored`), or scored again (after adjustments). */
   private view(document: SourceDocument, staged: StagedAlignment, units: Map<string, Unit>, scored?: AlignLink[], terms: { source: string; targets: string[] }[] = []): Omit<AlignmentPreview, 'id'> {
     const paragraphs = translatable(document);
+    refuseChangedSource(document, paragraphs, staged);
     const byKind: Record<string, number> = {};
     const links: AlignmentLinkView[] = staged.links.map((link, index) => {
       const kind = `${link.source.length}-${link.target.length}`;
@@ -204,9 +205,7 @@ export class Alignments {
   private async apply(staged: StagedAlignment, overwrite: ReadonlySet<string>): Promise<AlignmentResult> {
     const document = await this.deps.workbench.document(staged.document);
     const paragraphs = translatable(document);
-    if (Object.keys(staged.revisions).length !== paragraphs.length || paragraphs.some((p) => !(p.id in staged.revisions))) {
-      throw new WorkbenchError(409, 'align-source-changed', `The source of "${document.meta.title}" changed since this alignment was made: upload the translation again.`, { params: { title: document.meta.title } });
-    }
+    refuseChangedSource(document, paragraphs, staged);
     const lang = staged.locale;
     if (!(await this.deps.stores.locales.listLocales(document.id)).includes(lang)) await this.deps.workbench.startLocale(document.id, lang);
     const conflicts: AlignmentResult['conflicts'] = [];
@@ -265,6 +264,13 @@ function rescore(paragraphs: Segment[], staged: StagedAlignment, links: Alignmen
     const confidence = byKey.get(key(link));
     links[k].confidence = confidence === undefined ? 1 : round(confidence);
     links[k].adjusted = confidence === undefined;
+  }
+}
+
+/** Refuses (409) a staged alignment made against another version of the document's paragraphs. */
+function refuseChangedSource(document: SourceDocument, paragraphs: readonly Segment[], staged: StagedAlignment): void {
+  if (Object.keys(staged.revisions).length !== paragraphs.length || paragraphs.some((p) => !Object.hasOwn(staged.revisions, p.id))) {
+    throw new WorkbenchError(409, 'align-source-changed', `The source of "${document.meta.title}" changed since this alignment was made: upload the translation again.`, { params: { title: document.meta.title } });
   }
 }
 
