@@ -28,6 +28,7 @@
  * a 1–1 link of typical length and no anchors is about 0.6, with a heading or numbers in common 1,
  * a 2–1 link about 0.2 at best, a block left alone (1–0, 0–1) below 0.1.
  */
+import { sharedWords } from './textSimilarity';
 import type { SegmentKind } from './types';
 
 /** A block of either text, as the aligner reads it. */
@@ -136,21 +137,6 @@ function bitCount(a: Int32Array): number {
 
 const EMPTY = new Int32Array(0);
 
-/** How many values two sorted arrays have in common. */
-function commonSorted(a: Int32Array, b: Int32Array): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      n++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return n;
-}
 
 const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
@@ -222,7 +208,7 @@ function contentCost(s: Features, t: Features, cognates: boolean): number {
     for (const mark of s.marks) if (t.marks.includes(mark) && ++shared >= 3) break;
     cost -= shared;
   }
-  if (s.terms.length && t.terms.length) cost -= 1.5 * Math.min(2, commonSorted(s.terms, t.terms));
+  if (s.terms.length && t.terms.length) cost -= 1.5 * Math.min(2, sharedWords(s.terms, t.terms));
   return cost;
 }
 
