@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { builtWorkerScript } from '../builtWorkerScript';
+import { replyOfThread } from '../replyOfThread';
 import type { InterchangeFile } from '../domain/interchange';
 import { WorkbenchError } from '../errors';
 import { keyedLock } from '../storage/keyedLock';
@@ -22,26 +22,14 @@ export async function readInterchangeOffThread(bytes: Uint8Array, name: string, 
   return queue(queueKey, () => readOnThread(bytes, name));
 }
 
-function readOnThread(bytes: Uint8Array, name: string): Promise<InterchangeFile> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(builtWorkerScript(__dirname, 'interchangeWorker', 'XLIFF reader thread'), { resourceLimits: { maxOldGenerationSizeMb: 2048 } });
-    let settled = false;
-    const finish = (done: () => void) => {
-      if (settled) return;
-      settled = true;
-      done();
-      void worker.terminate();
-    };
-    worker.once('message', (reply: ReadReply) =>
-      finish(() => {
-        if (reply.ok) resolve(reply.file);
-        else if (reply.error.status !== undefined && reply.error.code !== undefined) reject(new WorkbenchError(reply.error.status, reply.error.code, reply.error.message, { details: reply.error.details, params: reply.error.params }));
-        else reject(new Error(`Reading ${name} failed: ${reply.error.message}`));
-      }),
-    );
-    worker.once('error', (err) => finish(() => reject(new WorkbenchError(413, 'xliff-too-large', `${name} could not be read within the reader's memory: ${err.message}`, { cause: err }))));
-    worker.once('exit', (code) => finish(() => reject(new Error(`The XLIFF reader thread stopped (${code}) before reading ${name}.`))));
-    const request: ReadRequest = { bytes, name };
-    worker.postMessage(request);
+async function readOnThread(bytes: Uint8Array, name: string): Promise<InterchangeFile> {
+  const request: ReadRequest = { bytes, name };
+  const reply = await replyOfThread<ReadReply>(builtWorkerScript(__dirname, 'interchangeWorker', 'XLIFF reader thread'), request, {
+    maxOldGenerationSizeMb: 2048,
+    failed: (err) => new WorkbenchError(413, 'xliff-too-large', `${name} could not be read within the reader's memory: ${err.message}`, { cause: err }),
+    stopped: (code) => new Error(`The XLIFF reader thread stopped (${code}) before reading ${name}.`),
   });
+  if (reply.ok) return reply.file;
+  if (reply.error.status !== undefined && reply.error.code !== undefined) throw new WorkbenchError(reply.error.status, reply.error.code, reply.error.message, { details: reply.error.details, params: reply.error.params });
+  throw new Error(`Reading ${name} failed: ${reply.error.message}`);
 }
