@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { excerpt } from '../domain/excerpt';
+import { isMergeSuggestionId } from '../domain/mergeSuggestion';
 import { wordDiff } from '../domain/wordDiff';
 import { describeLocale } from '../domain/localeTag';
 import { can, type Action, type Actor } from '../auth/permissions';
@@ -46,6 +47,7 @@ export function viewLocals(languages: readonly string[]) {
       return { ...names[i], href: `?${query.toString()}` };
     });
     res.locals.excerpt = excerpt;
+    res.locals.isMergeSuggestionId = isMergeSuggestionId;
     res.locals.wordDiff = wordDiff;
     // What the person may do, for pages that show only the actions they may take (the routes check it again).
     res.locals.may = (action: Action, locale?: string): boolean => can(res.locals.actor as Actor | undefined, action, locale);
