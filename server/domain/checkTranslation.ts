@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import type { GlossaryMatcher } from './glossaryMatcher';
+import { memoOfTexts } from './memoOfTexts';
 import { misspeltWords, type Speller } from './misspeltWords';
 import { PROSE_CHECKS, type CheckSeverity } from './proseChecks';
 
@@ -75,21 +76,10 @@ export function extractLinks(text: string): string[] {
 }
 
 /**
- * The facts of source texts, which come again at every save of their paragraph: parsed once. A
- * book has tens of thousands of paragraphs; past that many texts, the cache starts over.
+ * The facts of source texts, which come again at every save of their paragraph: parsed once (see
+ * memoOfTexts).
  */
-const sourceFacts = new Map<string, InlineFacts>();
-const MAX_SOURCES = 50_000;
-
-function factsOfSource(source: string): InlineFacts {
-  let facts = sourceFacts.get(source);
-  if (!facts) {
-    if (sourceFacts.size >= MAX_SOURCES) sourceFacts.clear();
-    facts = inlineFacts(source);
-    sourceFacts.set(source, facts);
-  }
-  return facts;
-}
+const factsOfSource: (source: string) => InlineFacts = memoOfTexts(inlineFacts);
 
 /**
  * Checks a translation against its source. Inline markup is carried as Markdown (the documented

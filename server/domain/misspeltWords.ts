@@ -1,3 +1,4 @@
+import { memoOfTextsIn } from './memoOfTexts';
 import { wordsOf } from './termMatcher';
 
 /** Says whether a word is spelt right in a language (a Hunspell dictionary, see hunspellSpellers). */
@@ -16,15 +17,9 @@ const NOT_PROSE = /`[^`]*`|\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b[a-z][a-z0-
  */
 export function misspeltWords(target: string, source: string, language: string, speller: Speller, known: ReadonlySet<string> = new Set()): string[] {
   const text = target.replace(NOT_PROSE, (match) => ' '.repeat(match.length));
-  // The source's words are cut only when a word is not in the dictionary (most saves have none).
-  let sourceWords: Set<string> | undefined;
-  const inSource = (word: string): boolean => {
-    if (!sourceWords) {
-      sourceWords = new Set();
-      for (const w of wordsOf(source, language)) sourceWords.add(w.text);
-    }
-    return sourceWords.has(word);
-  };
+  // The source's words are cut only when a word is not in the dictionary (most saves have none),
+  // and once per source paragraph.
+  const inSource = (word: string): boolean => sourceWordsOf(source, language).has(word);
   const found: string[] = [];
   const seen = new Set<string>();
   for (const part of wordsOf(text, language)) {
@@ -36,3 +31,6 @@ export function misspeltWords(target: string, source: string, language: string, 
   }
   return found;
 }
+
+/** The words of a source paragraph (see misspeltWords), remembered: they are asked again at every save of its translation. */
+const sourceWordsOf = memoOfTextsIn((source: string, language: string): ReadonlySet<string> => new Set(wordsOf(source, language).map((w) => w.text)), 20_000);

@@ -6,7 +6,7 @@
  */
 import { placeholderProblem, placeholdersOf, withoutPlaceholders } from './placeholders';
 import { quotationMarksOf } from './quotationMarks';
-import { sentencesOf } from './sentencesOf';
+import { sentencesOf, sentencesOfSource } from './sentencesOf';
 
 export type CheckSeverity = 'error' | 'warning';
 
@@ -159,7 +159,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'warning',
     message: 'checks.sentenceCount',
     run: ({ source, target, sourceLanguage, targetLanguage }) => {
-      const [a, b] = [sentencesOf(source, sourceLanguage).length, sentencesOf(target, targetLanguage).length];
+      const [a, b] = [sentencesOfSource(source, sourceLanguage).length, sentencesOf(target, targetLanguage).length];
       return Math.abs(a - b) > Math.max(1, Math.floor(a / 2)) ? { source: String(a), target: String(b) } : undefined;
     },
   },
@@ -189,7 +189,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     message: 'checks.sourceLeft',
     run: ({ source, target, sourceLanguage }) => {
       if (target.trim() === source.trim()) return undefined;
-      const left = sentencesOf(source, sourceLanguage).find((sentence) => words(sentence) >= 4 && target.includes(sentence));
+      const left = sentencesOfSource(source, sourceLanguage).find((sentence) => words(sentence) >= 4 && target.includes(sentence));
       return left ? { sentence: left } : undefined;
     },
   },

@@ -1,4 +1,5 @@
 /** A paragraph's sentences, as the language's rules break them (Intl.Segmenter, CLDR's sentence breaks). */
+import { memoOfTextsIn } from './memoOfTexts';
 import { segmenterFor } from './segmenterFor';
 
 /** The sentences of `text` in `language`, trimmed, empty ones left out. */
@@ -10,3 +11,6 @@ export function sentencesOf(text: string, language: string): string[] {
   }
   return sentences;
 }
+
+/** sentencesOf for a source paragraph, remembered: it is asked again at every save of its translation. */
+export const sentencesOfSource: (text: string, language: string) => readonly string[] = memoOfTextsIn(sentencesOf, 20_000);
