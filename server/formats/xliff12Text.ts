@@ -229,14 +229,15 @@ export function spliceText(dom: Document, text: DocumentText, dirty: ReadonlySet
 }
 
 /**
- * Past this many chunks, a file's bytes are joined into one buffer again. Each splice makes a view
- * of every chunk (a cost that grows with their number) and a join copies the whole file (a cost
- * that falls with it): the sum is least near the square root of the file's size over 16, about a
- * thousand chunks for a book's 15 MB file and 300 for the manifesto's. (At most 4096: the chunks
- * are written with one system call per thousand or so.)
+ * Past this many chunks, a file's bytes are joined into one buffer again. Each splice lists every
+ * chunk again (a cost that grows with their number; a chunk it does not cut is taken as it is, see
+ * chunkCopier) and a join copies the whole file (a cost that falls with it, and a pause of tens of
+ * milliseconds for a book, which is what the slowest saves wait for): the sum is least near the
+ * square root of the file's size over 4, about two thousand chunks for a book's 18 MB file and 300
+ * for the manifesto's. (At most 4096: the chunks are written with one system call per thousand or so.)
  */
 export function maxChunks(size: number): number {
-  return Math.max(64, Math.min(4096, Math.round(Math.sqrt(size / 16))));
+  return Math.max(64, Math.min(4096, Math.round(Math.sqrt(size / 4))));
 }
 
 /**
@@ -253,7 +254,8 @@ export function chunkCopier(chunks: readonly Uint8Array[], out: Uint8Array[]): (
       const chunk = chunks[i];
       if (!chunk) throw new Error('chunkCopier: range past the end of the file');
       const end = Math.min(chunk.byteLength, to - base);
-      out.push(chunk.subarray(at - base, end));
+      // A whole chunk is taken as it is (chunks are never changed): a view of it costs an object.
+      out.push(at === base && end === chunk.byteLength ? chunk : chunk.subarray(at - base, end));
       at = base + end;
       if (end === chunk.byteLength) base += chunks[i++].byteLength;
     }
