@@ -5,7 +5,6 @@ import type { Unit } from '../../domain/types';
 import type { Contribution, HistoryEntry, HistoryRepository } from '../historyRepository';
 import type { SqlDatabase } from './openDatabase';
 import { journalInserter } from './sqlUnitJournal';
-import type { JournalMark } from '../unitJournal';
 
 interface HistoryRow {
   at: string;
@@ -109,6 +108,16 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
       if (db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return undefined;
       return fsp.open(`${db.name}-wal`, 'r').catch(() => undefined);
     })());
+  /** A commit that does not wait for the disk (see appendJournaled), the statements made once: db.pragma prepares its statement at each call. */
+  const synchronous = { normal: db.prepare('PRAGMA synchronous = NORMAL'), full: db.prepare('PRAGMA synchronous = FULL') };
+  const withoutWaitingForTheDisk = <T>(commit: () => T): T => {
+    synchronous.normal.run();
+    try {
+      return commit();
+    } finally {
+      synchronous.full.run();
+    }
+  };
   /** Batches this process staged and has not yet confirmed or cancelled. */
   const live = new Set<string>();
   const staging = {
@@ -143,13 +152,7 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
       // goes on with the next requests meanwhile, and the saves that arrive join the next commit.
       const wal = await walFile();
       if (!wal) return appendJournaled.immediate(document, lang, entries, units);
-      let last: JournalMark;
-      db.pragma('synchronous = NORMAL');
-      try {
-        last = appendJournaled.immediate(document, lang, entries, units);
-      } finally {
-        db.pragma('synchronous = FULL');
-      }
+      const last = withoutWaitingForTheDisk(() => appendJournaled.immediate(document, lang, entries, units));
       await wal.datasync();
       return last;
     },
@@ -168,14 +171,7 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
         batch,
         // Not made durable on its own: a confirmation lost to a crash leaves the entries staged,
         // and settling finds their change in the file. The next durable commit carries it anyway.
-        confirm: once(() => {
-          db.pragma('synchronous = NORMAL');
-          try {
-            settleBatch.immediate(batch, undefined);
-          } finally {
-            db.pragma('synchronous = FULL');
-          }
-        }),
+        confirm: once(() => withoutWaitingForTheDisk(() => settleBatch.immediate(batch, undefined))),
         cancel: once(() => settleBatch.immediate(batch, new Set())),
       };
     },
