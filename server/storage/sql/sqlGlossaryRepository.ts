@@ -2,6 +2,7 @@ import type { GlossaryTerm } from '../../domain/glossaryTerm';
 import { termKey } from '../../domain/glossaryTerm';
 import type { GlossaryRepository, StagedGlossaryImport } from '../glossaryRepository';
 import type { SqlDatabase } from './openDatabase';
+import { othersCommits } from './othersCommits';
 
 interface TermRow {
   id: string;
@@ -85,6 +86,15 @@ export function createSqlGlossaryRepository(db: SqlDatabase): GlossaryRepository
     if (terms.length > 0) q.bump.run(lang);
   });
 
+  /**
+   * Each language's revision as last read, asked at every save (for the terminology checks): read
+   * again once another process committed to the database (see othersCommits) or this one changed
+   * the glossary (a bump in a transaction that rolls back leaves a value read again, never a stale one).
+   */
+  const revisions = new Map<string, number>();
+  const othersWrote = othersCommits(db);
+  let readAt: number | undefined;
+
   return {
     async list(lang) {
       return q.list.all(lang).map(termOf);
@@ -94,9 +104,17 @@ export function createSqlGlossaryRepository(db: SqlDatabase): GlossaryRepository
       return row ? termOf(row) : undefined;
     },
     async revision(lang) {
-      return q.revision.get(lang)?.revision ?? 0;
+      const now = othersWrote();
+      if (now !== readAt) {
+        revisions.clear();
+        readAt = now;
+      }
+      let revision = revisions.get(lang);
+      if (revision === undefined) revisions.set(lang, (revision = q.revision.get(lang)?.revision ?? 0));
+      return revision;
     },
     async write(lang, terms) {
+      revisions.delete(lang);
       try {
         write(lang, terms);
         return { stale: [], taken: [] };
@@ -106,6 +124,7 @@ export function createSqlGlossaryRepository(db: SqlDatabase): GlossaryRepository
       }
     },
     async remove(lang, id, revision) {
+      revisions.delete(lang);
       return db.transaction(() => {
         const removed = q.remove.run(lang, id, revision).changes > 0;
         if (removed) q.bump.run(lang);
