@@ -61,12 +61,11 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   const current = await stores.sources.load(checkDocumentId(documentId));
   const text = decodeSourceUpload(bytes, options.name);
   const codes = await stores.locales.listLocales(current.id);
+  // Each file will be written: parsed once now, for the checks and the writes alike. All are read
+  // at once, so that one file's bytes come from the disk while another is parsed.
+  await Promise.all(codes.map((code) => stores.locales.readForChange(current.id, code).catch(() => undefined)));
   // Every locale speaks the current version's ids before the next version is aligned with them.
-  for (const code of codes) {
-    // Each file will be written: parsed once now, for the checks and the writes alike.
-    await stores.locales.readForChange(current.id, code).catch(() => undefined);
-    await syncQuietly(stores, current, code);
-  }
+  for (const code of codes) await syncQuietly(stores, current, code);
 
   /** The check of a plan: refused (409, with the numbers) when it takes most translations out of a locale, unless forced. */
   async function checkRemovals({ version, changed }: SourceUpdatePlan): Promise<void> {
