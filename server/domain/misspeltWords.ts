@@ -32,5 +32,9 @@ export function misspeltWords(target: string, source: string, language: string, 
   return found;
 }
 
-/** The words of a source paragraph (see misspeltWords), remembered: they are asked again at every save of its translation. */
-const sourceWordsOf = memoOfTextsIn((source: string, language: string): ReadonlySet<string> => new Set(wordsOf(source, language).map((w) => w.text)), 20_000);
+/**
+ * The words of a source paragraph (see misspeltWords), remembered: they are asked again at every
+ * save of its translation. For the paragraphs being worked on (a set of a paragraph's words is a few
+ * kilobytes: a book's every paragraph would be tens of megabytes).
+ */
+const sourceWordsOf = memoOfTextsIn((source: string, language: string): ReadonlySet<string> => new Set(wordsOf(source, language).map((w) => w.text)), 2_000);

@@ -12,5 +12,5 @@ export function sentencesOf(text: string, language: string): string[] {
   return sentences;
 }
 
-/** sentencesOf for a source paragraph, remembered: it is asked again at every save of its translation. */
-export const sentencesOfSource: (text: string, language: string) => readonly string[] = memoOfTextsIn(sentencesOf, 20_000);
+/** sentencesOf for a source paragraph, remembered for the paragraphs being worked on: it is asked again at every save of its translation. */
+export const sentencesOfSource: (text: string, language: string) => readonly string[] = memoOfTextsIn(sentencesOf, 5_000);
