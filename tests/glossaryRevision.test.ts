@@ -54,4 +54,20 @@ describe('a glossary revision kept between saves', () => {
       temp.cleanup();
     }
   });
+
+  it('is shared by the repositories over one connection: a change through one is seen by the other at once', async () => {
+    const temp = makeTempDir('glossary-revision');
+    try {
+      const db = openDatabase(databaseFileOf(temp.dir));
+      opened.push(db);
+      const [a, b] = [createSqlGlossaryRepository(db), createSqlGlossaryRepository(db)];
+      expect(await a.revision('es')).toBe(0);
+      await b.write('es', [term('t1', 1)]);
+      expect(await a.revision('es')).toBe(1);
+      await b.remove('es', 't1', 1);
+      expect(await a.revision('es')).toBe(2);
+    } finally {
+      temp.cleanup();
+    }
+  });
 });

@@ -129,10 +129,6 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   }
 
   /**
-   * stampOf for the text `file` (the one locate found before), made with synchronous stats (see
-   * cachedIfCurrent); undefined when it is not the one locate finds now, or a file is gone.
-   */
-  /**
    * Stats taken in this turn of the event loop, by path. A server asks whether a document changed
    * on disk at every save (two stats); the saves a turn takes arrived together, so what the files
    * were at its start holds for all of them, as for requests that came a moment earlier (a hand
@@ -156,6 +152,10 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   }
   const forgetStats = (): void => turnStats.clear();
 
+  /**
+   * stampOf for the text `file` (the one locate found before), made with synchronous stats (see
+   * cachedIfCurrent); undefined when it is not the one locate finds now, or a file is gone.
+   */
   function stampNow(id: string, file: string): string | undefined {
     try {
       if (!stillPreferred(id, file)) return undefined;

@@ -39,6 +39,21 @@ const COLUMNS = 'id, source_language, source, translations_json, forbidden_json,
 /** A refusal that rolls a write back. */
 class Refused extends Error {}
 
+/**
+ * Each language's glossary revision as last read on a connection, asked at every save (for the
+ * terminology checks): read again once another connection committed to the database (see
+ * othersCommits) or a repository over this one changed the glossary (a bump in a transaction that
+ * rolls back leaves a value read again, never a stale one). Shared by every repository over the
+ * connection, so a change made through one is seen by the others.
+ */
+const knownRevisions = new WeakMap<SqlDatabase, { revisions: Map<string, number>; readAt?: number }>();
+
+function knownRevisionsOf(db: SqlDatabase): { revisions: Map<string, number>; readAt?: number } {
+  let known = knownRevisions.get(db);
+  if (!known) knownRevisions.set(db, (known = { revisions: new Map() }));
+  return known;
+}
+
 /** Glossaries in the project database. */
 export function createSqlGlossaryRepository(db: SqlDatabase): GlossaryRepository {
   const q = {
@@ -86,14 +101,9 @@ export function createSqlGlossaryRepository(db: SqlDatabase): GlossaryRepository
     if (terms.length > 0) q.bump.run(lang);
   });
 
-  /**
-   * Each language's revision as last read, asked at every save (for the terminology checks): read
-   * again once another process committed to the database (see othersCommits) or this one changed
-   * the glossary (a bump in a transaction that rolls back leaves a value read again, never a stale one).
-   */
-  const revisions = new Map<string, number>();
+  const known = knownRevisionsOf(db);
+  const { revisions } = known;
   const othersWrote = othersCommits(db);
-  let readAt: number | undefined;
 
   return {
     async list(lang) {
@@ -105,9 +115,9 @@ export function createSqlGlossaryRepository(db: SqlDatabase): GlossaryRepository
     },
     async revision(lang) {
       const now = othersWrote();
-      if (now !== readAt) {
+      if (now !== known.readAt) {
         revisions.clear();
-        readAt = now;
+        known.readAt = now;
       }
       let revision = revisions.get(lang);
       if (revision === undefined) revisions.set(lang, (revision = q.revision.get(lang)?.revision ?? 0));
