@@ -64,12 +64,16 @@ export class LocaleWriteBatches {
       const context = new AsyncResource('LocaleWriteBatch');
       queue.push({ change, resolve: resolve as (value: unknown) => void, reject, inContext: (fn) => context.runInAsyncScope(fn) });
       this.waiting.set(key, queue);
-      if (!this.writing.has(key)) void this.drain(key, document, lang);
+      if (this.writing.has(key)) return;
+      // The first batch after a pause starts at the end of this turn of the event loop, not at
+      // once: the saves whose requests were read in the same turn join it, where the first one
+      // alone made a batch (a commit and a sync of its own) and the others waited for it.
+      this.writing.add(key);
+      setImmediate(() => void this.drain(key, document, lang));
     });
   }
 
   private async drain(key: string, document: string, lang: string): Promise<void> {
-    this.writing.add(key);
     try {
       for (;;) {
         const batch = this.waiting.get(key) ?? [];
