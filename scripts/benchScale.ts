@@ -110,10 +110,16 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
         await (await fetch(`${base}/segments?limit=10`)).json();
         line(`${name}: first GET …/segments?limit=10 after start`, `${(performance.now() - first).toFixed(0).padStart(6)} ms`);
         for (const clients of [1, 20, 50]) {
-          const run = await editors(base, project.token, clients, 5);
+          // Three windows of 5 s: on a shared machine one window can be a third off the others.
+          // The median window is printed, with the range of the three.
+          const runs = [];
+          for (let i = 0; i < 3; i++) runs.push(await editors(base, project.token, clients, 5));
+          runs.sort((a, b) => a.saves - b.saves);
+          const run = runs[1];
+          const refused = runs.reduce((sum, r) => sum + r.errors, 0);
           line(
             `${name}: ${clients} editors saving through the API for 5 s`,
-            `${(run.saves / 5).toFixed(0).padStart(5)} saves/s, p50 ${percentile(run.latencies, 50).toFixed(1)} ms, p99 ${percentile(run.latencies, 99).toFixed(1)} ms${run.errors ? `, ${run.errors} refused` : ''}`,
+            `${(run.saves / 5).toFixed(0).padStart(5)} saves/s, p50 ${percentile(run.latencies, 50).toFixed(1)} ms, p99 ${percentile(run.latencies, 99).toFixed(1)} ms (median of 3 windows; ${(runs[0].saves / 5).toFixed(0)}–${(runs[2].saves / 5).toFixed(0)}/s)${refused ? `, ${refused} refused` : ''}`,
           );
         }
         line(`${name}: server RSS after the editors`, rssOf(server.pid));
