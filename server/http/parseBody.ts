@@ -64,7 +64,7 @@ function article(expected: string): string {
 }
 
 /** The body of a JSON request, checked against its schema; 400 naming the first wrong field (all of them in `details.fields`). */
-export function parseBody<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+export function parseBody<T extends z.ZodType>(schema: T, req: Pick<Request, 'body'>): z.infer<T> {
   const body: unknown = req.body === undefined ? {} : req.body;
   if (body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
     throw new WorkbenchError(400, 'invalid-body', 'The request body must be a JSON object.', { details: { field: '(body)' } });

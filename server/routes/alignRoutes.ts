@@ -5,6 +5,7 @@ import type { Project } from '../application/createWorkbench';
 import { actorOf } from '../auth/authenticate';
 import { checkParams } from '../http/checkParams';
 import { fileUpload } from '../http/fileUpload';
+import { parseBody } from '../http/parseBody';
 import { permit } from '../http/permit';
 import { queryFlag } from '../http/queryValues';
 import { WorkbenchError } from '../errors';
@@ -21,14 +22,11 @@ const ADJUST = z.discriminatedUnion('action', [
 ]);
 const CONFIRM = z.strictObject({ overwrite: z.union([z.array(z.string().max(64)).max(100_000), z.string().max(64)]).optional() });
 
-/** A zod refusal as the workbench's 400. */
-function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new WorkbenchError(400, 'invalid-body', `${issue.path.join('.') || 'The body'}: ${issue.message}`, { details: { field: issue.path.join('.') } });
-  }
-  return result.data;
+/** A form's fields without its CSRF token (checked before the route), for the same schemas as the API's bodies. */
+function formFields(req: Request): { body: unknown } {
+  const fields = { ...((req.body ?? {}) as Record<string, unknown>) };
+  delete fields._csrf;
+  return { body: fields };
 }
 
 const overwriteOf = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -69,12 +67,12 @@ export function alignRoutes(project: Project): Router {
   });
 
   router.post('/api/alignments/:id/adjust', async (req, res) => {
-    res.json(await alignments.adjust(String(req.params.id), permitOf(res), parsed(ADJUST, req.body) as AlignmentAdjustment));
+    res.json(await alignments.adjust(String(req.params.id), permitOf(res), parseBody(ADJUST, req) as AlignmentAdjustment));
   });
 
   router.post('/api/alignments/:id/confirm', async (req, res) => {
     const who = permitOf(res);
-    res.json(await alignments.confirm(String(req.params.id), who, { overwrite: overwriteOf(parsed(CONFIRM, req.body).overwrite) }));
+    res.json(await alignments.confirm(String(req.params.id), who, { overwrite: overwriteOf(parseBody(CONFIRM, req).overwrite) }));
   });
 
   // The pages: the Edition page's form, the preview, its adjustments and its confirmation.
@@ -91,17 +89,13 @@ export function alignRoutes(project: Project): Router {
   });
 
   router.post('/alignments/:id/adjust', async (req, res) => {
-    const body = { ...(req.body as Record<string, unknown>) };
-    delete body._csrf;
-    const adjustment = parsed(ADJUST, body) as AlignmentAdjustment;
+    const adjustment = parseBody(ADJUST, formFields(req)) as AlignmentAdjustment;
     await alignments.adjust(String(req.params.id), permitOf(res), adjustment);
     res.redirect(303, `/alignments/${String(req.params.id)}#link-${adjustment.link}`);
   });
 
   router.post('/alignments/:id/confirm', async (req, res) => {
-    const body = { ...(req.body as Record<string, unknown>) };
-    delete body._csrf;
-    const result = await alignments.confirm(String(req.params.id), permitOf(res), { overwrite: overwriteOf(parsed(CONFIRM, body).overwrite) });
+    const result = await alignments.confirm(String(req.params.id), permitOf(res), { overwrite: overwriteOf(parseBody(CONFIRM, formFields(req)).overwrite) });
     res.redirect(303, `/documents/${result.document}/locales/${result.lang}?aligned=${result.written}`);
   });
 
