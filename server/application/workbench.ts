@@ -58,11 +58,6 @@ export interface LocaleContext {
   speller?: Speller;
 }
 
-/**
- * The workbench's documents and locales: listing, loading (a locale file caught up with its source
- * first), paging segments, starting a locale, and source updates; the changes to translations,
- * the discussion and the activity are the concerns it holds. No HTTP in here.
- */
 /** How long a start counts on reading a locale file taking, per byte (a book's 17 MB without a snapshot: about 0.6 s). */
 const WARM_MS_PER_BYTE = 40e-6;
 
@@ -71,6 +66,11 @@ export function warmingOrder<T extends { lastAt: string; count: number; size: nu
   return [...locales].sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.count - a.count || b.size - a.size);
 }
 
+/**
+ * The workbench's documents and locales: listing, loading (a locale file caught up with its source
+ * first), paging segments, starting a locale, and source updates; the changes to translations,
+ * the discussion and the activity are the concerns it holds. No HTTP in here.
+ */
 export class Workbench {
   private readonly sources: SourceRepository;
   private readonly locales: LocaleStore;
@@ -283,7 +283,6 @@ export class Workbench {
       return;
     }
   }
-
 
   /** Editor pages of a document. */
   async sections(documentId: string): Promise<Section[]> {
