@@ -1,4 +1,5 @@
 import type { AlignBlock } from '../domain/alignBlocks';
+import type { StagedImport } from './stagedImportRepository';
 
 /** A link as kept: source blocks (by position among the document's translatable paragraphs) with target blocks. */
 export interface StagedLink {
@@ -6,15 +7,12 @@ export interface StagedLink {
   target: number[];
 }
 
-/** An uploaded translation aligned with its source, waiting for a reviewer to adjust and confirm it. */
-export interface StagedAlignment {
-  id: string;
-  document: string;
-  locale: string;
-  /** The uploaded file's name (named in the history of what it fills). */
-  name: string;
-  who: string;
-  at: string;
+/**
+ * An uploaded translation aligned with its source, waiting for a reviewer to adjust and confirm it:
+ * an upload kept between its preview and its confirmation, as an XLIFF import is (its `name`, the
+ * uploaded file's, is named in the history of what it fills).
+ */
+export interface StagedAlignment extends StagedImport {
   /** The translation's blocks, as segmented. */
   blocks: AlignBlock[];
   links: StagedLink[];
