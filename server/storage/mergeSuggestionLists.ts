@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import { mergeSuggestionId, type MergeSuggestion } from '../domain/mergeSuggestion';
+import { writeFileAtomic } from './writeFileAtomic';
 
 /**
  * The lists of merge suggestions, `locales/<lang>/<doc>.conflicts.jsonl`: one JSON line per text a
@@ -50,16 +51,14 @@ export class MergeSuggestionLists {
     if (fresh.length) await fs.appendFile(path.join(this.dir, file), fresh.map((s) => `${JSON.stringify(s)}\n`).join(''));
   }
 
-  /** Rewrites a list with only `kept` (atomically), or removes its file when nothing is kept. */
+  /** Rewrites a list with only `kept` (atomically and durably), or removes its file when nothing is kept. */
   async keep(file: string, kept: readonly MergeSuggestion[]): Promise<void> {
     const full = path.join(this.dir, file);
     if (kept.length === 0) {
       await fs.rm(full, { force: true });
       return;
     }
-    const temp = `${full}.${process.pid}.tmp`;
-    await fs.writeFile(temp, kept.map((s) => `${JSON.stringify(s)}\n`).join(''));
-    await fs.rename(temp, full);
+    await writeFileAtomic(full, kept.map((s) => `${JSON.stringify(s)}\n`).join(''));
   }
 }
 
