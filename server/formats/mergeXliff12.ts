@@ -73,6 +73,8 @@ export class UnitPicker {
   private held: HeldXliff12;
   private readonly next: Map<string, Unit>;
   private readonly picked = new Set<string>();
+  /** The units of `older` (a version keeps them: only their content changes). */
+  private readonly known: ReadonlySet<string>;
 
   constructor(
     older: Uint8Array,
@@ -80,13 +82,13 @@ export class UnitPicker {
     private readonly file: string,
   ) {
     this.held = hold(older, file);
+    this.known = new Set(this.held.model.units.map((u) => u.id));
     this.next = new Map(hold(newer, file).model.units.map((u) => [u.id, u]));
   }
 
   pick(ids: Iterable<string>): Uint8Array | undefined {
-    const known = new Set(this.held.model.units.map((u) => u.id));
     for (const id of ids) {
-      if (!known.has(id)) return undefined;
+      if (!this.known.has(id)) return undefined;
       this.picked.add(id);
     }
     const model = this.held.model;
