@@ -104,6 +104,25 @@ describe('the spelling check', () => {
     expect(dictionaryFor('pt-PT')).toBeUndefined();
     expect(spellers.speller('eu')).toBeUndefined();
   });
+
+  it('starts Hunspell again when its runtime failed to start, instead of leaving spelling off for good', async () => {
+    const real = await import('hunspell-asm');
+    let starts = 0;
+    const flaky = new HunspellSpellers(async () => {
+      starts += 1;
+      if (starts === 1) throw new Error('Timeout to initialize runtime');
+      return real.loadModule({ timeout: 60_000 });
+    });
+    await expect(flaky.speller('es')).rejects.toThrow('Timeout to initialize runtime');
+    expect(flaky.loaded('es')).toBeUndefined();
+    const es = await flaky.speller('es');
+    expect(es?.correct('ayuntamiento')).toBe(true);
+    expect(es?.correct('ayuntamiemto')).toBe(false);
+    expect(flaky.loaded('es')).toBe(es);
+    // The runtime that started is kept: another language does not start it again.
+    await flaky.speller('fr');
+    expect(starts).toBe(2);
+  });
 });
 
 describe('French punctuation spacing', () => {

@@ -33,9 +33,24 @@ const MAX_REMEMBERED = 200_000;
 
 type HunspellModule = Awaited<ReturnType<typeof import('hunspell-asm').loadModule>>;
 
+/**
+ * How long Hunspell's WebAssembly runtime may take to start. Its loader gives up after 3 s by
+ * default, which a busy 2-core machine can pass (compiling the module is CPU work): the dictionary
+ * was then left unloaded for the life of the process.
+ */
+const RUNTIME_TIMEOUT_MS = 60_000;
+
+/** Hunspell's runtime, started (compiled and instantiated) once per process. */
+function startHunspell(): Promise<HunspellModule> {
+  return import('hunspell-asm').then((m) => m.loadModule({ timeout: RUNTIME_TIMEOUT_MS }));
+}
+
 /** Spellers by language, each dictionary loaded once, on first use. */
 export class HunspellSpellers {
   private module?: Promise<HunspellModule>;
+
+  /** `start` starts Hunspell's runtime (tests give one that fails first). */
+  constructor(private readonly start: () => Promise<HunspellModule> = startHunspell) {}
   private readonly loading = new Map<string, Promise<Speller>>();
 
   private readonly ready = new Map<string, Speller>();
@@ -61,9 +76,20 @@ export class HunspellSpellers {
     return speller;
   }
 
+  /** Hunspell's runtime; one that failed to start is started again at the next call. */
+  private hunspell(): Promise<HunspellModule> {
+    if (!this.module) {
+      const starting = this.start();
+      this.module = starting;
+      starting.catch(() => {
+        if (this.module === starting) this.module = undefined;
+      });
+    }
+    return this.module;
+  }
+
   private async load(name: string): Promise<Speller> {
-    this.module ??= import('hunspell-asm').then((m) => m.loadModule());
-    const hunspell = await this.module;
+    const hunspell = await this.hunspell();
     const dir = path.dirname(require.resolve(name));
     const aff = hunspell.mountBuffer(readFileSync(path.join(dir, 'index.aff')), `${name}.aff`);
     const dic = hunspell.mountBuffer(readFileSync(path.join(dir, 'index.dic')), `${name}.dic`);
