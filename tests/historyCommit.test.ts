@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { createWorkbench } from '../server/application/createWorkbench';
 import { closeProjectDatabase, projectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { projectLock } from '../server/storage/projectLock';
+import type { Unit } from '../server/domain/types';
 import { makeApp, type TestApp } from './helpers/app';
 import { makeProject, SMALL_DOC, type TestProject } from './helpers/project';
 
@@ -102,5 +103,30 @@ describe('a save when the disk is full', () => {
     const ok = await t.api.put(`/api/documents/small/locales/es/segments/${segment.id}`).send({ target: 'Hola', baseRevision: segment.revision });
     expect(ok.status).toBe(200);
     expect(await projectRecords(project.dir).history.list('small', 'es', segment.id)).toEqual([expect.objectContaining({ who: 'admin', after: { target: 'Hola', state: 'translated' } })]);
+  });
+});
+
+describe('the write-ahead log a journaled save syncs', () => {
+  /** This process's descriptors open on the project's write-ahead log. */
+  const walDescriptors = (): string[] =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        // A closed database's log is deleted: its link then ends in " (deleted)".
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(path.join(realpathSync(project.dir), 'workbench.db-wal'));
+      } catch {
+        return false; // the descriptor of the listing itself, closed meanwhile
+      }
+    });
+
+  it('is kept open while the database is, and closed with it', async () => {
+    const history = projectRecords(project.dir).history;
+    const unit: Unit = { id: 'p1', source: 'Hello', target: 'Hola', state: 'translated', approved: false, revision: 1, notes: [] };
+    await history.appendJournaled('small', 'es', [{ at: new Date().toISOString(), who: 'ana', segment: 'p1', action: 'save', after: { target: 'Hola', state: 'translated' } }], [unit]);
+    const sqlite = walDescriptors().length;
+    await history.appendJournaled('small', 'es', [{ at: new Date().toISOString(), who: 'ana', segment: 'p1', action: 'save', after: { target: 'Hola!', state: 'translated' } }], [unit]);
+    expect(walDescriptors()).toHaveLength(sqlite); // opened once, not at every save
+    closeProjectDatabase(project.dir);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(walDescriptors()).toEqual([]); // SQLite's own and the one kept for syncing
   });
 });

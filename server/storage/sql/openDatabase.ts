@@ -135,6 +135,19 @@ export function openDatabase(file: string, options: { check?: boolean } = {}): S
 
 const open = new Map<string, SqlDatabase>();
 
+/** What closes with a database: files kept open beside it (see whenClosed). */
+const companions = new WeakMap<SqlDatabase, (() => void)[]>();
+
+/**
+ * Runs `close` when closeProjectDatabase closes `db`: for a file a repository keeps open as long
+ * as its database (left to the garbage collector, Node warns, and will throw in a later version).
+ */
+export function whenClosed(db: SqlDatabase, close: () => void): void {
+  const list = companions.get(db) ?? [];
+  list.push(close);
+  companions.set(db, list);
+}
+
 /** The database of a project folder, opened once per process and shared by every store over it. */
 export function projectDatabase(dataDir: string, options: { check?: boolean } = {}): SqlDatabase {
   const file = databaseFileOf(path.resolve(dataDir));
@@ -151,5 +164,8 @@ export function closeProjectDatabase(dataDir: string): void {
   const file = databaseFileOf(path.resolve(dataDir));
   const db = open.get(file);
   open.delete(file);
-  if (db?.open) db.close();
+  if (!db) return;
+  for (const close of companions.get(db) ?? []) close();
+  companions.delete(db);
+  if (db.open) db.close();
 }

@@ -3,7 +3,7 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import type { Statement } from 'better-sqlite3';
 import type { Unit } from '../../domain/types';
 import type { Contribution, HistoryEntry, HistoryRepository } from '../historyRepository';
-import type { SqlDatabase } from './openDatabase';
+import { type SqlDatabase, whenClosed } from './openDatabase';
 import { journalInserter } from './sqlUnitJournal';
 
 interface HistoryRow {
@@ -106,7 +106,9 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
   const walFile = (): Promise<FileHandle | undefined> =>
     (wal ??= (async () => {
       if (db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return undefined;
-      return fsp.open(`${db.name}-wal`, 'r').catch(() => undefined);
+      const handle = await fsp.open(`${db.name}-wal`, 'r').catch(() => undefined);
+      if (handle) whenClosed(db, () => void handle.close().catch(() => undefined));
+      return handle;
     })());
   /** A commit that does not wait for the disk (see appendJournaled), the statements made once: db.pragma prepares its statement at each call. */
   const synchronous = { normal: db.prepare('PRAGMA synchronous = NORMAL'), full: db.prepare('PRAGMA synchronous = FULL') };
