@@ -98,7 +98,7 @@ describe('editions kept between processes', () => {
     await first.editions.export('small', 'es', 'html', { draft: true });
     const locale = path.join(project.localesDir, 'es', 'small.xlf');
     const kept = path.join(project.dir, '.cache', 'editions', 'hashes', 'small.es.json');
-    for (let i = 0; i < 300 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     const [stamp, value] = readFileSync(kept, 'utf8').split('\n');
     expect(stamp.endsWith(` ${fileStamp(statSync(locale))}`)).toBe(true);
     expect(JSON.parse(value)).toBe(createHash('sha256').update(readFileSync(locale)).digest('hex'));

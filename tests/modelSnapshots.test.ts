@@ -90,7 +90,7 @@ test('a source update leaves the snapshot of the new version, which the next pro
   const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
   const source = path.join(project.sourceDir, 'small.md');
   const report = await createWorkbench(project.dir).updateSource('small', Buffer.from(`${readFileSync(source, 'utf8')}\nA paragraph added by an update.\n`), { name: 'small.md' });
-  for (let i = 0; i < 200 && !(existsSync(kept) && readFileSync(kept, 'utf8').includes('added by an update')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !(existsSync(kept) && readFileSync(kept, 'utf8').includes('added by an update')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
   const { words, ...document } = JSON.parse(rest.join('\n'));
   expect(document.version).toBe(report.version.number);
@@ -100,7 +100,7 @@ test('a source update leaves the snapshot of the new version, which the next pro
   const fromFiles = await createWorkbench(project.dir).document('small');
   expect(JSON.parse(JSON.stringify(fromFiles))).toEqual(document);
   // That read keeps its own snapshot again, in the background: planted once it is in place.
-  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   document.meta.title = 'From the snapshot';
   writeFileSync(kept, `${stamp}\n${JSON.stringify(document)}`);
   expect((await createWorkbench(project.dir).document('small')).meta.title).toBe('From the snapshot');
@@ -252,7 +252,7 @@ test('a process that finds saves journaled does not read their file once another
 test('a source update by a process that has the document from its snapshot plans from it (the text is not read again), as it would from the files', async () => {
   const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
   await createWorkbench(project.dir).document('small');
-  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const next = Buffer.from(`${SMALL_DOC.replace('The second paragraph.', 'The second paragraph, edited.')}\nA paragraph added by an update.\n`);
   // The same project without snapshots: what the files give.
   const other = makeProject();
@@ -278,7 +278,7 @@ test("a document's versions are kept beside it, and read from there while its fi
   await createWorkbench(project.dir).document('small');
   // Kept with the document, from the sidecar read for it: a process that reads the document from
   // its snapshot reads the versions from there.
-  for (let i = 0; i < 200 && !(existsSync(document) && existsSync(kept)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !(existsSync(document) && existsSync(kept)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
   expect(stamp).toBe(readFileSync(document, 'utf8').split('\n', 1)[0]);
   const versions = await createWorkbench(project.dir).versions('small');
@@ -294,7 +294,7 @@ test("a document's versions are kept beside it, and read from there while its fi
 test('a segmented document is kept, and not used once its text is edited by hand', async () => {
   const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
   const loaded = await createWorkbench(project.dir).document('small');
-  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
   const { words, ...document } = JSON.parse(rest.join('\n'));
   expect(document).toEqual(JSON.parse(JSON.stringify(loaded)));
@@ -332,7 +332,7 @@ test("a locale's drift report is kept, and worked out again once the locale file
   const es = first.locales.find((l) => l.code === 'es');
   expect(es?.untranslated).toBeGreaterThan(0);
   const kept = path.join(project.dir, '.cache', 'summaries', 'small', 'es.drift.json');
-  for (let i = 0; i < 200 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   // Taken as it is while the files are unchanged: a planted count is what the next process reports.
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
   writeFileSync(kept, `${stamp}\n${JSON.stringify({ ...JSON.parse(rest.join('\n')), untranslated: 999 })}`);
