@@ -6,7 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import * as aligner from '../server/domain/alignBlocks';
 import { alignBlocks, type AlignBlock, type AlignLink } from '../server/domain/alignBlocks';
+import { projectDatabase } from '../server/storage/sql/openDatabase';
 import { readSource } from '../server/domain/segmentDocument';
 import { adjusted } from '../server/application/alignments';
 import { addAccount, browserAgent, makeApp, type TestApp } from './helpers/app';
@@ -212,6 +214,31 @@ describe('aligning through the API, the pages and the CLI', () => {
     const [a, b] = merged.links[article1].source.map((s: { id: string }) => all.find((x) => x.id === s.id));
     expect(a).toMatchObject({ state: 'translated', target: expect.stringMatching(/^Tous les êtres humains.* Article 2/) });
     expect(b).toMatchObject({ state: 'needs-work' });
+  });
+
+  it('scores its views and adjustments by the links the aligner made, kept with the preview, without aligning again', async () => {
+    const preview = (await t.api.post(`${doc}/align?dryRun=1`).set('Content-Type', 'text/markdown').send(fixture('fra')).expect(200)).body;
+    const confidences = (links: { confidence: number; adjusted: boolean }[]) => links.map((l) => [l.confidence, l.adjusted]);
+    const article1 = preview.links.findIndex((l: { source: { text: string }[] }) => l.source[0]?.text.startsWith('All human beings'));
+    expect(preview.links[article1].kind).toBe('1-1');
+    expect(preview.links[article1 + 1].kind).toBe('1-1');
+    const aligning = jest.spyOn(aligner, 'alignBlocks');
+    try {
+      expect(confidences((await t.api.get(`/api/alignments/${preview.id}`).expect(200)).body.links)).toEqual(confidences(preview.links));
+      const merged = (await t.api.post(`/api/alignments/${preview.id}/adjust`).send({ action: 'merge', link: article1 }).expect(200)).body;
+      expect(merged.links[article1]).toMatchObject({ kind: '2-2', adjusted: true, confidence: 1 });
+      // Split again, the two links are the aligner's once more, with its confidences.
+      const split = (await t.api.post(`/api/alignments/${preview.id}/adjust`).send({ action: 'split', link: article1 }).expect(200)).body;
+      expect(confidences(split.links)).toEqual(confidences(preview.links));
+      expect(aligning).not.toHaveBeenCalled();
+
+      // A preview staged by an older workbench (without the aligner's links) is aligned again, to the same scores.
+      projectDatabase(t.project.dir).prepare('UPDATE staged_alignments SET scored_json = NULL').run();
+      expect(confidences((await t.api.get(`/api/alignments/${preview.id}`).expect(200)).body.links)).toEqual(confidences(preview.links));
+      expect(aligning).toHaveBeenCalledTimes(1);
+    } finally {
+      aligning.mockRestore();
+    }
   });
 
   it('refuses to show or confirm an alignment made against a source that changed since', async () => {

@@ -115,6 +115,8 @@ export class Alignments {
       blocks,
       links: links.map((l) => ({ source: l.source, target: l.target })),
       revisions,
+      // Kept: a view after an adjustment scores its links by these, not by aligning again (seconds on a book).
+      scored: links.map((l) => ({ source: l.source, target: l.target, confidence: l.confidence })),
     };
     if (!options.dryRun) {
       await this.deps.staged.sweep(new Date(Date.now() - STAGED_FOR_MS).toISOString());
@@ -127,7 +129,8 @@ export class Alignments {
   async staged(id: string, who: string): Promise<AlignmentPreview> {
     const staged = await this.find(id, who);
     const document = await this.deps.workbench.document(staged.document);
-    const terms = (await this.deps.terms?.(staged.locale, document.meta.language).catch(() => [])) ?? [];
+    // The anchors, only to align again a preview staged without the aligner's links (see rescore).
+    const terms = staged.scored ? [] : ((await this.deps.terms?.(staged.locale, document.meta.language).catch(() => [])) ?? []);
     return { ...this.view(document, staged, await this.unitsOf(document.id, staged.locale), undefined, terms), id: staged.id };
   }
 
@@ -255,9 +258,13 @@ export class Alignments {
   }
 }
 
-/** Confidences of a staged preview: the aligner's where its links are the aligner's, 1 (and adjusted) where a reviewer made them. */
+/**
+ * Confidences of a staged preview: the aligner's where its links are the aligner's (a link split and
+ * merged back is the aligner's again), 1 (and adjusted) where a reviewer made them. The aligner's
+ * links are those kept with the preview; a preview staged without them is aligned again.
+ */
 function rescore(paragraphs: Segment[], staged: StagedAlignment, links: AlignmentLinkView[], terms: { source: string; targets: string[] }[]): void {
-  const fresh = alignBlocks(paragraphs, staged.blocks, { terms });
+  const fresh = staged.scored ?? alignBlocks(paragraphs, staged.blocks, { terms });
   const key = (l: StagedLink): string => `${l.source.join(',')}|${l.target.join(',')}`;
   const byKey = new Map(fresh.map((l) => [key(l), l.confidence]));
   for (const [k, link] of staged.links.entries()) {

@@ -18,6 +18,16 @@ export interface StagedAlignment extends StagedImport {
   links: StagedLink[];
   /** The revision of each paragraph when the preview was made: one saved since is a conflict, never overwritten. */
   revisions: Record<string, number>;
+  /**
+   * The links as the aligner made them, with its confidence in each: what the preview scores its
+   * links by after adjustments. Absent for a preview staged by an older workbench.
+   */
+  scored?: ScoredLink[];
+}
+
+/** A link as the aligner made it, with its confidence (0 to 1). */
+export interface ScoredLink extends StagedLink {
+  confidence: number;
 }
 
 /** Alignments between their preview and their confirmation. */

@@ -270,6 +270,14 @@ CREATE TABLE staged_alignments (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'alignments: the links the aligner made, with their confidences, kept with a preview (a view or an adjustment no longer aligns again)',
+    // Null for a preview staged before: its views align again, as they did.
+    sql: `
+ALTER TABLE staged_alignments ADD COLUMN scored_json TEXT;
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */
