@@ -231,6 +231,8 @@ describe('file locale store', () => {
     );
     expect(edited).toContain('Editado a mano.');
     writeFileSync(path, edited); // in place: same inode, different size
+    // Seen from the next turn of the event loop on: the saves of one turn share one look at the file.
+    await new Promise((resolve) => setImmediate(resolve));
     expect((await store.read('manifesto', 'es'))?.units[0]).toMatchObject({ target: 'Editado a mano.', state: 'translated' });
 
     // An update builds on the edited file, not on the stale cache.

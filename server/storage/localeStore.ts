@@ -325,8 +325,38 @@ export function createFileLocaleStore(options: {
     },
   };
   const lock = options.lock ?? localLock();
+  /**
+   * The stats of files this turn of the event loop, by path. Every save looks at its file; the
+   * saves read in one turn (a batch, see LocaleWriteBatches) share one stat of it. Forgotten at the
+   * end of the turn (a hand edit or another process's write is seen from the next one) and whenever
+   * this process sets or drops the file's entry (its own writes).
+   */
+  const turnStats = new Map<string, Stats | undefined>();
+  let forgetAtTurnEnd = false;
+  function statThisTurn(path: string): Stats | undefined {
+    if (turnStats.has(path)) return turnStats.get(path);
+    const stats = statSync(path, { throwIfNoEntry: false });
+    turnStats.set(path, stats);
+    if (!forgetAtTurnEnd) {
+      forgetAtTurnEnd = true;
+      setImmediate(() => {
+        forgetAtTurnEnd = false;
+        turnStats.clear();
+      });
+    }
+    return stats;
+  }
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
-  const cache = new Map<string, CacheEntry>();
+  const cache = new (class extends Map<string, CacheEntry> {
+    override set(path: string, entry: CacheEntry): this {
+      turnStats.delete(path);
+      return super.set(path, entry);
+    }
+    override delete(path: string): boolean {
+      turnStats.delete(path);
+      return super.delete(path);
+    }
+  })();
   /** DOM parses under way, by the entry they complete (see withDom). */
   const domLoads = new WeakMap<CacheEntry, Promise<CacheEntry & { parsed: HeldXliff12 }>>();
   /** Files whose new version is being renamed into place, until their cache entry is set. */
@@ -376,11 +406,8 @@ export function createFileLocaleStore(options: {
     // doing (the fsyncs of a source update's large files took its threads for tens of milliseconds).
     const known = cache.get(path);
     if (known) {
-      let stats: Stats;
-      try {
-        stats = statSync(path);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
+      const stats = statThisTurn(path);
+      if (!stats) {
         cache.delete(path);
         return undefined;
       }
