@@ -258,6 +258,18 @@ describe('aligning through the API, the pages and the CLI', () => {
     it('an empty file', () => refused('  \n\n ', 400, 'align-empty'));
     it('a file in the source\'s own language', () => refused(fixture('eng'), 422, 'align-same-language'));
     it('a text that is not a translation of the document', () => refused(readFileSync(path.join(REPO_ROOT, 'source', 'communard-manifesto.md'), 'utf8'), 422, 'align-implausible'));
+    it('a long file in the source\'s own language, judged on an even sample of its links', async () => {
+      // 15 times the declaration: 1,380 paragraphs, more than the 1,000 links compared.
+      const body = (code: string) => fixture(code).replace(/^---[\s\S]*?---\n/, '');
+      const long = (code: string, lang: string) => `---\ntitle: Long\nlang: ${lang}\n---\n${Array.from({ length: 15 }, () => body(code)).join('\n')}`;
+      t.project.write('source/long.md', long('eng', 'en'));
+      const own = await t.api.post('/api/documents/long/locales/fr/align?dryRun=1').set('Content-Type', 'text/markdown').send(long('eng', 'en')).expect(422);
+      expect(own.body.error).toMatchObject({ code: 'align-same-language' });
+      expect(own.body.error.message).toMatch(/\((\d+) of (1000|1001) paragraphs compared/);
+      // Its translation is not.
+      const french = await t.api.post('/api/documents/long/locales/fr/align?dryRun=1').set('Content-Type', 'text/markdown').send(long('fra', 'fr')).expect(200);
+      expect(french.body.counts.sourceBlocks).toBe(15 * 92);
+    }, 60_000);
     it('an encoding the file declares that cannot be read', () => refused('---\nencoding: klingon-8\n---\n\nText.\n', 400, 'text-encoding-unsupported'));
     it('a language tag that is not one', async () => {
       const res = await t.api.post('/api/documents/udhr/locales/xx-!!/align').set('Content-Type', 'text/markdown').send(fixture('fra'));
