@@ -48,12 +48,12 @@ function startHunspell(): Promise<HunspellModule> {
 /** Spellers by language, each dictionary loaded once, on first use. */
 export class HunspellSpellers {
   private module?: Promise<HunspellModule>;
-
-  /** `start` starts Hunspell's runtime (tests give one that fails first). */
-  constructor(private readonly start: () => Promise<HunspellModule> = startHunspell) {}
   private readonly loading = new Map<string, Promise<Speller>>();
 
   private readonly ready = new Map<string, Speller>();
+
+  /** `start` starts Hunspell's runtime (tests give one that fails first). */
+  constructor(private readonly start: () => Promise<HunspellModule> = startHunspell) {}
 
   /** The speller of a language if its dictionary is loaded already (nothing is loaded). */
   loaded(language: string): Speller | undefined {
