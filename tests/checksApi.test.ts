@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { SPELLER_WAIT_MS } from '../server/application/spellerWithin';
+import type { Speller } from '../server/domain/misspeltWords';
 import { HunspellSpellers } from '../server/formats/hunspellSpellers';
 import { addAccount, startLocale, useTestApp } from './helpers/app';
 
@@ -97,6 +99,29 @@ describe('the checks of a translation', () => {
     const editionPage = (await request(t.app).get('/documents/small/locales/es/edition').expect(200)).text;
     expect(editionPage).toContain('1 translation has a check error to fix');
   });
+
+  test('a dictionary still loading holds a save back a few seconds at most: that save goes without spelling, the next has it', async () => {
+    const load = (HunspellSpellers.prototype as unknown as { load: (name: string) => Promise<Speller> }).load;
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = jest.spyOn(HunspellSpellers.prototype as unknown as { load: (name: string) => Promise<Speller> }, 'load').mockImplementation(async function (this: HunspellSpellers, name: string) {
+      await held;
+      return load.call(this, name);
+    });
+    try {
+      const [first, second] = (await startLocale(t.api, 'fr')) as Segment[];
+      const started = Date.now();
+      const saved = (await t.api.put(`/api/documents/small/locales/fr/segments/${first.id}`).send({ target: 'Première partte.', baseRevision: 0 }).expect(200)).body;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(SPELLER_WAIT_MS - 50);
+      expect(saved.checks.map((c: { id: string }) => c.id)).not.toContain('spelling');
+      release();
+      const next = (await t.api.put(`/api/documents/small/locales/fr/segments/${second.id}`).send({ target: 'Deuxième partte.', baseRevision: 0 }).expect(200)).body;
+      expect(next.checks).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'spelling', values: { words: 'partte' } })]));
+      expect(slow).toHaveBeenCalledTimes(1); // one load, waited for by both
+    } finally {
+      slow.mockRestore();
+    }
+  }, 30_000);
 
   test('a dictionary that cannot be loaded leaves spelling unchecked and never stops a save or a page', async () => {
     const failing = jest.spyOn(HunspellSpellers.prototype as unknown as { load: () => Promise<never> }, 'load').mockRejectedValue(new Error('no WebAssembly here'));

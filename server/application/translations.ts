@@ -27,6 +27,7 @@ import { MAX_TARGET_LENGTH } from '../domain/limits';
 import { checksOf, languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { ParagraphChanges } from './paragraphChanges';
+import { spellerWithin } from './spellerWithin';
 import { progressJson } from './presenters';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
@@ -413,7 +414,7 @@ export class Translations {
       await this.completeFile(document, code);
     }
     // The save goes through whatever becomes of the dictionary (it is only for the checks of the answer).
-    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), this.stores.spelling?.speller(code)?.catch(() => undefined)]);
+    const [glossary, speller] = await Promise.all([this.stores.glossary?.matcher(code, document.meta.language), spellerWithin(this.stores.spelling?.speller(code))]);
     // Applied with the other changes waiting on this file, written and made durable with them.
     const change = this.batches.submit(document.id, code, {
       apply: (units) => {

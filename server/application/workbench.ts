@@ -20,6 +20,7 @@ import { Activity } from './activity';
 import { Discussions } from './discussions';
 import { languagesOf, segmentView, type SegmentView } from './segmentViews';
 import { ANONYMOUS, Translations } from './translations';
+import { spellerWithin } from './spellerWithin';
 
 export type { SegmentView };
 
@@ -291,8 +292,8 @@ export class Workbench {
 
   /**
    * A locale's context with its language's spelling dictionary, loaded if it was not (once per
-   * process, 0.05-0.6 s). `wait: false` (a page of views): the dictionary is loaded behind the
-   * answer, which is checked without it the first time.
+   * process, 0.05-0.6 s), waited for a few seconds at most (see spellerWithin). `wait: false` (a
+   * page of views): the dictionary is loaded behind the answer, which is checked without it the first time.
    */
   async withSpeller(context: LocaleContext, options: { wait?: boolean } = {}): Promise<LocaleContext> {
     if (context.speller) return context;
@@ -301,7 +302,7 @@ export class Workbench {
       console.error(`Could not load the spelling dictionary of ${context.locale.code}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     });
-    if (options.wait !== false) context.speller = await loading;
+    if (options.wait !== false) context.speller = await spellerWithin(loading);
     return context;
   }
 
