@@ -7,6 +7,7 @@ import type { FoundPair, IndexedPair, MemoryIndex, PairOrigin, ParagraphPairs } 
 import { changedSince, segmentsOf } from './localeTally';
 import type { Memories } from './memories';
 import type { LocaleContext, Workbench } from './workbench';
+import { turnTaker } from './turnTaker';
 
 /** A suggestion of the memory for a paragraph. */
 export interface MemoryMatch {
@@ -172,12 +173,13 @@ export class TranslationMemory {
     // Known changes of the same document (saves since the version last seen): those paragraphs only, none removed.
     const changed = sameDocument ? changedSince(before.file, context.file) : undefined;
     const segments = changed ? [...changed].map((id) => segmentsOf(document).get(id)).filter((s) => s !== undefined) : document.segments;
-    let looked = 0;
+    // A book looked at whole (its sentences cut for the first time): other requests in between.
+    const pause = turnTaker();
     for (const segment of segments) {
       if (!segment.translatable) continue;
       present.add(segment.id);
-      // A book looked at whole (its sentences cut for the first time): other requests in between, every 200.
-      if (++looked % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+      const paused = pause();
+      if (paused) await paused;
       const unit = context.units.get(segment.id);
       if (sameDocument && unit !== undefined && before.units.get(segment.id) === unit) continue;
       const state = workflowState(segment, unit);

@@ -28,6 +28,7 @@ import { checksOf, languagesOf, segmentView, type SegmentView } from './segmentV
 import { planAgainOnSourceMovedOn, SourceMovedOn } from './sourceMovedOn';
 import { ParagraphChanges } from './paragraphChanges';
 import { spellerWithin } from './spellerWithin';
+import { turnTaker } from './turnTaker';
 import { progressJson } from './presenters';
 import { LocaleWriteBatches } from './localeWriteBatches';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
@@ -300,12 +301,13 @@ export class Translations {
     const dismissed = (await this.stores.dismissals?.list(context.document.id, context.locale.code)) ?? new Map<string, CheckDismissal[]>();
     const open = new Map<string, CheckResult[]>();
     const languages = languagesOf(context);
-    let done = 0;
+    // A book's checks take seconds the first time: other requests are served in between.
+    const pause = turnTaker();
     for (const segment of segments) {
       const unit = segment.translatable ? context.units.get(segment.id) : undefined;
       if (!unit?.target) continue;
-      // A book's checks take seconds the first time: other requests are served in between.
-      if (++done % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+      const paused = pause();
+      if (paused) await paused;
       const gone = (dismissed.get(segment.id) ?? []).filter((d) => d.target === unit.target).map((d) => d.check);
       const checks = checksOf(segment, unit, languages, options).filter((check) => !gone.includes(check.id));
       if (checks.length > 0) open.set(segment.id, checks);
