@@ -1,6 +1,9 @@
 import { CHECKS, checkTranslation, extractLinks } from '../server/domain/checkTranslation';
 import { GlossaryMatcher } from '../server/domain/glossaryMatcher';
 import { dictionaryFor, HunspellSpellers } from '../server/formats/hunspellSpellers';
+import { misspeltWords } from '../server/domain/misspeltWords';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 // The quality checks beside each translation: the same links as the source, as many emphasised
 // or code spans. The source's side is worked out once per text and kept.
@@ -95,6 +98,18 @@ describe('the spelling check', () => {
     const glossary = new GlossaryMatcher([{ id: 'a', sourceLanguage: 'en', source: 'commoning', translations: ['procomunización'], forbidden: [], partOfSpeech: '', note: '', caseSensitive: false, revision: 1, who: '', at: '' }], 'en', 'es');
     expect(spelling('Commoning.', 'Procomunización.', es)).toBe('Procomunización');
     expect(spelling('Commoning.', 'Procomunización.', { ...es, glossary })).toBeUndefined();
+  });
+
+  it('cuts words as the Unicode word rules do (Intl.Segmenter), on real French, Portuguese and English text', () => {
+    const rejectAll = { correct: () => false };
+    for (const [code, lang] of [['fra', 'fr'], ['por_PT', 'pt'], ['eng', 'en']] as const) {
+      const text = readFileSync(path.join(__dirname, 'fixtures', 'align', `udhr-${code}.md`), 'utf8') + " L'ouvrière d’aujourd’hui, e.g. mutual_aid, 30,000.";
+      // Every word the speller is asked about, each once: the check's own rules applied to Intl.Segmenter's words.
+      const expected = [...new Set([...new Intl.Segmenter(lang, { granularity: 'word' }).segment(text)].filter((s) => s.isWordLike).map((s) => s.segment))].filter(
+        (word) => word.length >= 2 && !/[\d_]/u.test(word) && word !== word.toLocaleUpperCase(lang),
+      );
+      expect(misspeltWords(text, '', lang, rejectAll)).toEqual(expected);
+    }
   });
 
   it('is skipped for a language no dictionary serves', () => {
