@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_ROOT, createApp } from './app';
 import type { SetupGate } from './auth/setupGate';
 import type { Project } from './application/createWorkbench';
@@ -34,15 +35,18 @@ async function main(): Promise<void> {
   const warming = (app.locals.project as Project).workbench.warm(STARTUP_WARM_MS).catch(() => undefined);
   await Promise.race([warming, new Promise((resolve) => setTimeout(resolve, STARTUP_WARM_MS).unref())]);
   let lastRequestAt = Date.now();
+  /** Requests being answered (live streams aside): see warmWhenQuiet. */
+  let underWay = 0;
   const server = app.listen(port, async () => {
     console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
     const swept = await sweepTempFiles(dataDir);
     if (swept.length > 0) console.log(`Removed ${swept.length} temporary files left by an interrupted write: ${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}`);
     // The translation memory's index caught up with the files once the server has a quiet moment
-    // (no request for MEMORY_WARM_DELAY_MS), off the way of editors starting to save: a book's
-    // first indexing is seconds of work. A lookup before that indexes what it needs itself.
+    // (no request for MEMORY_WARM_DELAY_MS, and none under way but live streams), off the way of
+    // editors starting to save or of a long first page (a book's checks): a book's first indexing
+    // is seconds of work. A lookup before that indexes what it needs itself.
     const warmWhenQuiet = setInterval(() => {
-      if (Date.now() - lastRequestAt < MEMORY_WARM_DELAY_MS) return;
+      if (Date.now() - lastRequestAt < MEMORY_WARM_DELAY_MS || underWay > 0) return;
       clearInterval(warmWhenQuiet);
       void (app.locals.project as Project).memory.warm().catch((err: unknown) => console.error(`Could not index the translation memory: ${err instanceof Error ? err.message : String(err)}`));
     }, 500);
@@ -54,8 +58,15 @@ async function main(): Promise<void> {
       console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
     }
   });
-  server.on('request', () => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     lastRequestAt = Date.now();
+    // A live stream stays open as long as its page: it is not work under way.
+    if (req.url?.split('?')[0].endsWith('/events')) return;
+    underWay++;
+    res.once('close', () => {
+      underWay--;
+      lastRequestAt = Date.now();
+    });
   });
   server.on('error', (err) => {
     console.error(`Cannot listen on port ${port}: ${err.message}`);
