@@ -34,6 +34,15 @@ export function fold(text: string): Folded {
   return { text: folded, from };
 }
 
+/**
+ * `text` folded as fold does, in a few native passes over the whole of it: the same text, but that
+ * lower-casing a whole text writes a word's last capital sigma as a final sigma (ς), which fold,
+ * character by character, writes σ; so every ς is σ here (and in what is looked for in it).
+ */
+function roughFold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/ς/gu, 'σ');
+}
+
 /** The folded words of a query (letters and digits), for the words mode. */
 export function queryTerms(query: string, mode: SearchMode): string[] {
   const text = query.trim();
@@ -50,6 +59,10 @@ export function queryTerms(query: string, mode: SearchMode): string[] {
  * there); for a phrase (one term), every place of it. Sorted, as [start, end] in `text`.
  */
 export function findTerms(text: string, terms: readonly string[]): [number, number][] | undefined {
+  // Most paragraphs have none of the terms: they are ruled out on the text folded whole, without
+  // the places (a fifth of the time); only the others are folded character by character.
+  const rough = roughFold(text);
+  if (terms.some((term) => !rough.includes(term.replace(/ς/gu, 'σ')))) return undefined;
   const folded = fold(text);
   const found: [number, number][] = [];
   for (const term of terms) {
