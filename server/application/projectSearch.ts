@@ -5,6 +5,7 @@ import type { SourceDocument } from '../domain/types';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError } from '../errors';
 import { runRegex } from './regexSearch';
+import { turnTaker } from './turnTaker';
 import type { LocaleContext, Workbench } from './workbench';
 
 /** What a search looks for, and where. */
@@ -77,7 +78,11 @@ export class ProjectSearch {
       });
     } else {
       const terms = queryTerms(query.q, query.mode);
+      // A book's every paragraph in every language: other requests (saves) are served in between.
+      const pause = turnTaker();
       for (const row of rows) {
+        const paused = pause();
+        if (paused) await paused;
         const { source, target } = fields(row);
         const inSource = source !== undefined ? findTerms(source, terms) : undefined;
         const inTarget = target !== undefined ? findTerms(target, terms) : undefined;
