@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from '../server/storage/sql/migrations';
 import { databaseFileOf, openDatabase } from '../server/storage/sql/openDatabase';
+import { WHO_DID_WHAT } from '../server/storage/sql/sqlHistoryRepository';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 
 let project: TestProject;
@@ -40,6 +41,15 @@ describe('the project database', () => {
     const again = openDatabase(file);
     expect((again.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(MIGRATIONS.length);
     again.close();
+  });
+
+  it('reads who did what in a locale (credits, the people\'s counts) from an index alone, not from its every entry', () => {
+    const db = openDatabase(file);
+    for (const [name, sql] of Object.entries(WHO_DID_WHAT)) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('doc', 'es') as { detail: string }[]).map((row) => row.detail);
+      expect({ name, scan: plan.find((detail) => /\bhistory\b/.test(detail)) }).toEqual({ name, scan: expect.stringMatching(/USING COVERING INDEX history_who \(document=\? AND locale=\?\)/) });
+    }
+    db.close();
   });
 
   it('refuses a file that is not an SQLite database, naming it, and leaves it as it is', () => {

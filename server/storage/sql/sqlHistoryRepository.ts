@@ -55,6 +55,16 @@ export function historyInserter(db: SqlDatabase): (document: string, lang: strin
 }
 
 /**
+ * Who did what in a locale: for an edition's credits and the people's counts. Each is read from the
+ * index by person alone (see migration 9), never from every entry of the locale.
+ */
+export const WHO_DID_WHAT = {
+  byAction: 'SELECT who, action, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? GROUP BY who, action',
+  credits: 'SELECT who, action, suggested_by, MIN(id) AS first FROM history WHERE document = ? AND locale = ? GROUP BY who, action, suggested_by ORDER BY first',
+  suggested: 'SELECT suggested_by AS who, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? AND suggested_by IS NOT NULL GROUP BY suggested_by',
+} as const;
+
+/**
  * History in the project database, one row per entry, indexed by paragraph, locale and person:
  * a save reads one paragraph's last entry, not the locale's whole history.
  */
@@ -74,15 +84,9 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     machine: db.prepare<[string, string], { who: string; n: number; edits: number; length: number }>(
       "SELECT who, COUNT(*) AS n, SUM(json_extract(after_json, '$.machine.edits')) AS edits, SUM(json_extract(after_json, '$.machine.length')) AS length FROM history WHERE document = ? AND locale = ? AND after_json LIKE '%\"machine\":%' AND json_extract(after_json, '$.machine') IS NOT NULL GROUP BY who",
     ),
-    byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(
-      'SELECT who, action, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? GROUP BY who, action',
-    ),
-    credits: db.prepare<[string, string], { who: string; action: string; suggested_by: string | null }>(
-      'SELECT who, action, suggested_by, MIN(id) AS first FROM history WHERE document = ? AND locale = ? GROUP BY who, action, suggested_by ORDER BY first',
-    ),
-    suggested: db.prepare<[string, string], { who: string; n: number }>(
-      'SELECT suggested_by AS who, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? AND suggested_by IS NOT NULL GROUP BY suggested_by',
-    ),
+    byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(WHO_DID_WHAT.byAction),
+    credits: db.prepare<[string, string], { who: string; action: string; suggested_by: string | null }>(WHO_DID_WHAT.credits),
+    suggested: db.prepare<[string, string], { who: string; n: number }>(WHO_DID_WHAT.suggested),
   };
   // One statement per number of actions asked for (the callers ask for a short, fixed list).
   const lastOfCount = new Map<number, Statement<unknown[], HistoryRow>>();
