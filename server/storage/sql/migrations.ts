@@ -282,7 +282,7 @@ ALTER TABLE staged_alignments ADD COLUMN scored_json TEXT;
     version: 9,
     name: "history: who did what read from the index alone (an edition's credits, the people's counts), not from every entry of the locale",
     // The same index by person, with the action and who suggested in it: a book's credits read
-    // 325,000 entries through the table (a quarter of a second, holding up the saves), now its index.
+    // 424,000 entries through the table (230 ms, holding up the saves), now its index (153 ms).
     sql: `
 DROP INDEX history_who;
 CREATE INDEX history_who ON history(document, locale, who, id, action, suggested_by);
