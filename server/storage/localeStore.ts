@@ -14,6 +14,7 @@ import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } fro
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { localLock, type ProjectLock } from './projectLock';
+import { statsThisTurn } from './statsThisTurn';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
@@ -326,34 +327,19 @@ export function createFileLocaleStore(options: {
   };
   const lock = options.lock ?? localLock();
   /**
-   * The stats of files this turn of the event loop, by path. Every save looks at its file; the
-   * saves read in one turn (a batch, see LocaleWriteBatches) share one stat of it. Forgotten at the
-   * end of the turn (a hand edit or another process's write is seen from the next one) and whenever
-   * this process sets or drops the file's entry (its own writes).
+   * Every save looks at its file: the saves read in one turn (a batch, see LocaleWriteBatches)
+   * share one stat of it (see statsThisTurn), forgotten whenever this process sets or drops the
+   * file's entry (its own writes).
    */
-  const turnStats = new Map<string, Stats | undefined>();
-  let forgetAtTurnEnd = false;
-  function statThisTurn(path: string): Stats | undefined {
-    if (turnStats.has(path)) return turnStats.get(path);
-    const stats = statSync(path, { throwIfNoEntry: false });
-    turnStats.set(path, stats);
-    if (!forgetAtTurnEnd) {
-      forgetAtTurnEnd = true;
-      setImmediate(() => {
-        forgetAtTurnEnd = false;
-        turnStats.clear();
-      });
-    }
-    return stats;
-  }
+  const turnStats = statsThisTurn();
   /** Parsed files by path, valid while the file's mtime, size and inode are unchanged. */
   const cache = new (class extends Map<string, CacheEntry> {
     override set(path: string, entry: CacheEntry): this {
-      turnStats.delete(path);
+      turnStats.forget(path);
       return super.set(path, entry);
     }
     override delete(path: string): boolean {
-      turnStats.delete(path);
+      turnStats.forget(path);
       return super.delete(path);
     }
   })();
@@ -406,7 +392,7 @@ export function createFileLocaleStore(options: {
     // doing (the fsyncs of a source update's large files took its threads for tens of milliseconds).
     const known = cache.get(path);
     if (known) {
-      const stats = statThisTurn(path);
+      const stats = turnStats.stat(path);
       if (!stats) {
         cache.delete(path);
         return undefined;

@@ -1,7 +1,8 @@
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { localLock, type ProjectLock } from './projectLock';
-import { promises as fsp, statSync, type Stats } from 'node:fs';
+import { statsThisTurn } from './statsThisTurn';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AlignOptions } from '../domain/alignVersions';
 import { planSourceUpdate, type SourceUpdatePlan } from '../domain/planSourceUpdate';
@@ -128,29 +129,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     return found && stampNow(id, found.file);
   }
 
-  /**
-   * Stats taken in this turn of the event loop, by path. A server asks whether a document changed
-   * on disk at every save (two stats); the saves a turn takes arrived together, so what the files
-   * were at its start holds for all of them, as for requests that came a moment earlier (a hand
-   * edit is seen from the next turn on). Forgotten at the end of the turn and after every write of
-   * this process (see forgetStats).
-   */
-  const turnStats = new Map<string, Stats | undefined>();
-  let forgetAtTurnEnd = false;
-  function statNow(file: string): Stats | undefined {
-    if (turnStats.has(file)) return turnStats.get(file);
-    const stats = statSync(file, { throwIfNoEntry: false });
-    turnStats.set(file, stats);
-    if (!forgetAtTurnEnd) {
-      forgetAtTurnEnd = true;
-      setImmediate(() => {
-        forgetAtTurnEnd = false;
-        turnStats.clear();
-      });
-    }
-    return stats;
-  }
-  const forgetStats = (): void => turnStats.clear();
+  /** Whether a document changed on disk, asked at every save: one stat per file and turn (see statsThisTurn). */
+  const turnStats = statsThisTurn();
 
   /**
    * stampOf for the text `file` (the one locate found before), made with synchronous stats (see
@@ -159,7 +139,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   function stampNow(id: string, file: string): string | undefined {
     try {
       if (!stillPreferred(id, file)) return undefined;
-      const [text, sidecar] = [statNow(file), statNow(sidecarPath(id))];
+      const [text, sidecar] = [turnStats.stat(file), turnStats.stat(sidecarPath(id))];
       return text && sidecar && `${file} ${fileStamp(text)} ${fileStamp(sidecar)}`;
     } catch {
       return undefined;
@@ -171,7 +151,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     for (const extension of Object.keys(EXTENSIONS)) {
       const preferred = path.join(dir, `${id}${extension}`);
       if (preferred === file) return true;
-      if (statNow(preferred)) return false;
+      if (turnStats.stat(preferred)) return false;
     }
     return true;
   }
@@ -304,13 +284,13 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       ],
       () => {
         committed = true;
-        forgetStats();
+        turnStats.forget();
         atCommitPoint?.();
       },
     );
     // The text's own failure first (the sequence, after it, then finds no file to rename).
     const [written, done] = await Promise.allSettled([text.written, sequence]);
-    forgetStats();
+    turnStats.forget();
     if (written.status === 'fulfilled' && done.status === 'fulfilled') return;
     await text.discard(); // what did not take its place (the copy may have: harmless, nothing names it)
     if (written.status === 'rejected' && !committed) throw written.reason;
@@ -336,7 +316,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     // the thread pool waits behind its other work): unchanged, the entry holds, unless a file of a
     // format locate prefers has come beside it (doc.md next to doc.txt).
     try {
-      const stats = statNow(cached.file);
+      const stats = turnStats.stat(cached.file);
       if (!stats || !sameFile(cached.stamp, fileIdentity(stats))) return undefined;
       return stillPreferred(id, cached.file) ? cached : undefined;
     } catch {
@@ -386,7 +366,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         if (previousVersion && previousVersion.hash === hash && snapshot !== undefined && textHash(snapshot) === sidecar.hash) {
           // An update stopped after its commit point: finish it by writing the committed text.
           await writeFileAtomic(found.file, snapshot);
-          forgetStats();
+          turnStats.forget();
           content = snapshot;
           hash = sidecar.hash;
         }
