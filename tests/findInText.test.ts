@@ -1,24 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findTerms, fold, queryTerms } from '../server/domain/findInText';
+import { findTerms, fold, placesOf, queryTerms } from '../server/domain/findInText';
 
 // Finding words as a search box does. A paragraph is first ruled out on its text folded whole
 // (findTerms' quick look); that look must never rule out a paragraph the places are found in.
-
-/** findTerms without its quick look: every place of every term in the text folded character by character. */
-function placesOf(text: string, terms: readonly string[]): [number, number][] | undefined {
-  const folded = fold(text);
-  const found: [number, number][] = [];
-  for (const term of terms) {
-    let any = false;
-    for (let at = folded.text.indexOf(term); at >= 0; at = folded.text.indexOf(term, at + term.length)) {
-      any = true;
-      found.push([folded.from[at], folded.from[at + term.length]]);
-    }
-    if (!any) return undefined;
-  }
-  return found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-}
 
 const paragraphs = ['eng', 'fra', 'por_PT', 'arb']
   .flatMap((code) => readFileSync(path.join(__dirname, 'fixtures', 'align', `udhr-${code}.md`), 'utf8').split('\n\n'))

@@ -63,6 +63,11 @@ export function findTerms(text: string, terms: readonly string[]): [number, numb
   // the places (a fifth of the time); only the others are folded character by character.
   const rough = roughFold(text);
   if (terms.some((term) => !rough.includes(term.replace(/ς/gu, 'σ')))) return undefined;
+  return placesOf(text, terms);
+}
+
+/** findTerms without its quick look: the places of `terms` in `text` folded character by character. */
+export function placesOf(text: string, terms: readonly string[]): [number, number][] | undefined {
   const folded = fold(text);
   const found: [number, number][] = [];
   for (const term of terms) {
