@@ -127,7 +127,11 @@ export class Alignments {
 
   /** A staged preview as it now is (after adjustments). 404 when unknown, expired, or someone else's. */
   async staged(id: string, who: string): Promise<AlignmentPreview> {
-    const staged = await this.find(id, who);
+    return this.previewOf(await this.find(id, who));
+  }
+
+  /** The preview of a staged alignment as it is. */
+  private async previewOf(staged: StagedAlignment): Promise<AlignmentPreview> {
     const document = await this.deps.workbench.document(staged.document);
     // The anchors, only to align again a preview staged without the aligner's links (see rescore).
     const terms = staged.scored ? [] : ((await this.deps.terms?.(staged.locale, document.meta.language).catch(() => [])) ?? []);
@@ -139,7 +143,7 @@ export class Alignments {
     const staged = await this.find(id, who);
     staged.links = adjusted(staged.links, adjustment);
     await this.deps.staged.setLinks(staged.id, staged.links);
-    return this.staged(id, who);
+    return this.previewOf(staged);
   }
 
   /**
