@@ -13,6 +13,7 @@ import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
 import type { UnitJournal } from '../server/storage/unitJournal';
+import { main } from '../scripts/workbench';
 import { makeProject, SMALL_DOC, type TestProject } from './helpers/project';
 import { validateXliff12 } from './helpers/xmllint';
 
@@ -443,4 +444,20 @@ test('the snapshot of a file a process wrote is not made once the file was edite
   await store.keepSnapshots();
   await snapshots.settled();
   expect((await freshStore().store.read('small', 'es'))?.units[0].target).toBe('Escrito a mano, sí.....');
+});
+
+test('`workbench new-locale` leaves the snapshot of the file it made, which the next process reads instead of the file', async () => {
+  const quiet = { out: () => undefined, err: () => undefined, env: { WORKBENCH_DATA: project.dir } };
+  expect(await main(['new-locale', 'fr'], quiet)).toBe(0);
+  const file = path.join(project.localesDir, 'fr', 'small.xlf');
+  const kept = path.join(project.dir, '.cache', 'locales', 'fr', 'small.xlf.json');
+  // Written before the command returned, under the stamp of the file as it is.
+  const [header, body] = readFileSync(kept, 'latin1').split('\n');
+  expect(header.endsWith(` ${fileStamp(statSync(file))}`)).toBe(true);
+  const snapshots = createStampedSnapshots(path.join(project.dir, '.cache', 'locales'));
+  const store = createFileLocaleStore({ dir: project.localesDir, snapshots });
+  const read = (await store.read('small', 'fr')) as LocaleFile;
+  expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(read)));
+  expect(read.units).toHaveLength(8);
+  expect(read.units.every((u) => u.target === undefined)).toBe(true);
 });
