@@ -126,6 +126,38 @@ test('a change to a file read from its snapshot parses the file and keeps what t
   expect((await freshStore().store.read('small', 'es'))?.units[1].target).toBe('Un segundo párrafo.');
 });
 
+test('a snapshot says which units are written as the workbench writes them, and a change made from it writes what a change made from the file writes', async () => {
+  // A unit as another tool might leave it: without xml:space="preserve", which the writer adds.
+  const text = readFileSync(xliffPath(), 'utf8');
+  const firstTag = /<trans-unit [^>]*>/.exec(text)?.[0] ?? '';
+  expect(firstTag).toContain(' xml:space="preserve"');
+  writeFileSync(xliffPath(), text.replace(firstTag, firstTag.replace(' xml:space="preserve"', '')));
+  const handEdited = readFileSync(xliffPath());
+  const first = freshStore();
+  const model = (await first.store.read('small', 'es')) as LocaleFile;
+  await first.snapshots.settled();
+  const kept = JSON.parse(readFileSync(snapshotPath(), 'latin1').split('\n')[1]) as Record<string, unknown>;
+  expect(kept['workbench:written']).toBe(`0${'1'.repeat(model.units.length - 1)}`);
+  expect(await freshStore().store.read('small', 'es')).toEqual(model);
+
+  // The same change, made by a process that has the snapshot and by one that has only the file.
+  const change = (file: LocaleFile): void => {
+    file.units[0].target = 'El primer párrafo.';
+    file.units[0].state = 'translated';
+    file.units[2].target = 'El tercero.';
+    file.units[2].state = 'translated';
+  };
+  const fromSnapshot = freshStore().store;
+  await fromSnapshot.read('small', 'es');
+  await fromSnapshot.update('small', 'es', change);
+  const withFlags = readFileSync(xliffPath(), 'utf8');
+  writeFileSync(xliffPath(), handEdited);
+  await createFileLocaleStore({ dir: project.localesDir }).update('small', 'es', change);
+  expect(withFlags).toBe(readFileSync(xliffPath(), 'utf8'));
+  expect(withFlags).toContain('El primer párrafo.');
+  expect(validateXliff12(xliffPath()).valid).toBe(true);
+});
+
 /** The summary kept in `file` (after its stamp line). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test's look at a cache file
 function keptSummary(file: string): any {
@@ -457,7 +489,8 @@ test('`workbench new-locale` leaves the snapshot of the file it made, which the 
   const snapshots = createStampedSnapshots(path.join(project.dir, '.cache', 'locales'));
   const store = createFileLocaleStore({ dir: project.localesDir, snapshots });
   const read = (await store.read('small', 'fr')) as LocaleFile;
-  expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(read)));
+  // With which units are written as the workbench writes them: all of a file it made.
+  expect(JSON.parse(body)).toEqual({ ...JSON.parse(JSON.stringify(read)), 'workbench:written': '11111111' });
   expect(read.units).toHaveLength(8);
   expect(read.units.every((u) => u.target === undefined)).toBe(true);
 });

@@ -27,6 +27,8 @@ const SNAPSHOT_DELAY_MS = 2000;
 const SNAPSHOT_AFTER_READ_MS = 1000;
 /** How long after a file is read from its snapshot a server parses it (once the page that read it is sent). */
 const PARSE_AHEAD_DELAY_MS = 50;
+/** The key under which a locale file's snapshot says which of its units are written as read: `1` or `0` per unit. */
+const WRITTEN_KEY = 'workbench:written';
 /** How often a write behind waiting for its delay looks whether another process waits for the project's lock. */
 const LOCK_LOOK_MS = 50;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
@@ -317,13 +319,27 @@ export function createFileLocaleStore(options: {
   /** Models kept between processes (see StampedSnapshots), by the file's path under `dir`. */
   const kept = options.snapshots;
   const snapshots = kept && {
-    async read(path: string, stats: Stats): Promise<LocaleFile | undefined> {
-      const model = (await kept.read(relative(dir, path), fileStamp(stats))) as LocaleFile | undefined;
-      return Array.isArray(model?.units) ? model : undefined;
+    /**
+     * The model kept of the file as `stats` says it is, with which of its units are written as read
+     * (see CacheEntry.written) when the snapshot says: a change then holds the file without looking
+     * at each unit's text for it (a twentieth of a second for a book's file).
+     */
+    async read(path: string, stats: Stats): Promise<{ model: LocaleFile; written?: boolean[] } | undefined> {
+      const value = (await kept.read(relative(dir, path), fileStamp(stats))) as (LocaleFile & { [WRITTEN_KEY]?: unknown }) | undefined;
+      if (!value || !Array.isArray(value.units)) return undefined;
+      const { [WRITTEN_KEY]: bits, ...model } = value;
+      const written = typeof bits === 'string' && bits.length === model.units.length ? Array.from(bits, (bit) => bit === '1') : undefined;
+      return { model, written };
     },
-    write(path: string, stats: Stats, model: LocaleFile): void {
-      kept.write(relative(dir, path), fileStamp(stats), model);
+    write(path: string, stats: Stats, model: LocaleFile, written: readonly boolean[] | undefined): void {
+      const bits = written?.length === model.units.length ? written.map((w) => (w ? '1' : '0')).join('') : undefined;
+      kept.write(relative(dir, path), fileStamp(stats), bits === undefined ? model : { ...model, [WRITTEN_KEY]: bits });
     },
+  };
+  /** Which units of an entry are written as read, by position, when known (see CacheEntry.written and UnitSlot.written). */
+  const writtenOf = (entry: { model: LocaleFile; parsed?: HeldXliff12; written?: readonly boolean[] }): readonly boolean[] | undefined => {
+    const index = entry.parsed?.unitIndex;
+    return index ? entry.model.units.map((unit) => index.get(unit.id)?.written === true) : entry.written;
   };
   const lock = options.lock ?? localLock();
   /**
@@ -419,13 +435,13 @@ export function createFileLocaleStore(options: {
       const kept = held ? undefined : await snapshots?.read(path, stats);
       if (kept && forChange) {
         // A file about to change: held with its units unparsed, from its bytes and its snapshot's model.
-        const parsed = await parseFrom(handle, path, kept);
+        const parsed = await parseFrom(handle, path, kept.model, kept.written);
         const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
         return entry;
       }
       if (kept) {
-        const entry: CacheEntry = { ...fileIdentity(stats), model: kept, ctimeMs: stats.ctimeMs };
+        const entry: CacheEntry = { ...fileIdentity(stats), model: kept.model, written: kept.written, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
         // A server parses the file soon after, while the translator reads: the first save does not wait for it.
         if (options.serving) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
@@ -442,7 +458,7 @@ export function createFileLocaleStore(options: {
           snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
           setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
         } else {
-          snapshots?.write(path, stats, read.model);
+          snapshots?.write(path, stats, read.model, read.written);
         }
         return entry;
       }
@@ -460,7 +476,7 @@ export function createFileLocaleStore(options: {
       const entry: CacheEntry = { ...fileIdentity(stats), model: parsed.model, parsed, ctimeMs: stats.ctimeMs };
       cache.set(path, entry);
       if (!forChange && options.serving) snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
-      else if (!forChange) snapshots?.write(path, stats, parsed.model);
+      else if (!forChange) snapshots?.write(path, stats, parsed.model, writtenOf({ model: parsed.model, parsed }));
       return entry;
     } finally {
       await handle.close();
@@ -621,7 +637,7 @@ export function createFileLocaleStore(options: {
     }
     // Only of the file as this process wrote it: not after any write since, even one that kept its
     // size and modification time (its change time says).
-    if (sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs) snapshots.write(path, stats, entry.model);
+    if (sameFile(entry, stats) && entry.ctimeMs === stats.ctimeMs) snapshots.write(path, stats, entry.model, writtenOf(entry));
   }
 
   /** Writes `draft` over the cached file `entry` (held under the path's queue). */
