@@ -127,6 +127,46 @@ describe('a locale file held as spans', () => {
     for (const xml of seen) expectSchemaValid(xml);
   });
 
+  test('saves of the same units again and again write what a whole parse writes, foreign content and all, with the elements of their last writes', () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:x="urn:example:other">
+  <file original="doc" source-language="en" target-language="es" datatype="plaintext">
+    <body>
+      <trans-unit id="a" x:mark="1" xml:space="preserve">
+        <source>A &amp; a</source>
+        <target state="translated">A1</target>
+        <x:extra x:attr="kept">foreign <x:b>content</x:b></x:extra>
+      </trans-unit>
+      <trans-unit id="b"><source>B</source><note from="me">Keep 'this'</note></trans-unit>
+    </body>
+  </file>
+</xliff>
+`;
+    const text = fc.constantFrom('Plain.', 'A & B < C > D', 'Ünï — “x” 😀', 'CR\r\nLF\rend', 'tab\tand\nnewline', '');
+    const field = fc.constantFrom('target', 'source', 'state', 'approved', 'previous', 'notes', 'addNote', 'revision', 'sourceVersion', 'machine', 'untranslate');
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.nat(1), fields: fc.array(field, { minLength: 1, maxLength: 3 }), text }), { minLength: 2, maxLength: 12 }), (saves) => {
+        let held = spans(xml);
+        let current = xml;
+        for (const { at, fields, text: value } of saves) {
+          const unit = copy(held.model).units[at];
+          for (const name of fields) editUnit(unit, name, value);
+          const output = replaceUnitsXliff12(held, [structuredClone(unit)], ctx);
+          const expected = replaceUnitsXliff12(readStored(current), [structuredClone(unit)], ctx);
+          expect(output.xml).toBe(expected.xml);
+          expect(output.parsed.model).toEqual(expected.parsed.model);
+          expectPartsInPlace(output);
+          held = output.parsed;
+          current = output.xml;
+          // The element of each unit written is kept for its next save (a save that changes nothing writes nothing).
+          if (output.written?.length) expect(isSpanHeld(held) && held.elements.size).toBeGreaterThan(0);
+        }
+        expect(current).toContain('<x:extra x:attr="kept">foreign <x:b>content</x:b></x:extra>');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test("keeps foreign content in and between the units it writes, as a whole parse does", () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:x="urn:example:other">

@@ -55,6 +55,43 @@ export interface SpanXliff12 {
   readonly bodyIndent: string;
   /** Where the header is (it comes before the units: its place never moves), when there is one. */
   readonly header?: { start: number; end: number };
+  /** The elements of the units written last, for their next write (see UnitElements). */
+  readonly elements: UnitElements;
+}
+
+/** How many units' elements a file held as spans keeps for their next write (see UnitElements). */
+const ELEMENTS_KEPT = 1024;
+
+/**
+ * The elements of the units a file held as spans wrote last, each with its text and the
+ * whitespace before it: a translator saves the same paragraph again and again (each draft, each
+ * correction), and parsing the unit's text again for each save was a sixteenth of a busy server's
+ * time. An element is taken only to write over exactly the text it was serialized as, in the same
+ * place (the same whitespace before it), so it is what a parse of those bytes gives; it is taken
+ * out while it is written, so one that a write left half-changed is never used again. The newest
+ * ELEMENTS_KEPT are kept; the lines of a file share them, whichever is written next.
+ */
+export class UnitElements {
+  private readonly kept = new Map<string, { gap: string; text: string; element: Element }>();
+
+  /** The element of unit `id` when it was last written as `text` after `gap`, taken out. */
+  take(id: string, gap: string, text: string): Element | undefined {
+    const found = this.kept.get(id);
+    if (!found) return undefined;
+    this.kept.delete(id);
+    return found.gap === gap && found.text === text ? found.element : undefined;
+  }
+
+  /** Keeps the element of unit `id`, just serialized as `text` after `gap`. */
+  keep(id: string, gap: string, text: string, element: Element): void {
+    this.kept.delete(id);
+    this.kept.set(id, { gap, text, element });
+    if (this.kept.size > ELEMENTS_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.kept.size;
+  }
 }
 
 /** A locale file held for a change: as a DOM (parsed whole, or a skeleton), or as spans. */
@@ -172,6 +209,7 @@ export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: 
     declared: declarationsAt(body),
     bodyIndent,
     header,
+    elements: new UnitElements(),
   };
 }
 
@@ -308,6 +346,17 @@ function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, 
   const serialize = xmlElementSerializer();
   const writeFailed = writeFailure(file);
   return (unit, gap, text) => {
+    const element = (text !== undefined && held.elements.take(unit.id, gap, text)) || parseUnit(unit, gap, text);
+    writeUnit(element, unit, text === undefined);
+    const written = readUnit(element, writeFailed);
+    const serialized = serialize(element);
+    if (serialized === undefined) throw writeFailed(`trans-unit "${unit.id}" cannot be written on its own`);
+    held.elements.keep(unit.id, gap, serialized, element);
+    return { text: serialized, unit: written };
+  };
+
+  /** The unit's element in its context: parsed from `text`, or created after `gap` when the unit is new. */
+  function parseUnit(unit: Unit, gap: string, text: string | undefined): Element {
     const context = parseXmlSafely(`<xliff${held.declared}><file>${held.bodyIndent}<body>${gap}${text ?? ''}</body></file></xliff>`, {
       file,
       malformedCode: 'xliff-malformed',
@@ -325,12 +374,8 @@ function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, 
       if (!own || !isElement(own) || own.previousSibling?.nodeType !== 3 /* TEXT_NODE */) throw writeFailed(`the bytes of trans-unit "${unit.id}" are not one element`);
       element = own;
     }
-    writeUnit(element, unit, text === undefined);
-    const written = readUnit(element, writeFailed);
-    const serialized = serialize(element);
-    if (serialized === undefined) throw writeFailed(`trans-unit "${unit.id}" cannot be written on its own`);
-    return { text: serialized, unit: written };
-  };
+    return element;
+  }
 }
 
 /**
@@ -553,6 +598,7 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
     declared: current.declared,
     bodyIndent: current.bodyIndent,
     header: current.header && headerText !== undefined ? { start: current.header.start, end: current.header.start + Buffer.byteLength(headerText, 'utf8') } : current.header,
+    elements: current.elements,
   };
   return splicedOutput(chunks, size, parsed, parts);
 }
