@@ -247,6 +247,10 @@ export function maxChunks(size: number): number {
 export function chunkCopier(chunks: readonly Uint8Array[], out: Uint8Array[]): (from: number, to: number) => void {
   let i = 0;
   let base = 0; // where chunks[i] starts in the file
+  // The view pushed last, while it is still the last one of `out`: a range that goes on from where
+  // it ends in the same chunk widens it instead of adding a view (a source update copies the bytes
+  // before and of each unit it keeps in two calls: a book's file in 32,000 views, then joined).
+  let last = { at: -1, chunk: -1, from: 0, to: 0 };
   return (from, to) => {
     while (i < chunks.length && base + chunks[i].byteLength <= from) base += chunks[i++].byteLength;
     let at = from;
@@ -254,8 +258,13 @@ export function chunkCopier(chunks: readonly Uint8Array[], out: Uint8Array[]): (
       const chunk = chunks[i];
       if (!chunk) throw new Error('chunkCopier: range past the end of the file');
       const end = Math.min(chunk.byteLength, to - base);
+      const continues = last.chunk === i && last.to === at - base && last.at === out.length - 1;
+      const start = continues ? last.from : at - base;
       // A whole chunk is taken as it is (chunks are never changed): a view of it costs an object.
-      out.push(at === base && end === chunk.byteLength ? chunk : chunk.subarray(at - base, end));
+      const view = start === 0 && end === chunk.byteLength ? chunk : chunk.subarray(start, end);
+      if (continues) out[last.at] = view;
+      else out.push(view);
+      last = { at: out.length - 1, chunk: i, from: start, to: end };
       at = base + end;
       if (end === chunk.byteLength) base += chunks[i++].byteLength;
     }
