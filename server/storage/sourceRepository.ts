@@ -10,7 +10,7 @@ import { assignIds, textHash, type KnownSegment } from '../domain/assignIds';
 import { isDocumentId } from '../domain/documentId';
 import { readSource, type SourceFormat } from '../domain/segmentDocument';
 import type { SourceVersion } from '../domain/sourceVersion';
-import { knownWordCounts, wordCountsOf } from '../domain/computeProgress';
+import { carryWordCounts, knownWordCounts, wordCountsOf } from '../domain/computeProgress';
 import type { Segment, SourceDocument } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { tempPathOf, writeFileAtomic } from './writeFileAtomic';
@@ -428,6 +428,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         return { plan: unchanged, commit: done, discard: async () => void (await done()) };
       }
       update = planSourceUpdate({ document: current.document, known: current.sidecar.segments }, content, { format: found.format, hash, who, date: now(), align: options.align });
+      carryWordCounts(current.document, update.document);
     } catch (err) {
       await text.discard();
       throw err;
