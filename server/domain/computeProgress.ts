@@ -47,16 +47,14 @@ export function knownWordCounts(segments: readonly Segment[], counts: unknown): 
  */
 export function carryWordCounts(before: { segments: readonly Segment[]; meta: { language: string } }, after: { segments: readonly Segment[]; meta: { language: string } }): void {
   if (before.meta.language !== after.meta.language) return;
-  const known = new Map<string, number>();
-  for (const segment of before.segments) {
-    const words = wordCache.get(segment);
-    if (words !== undefined) known.set(segment.text, words);
-  }
-  if (known.size === 0) return;
+  // By id (a paragraph whose text the version before knew keeps its id), the text then compared:
+  // a map by text would hash every paragraph's text twice.
+  const known = new Map<string, Segment>();
+  for (const segment of before.segments) known.set(segment.id, segment);
   for (const segment of after.segments) {
-    if (wordCache.has(segment)) continue;
-    const words = known.get(segment.text);
-    if (words !== undefined) wordCache.set(segment, words);
+    const old = known.get(segment.id);
+    const words = old && old.text === segment.text ? wordCache.get(old) : undefined;
+    if (words !== undefined && !wordCache.has(segment)) wordCache.set(segment, words);
   }
 }
 
