@@ -45,11 +45,11 @@ const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 // them all (a tenth of a second), and most never export anything.
 export const EDITION_WRITERS: Readonly<Record<EditionFormat, EditionWriter>> = {
   epub: { contentType: 'application/epub+zip', extension: 'epub', write: async (edition, ctx) => (await import('./editionEpub')).renderEditionEpub(edition, ctx) },
-  html: { contentType: 'text/html; charset=utf-8', extension: 'html', write: async (edition, ctx) => utf8((await import('./editionHtml')).renderEditionHtml(edition, ctx)) },
+  html: { contentType: 'text/html; charset=utf-8', extension: 'html', write: async (edition, ctx) => (await import('./editionHtml')).writeEditionHtml(edition, ctx) },
   md: { contentType: 'text/markdown; charset=utf-8', extension: 'md', write: async (edition) => utf8((await import('./editionMarkdown')).renderEditionMarkdown(edition)) },
   txt: { contentType: 'text/plain; charset=utf-8', extension: 'txt', write: async (edition) => utf8((await import('./editionText')).renderEditionText(edition)) },
   'epub-bilingual': { contentType: 'application/epub+zip', extension: 'bilingual.epub', write: async (edition, ctx) => (await import('./editionEpub')).renderEditionEpub(edition, ctx, { bilingual: true }) },
-  'html-bilingual': { contentType: 'text/html; charset=utf-8', extension: 'bilingual.html', write: async (edition, ctx) => utf8((await import('./editionHtml')).renderEditionHtml(edition, ctx, { bilingual: true })) },
+  'html-bilingual': { contentType: 'text/html; charset=utf-8', extension: 'bilingual.html', write: async (edition, ctx) => (await import('./editionHtml')).writeEditionHtml(edition, ctx, { bilingual: true }) },
 };
 
 /** Every interchange format, by name. */

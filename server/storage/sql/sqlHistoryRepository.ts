@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Unit } from '../../domain/types';
 import type { Contribution, HistoryEntry, HistoryRepository } from '../historyRepository';
 import { type SqlDatabase, whenClosed } from './openDatabase';
+import { readOffThread } from './readOffThread';
 import { journalInserter } from './sqlUnitJournal';
 
 interface HistoryRow {
@@ -64,6 +65,10 @@ export const WHO_DID_WHAT = {
   suggested: 'SELECT suggested_by AS who, COUNT(*) AS n FROM history WHERE document = ? AND locale = ? AND suggested_by IS NOT NULL GROUP BY suggested_by',
 } as const;
 
+/** Per person, the saves of machine suggestions and how much they were edited (from the entries themselves: rare, and read only by the people's page). */
+const MACHINE_USE =
+  "SELECT who, COUNT(*) AS n, SUM(json_extract(after_json, '$.machine.edits')) AS edits, SUM(json_extract(after_json, '$.machine.length')) AS length FROM history WHERE document = ? AND locale = ? AND after_json LIKE '%\"machine\":%' AND json_extract(after_json, '$.machine') IS NOT NULL GROUP BY who";
+
 /**
  * History in the project database, one row per entry, indexed by paragraph, locale and person:
  * a save reads one paragraph's last entry, not the locale's whole history.
@@ -81,12 +86,6 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
     newest: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM history'),
     recent: db.prepare<[string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? ORDER BY id DESC LIMIT ?`),
     recentBy: db.prepare<[string, string, string, number], HistoryRow>(`SELECT ${COLUMNS} FROM history WHERE document = ? AND locale = ? AND who = ? ORDER BY id DESC LIMIT ?`),
-    machine: db.prepare<[string, string], { who: string; n: number; edits: number; length: number }>(
-      "SELECT who, COUNT(*) AS n, SUM(json_extract(after_json, '$.machine.edits')) AS edits, SUM(json_extract(after_json, '$.machine.length')) AS length FROM history WHERE document = ? AND locale = ? AND after_json LIKE '%\"machine\":%' AND json_extract(after_json, '$.machine') IS NOT NULL GROUP BY who",
-    ),
-    byAction: db.prepare<[string, string], { who: string; action: string; n: number }>(WHO_DID_WHAT.byAction),
-    credits: db.prepare<[string, string], { who: string; action: string; suggested_by: string | null }>(WHO_DID_WHAT.credits),
-    suggested: db.prepare<[string, string], { who: string; n: number }>(WHO_DID_WHAT.suggested),
   };
   // One statement per number of actions asked for (the callers ask for a short, fixed list).
   const lastOfCount = new Map<number, Statement<unknown[], HistoryRow>>();
@@ -212,19 +211,25 @@ export function createSqlHistoryRepository(db: SqlDatabase): HistoryRepository {
       const entries = q.since.all(after, limit).map((row) => ({ id: row.id, document: row.document, lang: row.locale, entry: entryOf(row) }));
       return { entries, newest: q.newest.get()?.id ?? 0 };
     },
+    // Reads of the locale's whole history (a fifth of a second for a book's): off the server's thread.
     async creditEntries(document, lang) {
-      return q.credits.all(document, lang).map((row) => (row.suggested_by === null ? { who: row.who, action: row.action } : { who: row.who, action: row.action, suggestedBy: row.suggested_by }));
+      const [rows] = (await readOffThread(db, [{ sql: WHO_DID_WHAT.credits, params: [document, lang] }])) as [{ who: string; action: string; suggested_by: string | null }[]];
+      return rows.map((row) => (row.suggested_by === null ? { who: row.who, action: row.action } : { who: row.who, action: row.action, suggestedBy: row.suggested_by }));
     },
     async contributions(document, lang) {
+      const [byAction, suggested, machineRows] = (await readOffThread(
+        db,
+        [WHO_DID_WHAT.byAction, WHO_DID_WHAT.suggested, MACHINE_USE].map((sql) => ({ sql, params: [document, lang] })),
+      )) as [{ who: string; action: string; n: number }[], { who: string; n: number }[], { who: string; n: number; edits: number; length: number }[]];
       const byPerson = new Map<string, Record<string, number>>();
       const add = (who: string, action: string, n: number) => {
         const counts = byPerson.get(who) ?? {};
         counts[action] = (counts[action] ?? 0) + n;
         byPerson.set(who, counts);
       };
-      for (const row of q.byAction.all(document, lang)) add(row.who, row.action, row.n);
-      for (const row of q.suggested.all(document, lang)) add(row.who, 'suggested', row.n);
-      const machine = new Map(q.machine.all(document, lang).map((row) => [row.who, { saves: row.n, edits: row.edits, length: row.length }]));
+      for (const row of byAction) add(row.who, row.action, row.n);
+      for (const row of suggested) add(row.who, 'suggested', row.n);
+      const machine = new Map(machineRows.map((row) => [row.who, { saves: row.n, edits: row.edits, length: row.length }]));
       return [...byPerson]
         .map(([who, actions]): Contribution => ({ who, actions, ...(machine.has(who) ? { machine: machine.get(who) } : {}) }))
         .sort((a, b) => a.who.localeCompare(b.who));
