@@ -59,8 +59,12 @@ export interface SpanXliff12 {
   readonly elements: UnitElements;
 }
 
-/** How many units' elements a file held as spans keeps for their next write (see UnitElements). */
-const ELEMENTS_KEPT = 1024;
+/**
+ * How many units' elements a file held as spans keeps for their next write (see UnitElements):
+ * about 12 KB each with their context, so 3 MB a file; more than the paragraphs a community has
+ * open at once.
+ */
+const ELEMENTS_KEPT = 256;
 
 /**
  * The elements of the units a file held as spans wrote last, each with its text and the
