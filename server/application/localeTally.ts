@@ -43,8 +43,8 @@ function countsOf(document: SourceDocument, file: ReadonlyLocaleFile): { complet
   const tally = tallyOf(file);
   let counts = tally.documents.get(document);
   if (!counts) {
-    const units = new Map<string, Unit>();
-    for (const [id, position] of tally.positions) units.set(id, file.units[position] as Unit);
+    // Through the positions the tally keeps: a copy of a book's 16,000 units by id was a third of the time.
+    const units = unitsOf(file);
     counts = { complete: isComplete(document, units), progress: computeProgress(document.segments, units, document.meta.language) };
     tally.documents.set(document, counts);
   }

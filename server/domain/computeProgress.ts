@@ -61,7 +61,7 @@ export function carryWordCounts(before: { segments: readonly Segment[]; meta: { 
 const zero = (): Record<WorkflowState, number> => ({ untranslated: 0, translated: 0, approved: 0, drifted: 0, 'needs-work': 0 });
 
 /** Progress of a locale over the translatable segments of a document (words counted in the source language). */
-export function computeProgress(segments: Segment[], units: Map<string, Unit>, sourceLanguage: string): Progress {
+export function computeProgress(segments: readonly Segment[], units: ReadonlyMap<string, Readonly<Pick<Unit, 'source' | 'target' | 'state' | 'approved'>>>, sourceLanguage: string): Progress {
   const progress: Progress = { segments: 0, words: 0, bySegments: zero(), byWords: zero() };
   for (const segment of segments) {
     if (!segment.translatable) continue;
