@@ -11,6 +11,8 @@ import { countWords } from '../server/domain/countWords';
 import type { LocaleFile } from '../server/domain/types';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
+import { createFileSourceRepository } from '../server/storage/sourceRepository';
+import { sourceTextsFrom } from '../server/storage/sourceTexts';
 import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
 import type { UnitJournal } from '../server/storage/unitJournal';
 import { main } from '../scripts/workbench';
@@ -31,6 +33,13 @@ const snapshotPath = () => path.join(project.dir, '.cache', 'locales', 'es', 'sm
 function freshStore() {
   const snapshots = createStampedSnapshots(path.join(project.dir, '.cache', 'locales'));
   return { store: createFileLocaleStore({ dir: project.localesDir, snapshots }), snapshots };
+}
+
+/** The stores as createWorkbench makes them for a new process: a locale's snapshot takes its source texts from the document's. */
+function freshStores() {
+  const sources = createFileSourceRepository({ dir: path.join(project.dir, 'source'), snapshots: createStampedSnapshots(path.join(project.dir, '.cache', 'sources')) });
+  const snapshots = createStampedSnapshots(path.join(project.dir, '.cache', 'locales'));
+  return { sources, snapshots, locales: createFileLocaleStore({ dir: project.localesDir, snapshots, sourceTexts: sourceTextsFrom(sources) }) };
 }
 
 /** Replaces the model of the snapshot kept of the file as it is now by `model`: what a later read returns if it takes the snapshot. */
@@ -486,11 +495,69 @@ test('`workbench new-locale` leaves the snapshot of the file it made, which the 
   // Written before the command returned, under the stamp of the file as it is.
   const [header, body] = readFileSync(kept, 'latin1').split('\n');
   expect(header.endsWith(` ${fileStamp(statSync(file))}`)).toBe(true);
-  const snapshots = createStampedSnapshots(path.join(project.dir, '.cache', 'locales'));
-  const store = createFileLocaleStore({ dir: project.localesDir, snapshots });
-  const read = (await store.read('small', 'fr')) as LocaleFile;
-  // With which units are written as the workbench writes them: all of a file it made.
-  expect(JSON.parse(body)).toEqual({ ...JSON.parse(JSON.stringify(read)), 'workbench:written': '11111111' });
-  expect(read.units).toHaveLength(8);
-  expect(read.units.every((u) => u.target === undefined)).toBe(true);
+  // Read as the file gives it (a store with no document to take the source texts from reads the file).
+  const fromFile = (await createFileLocaleStore({ dir: project.localesDir }).read('small', 'fr')) as LocaleFile;
+  expect(fromFile.units).toHaveLength(8);
+  // With which units are written as the workbench writes them (all, in a file it made), and
+  // without the source texts that are the document's own, named by the texts' key.
+  const value = JSON.parse(body) as LocaleFile & Record<string, unknown>;
+  expect(value['workbench:written']).toBe('11111111');
+  expect(value['workbench:sources']).toMatch(/^small@1:[0-9a-f]{64}$/);
+  expect(value.units.every((unit) => unit.source === undefined)).toBe(true);
+  expect(value.units.map((unit) => unit.id)).toEqual(fromFile.units.map((unit) => unit.id));
+  // The next process reads the snapshot, filling the texts in from the document's own snapshot
+  // (read side by side with the locale, as the first page after a start does): the file's model.
+  const next = freshStores();
+  const [document, read] = await Promise.all([next.sources.load('small'), next.locales.read('small', 'fr')]);
+  expect(read).toEqual(fromFile);
+  // The very strings of the document's paragraphs, not copies of them.
+  expect((read as LocaleFile).units[0].source).toBe(document.segments.find((s) => s.id === fromFile.units[0].id)?.text);
+  // Taken from the snapshot, not from the file: a planted target shows it.
+  writeFileSync(kept, `${header}\n${JSON.stringify({ ...value, units: value.units.map((unit) => ({ ...unit, target: 'planted' })) })}`);
+  expect((await freshStores().locales.read('small', 'fr'))?.units.every((unit) => unit.target === 'planted')).toBe(true);
+});
+
+test("a locale's snapshot leaves out the source texts that are the document's own, and is read back only with the same texts", async () => {
+  const first = freshStores();
+  await first.sources.load('small');
+  // One unit whose source is not the document's (a translation made from an earlier text, by hand).
+  await first.locales.update('small', 'es', (file) => {
+    file.units[0].target = 'Primera parte';
+    file.units[0].state = 'translated';
+    file.units[1].source = 'An earlier text of the first paragraph.';
+    file.units[1].target = 'Un texto anterior.';
+    file.units[1].state = 'needs-review-translation';
+  });
+  await first.locales.keepSnapshots();
+  await first.snapshots.settled();
+  const fromFile = (await createFileLocaleStore({ dir: project.localesDir }).read('small', 'es')) as LocaleFile;
+  const value = JSON.parse(readFileSync(snapshotPath(), 'latin1').split('\n')[1]) as LocaleFile & Record<string, unknown>;
+  expect(value.units.map((unit) => unit.source)).toEqual([undefined, 'An earlier text of the first paragraph.', ...Array.from({ length: value.units.length - 2 }, () => undefined)]);
+
+  // Taken from the snapshot by a process holding the same version of the document (a planted
+  // target shows it), equal to the file otherwise.
+  const planted = { ...value, units: value.units.map((unit, i) => (i === 0 ? { ...unit, target: 'from the snapshot' } : unit)) };
+  const [header] = readFileSync(snapshotPath(), 'latin1').split('\n', 1);
+  writeFileSync(snapshotPath(), `${header}\n${JSON.stringify(planted)}`);
+  const again = freshStores();
+  await again.sources.load('small');
+  const read = (await again.locales.read('small', 'es')) as LocaleFile;
+  expect(read.units[0].target).toBe('from the snapshot');
+  expect({ ...read, units: read.units.map((unit, i) => (i === 0 ? { ...unit, target: 'Primera parte' } : unit)) }).toEqual(fromFile);
+
+  // Under the key of other texts (another version of the document), it is not used: the file is read.
+  writeFileSync(snapshotPath(), `${header}\n${JSON.stringify({ ...planted, 'workbench:sources': 'small@2:' + '0'.repeat(64) })}`);
+  expect(await freshStores().locales.read('small', 'es')).toEqual(fromFile);
+  // Nor when a unit left without its text is not a paragraph of the document.
+  writeFileSync(snapshotPath(), `${header}\n${JSON.stringify({ ...planted, units: planted.units.map((unit, i) => (i === 0 ? { ...unit, id: 'not-a-paragraph' } : unit)) })}`);
+  expect(await freshStores().locales.read('small', 'es')).toEqual(fromFile);
+  // Nor by a store that has no document to take the texts from.
+  writeFileSync(snapshotPath(), `${header}\n${JSON.stringify(planted)}`);
+  expect(await freshStore().store.read('small', 'es')).toEqual(fromFile);
+  // Nor once the document's text changed on disk (a new version: other texts).
+  const source = path.join(project.dir, 'source', 'small.md');
+  writeFileSync(source, `${readFileSync(source, 'utf8')}\nA paragraph added by hand.\n`);
+  const edited = freshStores();
+  expect((await edited.sources.load('small')).version).toBe(2);
+  expect((await edited.locales.read('small', 'es'))?.units[0].target).toBe('Primera parte');
 });

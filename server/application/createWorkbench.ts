@@ -14,6 +14,7 @@ import type { MemoryIndex } from '../storage/memoryIndex';
 import { createSqlMemoryIndex } from '../storage/sql/sqlMemoryIndex';
 import { alignOptionsOf, type ProjectConfig, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
+import { sourceTextsFrom } from '../storage/sourceTexts';
 import { createStampedSnapshots } from '../storage/stampedSnapshots';
 import { projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
@@ -148,17 +149,20 @@ const SPELLERS = new HunspellSpellers();
 
 function createStores(dataDir: string, records: ProjectRecords, serving = false, writeBehindMs?: number): WorkbenchStores & { glossary: GlossaryMatchers } {
   const lock = projectLock(dataDir);
+  const sources = createFileSourceRepository({
+    dir: path.join(dataDir, 'source'),
+    align: alignOptionsOf(readProjectConfig(dataDir)),
+    lock,
+    snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'sources')),
+  });
   return {
-    sources: createFileSourceRepository({
-      dir: path.join(dataDir, 'source'),
-      align: alignOptionsOf(readProjectConfig(dataDir)),
-      lock,
-      snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'sources')),
-    }),
+    sources,
     locales: createFileLocaleStore({
       dir: path.join(dataDir, 'locales'),
       lock,
       snapshots: createStampedSnapshots(path.join(dataDir, '.cache', 'locales')),
+      // The texts of a document's current version, for the locales' snapshots.
+      sourceTexts: sourceTextsFrom(sources),
       journal: records.journal,
       serving,
       writeBehindMs,

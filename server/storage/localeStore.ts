@@ -18,6 +18,7 @@ import { statsThisTurn } from './statsThisTurn';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
+import type { SourceTextsOf } from './sourceTexts';
 import type { StampedSnapshots } from './stampedSnapshots';
 import type { JournalMark, UnitJournal } from './unitJournal';
 
@@ -29,6 +30,8 @@ const SNAPSHOT_AFTER_READ_MS = 1000;
 const PARSE_AHEAD_DELAY_MS = 50;
 /** The key under which a locale file's snapshot says which of its units are written as read: `1` or `0` per unit. */
 const WRITTEN_KEY = 'workbench:written';
+/** The key under which a locale file's snapshot names the source texts its units' missing `source` are (see SourceTexts). */
+const SOURCES_KEY = 'workbench:sources';
 /** How often a write behind waiting for its delay looks whether another process waits for the project's lock. */
 const LOCK_LOOK_MS = 50;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
@@ -297,6 +300,13 @@ export function createFileLocaleStore(options: {
   lock?: ProjectLock;
   snapshots?: StampedSnapshots;
   /**
+   * The texts of the current version of a document (see SourceTexts): a snapshot leaves out the
+   * units' source texts that are the paragraphs' own in the version this process holds (`held`,
+   * which never waits), and is read back only with the same texts (`kept`: the version held, or
+   * read from its own snapshot, never behind a lock).
+   */
+  sourceTexts?: SourceTextsOf;
+  /**
    * The units saved and not yet written into their files (see UnitJournal): a file is read with
    * them, whoever left them, so an acknowledged save is never lost to a stopped process. A server
    * with one writes saves behind them (see prepareUnitChanges); other processes write at once.
@@ -325,17 +335,49 @@ export function createFileLocaleStore(options: {
      * at each unit's text for it (a twentieth of a second for a book's file).
      */
     async read(path: string, stats: Stats): Promise<{ model: LocaleFile; written?: boolean[] } | undefined> {
-      const value = (await kept.read(relative(dir, path), fileStamp(stats))) as (LocaleFile & { [WRITTEN_KEY]?: unknown }) | undefined;
+      const value = (await kept.read(relative(dir, path), fileStamp(stats))) as (LocaleFile & { [WRITTEN_KEY]?: unknown; [SOURCES_KEY]?: unknown }) | undefined;
       if (!value || !Array.isArray(value.units)) return undefined;
-      const { [WRITTEN_KEY]: bits, ...model } = value;
+      const { [WRITTEN_KEY]: bits, [SOURCES_KEY]: sourcesKey, ...model } = value;
+      if (sourcesKey !== undefined) {
+        // Units without their source text take the paragraph's, from the very texts the snapshot
+        // was made with; without them, the snapshot is not used (the file is read).
+        const locale = localeOf(path);
+        const texts = locale && (await options.sourceTexts?.kept(locale.document));
+        if (!texts || texts.key !== sourcesKey) return undefined;
+        for (const unit of model.units as Partial<Unit>[]) {
+          if (unit.source !== undefined) continue;
+          const text = typeof unit.id === 'string' ? texts.textOf(unit.id) : undefined;
+          if (text === undefined) return undefined;
+          unit.source = text;
+        }
+      }
       const written = typeof bits === 'string' && bits.length === model.units.length ? Array.from(bits, (bit) => bit === '1') : undefined;
       return { model, written };
     },
     write(path: string, stats: Stats, model: LocaleFile, written: readonly boolean[] | undefined): void {
       const bits = written?.length === model.units.length ? written.map((w) => (w ? '1' : '0')).join('') : undefined;
-      kept.write(relative(dir, path), fileStamp(stats), bits === undefined ? model : { ...model, [WRITTEN_KEY]: bits });
+      kept.write(relative(dir, path), fileStamp(stats), { ...withoutOwnSources(path, model), ...(bits === undefined ? {} : { [WRITTEN_KEY]: bits }) });
     },
   };
+  /**
+   * The model as its snapshot keeps it: without the source texts of its units that are the
+   * paragraphs' own in the version of the document this process holds, named by SOURCES_KEY (see
+   * SourceTexts); as it is when there is no such version, or no such unit.
+   */
+  function withoutOwnSources(path: string, model: LocaleFile): LocaleFile | (Omit<LocaleFile, 'units'> & { units: Partial<Unit>[]; [SOURCES_KEY]: string }) {
+    const locale = localeOf(path);
+    const texts = locale && options.sourceTexts?.held(locale.document);
+    if (!texts) return model;
+    let left = 0;
+    const units = model.units.map((unit): Partial<Unit> => {
+      if (unit.source !== texts.textOf(unit.id)) return unit;
+      left++;
+      const rest: Partial<Unit> = { ...unit };
+      delete rest.source;
+      return rest;
+    });
+    return left === 0 ? model : { ...model, units, [SOURCES_KEY]: texts.key };
+  }
   /** Which units of an entry are written as read, by position, when known (see CacheEntry.written and UnitSlot.written). */
   const writtenOf = (entry: { model: LocaleFile; parsed?: HeldXliff12; written?: readonly boolean[] }): readonly boolean[] | undefined => {
     const index = entry.parsed?.unitIndex;

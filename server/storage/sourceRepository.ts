@@ -41,6 +41,12 @@ export interface SourceRepository {
    * other writes, which a load could wait behind (see Workbench.keepSummariesCurrent).
    */
   held(id: string): { document: SourceDocument; stamp: string } | undefined;
+  /**
+   * As held, or else the document as its snapshot keeps it (see keptDocument), read without the
+   * project's lock or the document's: for values kept beside a document's own (a locale's snapshot
+   * without its source texts), which may be read while the document is updated.
+   */
+  kept(id: string): Promise<{ document: SourceDocument; stamp: string } | undefined>;
   /** Every recorded version, oldest first. */
   versions(id: string): Promise<SourceVersion[]>;
   /** The text of a document's source file as it is now (another tool's XLIFF file, given back by the `original` export). */
@@ -169,10 +175,36 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const known = keptDocuments.get(id);
     // Read again by a server on every request: checked with synchronous stats (see cachedIfCurrent).
     if (known && known.stamp === stampNow(id, known.file)) return known.document;
+    // One read at a time per document: a page reads the document and a locale's snapshot (which
+    // needs the document's texts) side by side.
+    let reading = keptReads.get(id);
+    if (!reading) {
+      keptReads.set(id, (reading = readKeptDocument(id)));
+      void reading.finally(() => keptReads.delete(id)).catch(() => undefined);
+    }
+    return reading;
+  }
+
+  /** See SourceRepository.held. */
+  function heldNow(id: string): { document: SourceDocument; stamp: string } | undefined {
+    // The document this process loaded, while current (see cachedIfCurrent)...
+    if (cache.has(id)) {
+      const cached = cachedIfCurrent(id);
+      const stamp = cached && stampNow(id, cached.file);
+      return cached && stamp !== undefined ? { document: cached.document, stamp } : undefined;
+    }
+    // ...or the one it read from its snapshot, under the stamp it was kept with (see keptDocument).
+    const kept = keptDocuments.get(id);
+    return kept && kept.stamp === stampNow(id, kept.file) ? { document: kept.document, stamp: kept.stamp } : undefined;
+  }
+
+  const keptReads = new Map<string, Promise<SourceDocument | undefined>>();
+
+  async function readKeptDocument(id: string): Promise<SourceDocument | undefined> {
     const found = await locate(id);
     const stamp = found && stampNow(id, found.file);
     if (!found || stamp === undefined) return undefined;
-    const kept = (await snapshots.read(id, stamp)) as (SourceDocument & { words?: unknown }) | undefined;
+    const kept = (await snapshots?.read(id, stamp)) as (SourceDocument & { words?: unknown }) | undefined;
     if (!kept || kept.id !== id || !Array.isArray(kept.segments) || typeof kept.version !== 'number') return undefined;
     const { words, ...document } = kept;
     knownWordCounts(document.segments, words);
@@ -501,16 +533,13 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
 
     stamp: stampOf,
 
-    held(id) {
-      // The document this process loaded, while current (see cachedIfCurrent)...
-      if (cache.has(id)) {
-        const cached = cachedIfCurrent(id);
-        const stamp = cached && stampNow(id, cached.file);
-        return cached && stamp !== undefined ? { document: cached.document, stamp } : undefined;
-      }
-      // ...or the one it read from its snapshot, under the stamp it was kept with (see keptDocument).
-      const kept = keptDocuments.get(id);
-      return kept && kept.stamp === stampNow(id, kept.file) ? { document: kept.document, stamp: kept.stamp } : undefined;
+    held: heldNow,
+
+    async kept(id) {
+      const held = heldNow(id);
+      if (held) return held;
+      await keptDocument(id).catch(() => undefined);
+      return heldNow(id);
     },
 
     async text(id) {
