@@ -4,7 +4,7 @@
  * (its size, its modification time), and ignored when they cannot be read.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, promises, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import { countWords } from '../server/domain/countWords';
@@ -102,8 +102,10 @@ test('a source update leaves the snapshot of the new version, which the next pro
   const report = await createWorkbench(project.dir).updateSource('small', Buffer.from(`${readFileSync(source, 'utf8')}\nA paragraph added by an update.\n`), { name: 'small.md' });
   for (let i = 0; i < 1000 && !(existsSync(kept) && readFileSync(kept, 'utf8').includes('added by an update')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
-  const { words, ...document } = JSON.parse(rest.join('\n'));
+  const { words, 'workbench:sidecar': sidecarHash, ...document } = JSON.parse(rest.join('\n'));
   expect(document.version).toBe(report.version.number);
+  // The sidecar written is the one the document makes: the snapshot says so with its hash.
+  expect(sidecarHash).toBe(JSON.parse(readFileSync(path.join(project.sourceDir, 'small.segments.json'), 'utf8')).hash);
   expect(words).toEqual(document.segments.map((s: { text: string }) => countWords(s.text, 'en')));
   // It is what the files give (read without it), and the next process takes it as it is (a planted title shows it).
   rmSync(kept);
@@ -302,7 +304,22 @@ test('a source update by a process that has the document from its snapshot plans
     await createWorkbench(other.dir).startLocale('small', 'es');
     rmSync(path.join(other.dir, '.cache'), { recursive: true, force: true });
     const fromFiles = await createWorkbench(other.dir).updateSource('small', next, { name: 'small.md' });
-    const fromSnapshot = await createWorkbench(project.dir).updateSource('small', next, { name: 'small.md' });
+    // The snapshot says the sidecar is the one the document makes: it is not read either.
+    expect(JSON.parse(readFileSync(kept, 'utf8').split('\n')[1])['workbench:sidecar']).toMatch(/^[0-9a-f]{64}$/);
+    const reads = jest.spyOn(promises, 'readFile');
+    let fromSnapshot;
+    try {
+      fromSnapshot = await createWorkbench(project.dir).updateSource('small', next, { name: 'small.md' });
+      expect(reads.mock.calls.map(([file]) => String(file)).filter((file) => file.startsWith(project.sourceDir))).toEqual([]);
+    } finally {
+      reads.mockRestore();
+    }
+    // The sidecar written is the one a process reading the files writes (but the dates of its versions).
+    const sidecarOf = (dir: string) => {
+      const sidecar = JSON.parse(readFileSync(path.join(dir, 'source', 'small.segments.json'), 'utf8')) as { versions: { date?: string }[] };
+      return { ...sidecar, versions: sidecar.versions.map(({ date: _date, ...version }) => version) };
+    };
+    expect(sidecarOf(project.dir)).toEqual(sidecarOf(other.dir));
     expect(fromSnapshot.version.counts).toEqual(fromFiles.version.counts);
     expect(fromSnapshot.version.counts.edited).toBe(1);
     expect(fromSnapshot.version.changes).toEqual(fromFiles.version.changes);
@@ -311,6 +328,26 @@ test('a source update by a process that has the document from its snapshot plans
     expect(readFileSync(xliffPath(), 'utf8')).toBe(readFileSync(path.join(other.localesDir, 'es', 'small.xlf'), 'utf8'));
   } finally {
     other.cleanup();
+  }
+});
+
+test("a sidecar that is not the one the document makes (a kind another build gave) is read from its file, and kept as it is", async () => {
+  const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
+  const file = path.join(project.sourceDir, 'small.segments.json');
+  // The heading's kind as another build might have written it: the same ids and texts.
+  const sidecar = JSON.parse(readFileSync(file, 'utf8')) as { segments: { kind: string }[] };
+  sidecar.segments[0].kind = 'title';
+  writeFileSync(file, JSON.stringify(sidecar, null, 1));
+  await createWorkbench(project.dir).document('small');
+  for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(JSON.parse(readFileSync(kept, 'utf8').split('\n')[1])['workbench:sidecar']).toBeUndefined();
+  const reads = jest.spyOn(promises, 'readFile');
+  try {
+    const next = Buffer.from(`${SMALL_DOC}\nA paragraph added by an update.\n`);
+    expect((await createWorkbench(project.dir).updateSource('small', next, { name: 'small.md' })).version.counts.new).toBe(1);
+    expect(reads.mock.calls.map(([read]) => String(read))).toContain(file);
+  } finally {
+    reads.mockRestore();
   }
 });
 
@@ -338,8 +375,9 @@ test('a segmented document is kept, and not used once its text is edited by hand
   const loaded = await createWorkbench(project.dir).document('small');
   for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
-  const { words, ...document } = JSON.parse(rest.join('\n'));
+  const { words, 'workbench:sidecar': sidecarHash, ...document } = JSON.parse(rest.join('\n'));
   expect(document).toEqual(JSON.parse(JSON.stringify(loaded)));
+  expect(sidecarHash).toBe(JSON.parse(readFileSync(path.join(project.sourceDir, 'small.segments.json'), 'utf8')).hash);
   // With each paragraph's words, as counted from its text.
   expect(words).toEqual(loaded.segments.map((s) => countWords(s.text, 'en')));
 

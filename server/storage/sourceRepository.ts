@@ -88,6 +88,20 @@ interface Sidecar {
   versions: SourceVersion[];
 }
 
+/** The key under which a document's snapshot gives the hash of its sidecar, when the sidecar is the one the document makes (see keepDocument). */
+const SIDECAR_KEY = 'workbench:sidecar';
+
+/** Whether a sidecar's segments are the document's paragraphs, by id, kind and text, in order (as sidecarOf makes them). */
+function sameSegments(known: readonly (KnownSegment & { kind?: string })[], segments: readonly Segment[]): boolean {
+  if (known.length !== segments.length) return false;
+  for (let i = 0; i < known.length; i++) {
+    const a = known[i];
+    const b = segments[i];
+    if (a.id !== b.id || a.kind !== b.kind || a.text !== b.text || Object.keys(a).length !== 3) return false;
+  }
+  return true;
+}
+
 const EXTENSIONS: Record<string, SourceFormat> = { '.md': 'markdown', '.txt': 'text', '.xlf': 'xliff' };
 const extensionOf = (format: SourceFormat): string => (format === 'markdown' ? '.md' : format === 'text' ? '.txt' : '.xlf');
 
@@ -163,7 +177,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   }
 
   /** Documents read from their snapshots (see StampedSnapshots), with their stamp: used until this process loads the document itself. */
-  const keptDocuments = new Map<string, { stamp: string; file: string; document: SourceDocument; versions?: SourceVersion[] }>();
+  const keptDocuments = new Map<string, { stamp: string; file: string; document: SourceDocument; versions?: SourceVersion[]; sidecarHash?: string }>();
 
   /**
    * The document from its snapshot, when one was kept of its text and sidecar as they are now: a
@@ -204,25 +218,48 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const found = await locate(id);
     const stamp = found && stampNow(id, found.file);
     if (!found || stamp === undefined) return undefined;
-    const kept = (await snapshots?.read(id, stamp)) as (SourceDocument & { words?: unknown }) | undefined;
+    const kept = (await snapshots?.read(id, stamp)) as (SourceDocument & { words?: unknown; [SIDECAR_KEY]?: unknown }) | undefined;
     if (!kept || kept.id !== id || !Array.isArray(kept.segments) || typeof kept.version !== 'number') return undefined;
-    const { words, ...document } = kept;
+    const { words, [SIDECAR_KEY]: sidecarHash, ...document } = kept;
     knownWordCounts(document.segments, words);
-    keptDocuments.set(id, { stamp, file: found.file, document });
+    keptDocuments.set(id, { stamp, file: found.file, document, sidecarHash: typeof sidecarHash === 'string' ? sidecarHash : undefined });
     return document;
   }
 
-  /** Keeps a segmented document for the next process, with its paragraphs' word counts (see knownWordCounts) and its versions. */
-  function keepDocument(id: string, stamp: string, document: SourceDocument, versions: SourceVersion[]): void {
+  /**
+   * Keeps a segmented document for the next process, with its paragraphs' word counts (see
+   * knownWordCounts) and its sidecar's versions. When the sidecar is exactly the one the document
+   * makes (see sidecarOf: its paragraphs' ids, kinds and texts, in order), the snapshot says so with
+   * the sidecar's hash, and the next process takes the sidecar from it without reading the file
+   * (see keptSidecar).
+   */
+  function keepDocument(id: string, stamp: string, document: SourceDocument, sidecar: Sidecar): void {
+    const exact = sidecar.hash !== undefined && sidecar.document === id && sidecar.version === document.version && sameSegments(sidecar.segments, document.segments);
     // Counted when the snapshot is made (in the background), by then usually known already.
     snapshots?.write(id, stamp, {
       ...document,
+      ...(exact ? { [SIDECAR_KEY]: sidecar.hash } : {}),
       get words() {
         return wordCountsOf(document.segments, document.meta.language);
       },
     });
     // The versions beside it (see versions): the next process does not read the sidecar for them.
-    snapshots?.write(`${id}.versions`, stamp, versions);
+    snapshots?.write(`${id}.versions`, stamp, sidecar.versions);
+  }
+
+  /**
+   * The sidecar of a document read from its snapshot, made from the snapshot when it says the
+   * sidecar is the one the document makes (see keepDocument), with the versions kept beside it
+   * (see versions): a book's sidecar is 9 MB of JSON, most of it the text the document holds
+   * already. Undefined when it cannot be (the file is read instead).
+   */
+  async function keptSidecar(id: string, document: SourceDocument): Promise<Sidecar | undefined> {
+    const known = keptDocuments.get(id);
+    if (known?.document !== document || known.sidecarHash === undefined) return undefined;
+    const versions = known.versions ?? ((await snapshots?.read(`${id}.versions`, known.stamp)) as SourceVersion[] | undefined);
+    if (!Array.isArray(versions) || versions.at(-1)?.number !== document.version) return undefined;
+    known.versions = versions;
+    return { document: id, version: document.version, hash: known.sidecarHash, segments: document.segments.map(({ id: segment, kind, text }) => ({ id: segment, kind, text })), versions };
   }
 
   async function identityOf(file: string): Promise<FileIdentity> {
@@ -369,7 +406,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     // text (no hash, no segmentation of a book's 7 MB).
     const kept = keptStamp !== undefined && !cache.has(id) ? await keptDocument(id) : undefined;
     if (kept && keptDocuments.get(id)?.stamp === keptStamp) {
-      const sidecar = await readSidecar(id);
+      const sidecar = (await keptSidecar(id, kept)) ?? (await readSidecar(id));
       if (sidecar && sidecar.version > 0 && sidecar.version === kept.version && sidecar.segments.length === kept.segments.length) {
         const entry = { stamp, document: kept, sidecar, file: found.file };
         cache.set(id, entry);
@@ -409,7 +446,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
         const same = blocks.length === sidecar.segments.length && blocks.every((b, i) => b.text === sidecar.segments[i].text);
         const segments = same ? blocks.map((b, i) => ({ id: sidecar.segments[i].id, ...b })) : assignIds(blocks, sidecar.segments);
         result = { document: toDocument(id, meta, segments, sidecar.version), sidecar };
-        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) keepDocument(id, keptStamp, result.document, sidecar.versions);
+        if (keptStamp && keptDocuments.get(id)?.stamp !== keptStamp) keepDocument(id, keptStamp, result.document, sidecar);
       } else {
         // The file was changed by hand (or by version control): record it as a new version
         // (planSourceUpdate segments the text itself).
@@ -499,7 +536,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           // The next process (a server started after a CLI update) reads the new version from its
           // snapshot instead of reading, hashing and segmenting the text again.
           const stamp = snapshots && (await stampOf(id));
-          if (stamp) keepDocument(id, stamp, update.document, sidecar.versions);
+          if (stamp) keepDocument(id, stamp, update.document, sidecar);
           if (done.status === 'rejected') throw done.reason;
           return update;
         } finally {
