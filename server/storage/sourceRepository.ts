@@ -254,12 +254,24 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
    * already. Undefined when it cannot be (the file is read instead).
    */
   async function keptSidecar(id: string, document: SourceDocument): Promise<Sidecar | undefined> {
+    const hash = keptDocuments.get(id)?.sidecarHash;
+    const versions = hash === undefined ? undefined : await keptVersions(id, document);
+    return hash === undefined || versions === undefined ? undefined : sidecarOf(document, hash, versions);
+  }
+
+  /**
+   * The versions kept beside a document read from its snapshot (see keepDocument), under the same
+   * stamp and ending with its version; read once while the files are unchanged, undefined when
+   * there are none.
+   */
+  async function keptVersions(id: string, document: SourceDocument): Promise<SourceVersion[] | undefined> {
     const known = keptDocuments.get(id);
-    if (known?.document !== document || known.sidecarHash === undefined) return undefined;
-    const versions = known.versions ?? ((await snapshots?.read(`${id}.versions`, known.stamp)) as SourceVersion[] | undefined);
+    if (known?.document !== document) return undefined;
+    if (known.versions) return known.versions;
+    const versions = (await snapshots?.read(`${id}.versions`, known.stamp)) as SourceVersion[] | undefined;
     if (!Array.isArray(versions) || versions.at(-1)?.number !== document.version) return undefined;
     known.versions = versions;
-    return { document: id, version: document.version, hash: known.sidecarHash, segments: document.segments.map(({ id: segment, kind, text }) => ({ id: segment, kind, text })), versions };
+    return versions;
   }
 
   async function identityOf(file: string): Promise<FileIdentity> {
@@ -591,20 +603,15 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       // page asks for its versions at every view). Not to be changed by the caller.
       const kept = await keptDocument(id);
       if (kept) {
-        const known = keptDocuments.get(id);
-        if (known?.document === kept && known.versions) return known.versions;
         // Kept too, beside the document, under the same stamp: the versions are a small part of the sidecar.
-        const name = `${id}.versions`;
-        const keptVersions = known?.document === kept ? ((await snapshots?.read(name, known.stamp)) as SourceVersion[] | undefined) : undefined;
-        if (Array.isArray(keptVersions) && keptVersions.at(-1)?.number === kept.version) {
-          if (known) known.versions = keptVersions;
-          return keptVersions;
-        }
+        const versions = await keptVersions(id, kept);
+        if (versions) return versions;
         const sidecar = await readSidecar(id);
         if (sidecar?.version === kept.version) {
+          const known = keptDocuments.get(id);
           if (known?.document === kept) {
             known.versions = sidecar.versions;
-            snapshots?.write(name, known.stamp, sidecar.versions);
+            snapshots?.write(`${id}.versions`, known.stamp, sidecar.versions);
           }
           return sidecar.versions;
         }
