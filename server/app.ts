@@ -11,6 +11,7 @@ import { viewLocals } from './http/viewLocals';
 import { liveEvents } from './http/liveEvents';
 import { peoplePages } from './routes/peoplePages';
 import { uiLanguage } from './http/uiLanguage';
+import { LanguageDetector } from 'i18next-http-middleware';
 import { createI18n, uiLanguages } from './i18n';
 import { apiRoutes } from './routes/apiRoutes';
 import { pageRoutes } from './routes/pageRoutes';
@@ -65,7 +66,7 @@ function formBodyRequired(req: Request, _res: Response, next: NextFunction): voi
 export function createApp(options: AppOptions): Express {
   // Read once: the same languages are loaded and offered in the switcher.
   const languages = uiLanguages(APP_ROOT);
-  const i18n = createI18n(APP_ROOT, languages);
+  const i18n = createI18n(APP_ROOT, languages, LanguageDetector);
   const project = createProject(options.dataDir, { i18n, check: options.checkDatabase, serving: true, writeBehindMs: options.writeBehindMs });
   const { workbench } = project;
   const { accounts, sessions, throttle } = project.records;

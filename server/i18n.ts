@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import Backend from 'i18next-fs-backend';
-import { LanguageDetector } from 'i18next-http-middleware';
 
 /** Languages the interface is translated into: English, then every `locales/<lng>/ui.json` there is. */
 export function uiLanguages(appRoot: string): string[] {
@@ -15,13 +14,16 @@ export function uiLanguages(appRoot: string): string[] {
   return ['en', ...found.filter((code) => code !== 'en').sort()];
 }
 
-/** A ready i18next instance for the interface strings of `languages`, loaded synchronously from `<appRoot>/locales`. */
-export function createI18n(appRoot: string, languages: string[] = uiLanguages(appRoot)): i18n {
-  const instance = i18next.createInstance();
-  void instance
-    .use(Backend)
-    .use(LanguageDetector)
-    .init({
+/**
+ * A ready i18next instance for the interface strings of `languages`, loaded synchronously from
+ * `<appRoot>/locales`. The server passes i18next-http-middleware's LanguageDetector as `detector`
+ * (configured here, see `detection`); the CLI has no requests to detect a language in, and does
+ * not load the middleware.
+ */
+export function createI18n(appRoot: string, languages: string[] = uiLanguages(appRoot), detector?: Parameters<i18n['use']>[0]): i18n {
+  const instance = i18next.createInstance().use(Backend);
+  if (detector) instance.use(detector);
+  void instance.init({
       initAsync: false,
       preload: languages,
       supportedLngs: languages,

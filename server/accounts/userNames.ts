@@ -1,5 +1,5 @@
-import unhomoglyph from 'unhomoglyph';
 import { WorkbenchError } from '../errors';
+import { unhomoglyphPackage } from '../lazyPackages';
 
 export const USER_NAME_MIN = 2;
 export const USER_NAME_MAX = 40;
@@ -60,7 +60,7 @@ function scriptsOf(name: string): Set<string> {
  */
 export function nameSkeleton(name: string): string {
   // Mapped as written (an upper-case Greek Ν looks like N, a lower-case ν does not), then compared without case.
-  return userNameKey(unhomoglyph(name.normalize('NFD')));
+  return userNameKey(unhomoglyphPackage()(name.normalize('NFD')));
 }
 
 /** True when `input` is a valid user name (no exception). */

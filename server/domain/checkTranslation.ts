@@ -1,4 +1,5 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
+import { markdownItPackage } from '../lazyPackages';
 import type { GlossaryMatcher } from './glossaryMatcher';
 import { memoOfTexts } from './memoOfTexts';
 import { misspeltWords, type Speller } from './misspeltWords';
@@ -35,9 +36,12 @@ export const CHECKS: readonly { id: string; severity: CheckSeverity }[] = [
   { id: 'spelling', severity: 'warning' },
 ];
 
-const markdown = new MarkdownIt({ html: false, linkify: false });
-// markdown-it bundles linkify-it: the same URL recognition as rendering would use.
-const linkify = new MarkdownIt({ linkify: true }).linkify;
+/** The inline parser and markdown-it's linkify-it (the same URL recognition as rendering would use), made at the first check. */
+let parsers: { markdown: MarkdownIt.MarkdownIt; linkify: MarkdownIt.MarkdownIt['linkify'] } | undefined;
+function inlineParsers(): { markdown: MarkdownIt.MarkdownIt; linkify: MarkdownIt.MarkdownIt['linkify'] } {
+  const MarkdownItClass = markdownItPackage();
+  return (parsers ??= { markdown: new MarkdownItClass({ html: false, linkify: false }), linkify: new MarkdownItClass({ linkify: true }).linkify });
+}
 
 /** What the checks compare of an inline Markdown text: its link targets (sorted) and how many emphasised or code spans it has. */
 interface InlineFacts {
@@ -47,6 +51,7 @@ interface InlineFacts {
 
 /** Both facts of a text from one parse of it. */
 function inlineFacts(text: string): InlineFacts {
+  const { markdown, linkify } = inlineParsers();
   const links: string[] = [];
   const tokens = markdown.parseInline(text, {})[0]?.children ?? [];
   let plain = '';

@@ -45,8 +45,11 @@ function canonicalise(input: unknown): string {
   return canonical;
 }
 
-/** CLDR's language names in English, asked once: whether a language code names a language. */
-const englishNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/**
+ * CLDR's language names in English, made at the first tag checked (ICU takes about 20 ms to make
+ * them: a CLI command that checks no tag does not wait for them): whether a language code names a language.
+ */
+let englishNames: Intl.DisplayNames | undefined;
 /** Answers already found (language codes are few; the same ones come with every request). */
 const known = new Map<string, boolean>();
 
@@ -55,7 +58,7 @@ function isKnownLanguage(language: string): boolean {
   let answer = known.get(language);
   if (answer === undefined) {
     try {
-      answer = englishNames.of(language) !== undefined;
+      answer = (englishNames ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })).of(language) !== undefined;
     } catch {
       answer = false;
     }

@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { WorkbenchError } from '../errors';
+import { yamlPackage } from '../lazyPackages';
 import type { DocumentMeta } from './types';
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -21,7 +21,7 @@ export function parseFrontMatter(content: string, fallbackTitle: string): { meta
   if (!match) return { meta: { title: fallbackTitle, language: 'en' }, body: content, bodyOffsetLines: 0 };
   let data: unknown;
   try {
-    data = parseYaml(match[1]);
+    data = yamlPackage().parse(match[1]);
   } catch (cause) {
     throw new WorkbenchError(422, 'front-matter-invalid', `The front matter is not valid YAML: ${(cause as Error).message}`, { cause });
   }

@@ -1,5 +1,5 @@
-import MarkdownIt from 'markdown-it';
-import footnotes from 'markdown-it-footnote';
+import type MarkdownIt from 'markdown-it';
+import { markdownItFootnotePackage, markdownItPackage } from '../lazyPackages';
 import { installFastBlockState } from './fastBlockState';
 import type { SegmentKind } from './types';
 
@@ -14,35 +14,41 @@ export interface Block {
   label?: string;
 }
 
-// One parser for all calls: markdown-it is stateless per parse. HTML blocks are recognised
-// (so they are kept verbatim, not translated); linkify is irrelevant to block structure.
-// Only the block structure is parsed: the core rules after `block` (inline parsing into child
-// tokens, linkify, typography, text joining) build what segmentation never reads. An `inline`
-// token's `content` (the text of a paragraph, heading or list item) is set by the block parser;
-// `normalize` stays, so line ends and NUL characters are handled as a full parse handles them.
-// Footnotes ("[^1]: …", markdown-it-footnote): their definitions are blocks of their own, where the
-// source has them (the plugin's rule that gathers them at the end is a core rule after `block`).
-const markdown = new MarkdownIt({ html: true }).use(footnotes);
-markdown.core.ruler.enableOnly(['normalize', 'block']);
-// markdown-it's own normalization (CR LF and CR to LF, NUL to U+FFFD), with a look before each
-// replacement: the text usually needs neither, and each one copies a whole book.
-markdown.core.ruler.at('normalize', (state) => {
-  if (state.src.includes('\r')) state.src = state.src.replace(/\r\n?/g, '\n');
-  if (state.src.includes('\0')) state.src = state.src.replace(/\0/g, '\uFFFD');
-});
-// The same block parsing, with a state built faster for long texts (see fastBlockState).
-installFastBlockState(markdown);
-// Link reference definitions ("[label]: https://…") are read by markdown-it into its environment
-// and leave no token: without one, the segmenter never saw them and they were lost from the stored
-// document and every edition (each reference-style link broken). The rule is run as it is and, when
-// it reads definitions, leaves a token with their lines.
-const readReference = markdown.block.ruler.getRules('').find((rule) => rule.name === 'reference');
-if (!readReference) throw new Error('markdown-it has no reference rule');
-markdown.block.ruler.at('reference', (state, startLine, endLine, silent) => {
-  const found = readReference(state, startLine, endLine, silent);
-  if (found && !silent) state.push('reference_definition', '', 0).map = [startLine, state.line];
-  return found;
-});
+/** The segmenter's parser, made at its first use (markdown-it is loaded then, see lazyPackages). */
+let parser: MarkdownIt.MarkdownIt | undefined;
+
+function makeParser(): MarkdownIt.MarkdownIt {
+  // One parser for all calls: markdown-it is stateless per parse. HTML blocks are recognised
+  // (so they are kept verbatim, not translated); linkify is irrelevant to block structure.
+  // Only the block structure is parsed: the core rules after `block` (inline parsing into child
+  // tokens, linkify, typography, text joining) build what segmentation never reads. An `inline`
+  // token's `content` (the text of a paragraph, heading or list item) is set by the block parser;
+  // `normalize` stays, so line ends and NUL characters are handled as a full parse handles them.
+  // Footnotes ("[^1]: …", markdown-it-footnote): their definitions are blocks of their own, where the
+  // source has them (the plugin's rule that gathers them at the end is a core rule after `block`).
+  const markdown = new (markdownItPackage())({ html: true }).use(markdownItFootnotePackage());
+  markdown.core.ruler.enableOnly(['normalize', 'block']);
+  // markdown-it's own normalization (CR LF and CR to LF, NUL to U+FFFD), with a look before each
+  // replacement: the text usually needs neither, and each one copies a whole book.
+  markdown.core.ruler.at('normalize', (state) => {
+    if (state.src.includes('\r')) state.src = state.src.replace(/\r\n?/g, '\n');
+    if (state.src.includes('\0')) state.src = state.src.replace(/\0/g, '\uFFFD');
+  });
+  // The same block parsing, with a state built faster for long texts (see fastBlockState).
+  installFastBlockState(markdown);
+  // Link reference definitions ("[label]: https://…") are read by markdown-it into its environment
+  // and leave no token: without one, the segmenter never saw them and they were lost from the stored
+  // document and every edition (each reference-style link broken). The rule is run as it is and, when
+  // it reads definitions, leaves a token with their lines.
+  const readReference = markdown.block.ruler.getRules('').find((rule) => rule.name === 'reference');
+  if (!readReference) throw new Error('markdown-it has no reference rule');
+  markdown.block.ruler.at('reference', (state, startLine, endLine, silent) => {
+    const found = readReference(state, startLine, endLine, silent);
+    if (found && !silent) state.push('reference_definition', '', 0).map = [startLine, state.line];
+    return found;
+  });
+  return markdown;
+}
 
 interface Container {
   type: 'list' | 'item' | 'quote' | 'footnote';
@@ -58,7 +64,7 @@ export function segmentMarkdown(body: string): Block[] {
     lines ??= body.split('\n');
     return map ? lines.slice(map[0], map[1]).join('\n').replace(/\s+$/, '') : '';
   };
-  const tokens = markdown.parse(body, {});
+  const tokens = (parser ??= makeParser()).parse(body, {});
   const blocks: Block[] = [];
   const stack: Container[] = [];
   let headingLevel = 0;

@@ -1,5 +1,5 @@
-import MarkdownIt from 'markdown-it';
-import footnotes from 'markdown-it-footnote';
+import type MarkdownIt from 'markdown-it';
+import { markdownItFootnotePackage, markdownItPackage } from '../lazyPackages';
 import { xmlSafeText } from './xmlSafeText';
 
 /** Where rendered Markdown goes: a standalone HTML page keeps every safe link; an EPUB only links out of the book. */
@@ -26,26 +26,9 @@ interface RenderEnv {
 export function referencesOf(definitions: readonly string[]): References | undefined {
   if (definitions.length === 0) return undefined;
   const env: { references?: References } = {};
-  md.parse(definitions.join('\n\n'), env);
+  editionParser().parse(definitions.join('\n\n'), env);
   return env.references;
 }
-
-// One instance for every edition: markdown-it keeps no state between renders. `html: false`
-// because a translation must never inject markup; `xhtmlOut` so EPUB chapters stay well-formed
-// (`<br />`, `<hr />`); no linkify or typographer: the text is printed as the translator wrote it.
-const md = new MarkdownIt({ html: false, xhtmlOut: true, linkify: false, typographer: false }).use(footnotes);
-// A note mark ("[^1]") links to the note where the edition prints it (a block of its own): the
-// plugin's list of notes at the end of each rendered text is not made.
-md.core.ruler.disable('footnote_tail');
-md.renderer.rules.footnote_ref = (tokens, idx, _options, rawEnv) => {
-  const env = (rawEnv ?? {}) as RenderEnv;
-  const label = String((tokens[idx].meta as { label?: unknown }).label ?? '');
-  const href = env.footnoteHref?.(label);
-  const mark = md.utils.escapeHtml(label);
-  if (href === undefined) return `<sup class="footnote-ref">${mark}</sup>`;
-  const noteref = env.target === 'epub' ? ' epub:type="noteref"' : '';
-  return `<sup class="footnote-ref"><a href="${md.utils.escapeHtml(href)}" role="doc-noteref"${noteref}>${mark}</a></sup>`;
-};
 
 /** A URL fragment as text (markdown-it percent-encodes what it normalizes). */
 function decodeFragment(fragment: string): string {
@@ -74,36 +57,62 @@ export function footnoteId(label: string): string {
   return `fn-${label.replace(/[^A-Za-z0-9.-]/g, (ch) => `_${ch.codePointAt(0)?.toString(16) ?? ''}_`)}`;
 }
 
-// An EPUB may only link to its own resources (which a translation cannot know the names of) or
-// out of the book: a relative or fragment-only link would be a broken reference that epubcheck
-// rejects, so it is kept as its text. markdown-it's validateLink has already removed javascript:,
-// vbscript:, file: and data: links in every target.
+/** A link that names its scheme (an EPUB keeps only these, see makeParser). */
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
-md.core.ruler.push('edition_epub_links', (state: MarkdownIt.StateCore) => {
-  const env = state.env as RenderEnv;
-  for (const token of state.tokens) {
-    if (token.type !== 'inline' || !token.children) continue;
-    let dropping = false;
-    token.children = token.children.filter((child) => {
-      if (child.type === 'link_open') {
-        // A link to a heading of the document ("#the-heading", as Markdown writers name headings)
-        // goes to that heading where the edition prints it (its chapter file, in an EPUB).
-        const href = String(child.attrGet('href') ?? '');
-        const inDocument = href.startsWith('#') ? env.anchorHref?.(decodeFragment(href.slice(1))) : undefined;
-        if (inDocument !== undefined) child.attrSet('href', inDocument);
-        dropping = env.target === 'epub' && inDocument === undefined && !ABSOLUTE_URL.test(href);
-      } else if (child.type !== 'link_close') return true;
-      const keep = !dropping;
-      if (child.type === 'link_close') dropping = false;
-      return keep;
-    });
-  }
-});
 
-// No image is ever loaded (the HTML makes no request, the EPUB holds no image it could point to):
-// an image is printed as its alt text.
-md.renderer.rules.image = (tokens, idx, options, env, self) =>
-  `<span class="image-alt">${md.utils.escapeHtml(self.renderInlineAsText(tokens[idx].children ?? [], options, env))}</span>`;
+/** The editions' parser, made at its first use (markdown-it is loaded then, see lazyPackages). */
+let parser: MarkdownIt.MarkdownIt | undefined;
+const editionParser = (): MarkdownIt.MarkdownIt => (parser ??= makeParser());
+
+function makeParser(): MarkdownIt.MarkdownIt {
+  // One instance for every edition: markdown-it keeps no state between renders. `html: false`
+  // because a translation must never inject markup; `xhtmlOut` so EPUB chapters stay well-formed
+  // (`<br />`, `<hr />`); no linkify or typographer: the text is printed as the translator wrote it.
+  const md = new (markdownItPackage())({ html: false, xhtmlOut: true, linkify: false, typographer: false }).use(markdownItFootnotePackage());
+  // A note mark ("[^1]") links to the note where the edition prints it (a block of its own): the
+  // plugin's list of notes at the end of each rendered text is not made.
+  md.core.ruler.disable('footnote_tail');
+  md.renderer.rules.footnote_ref = (tokens, idx, _options, rawEnv) => {
+    const env = (rawEnv ?? {}) as RenderEnv;
+    const label = String((tokens[idx].meta as { label?: unknown }).label ?? '');
+    const href = env.footnoteHref?.(label);
+    const mark = md.utils.escapeHtml(label);
+    if (href === undefined) return `<sup class="footnote-ref">${mark}</sup>`;
+    const noteref = env.target === 'epub' ? ' epub:type="noteref"' : '';
+    return `<sup class="footnote-ref"><a href="${md.utils.escapeHtml(href)}" role="doc-noteref"${noteref}>${mark}</a></sup>`;
+  };
+
+  // An EPUB may only link to its own resources (which a translation cannot know the names of) or
+  // out of the book: a relative or fragment-only link would be a broken reference that epubcheck
+  // rejects, so it is kept as its text. markdown-it's validateLink has already removed javascript:,
+  // vbscript:, file: and data: links in every target.
+  md.core.ruler.push('edition_epub_links', (state: MarkdownIt.StateCore) => {
+    const env = state.env as RenderEnv;
+    for (const token of state.tokens) {
+      if (token.type !== 'inline' || !token.children) continue;
+      let dropping = false;
+      token.children = token.children.filter((child) => {
+        if (child.type === 'link_open') {
+          // A link to a heading of the document ("#the-heading", as Markdown writers name headings)
+          // goes to that heading where the edition prints it (its chapter file, in an EPUB).
+          const href = String(child.attrGet('href') ?? '');
+          const inDocument = href.startsWith('#') ? env.anchorHref?.(decodeFragment(href.slice(1))) : undefined;
+          if (inDocument !== undefined) child.attrSet('href', inDocument);
+          dropping = env.target === 'epub' && inDocument === undefined && !ABSOLUTE_URL.test(href);
+        } else if (child.type !== 'link_close') return true;
+        const keep = !dropping;
+        if (child.type === 'link_close') dropping = false;
+        return keep;
+      });
+    }
+  });
+
+  // No image is ever loaded (the HTML makes no request, the EPUB holds no image it could point to):
+  // an image is printed as its alt text.
+  md.renderer.rules.image = (tokens, idx, options, env, self) =>
+    `<span class="image-alt">${md.utils.escapeHtml(self.renderInlineAsText(tokens[idx].children ?? [], options, env))}</span>`;
+  return md;
+}
 
 // What starts an inline construct (escape, code span, strikethrough, emphasis, autolink, entity),
 // a line break, or a link or image: "](" (a bracket alone is text, as there are no reference
@@ -119,24 +128,24 @@ export function renderInline(text: string, target: InlineTarget, references?: Re
   // Only XML must lose the characters it forbids; HTML tolerates them, and scanning a book costs.
   const safe = target === 'epub' ? xmlSafeText(text) : text;
   const withBrackets = references !== undefined || (notes !== undefined && notes.labels.length > 0);
-  if (!(withBrackets ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return md.utils.escapeHtml(safe);
+  if (!(withBrackets ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return editionParser().utils.escapeHtml(safe);
   const env: RenderEnv = { target };
   if (references) env.references = references;
   // The plugin knows a note mark only by its note's label; it fills the list as it reads marks, so each text gets its own.
   if (notes && notes.labels.length > 0 && safe.includes('[^')) env.footnotes = { refs: Object.fromEntries(notes.labels.map((label) => [`:${label}`, -1])), list: [] };
   if (notes) env.footnoteHref = notes.href;
   if (anchorHref) env.anchorHref = anchorHref;
-  return md.renderInline(safe, env as Record<string, unknown>);
+  return editionParser().renderInline(safe, env as Record<string, unknown>);
 }
 
 /** Renders the text of a plain-text source as it is written, escaped: no character of it is Markdown. */
 export function renderPlain(text: string, target: InlineTarget): string {
-  return md.utils.escapeHtml(target === 'epub' ? xmlSafeText(text) : text);
+  return editionParser().utils.escapeHtml(target === 'epub' ? xmlSafeText(text) : text);
 }
 
 /** Renders a raw Markdown block kept verbatim (code, table) as XHTML-compatible HTML. */
 export function renderMarkdownBlock(markdown: string, target: InlineTarget): string {
-  return md.render(xmlSafeText(markdown), { target } satisfies RenderEnv);
+  return editionParser().render(xmlSafeText(markdown), { target } satisfies RenderEnv);
 }
 
 /**
@@ -145,7 +154,7 @@ export function renderMarkdownBlock(markdown: string, target: InlineTarget): str
  */
 export function inlineText(text: string, { withUrls = false }: { withUrls?: boolean } = {}): string {
   if (!INLINE_SYNTAX.test(text)) return text;
-  const [inline] = md.parseInline(text, {});
+  const [inline] = editionParser().parseInline(text, {});
   return tokensText(inline?.children ?? [], withUrls);
 }
 
@@ -186,6 +195,6 @@ function tokensText(tokens: MarkdownIt.Token[], withUrls: boolean): string {
 
 /** Parses a raw code block and returns the code it holds (no fences, no indentation). */
 export function codeBlockContent(markdown: string): string {
-  const code = md.parse(markdown, {}).find((token) => token.type === 'fence' || token.type === 'code_block');
+  const code = editionParser().parse(markdown, {}).find((token) => token.type === 'fence' || token.type === 'code_block');
   return code ? code.content.replace(/\n$/, '') : markdown;
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yamlPackage } from '../lazyPackages';
 import type { DraftMark, Edition, EditionBlock } from '../domain/edition';
 import { codeBlockContent } from './editionInline';
 import { listMarkers } from './editionListMarkers';
@@ -112,7 +112,7 @@ function frontMatter(edition: Edition): string {
     exportedAt: edition.exportedAt,
     identifier: edition.identifier,
   };
-  return `---\n${stringify(data, { lineWidth: 0 })}---`;
+  return `---\n${yamlPackage().stringify(data, { lineWidth: 0 })}---`;
 }
 
 function provenanceSection(edition: Edition): string {

@@ -7,7 +7,7 @@
  * preferred and admitted terms are translations (the preferred first), deprecated, superseded and
  * not-recommended ones are forbidden translations.
  */
-import { DOMImplementation } from '@xmldom/xmldom';
+import { xmldomPackage } from '../lazyPackages';
 import type { Element } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
 import { PARTS_OF_SPEECH } from '../domain/glossaryTerm';
@@ -179,7 +179,7 @@ export function readTbx(content: string, ctx: { file: string; sourceLanguage: st
 
 /** Writes a language's glossary as TBX-Basic v3 (DCA): one conceptEntry per term. */
 export function buildTbx(input: GlossaryWriteInput): string {
-  const doc = new DOMImplementation().createDocument(TBX_NS, 'tbx', null);
+  const doc = new (xmldomPackage().DOMImplementation)().createDocument(TBX_NS, 'tbx', null);
   doc.insertBefore(doc.createProcessingInstruction('xml-model', `href="${TBX_BASIC_RNG}" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"`), doc.documentElement);
   doc.insertBefore(doc.createTextNode('\n'), doc.documentElement);
   const root = doc.documentElement as Element;

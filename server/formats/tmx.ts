@@ -2,8 +2,8 @@
  * TMX 1.4b, the translation-memory exchange format: writing a locale's pairs for other tools'
  * memories, and reading other tools' memories as language variants per unit.
  */
+import { xmldomPackage } from '../lazyPackages';
 import { appendIndented, closeIndented } from './indentedDom';
-import { DOMImplementation } from '@xmldom/xmldom';
 import type { Element, Node } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
 import { childElements, isElement, ownerDocumentOf } from './domEdit';
@@ -54,7 +54,7 @@ export function buildTmx(input: TmxInput): string {
     if (typeof value !== 'string' || value === '') throw new WorkbenchError(400, 'tmx-invalid-model', `the ${what} is missing`);
     refuseInvalidChars(value, what);
   }
-  const doc = new DOMImplementation().createDocument(null, 'tmx', null);
+  const doc = new (xmldomPackage().DOMImplementation)().createDocument(null, 'tmx', null);
   const root = doc.documentElement as Element;
   root.setAttribute('version', '1.4');
   const header = appendIndented(root, 'header', 1);

@@ -5,8 +5,6 @@
  * `&amp;` as `&`, so every export is read back and compared before it is handed out, and a string
  * that would not survive is refused by name.
  */
-import jsToXliff12 from 'xliff/jsToXliff12';
-import xliff12ToJs from 'xliff/xliff12ToJs';
 import { WorkbenchError } from '../errors';
 import { parseXmlSafely } from './xmlSafety';
 
@@ -45,6 +43,8 @@ export async function catalogToXliff(input: { source: Catalog; target?: Catalog;
   const target = input.target ? flattenCatalog(input.target) : new Map<string, string>();
   const units: Record<string, { source: string; target?: string }> = {};
   for (const [key, text] of source) units[key] = target.has(key) ? { source: text, target: target.get(key) } : { source: text };
+  // The xliff package is loaded here, not with the CLI: only these commands use it.
+  const [{ default: jsToXliff12 }, { default: xliff12ToJs }] = await Promise.all([import('xliff/jsToXliff12'), import('xliff/xliff12ToJs')]);
   const xml = await jsToXliff12({ sourceLanguage: input.sourceLanguage, targetLanguage: input.targetLanguage, resources: { [UI_NAMESPACE]: units } });
   const back = (await xliff12ToJs(xml)).resources[UI_NAMESPACE] ?? {};
   const lost = Object.entries(units)
@@ -79,6 +79,7 @@ const placeholders = (text: string) => [...text.matchAll(PLACEHOLDER)].map((m) =
  */
 export async function xliffToCatalog(content: string, ctx: { file: string; source: Catalog }): Promise<CatalogImport> {
   parseXmlSafely(content, { file: ctx.file });
+  const { default: xliff12ToJs } = await import('xliff/xliff12ToJs');
   let js;
   try {
     js = await xliff12ToJs(content);

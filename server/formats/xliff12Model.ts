@@ -1,5 +1,6 @@
 /** The shared shapes of the XLIFF 1.2 locale file modules: a document held in memory with its unit index, what a write gives, and the file-level parts (`<file>` attributes, the header's source version). */
-import { type Document, DOMImplementation, type Element } from '@xmldom/xmldom';
+import { xmldomPackage } from '../lazyPackages';
+import type { Document, Element } from '@xmldom/xmldom';
 import type { LocaleFile } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { createElementLike, firstChildElement, firstElementChild, insertChild, isElement, removeElement, setAttributeIfChanged, setTextIfChanged } from './domEdit';
@@ -159,7 +160,7 @@ export function appendCount(group: Element, countType: string, unit: string): El
 }
 
 export function createSkeleton(): Document {
-  const doc = new DOMImplementation().createDocument(XLIFF12_NS, 'xliff', null);
+  const doc = new (xmldomPackage().DOMImplementation)().createDocument(XLIFF12_NS, 'xliff', null);
   const root = doc.documentElement as Element;
   root.setAttribute('version', '1.2');
   const fileEl = doc.createElementNS(XLIFF12_NS, 'file');

@@ -4,9 +4,9 @@
  * Written with xmldom rather than the `xliff` package: its js2xliff cannot write a segment's
  * `state` nor a note's `category`, both of which carry the workflow state here (see the README).
  */
+import { xmldomPackage } from '../lazyPackages';
 import { ownerDocumentOf } from './domEdit';
 import { appendIndented, closeIndented } from './indentedDom';
-import { DOMImplementation } from '@xmldom/xmldom';
 import type { Element } from '@xmldom/xmldom';
 import type { LocaleFile, Segment, SourceDocument, Unit, UnitNote, WorkflowState } from '../domain/types';
 import { workflowState } from '../domain/workflowState';
@@ -42,7 +42,7 @@ export function buildXliff20(input: { document: SourceDocument; file: LocaleFile
   // The schema wants at least one <unit> in a <file>: an empty export would not be valid XLIFF.
   if (segments.length === 0) throw new WorkbenchError(422, 'xliff-empty', `"${document.id}" has no translatable paragraphs to export`);
 
-  const doc = new DOMImplementation().createDocument(XLIFF20_NS, 'xliff', null);
+  const doc = new (xmldomPackage().DOMImplementation)().createDocument(XLIFF20_NS, 'xliff', null);
   const root = doc.documentElement as Element;
   // Declared up front, in this order, so the serializer writes them first and declares nothing further down.
   root.setAttributeNS(XMLNS_NS, 'xmlns', XLIFF20_NS);

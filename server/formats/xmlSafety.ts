@@ -11,7 +11,7 @@
  * - Line endings are normalized the XML 1.0 way only (CR LF / CR → LF): xmldom's default also turns
  *   U+2028, U+2029 and U+0085 into LF, which would corrupt translations.
  */
-import { DOMParser } from '@xmldom/xmldom';
+import { xmldomPackage } from '../lazyPackages';
 import iconv from 'iconv-lite';
 import type { Document, Element } from '@xmldom/xmldom';
 import { WorkbenchError } from '../errors';
@@ -173,7 +173,7 @@ type XmldomOutcome =
 function parseWithXmldom(source: string, locator: boolean): XmldomOutcome {
   cacheXmldomExpressions();
   let first: { level: string; message: string; position: XmlPosition } | undefined;
-  const parser = new DOMParser({
+  const parser = new (xmldomPackage().DOMParser)({
     locator,
     // Lines are already normalized; keep xmldom from rewriting U+2028/U+2029/U+0085.
     normalizeLineEndings: (s: string) => s,

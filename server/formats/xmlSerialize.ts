@@ -1,5 +1,5 @@
 /**
- * A faster stand-in for xmldom's `new XMLSerializer().serializeToString(document)` that produces
+ * A faster stand-in for xmldom's `new (xmldomPackage().XMLSerializer)().serializeToString(document)` that produces
  * the same text, character for character, for the documents the workbench handles: elements,
  * attributes, text, CDATA sections, comments and processing instructions, in an XML (not HTML)
  * document. Anything else (a DocumentType, an entity reference, an HTML document, an element in the
@@ -10,7 +10,7 @@
  * on megabytes: a closure-driven tree walk allocating a frame per node, and a copy of the in-scope
  * namespace list for every element (here a list is copied only when an element adds to it).
  */
-import { XMLSerializer } from '@xmldom/xmldom';
+import { xmldomPackage } from '../lazyPackages';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 
 const ELEMENT_NODE = 1;
@@ -64,7 +64,7 @@ export function serializeDocument(doc: Document, recorder?: SpanRecorder): strin
   }
   if (recorder?.substitute) throw new Error('serializeDocument: a document with substituted elements cannot be handed to xmldom');
   if (recorder) recorder.spans = undefined;
-  return new XMLSerializer().serializeToString(doc);
+  return new (xmldomPackage().XMLSerializer)().serializeToString(doc);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { i18n as I18n, TFunction } from 'i18next';
 
-/** What i18next-http-middleware's LanguageDetector offers (registered on the instance by createI18n). */
+/** What i18next-http-middleware's LanguageDetector offers (registered on the instance by createApp, see createI18n). */
 interface Detector {
   detect(req: Request, res: Response): string | string[] | undefined;
   cacheUserLanguage(req: Request, res: Response, lng: string): void;

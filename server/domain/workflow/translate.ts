@@ -1,4 +1,4 @@
-import { diffChars } from 'diff';
+import { diffPackage } from '../../lazyPackages';
 import type { MachineUse } from '../historyEntry';
 import { currentTranslation, transitionResult, type TransitionInput, type TransitionResult } from './transition';
 
@@ -29,6 +29,6 @@ export function translate(input: TransitionInput, target: string, machine?: { pr
 /** How much of a machine's text a person changed: characters inserted and deleted. */
 export function machineUse(machine: { provider: string; text: string }, target: string): MachineUse {
   let edits = 0;
-  for (const part of diffChars(machine.text, target)) if (part.added || part.removed) edits += part.value.length;
+  for (const part of diffPackage().diffChars(machine.text, target)) if (part.added || part.removed) edits += part.value.length;
   return { provider: machine.provider, edits, length: machine.text.length };
 }

@@ -52,14 +52,14 @@ function findLegacyFiles(dataDir: string): LegacyFile[] {
   const found: LegacyFile[] = [];
   if (listDir(path.join(dataDir, 'accounts')).includes('accounts.json')) found.push({ relative: 'accounts/accounts.json', kind: 'accounts', moves: ['accounts/accounts.json'] });
   for (const locale of listDir(path.join(dataDir, 'locales')).sort()) {
-    if (!isLocaleTag(locale)) continue;
+    const inFolder: LegacyFile[] = [];
     const names = listDir(path.join(dataDir, 'locales', locale));
     for (const name of names.sort()) {
       for (const [suffix, kind] of Object.entries(SUFFIXES)) {
         const document = name.slice(0, -suffix.length);
         if (name.endsWith(suffix) && isDocumentId(document)) {
           const relative = `locales/${locale}/${name}`;
-          found.push({ relative, kind, document, locale, moves: [relative] });
+          inFolder.push({ relative, kind, document, locale, moves: [relative] });
         }
       }
     }
@@ -68,8 +68,11 @@ function findLegacyFiles(dataDir: string): LegacyFile[] {
       const match = /^([0-9a-f]{64})\.tmx$/.exec(name);
       if (!match || !memoryNames.includes(`${match[1]}.json`)) continue;
       const base = `locales/${locale}/memory/${match[1]}`;
-      found.push({ relative: `${base}.tmx`, kind: 'memory', locale, moves: [`${base}.tmx`, `${base}.json`] });
+      inFolder.push({ relative: `${base}.tmx`, kind: 'memory', locale, moves: [`${base}.tmx`, `${base}.json`] });
     }
+    // The folder's name is checked only when it holds such files: the check asks ICU for its
+    // language names (about 20 ms), which every command would otherwise wait for at each start.
+    if (inFolder.length > 0 && isLocaleTag(locale)) found.push(...inFolder);
   }
   return found;
 }

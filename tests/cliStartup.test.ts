@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
+
+/**
+ * Every CLI command is a whole process, timed from node's start: the packages only some commands
+ * use are loaded at their first use (server/lazyPackages.ts), so `status` and `drift`, which read
+ * what the last command kept, do not wait for them (about 100 ms of a 0.37 s `status`).
+ */
+const CLI = path.join(REPO_ROOT, 'dist/scripts/workbench.js');
+const LAZY = ['yaml', '@xmldom/xmldom', 'markdown-it', 'markdown-it-footnote', 'diff', 'unhomoglyph', 'xliff', 'i18next-http-middleware'];
+
+let project: TestProject;
+let recorder: string;
+beforeEach(() => {
+  project = makeProject();
+  // Loaded before the CLI (node -r): prints the packages the process loaded, when it ends.
+  recorder = path.join(project.dir, 'record-packages.js');
+  writeFileSync(
+    recorder,
+    `process.on('exit', () => {
+      const packages = new Set(Object.keys(require.cache).map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(file)?.[1]).filter(Boolean));
+      process.stderr.write('PACKAGES ' + JSON.stringify([...packages]) + '\\n');
+    });\n`,
+  );
+});
+afterEach(() => project.cleanup());
+
+function cli(args: string[], withRecorder = false): { status: number | null; stdout: string; packages: string[] } {
+  const run = spawnSync(process.execPath, [...(withRecorder ? ['-r', recorder] : []), CLI, ...args, '--data', project.dir], { encoding: 'utf8' });
+  const line = /^PACKAGES (.*)$/m.exec(run.stderr)?.[1];
+  return { status: run.status, stdout: run.stdout, packages: line ? (JSON.parse(line) as string[]) : [] };
+}
+
+describe('CLI start-up', () => {
+  it('status and drift on kept snapshots load none of the packages other commands need, and still answer', () => {
+    expect(cli(['new-locale', 'es']).status).toBe(0);
+    // The first drift after the locale began reads the source versions from their files (yaml,
+    // markdown-it) and keeps what it read in .cache/, as every first run after files changed.
+    expect(cli(['drift', '--json']).status).toBe(0);
+    for (const args of [['status', '--json'], ['drift', '--json']]) {
+      const run = cli(args, true);
+      expect(run.status).toBe(0);
+      // The recorder saw the process: the packages every command needs are there.
+      expect(run.packages).toEqual(expect.arrayContaining(['i18next', 'better-sqlite3']));
+      expect(run.packages.filter((name) => LAZY.includes(name))).toEqual([]);
+    }
+    const status = JSON.parse(cli(['status', '--json']).stdout) as { documents: { id: string; locales: { code: string; untranslated: number }[] }[] };
+    expect(status.documents[0]).toMatchObject({ id: 'small', locales: [{ code: 'es', untranslated: 8 }] });
+  });
+
+  it('a command that needs them loads them at their first use', () => {
+    expect(cli(['new-locale', 'es']).status).toBe(0);
+    // An edition in Markdown: front matter written with yaml, the XLIFF file read.
+    const run = cli(['export', '--locale', 'es', '--format', 'md', '--draft', '--out', path.join(project.dir, 'edition.md')], true);
+    expect(run.status).toBe(0);
+    expect(run.packages).toEqual(expect.arrayContaining(['yaml']));
+  });
+});
