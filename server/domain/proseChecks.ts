@@ -6,6 +6,7 @@
  */
 import { placeholderProblem, placeholdersOf, withoutPlaceholders } from './placeholders';
 import { quotationMarksOf } from './quotationMarks';
+import { memoOfTexts, memoOfTextsIn } from './memoOfTexts';
 import { sentencesOf, sentencesOfSource } from './sentencesOf';
 
 export type CheckSeverity = 'error' | 'warning';
@@ -32,8 +33,10 @@ export interface ProseCheck {
 const yes: Record<string, string> = {};
 const numbersOf = (text: string): string[] => (text.match(/\d+(?:[.,\u00a0\u202f ]\d+)*/g) ?? []).map((n) => n.replace(/\D/g, '')).sort();
 const codeSpansOf = (text: string): string[] => (text.match(/`[^`]+`/g) ?? []).sort();
-const leading = (text: string): string => /^\s*/.exec(text)?.[0] ?? '';
-const trailing = (text: string): string => /\s*$/.exec(text)?.[0] ?? '';
+// trimStart and trimEnd take off what \s matches (white space and line terminators), without the
+// regular expression /\s*$/, which tries every position of a paragraph to find its end.
+const leading = (text: string): string => text.slice(0, text.length - text.trimStart().length);
+const trailing = (text: string): string => text.slice(text.trimEnd().length);
 const unescapedBackticks = (text: string): number => (text.replace(/\\`/g, '').match(/`/g) ?? []).length;
 const count = (text: string, char: string): number => text.split(char).length - 1;
 const REPEATED = /(^|[^\p{L}])(\p{L}+)\s+\2(?![\p{L}])/iu;
@@ -51,6 +54,25 @@ const firstLetter = (text: string): string | undefined => /\p{L}/u.exec(text.rep
 const isCased = (char: string): boolean => char.toLowerCase() !== char.toUpperCase();
 const balanced = (text: string, open: string, close: string): boolean => (open === close ? count(text, open) % 2 === 0 : count(text, open) === count(text, close));
 const words = (text: string): number => (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+
+// What the checks work out of a source paragraph, which comes again at every save of its
+// translation: worked out once per text (see memoOfTexts).
+const numbersOfSource = memoOfTexts((source: string) => numbersOf(withoutPlaceholders(source)));
+const endPunctuationOfSource = memoOfTexts(endPunctuation);
+/** How many times a character (or pair) comes in a source paragraph: each counted once per text. */
+const countsOfSource = memoOfTexts((_source: string) => new Map<string, number>());
+const countInSource = (source: string, char: string): number => {
+  const counts = countsOfSource(source);
+  let n = counts.get(char);
+  if (n === undefined) counts.set(char, (n = count(source, char)));
+  return n;
+};
+const balancedSource = (source: string, open: string, close: string): boolean =>
+  open === close ? countInSource(source, open) % 2 === 0 : countInSource(source, open) === countInSource(source, close);
+const unescapedBackticksOfSource = memoOfTexts(unescapedBackticks);
+const lineBreaksOfSource = memoOfTexts((source: string) => count(source.trim(), '\n'));
+/** The sentences of a source paragraph long enough (4 words) to be noticed when left in a translation. */
+const longSentencesOfSource = memoOfTextsIn((source: string, language: string) => sentencesOfSource(source, language).filter((sentence) => words(sentence) >= 4), 5_000);
 
 export const PROSE_CHECKS: readonly ProseCheck[] = [
   {
@@ -73,8 +95,8 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'error',
     message: 'checks.markdownBroken',
     run: ({ source, target }) => {
-      if (unescapedBackticks(target) % 2 !== 0 && unescapedBackticks(source) % 2 === 0) return { mark: '`' };
-      if (count(target, '**') % 2 !== 0 && count(source, '**') % 2 === 0) return { mark: '**' };
+      if (unescapedBackticks(target) % 2 !== 0 && unescapedBackticksOfSource(source) % 2 === 0) return { mark: '`' };
+      if (count(target, '**') % 2 !== 0 && countInSource(source, '**') % 2 === 0) return { mark: '**' };
       if (/\]\([^)]*$/.test(target) && !/\]\([^)]*$/.test(source)) return { mark: '](' };
       return undefined;
     },
@@ -95,7 +117,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'warning',
     message: 'checks.numbersDiffer',
     run: ({ source, target }) => {
-      const [a, b] = [numbersOf(withoutPlaceholders(source)), numbersOf(withoutPlaceholders(target))];
+      const [a, b] = [numbersOfSource(source), numbersOf(withoutPlaceholders(target))];
       return a.join(' ') !== b.join(' ') ? { source: a.join(', ') || '—', target: b.join(', ') || '—' } : undefined;
     },
   },
@@ -131,7 +153,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'warning',
     message: 'checks.unbalancedBrackets',
     run: ({ source, target }) => {
-      const pair = PAIRS.find(([open, close]) => !balanced(target, open, close) && balanced(source, open, close));
+      const pair = PAIRS.find(([open, close]) => !balanced(target, open, close) && balancedSource(source, open, close));
       return pair ? { pair: pair.join('') } : undefined;
     },
   },
@@ -140,8 +162,8 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'warning',
     message: 'checks.unbalancedQuotes',
     run: ({ source, target }) => {
-      if (count(target, '"') % 2 !== 0 && count(source, '"') % 2 === 0) return { pair: '""' };
-      const pair = QUOTE_PAIRS.find(([open, close]) => open !== '„' && !balanced(target, open, close) && balanced(source, open, close));
+      if (count(target, '"') % 2 !== 0 && countInSource(source, '"') % 2 === 0) return { pair: '""' };
+      const pair = QUOTE_PAIRS.find(([open, close]) => open !== '„' && !balanced(target, open, close) && balancedSource(source, open, close));
       return pair ? { pair: pair.join('') } : undefined;
     },
   },
@@ -150,7 +172,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'warning',
     message: 'checks.endPunctuation',
     run: ({ source, target }) => {
-      const [a, b] = [endPunctuation(source), endPunctuation(target)];
+      const [a, b] = [endPunctuationOfSource(source), endPunctuation(target)];
       return a !== b ? { source: a || '—', target: b || '—' } : undefined;
     },
   },
@@ -189,7 +211,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     message: 'checks.sourceLeft',
     run: ({ source, target, sourceLanguage }) => {
       if (target.trim() === source.trim()) return undefined;
-      const left = sentencesOfSource(source, sourceLanguage).find((sentence) => words(sentence) >= 4 && target.includes(sentence));
+      const left = longSentencesOfSource(source, sourceLanguage).find((sentence) => target.includes(sentence));
       return left ? { sentence: left } : undefined;
     },
   },
@@ -203,7 +225,10 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     id: 'line-breaks-differ',
     severity: 'warning',
     message: 'checks.lineBreaksDiffer',
-    run: ({ source, target }) => (count(source.trim(), '\n') !== count(target.trim(), '\n') ? { source: String(count(source.trim(), '\n')), target: String(count(target.trim(), '\n')) } : undefined),
+    run: ({ source, target }) => {
+      const [a, b] = [lineBreaksOfSource(source), count(target.trim(), '\n')];
+      return a !== b ? { source: String(a), target: String(b) } : undefined;
+    },
   },
   {
     id: 'quotation-marks',
