@@ -18,6 +18,7 @@ import { sourceTextsFrom } from '../storage/sourceTexts';
 import { createStampedSnapshots } from '../storage/stampedSnapshots';
 import { projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
+import { checkpointOffThread } from '../storage/sql/checkpointOffThread';
 import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
 import type { WorkbenchStores } from './syncLocale';
 import { Workbench } from './workbench';
@@ -70,6 +71,8 @@ export function createProject(
   } = {},
 ): Project {
   const records = projectRecords(dataDir, { check: options.check });
+  // A server's commits of saves do not checkpoint the database: a thread does (see checkpointOffThread).
+  if (options.serving) checkpointOffThread(records.db);
   const stores = createStores(dataDir, records, options.serving ?? false, options.writeBehindMs);
   const workbench = new Workbench(stores);
   const config = readProjectConfig(dataDir);
