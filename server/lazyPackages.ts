@@ -7,11 +7,7 @@
  * XLIFF or renders an edition loads them then, once.
  */
 
-/** The value `load` gives, made at the first call and kept. */
-function once<T>(load: () => T): () => T {
-  let loaded: { value: T } | undefined;
-  return () => (loaded ??= { value: load() }).value;
-}
+import { once } from './once';
 
 /** yaml: front matter read from a source and written into a Markdown edition. */
 export const yamlPackage = once(() => require('yaml') as typeof import('yaml'));

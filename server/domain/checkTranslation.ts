@@ -1,5 +1,6 @@
 import type MarkdownIt from 'markdown-it';
 import { markdownItPackage } from '../lazyPackages';
+import { once } from '../once';
 import type { GlossaryMatcher } from './glossaryMatcher';
 import { memoOfTexts } from './memoOfTexts';
 import { misspeltWords, type Speller } from './misspeltWords';
@@ -37,11 +38,10 @@ export const CHECKS: readonly { id: string; severity: CheckSeverity }[] = [
 ];
 
 /** The inline parser and markdown-it's linkify-it (the same URL recognition as rendering would use), made at the first check. */
-let parsers: { markdown: MarkdownIt.MarkdownIt; linkify: MarkdownIt.MarkdownIt['linkify'] } | undefined;
-function inlineParsers(): { markdown: MarkdownIt.MarkdownIt; linkify: MarkdownIt.MarkdownIt['linkify'] } {
+const inlineParsers = once((): { markdown: MarkdownIt.MarkdownIt; linkify: MarkdownIt.MarkdownIt['linkify'] } => {
   const MarkdownItClass = markdownItPackage();
-  return (parsers ??= { markdown: new MarkdownItClass({ html: false, linkify: false }), linkify: new MarkdownItClass({ linkify: true }).linkify });
-}
+  return { markdown: new MarkdownItClass({ html: false, linkify: false }), linkify: new MarkdownItClass({ linkify: true }).linkify };
+});
 
 /** What the checks compare of an inline Markdown text: its link targets (sorted) and how many emphasised or code spans it has. */
 interface InlineFacts {

@@ -1,5 +1,6 @@
 import type MarkdownIt from 'markdown-it';
 import { markdownItFootnotePackage, markdownItPackage } from '../lazyPackages';
+import { once } from '../once';
 import { installFastBlockState } from './fastBlockState';
 import type { SegmentKind } from './types';
 
@@ -15,9 +16,7 @@ export interface Block {
 }
 
 /** The segmenter's parser, made at its first use (markdown-it is loaded then, see lazyPackages). */
-let parser: MarkdownIt.MarkdownIt | undefined;
-
-function makeParser(): MarkdownIt.MarkdownIt {
+const parser = once((): MarkdownIt.MarkdownIt => {
   // One parser for all calls: markdown-it is stateless per parse. HTML blocks are recognised
   // (so they are kept verbatim, not translated); linkify is irrelevant to block structure.
   // Only the block structure is parsed: the core rules after `block` (inline parsing into child
@@ -48,7 +47,7 @@ function makeParser(): MarkdownIt.MarkdownIt {
     return found;
   });
   return markdown;
-}
+});
 
 interface Container {
   type: 'list' | 'item' | 'quote' | 'footnote';
@@ -64,7 +63,7 @@ export function segmentMarkdown(body: string): Block[] {
     lines ??= body.split('\n');
     return map ? lines.slice(map[0], map[1]).join('\n').replace(/\s+$/, '') : '';
   };
-  const tokens = (parser ??= makeParser()).parse(body, {});
+  const tokens = parser().parse(body, {});
   const blocks: Block[] = [];
   const stack: Container[] = [];
   let headingLevel = 0;

@@ -1,5 +1,6 @@
 import type MarkdownIt from 'markdown-it';
 import { markdownItFootnotePackage, markdownItPackage } from '../lazyPackages';
+import { once } from '../once';
 import { xmlSafeText } from './xmlSafeText';
 
 /** Where rendered Markdown goes: a standalone HTML page keeps every safe link; an EPUB only links out of the book. */
@@ -61,8 +62,7 @@ export function footnoteId(label: string): string {
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 
 /** The editions' parser, made at its first use (markdown-it is loaded then, see lazyPackages). */
-let parser: MarkdownIt.MarkdownIt | undefined;
-const editionParser = (): MarkdownIt.MarkdownIt => (parser ??= makeParser());
+const editionParser = once(makeParser);
 
 function makeParser(): MarkdownIt.MarkdownIt {
   // One instance for every edition: markdown-it keeps no state between renders. `html: false`
