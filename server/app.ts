@@ -27,6 +27,7 @@ import { editionPages } from './routes/editionPages';
 import { authenticate } from './auth/authenticate';
 import { SetupGate } from './auth/setupGate';
 import { requireLoginToRead } from './http/requireLoginToRead';
+import { series } from './http/series';
 import { readProjectConfig } from './application/projectConfig';
 import { authRoutes } from './routes/authRoutes';
 
@@ -100,16 +101,21 @@ export function createApp(options: AppOptions): Express {
   // The browser script is compiled from public/editor.ts into dist/public by `npm run build`.
   app.use('/assets', express.static(path.join(APP_ROOT, 'dist', 'public'), { maxAge: '1h' }));
   app.use('/assets', express.static(path.join(APP_ROOT, 'public'), { maxAge: '1h' }));
-  app.use(cookieParser());
-  // The language first: a body refused by the parsers below is answered in it.
-  app.use(uiLanguage(i18n));
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(formBodyRequired);
-  app.use(authenticate(accounts, sessions));
-  app.use(csrfProtection());
-  app.use(viewLocals(languages));
-  if (config.private) app.use(requireLoginToRead());
+  // What every request goes through, as one layer (see series). The language first: a body
+  // refused by the parsers after it is answered in it.
+  app.use(
+    series(
+      cookieParser(),
+      uiLanguage(i18n),
+      express.json({ limit: '1mb' }),
+      express.urlencoded({ extended: false, limit: '1mb' }),
+      formBodyRequired,
+      authenticate(accounts, sessions),
+      csrfProtection(),
+      viewLocals(languages),
+      ...(config.private ? [requireLoginToRead()] : []),
+    ),
+  );
 
   // The API first: a save is not matched against the sign-in pages' routes on its way.
   const live = liveEvents(workbench.translations.changes);
