@@ -5,6 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../server/app';
 import { createProject } from '../server/application/createWorkbench';
+import { createFileLocaleStore } from '../server/storage/localeStore';
 import { closeProjectLock } from '../server/storage/projectLock';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
@@ -86,6 +87,62 @@ describe('saves written behind them', () => {
     await served.workbench.keepCaches(); // what a clean stop does
     expect(targetsOnDisk().get(segments[1].id)).toBe('Antes de parar');
     expect(journalRows()).toBe(0);
+  });
+
+  it('a paragraph saved again and again before its file is written: the file has its last save, as the server answered it, strict-valid', async () => {
+    const { api, project: served, segments } = await serverApp();
+    const [again, other] = segments;
+    let revision = again.revision;
+    let last: { target?: string; state?: string; revision: number } | undefined;
+    for (let i = 0; i < 15; i++) {
+      const res = await api.put(`/api/documents/${DOC}/locales/es/segments/${again.id}`).send({ target: `Versión ${i} <b>&amp;</b> "${'ñ'.repeat(i)}"`, baseRevision: revision });
+      expect(res.status).toBe(200);
+      last = res.body as typeof last;
+      revision = (last as { revision: number }).revision;
+    }
+    expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${other.id}`).send({ target: 'Otra', baseRevision: other.revision })).status).toBe(200);
+    // A stale save of the paragraph is still refused while its saves are held.
+    expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${again.id}`).send({ target: 'Vieja', baseRevision: again.revision })).status).toBe(409);
+    await served.workbench.keepCaches();
+    expect(journalRows()).toBe(0);
+    expect(validateXliff12(fileOf())).toMatchObject({ valid: true });
+    // Read by a store of its own, as another process reads the file: what the server answered.
+    const fresh = await createFileLocaleStore({ dir: path.join(project.dir, 'locales') }).read(DOC, 'es');
+    const unit = fresh?.units.find((u) => u.id === again.id);
+    expect({ target: unit?.target, state: unit?.state, revision: unit?.revision }).toEqual({ target: last?.target, state: last?.state, revision: last?.revision });
+    expect(last?.target).toBe(`Versión 14 <b>&amp;</b> "${'ñ'.repeat(14)}"`);
+    expect(fresh?.units.find((u) => u.id === other.id)?.target).toBe('Otra');
+  });
+
+  it('saves that come while the file is being written are kept for its next write', async () => {
+    const { api, project: served, segments } = await serverApp();
+    const revisions = new Map(segments.slice(0, 5).map((s) => [s.id, s.revision]));
+    const lastTarget = new Map<string, string>();
+    // Saves for two and a half seconds: the file is written behind them (every second) while they go on.
+    const until = Date.now() + 2500;
+    for (let n = 0; Date.now() < until; n++) {
+      const id = segments[n % 5].id;
+      const target = `Guardado ${n}`;
+      const res = await api.put(`/api/documents/${DOC}/locales/es/segments/${id}`).send({ target, baseRevision: revisions.get(id) });
+      expect(res.status).toBe(200);
+      revisions.set(id, (res.body as { revision: number }).revision);
+      lastTarget.set(id, target);
+    }
+    await served.workbench.keepCaches();
+    const onDisk = targetsOnDisk();
+    expect(segments.slice(0, 5).map((s) => onDisk.get(s.id))).toEqual(segments.slice(0, 5).map((s) => lastTarget.get(s.id)));
+    expect(journalRows()).toBe(0);
+    expect(validateXliff12(fileOf())).toMatchObject({ valid: true });
+  });
+
+  it('a save the file could not hold is refused at once, and nothing of it is held', async () => {
+    const { api, project: served, segments } = await serverApp();
+    const refused = await api.put(`/api/documents/${DOC}/locales/es/segments/${segments[0].id}`).send({ target: 'Mal \u0001 carácter', baseRevision: segments[0].revision });
+    expect(refused.status).toBe(400);
+    expect(journalRows()).toBe(0);
+    expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${segments[0].id}`).send({ target: 'Bien', baseRevision: segments[0].revision })).status).toBe(200);
+    await served.workbench.keepCaches();
+    expect(targetsOnDisk().get(segments[0].id)).toBe('Bien');
   });
 
   it('a hand edit of the file while saves are held: both are kept', async () => {

@@ -7,7 +7,8 @@ import { buildXliff12 } from '../formats/buildXliff12';
 import { parseXliff12 } from '../formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
 import { streamModel, streamXliff12 } from '../formats/streamXliff12';
-import type { ParsedXliff12, WrittenPart, Xliff12Output } from '../formats/xliff12Model';
+import { fileFields, type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
+import { assertWritableModel } from '../formats/xliff12ModelCheck';
 import { type HeldXliff12, readHeldXliff12 } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
@@ -210,9 +211,28 @@ interface CacheEntry extends FileIdentity {
   unwritten?: Unwritten;
 }
 
-/** What a cache entry holds ahead of its file: see CacheEntry.unwritten. */
+/**
+ * A change to write: the new model (or what writes it into the held file) and what the change
+ * answers; for a change of a few units (see prepareUnitChanges), those units, which a write
+ * behind puts into the file's text when it writes it (see Unwritten).
+ */
+interface Draft<T> {
+  draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output);
+  result: T;
+  units?: readonly Unit[];
+}
+
+/**
+ * What a cache entry holds ahead of its file: see CacheEntry.unwritten. The units of a server's
+ * saves are put into the file's text when it is written (see writable), not at each save: a unit
+ * saved twenty times in a second is written once, where each save's writing of its unit (parsing,
+ * writing and serializing its element, checking the text) was a sixteenth of a busy server's time.
+ */
 interface Unwritten {
-  output: Xliff12Output;
+  /** The file to write, once its units are put in (see writable): what the entry's `parsed` was made from. */
+  output?: Xliff12Output;
+  /** Units the entry's model holds and its `parsed` does not yet (the newest of each), by id. */
+  pending: ReadonlyMap<string, Unit>;
   /** The newest journal row it holds. */
   upTo: number;
   /** How many journal rows it holds: all the journal has for the file, or another process journaled saves since. */
@@ -765,7 +785,32 @@ export function createFileLocaleStore(options: {
     for (const unit of held.units) if (parsed.unitIndex.has(unit.id)) newest.set(unit.id, unit);
     const output = replaceUnitsXliff12(parsed, [...newest.values()], { file: shown(path) });
     checkWritable(path, output);
-    return { model: output.parsed.model, parsed: output.parsed, unwritten: { output, upTo: held.upTo, rows: held.units.length } };
+    return { model: output.parsed.model, parsed: output.parsed, unwritten: { output, pending: new Map(), upTo: held.upTo, rows: held.units.length } };
+  }
+
+  /**
+   * The file an entry ahead of its file is to be written as: its pending units put into its text
+   * (see Unwritten), which the entry then holds (its `parsed` and model are those of that text). A
+   * text that does not read back (which the check of each save's model rules out) drops the entry:
+   * the next read takes the file and the journal again.
+   */
+  function writable(path: string, entry: CacheEntry & { unwritten: Unwritten }): Xliff12Output {
+    const ahead = entry.unwritten;
+    if (ahead.output && ahead.pending.size === 0) return ahead.output;
+    if (!entry.parsed) throw new Error(`LocaleStore: ${shown(path)} has saves to write and no text to write them into.`);
+    let output: Xliff12Output;
+    try {
+      output = replaceUnitsXliff12(entry.parsed, [...ahead.pending.values()], { file: shown(path) });
+      checkWritable(path, output);
+    } catch (err) {
+      dropEntry(path, entry);
+      throw err;
+    }
+    // In place: the entry's `parsed` was used up by the writer, and saves in flight find the entry by it (see prepareBehind).
+    entry.parsed = output.parsed;
+    entry.model = output.parsed.model;
+    entry.unwritten = { ...ahead, output, pending: new Map() };
+    return output;
   }
 
   /**
@@ -833,7 +878,8 @@ export function createFileLocaleStore(options: {
       const entry = await load(path, true);
       if (!entry?.unwritten) return;
       const base = entry;
-      const { output, upTo } = entry.unwritten as Unwritten;
+      const output = writable(path, entry as CacheEntry & { unwritten: Unwritten });
+      const { upTo } = entry.unwritten as Unwritten;
       const write = await prepareFileAtomic(path, output.chunks);
       const placed = (async () => {
         let stats: Stats;
@@ -925,7 +971,7 @@ export function createFileLocaleStore(options: {
   function prepareWith<T>(
     document: string,
     lang: string,
-    makeDraft: (entry: CacheEntry & { parsed: HeldXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output); result: T }>,
+    makeDraft: (entry: CacheEntry & { parsed: HeldXliff12 }) => Promise<Draft<T>>,
     behind = false,
   ): Promise<PreparedLocaleUpdate<T>> {
     const path = pathOf(document, lang);
@@ -1013,21 +1059,15 @@ export function createFileLocaleStore(options: {
     path: string,
     document: string,
     lang: string,
-    makeDraft: (entry: CacheEntry & { parsed: HeldXliff12 }) => Promise<{ draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output); result: T }>,
+    makeDraft: (entry: CacheEntry & { parsed: HeldXliff12 }) => Promise<Draft<T>>,
     release: () => void,
   ): Promise<PreparedLocaleUpdate<T>> {
     const entry = await loadForChange(path, document, lang);
-    const { draft, result } = await makeDraft(entry);
-    if (typeof draft !== 'function') throw new Error('LocaleStore: only unit changes are written behind.');
-    let output: Xliff12Output;
-    try {
-      output = draft(entry.parsed);
-      checkWritable(path, output);
-    } catch (err) {
-      // The cached document was changed in place: read again (with the journal) by the next caller.
-      dropEntry(path, entry);
-      throw err;
-    }
+    const { result, units } = await makeDraft(entry);
+    if (!units) throw new Error('LocaleStore: only unit changes are written behind.');
+    // The model checked here, as the writer would (a bad text is refused with its save); the units
+    // are put into the file's text when it is written (see writable).
+    const file = modelWith(entry, units);
     let settled = false;
     const finish = async (step: () => void | Promise<void>) => {
       if (settled) throw new Error('This locale update was already committed or discarded.');
@@ -1041,7 +1081,7 @@ export function createFileLocaleStore(options: {
     return {
       result,
       base: entry.model,
-      file: output.parsed.model,
+      file,
       commit: (journal) =>
         finish(async () => {
           let journaled: JournalMark;
@@ -1060,16 +1100,31 @@ export function createFileLocaleStore(options: {
             else journaling.delete(path);
           }
           // The file it stands on, as the cache knows it now (a write behind may have put the
-          // entry's changes on disk meanwhile: the same document, on the new file).
+          // entry's units into its text, or on disk, meanwhile: the same document, on the new file).
           const current = cache.get(path);
           const onFile = current && current.parsed === entry.parsed ? current : entry;
           const identity = { mtimeMs: onFile.mtimeMs, size: onFile.size, ino: onFile.ino, ctimeMs: onFile.ctimeMs };
           const rows = (onFile.unwritten?.rows ?? 0) + journaled.rows;
-          cache.set(path, { ...identity, model: output.parsed.model, parsed: output.parsed, unwritten: { output, upTo: journaled.upTo, rows } });
+          const pending = new Map(onFile.unwritten?.pending);
+          for (const unit of units) pending.set(unit.id, unit);
+          cache.set(path, { ...identity, model: file, parsed: onFile.parsed, unwritten: { output: onFile.unwritten?.output, pending, upTo: journaled.upTo, rows } });
           writeBehindSoon(path);
         }),
-      discard: () => finish(() => dropEntry(path, entry)),
+      // Nothing was changed: the entry stays as it is.
+      discard: () => finish(() => undefined),
     };
+  }
+
+  /** The model of `entry` with `units` in place of those with their ids, checked as the writer checks a model. */
+  function modelWith(entry: CacheEntry & { parsed: HeldXliff12 }, units: readonly Unit[]): LocaleFile {
+    const all = entry.model.units.slice();
+    for (const unit of units) {
+      const slot = entry.parsed.unitIndex.get(unit.id);
+      if (!slot) throw new Error(`LocaleStore: there is no unit "${unit.id}" to change.`);
+      all[slot.position] = unit;
+    }
+    assertWritableModel({ ...fileFields(entry.model), units: units as Unit[] });
+    return { ...fileFields(entry.model), units: all };
   }
 
   return {
@@ -1224,7 +1279,7 @@ export function createFileLocaleStore(options: {
           if (!slot || entry.model.units[slot.position] === unit) throw new Error(`LocaleStore.prepareUnitChanges: "${unit.id}" is not a new version of a unit of the file.`);
         }
         // The file's units as they are, but for those the change gives: only those are checked and written.
-        return { draft: (parsed: HeldXliff12) => replaceUnitsXliff12(parsed, units, { file: shown(pathOf(document, lang)) }), result };
+        return { draft: (parsed: HeldXliff12) => replaceUnitsXliff12(parsed, units, { file: shown(pathOf(document, lang)) }), result, units };
         },
         writesBehind && changeOptions.writeBehind === true,
       );
