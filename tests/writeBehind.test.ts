@@ -114,6 +114,23 @@ describe('saves written behind them', () => {
     expect(fresh?.units.find((u) => u.id === other.id)?.target).toBe('Otra');
   });
 
+  it('more paragraphs saved than a write puts into the text at a time: all are written, while saves go on', async () => {
+    const { api, project: served, segments } = await serverApp();
+    expect(segments.length).toBe(40);
+    const first = await Promise.all(segments.map((s, i) => api.put(`/api/documents/${DOC}/locales/es/segments/${s.id}`).send({ target: `Primera ${i}`, baseRevision: s.revision })));
+    expect(first.map((r) => r.status)).toEqual(segments.map(() => 200));
+    // The write puts them in a slice at a time; saves made meanwhile are kept for the next write.
+    const writing = served.workbench.keepCaches();
+    const second = await Promise.all(segments.slice(0, 10).map((s, i) => api.put(`/api/documents/${DOC}/locales/es/segments/${s.id}`).send({ target: `Segunda ${i}`, baseRevision: (first[i].body as { revision: number }).revision })));
+    expect(second.map((r) => r.status)).toEqual(segments.slice(0, 10).map(() => 200));
+    await writing;
+    await served.workbench.keepCaches();
+    const onDisk = targetsOnDisk();
+    expect(segments.map((s) => onDisk.get(s.id))).toEqual(segments.map((_, i) => (i < 10 ? `Segunda ${i}` : `Primera ${i}`)));
+    expect(journalRows()).toBe(0);
+    expect(validateXliff12(fileOf())).toMatchObject({ valid: true });
+  });
+
   it('saves that come while the file is being written are kept for its next write', async () => {
     const { api, project: served, segments } = await serverApp();
     const revisions = new Map(segments.slice(0, 5).map((s) => [s.id, s.revision]));

@@ -37,6 +37,8 @@ const SOURCES_KEY = 'workbench:sources';
 const LOCK_LOOK_MS = 50;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
 const WRITE_BEHIND_RETRY_MS = 2000;
+/** How many pending units a write behind puts into a file's text at a time (see foldInSlices): a few milliseconds' work. */
+const FOLD_SLICE = 32;
 
 /** Told of a locale file put in place (see LocaleStore.onPlaced). */
 export type PlacedListener = (placed: { document: string; lang: string; stamp: string; file: ReadonlyLocaleFile }) => Promise<void> | void;
@@ -790,27 +792,46 @@ export function createFileLocaleStore(options: {
 
   /**
    * The file an entry ahead of its file is to be written as: its pending units put into its text
-   * (see Unwritten), which the entry then holds (its `parsed` and model are those of that text). A
-   * text that does not read back (which the check of each save's model rules out) drops the entry:
-   * the next read takes the file and the journal again.
+   * (see Unwritten), which the entry then holds (its `parsed` and model are those of that text).
+   * With `limit`, only that many of them (see foldInSlices), and the text is that of the file
+   * with those. A text that does not read back (which the check of each save's model rules out)
+   * drops the entry: the next read takes the file and the journal again.
    */
-  function writable(path: string, entry: CacheEntry & { unwritten: Unwritten }): Xliff12Output {
+  function writable(path: string, entry: CacheEntry & { unwritten: Unwritten }, limit = Infinity): Xliff12Output {
     const ahead = entry.unwritten;
     if (ahead.output && ahead.pending.size === 0) return ahead.output;
     if (!entry.parsed) throw new Error(`LocaleStore: ${shown(path)} has saves to write and no text to write them into.`);
+    const all = [...ahead.pending.values()];
+    const units = all.length > limit ? all.slice(0, limit) : all;
     let output: Xliff12Output;
     try {
-      output = replaceUnitsXliff12(entry.parsed, [...ahead.pending.values()], { file: shown(path) });
+      output = replaceUnitsXliff12(entry.parsed, units, { file: shown(path) });
       checkWritable(path, output);
     } catch (err) {
+      // Its text was used up by the writer: nobody may write into it again (see prepareBehind).
+      entry.parsed = undefined;
       dropEntry(path, entry);
       throw err;
     }
+    const rest = new Map(ahead.pending);
+    for (const unit of units) rest.delete(unit.id);
     // In place: the entry's `parsed` was used up by the writer, and saves in flight find the entry by it (see prepareBehind).
     entry.parsed = output.parsed;
-    entry.model = output.parsed.model;
-    entry.unwritten = { ...ahead, output, pending: new Map() };
+    if (rest.size === 0) entry.model = output.parsed.model;
+    entry.unwritten = { ...ahead, output, pending: rest };
     return output;
+  }
+
+  /**
+   * Puts the units pending for a file into its text a slice at a time, with the event loop free in
+   * between, until few are left (writable puts those in): a book's thousand units of a second of
+   * saves took a tenth of a second at once, which every save waiting meanwhile waited for.
+   */
+  async function foldInSlices(path: string): Promise<void> {
+    for (let entry = cache.get(path); entry?.unwritten && entry.parsed && entry.unwritten.pending.size > FOLD_SLICE; entry = cache.get(path)) {
+      writable(path, entry as CacheEntry & { unwritten: Unwritten }, FOLD_SLICE);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /**
@@ -873,6 +894,7 @@ export function createFileLocaleStore(options: {
   function writeHeld(path: string): Promise<void> {
     return fileWrites(path, async () => {
       if (!cache.get(path)?.unwritten) return;
+      await foldInSlices(path);
       // The cached file, unless the file changed on disk or another process journaled saves to
       // it: then read again, with all the journal holds (see journalHolds).
       const entry = await load(path, true);
@@ -1103,6 +1125,8 @@ export function createFileLocaleStore(options: {
           // entry's units into its text, or on disk, meanwhile: the same document, on the new file).
           const current = cache.get(path);
           const onFile = current && current.parsed === entry.parsed ? current : entry;
+          // A text the writer failed on (see writable): the next read takes the file and the journal again.
+          if (!onFile.parsed) return;
           const identity = { mtimeMs: onFile.mtimeMs, size: onFile.size, ino: onFile.ino, ctimeMs: onFile.ctimeMs };
           const rows = (onFile.unwritten?.rows ?? 0) + journaled.rows;
           const pending = new Map(onFile.unwritten?.pending);
