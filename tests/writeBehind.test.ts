@@ -101,6 +101,11 @@ describe('saves written behind them', () => {
       revision = (last as { revision: number }).revision;
     }
     expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${other.id}`).send({ target: 'Otra', baseRevision: other.revision })).status).toBe(200);
+    // Put into the file's text while the write behind waits (no save came for a while), then saved again.
+    await sleep(400);
+    const again15 = await api.put(`/api/documents/${DOC}/locales/es/segments/${again.id}`).send({ target: `Versión 15 <b>&amp;</b> "${'ñ'.repeat(15)}"`, baseRevision: revision });
+    expect(again15.status).toBe(200);
+    last = again15.body as typeof last;
     // A stale save of the paragraph is still refused while its saves are held.
     expect((await api.put(`/api/documents/${DOC}/locales/es/segments/${again.id}`).send({ target: 'Vieja', baseRevision: again.revision })).status).toBe(409);
     await served.workbench.keepCaches();
@@ -110,7 +115,7 @@ describe('saves written behind them', () => {
     const fresh = await createFileLocaleStore({ dir: path.join(project.dir, 'locales') }).read(DOC, 'es');
     const unit = fresh?.units.find((u) => u.id === again.id);
     expect({ target: unit?.target, state: unit?.state, revision: unit?.revision }).toEqual({ target: last?.target, state: last?.state, revision: last?.revision });
-    expect(last?.target).toBe(`Versión 14 <b>&amp;</b> "${'ñ'.repeat(14)}"`);
+    expect(last?.target).toBe(`Versión 15 <b>&amp;</b> "${'ñ'.repeat(15)}"`);
     expect(fresh?.units.find((u) => u.id === other.id)?.target).toBe('Otra');
   });
 

@@ -39,6 +39,12 @@ const LOCK_LOOK_MS = 50;
 const WRITE_BEHIND_RETRY_MS = 2000;
 /** How many pending units a write behind puts into a file's text at a time (see foldInSlices): a few milliseconds' work. */
 const FOLD_SLICE = 32;
+/**
+ * How long a unit waits, unsaved, before a write behind waiting for its delay puts it into the
+ * file's text (see foldInSlices): the work is spread over the delay, not all at its end, and a
+ * paragraph saved again and again is put in once.
+ */
+const FOLD_AFTER_MS = 250;
 
 /** Told of a locale file put in place (see LocaleStore.onPlaced). */
 export type PlacedListener = (placed: { document: string; lang: string; stamp: string; file: ReadonlyLocaleFile }) => Promise<void> | void;
@@ -233,8 +239,8 @@ interface Draft<T> {
 interface Unwritten {
   /** The file to write, once its units are put in (see writable): what the entry's `parsed` was made from. */
   output?: Xliff12Output;
-  /** Units the entry's model holds and its `parsed` does not yet (the newest of each), by id. */
-  pending: ReadonlyMap<string, Unit>;
+  /** Units the entry's model holds and its `parsed` does not yet (the newest of each), by id, with when each was saved, the oldest first. */
+  pending: ReadonlyMap<string, { unit: Unit; at: number }>;
   /** The newest journal row it holds. */
   upTo: number;
   /** How many journal rows it holds: all the journal has for the file, or another process journaled saves since. */
@@ -793,16 +799,19 @@ export function createFileLocaleStore(options: {
   /**
    * The file an entry ahead of its file is to be written as: its pending units put into its text
    * (see Unwritten), which the entry then holds (its `parsed` and model are those of that text).
-   * With `limit`, only that many of them (see foldInSlices), and the text is that of the file
-   * with those. A text that does not read back (which the check of each save's model rules out)
+   * With `limit`, only that many of them, and none saved after `savedBy` (see foldInSlices): the
+   * text is then that of the file with those. A text that does not read back (which the check of each save's model rules out)
    * drops the entry: the next read takes the file and the journal again.
    */
-  function writable(path: string, entry: CacheEntry & { unwritten: Unwritten }, limit = Infinity): Xliff12Output {
+  function writable(path: string, entry: CacheEntry & { unwritten: Unwritten }, limit = Infinity, savedBy = Infinity): Xliff12Output {
     const ahead = entry.unwritten;
     if (ahead.output && ahead.pending.size === 0) return ahead.output;
     if (!entry.parsed) throw new Error(`LocaleStore: ${shown(path)} has saves to write and no text to write them into.`);
-    const all = [...ahead.pending.values()];
-    const units = all.length > limit ? all.slice(0, limit) : all;
+    const units: Unit[] = [];
+    for (const { unit, at } of ahead.pending.values()) {
+      if (units.length >= limit || at > savedBy) break;
+      units.push(unit);
+    }
     let output: Xliff12Output;
     try {
       output = replaceUnitsXliff12(entry.parsed, units, { file: shown(path) });
@@ -824,12 +833,17 @@ export function createFileLocaleStore(options: {
 
   /**
    * Puts the units pending for a file into its text a slice at a time, with the event loop free in
-   * between, until few are left (writable puts those in): a book's thousand units of a second of
-   * saves took a tenth of a second at once, which every save waiting meanwhile waited for.
+   * between: those saved by `savedBy` (the write behind's wait, see writeBehindSoon), or all but a
+   * slice (before a write, which puts the rest in). A book's thousand units of a second of saves
+   * took a tenth of a second at once, which every save waiting meanwhile waited for.
    */
-  async function foldInSlices(path: string): Promise<void> {
-    for (let entry = cache.get(path); entry?.unwritten && entry.parsed && entry.unwritten.pending.size > FOLD_SLICE; entry = cache.get(path)) {
-      writable(path, entry as CacheEntry & { unwritten: Unwritten }, FOLD_SLICE);
+  async function foldInSlices(path: string, savedBy?: number): Promise<void> {
+    for (;;) {
+      const entry = cache.get(path);
+      const ahead = entry?.unwritten;
+      if (!entry?.parsed || !ahead || ahead.pending.size === 0) return;
+      if (savedBy === undefined ? ahead.pending.size <= FOLD_SLICE : (ahead.pending.values().next().value as { at: number }).at > savedBy) return;
+      writable(path, entry as CacheEntry & { unwritten: Unwritten }, FOLD_SLICE, savedBy);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
@@ -852,6 +866,8 @@ export function createFileLocaleStore(options: {
       for (let left = ms; left > 0; left = until - performance.now()) {
         await new Promise<void>((resolve) => setTimeout(resolve, Math.min(left, LOCK_LOOK_MS)));
         if (lock.othersWaiting()) return;
+        // Meanwhile, the units no save has come for a while are put into the file's text.
+        await foldInSlices(path, performance.now() - FOLD_AFTER_MS);
       }
     };
     let failed = false;
@@ -1130,7 +1146,12 @@ export function createFileLocaleStore(options: {
           const identity = { mtimeMs: onFile.mtimeMs, size: onFile.size, ino: onFile.ino, ctimeMs: onFile.ctimeMs };
           const rows = (onFile.unwritten?.rows ?? 0) + journaled.rows;
           const pending = new Map(onFile.unwritten?.pending);
-          for (const unit of units) pending.set(unit.id, unit);
+          const at = performance.now();
+          for (const unit of units) {
+            // Moved to the end: the map is in the order of the units' last saves.
+            pending.delete(unit.id);
+            pending.set(unit.id, { unit, at });
+          }
           cache.set(path, { ...identity, model: file, parsed: onFile.parsed, unwritten: { output: onFile.unwritten?.output, pending, upTo: journaled.upTo, rows } });
           writeBehindSoon(path);
         }),
