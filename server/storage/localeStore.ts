@@ -240,7 +240,7 @@ interface Unwritten {
   /** The file to write, once its units are put in (see writable): what the entry's `parsed` was made from. */
   output?: Xliff12Output;
   /** Units the entry's model holds and its `parsed` does not yet (the newest of each), by id, with when each was saved, the oldest first. */
-  pending: ReadonlyMap<string, { unit: Unit; at: number }>;
+  pending: Map<string, { unit: Unit; at: number }>;
   /** The newest journal row it holds. */
   upTo: number;
   /** How many journal rows it holds: all the journal has for the file, or another process journaled saves since. */
@@ -1145,7 +1145,9 @@ export function createFileLocaleStore(options: {
           if (!onFile.parsed) return;
           const identity = { mtimeMs: onFile.mtimeMs, size: onFile.size, ino: onFile.ino, ctimeMs: onFile.ctimeMs };
           const rows = (onFile.unwritten?.rows ?? 0) + journaled.rows;
-          const pending = new Map(onFile.unwritten?.pending);
+          // Added to in place (a book's second of saves holds a thousand units, too many to copy at
+          // every batch): the entries that share it hold the same saves.
+          const pending = onFile.unwritten?.pending ?? new Map<string, { unit: Unit; at: number }>();
           const at = performance.now();
           for (const unit of units) {
             // Moved to the end: the map is in the order of the units' last saves.
