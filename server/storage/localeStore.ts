@@ -800,8 +800,8 @@ export function createFileLocaleStore(options: {
    * The file an entry ahead of its file is to be written as: its pending units put into its text
    * (see Unwritten), which the entry then holds (its `parsed` and model are those of that text).
    * With `limit`, only that many of them, and none saved after `savedBy` (see foldInSlices): the
-   * text is then that of the file with those. A text that does not read back (which the check of each save's model rules out)
-   * drops the entry: the next read takes the file and the journal again.
+   * text is then that of the file with those. A text that does not read back (which the check of
+   * each save's model rules out) drops the entry: the next read takes the file and the journal again.
    */
   function writable(path: string, entry: CacheEntry & { unwritten: Unwritten }, limit = Infinity, savedBy = Infinity): Xliff12Output {
     const ahead = entry.unwritten;
@@ -822,12 +822,12 @@ export function createFileLocaleStore(options: {
       dropEntry(path, entry);
       throw err;
     }
-    const rest = new Map(ahead.pending);
-    for (const unit of units) rest.delete(unit.id);
-    // In place: the entry's `parsed` was used up by the writer, and saves in flight find the entry by it (see prepareBehind).
+    // In place: the entry's `parsed` was used up by the writer, and saves in flight find the entry
+    // by it and add to its pending units (see prepareBehind).
+    for (const unit of units) ahead.pending.delete(unit.id);
     entry.parsed = output.parsed;
-    if (rest.size === 0) entry.model = output.parsed.model;
-    entry.unwritten = { ...ahead, output, pending: rest };
+    if (ahead.pending.size === 0) entry.model = output.parsed.model;
+    entry.unwritten = { ...ahead, output };
     return output;
   }
 
