@@ -910,7 +910,9 @@ export function createFileLocaleStore(options: {
   function writeHeld(path: string): Promise<void> {
     return fileWrites(path, async () => {
       if (!cache.get(path)?.unwritten) return;
-      await foldInSlices(path);
+      // A slice at a time while saves come; at once when another process waits for the write (a
+      // CLI command, which the saves will wait for anyway while it holds the project's lock).
+      if (!lock.othersWaiting()) await foldInSlices(path);
       // The cached file, unless the file changed on disk or another process journaled saves to
       // it: then read again, with all the journal holds (see journalHolds).
       const entry = await load(path, true);
