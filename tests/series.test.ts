@@ -45,6 +45,11 @@ describe('series', () => {
     expect(after).not.toHaveBeenCalled();
   });
 
+  it('takes a value that is not truthy, given to next, for no error, as the router does', async () => {
+    const res = await request(appWith(mark('a'), (_req: Request, _res: Response, next: NextFunction) => next(false), mark('b'))).get('/');
+    expect(res.body).toEqual({ seen: ['a', 'b'] });
+  });
+
   it('lets a middleware answer without going on', async () => {
     const res = await request(appWith(mark('a'), (_req: Request, res: Response) => void res.status(204).end(), mark('never'))).get('/');
     expect(res.status).toBe(204);

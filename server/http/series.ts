@@ -12,7 +12,8 @@ export function series(...handlers: RequestHandler[]): RequestHandler {
   return (req: Request, res: Response, done: NextFunction): void => {
     let index = 0;
     const next = (err?: unknown): void => {
-      if (err !== undefined && err !== null) {
+      // As the router reads it: a value that is not truthy is no error.
+      if (err) {
         done(err);
         return;
       }
