@@ -52,7 +52,9 @@ const endPunctuation = (text: string): string => {
 };
 const firstLetter = (text: string): string | undefined => /\p{L}/u.exec(text.replace(/^[#>*_\-\s\d.)[\]]+/, ''))?.[0];
 const isCased = (char: string): boolean => char.toLowerCase() !== char.toUpperCase();
-const balanced = (text: string, open: string, close: string): boolean => (open === close ? count(text, open) % 2 === 0 : count(text, open) === count(text, close));
+/** Whether `open` and `close` come in pairs in `text`, counted by `counted` (a source paragraph's are counted once, see countInSource). */
+const balanced = (text: string, open: string, close: string, counted = count): boolean =>
+  open === close ? counted(text, open) % 2 === 0 : counted(text, open) === counted(text, close);
 const words = (text: string): number => (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
 
 // What the checks work out of a source paragraph, which comes again at every save of its
@@ -67,8 +69,6 @@ const countInSource = (source: string, char: string): number => {
   if (n === undefined) counts.set(char, (n = count(source, char)));
   return n;
 };
-const balancedSource = (source: string, open: string, close: string): boolean =>
-  open === close ? countInSource(source, open) % 2 === 0 : countInSource(source, open) === countInSource(source, close);
 const unescapedBackticksOfSource = memoOfTexts(unescapedBackticks);
 const lineBreaksOfSource = memoOfTexts((source: string) => count(source.trim(), '\n'));
 /** The sentences of a source paragraph long enough (4 words) to be noticed when left in a translation. */
@@ -153,7 +153,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     severity: 'warning',
     message: 'checks.unbalancedBrackets',
     run: ({ source, target }) => {
-      const pair = PAIRS.find(([open, close]) => !balanced(target, open, close) && balancedSource(source, open, close));
+      const pair = PAIRS.find(([open, close]) => !balanced(target, open, close) && balanced(source, open, close, countInSource));
       return pair ? { pair: pair.join('') } : undefined;
     },
   },
@@ -163,7 +163,7 @@ export const PROSE_CHECKS: readonly ProseCheck[] = [
     message: 'checks.unbalancedQuotes',
     run: ({ source, target }) => {
       if (count(target, '"') % 2 !== 0 && countInSource(source, '"') % 2 === 0) return { pair: '""' };
-      const pair = QUOTE_PAIRS.find(([open, close]) => open !== '„' && !balanced(target, open, close) && balancedSource(source, open, close));
+      const pair = QUOTE_PAIRS.find(([open, close]) => open !== '„' && !balanced(target, open, close) && balanced(source, open, close, countInSource));
       return pair ? { pair: pair.join('') } : undefined;
     },
   },
