@@ -100,6 +100,25 @@ describe('runOffThread', () => {
       cause: { code: expect.stringMatching(/EEXIST|ENOTDIR/) },
     });
   });
+
+  it('a sequence given just as the idle worker is let go runs on the next one: the old worker ending does not fail it', async () => {
+    // Only the writer's idle timer is faked: the workers and their messages are real.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance', 'Date'] });
+    try {
+      await runOffThread([{ op: 'write', files: [{ path: join(tmp.dir, '.first.tmp') }], data: { texts: ['first'] } }]);
+      // A while idle (a server with nothing to write, or one whose thread was busy meanwhile): the
+      // worker is let go, and ends a moment later, while the next sequence already waits for the next worker.
+      jest.advanceTimersByTime(60_000);
+      const next = runOffThread([
+        { op: 'write', files: [{ path: join(tmp.dir, '.next.tmp') }], data: { texts: ['next'] } },
+        { op: 'rename', from: join(tmp.dir, '.next.tmp'), to: join(tmp.dir, 'next.txt') },
+      ]);
+      await expect(next).resolves.toHaveLength(1);
+      expect(readFileSync(join(tmp.dir, 'next.txt'), 'utf8')).toBe('next');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 /**

@@ -20,6 +20,8 @@ import type { FileStamp, Reply, Step } from './writerSteps';
 export type { FileStamp, NewFile, Step, ThreadData } from './writerSteps';
 
 interface Job {
+  /** The worker the sequence was given to: only its own end fails it. */
+  worker: Worker;
   resolve(stamps: FileStamp[]): void;
   reject(err: Error): void;
   onSignal?: (value?: string) => void;
@@ -33,9 +35,16 @@ let idleTimer: NodeJS.Timeout | undefined;
 let nextId = 0;
 const jobs = new Map<number, Job>();
 
-function failAll(err: Error): void {
-  for (const job of jobs.values()) job.reject(err);
-  jobs.clear();
+/**
+ * Fails the sequences given to `ended`, and only those: a worker let go after a while idle ends
+ * a moment later, when the next sequence may already be running on the worker that followed it.
+ */
+function failAll(ended: Worker, err: Error): void {
+  for (const [id, job] of jobs) {
+    if (job.worker !== ended) continue;
+    jobs.delete(id);
+    job.reject(err);
+  }
 }
 
 function startWorker(): Worker {
@@ -58,11 +67,11 @@ function startWorker(): Worker {
   });
   started.on('error', (err) => {
     if (worker === started) worker = undefined;
-    failAll(err instanceof Error ? err : new Error(String(err)));
+    failAll(started, err instanceof Error ? err : new Error(String(err)));
   });
   started.on('exit', (code) => {
     if (worker === started) worker = undefined;
-    if (jobs.size > 0) failAll(new Error(`the file writer thread stopped (exit code ${code})`));
+    failAll(started, new Error(`the file writer thread stopped (exit code ${code})`));
   });
   return started;
 }
@@ -87,11 +96,11 @@ function idle(): void {
  * the system's error as cause), the steps after it not run, the files it wrote and did not move removed.
  */
 export function runOffThread(steps: readonly Step[], onSignal?: (value?: string) => void): Promise<FileStamp[]> {
-  worker ??= startWorker();
+  const current = (worker ??= startWorker());
   clearTimeout(idleTimer);
-  worker.ref();
+  current.ref();
   const id = nextId++;
-  const done = new Promise<FileStamp[]>((resolve, reject) => jobs.set(id, { resolve, reject, onSignal }));
-  worker.postMessage({ id, steps });
+  const done = new Promise<FileStamp[]>((resolve, reject) => jobs.set(id, { worker: current, resolve, reject, onSignal }));
+  current.postMessage({ id, steps });
   return done;
 }
