@@ -120,6 +120,13 @@ describe('the spelling check', () => {
     expect(spellers.speller('eu')).toBeUndefined();
   });
 
+  it("leaves the process's crash report alone: Hunspell's runtime adds no uncaughtException listener", async () => {
+    const before = process.listeners('uncaughtException').length;
+    const fresh = new HunspellSpellers();
+    expect((await fresh.speller('es'))?.correct('ayuntamiento')).toBe(true);
+    expect(process.listeners('uncaughtException')).toHaveLength(before);
+  });
+
   it('starts Hunspell again when its runtime failed to start, instead of leaving spelling off for good', async () => {
     const real = await import('hunspell-asm');
     let starts = 0;

@@ -42,7 +42,22 @@ const RUNTIME_TIMEOUT_MS = 60_000;
 
 /** Hunspell's runtime, started (compiled and instantiated) once per process. */
 function startHunspell(): Promise<HunspellModule> {
-  return import('hunspell-asm').then((m) => m.loadModule({ timeout: RUNTIME_TIMEOUT_MS }));
+  return withoutCrashHandlers(() => import('hunspell-asm').then((m) => m.loadModule({ timeout: RUNTIME_TIMEOUT_MS })));
+}
+
+/**
+ * Runs `start`, taking out the `uncaughtException` listeners it adds. Hunspell's runtime (built
+ * with Emscripten) adds one that throws the error again: the process then stopped as it would
+ * have, but its report was that listener's line (100 KB of the runtime's code) where the error's
+ * own place should be.
+ */
+export async function withoutCrashHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const before = new Set(process.listeners('uncaughtException'));
+  try {
+    return await start();
+  } finally {
+    for (const listener of process.listeners('uncaughtException')) if (!before.has(listener)) process.removeListener('uncaughtException', listener);
+  }
 }
 
 /** Spellers by language, each dictionary loaded once, on first use. */
