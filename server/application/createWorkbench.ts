@@ -19,6 +19,7 @@ import { createStampedSnapshots } from '../storage/stampedSnapshots';
 import { projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
 import { checkpointOffThread } from '../storage/sql/checkpointOffThread';
+import { readsOffThread } from '../storage/sql/readOffThread';
 import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
 import type { WorkbenchStores } from './syncLocale';
 import { Workbench } from './workbench';
@@ -71,8 +72,12 @@ export function createProject(
   } = {},
 ): Project {
   const records = projectRecords(dataDir, { check: options.check });
-  // A server's commits of saves do not checkpoint the database: a thread does (see checkpointOffThread).
-  if (options.serving) checkpointOffThread(records.db);
+  // A server's commits of saves do not checkpoint the database, and its long reads do not hold its
+  // thread: a thread each does (see checkpointOffThread, readOffThread).
+  if (options.serving) {
+    checkpointOffThread(records.db);
+    readsOffThread(records.db);
+  }
   const stores = createStores(dataDir, records, options.serving ?? false, options.writeBehindMs);
   const workbench = new Workbench(stores);
   const config = readProjectConfig(dataDir);

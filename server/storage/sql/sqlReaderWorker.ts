@@ -13,10 +13,12 @@ export interface SqlReadJob {
   reads: { sql: string; params: (string | number | null)[] }[];
 }
 
-/** Its answer: the rows of each statement, in order; or what went wrong. */
-export type SqlReadAnswer = { rows: unknown[][] } | { error: string };
+/** Its answer to the request `id`: the rows of each statement, in order; or what went wrong. */
+export type SqlReadAnswer = { id: number } & ({ rows: unknown[][] } | { error: string });
 
-parentPort?.on('message', (job: SqlReadJob) => {
+// The thread is kept for the reads after (see keptThread); each opens the file afresh, so a read
+// sees the database as it is, whatever happened to the file in between.
+parentPort?.on('message', ({ id, ...job }: SqlReadJob & { id: number }) => {
   let db: Database.Database | undefined;
   try {
     db = new Database(job.file, { readonly: true, fileMustExist: true });
@@ -24,9 +26,9 @@ parentPort?.on('message', (job: SqlReadJob) => {
     const open = db;
     // One read transaction: the statements see the same state of the database.
     const rows = open.transaction(() => job.reads.map(({ sql, params }) => open.prepare(sql).all(...params)))();
-    parentPort?.postMessage({ rows } satisfies SqlReadAnswer);
+    parentPort?.postMessage({ id, rows } satisfies SqlReadAnswer);
   } catch (err) {
-    parentPort?.postMessage({ error: (err as Error).message } satisfies SqlReadAnswer);
+    parentPort?.postMessage({ id, error: (err as Error).message } satisfies SqlReadAnswer);
   } finally {
     db?.close();
   }
