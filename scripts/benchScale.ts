@@ -1,7 +1,8 @@
 /*
  * Book scale as a user meets it (`npm run bench -- scale`): on the 100× manifesto with a fully
  * translated locale and four more started, whole-process CLI commands, a cold server, and 1, 20 and
- * 50 editors saving at once through the API, on the book and on the manifesto; the server's memory.
+ * 50 editors saving at once through the API, on the book and on the manifesto; the server's memory;
+ * po4a's time for the same export and source update, when it is installed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { editors, median, percentile, startServer } from './benchProcesses';
+import { po4aTranslate, po4aUpdate, po4aVerdict } from './po4aTimes';
 
 const line = (label: string, value: string) => console.log(`${label.padEnd(64)} ${value}`);
 
@@ -71,20 +73,20 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
 
     // The first run after the files changed works from the files; the runs after it find what the
     // first one kept in .cache/ (see StampedSnapshots). Both are printed.
-    const cliMedian = (label: string, args: string[]) => {
+    const cliMedian = (label: string, args: string[]): number | undefined => {
       const runs = [1, 2, 3, 4].map(() => book.cli(args));
       const failed = runs.find((r) => r.status !== 0 && !(args[0] === 'drift' && r.status === 1));
       const [first, ...again] = runs;
-      line(
-        `100x: workbench ${label} (whole process)`,
-        failed ? `failed: ${failed.stderr.slice(0, 200)}` : `${median(again.map((r) => r.ms)).toFixed(0).padStart(6)} ms (median of 3; the first run, files changed: ${first.ms.toFixed(0)} ms)`,
-      );
+      const ms = median(again.map((r) => r.ms));
+      line(`100x: workbench ${label} (whole process)`, failed ? `failed: ${failed.stderr.slice(0, 200)}` : `${ms.toFixed(0).padStart(6)} ms (median of 3; the first run, files changed: ${first.ms.toFixed(0)} ms)`);
+      return failed ? undefined : ms;
     };
     cliMedian('status --json', ['status', '--json']);
     cliMedian('drift --doc book --locale es', ['drift', '--doc', 'book', '--locale', 'es', '--json']);
-    cliMedian('export --format html --draft', ['export', '--locale', 'es', '--format', 'html', '--draft', '--doc', 'book', '--out', path.join(book.dir, 'out.html')]);
+    const exported = cliMedian('export --format html --draft', ['export', '--locale', 'es', '--format', 'html', '--draft', '--doc', 'book', '--out', path.join(book.dir, 'out.html')]);
     const v2 = path.join(book.dir, 'v2.md');
-    writeFileSync(v2, edited(bookText));
+    const v2Text = edited(bookText);
+    writeFileSync(v2, v2Text);
     const update = book.cli(['update-source', 'book', v2, '--force']);
     line('100x: workbench update-source (5% edited, 200 moved; whole process)', update.status === 0 ? `${update.ms.toFixed(0).padStart(6)} ms` : `failed: ${update.stderr.slice(0, 200)}`);
 
@@ -148,6 +150,17 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
       } finally {
         await again.stop();
       }
+    }
+    // po4a on the same work, last: its files and its minute of work do not weigh on the figures above.
+    const po4aDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-po4a-'));
+    try {
+      if (exported !== undefined) line('100x: po4a-translate, the same translated book (whole process)', po4aVerdict(po4aTranslate(po4aDir, bookText), exported, "the workbench's export"));
+      if (update.status === 0) {
+        const theirs = po4aUpdate(po4aDir, bookText, v2Text, ['es', 'fr', 'de', 'it', 'pt'], 1);
+        line('100x: po4a-updatepo, the same update of the five locales (whole process)', po4aVerdict(theirs, update.ms, "the workbench's update-source"));
+      }
+    } finally {
+      rmSync(po4aDir, { recursive: true, force: true });
     }
   } finally {
     rmSync(book.dir, { recursive: true, force: true });
