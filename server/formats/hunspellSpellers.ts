@@ -51,7 +51,7 @@ function startHunspell(): Promise<HunspellModule> {
  * have, but its report was that listener's line (100 KB of the runtime's code) where the error's
  * own place should be.
  */
-export async function withoutCrashHandlers<T>(start: () => Promise<T>): Promise<T> {
+async function withoutCrashHandlers<T>(start: () => Promise<T>): Promise<T> {
   const before = new Set(process.listeners('uncaughtException'));
   try {
     return await start();
