@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { APP_ROOT } from '../server/appRoot';
 import { benchProcesses } from './benchProcesses';
 import { benchMemory } from './benchMemory';
-import { benchScale } from './benchScale';
+import { benchScale, edited } from './benchScale';
 import { po4aTranslate, po4aUpdate, po4aVerdict } from './po4aTimes';
 import { createProject, createWorkbench } from '../server/application/createWorkbench';
 import { segmentDocument } from '../server/domain/segmentDocument';
@@ -61,15 +61,6 @@ async function benchProject(name: string, content: string): Promise<void> {
   }
 }
 
-/** 5% of the paragraphs get one word changed, and a block of 200 paragraphs moves to the end. */
-function editBook(content: string): string {
-  const [, frontMatter, body] = /^(---\n[\s\S]*?\n---\n)([\s\S]*)$/.exec(content) ?? ['', '', content];
-  const blocks = body.split('\n\n');
-  const edited = blocks.map((block, i) => (i % 20 === 7 && /\s\S+\s/.test(block) ? block.replace(/(\s)(\S+)(\s)/, '$1changed$3') : block));
-  const moved = edited.splice(5000, 200);
-  return frontMatter + [...edited, ...moved].join('\n\n');
-}
-
 async function benchDrift(copies: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-bench-'));
   try {
@@ -86,7 +77,7 @@ async function benchDrift(copies: number): Promise<void> {
         unit.state = 'translated';
       }
     });
-    const v2 = editBook(v1);
+    const v2 = edited(v1);
     const v2File = path.join(dir, 'book-v2.md');
     writeFileSync(v2File, v2);
     await workbench.listSegments('book', 'es', { limit: 1 });

@@ -46,8 +46,8 @@ function rssOf(pid: number): string {
   }
 }
 
-/** 5% of the paragraphs get one word changed, and a block of 200 paragraphs moves to the end. */
-function edited(content: string): string {
+/** 5% of the paragraphs get one word changed, and a block of 200 paragraphs moves to the end (the drift bench's edit too). */
+export function edited(content: string): string {
   const [, frontMatter, body] = /^(---\n[\s\S]*?\n---\n)([\s\S]*)$/.exec(content) ?? ['', '', content];
   const blocks = body.split('\n\n');
   const changed = blocks.map((block, i) => (i % 20 === 7 && /\s\S+\s/.test(block) ? block.replace(/(\s)(\S+)(\s)/, '$1changed$3') : block));
