@@ -4,7 +4,6 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { AccountRepository } from '../server/accounts/accountRepository';
 import { formatRoles, parseRoles } from '../server/accounts/parseRoles';
-import { generatePassword } from '../server/accounts/passwords';
 import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/application/createWorkbench';
 import { projectRecords } from '../server/storage/sql/projectRecords';
@@ -12,12 +11,20 @@ import { backupProject } from '../server/storage/backupProject';
 import { projectLock } from '../server/storage/projectLock';
 import { exportCommand, importXliffCommand } from './editionCommands';
 import { alignCommand } from './alignCommand';
-import { gitInitCommand, mergeDriverCommand, syncCommand } from './gitCommands';
 import { readInput } from './readInput';
-import { uiXliffCommand } from './uiCatalogCommands';
+import { once } from '../server/once';
 import { progressLine, type CliIo } from './cliIo';
 
 export type { CliIo };
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded by the commands that use them: every command is a whole process */
+/** The git commands (git init, sync, the merge driver) and what they load: git, merges. */
+const gitCommands = once(() => require('./gitCommands') as typeof import('./gitCommands'));
+/** The interface catalogue's XLIFF, for the ui-xliff command. */
+const uiCatalogCommands = once(() => require('./uiCatalogCommands') as typeof import('./uiCatalogCommands'));
+/** Passwords, for the user commands. */
+const passwords = once(() => require('../server/accounts/passwords') as typeof import('../server/accounts/passwords'));
+/* eslint-enable @typescript-eslint/no-require-imports */
 import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { documentJson } from '../server/application/presenters';
 import type { Workbench } from '../server/application/workbench';
@@ -126,12 +133,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'git' && rest[0] === 'merge-driver') {
       // Run by git inside a merge: it reads and writes only the files git names (no project lock).
-      return await mergeDriverCommand(rest.slice(1), io);
+      return await gitCommands().mergeDriverCommand(rest.slice(1), io);
     }
     if (command === 'ui-xliff') {
       if (rest.length !== 2) throw new UsageError('ui-xliff takes "export <lang>" or "import <file>".');
       // The interface strings belong to the workbench (its locales/ folder), not to a project.
-      return await uiXliffCommand(APP_ROOT, rest, { out: values.out, dryRun: Boolean(values['dry-run']) }, io);
+      return await uiCatalogCommands().uiXliffCommand(APP_ROOT, rest, { out: values.out, dryRun: Boolean(values['dry-run']) }, io);
     }
     const project = createProject(dataDir);
     // A command that waits for the server (or another command) to finish its writes says so.
@@ -163,10 +170,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await alignCommand(project, { doc: rest[0], lang: rest[1], file: rest[2], dryRun: Boolean(values['dry-run']), json: Boolean(values.json), who: who(values.by, io) }, io);
       case 'git':
         if (rest.length !== 1 || rest[0] !== 'init') throw new UsageError('git takes "init [--remote <url>]" (and "merge-driver", which git runs).');
-        return await gitInitCommand(project, { remote: values.remote, who: who(values.by, io) }, io);
+        return await gitCommands().gitInitCommand(project, { remote: values.remote, who: who(values.by, io) }, io);
       case 'sync':
         if (rest.length) throw new UsageError('sync takes no arguments.');
-        return await syncCommand(project, who(values.by, io), Boolean(values.json), io);
+        return await gitCommands().syncCommand(project, who(values.by, io), Boolean(values.json), io);
       case 'import-xliff':
         if (rest.length !== 1) throw new UsageError('import-xliff takes one file: "workbench import-xliff es.xlf --locale es".');
         return await importXliffCommand(project, rest[0], { doc: values.doc, locale: values.locale, dryRun: Boolean(values['dry-run']), who: who(values.by, io) }, io);
@@ -298,7 +305,7 @@ function rolesOption(options: AccountOptions, command: string): string {
 
 /** The new password: the first line of standard input, or a random one (printed afterwards by the caller). */
 async function newPassword(options: AccountOptions, io: CliIo): Promise<{ password: string; generated: boolean }> {
-  if (!options.passwordStdin) return { password: generatePassword(), generated: true };
+  if (!options.passwordStdin) return { password: passwords().generatePassword(), generated: true };
   if (!io.stdin) throw new WorkbenchError(400, 'no-stdin', 'There is no standard input to read the password from.');
   const [line] = (await io.stdin()).split('\n');
   return { password: line.replace(/\r$/, ''), generated: false };

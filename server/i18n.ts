@@ -1,7 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import i18next, { type i18n } from 'i18next';
-import Backend from 'i18next-fs-backend';
+import i18next, { type i18n, type Resource } from 'i18next';
 
 /** Languages the interface is translated into: English, then every `locales/<lng>/ui.json` there is. */
 export function uiLanguages(appRoot: string): string[] {
@@ -15,17 +14,24 @@ export function uiLanguages(appRoot: string): string[] {
 }
 
 /**
- * A ready i18next instance for the interface strings of `languages`, loaded synchronously from
- * `<appRoot>/locales`. The server passes i18next-http-middleware's LanguageDetector as `detector`
- * (configured here, see `detection`); the CLI has no requests to detect a language in, and does
- * not load the middleware.
+ * A ready i18next instance for the interface strings of `languages`, read from
+ * `<appRoot>/locales/<lng>/ui.json` as its resources: plain JSON, read directly rather than
+ * through a file backend, which loads parsers for YAML and JSON5 at every start of a command.
+ * The server passes i18next-http-middleware's LanguageDetector as `detector` (configured here,
+ * see `detection`); the CLI has no requests to detect a language in, and does not load the
+ * middleware.
  */
 export function createI18n(appRoot: string, languages: string[] = uiLanguages(appRoot), detector?: Parameters<i18n['use']>[0]): i18n {
-  const instance = i18next.createInstance().use(Backend);
+  const resources: Resource = {};
+  for (const language of languages) {
+    const file = path.join(appRoot, 'locales', language, 'ui.json');
+    if (existsSync(file)) resources[language] = { ui: JSON.parse(readFileSync(file, 'utf8')) as Resource[string][string] };
+  }
+  const instance = i18next.createInstance();
   if (detector) instance.use(detector);
   void instance.init({
       initAsync: false,
-      preload: languages,
+      resources,
       supportedLngs: languages,
       nonExplicitSupportedLngs: true,
       fallbackLng: 'en',
@@ -33,7 +39,6 @@ export function createI18n(appRoot: string, languages: string[] = uiLanguages(ap
       defaultNS: 'ui',
       // EJS escapes every <%= %> output; escaping here as well would show "&amp;" to people.
       interpolation: { escapeValue: false },
-      backend: { loadPath: path.join(appRoot, 'locales/{{lng}}/{{ns}}.json') },
       detection: {
         order: ['querystring', 'cookie', 'header'],
         lookupQuerystring: 'lng',

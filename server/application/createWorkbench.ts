@@ -1,17 +1,17 @@
-import { Alignments } from './alignments';
-import { DEFAULT_GIT_SETTINGS, type GitSettings, TranslationsInGit } from './translationsInGit';
+/* eslint-disable @typescript-eslint/no-require-imports -- the parts a command may not use are loaded at their first use (see createProject) */
+import type { Alignments } from './alignments';
+import type { GitSettings, TranslationsInGit } from './translationsInGit';
 import path from 'node:path';
 import { APP_ROOT } from '../appRoot';
-import { Editions } from './editions';
-import { createI18n } from '../i18n';
+import type { Editions } from './editions';
+import type { createI18n } from '../i18n';
 import { Glossary, GlossaryMatchers } from './glossary';
 import { HunspellSpellers } from '../formats/hunspellSpellers';
-import { MachineTranslation } from './machineTranslation';
+import type { MachineTranslation } from './machineTranslation';
 import { Memories } from './memories';
-import { TranslationMemory } from './translationMemory';
-import { ProjectSearch } from './projectSearch';
+import type { TranslationMemory } from './translationMemory';
+import type { ProjectSearch } from './projectSearch';
 import type { MemoryIndex } from '../storage/memoryIndex';
-import { createSqlMemoryIndex } from '../storage/sql/sqlMemoryIndex';
 import { alignOptionsOf, type ProjectConfig, readProjectConfig } from './projectConfig';
 import { createFileLocaleStore } from '../storage/localeStore';
 import { sourceTextsFrom } from '../storage/sourceTexts';
@@ -23,9 +23,10 @@ import { readsOffThread } from '../storage/sql/readOffThread';
 import { projectRecords, type ProjectRecords } from '../storage/sql/projectRecords';
 import type { WorkbenchStores } from './syncLocale';
 import { Workbench } from './workbench';
-import { XliffImports } from './xliffImports';
+import type { XliffImports } from './xliffImports';
 import { useBilingualReader } from '../domain/segmentDocument';
 import { readXliffDocument } from '../formats/xliffDocument';
+import { once } from '../once';
 
 // Another tool's XLIFF file is a source format the domain reads through this adapter.
 useBilingualReader(readXliffDocument);
@@ -89,39 +90,85 @@ export function createProject(
   });
   // Opened on first use: a command that does not look anything up never touches it.
   let index: MemoryIndex | undefined;
-  return {
-    workbench,
-    editions: new Editions({
+  // Every part but the workbench is made, its modules loaded, at its first use: a CLI command is a
+  // whole process, and loading them all took about a third of `workbench status` (git, alignment,
+  // machine translation, the interface strings, on the 2-core machine of `npm run bench`).
+  const editions = once((): Editions => {
+    const { Editions: EditionsClass } = require('./editions') as typeof import('./editions');
+    return new EditionsClass({
       workbench,
       locales: stores.locales,
       history: records.history,
       editions: records.editions,
-      i18n: options.i18n ?? createI18n(APP_ROOT),
+      i18n: options.i18n ?? (require('../i18n') as typeof import('../i18n')).createI18n(APP_ROOT),
       appRoot: APP_ROOT,
       requireApproval: config.requireApproval ?? true,
       kept: createStampedSnapshots(path.join(dataDir, '.cache', 'editions')),
-    }),
-    imports: new XliffImports({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir), minorEdits: config.minorEdits }),
-    memories,
-    memory: new TranslationMemory({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) }),
-    search: new ProjectSearch({ workbench, listLocales: (document) => stores.locales.listLocales(document) }),
-    glossary,
-    machine: new MachineTranslation({ workbench, config: config.machineTranslation }),
-    alignments: new Alignments({
+    });
+  });
+  const imports = once((): XliffImports => {
+    const { XliffImports: XliffImportsClass } = require('./xliffImports') as typeof import('./xliffImports');
+    return new XliffImportsClass({ workbench, stores, staged: records.staged, queueKey: path.resolve(dataDir), minorEdits: config.minorEdits });
+  });
+  const memory = once((): TranslationMemory => {
+    const { TranslationMemory: TranslationMemoryClass } = require('./translationMemory') as typeof import('./translationMemory');
+    const { createSqlMemoryIndex } = require('../storage/sql/sqlMemoryIndex') as typeof import('../storage/sql/sqlMemoryIndex');
+    return new TranslationMemoryClass({ workbench, memories, index: () => (index ??= createSqlMemoryIndex(dataDir)) });
+  });
+  const search = once((): ProjectSearch => {
+    const { ProjectSearch: ProjectSearchClass } = require('./projectSearch') as typeof import('./projectSearch');
+    return new ProjectSearchClass({ workbench, listLocales: (document) => stores.locales.listLocales(document) });
+  });
+  const machine = once((): MachineTranslation => {
+    const { MachineTranslation: MachineTranslationClass } = require('./machineTranslation') as typeof import('./machineTranslation');
+    return new MachineTranslationClass({ workbench, config: config.machineTranslation });
+  });
+  const alignments = once((): Alignments => {
+    const { Alignments: AlignmentsClass } = require('./alignments') as typeof import('./alignments');
+    return new AlignmentsClass({
       workbench,
       stores,
       staged: records.alignments,
       terms: (lang, sourceLanguage) => alignmentAnchors(glossary, memories, lang, sourceLanguage),
-    }),
-    git: new TranslationsInGit({
+    });
+  });
+  const git = once((): TranslationsInGit => {
+    const { TranslationsInGit: TranslationsInGitClass, DEFAULT_GIT_SETTINGS } = require('./translationsInGit') as typeof import('./translationsInGit');
+    return new TranslationsInGitClass({
       dir: dataDir,
       history: records.history,
       discussions: records.discussions,
       locales: stores.locales,
       lock: stores.lock,
-      settings: gitSettingsOf(config),
+      settings: gitSettingsOf(config, DEFAULT_GIT_SETTINGS),
       cliScript: path.join(APP_ROOT, 'dist', 'scripts', 'workbench.js'),
-    }),
+    });
+  });
+  return {
+    workbench,
+    get editions() {
+      return editions();
+    },
+    get imports() {
+      return imports();
+    },
+    memories,
+    get memory() {
+      return memory();
+    },
+    get search() {
+      return search();
+    },
+    glossary,
+    get machine() {
+      return machine();
+    },
+    get alignments() {
+      return alignments();
+    },
+    get git() {
+      return git();
+    },
     records,
   };
 }
@@ -143,11 +190,11 @@ async function alignmentAnchors(glossary: Glossary, memories: Memories, lang: st
 }
 
 /** The git settings of a project's configuration, in milliseconds (see ProjectConfig.git). */
-function gitSettingsOf(config: ProjectConfig): GitSettings {
+function gitSettingsOf(config: ProjectConfig, defaults: GitSettings): GitSettings {
   const git = config.git ?? {};
   return {
-    commitDelayMs: (git.commitDelay ?? DEFAULT_GIT_SETTINGS.commitDelayMs / 1000) * 1000,
-    maxDelayMs: (git.maxDelay ?? DEFAULT_GIT_SETTINGS.maxDelayMs / 1000) * 1000,
+    commitDelayMs: (git.commitDelay ?? defaults.commitDelayMs / 1000) * 1000,
+    maxDelayMs: (git.maxDelay ?? defaults.maxDelayMs / 1000) * 1000,
     syncEveryMs: git.syncEvery === undefined ? undefined : git.syncEvery * 1000,
   };
 }
