@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -44,6 +45,26 @@ function listTree(dir: string, prefix = ''): string[] {
 }
 
 describe('file locale store', () => {
+  it("gives the digest of a file's bytes, read a megabyte at a time, and of each new version", async () => {
+    expect(await store.digest('manifesto', 'es')).toBeUndefined();
+    // Over a megabyte: read in more than one piece.
+    const large = createLocaleFile('manifesto', 'en', 'es', Array.from({ length: 2500 }, (_, i) => ({ id: `p${i + 1}`, source: `Paragraph ${i + 1}: ${'¿qué? '.repeat(80)}` })));
+    await store.create(large);
+    const sha256 = (bytes: Uint8Array | undefined) => bytes && createHash('sha256').update(bytes).digest('hex');
+    const bytes = await store.readBytes('manifesto', 'es');
+    expect(bytes?.byteLength).toBeGreaterThan(1024 * 1024);
+    const first = await store.digest('manifesto', 'es');
+    expect(first).toBe(sha256(bytes));
+    await store.update('manifesto', 'es', (file) => {
+      file.units[2499].target = 'El último.';
+      file.units[2499].state = 'translated';
+    });
+    const second = await store.digest('manifesto', 'es');
+    expect(second).not.toBe(first);
+    expect(second).toBe(sha256(await store.readBytes('manifesto', 'es')));
+    expect(second).toBe(sha256(readFileSync(join(tmp.dir, 'es', 'manifesto.xlf'))));
+  });
+
   it('creates, reads and updates a locale file', async () => {
     expect(await store.read('manifesto', 'es')).toBeUndefined();
     await store.create(sampleFile());

@@ -157,8 +157,9 @@ export class Editions {
   /**
    * The SHA-256 of the locale file's bytes (undefined without a file), worked out once per version
    * of the file: kept, in this process and for the next ones, under the file's stamp (see
-   * StampedSnapshots; any write of the file changes it). A book's file is 16 MB to read and hash,
-   * and an export asks twice. A file this process holds saves ahead of is written first, then hashed.
+   * StampedSnapshots; any write of the file changes it). A book's file is 17 MB to read and hash
+   * (a megabyte at a time, see LocaleStore.digest), and an export asks twice. A file this process
+   * holds saves ahead of is written first, then hashed.
    */
   private async localeHash(documentId: string, code: string): Promise<string | undefined> {
     const stamp = await this.options.locales.stamp(documentId, code);
@@ -170,9 +171,8 @@ export class Editions {
       this.hashes.set(stamp, known);
       return known;
     }
-    const bytes = await this.options.locales.readBytes(documentId, code);
-    if (!bytes) return undefined;
-    const hash = createHash('sha256').update(bytes).digest('hex');
+    const hash = await this.options.locales.digest(documentId, code);
+    if (hash === undefined) return undefined;
     // Kept only when the file is the one stamped before the read (nothing wrote it meanwhile).
     if (!ahead && (await this.options.locales.stamp(documentId, code)) === stamp) {
       if (this.hashes.size >= CACHED_EDITIONS) this.hashes.delete(this.hashes.keys().next().value as string);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { statSync, type Dirent, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -45,6 +46,8 @@ const FOLD_SLICE = 32;
  * paragraph saved again and again is put in once.
  */
 const FOLD_AFTER_MS = 250;
+/** The bytes of a file read at a time for its digest (see LocaleStore.digest). */
+const DIGEST_CHUNK = 1024 * 1024;
 
 /** Told of a locale file put in place (see LocaleStore.onPlaced). */
 export type PlacedListener = (placed: { document: string; lang: string; stamp: string; file: ReadonlyLocaleFile }) => Promise<void> | void;
@@ -92,6 +95,12 @@ export interface LocaleStore {
   readForChange(document: string, lang: string): Promise<void>;
   /** The file's bytes as stored (for a download of the file itself), or undefined when the locale has no file. */
   readBytes(document: string, lang: string): Promise<Uint8Array | undefined>;
+  /**
+   * The SHA-256 (hex) of the file's bytes as readBytes would give them, or undefined when the locale
+   * has no file: read a megabyte at a time into one buffer, not into one of the file's size (a
+   * book's file is 17 MB, and memory touched for the first time is what such a read costs).
+   */
+  digest(document: string, lang: string): Promise<string | undefined>;
   /**
    * What `look` finds in the parsed file, without the copy `read` makes (undefined when the locale
    * has no file; a broken file throws as in `read`): for questions about a large file. `look` gets
@@ -1264,6 +1273,30 @@ export function createFileLocaleStore(options: {
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
+      }
+    },
+
+    async digest(document, lang) {
+      await writeNow(pathOf(document, lang));
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(pathOf(document, lang), 'r');
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+      try {
+        // One open file is one whole version: files are replaced by rename, never rewritten in place.
+        const hash = createHash('sha256');
+        const buffer = Buffer.allocUnsafe(DIGEST_CHUNK);
+        for (;;) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, null);
+          if (bytesRead === 0) break;
+          hash.update(buffer.subarray(0, bytesRead));
+        }
+        return hash.digest('hex');
+      } finally {
+        await handle.close();
       }
     },
 

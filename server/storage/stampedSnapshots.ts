@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
-import { tempPathOf } from './writeFileAtomic';
+import { tempPathOf, writeAll } from './writeFileAtomic';
 
 /**
  * Values worked out from a project's files (a parsed locale file, a segmented document), kept
@@ -162,7 +162,13 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
         });
         await fs.mkdir(dirname(file), { recursive: true });
         const parts = await contents();
-        await fs.writeFile(temp, parts.length === 1 ? parts[0] : Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part))), { flag: 'wx' });
+        // The parts one after the other, not first joined: an edition is ten megabytes.
+        const handle = await fs.open(temp, 'wx');
+        try {
+          await writeAll(handle, parts);
+        } finally {
+          await handle.close();
+        }
         await fs.rename(temp, file);
         if (keepNewest !== undefined) await pruneOldest(dirname(file), keepNewest);
       } catch {

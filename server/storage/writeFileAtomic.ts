@@ -88,7 +88,7 @@ export async function prepareFileAtomic(path: string, data: FileData, fsImpl: At
  * thread pool, which adds up on large files. A text is handed to the system as it is (encoded by
  * Node for the write, not first copied into a Buffer); runs of byte chunks go in one vectored write.
  */
-async function writeAll(handle: FileHandle, parts: readonly (string | Uint8Array)[]): Promise<void> {
+export async function writeAll(handle: FileHandle, parts: readonly (string | Uint8Array)[]): Promise<void> {
   let position = 0;
   for (let i = 0; i < parts.length; ) {
     const part = parts[i];
