@@ -9,7 +9,7 @@ import type { Edition, EditionBlock } from '../server/domain/edition';
 import { readSource } from '../server/domain/segmentDocument';
 import { segmentMarkdown } from '../server/domain/segmentMarkdown';
 import { renderEditionEpub } from '../server/formats/editionEpub';
-import { renderEditionHtml } from '../server/formats/editionHtml';
+import { renderEditionHtml, writeEditionHtml } from '../server/formats/editionHtml';
 import { inlineText } from '../server/formats/editionInline';
 import { renderEditionMarkdown } from '../server/formats/editionMarkdown';
 import { renderEditionText } from '../server/formats/editionText';
@@ -109,6 +109,33 @@ function spineDocuments(files: Record<string, string>): { href: string; doc: Doc
     return { href, doc: parseXml(files[`OEBPS/${href}`], 'application/xhtml+xml') };
   });
 }
+
+describe('writeEditionHtml', () => {
+  // It renders the page in parts (before the chapters, each chapter, after them) and encodes each
+  // as it comes: the bytes are those of the page rendered whole, in every kind of edition.
+  it.each([
+    ['the manifesto', () => manifestoEdition(), {}],
+    ['a draft with marks', () => draftManifestoEdition(), {}],
+    ['a bilingual edition from right to left', () => arabicEdition(), { bilingual: true }],
+  ])('gives the bytes of the whole page: %s', async (_name, make, options) => {
+    const edition = make();
+    expect(edition.chapters.length).toBeGreaterThan(1);
+    const whole = renderEditionHtml(edition, ctx, options);
+    expect([...whole].some((c) => c.charCodeAt(0) > 0xff)).toBe(true); // characters of three bytes in UTF-8
+    const bytes = await writeEditionHtml(edition, ctx, options);
+    expect(Buffer.from(bytes).equals(Buffer.from(whole, 'utf8'))).toBe(true);
+  });
+
+  it('gives the bytes of a page without chapters, and of one chapter larger than a chunk', async () => {
+    const empty = buildTestEdition([]);
+    expect(Buffer.from(await writeEditionHtml(empty, ctx)).equals(Buffer.from(renderEditionHtml(empty, ctx), 'utf8'))).toBe(true);
+    // One chapter of 1.5 million characters: more than the megabyte the bytes are gathered in.
+    const large = buildTestEdition(Array.from({ length: 300 }, (_, i) => ({ kind: 'paragraph' as const, text: `${i} ¿Qué? ${'palabra — '.repeat(500)}`, translatable: true })));
+    const whole = renderEditionHtml(large, ctx);
+    expect(whole.length).toBeGreaterThan(1_500_000);
+    expect(Buffer.from(await writeEditionHtml(large, ctx)).equals(Buffer.from(whole, 'utf8'))).toBe(true);
+  });
+});
 
 describe('renderEditionHtml', () => {
   const edition = manifestoEdition();

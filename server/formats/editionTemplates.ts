@@ -4,7 +4,7 @@ import ejs from 'ejs';
 import { xmlSafeText } from './xmlSafeText';
 
 /** The templates an edition is written with (views/edition/<name>.ejs). */
-export type EditionTemplate = 'html' | 'epub-container' | 'epub-package' | 'epub-nav' | 'epub-title' | 'epub-chapter' | 'epub-provenance' | 'epub-style';
+export type EditionTemplate = 'html' | 'html-chapter' | 'epub-container' | 'epub-package' | 'epub-nav' | 'epub-title' | 'epub-chapter' | 'epub-provenance' | 'epub-style';
 
 // Compiled once per file: compiling is what costs, and an export renders the same templates again
 // and again (an EPUB's chapter template once per chapter).
