@@ -12,7 +12,7 @@ import type { LocaleFile } from '../server/domain/types';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { createFileSourceRepository } from '../server/storage/sourceRepository';
-import { sourceTextsFrom } from '../server/storage/sourceTexts';
+import { sourceTextsFrom, sourceTextsOf } from '../server/storage/sourceTexts';
 import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
 import type { UnitJournal } from '../server/storage/unitJournal';
 import { main } from '../scripts/workbench';
@@ -102,7 +102,8 @@ test('a source update leaves the snapshot of the new version, which the next pro
   const report = await createWorkbench(project.dir).updateSource('small', Buffer.from(`${readFileSync(source, 'utf8')}\nA paragraph added by an update.\n`), { name: 'small.md' });
   for (let i = 0; i < 1000 && !(existsSync(kept) && readFileSync(kept, 'utf8').includes('added by an update')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
-  const { words, 'workbench:sidecar': sidecarHash, ...document } = JSON.parse(rest.join('\n'));
+  const { words, 'workbench:sidecar': sidecarHash, 'workbench:texts': textsKey, ...document } = JSON.parse(rest.join('\n'));
+  expect(textsKey).toMatch(/^small@\d+:[0-9a-f]{64}$/);
   expect(document.version).toBe(report.version.number);
   // The sidecar written is the one the document makes: the snapshot says so with its hash.
   expect(sidecarHash).toBe(JSON.parse(readFileSync(path.join(project.sourceDir, 'small.segments.json'), 'utf8')).hash);
@@ -293,6 +294,28 @@ test('a process that finds saves journaled does not read their file once another
   expect(readFileSync(xliffPath(), 'utf8')).toBe('not XML at all');
 });
 
+test("a document's snapshot keeps the key of its texts: a new process reading it takes the key from it instead of hashing the texts again", async () => {
+  const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
+  const made = await createWorkbench(project.dir).document('small');
+  for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const [header, body] = readFileSync(kept, 'latin1').split('\n');
+  const value = JSON.parse(body) as Record<string, unknown>;
+  expect(value['workbench:texts']).toBe(sourceTextsOf(made).key);
+  expect(value['workbench:texts']).toMatch(/^small@1:[0-9a-f]{64}$/);
+  // A new process's document from the snapshot has the kept key, and the texts by id.
+  const fresh = freshStores();
+  const texts = await sourceTextsFrom(fresh.sources).kept('small');
+  expect(texts?.key).toBe(sourceTextsOf(made).key);
+  expect(texts?.textOf(made.segments[1].id)).toBe(made.segments[1].text);
+  expect((await fresh.sources.load('small')).segments).toEqual(made.segments);
+  // It is the kept key that is taken: a snapshot saying another one is believed (the key is the
+  // snapshot's, made by the same build of the same files), and a snapshot without one is hashed.
+  writeFileSync(kept, `${header}\n${JSON.stringify({ ...value, 'workbench:texts': 'small@1:planted' })}`);
+  expect((await sourceTextsFrom(freshStores().sources).kept('small'))?.key).toBe('small@1:planted');
+  writeFileSync(kept, `${header}\n${JSON.stringify({ ...value, 'workbench:texts': undefined })}`);
+  expect((await sourceTextsFrom(freshStores().sources).kept('small'))?.key).toBe(sourceTextsOf(made).key);
+});
+
 test('a source update by a process that has the document from its snapshot plans from it (the text is not read again), as it would from the files', async () => {
   const kept = path.join(project.dir, '.cache', 'sources', 'small.json');
   await createWorkbench(project.dir).document('small');
@@ -375,7 +398,8 @@ test('a segmented document is kept, and not used once its text is edited by hand
   const loaded = await createWorkbench(project.dir).document('small');
   for (let i = 0; i < 1000 && !existsSync(kept); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const [stamp, ...rest] = readFileSync(kept, 'utf8').split('\n');
-  const { words, 'workbench:sidecar': sidecarHash, ...document } = JSON.parse(rest.join('\n'));
+  const { words, 'workbench:sidecar': sidecarHash, 'workbench:texts': textsKey, ...document } = JSON.parse(rest.join('\n'));
+  expect(textsKey).toMatch(/^small@\d+:[0-9a-f]{64}$/);
   expect(document).toEqual(JSON.parse(JSON.stringify(loaded)));
   expect(sidecarHash).toBe(JSON.parse(readFileSync(path.join(project.sourceDir, 'small.segments.json'), 'utf8')).hash);
   // With each paragraph's words, as counted from its text.

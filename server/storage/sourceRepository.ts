@@ -16,6 +16,7 @@ import { WorkbenchError } from '../errors';
 import { tempPathOf, writeFileAtomic } from './writeFileAtomic';
 import { runOffThread } from './writerThread';
 import type { StampedSnapshots } from './stampedSnapshots';
+import { knownSourceTexts, sourceTextsOf } from './sourceTexts';
 
 export type { SourceUpdatePlan };
 
@@ -90,6 +91,8 @@ interface Sidecar {
 
 /** The key under which a document's snapshot gives the hash of its sidecar, when the sidecar is the one the document makes (see keepDocument). */
 const SIDECAR_KEY = 'workbench:sidecar';
+/** The key of a kept document's texts (see sourceTextsOf), kept with it. */
+const TEXTS_KEY = 'workbench:texts';
 
 /** Whether a sidecar's segments are the document's paragraphs, by id, kind and text, in order (as sidecarOf makes them). */
 function sameSegments(known: readonly (KnownSegment & { kind?: string })[], segments: readonly Segment[]): boolean {
@@ -218,10 +221,11 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     const found = await locate(id);
     const stamp = found && stampNow(id, found.file);
     if (!found || stamp === undefined) return undefined;
-    const kept = (await snapshots?.read(id, stamp)) as (SourceDocument & { words?: unknown; [SIDECAR_KEY]?: unknown }) | undefined;
+    const kept = (await snapshots?.read(id, stamp)) as (SourceDocument & { words?: unknown; [SIDECAR_KEY]?: unknown; [TEXTS_KEY]?: unknown }) | undefined;
     if (!kept || kept.id !== id || !Array.isArray(kept.segments) || typeof kept.version !== 'number') return undefined;
-    const { words, [SIDECAR_KEY]: sidecarHash, ...document } = kept;
+    const { words, [SIDECAR_KEY]: sidecarHash, [TEXTS_KEY]: textsKey, ...document } = kept;
     knownWordCounts(document.segments, words);
+    if (typeof textsKey === 'string') knownSourceTexts(document, textsKey);
     keptDocuments.set(id, { stamp, file: found.file, document, sidecarHash: typeof sidecarHash === 'string' ? sidecarHash : undefined });
     return document;
   }
@@ -241,6 +245,10 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       ...(exact ? { [SIDECAR_KEY]: sidecar.hash } : {}),
       get words() {
         return wordCountsOf(document.segments, document.meta.language);
+      },
+      // The texts' key: a locale's snapshot is read under it (see sourceTextsOf).
+      get [TEXTS_KEY]() {
+        return sourceTextsOf(document).key;
       },
     });
     // The versions beside it (see versions): the next process does not read the sidecar for them.

@@ -21,15 +21,32 @@ const known = new WeakMap<SourceDocument, SourceTexts>();
 export function sourceTextsOf(document: SourceDocument): SourceTexts {
   let texts = known.get(document);
   if (texts) return texts;
-  const byId = new Map<string, string>();
   const hash = createHash('sha256');
-  for (const segment of document.segments) {
-    byId.set(segment.id, segment.text);
-    hash.update(segment.id).update('\0').update(segment.text).update('\0');
-  }
-  texts = { key: `${document.id}@${document.version}:${hash.digest('hex')}`, textOf: (id) => byId.get(id) };
+  for (const segment of document.segments) hash.update(segment.id).update('\0').update(segment.text).update('\0');
+  texts = textsUnder(document, `${document.id}@${document.version}:${hash.digest('hex')}`);
   known.set(document, texts);
   return texts;
+}
+
+/**
+ * Says that `key` is the key sourceTextsOf gives `document`: for a document read from a snapshot
+ * that was kept with its key (see the source repository), made of the very same document by the
+ * same build. Its 16,000 texts are then not hashed again by every command that reads a locale.
+ */
+export function knownSourceTexts(document: SourceDocument, key: string): void {
+  if (!known.has(document)) known.set(document, textsUnder(document, key));
+}
+
+/** The texts of `document` under `key`, looked up by id through a map made at the first lookup. */
+function textsUnder(document: SourceDocument, key: string): SourceTexts {
+  let byId: Map<string, string> | undefined;
+  return {
+    key,
+    textOf(id) {
+      byId ??= new Map(document.segments.map((segment) => [segment.id, segment.text]));
+      return byId.get(id);
+    },
+  };
 }
 
 /** What a locale store takes the texts of a document's current version from (see createFileLocaleStore's sourceTexts). */
