@@ -123,12 +123,24 @@ const INLINE_SYNTAX = /[\n\\`~*_<&]|\]\(/;
 /** With reference definitions, a bracket may be a link ("[text][label]", "[label]"). */
 const INLINE_SYNTAX_WITH_REFERENCES = /[\n\\`~*_<&\]]/;
 
+/**
+ * Text escaped as markdown-it escapes it (&, <, > and "): what it renders a text without syntax as.
+ * Done here, a book whose paragraphs hold no Markdown is rendered without loading markdown-it.
+ */
+function escapeHtml(text: string): string {
+  return HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIALS, (ch) => HTML_ESCAPES[ch as keyof typeof HTML_ESCAPES]) : text;
+}
+
+const HTML_SPECIAL = /[&<>"]/;
+const HTML_SPECIALS = /[&<>"]/g;
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' } as const;
+
 /** Renders a block's inline Markdown (a translation) as XHTML-compatible HTML; `references` resolves reference-style links. */
 export function renderInline(text: string, target: InlineTarget, references?: References, notes?: { labels: readonly string[]; href: FootnoteHref }, anchorHref?: (fragment: string) => string | undefined): string {
   // Only XML must lose the characters it forbids; HTML tolerates them, and scanning a book costs.
   const safe = target === 'epub' ? xmlSafeText(text) : text;
   const withBrackets = references !== undefined || (notes !== undefined && notes.labels.length > 0);
-  if (!(withBrackets ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return editionParser().utils.escapeHtml(safe);
+  if (!(withBrackets ? INLINE_SYNTAX_WITH_REFERENCES : INLINE_SYNTAX).test(safe)) return escapeHtml(safe);
   const env: RenderEnv = { target };
   if (references) env.references = references;
   // The plugin knows a note mark only by its note's label; it fills the list as it reads marks, so each text gets its own.
@@ -140,7 +152,7 @@ export function renderInline(text: string, target: InlineTarget, references?: Re
 
 /** Renders the text of a plain-text source as it is written, escaped: no character of it is Markdown. */
 export function renderPlain(text: string, target: InlineTarget): string {
-  return editionParser().utils.escapeHtml(target === 'epub' ? xmlSafeText(text) : text);
+  return escapeHtml(target === 'epub' ? xmlSafeText(text) : text);
 }
 
 /** Renders a raw Markdown block kept verbatim (code, table) as XHTML-compatible HTML. */
