@@ -8,12 +8,13 @@ import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
  * use are loaded at their first use (server/lazyPackages.ts), so `status` and `drift`, which read
  * what the last command kept, do not wait for them (about 100 ms of a 0.37 s `status`). So are the
  * project's parts they do not use (createProject): editions and the interface strings, git,
- * alignment, machine translation, search, the memory (about 40 ms more).
+ * alignment, machine translation, search, the memory, the readers of other tools' XLIFF and TMX
+ * (about 50 ms more).
  */
 const CLI = path.join(REPO_ROOT, 'dist/scripts/workbench.js');
 const LAZY = ['yaml', '@xmldom/xmldom', 'markdown-it', 'markdown-it-footnote', 'diff', 'unhomoglyph', 'xliff', 'i18next', 'i18next-http-middleware'];
 /** The project's modules of the parts made at their first use (see createProject), as built in dist/. */
-const LAZY_PARTS = ['application/editions', 'application/translationsInGit', 'application/alignments', 'application/machineTranslation', 'application/projectSearch', 'application/translationMemory', 'application/xliffImports', 'i18n'];
+const LAZY_PARTS = ['application/editions', 'application/translationsInGit', 'application/alignments', 'application/machineTranslation', 'application/projectSearch', 'application/translationMemory', 'application/xliffImports', 'i18n', 'formats/readXliff', 'formats/tmx'];
 
 let project: TestProject;
 let recorder: string;

@@ -5,8 +5,15 @@ import type { LocaleFile, SourceDocument } from '../domain/types';
 import type { GlossaryFile, GlossaryWriteInput } from './glossaryFile';
 import type { MachineProviderConfig, MachineTranslate } from './machine/machineProvider';
 import { WorkbenchError } from '../errors';
-import { readXliff } from './readXliff';
-import { buildTmx, readTmx, type TmxFile } from './tmx';
+import { once } from '../once';
+import type { TmxFile } from './tmx';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the readers are synchronous: loaded at their first use, as the writers are */
+/** The XLIFF reader (1.0 to 2.0), loaded at its first use: most commands read no other tool's file. */
+const xliffReader = once(() => require('./readXliff') as typeof import('./readXliff'));
+/** TMX, read and written, loaded at its first use. */
+const tmxFormat = once(() => require('./tmx') as typeof import('./tmx'));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What every export has: the media type it is served as and the extension of its file name. */
 export interface FormatInfo {
@@ -73,7 +80,7 @@ export const INTERCHANGE_WRITERS: Readonly<Record<InterchangeFormat, Interchange
     extension: 'tmx',
     write: async (input) =>
       utf8(
-        buildTmx({
+        tmxFormat().buildTmx({
           sourceLanguage: input.document.meta.language,
           targetLanguage: input.file.targetLanguage,
           pairs: input.pairs,
@@ -122,7 +129,7 @@ export function formatInfo(format: ExportFormat): FormatInfo {
 /** The readers of files from other tools (content already decoded and checked for safety), by name. */
 export const READERS = {
   /** XLIFF 1.0, 1.1, 1.2 and 2.0, into the interchange model. */
-  xliff: (content: string, ctx: { file: string }): InterchangeFile => readXliff(content, ctx),
+  xliff: (content: string, ctx: { file: string }): InterchangeFile => xliffReader().readXliff(content, ctx),
   /** TMX 1.4 memories. */
-  tmx: (content: string, ctx: { file: string }): TmxFile => readTmx(content, ctx),
+  tmx: (content: string, ctx: { file: string }): TmxFile => tmxFormat().readTmx(content, ctx),
 } as const;
