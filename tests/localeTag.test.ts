@@ -14,6 +14,36 @@ describe('locale tags', () => {
     },
   );
 
+  it('knows a language CLDR has plural rules or an English name for, and no other', () => {
+    // Plural rules but no English name; an English name but no plural rules (Klingon); neither.
+    for (const tag of ['nah', 'smi', 'lld', 'tlh', 'es', 'yue']) expect(canonicalLocale(tag)).toBe(tag);
+    for (const tag of ['xx', 'qaa', 'zzz', 'mis']) expect(() => canonicalLocale(tag)).toThrow(expect.objectContaining({ status: 400, code: 'invalid-locale' }));
+  });
+
+  it('does not make the English names of languages for a language with plural rules', () => {
+    const original = Intl.DisplayNames;
+    let made = 0;
+    const intl = Intl as { DisplayNames: typeof Intl.DisplayNames };
+    intl.DisplayNames = class extends original {
+      constructor(...args: ConstructorParameters<typeof Intl.DisplayNames>) {
+        super(...args);
+        made++;
+      }
+    };
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module, nothing made yet
+        const fresh = require('../server/domain/localeTag') as typeof import('../server/domain/localeTag');
+        expect(fresh.canonicalLocale('pt-br')).toBe('pt-BR');
+        expect(made).toBe(0);
+        expect(fresh.canonicalLocale('tlh')).toBe('tlh');
+        expect(made).toBe(1);
+      });
+    } finally {
+      intl.DisplayNames = original;
+    }
+  });
+
   it('names a language in its own language and knows right-to-left scripts', () => {
     expect(describeLocale('es').nativeName).toBe('español');
     expect(describeLocale('ar')).toMatchObject({ dir: 'rtl' });
