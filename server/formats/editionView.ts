@@ -28,16 +28,23 @@ export function editionView(edition: Edition, target: InlineTarget, options: { b
       return chapter === undefined ? undefined : placeIn(chapter, footnoteId(label));
     },
   };
-  // Each heading by the names in-document links give it: its source text's, then its translation's (the first heading of a name wins, as on GitHub).
-  const headings = new Map<string, string>();
-  for (const chapter of edition.chapters) {
-    for (const block of chapter.blocks) {
-      if (block.kind !== 'heading') continue;
-      const href = placeIn(chapter.number, `b-${block.id}`);
-      for (const slug of [headingSlug(block.sourceText ?? block.text), headingSlug(block.text)]) if (!headings.has(slug)) headings.set(slug, href);
+  // Each heading by the names in-document links give it: its source text's, then its translation's
+  // (the first heading of a name wins, as on GitHub). Made at the first such link: a book without
+  // one does not name its thousands of headings.
+  let headings: Map<string, string> | undefined;
+  const headingsByName = (): Map<string, string> => {
+    if (headings) return headings;
+    headings = new Map<string, string>();
+    for (const chapter of edition.chapters) {
+      for (const block of chapter.blocks) {
+        if (block.kind !== 'heading') continue;
+        const href = placeIn(chapter.number, `b-${block.id}`);
+        for (const slug of [headingSlug(block.sourceText ?? block.text), headingSlug(block.text)]) if (!headings.has(slug)) headings.set(slug, href);
+      }
     }
-  }
-  const anchorHref = (fragment: string): string | undefined => headings.get(fragment.toLowerCase());
+    return headings;
+  };
+  const anchorHref = (fragment: string): string | undefined => headingsByName().get(fragment.toLowerCase());
   // A bilingual edition prints each list item as a pair of paragraphs: its marker ("3.", "•") and depth, worked out as lists count.
   const listItems = new Map<string, { marker: string; level: number }>();
   if (options.bilingual) {
