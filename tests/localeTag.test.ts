@@ -44,6 +44,12 @@ describe('locale tags', () => {
     }
   });
 
+  it('describes a locale once, and gives each caller its own copy', () => {
+    const first = describeLocale('pt-BR', 'es');
+    first.name = 'changed by a caller';
+    expect(describeLocale('pt-BR', 'es')).toEqual({ code: 'pt-BR', nativeName: 'português (Brasil)', name: 'portugués de Brasil', dir: 'ltr' });
+  });
+
   it('names a language in its own language and knows right-to-left scripts', () => {
     expect(describeLocale('es').nativeName).toBe('español');
     expect(describeLocale('ar')).toMatchObject({ dir: 'rtl' });

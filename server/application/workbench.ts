@@ -245,7 +245,7 @@ export class Workbench {
     // The dictionary only if loaded: a command that shows no checks never loads one (see withSpeller).
     const glossary = await this.stores.glossary?.matcher(code, document.meta.language);
     const speller = this.stores.spelling?.loaded(code);
-    return { document, file, units, glossary, speller, locale: { ...describeLocale(code, readerLanguage), progress: progressIn(document, file) } };
+    return { document, file, units, glossary, speller, locale: lazyLocaleSummary(code, readerLanguage, () => progressIn(document, file)) };
   }
 
   /**
@@ -397,4 +397,11 @@ export class Workbench {
     await this.locales.create(file);
     return (await this.load(document, code, readerLanguage)).locale;
   }
+}
+
+/** A locale's summary whose progress (a count of a book's units) is worked out when first read: a page or a summary reads it, an export does not. */
+function lazyLocaleSummary(code: string, readerLanguage: string, progress: () => Progress): LocaleSummary {
+  const locale: LocaleSummary = describeLocale(code, readerLanguage);
+  Object.defineProperty(locale, 'progress', { enumerable: true, configurable: true, get: progress });
+  return locale;
 }

@@ -96,10 +96,19 @@ export function localeDirection(tag: string): 'ltr' | 'rtl' {
 
 /** Facts about a locale for display: its name in its own language and in the reader's, and its direction. */
 export function describeLocale(tag: string, readerLanguage = 'en'): { code: string; nativeName: string; name: string; dir: 'ltr' | 'rtl' } {
-  const nativeName = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
-  const name = new Intl.DisplayNames([readerLanguage], { type: 'language' }).of(tag) ?? tag;
-  return { code: tag, nativeName, name, dir: localeDirection(tag) };
+  const key = `${tag} ${readerLanguage}`;
+  let described = descriptions.get(key);
+  if (!described) {
+    const nativeName = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+    const name = new Intl.DisplayNames([readerLanguage], { type: 'language' }).of(tag) ?? tag;
+    described = { code: tag, nativeName, name, dir: localeDirection(tag) };
+    if (descriptions.size < 10_000) descriptions.set(key, described);
+  }
+  return { ...described };
 }
+
+/** Locales described already, by tag and reader's language (two names from ICU each, and the direction). */
+const descriptions = new Map<string, { code: string; nativeName: string; name: string; dir: 'ltr' | 'rtl' }>();
 
 /** Whether a language tag of a file serves a wanted language: the same tag, or the same language when either names no region. */
 export function languageServes(tag: string, wanted: string): boolean {
