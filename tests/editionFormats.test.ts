@@ -126,7 +126,7 @@ describe('writeEditionHtml', () => {
     expect(Buffer.from(bytes).equals(Buffer.from(whole, 'utf8'))).toBe(true);
   });
 
-  it('gives the bytes of a page without chapters, and of one chapter larger than a chunk', async () => {
+  it('gives the bytes of a page without chapters, of one chapter larger than a chunk, and of a page larger than its texts foretold', async () => {
     const empty = buildTestEdition([]);
     expect(Buffer.from(await writeEditionHtml(empty, ctx)).equals(Buffer.from(renderEditionHtml(empty, ctx), 'utf8'))).toBe(true);
     // One chapter of 1.5 million characters: more than the megabyte the bytes are gathered in.
@@ -134,6 +134,11 @@ describe('writeEditionHtml', () => {
     const whole = renderEditionHtml(large, ctx);
     expect(whole.length).toBeGreaterThan(1_500_000);
     expect(Buffer.from(await writeEditionHtml(large, ctx)).equals(Buffer.from(whole, 'utf8'))).toBe(true);
+    // Three bytes a character: more than the buffer sized for the texts, the rest in further chunks.
+    const wide = buildTestEdition(Array.from({ length: 400 }, (_, i) => ({ kind: i % 50 === 0 ? ('heading' as const) : ('paragraph' as const), level: 1, text: `${i} ${'翻訳の言葉。'.repeat(300)}`, translatable: true })));
+    const wideWhole = Buffer.from(renderEditionHtml(wide, ctx), 'utf8');
+    expect(wideWhole.byteLength).toBeGreaterThan(2 * 1.1 * 400 * 1800);
+    expect(Buffer.from(await writeEditionHtml(wide, ctx)).equals(wideWhole)).toBe(true);
   });
 });
 

@@ -24,7 +24,7 @@ const CHAPTERS_PER_TURN = 100;
 export async function writeEditionHtml(edition: Edition, ctx: { appRoot: string }, options: { bilingual?: boolean } = {}): Promise<Uint8Array> {
   const view = editionView(edition, 'html', options);
   await nextTurn();
-  const out = new Utf8Chunks();
+  const out = new Utf8Chunks(expectedBytes(edition, options.bilingual === true));
   out.write(renderEditionTemplate(ctx.appRoot, 'html', { ...view, part: 'head' }));
   const chapters = view.chapters as unknown[];
   for (let at = 0; at < chapters.length; at++) {
@@ -36,24 +36,54 @@ export async function writeEditionHtml(edition: Edition, ctx: { appRoot: string 
   return out.bytes();
 }
 
-/** Texts encoded as UTF-8 one after the other into chunks of a megabyte or more, joined at the end. */
+/**
+ * About how many bytes an edition's page takes: its texts, with a little over one byte a character,
+ * and its markup. The page's bytes are gathered in one buffer of this size (memory not written to
+ * is not taken), and returned without a copy when they fit.
+ */
+function expectedBytes(edition: Edition, bilingual: boolean): number {
+  let chars = 0;
+  let blocks = 0;
+  for (const chapter of edition.chapters) {
+    for (const block of chapter.blocks) {
+      chars += block.text.length + (bilingual ? (block.sourceText?.length ?? 0) : 0);
+      blocks++;
+    }
+  }
+  return Math.ceil(chars * 1.1) + blocks * 200 + 256 * 1024;
+}
+
+/** Texts encoded as UTF-8 one after the other into one buffer, and more of a megabyte or more when they do not fit, joined at the end. */
 class Utf8Chunks {
   private readonly full: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(0);
+  private chunk: Buffer;
   private used = 0;
 
+  constructor(firstBytes: number) {
+    this.chunk = Buffer.allocUnsafe(firstBytes);
+  }
+
   write(text: string): void {
-    // A UTF-16 code unit is at most three bytes of UTF-8: a text that may not fit starts a new chunk.
-    if (this.chunk.byteLength - this.used < text.length * 3) {
-      if (this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
-      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
-      this.used = 0;
+    const room = this.chunk.byteLength - this.used;
+    // A UTF-16 code unit is at most three bytes of UTF-8: with that much room, it fits.
+    if (room >= text.length * 3) {
+      this.used += this.chunk.write(text, this.used, 'utf8');
+      return;
     }
-    this.used += this.chunk.write(text, this.used, 'utf8');
+    // Perhaps it fits: a write cut short leaves less than four bytes (a character's most) unwritten.
+    const written = room >= 4 ? this.chunk.write(text, this.used, 'utf8') : 0;
+    if (room - written >= 4) {
+      this.used += written;
+      return;
+    }
+    if (this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
+    this.used = this.chunk.write(text, 0, 'utf8');
   }
 
   bytes(): Buffer {
-    return Buffer.concat([...this.full, this.chunk.subarray(0, this.used)]);
+    const last = this.chunk.subarray(0, this.used);
+    return this.full.length === 0 ? last : Buffer.concat([...this.full, last]);
   }
 }
 
