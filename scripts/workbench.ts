@@ -17,6 +17,10 @@ import { progressLine, type CliIo } from './cliIo';
 
 export type { CliIo };
 
+import { isWorkbenchError, WorkbenchError } from '../server/errors';
+import { documentJson } from '../server/application/presenters';
+import type { Workbench } from '../server/application/workbench';
+
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded by the commands that use them: every command is a whole process */
 /** The git commands (git init, sync, the merge driver) and what they load: git, merges. */
 const gitCommands = once(() => require('./gitCommands') as typeof import('./gitCommands'));
@@ -25,9 +29,6 @@ const uiCatalogCommands = once(() => require('./uiCatalogCommands') as typeof im
 /** Passwords, for the user commands. */
 const passwords = once(() => require('../server/accounts/passwords') as typeof import('../server/accounts/passwords'));
 /* eslint-enable @typescript-eslint/no-require-imports */
-import { isWorkbenchError, WorkbenchError } from '../server/errors';
-import { documentJson } from '../server/application/presenters';
-import type { Workbench } from '../server/application/workbench';
 
 
 const USAGE = `Usage: workbench <command> [options]

@@ -53,7 +53,7 @@ function expectedBytes(edition: Edition, bilingual: boolean): number {
   return Math.ceil(chars * 1.1) + blocks * 200 + 256 * 1024;
 }
 
-/** Texts encoded as UTF-8 one after the other into one buffer, and more of a megabyte or more when they do not fit, joined at the end. */
+/** Texts encoded as UTF-8 one after the other into one buffer (then chunks of a megabyte or more when they do not fit, joined at the end). */
 class Utf8Chunks {
   private readonly full: Buffer[] = [];
   private chunk: Buffer;
