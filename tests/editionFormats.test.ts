@@ -111,8 +111,8 @@ function spineDocuments(files: Record<string, string>): { href: string; doc: Doc
 }
 
 describe('writeEditionHtml', () => {
-  // It renders the page in parts (before the chapters, each chapter, after them) and encodes each
-  // as it comes: the bytes are those of the page rendered whole, in every kind of edition.
+  // It encodes each part of the page (before the chapters, each chapter, after them) as it comes,
+  // into one buffer or more: the bytes are those of the page as one text, in every kind of edition.
   it.each([
     ['the manifesto', () => manifestoEdition(), {}],
     ['a draft with marks', () => draftManifestoEdition(), {}],

@@ -4,34 +4,39 @@ import { editionView } from './editionView';
 
 /** Renders an edition as one standalone HTML page (title page, contents, chapters, provenance). */
 export function renderEditionHtml(edition: Edition, ctx: { appRoot: string }, options: { bilingual?: boolean } = {}): string {
-  return renderEditionTemplate(ctx.appRoot, 'html', editionView(edition, 'html', options));
+  return [...pageParts(editionView(edition, 'html', options), ctx.appRoot)].join('');
 }
 
-/** Chapters rendered between two turns of the event loop (see writeEditionHtml). */
-const CHAPTERS_PER_TURN = 100;
+/** The page's parts, each rendered when asked for: what comes before the chapters, each chapter, what comes after. */
+function* pageParts(view: ReturnType<typeof editionView>, appRoot: string): Generator<string> {
+  yield renderEditionTemplate(appRoot, 'html', { ...view, part: 'head' });
+  for (const chapter of view.chapters) yield renderEditionTemplate(appRoot, 'html-chapter', { ...view, chapter });
+  yield renderEditionTemplate(appRoot, 'html', { ...view, part: 'tail' });
+}
+
+/** Parts of the page (chapters, mostly) rendered between two turns of the event loop (see writeEditionHtml). */
+const PARTS_PER_TURN = 100;
 
 /**
  * renderEditionHtml as the file's bytes, its steps apart: for a book each one (the view, the
  * chapters, a hundred at a time) is a tenth of a second or less of the server's thread, and the
  * saves that come meanwhile are served in between instead of after the whole page.
  *
- * Each part of the page (what comes before the chapters, each chapter, what comes after) is
- * encoded as soon as it is rendered. A template's output is a string made of many small pieces;
- * a book's page rendered whole is ten million characters in a million pieces, which live through
- * several collections of the young generation and are then copied into one piece of 20 MB before
- * being encoded: on the 2-core machine of `npm run bench`, most of a second.
+ * Each part of the page (see pageParts) is encoded as soon as it is rendered. A template's output
+ * is a string made of many small pieces; a book's page rendered whole is ten million characters in
+ * a million pieces, which live through several collections of the young generation and are then
+ * copied into one piece of 20 MB before being encoded: on the 2-core machine of `npm run bench`,
+ * most of a second.
  */
 export async function writeEditionHtml(edition: Edition, ctx: { appRoot: string }, options: { bilingual?: boolean } = {}): Promise<Uint8Array> {
   const view = editionView(edition, 'html', options);
   await nextTurn();
   const out = new Utf8Chunks(expectedBytes(edition, options.bilingual === true));
-  out.write(renderEditionTemplate(ctx.appRoot, 'html', { ...view, part: 'head' }));
-  const chapters = view.chapters as unknown[];
-  for (let at = 0; at < chapters.length; at++) {
-    if (at > 0 && at % CHAPTERS_PER_TURN === 0) await nextTurn();
-    out.write(renderEditionTemplate(ctx.appRoot, 'html-chapter', { ...view, chapter: chapters[at] }));
+  let rendered = 0;
+  for (const part of pageParts(view, ctx.appRoot)) {
+    out.write(part);
+    if (++rendered % PARTS_PER_TURN === 0) await nextTurn();
   }
-  out.write(renderEditionTemplate(ctx.appRoot, 'html', { ...view, part: 'tail' }));
   await nextTurn();
   return out.bytes();
 }
