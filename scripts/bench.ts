@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { APP_ROOT } from '../server/appRoot';
-import { benchProcesses } from './benchProcesses';
+import { benchProcesses, median } from './benchProcesses';
 import { benchMemory } from './benchMemory';
 import { benchScale, edited } from './benchScale';
 import { po4aTranslate, po4aUpdate, po4aVerdict } from './po4aTimes';
@@ -165,7 +165,7 @@ async function afterSaves(project: ReturnType<typeof createProject>): Promise<(l
   return async (label, run, repeat) => {
     const samples: number[] = [];
     for (let i = 0; i < repeat; i++) samples.push(await afterASave(run));
-    const ms = samples.sort((a, b) => a - b)[Math.floor(repeat / 2)];
+    const ms = median(samples);
     console.log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(9)} ms (median of ${repeat}, each after a save)`);
     return ms;
   };
