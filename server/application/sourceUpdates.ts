@@ -4,6 +4,7 @@ import type { SourceVersion } from '../domain/sourceVersion';
 import type { Segment, SourceDocument } from '../domain/types';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
+import { UnitWrites } from '../formats/unitWrites';
 import type { ReadonlyLocaleFile, ReadonlyUnit } from '../storage/localeStore';
 import { keyedLock } from '../storage/keyedLock';
 import type { SourceUpdatePlan } from '../storage/sourceRepository';
@@ -114,10 +115,12 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     // The locales side by side: one is worked out on this thread while the file of another is
     // written and synced on the writer's (each file has its own lock; the project's is held).
     let done = 0;
+    // A paragraph edited in the source and translated in no locale is the same unit in each file: written once.
+    const writes = new UnitWrites();
     say(`Writing version ${next.version} and bringing ${codes.join(', ')} up to it…`);
     const outcomes = await Promise.allSettled(
       codes.map(async (code) => {
-        synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count)));
+        synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count, writes)));
         say(`${code} is at version ${next.version} (${++done} of ${codes.length})`);
       }),
     );

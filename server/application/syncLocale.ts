@@ -3,6 +3,7 @@ import type { Speller } from '../domain/misspeltWords';
 import { completeUnits } from '../domain/completeUnits';
 import { commitWithHistory } from './commitWithHistory';
 import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
+import type { UnitWrites } from '../formats/unitWrites';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { SourceDocument } from '../domain/types';
 import type { CheckDismissalRepository } from '../storage/checkDismissalRepository';
@@ -50,6 +51,8 @@ export async function syncLocale(stores: WorkbenchStores, document: SourceDocume
  * translation the archive does not have. With `committed` (a source update still being written, see SourceRepository.update), the
  * file is made meanwhile, but neither the archive nor the file changes before it resolves.
  * `whileWriting` gets the file as written, while it is written (read-only, not to be kept).
+ * `writes`, shared by the locales one update brings up together, writes a unit changed the same
+ * way in each once (see UnitWrites).
  */
 export async function migrateLocaleFile(
   stores: WorkbenchStores,
@@ -58,11 +61,12 @@ export async function migrateLocaleFile(
   versions: SourceVersion[],
   committed?: Promise<void>,
   whileWriting?: (file: ReadonlyLocaleFile) => void,
+  writes?: UnitWrites,
 ): Promise<void> {
-  return stores.lock.hold(() => migrateHeld(stores, document, code, versions, committed, whileWriting));
+  return stores.lock.hold(() => migrateHeld(stores, document, code, versions, committed, whileWriting, writes));
 }
 
-async function migrateHeld(...[stores, document, code, versions, committed, whileWriting]: Parameters<typeof migrateLocaleFile>): Promise<void> {
+async function migrateHeld(...[stores, document, code, versions, committed, whileWriting, writes]: Parameters<typeof migrateLocaleFile>): Promise<void> {
   const at = new Date().toISOString();
   const entries: HistoryEntry[] = [];
   // Prepare: the migration is applied to a copy and the new file written aside, the file held.
@@ -102,6 +106,7 @@ async function migrateHeld(...[stores, document, code, versions, committed, whil
       }
       return removed;
     },
+    { writes },
   );
   // Check: the units it removes go to the archive first, once the source version is committed;
   // until then neither the archive nor the file changes.

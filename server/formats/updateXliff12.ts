@@ -8,6 +8,7 @@ import { changeCount, type DocumentText, documentTexts, serializeWhole, spliceTe
 import { isSkeleton } from './xliff12Placeholders';
 import { realizeUnit } from './xliff12Skeleton';
 import { type HeldXliff12, isSpanHeld, replaceUnitsSpans, skeletonOf, updateSpans } from './xliff12Spans';
+import type { UnitWrites } from './unitWrites';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
 
@@ -29,8 +30,11 @@ import { transUnits, XLIFF12_NS } from './xliff12Vocabulary';
  * taken out of the document, the index and the returned model (ids the file does not have are
  * ignored; listing a unit the model holds is refused, 400). `removeUnits` itself is never written
  * nor part of the returned model.
+ *
+ * `ctx.writes`, shared by the files of one change (a source update of every locale), lets a file
+ * held as spans take a unit's write from another file that wrote the same (see UnitWrites).
  */
-export function updateXliff12(current: HeldXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output {
+export function updateXliff12(current: HeldXliff12, model: LocaleFile, ctx: { file: string; writes?: UnitWrites }): Xliff12Output {
   if (!isSpanHeld(current)) return updateDom(current, model, ctx);
   // A file held as spans is changed without a DOM; what only a DOM changes is made on a skeleton of its bytes.
   const output = updateSpans(current, model, ctx);

@@ -21,6 +21,7 @@ import { createElementLike, firstChildElement, isElement } from './domEdit';
 import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, splicedOutput, writeFailure, writeFileFields, type WrittenPart, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
 import { readSkeletonXliff12, startTagEnd, writesAsReadText } from './xliff12Skeleton';
+import type { UnitWrites } from './unitWrites';
 import { chunkCopier, maxChunks } from './xliff12Text';
 import { readUnit, sameUnit, writeUnit } from './xliff12Unit';
 import { XLIFF12_NS } from './xliff12Vocabulary';
@@ -352,16 +353,21 @@ function chunkReader(chunks: readonly Uint8Array[]): (from: number, to: number) 
  * back and serialized. The writer follows the indentation it finds, and the serializer the
  * namespaces in scope: the text is the one it gets in the whole file.
  */
-function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, text: string | undefined) => { text: string; unit: Unit } {
+function unitWriter(held: SpanXliff12, file: string, writes?: UnitWrites): (unit: Unit, gap: string, text: string | undefined) => { text: string; unit: Unit } {
   const serialize = xmlElementSerializer();
   const writeFailed = writeFailure(file);
+  // What a unit's write depends on besides its bytes, the whitespace before it and the unit (see UnitWrites).
+  const context = `${held.declared}\u0000${held.bodyIndent}`;
   return (unit, gap, text) => {
+    const known = writes?.find(context, gap, text, unit);
+    if (known) return known;
     const element = (text !== undefined && held.elements.take(unit.id, gap, text)) || parseUnit(unit, gap, text);
     writeUnit(element, unit, text === undefined);
     const written = readUnit(element, writeFailed);
     const serialized = serialize(element);
     if (serialized === undefined) throw writeFailed(`trans-unit "${unit.id}" cannot be written on its own`);
     held.elements.keep(unit.id, gap, serialized, element);
+    writes?.keep(context, gap, text, unit, serialized, written);
     return { text: serialized, unit: written };
   };
 
@@ -392,7 +398,7 @@ function unitWriter(held: SpanXliff12, file: string): (unit: Unit, gap: string, 
  * replaceUnitsXliff12 for a file held as spans: each unit of `replacements` that differs from the
  * one read back from the file is written, and its text spliced in place of the old one.
  */
-export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly Unit[], ctx: { file: string }): Xliff12Output {
+export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly Unit[], ctx: { file: string; writes?: UnitWrites }): Xliff12Output {
   const writeFailed = writeFailure(ctx.file);
   const previous = current.model.units;
   const slots = replacements.map((unit) => {
@@ -402,7 +408,7 @@ export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly U
   });
   assertWritableModel({ ...fileFields(current.model), units: replacements as Unit[] });
   const read = chunkReader(current.chunks);
-  const write = unitWriter(current, ctx.file);
+  const write = unitWriter(current, ctx.file, ctx.writes);
   const rewritten = new Map<number, { text: string; unit: Unit }>();
   for (const [i, unit] of replacements.entries()) {
     const slot = slots[i];
@@ -454,7 +460,7 @@ export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly U
  * changed but the frame's `<file>` (the caller goes on with a skeleton of the same bytes), for a
  * change it does not make: new `<file>` attributes, a header to create, every unit taken out.
  */
-export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file: string }): Xliff12Output | undefined {
+export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file: string; writes?: UnitWrites }): Xliff12Output | undefined {
   const previous = current.model.units;
   const modelUnits = model.units;
   const slots = modelUnits.map((unit) => current.unitIndex.get(unit.id));
@@ -480,7 +486,7 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
   if (removed.size === count && slots.some((slot) => slot === undefined)) return undefined;
 
   const read = chunkReader(current.chunks);
-  const write = unitWriter(current, ctx.file);
+  const write = unitWriter(current, ctx.file, ctx.writes);
   const indentOf = (gap: string): string => `\n${gap.slice(gap.lastIndexOf('\n') + 1)}`;
   // What goes where: the units written in place (by position), the new ones after the unit
   // before them in the model (by that unit's position; -1: first in <body>), in model order.

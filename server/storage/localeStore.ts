@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync, type Dirent, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { copyUnit } from '../domain/copyUnit';
 import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
 import { buildXliff12 } from '../formats/buildXliff12';
@@ -10,6 +11,7 @@ import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
 import { streamModel, streamXliff12 } from '../formats/streamXliff12';
 import { fileFields, type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
 import { assertWritableModel } from '../formats/xliff12ModelCheck';
+import type { UnitWrites } from '../formats/unitWrites';
 import { type HeldXliff12, readHeldXliff12 } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
@@ -121,9 +123,11 @@ export interface LocaleStore {
    * where nobody reads it; the file stays locked (reads through the store see the old one, other
    * updates wait) until the caller, having done what it must, calls `commit` (the new file takes
    * its place) or `discard` (nothing changes). One of the two must follow. If `change` throws,
-   * nothing is written and the file is released.
+   * nothing is written and the file is released. `options.writes`, shared by the files of one
+   * change of several (a source update of every locale), lets a unit written the same way in each
+   * be written once (see UnitWrites).
    */
-  prepareUpdate<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>): Promise<PreparedLocaleUpdate<T>>;
+  prepareUpdate<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>, options?: { writes?: UnitWrites }): Promise<PreparedLocaleUpdate<T>>;
   /**
    * prepareUpdate for a change of a few units of a large file (a batch of saves): `change` gets the
    * file as it is, read-only (the store's own model: no copy is made), and gives back what it
@@ -237,6 +241,8 @@ interface Draft<T> {
   draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output);
   result: T;
   units?: readonly Unit[];
+  /** Unit writes shared with the other files of the change (see UnitWrites). */
+  writes?: UnitWrites;
 }
 
 /**
@@ -263,12 +269,6 @@ interface Unwritten {
  */
 function copyLocaleFile(file: LocaleFile): LocaleFile {
   return { ...file, units: file.units.map(copyUnit) };
-}
-
-function copyUnit(unit: Unit): Unit {
-  const copy = { ...unit, notes: unit.notes.map((note) => ({ ...note })) };
-  if (unit.previous) copy.previous = { ...unit.previous };
-  return copy;
 }
 
 /** The archive of a locale: `<document>.removed.xlf` next to `<document>.xlf` (never a document id: those have no dot). */
@@ -739,9 +739,10 @@ export function createFileLocaleStore(options: {
     path: string,
     entry: CacheEntry & { parsed: HeldXliff12 },
     draft: LocaleFile | ((parsed: HeldXliff12) => Xliff12Output),
+    writes?: UnitWrites,
   ): Promise<{ commit(): Promise<void>; discard(): Promise<void>; output: Xliff12Output }> {
     try {
-      const output = typeof draft === 'function' ? draft(entry.parsed) : updateXliff12(entry.parsed, draft, { file: shown(path) });
+      const output = typeof draft === 'function' ? draft(entry.parsed) : updateXliff12(entry.parsed, draft, { file: shown(path), writes });
       const write = await prepareSave(path, output, entry.unwritten);
       return {
         output,
@@ -1046,8 +1047,8 @@ export function createFileLocaleStore(options: {
           await writeNow(path);
           releaseWrites = await takeFileWrites(path);
           const entry = await loadForChange(path, document, lang);
-          const { draft, result } = await makeDraft(entry);
-          const write = await prepareUpdateWrite(path, entry, draft);
+          const { draft, result, writes } = await makeDraft(entry);
+          const write = await prepareUpdateWrite(path, entry, draft, writes);
           let settled = false;
           const finish = async (step: () => Promise<void>) => {
             if (settled) throw new Error('This locale update was already committed or discarded.');
@@ -1341,10 +1342,10 @@ export function createFileLocaleStore(options: {
       });
     },
 
-    prepareUpdate(document, lang, change) {
+    prepareUpdate(document, lang, change, updateOptions = {}) {
       return prepareWith(document, lang, async (entry) => {
         const draft = copyLocaleFile(entry.model);
-        return { draft, result: await change(draft) };
+        return { draft, result: await change(draft), writes: updateOptions.writes };
       });
     },
 
