@@ -398,7 +398,7 @@ function unitWriter(held: SpanXliff12, file: string, writes?: UnitWrites): (unit
  * replaceUnitsXliff12 for a file held as spans: each unit of `replacements` that differs from the
  * one read back from the file is written, and its text spliced in place of the old one.
  */
-export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly Unit[], ctx: { file: string; writes?: UnitWrites }): Xliff12Output {
+export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly Unit[], ctx: { file: string }): Xliff12Output {
   const writeFailed = writeFailure(ctx.file);
   const previous = current.model.units;
   const slots = replacements.map((unit) => {
@@ -408,7 +408,7 @@ export function replaceUnitsSpans(current: SpanXliff12, replacements: readonly U
   });
   assertWritableModel({ ...fileFields(current.model), units: replacements as Unit[] });
   const read = chunkReader(current.chunks);
-  const write = unitWriter(current, ctx.file, ctx.writes);
+  const write = unitWriter(current, ctx.file);
   const rewritten = new Map<number, { text: string; unit: Unit }>();
   for (const [i, unit] of replacements.entries()) {
     const slot = slots[i];
