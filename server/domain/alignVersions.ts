@@ -587,7 +587,12 @@ function describe(blocks: Block[], previous: KnownSegment[], matching: Matching)
     counts[label]++;
     if (o < 0) return aligned(block, newId(block.text, taken), label, []);
     const from = label === 'merged' ? (matching.merged.get(n) as number[]).map((m) => previous[m].id) : [previous[o].id];
-    return aligned(block, matching.laterParts.has(n) ? newId(block.text, taken) : from[0], label, from);
+    const segment = aligned(block, matching.laterParts.has(n) ? newId(block.text, taken) : from[0], label, from);
+    // A paragraph whose text did not change keeps the previous version's string, not an equal
+    // new one: the translations, the locales' units and every comparison with them share it (a
+    // book's every unit was compared character by character with its paragraph in each locale).
+    if ((label === 'unchanged' || label === 'moved') && segment.text === previous[o].text) segment.text = previous[o].text;
+    return segment;
   });
   const deleted = previous.filter((_, o) => !matching.used[o]);
   counts.deleted = deleted.length;
