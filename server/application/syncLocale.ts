@@ -1,6 +1,7 @@
 import type { GlossaryMatcher } from '../domain/glossaryMatcher';
 import type { Speller } from '../domain/misspeltWords';
 import { completeUnits } from '../domain/completeUnits';
+import { copyUnit } from '../domain/copyUnit';
 import { commitWithHistory } from './commitWithHistory';
 import { migrateLocale, type RemovedUnits } from '../domain/migrateLocale';
 import type { UnitWrites } from '../formats/unitWrites';
@@ -69,7 +70,7 @@ export async function migrateLocaleFile(
 async function migrateHeld(...[stores, document, code, versions, committed, whileWriting, writes]: Parameters<typeof migrateLocaleFile>): Promise<void> {
   const at = new Date().toISOString();
   const entries: HistoryEntry[] = [];
-  // Prepare: the migration is applied to a copy and the new file written aside, the file held.
+  // Prepare: the migration is applied to a draft and the new file written aside, the file held.
   const prepared = await stores.locales.prepareUpdate(
     document.id,
     code,
@@ -88,6 +89,9 @@ async function migrateHeld(...[stores, document, code, versions, committed, whil
       }
       const before = new Map<string, { target?: string; state?: string }>();
       for (const u of draft.units) if (touched.has(u.id)) before.set(u.id, { target: u.target, state: u.state });
+      // The draft's units are the file's own (sharedUnits): those the versions name are copied
+      // before the migration changes them; completeUnits copies any other it changes.
+      draft.units = draft.units.map((unit) => (touched.has(unit.id) ? copyUnit(unit) : unit));
       const removed = migrateLocale(draft, versions, document.version);
       completeUnits(document, draft);
       const kept = new Set<string>();
@@ -106,7 +110,8 @@ async function migrateHeld(...[stores, document, code, versions, committed, whil
       }
       return removed;
     },
-    { writes },
+    // A book's 16,000 units are not copied for the thousand a version touches.
+    { writes, sharedUnits: true },
   );
   // Check: the units it removes go to the archive first, once the source version is committed;
   // until then neither the archive nor the file changes.

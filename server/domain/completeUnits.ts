@@ -1,9 +1,11 @@
+import { copyUnit } from './copyUnit';
 import type { LocaleFile, SourceDocument, Unit } from './types';
 
 /**
  * Brings a locale file's units in line with the document: one unit per translatable segment, in
  * document order; untranslated units carry the current source. Units the document no longer has
- * are kept after them (their translations are never dropped here).
+ * are kept after them (their translations are never dropped here). A unit it changes is replaced
+ * by a changed copy: the units it is given are never changed (they may be a store's own).
  */
 export function completeUnits(document: SourceDocument, file: LocaleFile): void {
   const units = file.units;
@@ -23,8 +25,7 @@ export function completeUnits(document: SourceDocument, file: LocaleFile): void 
       existing.delete(segment.id);
     }
     unit ??= { id: segment.id, source: segment.text, approved: false, revision: 0, notes: [] };
-    if (unit.target === undefined) unit.source = segment.text;
-    if (unit.target === undefined && !unit.state) unit.state = 'needs-translation';
+    if (unit.target === undefined && (unit.source !== segment.text || !unit.state)) unit = { ...copyUnit(unit), source: segment.text, state: unit.state || 'needs-translation' };
     ordered.push(unit);
   }
   file.units = existing ? [...ordered, ...existing.values()] : [...ordered, ...units.slice(next)];

@@ -125,9 +125,11 @@ export interface LocaleStore {
    * its place) or `discard` (nothing changes). One of the two must follow. If `change` throws,
    * nothing is written and the file is released. `options.writes`, shared by the files of one
    * change of several (a source update of every locale), lets a unit written the same way in each
-   * be written once (see UnitWrites).
+   * be written once (see UnitWrites). With `options.sharedUnits`, the draft's list of units is a
+   * copy but its units are the store's own: the change must not change one, but put a changed copy
+   * in its place (a change of a few units of a book then copies, and compares, only those).
    */
-  prepareUpdate<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>, options?: { writes?: UnitWrites }): Promise<PreparedLocaleUpdate<T>>;
+  prepareUpdate<T>(document: string, lang: string, change: (file: LocaleFile) => T | Promise<T>, options?: { writes?: UnitWrites; sharedUnits?: boolean }): Promise<PreparedLocaleUpdate<T>>;
   /**
    * prepareUpdate for a change of a few units of a large file (a batch of saves): `change` gets the
    * file as it is, read-only (the store's own model: no copy is made), and gives back what it
@@ -1344,7 +1346,7 @@ export function createFileLocaleStore(options: {
 
     prepareUpdate(document, lang, change, updateOptions = {}) {
       return prepareWith(document, lang, async (entry) => {
-        const draft = copyLocaleFile(entry.model);
+        const draft = updateOptions.sharedUnits ? { ...entry.model, units: entry.model.units.slice() } : copyLocaleFile(entry.model);
         return { draft, result: await change(draft), writes: updateOptions.writes };
       });
     },
