@@ -430,6 +430,26 @@ test('a segmented document is kept, and not used once its text is edited by hand
   expect(edited.version).toBe(loaded.version + 1);
 });
 
+test("status keeps the drift report of each locale it reads: the next drift takes it, and it is what drift works out", async () => {
+  const workbench = createWorkbench(project.dir);
+  const context = await workbench.locale('small', 'es');
+  const first = context.document.segments.find((s) => s.translatable) as { id: string };
+  await workbench.translations.saveTarget('small', 'es', first.id, { target: 'Primero.', baseRevision: 0 });
+  const drift = path.join(project.dir, '.cache', 'summaries', 'small', 'es.drift.json');
+  rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
+  // A status by a new process reads the locale for its progress, and keeps its drift report.
+  await createWorkbench(project.dir).listDocuments();
+  const [stamp, ...rest] = readFileSync(drift, 'utf8').split('\n');
+  const kept = JSON.parse(rest.join('\n'));
+  // Taken as it is by the next drift (a planted count shows), while the files are unchanged.
+  writeFileSync(drift, `${stamp}\n${JSON.stringify({ ...kept, untranslated: 999 })}`);
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe(999);
+  // What drift works out of the files without it.
+  rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
+  expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0]).toEqual({ code: 'es', ...kept });
+  expect(kept.untranslated).toBe(context.document.segments.filter((s) => s.translatable).length - 1);
+});
+
 test("a locale's drift report is kept, and worked out again once the locale file, its archive or the source changes", async () => {
   const workbench = createWorkbench(project.dir);
   const first = await workbench.driftReport('small', 'es');

@@ -237,12 +237,24 @@ export interface WrittenLocale {
 export async function keepReportsOf(stores: WorkbenchStores, document: SourceDocument, sourceStamp: string, written: readonly WrittenLocale[]): Promise<void> {
   const summaries = stores.summaries;
   if (!summaries) return;
-  const current = written.filter(({ file }) => (file.sourceVersion ?? 1) === document.version);
-  for (const { code, stamp, file } of current) {
+  await keepDriftReports(stores, document, sourceStamp, written);
+  await keepLocaleSummaries(summaries, document, sourceStamp, written.filter(({ file }) => (file.sourceVersion ?? 1) === document.version));
+}
+
+/**
+ * Keeps the drift report of each locale file of `read` (files read, or just written, at the stamps
+ * given, taken before they were read) as `workbench drift` would work it out, under the stamps of
+ * the source, of the file and of the locale's archive (taken before the archive is read). A file at
+ * another source version than the document's is left out.
+ */
+export async function keepDriftReports(stores: WorkbenchStores, document: SourceDocument, sourceStamp: string, read: readonly WrittenLocale[]): Promise<void> {
+  const summaries = stores.summaries;
+  if (!summaries) return;
+  for (const { code, stamp, file } of read) {
+    if ((file.sourceVersion ?? 1) !== document.version) continue;
     const archiveStamp = await stores.locales.archiveStamp(document.id, code);
     await summaries.put(driftName(document, code), driftStamp([sourceStamp, stamp, archiveStamp]), await driftOf(stores, document, code, file));
   }
-  await keepLocaleSummaries(summaries, document, sourceStamp, current);
 }
 
 /** Adds a document from a file, as version 1; its id is given or taken from the file name. */

@@ -12,7 +12,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
-import { driftReport, importDocument, keepReportsOf, previewSourceUpdate, updateSource, type DriftReport, type SourceUpdatePreview, type UpdateReport } from './sourceUpdates';
+import { driftReport, importDocument, keepDriftReports, keepReportsOf, previewSourceUpdate, updateSource, type DriftReport, type SourceUpdatePreview, type UpdateReport, type WrittenLocale } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import { keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
@@ -162,18 +162,25 @@ export class Workbench {
     const document = await this.sources.load(id);
     const found: KeptSummary['locales'] = Object.fromEntries(current);
     const known = new Map([...current].map(([code, hit]) => [code, hit.progress]));
+    const read: WrittenLocale[] = [];
     const summary = await this.summarize(
       document,
       readerLanguage,
       (code, file, progress) => {
         const stamp = stamps.get(code);
-        if (stamp !== undefined) found[code] = { stamp, sourceVersion: file.sourceVersion ?? 1, progress };
+        if (stamp === undefined) return;
+        found[code] = { stamp, sourceVersion: file.sourceVersion ?? 1, progress };
+        read.push({ code, stamp, file });
       },
       known,
     );
     if (sourceStamp !== undefined) {
       const value: KeptSummary = { format: SUMMARY_FORMAT, version: document.version, summary: { ...summary, locales: [] }, locales: found };
       this.stores.summaries?.write(id, sourceStamp, value);
+      // The locales read for their progress are in hand: their drift reports are kept too, so
+      // that `workbench drift` after `workbench status` reads no locale file again (a report that
+      // cannot be made, an archive that cannot be read, is for drift itself to say).
+      await keepDriftReports(this.stores, document, sourceStamp, read).catch(() => undefined);
     }
     return summary;
   }
