@@ -3,8 +3,8 @@ import type { LocaleFile } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { UnitWrites } from '../server/formats/unitWrites';
 import { updateXliff12 } from '../server/formats/updateXliff12';
-import { type HeldXliff12, readSpansXliff12 } from '../server/formats/xliff12Spans';
-import { createLocaleFile, editModel, readStored } from './helpers/xliff12Files';
+import type { HeldXliff12 } from '../server/formats/xliff12Spans';
+import { createLocaleFile, editModel, readStored, spanHeld } from './helpers/xliff12Files';
 
 // A source update brings every locale of a document up at once, sharing the units it writes
 // (UnitWrites): a unit written the same way in the same bytes of another file is taken from the
@@ -13,11 +13,7 @@ import { createLocaleFile, editModel, readStored } from './helpers/xliff12Files'
 
 const ctx = { file: 'doc.xlf' };
 const copy = (model: LocaleFile): LocaleFile => structuredClone(model);
-function spans(xml: string): HeldXliff12 {
-  const held = readSpansXliff12(Buffer.from(xml, 'utf8'), readStored(xml).model, ctx);
-  if (!held) throw new Error('not held as spans');
-  return held;
-}
+const spans = (xml: string): HeldXliff12 => spanHeld(xml, ctx);
 const untranslated = (sources: string[], lang = 'es'): string =>
   buildXliff12(createLocaleFile('doc', 'en', lang, sources.map((source, i) => ({ id: `s${i}`, source }))), ctx).xml;
 /** The same file with other whitespace before its units (another indentation), or another namespace in scope. */

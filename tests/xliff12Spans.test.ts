@@ -3,7 +3,7 @@ import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
 import { type HeldXliff12, isSpanHeld, readSpansXliff12 } from '../server/formats/xliff12Spans';
-import { createLocaleFile, editModel, editUnit, readStored } from './helpers/xliff12Files';
+import { createLocaleFile, editModel, editUnit, readStored, spanHeld } from './helpers/xliff12Files';
 import { useXliff12SchemaCheck } from './helpers/xliff12SchemaCheck';
 
 // A file the workbench wrote, held as spans (its bytes, where its units are, its model; no DOM of
@@ -15,11 +15,7 @@ const { expectSchemaValid } = useXliff12SchemaCheck('xliff12-spans-test');
 
 const ctx = { file: 'doc.xlf' };
 const copy = (model: LocaleFile): LocaleFile => structuredClone(model);
-function spans(xml: string): HeldXliff12 {
-  const held = readSpansXliff12(Buffer.from(xml, 'utf8'), readStored(xml).model, ctx);
-  if (!held) throw new Error('not held as spans');
-  return held;
-}
+const spans = (xml: string): HeldXliff12 => spanHeld(xml, ctx);
 const built = (sources: string[]): string =>
   buildXliff12(createLocaleFile('doc', 'en', 'es', sources.map((source, i) => ({ id: `s${i}`, source, target: `T ${source}`, state: 'translated' as const }))), ctx).xml;
 

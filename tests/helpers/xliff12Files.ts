@@ -5,7 +5,7 @@ import { buildXliff12 } from '../../server/formats/buildXliff12';
 import { parseXliff12 } from '../../server/formats/parseXliff12';
 import { fileAndBody, type ParsedXliff12, type UnitSlot } from '../../server/formats/xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from '../../server/formats/xliff12ModelCheck';
-import { type HeldXliff12, isSpanHeld } from '../../server/formats/xliff12Spans';
+import { type HeldXliff12, isSpanHeld, readSpansXliff12 } from '../../server/formats/xliff12Spans';
 import { documentTexts } from '../../server/formats/xliff12Text';
 import { transUnits } from '../../server/formats/xliff12Vocabulary';
 import { applyModel } from '../../server/formats/updateXliff12';
@@ -103,6 +103,13 @@ export function editUnit(unit: Unit, field: string, value: string): void {
       unit.state = 'needs-translation';
       break;
   }
+}
+
+/** The file `xml` (one the workbench wrote) held as spans, its model read from it: fails for one that cannot be. */
+export function spanHeld(xml: string, ctx: { file: string } = { file: 'doc.xlf' }): HeldXliff12 {
+  const held = readSpansXliff12(Buffer.from(xml, 'utf8'), readStored(xml).model, ctx);
+  if (!held) throw new Error('not held as spans');
+  return held;
 }
 
 /** A file held with its DOM (parsed whole, or a skeleton), as the DOM writer gives it: fails for one held as spans. */
