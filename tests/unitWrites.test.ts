@@ -56,6 +56,9 @@ describe('units written once for the files of one change', () => {
     model.sourceVersion = 2;
     model.units[1].source = 'Two & three, edited.';
     model.units[2].source = 'Four, edited.';
+    // With a note each: a unit in the plain form is written as text, not parsed (see writePlainUnitText).
+    model.units[1].notes = [{ text: 'Check the number.' }];
+    model.units[2].notes = [{ text: 'Check the number.' }];
     const writes = new UnitWrites();
     const first = updateXliff12(spans(xml), copy(model), { ...ctx, writes });
     expect(writes.size).toBe(2);
@@ -66,7 +69,7 @@ describe('units written once for the files of one change', () => {
     // Each file's model has units of its own: changing one changes nothing in the other.
     expect(second.parsed.model.units[1]).not.toBe(first.parsed.model.units[1]);
     second.parsed.model.units[1].notes.push({ text: 'mine' });
-    expect(first.parsed.model.units[1].notes).toEqual([]);
+    expect(first.parsed.model.units[1].notes).toEqual([{ text: 'Check the number.' }]);
     // A unit changed otherwise in a third file (translated there) is written for it.
     const translated = copy(model);
     translated.units[1].target = 'Dos y tres.';

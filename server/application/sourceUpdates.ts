@@ -115,7 +115,8 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     // The locales side by side: one is worked out on this thread while the file of another is
     // written and synced on the writer's (each file has its own lock; the project's is held).
     let done = 0;
-    // A paragraph edited in the source and translated in no locale is the same unit in each file: written once.
+    // A paragraph edited in the source and translated in no locale is the same unit in each file: written once
+    // (a unit in the writer's plain form is written as text, cheaply, in each file: see writePlainUnitText).
     const writes = new UnitWrites();
     say(`Writing version ${next.version} and bringing ${codes.join(', ')} up to it…`);
     const outcomes = await Promise.allSettled(

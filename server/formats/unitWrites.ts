@@ -13,7 +13,9 @@ const WRITES_KEPT = 20_000;
  * namespaces in scope, the indentation of `<body>`) and the unit written (as `sameUnit` compares
  * units: the fields the writer uses); the same write in another file of the change takes the text
  * and the unit read back from the first one, instead of parsing, writing and serializing the unit
- * again. Made for one change, and dropped with it.
+ * again. Made for one change, and dropped with it. A unit in the writer's plain form is written as
+ * text, without a DOM (see writePlainUnitText), which costs less than this lookup: what is kept
+ * here are the writes of the other units (with notes, revisions, another tool's markup).
  */
 export class UnitWrites {
   private readonly done = new Map<string, { unit: Unit; text: string; written: Unit }>();

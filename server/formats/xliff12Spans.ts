@@ -20,6 +20,7 @@ import type { LocaleFile, Unit } from '../domain/types';
 import { createElementLike, firstChildElement, isElement } from './domEdit';
 import { FILE_ATTRIBUTES, fileAndBody, fileFields, type ParsedXliff12, splicedOutput, writeFailure, writeFileFields, type WrittenPart, type Xliff12Output } from './xliff12Model';
 import { assertRemovableUnits, assertWritableModel } from './xliff12ModelCheck';
+import { plainUnitsIn, writePlainUnitText } from './plainUnitText';
 import { readSkeletonXliff12, startTagEnd, writesAsReadText } from './xliff12Skeleton';
 import type { UnitWrites } from './unitWrites';
 import { chunkCopier, maxChunks } from './xliff12Text';
@@ -358,7 +359,11 @@ function unitWriter(held: SpanXliff12, file: string, writes?: UnitWrites): (unit
   const writeFailed = writeFailure(file);
   // What a unit's write depends on besides its bytes, the whitespace before it and the unit (see UnitWrites).
   const context = `${held.declared}\u0000${held.bodyIndent}`;
+  const plain = plainUnitsIn(held.declared);
   return (unit, gap, text) => {
+    // A unit in the writer's plain form is written as text (see writePlainUnitText).
+    const fast = plain && text !== undefined ? writePlainUnitText(text, gap, unit) : undefined;
+    if (fast) return fast;
     const known = writes?.find(context, gap, text, unit);
     if (known) return known;
     const element = (text !== undefined && held.elements.take(unit.id, gap, text)) || parseUnit(unit, gap, text);

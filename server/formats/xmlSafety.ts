@@ -268,7 +268,7 @@ export function xmlElementSerializer(): (el: Element) => string | undefined {
  * attribute values are escaped by xmldom, parsed comments/CDATA/PIs have had their CRs normalized.
  * Written as `&#13;`, it survives the line-end normalization of the next read.
  */
-function escapeCarriageReturns(text: string): string {
+export function escapeCarriageReturns(text: string): string {
   return text.includes('\r') ? text.replace(/\r/g, '&#13;') : text;
 }
 

@@ -127,11 +127,13 @@ function encode(c: string): string {
   }
 }
 
-function escapeText(data: string): string {
+/** Text content as the serializer writes it. */
+export function escapeText(data: string): string {
   return TEXT_SPECIAL.test(data) ? data.replace(/[<&>]/g, encode) : data;
 }
 
-function escapeAttribute(value: string): string {
+/** An attribute's value as the serializer writes it (between double quotes). */
+export function escapeAttribute(value: string): string {
   return ATTRIBUTE_SPECIAL.test(value) ? value.replace(/[<>&"\t\n\r]/g, encode) : value;
 }
 

@@ -1,0 +1,226 @@
+/**
+ * A unit written as text, without a DOM, when its bytes are in the form the workbench's writer
+ * gives a plain unit: `<trans-unit id="…" xml:space="preserve">` (perhaps `approved="…"`), then, each
+ * on its own line, `<source>`, `<target>` (with `state` and `state-qualifier` only) and perhaps the
+ * previous version (`<alt-trans alttranstype="previous-version">` with its `<source>` and `<target>`),
+ * their texts plain characters and the three escapes the serializer writes. A source update of a
+ * book rewrites thousands of units in this form in each locale (a paragraph edited: its new
+ * source, its translation sent to review with the previous version beside it); parsing each into a
+ * small document, writing and serializing it was a third of the update's writing.
+ *
+ * What this gives is what unitWriter gives (see xliff12Spans): writeUnit's steps on the unit's
+ * element, each taken here on the text (an attribute set in place or added last, one taken out,
+ * a text replaced, the previous version added after the target on a line of its own, indented as
+ * insertAfter and fillNewPrevious indent it, or taken out with the whitespace before it), the
+ * texts escaped as the serializer escapes them (CR as `&#13;`, as the file's serializer writes it), and the unit as readUnit reads it back. Anything
+ * else (notes, counts, another element or attribute, an entity, a unit that gets notes or a
+ * revision) is undefined: the caller writes the unit through the DOM. A property test holds the
+ * two to the same text and unit.
+ */
+import type { Unit, XliffState } from '../domain/types';
+import { MACHINE_QUALIFIER, PREVIOUS_VERSION, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
+import { escapeCarriageReturns } from './xmlSafety';
+import { escapeAttribute, escapeText } from './xmlSerialize';
+
+/** An element's attributes in document order: name and value (values as written: no escapes in them). */
+type Attributes = [string, string][];
+
+/** A unit's text cut into its parts; whitespace is kept as it is, to be written back. */
+interface PlainUnit {
+  attributes: Attributes;
+  /** The whitespace before `<source>`, before `<target>`, before the previous version, before `</trans-unit>`. */
+  beforeSource: string;
+  source: string;
+  beforeTarget: string;
+  targetAttributes: Attributes;
+  target: string;
+  previous?: { before: string; beforeSource?: string; source?: string; beforeTarget: string; target: string; closing: string };
+  closing: string;
+}
+
+/** The namespace the unit's unprefixed names are in must be XLIFF 1.2's: `declared` are the declarations in scope (see SpanXliff12.declared). */
+export function plainUnitsIn(declared: string): boolean {
+  return declared.includes(` xmlns="${XLIFF12_NS}"`);
+}
+
+/**
+ * `unit` written over `text` (a unit's bytes, decoded), after `gap` (the whitespace before it), as
+ * unitWriter writes it, with the unit read back; undefined when either is not plain (see above).
+ */
+export function writePlainUnitText(text: string, gap: string, unit: Unit): { text: string; unit: Unit } | undefined {
+  if (unit.notes.length > 0 || unit.revision !== 0 || unit.sourceVersion !== undefined) return undefined;
+  const parts = readPlainUnit(text);
+  if (!parts || valueOf(parts.attributes, 'id') !== unit.id || valueOf(parts.attributes, 'xml:space') !== 'preserve') return undefined;
+
+  // <target>: its text, then its state and qualifier (writeUnit's order).
+  const untranslated = unit.target === undefined;
+  const targetAttributes = parts.targetAttributes.slice();
+  const state = untranslated ? 'needs-translation' : unit.state;
+  if (state !== undefined) setValue(targetAttributes, 'state', state);
+  else if (XLIFF_STATES.has(valueOf(targetAttributes, 'state') ?? '')) removeValue(targetAttributes, 'state');
+  if (unit.machine && !untranslated) setValue(targetAttributes, 'state-qualifier', MACHINE_QUALIFIER);
+  else if (valueOf(targetAttributes, 'state-qualifier') === MACHINE_QUALIFIER) removeValue(targetAttributes, 'state-qualifier');
+  const attributes = parts.attributes.slice();
+  if (unit.approved) setValue(attributes, 'approved', 'yes');
+  else if (valueOf(attributes, 'approved') !== undefined) setValue(attributes, 'approved', 'no');
+
+  let previousText = '';
+  const previous = unit.previous;
+  if (previous && parts.previous) {
+    // Kept where it is, its texts replaced; a source it has none of is one more element (left to the DOM).
+    const old = parts.previous;
+    if (old.source === undefined && previous.source !== '') return undefined;
+    previousText =
+      `${old.before}<alt-trans alttranstype="${PREVIOUS_VERSION}">` +
+      (old.source === undefined ? '' : `${old.beforeSource}${element('source', [], previous.source)}`) +
+      `${old.beforeTarget}${element('target', [], previous.target ?? '')}${old.closing}</alt-trans>`;
+  } else if (previous) {
+    // New, after the target on a line of its own (insertAfter), its children one step deeper (fillNewPrevious).
+    const own = lastLine(parts.beforeTarget);
+    const inner = `\n${own}${indentStep(own, gap)}`;
+    previousText =
+      `\n${own}<alt-trans alttranstype="${PREVIOUS_VERSION}">` +
+      (previous.source !== '' ? `${inner}${element('source', [], previous.source)}` : '') +
+      `${inner}${element('target', [], previous.target ?? '')}\n${own}</alt-trans>`;
+  }
+
+  const written =
+    `<trans-unit${attributesText(attributes)}>` +
+    `${parts.beforeSource}${element('source', [], unit.source)}` +
+    `${parts.beforeTarget}${element('target', targetAttributes, unit.target ?? '')}` +
+    `${previousText}${parts.closing}</trans-unit>`;
+  // As serializeXmlDocument writes the unit (see escapeCarriageReturns).
+  return { text: escapeCarriageReturns(written), unit: readBack(unit, attributes, targetAttributes) };
+}
+
+/** The unit readUnit reads from what was written: its fields in readUnit's order. */
+function readBack(unit: Unit, attributes: Attributes, targetAttributes: Attributes): Unit {
+  const read: Unit = { id: unit.id, source: unit.source, approved: valueOf(attributes, 'approved') === 'yes', revision: 0, notes: [] };
+  const state = valueOf(targetAttributes, 'state');
+  const text = unit.target ?? '';
+  if (state && XLIFF_STATES.has(state)) read.state = state as XliffState;
+  if (!(text === '' && state === 'needs-translation')) read.target = text;
+  if (read.target !== undefined && valueOf(targetAttributes, 'state-qualifier') === MACHINE_QUALIFIER) read.machine = true;
+  if (unit.previous) {
+    read.previous = { source: unit.previous.source };
+    if (unit.previous.target) read.previous.target = unit.previous.target;
+  }
+  return read;
+}
+
+/** An element with text content only, as the serializer writes it (empty: `<name/>`). */
+function element(name: string, attributes: Attributes, text: string): string {
+  const start = `<${name}${attributesText(attributes)}`;
+  return text === '' ? `${start}/>` : `${start}>${escapeText(text)}</${name}>`;
+}
+
+function attributesText(attributes: Attributes): string {
+  let out = '';
+  for (const [name, value] of attributes) out += ` ${name}="${escapeAttribute(value)}"`;
+  return out;
+}
+
+function valueOf(attributes: Attributes, name: string): string | undefined {
+  for (const [key, value] of attributes) if (key === name) return value;
+  return undefined;
+}
+
+/** setAttribute: in place when the element has it, else last. */
+function setValue(attributes: Attributes, name: string, value: string): void {
+  const at = attributes.findIndex(([key]) => key === name);
+  if (at < 0) attributes.push([name, value]);
+  else attributes[at] = [name, value];
+}
+
+function removeValue(attributes: Attributes, name: string): void {
+  const at = attributes.findIndex(([key]) => key === name);
+  if (at >= 0) attributes.splice(at, 1);
+}
+
+const lastLine = (whitespace: string): string => whitespace.slice(whitespace.lastIndexOf('\n') + 1);
+
+/**
+ * The indentation step domEdit's indentStep finds between the unit's children (`inner`) and the
+ * unit, whose indentation is that of the last line of `gap` (in the writer's small document, the
+ * unit is in `<body>` in `<file>` in the root: three steps of two spaces when the gap has no line).
+ */
+function indentStep(inner: string, gap: string): string {
+  const outer = /^[ \t\n\r]*$/.test(gap) && gap.includes('\n') ? lastLine(gap) : '      ';
+  return inner.length > outer.length && inner.startsWith(outer) ? inner.slice(outer.length) : '  ';
+}
+
+// The unit's text, read with sticky expressions: markup exactly as the serializer writes it.
+const START = /<trans-unit((?: [a-z:-]+="[^"&<>\t\n\r]*")*)>/y;
+const LINE = /\n[ \t]*/y;
+const SOURCE = /<source(?:>([^<]*)<\/source>|\/>)/y;
+const TARGET = /<target((?: [a-z:-]+="[^"&<>\t\n\r]*")*)(?:>([^<]*)<\/target>|\/>)/y;
+const PREVIOUS_START = new RegExp(`<alt-trans alttranstype="${PREVIOUS_VERSION}">`, 'y');
+const PREVIOUS_END = /<\/alt-trans>/y;
+const END = /<\/trans-unit>$/y;
+const ATTRIBUTE = / ([a-z:-]+)="([^"]*)"/g;
+const UNIT_ATTRIBUTES = new Set(['id', 'xml:space', 'approved']);
+const TARGET_ATTRIBUTES = new Set(['state', 'state-qualifier']);
+
+/** The parts of a plain unit's text, or undefined when it is not one. */
+function readPlainUnit(text: string): PlainUnit | undefined {
+  let at = 0;
+  const match = (pattern: RegExp): RegExpExecArray | undefined => {
+    pattern.lastIndex = at;
+    const found = pattern.exec(text);
+    if (!found) return undefined;
+    at = pattern.lastIndex;
+    return found;
+  };
+  const line = (): string | undefined => match(LINE)?.[0];
+
+  const start = match(START);
+  const attributes = start && attributesOf(start[1], UNIT_ATTRIBUTES);
+  if (!attributes) return undefined;
+  const beforeSource = line();
+  const source = beforeSource === undefined ? undefined : match(SOURCE);
+  const sourceText = source && decoded(source[1]);
+  const beforeTarget = sourceText === undefined ? undefined : line();
+  const target = beforeTarget === undefined ? undefined : match(TARGET);
+  const targetAttributes = target && attributesOf(target[1], TARGET_ATTRIBUTES);
+  const targetText = target && decoded(target[2]);
+  if (sourceText === undefined || beforeSource === undefined || beforeTarget === undefined || !targetAttributes || targetText === undefined) return undefined;
+  let closing = line();
+  if (closing === undefined) return undefined;
+  let previous: PlainUnit['previous'];
+  if (match(PREVIOUS_START)) {
+    const before = closing;
+    const first = line();
+    const ownSource = first === undefined ? undefined : match(SOURCE);
+    const previousSource = ownSource ? decoded(ownSource[1]) : undefined;
+    if (ownSource && previousSource === undefined) return undefined;
+    const beforeOwnTarget = ownSource ? line() : first;
+    const ownTarget = beforeOwnTarget === undefined ? undefined : match(TARGET);
+    const previousTarget = ownTarget && ownTarget[1] === '' ? decoded(ownTarget[2]) : undefined;
+    const end = previousTarget === undefined ? undefined : line();
+    if (first === undefined || beforeOwnTarget === undefined || previousTarget === undefined || end === undefined || !match(PREVIOUS_END)) return undefined;
+    previous = { before, beforeSource: ownSource ? first : undefined, source: previousSource, beforeTarget: beforeOwnTarget, target: previousTarget, closing: end };
+    closing = line();
+    if (closing === undefined) return undefined;
+  }
+  if (!match(END)) return undefined;
+  return { attributes, beforeSource, source: sourceText, beforeTarget, targetAttributes, target: targetText, previous, closing };
+}
+
+/** The attributes of a start tag (`raw`: what follows its name), when each is one `allowed`, once. */
+function attributesOf(raw: string, allowed: ReadonlySet<string>): Attributes | undefined {
+  const attributes: Attributes = [];
+  for (const [, name, value] of raw.matchAll(ATTRIBUTE)) {
+    if (!allowed.has(name) || valueOf(attributes, name) !== undefined) return undefined;
+    attributes.push([name, value]);
+  }
+  return attributes;
+}
+
+/** A text's characters ('' for an empty element), when its escapes are the serializer's own (CR included): written back, it is the same text. */
+function decoded(raw: string | undefined): string | undefined {
+  if (raw === undefined) return '';
+  if (raw.includes('>')) return undefined;
+  if (!raw.includes('&')) return raw;
+  const text = raw.replace(/&(lt|gt|amp|#13);/g, (_, name: string) => (name === 'lt' ? '<' : name === 'gt' ? '>' : name === 'amp' ? '&' : '\r'));
+  return escapeCarriageReturns(escapeText(text)) === raw ? text : undefined;
+}
