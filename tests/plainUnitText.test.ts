@@ -20,13 +20,16 @@ const unitOf = fc.record({
   approved: fc.boolean(),
   machine: fc.option(fc.constant(true), { nil: undefined }),
   previous: fc.option(fc.record({ source: text, target: fc.option(text, { nil: undefined }) }), { nil: undefined }),
-  // Mostly plain; sometimes what only the DOM writes (a note, a revision).
-  extra: fc.constantFrom('none', 'none', 'none', 'none', 'note', 'revision'),
+  revision: fc.constantFrom(0, 0, 1, 7),
+  sourceVersion: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
+  // Sometimes what only the DOM writes: a note.
+  note: fc.constantFrom(false, false, false, false, true),
 });
 type Drawn = typeof unitOf extends fc.Arbitrary<infer T> ? T : never;
 
 const asUnit = (drawn: Drawn): Unit => {
-  const unit: Unit = { id: 's0', source: drawn.source, approved: drawn.approved, revision: drawn.extra === 'revision' ? 1 : 0, notes: drawn.extra === 'note' ? [{ text: 'n' }] : [] };
+  const unit: Unit = { id: 's0', source: drawn.source, approved: drawn.approved, revision: drawn.revision, notes: drawn.note ? [{ text: 'n' }] : [] };
+  if (drawn.sourceVersion !== undefined) unit.sourceVersion = drawn.sourceVersion;
   if (drawn.target !== undefined) unit.target = drawn.target;
   if (drawn.state !== undefined) unit.state = drawn.state;
   if (drawn.machine) unit.machine = true;
@@ -46,7 +49,7 @@ const indented = (xml: string, how: string): string =>
 
 describe('a plain unit written as text', () => {
   test('gives the text and unit the DOM writer gives, whatever the unit was and becomes', () => {
-    const taken = { any: 0, previousAdded: 0, previousKept: 0, previousRemoved: 0, approvedNo: 0, machine: 0 };
+    const taken = { any: 0, previousAdded: 0, previousKept: 0, previousRemoved: 0, approvedNo: 0, machine: 0, countsAdded: 0, countsKept: 0, countsRemoved: 0, countAfterPrevious: 0 };
     fc.assert(
       fc.property(unitOf, unitOf, fc.constantFrom('spaces', 'tabs', 'flat'), (first, second, how) => {
         // The unit's form: built, then written over by the DOM writer (a whole parse).
@@ -67,10 +70,15 @@ describe('a plain unit written as text', () => {
           if (!next.previous && had) taken.previousRemoved++;
           if (fast.text.includes('approved="no"')) taken.approvedNo++;
           if (fast.text.includes('state-qualifier')) taken.machine++;
+          const counted = before.includes('<count-group');
+          if (fast.text.includes('<count-group') && !counted) taken.countsAdded++;
+          if (fast.text.includes('<count-group') && counted) taken.countsKept++;
+          if (!fast.text.includes('<count-group') && counted) taken.countsRemoved++;
+          if (/<\/alt-trans>\s*<count-group/.test(fast.text)) taken.countAfterPrevious++;
         } else {
-          // Only what the text writer leaves to the DOM: a unit with notes or a revision, or one
-          // whose previous version has no source and gets one.
-          const unplain = next.notes.length > 0 || next.revision !== 0 || before.includes('<note') || before.includes('<count-group') || (before.includes('<alt-trans') && !/<alt-trans[^>]*>\s*<source/.test(before) && !!next.previous?.source);
+          // Only what the text writer leaves to the DOM: a unit with notes, or one whose previous
+          // version has no source and gets one.
+          const unplain = next.notes.length > 0 || before.includes('<note') || (before.includes('<alt-trans') && !/<alt-trans[^>]*>\s*<source/.test(before) && !!next.previous?.source);
           expect(unplain).toBe(true);
         }
         // Whole files held as spans take the same path: the same file as a whole parse writes.
@@ -102,9 +110,20 @@ describe('a plain unit written as text', () => {
     ]) {
       expect({ what, written: writePlainUnitText(text, gap, unit) }).toEqual({ what, written: undefined });
     }
-    // Nor a unit that gets notes or a revision.
+    // Nor a unit that gets notes.
     expect(writePlainUnitText(plain, gap, { ...unit, notes: [{ text: 'n' }] })).toBeUndefined();
-    expect(writePlainUnitText(plain, gap, { ...unit, revision: 1 })).toBeUndefined();
+    // Counts as the writer writes them, in the unit's own group: not the legacy shared group, nor another count.
+    const counted = plain.replace('</target>', '</target>\n        <count-group name="workbench:s0">\n          <count count-type="x-revision" unit="x-edit">3</count>\n        </count-group>');
+    expect(writePlainUnitText(counted, gap, { ...unit, revision: 4 })?.text).toContain('<count count-type="x-revision" unit="x-edit">4</count>');
+    for (const [what, text] of [
+      ['the shared group', counted.replace('workbench:s0', 'workbench')],
+      ['another unit of count', counted.replace('x-edit', 'word')],
+      ['another count', counted.replace('x-revision', 'x-other')],
+      ['a count twice', counted.replace('</count>', '</count>\n          <count count-type="x-revision" unit="x-edit">3</count>')],
+      ['an empty group', counted.replace(/<count-group([^>]*)>[\s\S]*<\/count-group>/, '<count-group$1/>')],
+    ]) {
+      expect({ what, written: writePlainUnitText(text, gap, { ...unit, revision: 4 }) }).toEqual({ what, written: undefined });
+    }
     // The names must be XLIFF 1.2's: the text writer is used only where they are unprefixed in its namespace.
     expect(plainUnitsIn(' xmlns="urn:oasis:names:tc:xliff:document:1.2"')).toBe(true);
     expect(plainUnitsIn(' xmlns:x="urn:oasis:names:tc:xliff:document:1.2"')).toBe(false);

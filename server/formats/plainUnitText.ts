@@ -2,8 +2,9 @@
  * A unit written as text, without a DOM, when its bytes are in the form the workbench's writer
  * gives a plain unit: `<trans-unit id="…" xml:space="preserve">` (perhaps `approved="…"`), then, each
  * on its own line, `<source>`, `<target>` (with `state` and `state-qualifier` only) and perhaps the
- * previous version (`<alt-trans alttranstype="previous-version">` with its `<source>` and `<target>`),
- * their texts plain characters and the three escapes the serializer writes. A source update of a
+ * previous version (`<alt-trans alttranstype="previous-version">` with its `<source>` and `<target>`)
+ * and the unit's counts (`<count-group name="workbench:…">` with its revision and source version),
+ * their texts plain characters and the escapes the serializer writes. A source update of a
  * book rewrites thousands of units in this form in each locale (a paragraph edited: its new
  * source, its translation sent to review with the previous version beside it); parsing each into a
  * small document, writing and serializing it was a third of the update's writing.
@@ -11,14 +12,15 @@
  * What this gives is what unitWriter gives (see xliff12Spans): writeUnit's steps on the unit's
  * element, each taken here on the text (an attribute set in place or added last, one taken out,
  * a text replaced, the previous version added after the target on a line of its own, indented as
- * insertAfter and fillNewPrevious indent it, or taken out with the whitespace before it), the
+ * insertAfter and fillNewPrevious indent it, or taken out with the whitespace before it, the counts
+ * as writeCounts and appendCount write them), the
  * texts escaped as the serializer escapes them (CR as `&#13;`, as the file's serializer writes it), and the unit as readUnit reads it back. Anything
- * else (notes, counts, another element or attribute, an entity, a unit that gets notes or a
- * revision) is undefined: the caller writes the unit through the DOM. A property test holds the
+ * else (notes, another element or attribute, an entity, a unit that gets notes) is undefined: the
+ * caller writes the unit through the DOM. A property test holds the
  * two to the same text and unit.
  */
 import type { Unit, XliffState } from '../domain/types';
-import { MACHINE_QUALIFIER, PREVIOUS_VERSION, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
+import { MACHINE_QUALIFIER, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_UNIT, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
 import { escapeCarriageReturns } from './xmlSafety';
 import { escapeAttribute, escapeText } from './xmlSerialize';
 
@@ -35,8 +37,20 @@ interface PlainUnit {
   targetAttributes: Attributes;
   target: string;
   previous?: { before: string; beforeSource?: string; source?: string; beforeTarget: string; target: string; closing: string };
+  /** The unit's own count group (see writeCounts): its counts in order, each with the whitespace before it. */
+  counts?: { before: string; counts: Count[]; closing: string };
   closing: string;
 }
+
+/** A `<count>` of the unit's group: its type (its `unit` attribute goes with it), its value, the whitespace before it. */
+interface Count {
+  before: string;
+  type: typeof REVISION_COUNT_TYPE | typeof SOURCE_VERSION_COUNT_TYPE;
+  value: string;
+}
+
+/** The `unit` attribute appendCount gives each count type. */
+const COUNT_UNITS: Record<Count['type'], string> = { [REVISION_COUNT_TYPE]: REVISION_UNIT, [SOURCE_VERSION_COUNT_TYPE]: SOURCE_VERSION_UNIT };
 
 /** The namespace the unit's unprefixed names are in must be XLIFF 1.2's: `declared` are the declarations in scope (see SpanXliff12.declared). */
 export function plainUnitsIn(declared: string): boolean {
@@ -48,7 +62,7 @@ export function plainUnitsIn(declared: string): boolean {
  * unitWriter writes it, with the unit read back; undefined when either is not plain (see above).
  */
 export function writePlainUnitText(text: string, gap: string, unit: Unit): { text: string; unit: Unit } | undefined {
-  if (unit.notes.length > 0 || unit.revision !== 0 || unit.sourceVersion !== undefined) return undefined;
+  if (unit.notes.length > 0 || !(unit.revision >= 0)) return undefined;
   const parts = readPlainUnit(text);
   if (!parts || valueOf(parts.attributes, 'id') !== unit.id || valueOf(parts.attributes, 'xml:space') !== 'preserve') return undefined;
 
@@ -66,6 +80,8 @@ export function writePlainUnitText(text: string, gap: string, unit: Unit): { tex
 
   let previousText = '';
   const previous = unit.previous;
+  // The indentation of the last of the unit's elements, once its previous version is written (a new count group goes after it).
+  let lastIndent = lastLine(parts.previous?.before ?? parts.beforeTarget);
   if (previous && parts.previous) {
     // Kept where it is, its texts replaced; a source it has none of is one more element (left to the DOM).
     const old = parts.previous;
@@ -78,29 +94,79 @@ export function writePlainUnitText(text: string, gap: string, unit: Unit): { tex
     // New, after the target on a line of its own (insertAfter), its children one step deeper (fillNewPrevious).
     const own = lastLine(parts.beforeTarget);
     const inner = `\n${own}${indentStep(own, gap)}`;
+    lastIndent = own;
     previousText =
       `\n${own}<alt-trans alttranstype="${PREVIOUS_VERSION}">` +
       (previous.source !== '' ? `${inner}${element('source', [], previous.source)}` : '') +
       `${inner}${element('target', [], previous.target ?? '')}\n${own}</alt-trans>`;
+  } else if (parts.previous) {
+    // Taken out with the whitespace before it: the target is last again.
+    lastIndent = lastLine(parts.beforeTarget);
   }
 
+  const counts = countsOf(parts.counts, unit, lastIndent, gap);
   const written =
     `<trans-unit${attributesText(attributes)}>` +
     `${parts.beforeSource}${element('source', [], unit.source)}` +
     `${parts.beforeTarget}${element('target', targetAttributes, unit.target ?? '')}` +
-    `${previousText}${parts.closing}</trans-unit>`;
+    `${previousText}${counts.text}${parts.closing}</trans-unit>`;
   // As serializeXmlDocument writes the unit (see escapeCarriageReturns).
-  return { text: escapeCarriageReturns(written), unit: readBack(unit, attributes, targetAttributes) };
+  return { text: escapeCarriageReturns(written), unit: readBack(unit, attributes, targetAttributes, counts.read) };
+}
+
+/**
+ * writeCounts on the text: the revision count kept once there is one (written once the revision is
+ * above 0), the source-version count written or taken out, each new count last in the group on a
+ * line of its own, a new group after the unit's last element (indented `lastIndent`), a group left
+ * empty taken out. With the counts as readUnit reads them back.
+ */
+function countsOf(group: PlainUnit['counts'], unit: Unit, lastIndent: string, gap: string): { text: string; read: { revision?: number; sourceVersion?: number } } {
+  const counts = group?.counts.slice() ?? [];
+  const has = (type: Count['type']): boolean => counts.some((count) => count.type === type);
+  const wantRevision = unit.revision > 0 || has(REVISION_COUNT_TYPE);
+  const wantSourceVersion = unit.sourceVersion !== undefined;
+  if (!wantRevision && !wantSourceVersion) return { text: '', read: {} };
+  // The whitespace before a count added last: that of the last count (insertAfter), or, in a new group, one step deeper than the group.
+  const inner = `\n${lastIndent}${indentStep(lastIndent, gap)}`;
+  const add = (type: Count['type'], value: string): void => {
+    const last = counts.at(-1);
+    counts.push({ before: last ? `\n${lastLine(last.before)}` : inner, type, value });
+  };
+  const set = (type: Count['type'], value: string): void => {
+    const at = counts.findIndex((count) => count.type === type);
+    if (at < 0) add(type, value);
+    else counts[at] = { ...counts[at], value };
+  };
+  if (wantRevision) set(REVISION_COUNT_TYPE, String(unit.revision));
+  if (wantSourceVersion) set(SOURCE_VERSION_COUNT_TYPE, String(unit.sourceVersion));
+  else {
+    const at = counts.findIndex((count) => count.type === SOURCE_VERSION_COUNT_TYPE);
+    if (at >= 0) counts.splice(at, 1);
+  }
+  const before = group ? group.before : `\n${lastIndent}`;
+  const closing = group ? group.closing : `\n${lastIndent}`;
+  const text =
+    `${before}<count-group name="${escapeAttribute(revisionGroupName(unit.id))}">` +
+    counts.map(({ before: space, type, value }) => `${space}<count count-type="${type}" unit="${COUNT_UNITS[type]}">${value}</count>`).join('') +
+    `${closing}</count-group>`;
+  const read: { revision?: number; sourceVersion?: number } = {};
+  for (const { type, value } of counts) {
+    if (type === REVISION_COUNT_TYPE) read.revision = Number(value);
+    else read.sourceVersion = Number(value);
+  }
+  return { text, read };
 }
 
 /** The unit readUnit reads from what was written: its fields in readUnit's order. */
-function readBack(unit: Unit, attributes: Attributes, targetAttributes: Attributes): Unit {
+function readBack(unit: Unit, attributes: Attributes, targetAttributes: Attributes, counts: { revision?: number; sourceVersion?: number }): Unit {
   const read: Unit = { id: unit.id, source: unit.source, approved: valueOf(attributes, 'approved') === 'yes', revision: 0, notes: [] };
   const state = valueOf(targetAttributes, 'state');
   const text = unit.target ?? '';
   if (state && XLIFF_STATES.has(state)) read.state = state as XliffState;
   if (!(text === '' && state === 'needs-translation')) read.target = text;
   if (read.target !== undefined && valueOf(targetAttributes, 'state-qualifier') === MACHINE_QUALIFIER) read.machine = true;
+  if (counts.revision !== undefined) read.revision = counts.revision;
+  if (counts.sourceVersion !== undefined) read.sourceVersion = counts.sourceVersion;
   if (unit.previous) {
     read.previous = { source: unit.previous.source };
     if (unit.previous.target) read.previous.target = unit.previous.target;
@@ -157,6 +223,9 @@ const TARGET = /<target((?: [a-z:-]+="[^"&<>\t\n\r]*")*)(?:>([^<]*)<\/target>|\/
 const PREVIOUS_START = new RegExp(`<alt-trans alttranstype="${PREVIOUS_VERSION}">`, 'y');
 const PREVIOUS_END = /<\/alt-trans>/y;
 const END = /<\/trans-unit>$/y;
+const GROUP_START = /<count-group name="([^"&<>\t\n\r]*)">/y;
+const COUNT = /<count count-type="(x-revision|x-source-version)" unit="(x-edit|x-version)">(0|[1-9][0-9]{0,14})<\/count>/y;
+const GROUP_END = /<\/count-group>/y;
 const ATTRIBUTE = / ([a-z:-]+)="([^"]*)"/g;
 const UNIT_ATTRIBUTES = new Set(['id', 'xml:space', 'approved']);
 const TARGET_ATTRIBUTES = new Set(['state', 'state-qualifier']);
@@ -202,8 +271,28 @@ function readPlainUnit(text: string): PlainUnit | undefined {
     closing = line();
     if (closing === undefined) return undefined;
   }
+  let counts: PlainUnit['counts'];
+  const group = match(GROUP_START);
+  if (group) {
+    // The unit's own group (not the legacy shared one), each count once, with the unit appendCount gives it.
+    const id = valueOf(attributes, 'id');
+    if (id === undefined || group[1] !== revisionGroupName(id)) return undefined;
+    const before = closing;
+    const found: Count[] = [];
+    let space = line();
+    for (let count = space === undefined ? undefined : match(COUNT); count; count = space === undefined ? undefined : match(COUNT)) {
+      const type = count[1] as Count['type'];
+      if (count[2] !== COUNT_UNITS[type] || found.some((other) => other.type === type)) return undefined;
+      found.push({ before: space as string, type, value: count[3] });
+      space = line();
+    }
+    if (found.length === 0 || space === undefined || !match(GROUP_END)) return undefined;
+    counts = { before, counts: found, closing: space };
+    closing = line();
+    if (closing === undefined) return undefined;
+  }
   if (!match(END)) return undefined;
-  return { attributes, beforeSource, source: sourceText, beforeTarget, targetAttributes, target: targetText, previous, closing };
+  return { attributes, beforeSource, source: sourceText, beforeTarget, targetAttributes, target: targetText, previous, counts, closing };
 }
 
 /** The attributes of a start tag (`raw`: what follows its name), when each is one `allowed`, once. */
