@@ -523,6 +523,12 @@ test('kept values come back equal whatever their characters, from a file in ASCI
   for (const name of ['v', 'large']) expect(readFileSync(path.join(dir, `${name}.json`)).every((b) => b < 0x80)).toBe(true);
   expect(await kept.read('v', 'stamp')).toEqual(value);
   expect(await kept.read('large', 'stamp')).toEqual(JSON.parse(JSON.stringify(large)));
+  // Written part after part, it is the value's JSON, every other character as its escape.
+  const ascii = (json: string): string => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  for (const [name, kept] of [['v', value], ['large', large]] as const) {
+    const body = readFileSync(path.join(dir, `${name}.json`), 'latin1');
+    expect(body.slice(body.indexOf('\n') + 1)).toBe(ascii(JSON.stringify(kept)));
+  }
   expect(await kept.read('v', 'another stamp')).toBeUndefined();
 });
 

@@ -60,41 +60,51 @@ function toAscii(json: string): string {
 
 const NON_ASCII = /[\u0080-\uffff]/;
 
-/** Array items serialized per tick: a book's 16,000 units in steps of a few milliseconds. */
-const ITEMS_PER_TICK = 500;
+/**
+ * Array items serialized into one part: a part of a hundred units is some 50 KB, a string V8 makes
+ * in its young generation, whose memory is used again and again. A part of 500 (270 KB) was made
+ * in memory of its own each time, and on the 2-core machine of `npm run bench` each new page of
+ * memory costs as much as writing a few kilobytes: a book's snapshot took half as long again.
+ */
+const ITEMS_PER_PART = 100;
 
 /**
- * The ASCII JSON of `value` in parts, made a few hundred items at a time with the event loop
- * free in between when `value` is an object with a large array (a locale's units): a server
- * keeps serving while a book's snapshot is made. The values kept are never changed (a new version
- * of a file is a new model), so serializing them across ticks is safe.
+ * The ASCII JSON of `value`, part after part: a hundred items at a time of the large array of an
+ * object (a locale's units, a document's segments), the rest whole. The caller writes each part
+ * before the next is made (the event loop is free meanwhile: a server keeps serving while a book's
+ * snapshot is made), so that the parts of a snapshot never are all in memory at once. The values
+ * kept are never changed (a new version of a file is a new model), so serializing them across
+ * ticks is safe.
  */
-async function asciiJsonParts(value: unknown): Promise<Buffer[]> {
-  const whole = (v: unknown): Buffer[] => [Buffer.from(toAscii(JSON.stringify(v)), 'latin1')];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return whole(value);
+async function* asciiJsonParts(value: unknown): AsyncGenerator<string> {
+  const whole = (v: unknown): string => toAscii(JSON.stringify(v));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    yield whole(value);
+    return;
+  }
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  const large = entries.find(([, v]) => Array.isArray(v) && v.length > ITEMS_PER_TICK);
-  if (!large) return whole(value);
-  const parts: Buffer[] = [];
-  const text = (s: string): void => void parts.push(Buffer.from(toAscii(s), 'latin1'));
-  text('{');
+  const large = entries.find(([, v]) => Array.isArray(v) && v.length > ITEMS_PER_PART);
+  if (!large) {
+    yield whole(value);
+    return;
+  }
+  yield '{';
   for (const [i, [key, v]] of entries.entries()) {
-    text(`${i ? ',' : ''}${JSON.stringify(key)}:`);
+    yield toAscii(`${i ? ',' : ''}${JSON.stringify(key)}:`);
     if (v !== large[1]) {
-      text(JSON.stringify(v));
+      yield whole(v);
       continue;
     }
     const items = v as unknown[];
-    text('[');
-    for (let at = 0; at < items.length; at += ITEMS_PER_TICK) {
-      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
-      if (at) text(',');
-      text(items.slice(at, at + ITEMS_PER_TICK).map((item) => JSON.stringify(item) ?? 'null').join(','));
+    yield '[';
+    for (let at = 0; at < items.length; at += ITEMS_PER_PART) {
+      let part = at ? ',' : '';
+      for (let k = at; k < Math.min(items.length, at + ITEMS_PER_PART); k++) part += `${k > at ? ',' : ''}${JSON.stringify(items[k]) ?? 'null'}`;
+      yield toAscii(part);
     }
-    text(']');
+    yield ']';
   }
-  text('}');
-  return parts;
+  yield '}';
 }
 
 /**
@@ -147,7 +157,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
   }
 
   /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
-  function keep(name: string, stamp: string, contents: () => (string | Uint8Array)[] | Promise<(string | Uint8Array)[]>, keepNewest?: number): Promise<void> {
+  function keep(name: string, stamp: string, contents: () => Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>, keepNewest?: number): Promise<void> {
     const file = fileOf(name);
     if (!file || stamp.includes('\n')) return Promise.resolve();
     const task = (async () => {
@@ -161,11 +171,11 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
           if (err.code !== 'EEXIST') throw err;
         });
         await fs.mkdir(dirname(file), { recursive: true });
-        const parts = await contents();
-        // The parts one after the other, not first joined: an edition is ten megabytes.
+        // The parts one after the other as they are made, never joined: an edition is ten megabytes.
         const handle = await fs.open(temp, 'wx');
         try {
-          await writeAll(handle, parts);
+          let position = 0;
+          for await (const part of contents()) position = await writeAll(handle, [part], position);
         } finally {
           await handle.close();
         }
@@ -181,7 +191,11 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
   }
 
   /** Writes `value` under `name` with `stamp` (see write); resolves once written or given up. */
-  const put = (name: string, stamp: string, value: unknown): Promise<void> => keep(name, stamp, async () => [`${header(stamp)}\n`, ...(await asciiJsonParts(value))]);
+  const put = (name: string, stamp: string, value: unknown): Promise<void> =>
+    keep(name, stamp, async function* () {
+      yield `${header(stamp)}\n`;
+      yield* asciiJsonParts(value);
+    });
 
   return {
     async read(name, stamp) {

@@ -83,13 +83,14 @@ export async function prepareFileAtomic(path: string, data: FileData, fsImpl: At
 }
 
 /**
- * Writes all of `parts` at the start of the (new, empty) file, in as few writes as the system
+ * Writes all of `parts` at `from` (the start of the new, empty file, or where the parts before them
+ * ended; resolves with where they end), in as few writes as the system
  * takes: FileHandle.writeFile cuts data into 512 KB writes, each a round trip through libuv's
  * thread pool, which adds up on large files. A text is handed to the system as it is (encoded by
  * Node for the write, not first copied into a Buffer); runs of byte chunks go in one vectored write.
  */
-export async function writeAll(handle: FileHandle, parts: readonly (string | Uint8Array)[]): Promise<void> {
-  let position = 0;
+export async function writeAll(handle: FileHandle, parts: readonly (string | Uint8Array)[], from = 0): Promise<number> {
+  let position = from;
   for (let i = 0; i < parts.length; ) {
     const part = parts[i];
     if (typeof part === 'string') {
@@ -101,6 +102,7 @@ export async function writeAll(handle: FileHandle, parts: readonly (string | Uin
     for (; i < parts.length && typeof parts[i] !== 'string'; i++) chunks.push(parts[i] as Uint8Array);
     position += await writeChunks(handle, chunks, position);
   }
+  return position;
 }
 
 /** Writes `text` as UTF-8 at `position`; resolves with the number of bytes written. */
