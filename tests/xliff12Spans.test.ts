@@ -50,6 +50,17 @@ describe('a locale file held as spans', () => {
     // An end tag with a space before its `>`, a processing instruction: well-formed, left to the skeleton.
     refuse(xml.replace('</trans-unit>', '</trans-unit >'), model);
     refuse(xml.replace('<body>', '<body><?pi x?>'), model);
+    // A unit's id is read from its start tag however it is written there; one that declares a namespace is left to the skeleton.
+    const ids = (text: string): string[] | undefined => {
+      const held = readSpansXliff12(Buffer.from(text, 'utf8'), readStored(text).model, ctx);
+      return held && [...held.unitIndex.keys()];
+    };
+    expect(ids(xml.replace('<trans-unit id="s1" xml:space="preserve">', '<trans-unit xml:space="preserve" id="s1">'))).toEqual(['s0', 's1', 's2']);
+    expect(ids(xml.replace('<trans-unit id="s1"', "<trans-unit id='s1'"))).toEqual(['s0', 's1', 's2']);
+    expect(ids(xml.replace(/id="s1"/g, 'id="é1"').replace('workbench:s1', 'workbench:é1'))).toEqual(['s0', 'é1', 's2']);
+    expect(ids(xml.replace('<trans-unit id="s1"', '<trans-unit id="s1" xmlns:x="urn:example:other"'))).toBeUndefined();
+    // An id that is the start of another's is told apart.
+    expect(readSpansXliff12(Buffer.from(xml.replace('id="s1"', 'id="s10"'), 'utf8'), model, ctx)).toBeUndefined();
     // Units held as spans are where their bytes are.
     const bytes = Buffer.from(xml, 'utf8');
     const again = readSpansXliff12(bytes, model, ctx);

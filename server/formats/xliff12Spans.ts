@@ -159,8 +159,8 @@ export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: 
   }
   const index = new Map<string, SpanSlot>();
   for (let i = 0; i < count; i++) {
-    const id = idOf(bytes, starts[i], tagEnds[i]);
     const unit = model.units[i];
+    const id = startsWithId(bytes, starts[i], tagEnds[i], unit.id) ? unit.id : idOf(bytes, starts[i], tagEnds[i]);
     if (id === undefined || id !== unit.id || index.has(id)) return undefined;
     index.set(id, { position: i, written: written ? written[i] === true : writesAsReadText(bytes.toString('latin1', starts[i], ends[i]), 0, ends[i] - starts[i], unit) });
   }
@@ -192,8 +192,13 @@ export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: 
   // The frame must be written back as it is: then a unit written into it, and the header, are written as a whole parse writes them.
   if (serializeXmlDocument(frame) !== prefix + suffix) return undefined;
   const interned = new Map<string, string>();
+  let lastGap = '';
   const gaps = starts.map((start, i) => {
-    const gap = bytes.toString('latin1', i === 0 ? first : ends[i - 1], start);
+    const from = i === 0 ? first : ends[i - 1];
+    // Most units have the whitespace of the one before them: told from the bytes, without a string.
+    if (i > 0 && sameLatin1(bytes, from, start, lastGap)) return lastGap;
+    const gap = bytes.toString('latin1', from, start);
+    lastGap = gap;
     const known = interned.get(gap);
     if (known !== undefined) return known;
     interned.set(gap, gap);
@@ -288,6 +293,35 @@ function onlyWhitespaceWithNewline(bytes: Uint8Array, from: number, to: number):
     else if (c !== 0x20 && c !== 0x09) return false;
   }
   return newline;
+}
+
+/** Whether `bytes` from `from` to `to` are the characters of `text` (each below 256), one byte each. */
+function sameLatin1(bytes: Buffer, from: number, to: number, text: string): boolean {
+  if (to - from !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[from + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+const ID_ATTRIBUTE = ' id="';
+
+/**
+ * Whether the start tag from `start` to `tagEnd` is `<trans-unit id="…"` with `id` (ASCII, no
+ * markup characters) as its first attribute, and declares no namespace: what idOf would read from
+ * it, told from the bytes without a string for each unit of a book. False when it cannot be told
+ * so (the caller asks idOf).
+ */
+function startsWithId(bytes: Buffer, start: number, tagEnd: number, id: string): boolean {
+  let at = start + UNIT_OPEN.length;
+  const idEnd = at + ID_ATTRIBUTE.length + id.length;
+  if (idEnd >= tagEnd || !sameLatin1(bytes, at, at + ID_ATTRIBUTE.length, ID_ATTRIBUTE) || bytes[idEnd] !== 0x22) return false;
+  at += ID_ATTRIBUTE.length;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c > 0x7e || c < 0x20 || c === 0x26 || c === 0x3c || c === 0x22 || bytes[at + i] !== c) return false;
+  }
+  // No namespace declaration among the other attributes (idOf's own test).
+  for (let i = idEnd; i < tagEnd - 4; i++) if (bytes[i] === 0x78 && bytes[i + 1] === 0x6d && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x6e && bytes[i + 4] === 0x73) return false;
+  return true;
 }
 
 /** The `id` of the unit whose start tag is from `start` to `tagEnd`, or undefined when it cannot be told at a glance (an entity in it, a namespace declaration on the unit). */
