@@ -110,8 +110,10 @@ describe('a plain unit written as text', () => {
     ]) {
       expect({ what, written: writePlainUnitText(text, gap, unit) }).toEqual({ what, written: undefined });
     }
-    // Nor a unit that gets notes.
+    // Nor a unit that gets notes, or counts that are not whole numbers (refused before any write: see assertWritableModel).
     expect(writePlainUnitText(plain, gap, { ...unit, notes: [{ text: 'n' }] })).toBeUndefined();
+    expect(writePlainUnitText(plain, gap, { ...unit, revision: 1.5 })).toBeUndefined();
+    expect(writePlainUnitText(plain, gap, { ...unit, sourceVersion: -1 })).toBeUndefined();
     // Counts as the writer writes them, in the unit's own group: not the legacy shared group, nor another count.
     const counted = plain.replace('</target>', '</target>\n        <count-group name="workbench:s0">\n          <count count-type="x-revision" unit="x-edit">3</count>\n        </count-group>');
     expect(writePlainUnitText(counted, gap, { ...unit, revision: 4 })?.text).toContain('<count count-type="x-revision" unit="x-edit">4</count>');

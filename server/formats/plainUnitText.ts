@@ -62,7 +62,9 @@ export function plainUnitsIn(declared: string): boolean {
  * unitWriter writes it, with the unit read back; undefined when either is not plain (see above).
  */
 export function writePlainUnitText(text: string, gap: string, unit: Unit): { text: string; unit: Unit } | undefined {
-  if (unit.notes.length > 0 || !(unit.revision >= 0)) return undefined;
+  // Counts are whole numbers (assertWritableModel refuses any other before a write): one that is not is left to the DOM writer.
+  const whole = (n: number | undefined): boolean => n === undefined || (Number.isSafeInteger(n) && n >= 0);
+  if (unit.notes.length > 0 || !whole(unit.revision) || !whole(unit.sourceVersion)) return undefined;
   const parts = readPlainUnit(text);
   if (!parts || valueOf(parts.attributes, 'id') !== unit.id || valueOf(parts.attributes, 'xml:space') !== 'preserve') return undefined;
 
