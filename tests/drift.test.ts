@@ -166,6 +166,24 @@ describe('updating a source: every label and what it does to translations', () =
     expect((await workbench.versions('doc')).length).toBe(2);
   });
 
+  it("writes an uploaded file's bytes as they are, and its text without a byte-order mark, hashed as its text", async () => {
+    const { createHash } = await import('node:crypto');
+    const sha = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+    const v2 = `${V2}Ünïcödé — “quotes” 😀\n`;
+    await workbench.updateSource('doc', Buffer.from(v2), { name: 'doc.md' });
+    expect(readFileSync(path.join(project.sourceDir, 'doc.md'), 'utf8')).toBe(v2);
+    expect(readFileSync(path.join(project.sourceDir, 'doc.versions', '2.md'), 'utf8')).toBe(v2);
+    expect((await workbench.versions('doc'))[1].hash).toBe(sha(v2));
+    // With a byte-order mark: the text without it, as decoded, and the same text again is no new version.
+    const v3 = `${v2}A last paragraph.\n`;
+    await workbench.updateSource('doc', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(v3)]), { name: 'doc.md' });
+    expect(readFileSync(path.join(project.sourceDir, 'doc.md'), 'utf8')).toBe(v3);
+    expect((await workbench.versions('doc'))[2].hash).toBe(sha(v3));
+    expect((await workbench.updateSource('doc', Buffer.from(v3), { name: 'doc.md' })).changed).toBe(false);
+    // A fresh process reads the same document from the files.
+    expect((await createWorkbench(project.dir).document('doc')).version).toBe(3);
+  });
+
   it('a file restored from a backup is checked against the current source the same way', async () => {
     await translateAll();
     const backup = project.read('locales/es/doc.xlf');

@@ -1,4 +1,4 @@
-import { decodeSourceUpload, formatOfName } from '../domain/decodeSourceUpload';
+import { decodeSourceUpload, formatOfName, isTextAsDecoded } from '../domain/decodeSourceUpload';
 import { checkDocumentId } from '../domain/documentId';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { Segment, SourceDocument } from '../domain/types';
@@ -96,7 +96,8 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
   // Prepare: the new version is planned, its files written aside; the document waits meanwhile.
   const say = options.onProgress ?? (() => undefined);
   say(`Aligning the new text of ${current.id} with version ${current.version} (${current.segments.filter((s) => s.translatable).length.toLocaleString('en')} paragraphs)…`);
-  const prepared = await stores.sources.prepareUpdate(current.id, text, options.who);
+  // The file's bytes are its text's own UTF-8 (but for a byte-order mark): hashed and written as they are.
+  const prepared = await stores.sources.prepareUpdate(current.id, text, options.who, isTextAsDecoded(bytes) ? bytes : undefined);
   // Check: nothing is written if the plan is refused.
   try {
     await checkRemovals(prepared.plan);

@@ -13,6 +13,11 @@ export function textHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** textHash of the text whose UTF-8 is `bytes`, without decoding or encoding it. */
+export function bytesHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
  * Gives each block an id. A block whose text a known segment had takes that segment's id
  * (identical texts are matched in document order), wherever it now stands, so inserting,

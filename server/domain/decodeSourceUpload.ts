@@ -30,3 +30,11 @@ export function decodeSourceUpload(bytes: Uint8Array, name: string): string {
   if (text.replace(/^\uFEFF/, '').trim() === '') throw new WorkbenchError(400, 'source-empty', `${name} is empty: there is nothing to translate.`, { params: { name } });
   return text;
 }
+
+/**
+ * Whether `bytes`, which decodeSourceUpload took, are as they are the UTF-8 of the text it gave:
+ * unless they begin with a byte-order mark, which the decoding drops.
+ */
+export function isTextAsDecoded(bytes: Uint8Array): boolean {
+  return !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
+}

@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AlignOptions } from '../domain/alignVersions';
 import { planSourceUpdate, type SourceUpdatePlan } from '../domain/planSourceUpdate';
-import { assignIds, textHash, type KnownSegment } from '../domain/assignIds';
+import { assignIds, bytesHash, textHash, type KnownSegment } from '../domain/assignIds';
 import { isDocumentId } from '../domain/documentId';
 import { readSource, type SourceFormat } from '../domain/segmentDocument';
 import type { SourceVersion } from '../domain/sourceVersion';
@@ -59,9 +59,11 @@ export interface SourceRepository {
    * its files are written where nobody reads them. The document stays locked (loads and other
    * updates of it wait) until the caller, having checked the plan, calls `commit` or `discard` —
    * one of the two must follow. A text equal to the current one prepares nothing (`plan.changed`
-   * false; commit and discard then only release the document).
+   * false; commit and discard then only release the document). `bytes`, when the caller has them,
+   * are the text's own UTF-8 (a file as it was uploaded, see isTextAsDecoded): hashed and written as
+   * they are, not encoded again.
    */
-  prepareUpdate(id: string, content: string, who: string): Promise<PreparedSourceUpdate>;
+  prepareUpdate(id: string, content: string, who: string, bytes?: Uint8Array): Promise<PreparedSourceUpdate>;
 }
 
 /** A version planned and written aside, waiting for its checks: see SourceRepository.prepareUpdate. */
@@ -316,14 +318,16 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   /**
    * Starts writing the two files holding a version's text, its copy and the source file, into temp
    * files nobody reads (they take their places in `commit`, or are removed by `discard`), and
-   * working out the text's hash (as textHash does), on the writer thread.
+   * working out the text's hash (as textHash does), on the writer thread. With `bytes` (the text's
+   * UTF-8), those are written: the thread gets a copy of a few megabytes of bytes, not the text to
+   * copy and encode.
    */
-  function startTextWrites(id: string, format: SourceFormat, content: string, version: number): TextWrites {
+  function startTextWrites(id: string, format: SourceFormat, content: string, version: number, bytes?: Uint8Array): TextWrites {
     const snapshot = { path: snapshotPath(id, version, format), temp: '' };
     const source = { path: path.join(dir, `${id}${extensionOf(format)}`), temp: '' };
     snapshot.temp = tempPathOf(snapshot.path);
     source.temp = tempPathOf(source.path);
-    const written = runOffThread([{ op: 'write', files: [{ path: snapshot.temp, dir: path.dirname(snapshot.path) }, { path: source.temp }], data: { texts: [content] } }]);
+    const written = runOffThread([{ op: 'write', files: [{ path: snapshot.temp, dir: path.dirname(snapshot.path) }, { path: source.temp }], data: bytes ? { bytes } : { texts: [content] } }]);
     // A failure is reported by commit (or dropped with the update): never left unhandled meanwhile.
     written.catch(() => undefined);
     return {
@@ -492,19 +496,19 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
   }
 
   /** See prepareUpdate: runs under the document's lock; `release` frees it once committed or discarded. */
-  async function prepare(id: string, content: string, who: string, release: () => void): Promise<PreparedSourceUpdate> {
+  async function prepare(id: string, content: string, who: string, release: () => void, bytes?: Uint8Array): Promise<PreparedSourceUpdate> {
     const current = await loadFresh(id);
     const found = await locate(id);
     if (!found) throw new WorkbenchError(404, 'document-not-found', `There is no document "${id}".`, { params: { id } });
     // The files that hold the new text are written while it is segmented and aligned (they are
     // removed if the update goes no further).
-    const text = startTextWrites(id, found.format, content, current.document.version + 1);
+    const text = startTextWrites(id, found.format, content, current.document.version + 1, bytes);
     let update: SourceUpdatePlan;
     let hash: string;
     try {
       // Here, not on the writer thread: a book's text hashes in a few tens of milliseconds, where
       // waiting for the thread to start, copy the text and hash it took a hundred.
-      hash = textHash(content);
+      hash = bytes ? bytesHash(bytes) : textHash(content);
       if (hash === current.sidecar.hash) {
         await text.discard();
         const last = current.sidecar.versions[current.sidecar.versions.length - 1];
@@ -644,7 +648,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       });
     },
 
-    prepareUpdate(id, content, who) {
+    prepareUpdate(id, content, who, bytes) {
       // The caller commits later: what it does meanwhile is under the same hold (see LocaleStore.prepareUpdate).
       if (!lock.isHeld()) throw new Error('SourceRepository.prepareUpdate must be called inside a hold of the project lock.');
       return new Promise<PreparedSourceUpdate>((resolvePrepared, rejectPrepared) => {
@@ -656,7 +660,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
           });
           let prepared: PreparedSourceUpdate;
           try {
-            prepared = await prepare(id, content, who, release);
+            prepared = await prepare(id, content, who, release, bytes);
           } catch (err) {
             rejectPrepared(err);
             return;
