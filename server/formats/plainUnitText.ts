@@ -4,20 +4,19 @@
  * on its own line, `<source>`, `<target>` (with `state` and `state-qualifier` only) and perhaps the
  * previous version (`<alt-trans alttranstype="previous-version">` with its `<source>` and `<target>`)
  * and the unit's counts (`<count-group name="workbench:…">` with its revision and source version),
- * their texts plain characters and the escapes the serializer writes. A source update of a
- * book rewrites thousands of units in this form in each locale (a paragraph edited: its new
- * source, its translation sent to review with the previous version beside it); parsing each into a
- * small document, writing and serializing it was a third of the update's writing.
+ * their texts plain characters and the escapes the serializer writes. A source update of a book
+ * rewrites thousands of units in this form in each locale (a paragraph edited: its new source, its
+ * translation sent to review with the previous version beside it); parsing each into a small
+ * document, writing and serializing it was a third of the update's writing.
  *
  * What this gives is what unitWriter gives (see xliff12Spans): writeUnit's steps on the unit's
- * element, each taken here on the text (an attribute set in place or added last, one taken out,
- * a text replaced, the previous version added after the target on a line of its own, indented as
+ * element, each taken here on the text (an attribute set in place or added last, one taken out, a
+ * text replaced, the previous version added after the target on a line of its own, indented as
  * insertAfter and fillNewPrevious indent it, or taken out with the whitespace before it, the counts
- * as writeCounts and appendCount write them), the
- * texts escaped as the serializer escapes them (CR as `&#13;`, as the file's serializer writes it), and the unit as readUnit reads it back. Anything
+ * as writeCounts and appendCount write them), the texts escaped as the serializer escapes them (CR
+ * as `&#13;`, as the file's serializer writes it), and the unit as readUnit reads it back. Anything
  * else (notes, another element or attribute, an entity, a unit that gets notes) is undefined: the
- * caller writes the unit through the DOM. A property test holds the
- * two to the same text and unit.
+ * caller writes the unit through the DOM. A property test holds the two to the same text and unit.
  */
 import type { Unit, XliffState } from '../domain/types';
 import { MACHINE_QUALIFIER, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_UNIT, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';

@@ -15,7 +15,7 @@ const WRITES_KEPT = 20_000;
  * and the unit read back from the first one, instead of parsing, writing and serializing the unit
  * again. Made for one change, and dropped with it. A unit in the writer's plain form is written as
  * text, without a DOM (see writePlainUnitText), which costs less than this lookup: what is kept
- * here are the writes of the other units (with notes, revisions, another tool's markup).
+ * here are the writes of the other units (with notes, another tool's markup).
  */
 export class UnitWrites {
   private readonly done = new Map<string, { unit: Unit; text: string; written: Unit }>();
