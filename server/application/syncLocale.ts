@@ -87,11 +87,14 @@ async function migrateHeld(...[stores, document, code, versions, committed, whil
         }
         for (const gone of version.deleted) touched.add(gone.id);
       }
+      // The draft's units are the file's own (sharedUnits): those the versions name are noted and
+      // copied before the migration changes them; completeUnits copies any other it changes.
       const before = new Map<string, { target?: string; state?: string }>();
-      for (const u of draft.units) if (touched.has(u.id)) before.set(u.id, { target: u.target, state: u.state });
-      // The draft's units are the file's own (sharedUnits): those the versions name are copied
-      // before the migration changes them; completeUnits copies any other it changes.
-      draft.units = draft.units.map((unit) => (touched.has(unit.id) ? copyUnit(unit) : unit));
+      draft.units = draft.units.map((unit) => {
+        if (!touched.has(unit.id)) return unit;
+        before.set(unit.id, { target: unit.target, state: unit.state });
+        return copyUnit(unit);
+      });
       const removed = migrateLocale(draft, versions, document.version);
       completeUnits(document, draft);
       const kept = new Set<string>();

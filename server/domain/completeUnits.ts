@@ -24,8 +24,8 @@ export function completeUnits(document: SourceDocument, file: LocaleFile): void 
       unit = existing.get(segment.id);
       existing.delete(segment.id);
     }
-    unit ??= { id: segment.id, source: segment.text, approved: false, revision: 0, notes: [] };
-    if (unit.target === undefined && (unit.source !== segment.text || !unit.state)) unit = { ...copyUnit(unit), source: segment.text, state: unit.state || 'needs-translation' };
+    unit ??= { id: segment.id, source: segment.text, approved: false, revision: 0, notes: [], state: 'needs-translation' };
+    if (unit.target === undefined && (unit.source !== segment.text || !unit.state)) unit = Object.assign(copyUnit(unit), { source: segment.text, state: unit.state || 'needs-translation' });
     ordered.push(unit);
   }
   file.units = existing ? [...ordered, ...existing.values()] : [...ordered, ...units.slice(next)];
