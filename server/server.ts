@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { APP_ROOT, createApp } from './app';
 import type { SetupGate } from './auth/setupGate';
 import type { Project } from './application/createWorkbench';
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   /** Requests being answered (live streams aside): see warmWhenQuiet. */
   let underWay = 0;
   const server = app.listen(port, async () => {
-    console.log(`Translation workbench on http://localhost:${port} (project: ${dataDir})`);
+    // The port bound: PORT=0 asks the system for a free one.
+    const bound = (server.address() as AddressInfo).port;
+    console.log(`Translation workbench on http://localhost:${bound} (project: ${dataDir})`);
     const swept = await sweepTempFiles(dataDir);
     if (swept.length > 0) console.log(`Removed ${swept.length} temporary files left by an interrupted write: ${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}`);
     // The translation memory's index caught up with the files once the server has a quiet moment
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     (app.locals.project as Project).git.start();
     const token = await (app.locals.setup as SetupGate).prepare();
     if (token) {
-      console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${port}/setup/${token}`);
+      console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${bound}/setup/${token}`);
     }
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

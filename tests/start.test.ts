@@ -12,25 +12,29 @@ describe('npm start', () => {
     const { buildIsCurrent } = createRequire(__filename)(path.join(REPO_ROOT, 'scripts', 'start.js')) as { buildIsCurrent(): boolean };
     if (!buildIsCurrent()) throw new Error('The build is older than the sources: run npm run build (npm test does) and do not edit sources while the tests run.');
     const project = makeManifestoProject();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'start.js')], { env: { ...process.env, WORKBENCH_DATA: project.dir, PORT: String(port) } });
+    // PORT=0: a port the system knows free, said on the first line (a random one may be another test's).
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'start.js')], { env: { ...process.env, WORKBENCH_DATA: project.dir, PORT: '0' } });
+    const exited = new Promise((r) => child.once('exit', r));
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     try {
       let up = false;
-      for (let i = 0; i < 400 && !up; i++) {
+      for (let i = 0; i < 400 && !up && child.exitCode === null; i++) {
+        const port = /Translation workbench on http:\/\/localhost:(\d+)/.exec(out)?.[1];
         try {
-          up = (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+          up = port !== undefined && (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) })).ok;
         } catch {
-          await new Promise((r) => setTimeout(r, 25));
+          // not answering yet
         }
+        if (!up) await new Promise((r) => setTimeout(r, 25));
       }
-      expect(up).toBe(true);
-      expect(out).toContain(`Translation workbench on http://localhost:${port}`);
+      expect({ up, err }).toEqual({ up: true, err: '' });
       expect(out).not.toContain('building first');
     } finally {
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await exited; // set up before: a child that stopped on its own has already said so
       project.cleanup();
     }
   });

@@ -1,10 +1,11 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { HistoryEntry } from '../../server/storage/historyRepository';
 import { closeProjectLock } from '../../server/storage/projectLock';
 import { closeProjectDatabase } from '../../server/storage/sql/openDatabase';
 import { projectRecords } from '../../server/storage/sql/projectRecords';
+import { removeFolder } from './removeFolder';
 
 /** The repository root, for fixtures and the shipped manifesto. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -69,9 +70,7 @@ export function makeProject(documents: Record<string, string> = { 'small.md': SM
     cleanup: () => {
       closeProjectDatabase(dir);
       closeProjectLock(dir);
-      // A snapshot the project's stores keep in the background (.cache/) may land while the folder
-      // is removed: removing is tried again then (ENOTEMPTY).
-      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+      removeFolder(dir);
     },
   };
 }

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeFolder } from './removeFolder';
 
 export interface TempDir {
   /** Absolute path of a fresh, empty directory. */
@@ -13,5 +14,5 @@ export interface TempDir {
 export function makeTempDir(prefix: string): TempDir {
   const safePrefix = prefix.replace(/[^A-Za-z0-9_-]/g, '-') || 'test';
   const dir = mkdtempSync(join(tmpdir(), `${safePrefix}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }) };
+  return { dir, cleanup: () => removeFolder(dir) };
 }
