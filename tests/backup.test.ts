@@ -6,7 +6,7 @@ import { createProject } from '../server/application/createWorkbench';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
-import { startServer as startServerOn } from './helpers/server';
+import { freePorts, startServer as startServerOn } from './helpers/server';
 
 const CLI = path.join(REPO_ROOT, 'dist/scripts/workbench.js');
 
@@ -30,7 +30,7 @@ describe('workbench backup', () => {
     expect(cli(['new-locale', 'es']).status).toBe(0);
     const { token } = await projectRecords(project.dir).accounts.addUser('admin', [{ kind: 'admin' }]).then(() => projectRecords(project.dir).accounts.createToken('admin'));
     closeProjectDatabase(project.dir);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const [port] = await freePorts(1);
     const server = await startServer(port);
     const base = `http://127.0.0.1:${port}/api/documents/communard-manifesto/locales/es`;
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };

@@ -6,7 +6,7 @@ import { closeProjectLock } from '../server/storage/projectLock';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
-import { startServer as startServerOn } from './helpers/server';
+import { freePorts, startServer as startServerOn } from './helpers/server';
 import { validateXliff12 } from './helpers/xmllint';
 
 // Every writer of a project coordinates with the others across processes: two servers on one
@@ -83,8 +83,7 @@ describe('the CLI and two servers on one project', () => {
     const { token } = await records.accounts.createToken('admin');
     closeProjectDatabase(project.dir);
 
-    const ports = [20_000 + Math.floor(Math.random() * 20_000)];
-    ports.push(ports[0] + 1);
+    const ports = await freePorts(2);
     // Both started, or neither left running (a server that did start would keep the test run alive).
     const started = await Promise.allSettled(ports.map(startServer));
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -6,7 +6,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
-import { startServer } from './helpers/server';
+import { freePorts, startServer } from './helpers/server';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 
@@ -28,9 +28,10 @@ describe('a server keeping its project in git', () => {
   let project: TestProject;
   let token: string;
   let ids: string[];
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  let port: number;
 
   beforeAll(async () => {
+    [port] = await freePorts(1);
     project = makeProject();
     git(project.dir, 'init', '-q', '-b', 'main');
     cli(project.dir, 'new-locale', 'es');

@@ -10,7 +10,7 @@ import { closeProjectLock } from '../server/storage/projectLock';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
-import { startServer } from './helpers/server';
+import { freePorts, startServer } from './helpers/server';
 import { validateXliff12 } from './helpers/xmllint';
 
 // A server's saves are made durable in the project database's unit journal (with their history
@@ -228,7 +228,7 @@ describe('two servers on one project', () => {
     const before = (await api.get(`/api/documents/${DOC}/locales/es/segments?limit=5`)).body as { segments: { target: string | null }[] };
     expect(before.segments.map((s) => s.target)).toEqual([null, null, null, null, null]);
     const { token } = await projectRecords(project.dir).accounts.createToken('admin');
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const [port] = await freePorts(1);
     // The other server writes its file a minute after its saves: they are in the journal only.
     const other = await startServer(project.dir, port, 15_000, { WORKBENCH_WRITE_BEHIND_MS: '60000' });
     try {
@@ -262,7 +262,7 @@ describe('a CLI command beside a server that holds saves', () => {
     await records.accounts.addUser('admin', [{ kind: 'admin' }]);
     const { token } = await records.accounts.createToken('admin');
     closeProjectDatabase(project.dir);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const [port] = await freePorts(1);
     // The file would be written ten minutes after the saves, unless another process waits.
     const server = await startServer(project.dir, port, 15_000, { WORKBENCH_WRITE_BEHIND_MS: '600000' });
     try {
@@ -298,7 +298,7 @@ describe('a server killed with saves held', () => {
     await records.accounts.addUser('admin', [{ kind: 'admin' }]);
     const { token } = await records.accounts.createToken('admin');
     closeProjectDatabase(project.dir);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const [port] = await freePorts(1);
     // The file written a minute after the saves: the kill comes before, whatever the machine's load.
     const server = await startServer(project.dir, port, 15_000, { WORKBENCH_WRITE_BEHIND_MS: '60000' });
     const base = `http://127.0.0.1:${port}/api/documents/${DOC}/locales/es`;
