@@ -3,7 +3,7 @@
  * by its own workbench; saves committed by their authors, synced, merged by paragraph.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { requireXmllint, validateXliff12 } from './helpers/xmllint';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { closeProjectLock } from '../server/storage/projectLock';
+import { removeFolder } from './helpers/removeFolder';
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
 
@@ -73,7 +74,7 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
   afterEach(() => {
     a?.t.project.cleanup();
     b?.t.project.cleanup();
-    rmSync(root, { recursive: true, force: true });
+    removeFolder(root);
   });
 
   const segmentsOf = async (side: Side) => (await side.t.api.get(`${url}/segments`).expect(200)).body.segments as { id: string; target: string | null; state: string; revision: number }[];

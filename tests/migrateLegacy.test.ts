@@ -9,6 +9,7 @@ import { closeProjectDatabase, projectDatabase } from '../server/storage/sql/ope
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { csrfOf } from './helpers/app';
 import { REPO_ROOT } from './helpers/project';
+import { removeFolder } from './helpers/removeFolder';
 
 const FIXTURE = path.join(REPO_ROOT, 'tests/fixtures/legacy-project');
 const PASSWORD = 'a long enough password';
@@ -24,7 +25,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   closeProjectDatabase(dir);
-  rmSync(dir, { recursive: true, force: true });
+  removeFolder(dir);
 });
 
 const read = (relative: string) => readFileSync(path.join(dir, relative), 'utf8');
