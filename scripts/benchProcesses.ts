@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePorts } from './freePorts';
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -112,7 +113,7 @@ export async function benchProcesses(root: string): Promise<void> {
       status.push(performance.now() - start);
     }
     console.log(`${'manifesto: workbench status --json (whole process)'.padEnd(58)} ${median(status).toFixed(1).padStart(9)} ms (median of 7)`);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const [port] = await freePorts(1);
     const server = await startServer(root, project.dir, port);
     try {
       console.log(`${'manifesto: server start to /healthz (already built)'.padEnd(58)} ${server.readyMs.toFixed(1).padStart(9)} ms`);

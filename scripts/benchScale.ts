@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { editors, median, percentile, startServer } from './benchProcesses';
 import { po4aTranslate, po4aUpdate, po4aVerdict } from './po4aTimes';
+import { freePorts } from './freePorts';
 
 const line = (label: string, value: string) => console.log(`${label.padEnd(64)} ${value}`);
 
@@ -103,7 +104,7 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
 
     for (const project of [book, small]) {
       const name = project === book ? '100x' : 'manifesto';
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const [port] = await freePorts(1);
       const server = await startServer(root, project.dir, port);
       try {
         line(`${name}: server start to /healthz (already built)`, `${server.readyMs.toFixed(0).padStart(6)} ms`);
