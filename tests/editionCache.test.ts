@@ -92,6 +92,53 @@ describe('editions kept between processes', () => {
     expect(Buffer.from(saved.body).toString()).toContain('Primera parte');
   });
 
+  it("finds the next process's kept edition without reading the document, by the version kept beside it; a source edited since is read first", async () => {
+    const first = createProject(project.dir);
+    await first.workbench.startLocale('small', 'es');
+    const exported = await first.editions.export('small', 'es', 'html', { draft: true, who: 'ana' });
+    await settle(1);
+    // A process reading the document from its files keeps it, and its version, for the next one
+    // (the first one wrote them: what it read is not what is there now).
+    await createProject(project.dir).workbench.document('small');
+    const version = path.join(project.dir, '.cache', 'sources', 'small.version.json');
+    for (let i = 0; i < 300 && !existsSync(version); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(readFileSync(version, 'utf8').split('\n')[1]).toBe('1');
+
+    const made = jest.spyOn(EDITION_WRITERS.html, 'write');
+    const next = createProject(project.dir);
+    const read = jest.spyOn(next.workbench, 'document');
+    const again = await next.editions.export('small', 'es', 'html', { draft: true, who: 'ana' });
+    expect(read).not.toHaveBeenCalled();
+    expect(made).not.toHaveBeenCalled();
+    expect(Buffer.from(again.body).equals(Buffer.from(exported.body))).toBe(true);
+    expect(again.record).toMatchObject({ sourceVersion: 1, who: 'ana' });
+
+    // A number kept wrongly is not taken: the document is read, and its edition is the kept one.
+    const [stampLine, kept] = readFileSync(version, 'utf8').split('\n');
+    for (const planted of ['0', '1.5', '"1"', 'null', '{']) {
+      writeFileSync(version, `${stampLine}\n${planted}`);
+      const other = createProject(project.dir);
+      expect(await other.workbench.keptVersion('small')).toBeUndefined();
+      const same = await other.editions.export('small', 'es', 'html', { draft: true });
+      expect(Buffer.from(same.body).equals(Buffer.from(exported.body))).toBe(true);
+    }
+    expect(made).not.toHaveBeenCalled();
+    writeFileSync(version, `${stampLine}\n${kept}`);
+    expect(await createProject(project.dir).workbench.keptVersion('small')).toBe(1);
+
+    // The source edited on disk: its files have another stamp, so the kept number is not taken;
+    // the document is read (its new version recorded) and the edition made of it.
+    project.write('source/small.md', `${SMALL_DOC}\nA paragraph added by hand.\n`);
+    const edited = createProject(project.dir);
+    expect(await edited.workbench.keptVersion('small')).toBeUndefined();
+    const readEdited = jest.spyOn(edited.workbench, 'document');
+    const fresh = await edited.editions.export('small', 'es', 'html', { draft: true, who: 'ana' });
+    expect(readEdited).toHaveBeenCalled();
+    expect(made).toHaveBeenCalledTimes(1);
+    expect(fresh.record.sourceVersion).toBe(2);
+    expect(Buffer.from(fresh.body).toString()).toContain('A paragraph added by hand.');
+  });
+
   it("keeps the hash of the locale file under the file's stamp: the next process takes it instead of reading the file, until the file is written again", async () => {
     const first = createProject(project.dir);
     await first.workbench.startLocale('small', 'es');

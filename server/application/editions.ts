@@ -43,6 +43,9 @@ export interface EditionChecklist {
   record: EditionRecord;
 }
 
+/** What an edition's key and its export's record take of a document. */
+type DocumentVersion = Pick<SourceDocument, 'id' | 'version'>;
+
 /** The file an edition made under `key` is kept in: the key's hash (the key itself is its stamp). */
 function editionName(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -123,7 +126,7 @@ export class Editions {
   }
 
   /** The exported file, its export recorded when someone signed in made it. */
-  private async exported(document: SourceDocument, code: string, format: ExportFormat, draft: boolean, made: { body: Uint8Array; percent: number }, who: string | undefined): Promise<ExportedFile> {
+  private async exported(document: DocumentVersion, code: string, format: ExportFormat, draft: boolean, made: { body: Uint8Array; percent: number }, who: string | undefined): Promise<ExportedFile> {
     const record: ExportRecord = { at: new Date().toISOString(), who: who ?? 'anonymous', format, sourceVersion: document.version, draft, percent: made.percent };
     if (who !== undefined) await this.options.editions.addExport(document.id, code, record);
     const { contentType, extension } = formatInfo(format);
@@ -135,7 +138,7 @@ export class Editions {
    * locale file's bytes, the history's length and last entry (it only grows), the edition's title,
    * the format, whether a draft and whether approval is required. Undefined without a locale file.
    */
-  private async editionKey(document: SourceDocument, code: string, format: EditionFormat, draft: boolean): Promise<string | undefined> {
+  private async editionKey(document: DocumentVersion, code: string, format: EditionFormat, draft: boolean): Promise<string | undefined> {
     const hash = await this.localeHash(document.id, code);
     if (hash === undefined) return undefined;
     const tally = await this.options.history.tally(document.id, code);
@@ -191,7 +194,10 @@ export class Editions {
    * behind it is brought up to it by a load first, and its edition is made then.
    */
   private async knownEdition(documentId: string, lang: string, format: EditionFormat, draft: boolean) {
-    const document = await this.options.workbench.document(documentId);
+    // The document's id and version are all the key needs: told by what is kept beside the
+    // document when it can be (a book's document is megabytes to read, the edition is kept).
+    const version = await this.options.workbench.keptVersion(documentId);
+    const document: DocumentVersion = version === undefined ? await this.options.workbench.document(documentId) : { id: documentId, version };
     const code = canonicalLocale(lang);
     const key = await this.editionKey(document, code, format, draft);
     const made = key === undefined ? undefined : await this.editionUnder(key);

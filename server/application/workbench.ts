@@ -128,6 +128,11 @@ export class Workbench {
     return this.sources.load(checkDocumentId(id));
   }
 
+  /** The number of a document's current version when what is kept says it without reading the document (see SourceRepository.keptVersion). */
+  keptVersion(id: string): Promise<number | undefined> {
+    return this.sources.keptVersion(checkDocumentId(id));
+  }
+
   /**
    * Every document with its locales and their progress; a broken locale file is reported, not fatal.
    * What is worked out is kept between processes with the identities of the files it came from

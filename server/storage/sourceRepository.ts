@@ -48,6 +48,12 @@ export interface SourceRepository {
    * without its source texts), which may be read while the document is updated.
    */
   kept(id: string): Promise<{ document: SourceDocument; stamp: string } | undefined>;
+  /**
+   * The number of the document's current version, as this process holds the document or as its
+   * kept record of versions says under the document's stamp (see stamp), without reading the
+   * document; undefined when neither says it (the caller loads the document).
+   */
+  keptVersion(id: string): Promise<number | undefined>;
   /** Every recorded version, oldest first. */
   versions(id: string): Promise<SourceVersion[]>;
   /** The text of a document's source file as it is now (another tool's XLIFF file, given back by the `original` export). */
@@ -255,6 +261,8 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     });
     // The versions beside it (see versions): the next process does not read the sidecar for them.
     snapshots?.write(`${id}.versions`, stamp, sidecar.versions);
+    // And its number (see keptVersion): a kept edition is found without reading the document.
+    snapshots?.write(`${id}.version`, stamp, document.version);
   }
 
   /**
@@ -601,6 +609,17 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
       if (held) return held;
       await keptDocument(id).catch(() => undefined);
       return heldNow(id);
+    },
+
+    async keptVersion(id) {
+      const held = heldNow(id);
+      if (held) return held.document.version;
+      const found = await locate(id);
+      const stamp = found && stampNow(id, found.file);
+      if (stamp === undefined || !snapshots) return undefined;
+      // Kept beside the document when it was kept (see keepDocument).
+      const number = await snapshots.read(`${id}.version`, stamp);
+      return typeof number === 'number' && Number.isInteger(number) && number >= 1 ? number : undefined;
     },
 
     async text(id) {
