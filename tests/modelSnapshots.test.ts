@@ -11,7 +11,7 @@ import { countWords } from '../server/domain/countWords';
 import type { LocaleFile } from '../server/domain/types';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
-import { createFileSourceRepository } from '../server/storage/sourceRepository';
+import { createFileSourceRepository, type SourceRepository } from '../server/storage/sourceRepository';
 import { sourceTextsFrom, sourceTextsOf } from '../server/storage/sourceTexts';
 import { createStampedSnapshots } from '../server/storage/stampedSnapshots';
 import type { UnitJournal } from '../server/storage/unitJournal';
@@ -466,6 +466,39 @@ test("a locale's drift report is kept, and worked out again once the locale file
   const segment = context.document.segments.find((s) => s.translatable) as { id: string };
   await workbench.translations.saveTarget('small', 'es', segment.id, { target: 'Uno.', baseRevision: 0 });
   expect((await createWorkbench(project.dir).driftReport('small', 'es')).locales[0].untranslated).toBe((es?.untranslated ?? 0) - 1);
+});
+
+test("drift takes the kept reports without reading the document, by its version kept beside its snapshot; a report not kept is made from the document", async () => {
+  // The processes before read the files: the document, its version and the report are kept.
+  const made = await createWorkbench(project.dir).driftReport('small', 'es');
+  await createWorkbench(project.dir).driftReport('small', 'es');
+  const version = path.join(project.dir, '.cache', 'sources', 'small.version.json');
+  const drift = path.join(project.dir, '.cache', 'summaries', 'small', 'es.drift.json');
+  for (let i = 0; i < 1000 && !(existsSync(version) && existsSync(drift)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const loads = (workbench: ReturnType<typeof createWorkbench>) => jest.spyOn((workbench as unknown as { sources: SourceRepository }).sources, 'load');
+
+  const next = createWorkbench(project.dir);
+  const read = loads(next);
+  expect(await next.driftReport('small', 'es')).toEqual(made);
+  expect(read).not.toHaveBeenCalled();
+  expect(made.version).toBe(1);
+
+  // A version kept wrongly is not taken: the document is read.
+  const [stampLine] = readFileSync(version, 'utf8').split('\n');
+  writeFileSync(version, `${stampLine}\n0`);
+  const other = createWorkbench(project.dir);
+  const readOther = loads(other);
+  expect(await other.driftReport('small', 'es')).toEqual(made);
+  expect(readOther).toHaveBeenCalled();
+  writeFileSync(version, `${stampLine}\n1`);
+
+  // A locale without its report kept: the document is read and the report made of the files.
+  rmSync(drift);
+  const fresh = createWorkbench(project.dir);
+  const readFresh = loads(fresh);
+  expect(await fresh.driftReport('small', 'es')).toEqual(made);
+  expect(readFresh).toHaveBeenCalled();
+  jest.restoreAllMocks();
 });
 
 test("a source update keeps the document's summary and each locale's drift report as status and drift would work them out, under the new files' stamps", async () => {

@@ -14,7 +14,7 @@ import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
 import type { StampedSnapshots } from '../storage/stampedSnapshots';
-import type { LocaleFile, SourceDocument } from '../domain/types';
+import type { DocumentVersion, LocaleFile } from '../domain/types';
 import { canonicalLocale, describeLocale } from '../domain/localeTag';
 import type { LocaleContext, Workbench } from './workbench';
 
@@ -42,9 +42,6 @@ export interface EditionChecklist {
   requireApproval: boolean;
   record: EditionRecord;
 }
-
-/** What an edition's key and its export's record take of a document. */
-type DocumentVersion = Pick<SourceDocument, 'id' | 'version'>;
 
 /** The file an edition made under `key` is kept in: the key's hash (the key itself is its stamp). */
 function editionName(key: string): string {

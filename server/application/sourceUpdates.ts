@@ -1,7 +1,7 @@
 import { decodeSourceUpload, formatOfName, isTextAsDecoded } from '../domain/decodeSourceUpload';
 import { checkDocumentId } from '../domain/documentId';
 import type { SourceVersion } from '../domain/sourceVersion';
-import type { Segment, SourceDocument } from '../domain/types';
+import type { DocumentVersion, Segment, SourceDocument } from '../domain/types';
 import { workflowState } from '../domain/workflowState';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 import { UnitWrites } from '../formats/unitWrites';
@@ -269,20 +269,35 @@ export async function importDocument(stores: WorkbenchStores, bytes: Uint8Array,
 
 /** The drifted, untranslated and removed paragraphs of each locale (optionally of one document or locale). */
 export async function driftReport(stores: WorkbenchStores, documentId: string, only?: string): Promise<DriftReport> {
-  const document = await stores.sources.load(checkDocumentId(documentId));
+  const id = checkDocumentId(documentId);
+  // Every locale's report kept, under the stamp of the source files whose version is kept too: the
+  // document is not read (a book's is megabytes). Otherwise it is, and what is not kept is made.
+  const head = await stores.sources.keptVersion(id);
+  const kept = head && (await keptDriftReport(stores, { id, version: head.version }, head.stamp, only));
+  return kept ?? (await madeDriftReport(stores, await stores.sources.load(id), only));
+}
+
+/** driftReport when every locale's report is kept under `sourceStamp` (the stamp of the files `document`'s version is of); undefined otherwise. */
+async function keptDriftReport(stores: WorkbenchStores, document: DocumentVersion, sourceStamp: string, only: string | undefined): Promise<DriftReport | undefined> {
+  const report: DriftReport = { document: document.id, version: document.version, locales: [] };
+  for (const code of await stores.locales.listLocales(document.id)) {
+    if (only !== undefined && code !== only) continue;
+    const kept = await keptLocaleDrift(stores, document, code, sourceStamp);
+    if (!kept) return undefined;
+    report.locales.push({ code, ...kept });
+  }
+  return report;
+}
+
+/** driftReport from the document read: each locale's kept report where there is one, else made from its file (brought up to the document first). */
+async function madeDriftReport(stores: WorkbenchStores, document: SourceDocument, only: string | undefined): Promise<DriftReport> {
   const report: DriftReport = { document: document.id, version: document.version, locales: [] };
   for (const code of await stores.locales.listLocales(document.id)) {
     if (only !== undefined && code !== only) continue;
     // Kept between processes with the stamps of the files it comes from (see StampedSnapshots). A
     // kept report was made of a file brought up to the source: while the stamps match, there is
     // nothing to bring up to it, and nothing to read.
-    const name = driftName(document, code);
-    const stampNow = async (): Promise<string | undefined> => {
-      const stamps = await Promise.all([stores.sources.stamp(document.id), stores.locales.stamp(document.id, code), stores.locales.archiveStamp(document.id, code)]);
-      return stamps[0] === undefined || stamps[1] === undefined ? undefined : driftStamp(stamps);
-    };
-    const before = await stampNow();
-    const kept = before === undefined ? undefined : keptDrift(await stores.summaries?.read(name, before));
+    const kept = await keptLocaleDrift(stores, document, code, await stores.sources.stamp(document.id));
     if (kept) {
       report.locales.push({ code, ...kept });
       continue;
@@ -293,19 +308,31 @@ export async function driftReport(stores: WorkbenchStores, documentId: string, o
       continue;
     }
     // Taken once the locale is brought up to the source, before its files are read.
-    const stamp = await stampNow();
+    const stamp = await localeDriftStamp(stores, document, code, await stores.sources.stamp(document.id));
     const found = await driftOf(stores, document, code, await stores.locales.peek(document.id, code, (file) => file));
-    if (stamp !== undefined) stores.summaries?.write(name, stamp, found);
+    if (stamp !== undefined) stores.summaries?.write(driftName(document, code), stamp, found);
     report.locales.push({ code, ...found });
   }
   return report;
+}
+
+/** The stamp a locale's drift report is kept under, with the source's stamp given (undefined: no source or no locale file). */
+async function localeDriftStamp(stores: WorkbenchStores, document: DocumentVersion, code: string, sourceStamp: string | undefined): Promise<string | undefined> {
+  const [stamp, archiveStamp] = await Promise.all([stores.locales.stamp(document.id, code), stores.locales.archiveStamp(document.id, code)]);
+  return sourceStamp === undefined || stamp === undefined ? undefined : driftStamp([sourceStamp, stamp, archiveStamp]);
+}
+
+/** A locale's drift report kept under the stamps of its files now, with the source's stamp given; undefined when there is none. */
+async function keptLocaleDrift(stores: WorkbenchStores, document: DocumentVersion, code: string, sourceStamp: string | undefined): Promise<Omit<DriftReport['locales'][number], 'code' | 'error'> | undefined> {
+  const stamp = await localeDriftStamp(stores, document, code, sourceStamp);
+  return stamp === undefined ? undefined : keptDrift(await stores.summaries?.read(driftName(document, code), stamp));
 }
 
 /** Bumped whenever a kept drift report changes shape or what it counts. */
 const DRIFT_FORMAT = 1;
 
 /** Where a locale's drift report is kept (see driftReport). */
-const driftName = (document: SourceDocument, code: string): string => `${document.id}/${code}.drift`;
+const driftName = (document: Pick<SourceDocument, 'id'>, code: string): string => `${document.id}/${code}.drift`;
 
 /** The stamp a drift report is kept under: the source's, the locale file's and its archive's (none: empty). */
 const driftStamp = (stamps: readonly (string | undefined)[]): string => `${DRIFT_FORMAT} ${stamps.join(' | ')}`;

@@ -129,8 +129,8 @@ export class Workbench {
   }
 
   /** The number of a document's current version when what is kept says it without reading the document (see SourceRepository.keptVersion). */
-  keptVersion(id: string): Promise<number | undefined> {
-    return this.sources.keptVersion(checkDocumentId(id));
+  async keptVersion(id: string): Promise<number | undefined> {
+    return (await this.sources.keptVersion(checkDocumentId(id)))?.version;
   }
 
   /**

@@ -51,6 +51,9 @@ export interface SourceDocument {
   version: number;
 }
 
+/** A document named by its id and its current version, without its text (what kept values are found by). */
+export type DocumentVersion = Pick<SourceDocument, 'id' | 'version'>;
+
 /** XLIFF 1.2 target states the workbench writes (the file may hold any state of the standard). */
 export type XliffState =
   | 'new'

@@ -49,11 +49,11 @@ export interface SourceRepository {
    */
   kept(id: string): Promise<{ document: SourceDocument; stamp: string } | undefined>;
   /**
-   * The number of the document's current version, as this process holds the document or as its
-   * kept record of versions says under the document's stamp (see stamp), without reading the
-   * document; undefined when neither says it (the caller loads the document).
+   * The number of the document's current version, with the stamp of the files it is the version
+   * of (see stamp), as this process holds the document or as what is kept beside its snapshot says,
+   * without reading the document; undefined when neither says it (the caller loads the document).
    */
-  keptVersion(id: string): Promise<number | undefined>;
+  keptVersion(id: string): Promise<{ version: number; stamp: string } | undefined>;
   /** Every recorded version, oldest first. */
   versions(id: string): Promise<SourceVersion[]>;
   /** The text of a document's source file as it is now (another tool's XLIFF file, given back by the `original` export). */
@@ -613,13 +613,13 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
 
     async keptVersion(id) {
       const held = heldNow(id);
-      if (held) return held.document.version;
+      if (held) return { version: held.document.version, stamp: held.stamp };
       const found = await locate(id);
       const stamp = found && stampNow(id, found.file);
       if (stamp === undefined || !snapshots) return undefined;
       // Kept beside the document when it was kept (see keepDocument).
       const number = await snapshots.read(`${id}.version`, stamp);
-      return typeof number === 'number' && Number.isInteger(number) && number >= 1 ? number : undefined;
+      return typeof number === 'number' && Number.isInteger(number) && number >= 1 ? { version: number, stamp } : undefined;
     },
 
     async text(id) {
