@@ -261,7 +261,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     });
     // The versions beside it (see versions): the next process does not read the sidecar for them.
     snapshots?.write(`${id}.versions`, stamp, sidecar.versions);
-    // And its number (see keptVersion): a kept edition is found without reading the document.
+    // And its number (see keptVersion): a kept edition or drift report is found without reading the document.
     snapshots?.write(`${id}.version`, stamp, document.version);
   }
 
