@@ -19,6 +19,7 @@
  * caller writes the unit through the DOM. A property test holds the two to the same text and unit.
  */
 import type { Unit, XliffState } from '../domain/types';
+import { isWholeCount } from './xliff12ModelCheck';
 import { MACHINE_QUALIFIER, PREVIOUS_VERSION, REVISION_COUNT_TYPE, REVISION_UNIT, revisionGroupName, SOURCE_VERSION_COUNT_TYPE, SOURCE_VERSION_UNIT, XLIFF12_NS, XLIFF_STATES } from './xliff12Vocabulary';
 import { escapeCarriageReturns } from './xmlSafety';
 import { escapeAttribute, escapeText } from './xmlSerialize';
@@ -62,8 +63,8 @@ export function plainUnitsIn(declared: string): boolean {
  */
 export function writePlainUnitText(text: string, gap: string, unit: Unit): { text: string; unit: Unit } | undefined {
   // Counts are whole numbers (assertWritableModel refuses any other before a write): one that is not is left to the DOM writer.
-  const whole = (n: number | undefined): boolean => n === undefined || (Number.isSafeInteger(n) && n >= 0);
-  if (unit.notes.length > 0 || !whole(unit.revision) || !whole(unit.sourceVersion)) return undefined;
+  const wholeOrNone = (n: number | undefined): boolean => n === undefined || isWholeCount(n);
+  if (unit.notes.length > 0 || !wholeOrNone(unit.revision) || !wholeOrNone(unit.sourceVersion)) return undefined;
   const parts = readPlainUnit(text);
   if (!parts || valueOf(parts.attributes, 'id') !== unit.id || valueOf(parts.attributes, 'xml:space') !== 'preserve') return undefined;
 

@@ -4,6 +4,11 @@ import { WorkbenchError } from '../errors';
 import { NOTE_ANNOTATES } from './xliff12Vocabulary';
 import { codePointLabel, findInvalidXmlChar } from './xmlScan';
 
+/** Whether a count of the model (a revision, a source version) is one the writer writes: a whole number from 0 up. */
+export function isWholeCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 /**
  * Refuses models that cannot be written as valid XML / XLIFF (rather than writing a broken file).
  * Units for which `known` holds (equal to units read from a file; given the unit and its position
@@ -28,7 +33,7 @@ export function assertWritableModel(model: LocaleFile, known?: (unit: Unit, inde
     text(value, what);
   }
   const version = (value: unknown, what: string, unit?: string): void => {
-    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+    if (value !== undefined && !isWholeCount(value)) {
       bad('xliff-invalid-model', `${unit === undefined ? 'the file' : `unit "${unit}"`}: ${what} must be a whole number ≥ 0`, unit === undefined ? undefined : { unit });
     }
   };
@@ -45,7 +50,7 @@ export function assertWritableModel(model: LocaleFile, known?: (unit: Unit, inde
     text(unit.source, 'source', unit.id);
     if (unit.target !== undefined) text(unit.target, 'target', unit.id);
     if (unit.state !== undefined) text(unit.state, 'state', unit.id);
-    if (!Number.isSafeInteger(unit.revision) || unit.revision < 0) bad('xliff-invalid-model', `unit "${unit.id}": revision must be a whole number ≥ 0`, { unit: unit.id });
+    if (!isWholeCount(unit.revision)) bad('xliff-invalid-model', `unit "${unit.id}": revision must be a whole number ≥ 0`, { unit: unit.id });
     version(unit.sourceVersion, 'source version', unit.id);
     const previous: unknown = unit.previous;
     if (previous !== undefined) {
