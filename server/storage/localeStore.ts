@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync, type Dirent, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { copyUnit } from '../domain/copyUnit';
 import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
@@ -9,12 +9,11 @@ import { buildXliff12 } from '../formats/buildXliff12';
 import { parseXliff12 } from '../formats/parseXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../formats/updateXliff12';
 import { streamModel, streamXliff12 } from '../formats/streamXliff12';
-import { fileFields, type ParsedXliff12, type WrittenPart, type Xliff12Output } from '../formats/xliff12Model';
+import { fileFields, type ParsedXliff12, type Xliff12Output } from '../formats/xliff12Model';
 import { assertWritableModel } from '../formats/xliff12ModelCheck';
 import type { UnitWrites } from '../formats/unitWrites';
 import { type HeldXliff12, readHeldXliff12 } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
-import { positionAt, scanMarkup, scanXml, type ScanIssue, type XmlPosition } from '../formats/xmlScan';
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
 import { localLock, type ProjectLock } from './projectLock';
@@ -25,6 +24,10 @@ import { prepareFileAtomic } from './writeFileAtomic';
 import type { SourceTextsOf } from './sourceTexts';
 import type { StampedSnapshots } from './stampedSnapshots';
 import type { JournalMark, UnitJournal } from './unitJournal';
+import { archivedUnit, checkArchiveVersion } from './archivedUnit';
+import { createLocaleSnapshots } from './localeSnapshots';
+import { localePaths } from './localePaths';
+import { scanParts, scanWhole } from './scanWritten';
 
 /** How long writes to a file pause before this process keeps a snapshot of it (see StampedSnapshots). */
 const SNAPSHOT_DELAY_MS = 2000;
@@ -32,10 +35,6 @@ const SNAPSHOT_DELAY_MS = 2000;
 const SNAPSHOT_AFTER_READ_MS = 1000;
 /** How long after a file is read from its snapshot a server parses it (once the page that read it is sent). */
 const PARSE_AHEAD_DELAY_MS = 50;
-/** The key under which a locale file's snapshot says which of its units are written as read: `1` or `0` per unit. */
-const WRITTEN_KEY = 'workbench:written';
-/** The key under which a locale file's snapshot names the source texts its units' missing `source` are (see SourceTexts). */
-const SOURCES_KEY = 'workbench:sources';
 /** How often a write behind waiting for its delay looks whether another process waits for the project's lock. */
 const LOCK_LOOK_MS = 50;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
@@ -190,25 +189,6 @@ export type ReadonlyUnit = Readonly<Omit<Unit, 'notes' | 'previous'>> & {
   readonly previous?: Readonly<NonNullable<Unit['previous']>>;
 };
 
-/*
- * Locale codes and document ids become path segments (`<dir>/<lang>/<document>.xlf`), so they are
- * checked with the domain's own rules (a canonical BCP 47 tag, a document id) before any path is built, whatever the routes above already
- * checked: no `..`, no separators, no NUL, no encoded tricks (`%2e%2e`), no dot files.
- */
-function checkLang(lang: unknown): string {
-  if (typeof lang !== 'string' || !isLocaleTag(lang)) {
-    throw new WorkbenchError(400, 'invalid-locale', `Invalid locale code ${JSON.stringify(String(lang))}`);
-  }
-  return lang;
-}
-
-function checkDocument(document: unknown): string {
-  if (!isDocumentId(document)) {
-    throw new WorkbenchError(400, 'invalid-document', `Invalid document id ${JSON.stringify(String(document))}`);
-  }
-  return document;
-}
-
 interface CacheEntry extends FileIdentity {
   /** The file's model (never handed out: callers get copies; never changed in place). */
   model: LocaleFile;
@@ -273,47 +253,6 @@ function copyLocaleFile(file: LocaleFile): LocaleFile {
   return { ...file, units: file.units.map(copyUnit) };
 }
 
-/** The archive of a locale: `<document>.removed.xlf` next to `<document>.xlf` (never a document id: those have no dot). */
-const ARCHIVE_SUFFIX = '.removed.xlf';
-
-function checkVersion(version: unknown): number {
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-    throw new WorkbenchError(400, 'invalid-version', `Invalid source version ${JSON.stringify(String(version))}`);
-  }
-  return version;
-}
-
-/** `unit` as archived on removal in source `version`: id `<id>@<version>`, plus a note saying when. */
-function archivedUnit(unit: Unit, version: number, date: string): Unit {
-  const copy = copyUnit(unit);
-  copy.id = `${unit.id}@${version}`;
-  copy.notes.push({ text: `Removed from the source in version ${version} on ${date}`, from: 'workbench' });
-  return copy;
-}
-
-/** The first issue the reader's pre-scan finds in a file's text, and where. */
-function scanWhole(xml: string): { issue: ScanIssue; at: XmlPosition } | undefined {
-  const issue = scanXml(xml);
-  return issue && { issue, at: positionAt(xml, issue.offset) };
-}
-
-/**
- * The first issue the reader's pre-scan finds in the markup of the elements written into a file
- * (`parts` of its bytes), and where in the file. Their characters are not looked at again: the
- * model's texts were checked before they were written (see assertWritableModel), and whatever else
- * an element holds was read from a file the reader accepted.
- */
-function scanParts(file: Pick<Xliff12Output, 'bytes'>, parts: readonly WrittenPart[]): { issue: ScanIssue; at: XmlPosition } | undefined {
-  for (const part of parts) {
-    const issue = scanMarkup(part.text);
-    if (!issue) continue;
-    const { bytes } = file; // made only now: the line and column need the text before the part
-    const before = Buffer.from(bytes.buffer, bytes.byteOffset, part.start).toString('utf8');
-    return { issue, at: positionAt(before + part.text, before.length + issue.offset) };
-  }
-  return undefined;
-}
-
 function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
@@ -367,56 +306,8 @@ export function createFileLocaleStore(options: {
   const { dir } = options;
   /** Models kept between processes (see StampedSnapshots), by the file's path under `dir`. */
   const kept = options.snapshots;
-  const snapshots = kept && {
-    /**
-     * The model kept of the file as `stats` says it is, with which of its units are written as read
-     * (see CacheEntry.written) when the snapshot says: a change then holds the file without looking
-     * at each unit's text for it (a twentieth of a second for a book's file).
-     */
-    async read(path: string, stats: Stats): Promise<{ model: LocaleFile; written?: boolean[] } | undefined> {
-      const value = (await kept.read(relative(dir, path), fileStamp(stats))) as (LocaleFile & { [WRITTEN_KEY]?: unknown; [SOURCES_KEY]?: unknown }) | undefined;
-      if (!value || !Array.isArray(value.units)) return undefined;
-      const { [WRITTEN_KEY]: bits, [SOURCES_KEY]: sourcesKey, ...model } = value;
-      if (sourcesKey !== undefined) {
-        // Units without their source text take the paragraph's, from the very texts the snapshot
-        // was made with; without them, the snapshot is not used (the file is read).
-        const locale = localeOf(path);
-        const texts = locale && (await options.sourceTexts?.kept(locale.document));
-        if (!texts || texts.key !== sourcesKey) return undefined;
-        for (const unit of model.units as Partial<Unit>[]) {
-          if (unit.source !== undefined) continue;
-          const text = typeof unit.id === 'string' ? texts.textOf(unit.id) : undefined;
-          if (text === undefined) return undefined;
-          unit.source = text;
-        }
-      }
-      const written = typeof bits === 'string' && bits.length === model.units.length ? Array.from(bits, (bit) => bit === '1') : undefined;
-      return { model, written };
-    },
-    write(path: string, stats: Stats, model: LocaleFile, written: readonly boolean[] | undefined): void {
-      const bits = written?.length === model.units.length ? written.map((w) => (w ? '1' : '0')).join('') : undefined;
-      kept.write(relative(dir, path), fileStamp(stats), { ...withoutOwnSources(path, model), ...(bits === undefined ? {} : { [WRITTEN_KEY]: bits }) });
-    },
-  };
-  /**
-   * The model as its snapshot keeps it: without the source texts of its units that are the
-   * paragraphs' own in the version of the document this process holds, named by SOURCES_KEY (see
-   * SourceTexts); as it is when there is no such version, or no such unit.
-   */
-  function withoutOwnSources(path: string, model: LocaleFile): LocaleFile | (Omit<LocaleFile, 'units'> & { units: Partial<Unit>[]; [SOURCES_KEY]: string }) {
-    const locale = localeOf(path);
-    const texts = locale && options.sourceTexts?.held(locale.document);
-    if (!texts) return model;
-    let left = 0;
-    const units = model.units.map((unit): Partial<Unit> => {
-      if (unit.source !== texts.textOf(unit.id)) return unit;
-      left++;
-      const rest: Partial<Unit> = { ...unit };
-      delete rest.source;
-      return rest;
-    });
-    return left === 0 ? model : { ...model, units, [SOURCES_KEY]: texts.key };
-  }
+  const { fileNameOf, pathOf, archivePathOf, localeOf, shown } = localePaths(dir);
+  const snapshots = kept && createLocaleSnapshots(kept, { dir, paths: { localeOf }, sourceTexts: options.sourceTexts });
   /** Which units of an entry are written as read, by position, when known (see CacheEntry.written and UnitSlot.written). */
   const writtenOf = (entry: { model: LocaleFile; parsed?: HeldXliff12; written?: readonly boolean[] }): readonly boolean[] | undefined => {
     const index = entry.parsed?.unitIndex;
@@ -463,20 +354,6 @@ export function createFileLocaleStore(options: {
   const journaling = new Map<string, number>();
   /** The newest journal row written into each file by this process. */
   const writtenUpTo = new Map<string, number>();
-
-  /** A file as messages name it: relative to the project (`locales/es/x.xlf`), not the server's full path. */
-  function shown(file: string): string {
-    return relative(dirname(dir), file);
-  }
-
-  function pathOf(document: string, lang: string): string {
-    return join(dir, checkLang(lang), `${checkDocument(document)}.xlf`);
-  }
-
-  function archivePathOf(document: string, lang: string): string {
-    return join(dir, checkLang(lang), `${checkDocument(document)}${ARCHIVE_SUFFIX}`);
-  }
-
 
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
   async function load(path: string, forChange = false): Promise<CacheEntry | undefined> {
@@ -786,14 +663,6 @@ export function createFileLocaleStore(options: {
     const holds = journal.count(locale.document, locale.lang) === (entry.unwritten?.rows ?? 0);
     if (holds) journalCounted.set(path, others);
     return holds;
-  }
-
-  /** The document and locale of a locale file's path; undefined for any other file (an archive). */
-  function localeOf(path: string): { document: string; lang: string } | undefined {
-    const [lang, name, ...rest] = relative(dir, path).split(/[\\/]/);
-    if (rest.length > 0 || name === undefined || !name.endsWith('.xlf') || name.endsWith(ARCHIVE_SUFFIX)) return undefined;
-    const document = name.slice(0, -'.xlf'.length);
-    return isLocaleTag(lang) && isDocumentId(document) ? { document, lang } : undefined;
   }
 
   /**
@@ -1190,7 +1059,7 @@ export function createFileLocaleStore(options: {
 
   return {
     async listLocales(document) {
-      const fileName = `${checkDocument(document)}.xlf`;
+      const fileName = fileNameOf(document);
       let entries: Dirent[];
       try {
         entries = await fs.readdir(dir, { withFileTypes: true });
@@ -1372,7 +1241,7 @@ export function createFileLocaleStore(options: {
     async archive(document, lang, version, units) {
       const path = archivePathOf(document, lang);
       const localePath = pathOf(document, lang);
-      checkVersion(version);
+      checkArchiveVersion(version);
       return exclusive(path, async () => {
         const date = new Date().toISOString();
         const entry = await load(path, true); // a broken archive throws here: it is never overwritten
