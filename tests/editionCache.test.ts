@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/application/createWorkbench';
+import { createI18n } from '../server/i18n';
 import { EDITION_WRITERS } from '../server/formats/formatRegistry';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { makeProject, SMALL_DOC, type TestProject } from './helpers/project';
+import { makeTempDir } from './helpers/tempDir';
 
 // An edition is made once per state of its locale: readers exporting the same state again get the
 // same file without the work of making it, and any change to what it is made of makes a new one.
@@ -159,5 +162,57 @@ describe('editions kept between processes', () => {
     writeFileSync(locale, readFileSync(locale));
     await createProject(project.dir).editions.export('small', 'es', 'html', { draft: true });
     expect(made).toHaveBeenCalledTimes(1);
+  });
+
+  it('makes a new edition when the words it prints change (an interface catalog taken in), in this process and the next', async () => {
+    const i18n = createI18n(APP_ROOT);
+    const first = createProject(project.dir, { i18n });
+    await first.workbench.startLocale('small', 'es');
+    const exported = await first.editions.export('small', 'es', 'html', { draft: true });
+    expect(Buffer.from(exported.body).toString()).toContain('BORRADOR');
+    await settle(1);
+
+    // The Spanish catalog's word for a draft changed (as `workbench ui-xliff import` changes it), in this process…
+    const made = jest.spyOn(EDITION_WRITERS.html, 'write');
+    i18n.addResource('es', 'ui', 'editionText.draft', 'BORRADOR DE PRUEBA');
+    const changed = await first.editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(1);
+    expect(Buffer.from(changed.body).toString()).toContain('BORRADOR DE PRUEBA');
+    // …and in the next one, which finds the first edition kept.
+    const otherWords = createI18n(APP_ROOT);
+    otherWords.addResource('es', 'ui', 'editionText.draft', 'BORRADOR OTRA VEZ');
+    const next = await createProject(project.dir, { i18n: otherWords }).editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(2);
+    expect(Buffer.from(next.body).toString()).toContain('BORRADOR OTRA VEZ');
+    // The catalog as it was: the edition kept first, not made again.
+    const same = await createProject(project.dir, { i18n: createI18n(APP_ROOT) }).editions.export('small', 'es', 'html', { draft: true });
+    expect(made).toHaveBeenCalledTimes(2);
+    expect(Buffer.from(same.body).equals(Buffer.from(exported.body))).toBe(true);
+  });
+
+  it("makes a new edition when the templates are not those of the process that kept it", async () => {
+    const roots = [makeTempDir('templates-a'), makeTempDir('templates-b')];
+    try {
+      for (const root of roots) cpSync(path.join(APP_ROOT, 'views', 'edition'), path.join(root.dir, 'views', 'edition'), { recursive: true });
+      // The second copy's page template changed by hand.
+      const page = path.join(roots[1].dir, 'views', 'edition', 'html.ejs');
+      writeFileSync(page, readFileSync(page, 'utf8').replace('</body>', '<p>A template changed by hand.</p>\n</body>'));
+      const i18n = createI18n(APP_ROOT);
+      const first = createProject(project.dir, { i18n, appRoot: roots[0].dir });
+      await first.workbench.startLocale('small', 'es');
+      const exported = await first.editions.export('small', 'es', 'html', { draft: true });
+      await settle(1);
+
+      const made = jest.spyOn(EDITION_WRITERS.html, 'write');
+      const changed = await createProject(project.dir, { i18n, appRoot: roots[1].dir }).editions.export('small', 'es', 'html', { draft: true });
+      expect(made).toHaveBeenCalledTimes(1);
+      expect(Buffer.from(changed.body).toString()).toContain('A template changed by hand.');
+      // The same templates as the first process: its edition, kept.
+      const same = await createProject(project.dir, { i18n, appRoot: roots[0].dir }).editions.export('small', 'es', 'html', { draft: true });
+      expect(made).toHaveBeenCalledTimes(1);
+      expect(Buffer.from(same.body).equals(Buffer.from(exported.body))).toBe(true);
+    } finally {
+      for (const root of roots) root.cleanup();
+    }
   });
 });

@@ -70,6 +70,8 @@ export function createProject(
     serving?: boolean;
     /** Saves are written behind them, their files this long after (see LocaleStore's writeBehindMs). */
     writeBehindMs?: number;
+    /** Where the editions' templates and the interface's catalogs are read from (the workbench's own folder: APP_ROOT). */
+    appRoot?: string;
   } = {},
 ): Project {
   const records = projectRecords(dataDir, { check: options.check });
@@ -100,8 +102,8 @@ export function createProject(
       locales: stores.locales,
       history: records.history,
       editions: records.editions,
-      i18n: options.i18n ?? (require('../i18n') as typeof import('../i18n')).createI18n(APP_ROOT),
-      appRoot: APP_ROOT,
+      i18n: options.i18n ?? (require('../i18n') as typeof import('../i18n')).createI18n(options.appRoot ?? APP_ROOT),
+      appRoot: options.appRoot ?? APP_ROOT,
       requireApproval: config.requireApproval ?? true,
       kept: createStampedSnapshots(path.join(dataDir, '.cache', 'editions')),
     });

@@ -10,6 +10,7 @@ import { excerpt } from '../domain/excerpt';
 import { editionLabels } from './editionLabels';
 import { WorkbenchError } from '../errors';
 import { EDITION_WRITERS, formatInfo, INTERCHANGE_WRITERS } from '../formats/formatRegistry';
+import { editionTemplatesStamp } from '../formats/editionTemplatesStamp';
 import type { EditionRecord, EditionRepository, ExportRecord } from '../storage/editionRepository';
 import type { HistoryEntry, HistoryRepository } from '../storage/historyRepository';
 import type { LocaleStore } from '../storage/localeStore';
@@ -133,7 +134,8 @@ export class Editions {
   /**
    * What the edition of a locale is made of, as a key (see `made`): the document's version, the
    * locale file's bytes, the history's length and last entry (it only grows), the edition's title,
-   * the format, whether a draft and whether approval is required. Undefined without a locale file.
+   * the format, whether a draft and whether approval is required, and what it is made with (see
+   * makingsOf). Undefined without a locale file.
    */
   private async editionKey(document: DocumentVersion, code: string, format: EditionFormat, draft: boolean): Promise<string | undefined> {
     const hash = await this.localeHash(document.id, code);
@@ -151,7 +153,21 @@ export class Editions {
       tally.lastAt ?? '',
       record.title ?? '',
       this.options.requireApproval,
+      await this.makingsOf(code),
     ]);
+  }
+
+  /**
+   * What an edition in `code` is made with besides the project's files: the words it prints (the
+   * interface catalog's `editionText`, in the language and those it falls back on: a catalog taken
+   * in with `workbench ui-xliff import` changes them), the templates (see editionTemplatesStamp)
+   * and the ICU data that names the languages and writes the dates.
+   */
+  private async makingsOf(code: string): Promise<string> {
+    const { i18n } = this.options;
+    const languages = (i18n.services.languageUtils as { toResolveHierarchy(code: string): string[] }).toResolveHierarchy(code);
+    const words = JSON.stringify(languages.map((language) => [language, i18n.getResource(language, 'ui', 'editionText') ?? null]));
+    return `${createHash('sha256').update(words).digest('hex').slice(0, 32)} ${await editionTemplatesStamp(this.options.appRoot)} icu ${process.versions.icu}`;
   }
 
   /**
