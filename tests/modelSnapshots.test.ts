@@ -565,6 +565,20 @@ test('kept values come back equal whatever their characters, from a file in ASCI
   expect(await kept.read('v', 'another stamp')).toBeUndefined();
 });
 
+test("a value kept by a Node with other ICU data is not read: the words counted, the languages' names and the dates come from it", async () => {
+  const dir = path.join(project.dir, '.cache', 'values');
+  const kept = createStampedSnapshots(dir);
+  kept.write('v', 'stamp', { words: [3, 5, 8] });
+  await kept.settled();
+  const file = path.join(dir, 'v.json');
+  const [header, body] = readFileSync(file, 'latin1').split('\n');
+  expect(header).toContain(`+icu${process.versions.icu} stamp`);
+  writeFileSync(file, `${header.replace(`+icu${process.versions.icu}`, '+icu0.0')}\n${body}`);
+  expect(await createStampedSnapshots(dir).read('v', 'stamp')).toBeUndefined();
+  writeFileSync(file, `${header}\n${body}`);
+  expect(await createStampedSnapshots(dir).read('v', 'stamp')).toEqual({ words: [3, 5, 8] });
+});
+
 test('kept bytes come back only whole and under their stamp, and only the newest files of a folder are kept when asked', async () => {
   const dir = path.join(project.dir, '.cache', 'bytes');
   const kept = createStampedSnapshots(dir);

@@ -110,14 +110,18 @@ async function* asciiJsonParts(value: unknown): AsyncGenerator<string> {
 /**
  * The build that made a snapshot: what is kept (a parse, a count, an edition) is what this code
  * made of the files, so another build (an upgrade, a rebuild) does not take it. The build writes
- * every compiled file, this one included.
+ * every compiled file, this one included. With the ICU data of the Node that ran it: the words
+ * counted in each paragraph (Intl.Segmenter), the languages' names and the dates of an edition
+ * come from it, and a Node upgraded without a new build counts and names with its own.
  */
 const BUILD = (() => {
+  let built = 'unknown';
   try {
-    return String(statSync(__filename).mtimeMs);
+    built = String(statSync(__filename).mtimeMs);
   } catch {
-    return 'unknown';
+    // kept as unknown: still told apart by the ICU data below
   }
+  return `${built}+icu${process.versions.icu ?? '-'}`;
 })();
 
 /** Removes all but the `keep` most recently written snapshots of a folder (never the temp files of writes under way). */
