@@ -160,14 +160,15 @@ export class Editions {
   /**
    * What an edition in `code` is made with besides the project's files: the words it prints (the
    * interface catalog's `editionText`, in the language and those it falls back on: a catalog taken
-   * in with `workbench ui-xliff import` changes them), the templates (see editionTemplatesStamp)
-   * and the ICU data that names the languages and writes the dates.
+   * in with `workbench ui-xliff import` changes them) and the templates (see editionTemplatesStamp).
+   * (The ICU data that names the languages and writes the dates stamps every kept value: see
+   * StampedSnapshots.)
    */
   private async makingsOf(code: string): Promise<string> {
     const { i18n } = this.options;
     const languages = (i18n.services.languageUtils as { toResolveHierarchy(code: string): string[] }).toResolveHierarchy(code);
     const words = JSON.stringify(languages.map((language) => [language, i18n.getResource(language, 'ui', 'editionText') ?? null]));
-    return `${createHash('sha256').update(words).digest('hex').slice(0, 32)} ${await editionTemplatesStamp(this.options.appRoot)} icu ${process.versions.icu}`;
+    return `${createHash('sha256').update(words).digest('hex').slice(0, 32)} ${await editionTemplatesStamp(this.options.appRoot)}`;
   }
 
   /**
