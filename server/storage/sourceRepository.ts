@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AlignOptions } from '../domain/alignVersions';
 import { planSourceUpdate, type SourceUpdatePlan } from '../domain/planSourceUpdate';
 import { assignIds, bytesHash, textHash, type KnownSegment } from '../domain/assignIds';
-import { isDocumentId } from '../domain/documentId';
+import { checkDocumentId, isDocumentId } from '../domain/documentId';
 import { readSource, type SourceFormat } from '../domain/segmentDocument';
 import type { SourceVersion } from '../domain/sourceVersion';
 import { carryWordCounts, knownWordCounts, wordCountsOf } from '../domain/computeProgress';
@@ -651,9 +651,7 @@ export function createFileSourceRepository(options: { dir: string; now?: () => D
     },
 
     create(id, content, format, who) {
-      if (!isDocumentId(id)) {
-        throw new WorkbenchError(400, 'invalid-document', 'A document id is 1 to 64 lower-case letters, digits and hyphens (not at either end).');
-      }
+      checkDocumentId(id);
       return exclusive(id, async () => {
         if (await locate(id)) throw new WorkbenchError(409, 'document-exists', `There is already a document "${id}": update it instead.`, { params: { id } });
         const { meta, blocks } = readSource(id, content, format);
