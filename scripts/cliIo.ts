@@ -1,12 +1,44 @@
+import type { TFunction } from 'i18next';
+import { once } from '../server/once';
+import { uiLanguages } from '../server/uiLanguages';
+import { cliLanguage } from './cliLanguage';
+
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
-  /** All of standard input (or at least its first line), for --password-stdin; the real CLI reads process.stdin. */
-  stdin?: () => Promise<string>;
+  /** All of standard input (or at least its first line), for --password-stdin; the real CLI reads process.stdin, showing `prompt` on a terminal. */
+  stdin?: (prompt: string) => Promise<string>;
   /** True when standard error is a terminal: long work then shows a progress line there. */
   errIsTTY?: boolean;
+}
+
+/** A CliIo with the words of the user's language (see cliLanguage): what every command writes with. */
+export interface Cli extends CliIo {
+  /** The interface catalog's strings (`locales/<lang>/ui.json`, its `cli` keys), in the user's language. */
+  t: TFunction;
+  /** That language, a tag of the interface's languages ('en' when none fits). */
+  lang: string;
+  /** A number as the language writes it (16,200; 16.200). */
+  number(value: number): string;
+}
+
+/**
+ * The CLI's words for the user of `io` (see cliLanguage), from `appRoot`'s interface catalogs:
+ * English and, when another language is chosen, that one (the catalogs are read only for these,
+ * and only once a command has something to say: `status --json` loads no i18next).
+ */
+export function cliOf(io: CliIo, appRoot: string): Cli {
+  const lang = cliLanguage(io.env, uiLanguages(appRoot));
+  const fixed = once(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at the first word written (see above)
+    const { createI18n } = require('../server/i18n') as typeof import('../server/i18n');
+    return createI18n(appRoot, lang === 'en' ? ['en'] : ['en', lang]).getFixedT(lang);
+  });
+  const t = ((...args: Parameters<TFunction>) => fixed()(...args)) as TFunction;
+  const numbers = once(() => new Intl.NumberFormat(lang));
+  return { ...io, t, lang, number: (value) => numbers().format(value) };
 }
 
 /**

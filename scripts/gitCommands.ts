@@ -6,32 +6,34 @@ import { mergeSuggestionId, type MergeSuggestion } from '../server/domain/mergeS
 import type { LaterSide } from '../server/domain/mergeLocaleFiles';
 import { mergeXliff12 } from '../server/formats/mergeXliff12';
 import { runGit } from '../server/git/runGit';
-import type { CliIo } from './cliIo';
+import type { Cli } from './cliIo';
 
 /** `workbench git init [--remote <url>]`. */
-export async function gitInitCommand(project: Project, options: { remote?: string; who: string }, io: CliIo): Promise<number> {
+export async function gitInitCommand(project: Project, options: { remote?: string; who: string }, cli: Cli): Promise<number> {
   const { created, commits } = await project.git.init(options);
-  io.out(`${created ? 'Made' : 'Set up'} a git repository for the project: .gitignore and .gitattributes written, the merge driver registered${options.remote ? `, remote origin ${options.remote}` : ''}; ${commits} commit${commits === 1 ? '' : 's'} made.\n`);
+  const key = `cli.git.${created ? 'made' : 'setUp'}${options.remote ? 'Remote' : ''}`;
+  cli.out(`${cli.t(key, { remote: options.remote, commits: cli.t('cli.git.commits', { count: commits, formatted: cli.number(commits) }) })}\n`);
   return 0;
 }
 
 /** `workbench sync`: commit, fetch, merge by paragraph, push; exit 1 when the remote could not be reached or refused. */
-export async function syncCommand(project: Project, who: string, json: boolean, io: CliIo): Promise<number> {
+export async function syncCommand(project: Project, who: string, json: boolean, cli: Cli): Promise<number> {
   const report = await project.git.sync(who);
-  if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else io.out(syncSentence(report));
+  if (json) cli.out(`${JSON.stringify(report, null, 2)}\n`);
+  else cli.out(syncSentence(report, cli));
   return 0;
 }
 
-/** A sync's report in a sentence. */
-export function syncSentence(report: SyncReport): string {
-  const parts = [`${report.committed} commit${report.committed === 1 ? '' : 's'} made`];
-  if (!report.remote) return `${parts[0]}; the project has no remote (workbench git init --remote <url>).\n`;
-  parts.push(report.merged ? `merged the translations of ${report.remote}` : `nothing new on ${report.remote}`);
-  if (report.conflicts) parts.push(`${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides: the other text is a suggestion (see the Conflicts page)`);
-  if (report.keptBranch) parts.push(`the remote had lost commits pushed before: they are kept on the branch ${report.keptBranch}`);
-  parts.push(report.pushed ? 'pushed' : 'not pushed');
-  return `Synced: ${parts.join('; ')}.\n`;
+/** A sync's report in a sentence, in the user's words. */
+export function syncSentence(report: SyncReport, cli: Cli): string {
+  const { t, number } = cli;
+  const commits = t('cli.git.commitsMade', { count: report.committed, formatted: number(report.committed) });
+  if (!report.remote) return `${t('cli.git.noRemote', { commits })}\n`;
+  const parts = [commits, report.merged ? t('cli.git.merged', { remote: report.remote }) : t('cli.git.nothingNew', { remote: report.remote })];
+  if (report.conflicts) parts.push(t('cli.git.bothSides', { count: report.conflicts, formatted: number(report.conflicts) }));
+  if (report.keptBranch) parts.push(t('cli.git.keptBranch', { branch: report.keptBranch }));
+  parts.push(report.pushed ? t('cli.git.pushed') : t('cli.git.notPushed'));
+  return `${t('cli.git.synced', { parts: parts.join('; ') })}\n`;
 }
 
 /**
@@ -41,9 +43,9 @@ export function syncSentence(report: SyncReport): string {
  * (see TranslationsInGit), credited to the author of the last commit of its side. Exit 1 (git
  * then reports a conflict, and the sync aborts the merge) when a file cannot be read.
  */
-export async function mergeDriverCommand(args: string[], io: CliIo): Promise<number> {
+export async function mergeDriverCommand(args: string[], cli: Cli): Promise<number> {
   if (args.length !== 4) {
-    io.err('workbench git merge-driver takes %O %A %B %P (git passes them; see "workbench git init").\n');
+    cli.err(`${cli.t('cli.args.mergeDriver')}\n`);
     return 2;
   }
   const [basePath, oursPath, theirsPath, file] = args;
@@ -91,7 +93,7 @@ export async function mergeDriverCommand(args: string[], io: CliIo): Promise<num
     }
     return 0;
   } catch (err) {
-    io.err(`workbench merge driver: ${file}: ${(err as Error).message}\n`);
+    cli.err(`${cli.t('cli.git.mergeDriverFailed', { file, message: (err as Error).message })}\n`);
     return 1;
   }
 }

@@ -6,7 +6,7 @@ import { catalogToXliff, flattenCatalog, nestCatalog, xliffToCatalog, type Catal
 import { decodeXmlBytes } from '../server/formats/xmlSafety';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { readInput } from './readInput';
-import type { CliIo } from './cliIo';
+import type { Cli } from './cliIo';
 
 async function readCatalog(file: string): Promise<Catalog | undefined> {
   let text: string;
@@ -28,7 +28,8 @@ async function readCatalog(file: string): Promise<Catalog | undefined> {
  * translations where it has them) as XLIFF 1.2; `workbench ui-xliff import <file>` takes a
  * translated one back into `locales/<lang>/ui.json` (the language is the file's target language).
  */
-export async function uiXliffCommand(appRoot: string, args: string[], options: { out?: string; dryRun: boolean }, io: CliIo): Promise<number> {
+export async function uiXliffCommand(appRoot: string, args: string[], options: { out?: string; dryRun: boolean }, cli: Cli): Promise<number> {
+  const { t, number } = cli;
   const [action, argument] = args;
   const localesDir = path.join(appRoot, 'locales');
   const english = await readCatalog(path.join(localesDir, 'en', 'ui.json'));
@@ -39,7 +40,7 @@ export async function uiXliffCommand(appRoot: string, args: string[], options: {
     const xml = await catalogToXliff({ source: english, target: await readCatalog(path.join(localesDir, lang, 'ui.json')), sourceLanguage: 'en', targetLanguage: lang });
     const file = path.resolve(options.out ?? `ui.${lang}.xlf`);
     await writeFileAtomic(file, xml);
-    io.out(`Wrote ${file}: ${flattenCatalog(english).size} interface strings, English to ${lang}\n`);
+    cli.out(`${t('cli.uiXliff.wrote', { file, strings: number(flattenCatalog(english).size), lang })}\n`);
     return 0;
   }
   if (action === 'import' && argument) {
@@ -49,15 +50,15 @@ export async function uiXliffCommand(appRoot: string, args: string[], options: {
     if (!read.targetLanguage) throw new WorkbenchError(400, 'locale-required', `${name} has no target-language: the workbench cannot tell which interface it translates.`);
     const lang = canonicalToolLocale(read.targetLanguage);
     if (lang === 'en') throw new WorkbenchError(400, 'locale-is-source', `${name} translates into English, the source of the interface strings.`);
-    io.out(`${options.dryRun ? 'Would take' : 'Took'} ${read.translations.size} interface strings into ${lang} (${read.untranslated.length} untranslated: the interface shows them in English)\n`);
-    for (const key of read.placeholderMismatches) io.out(`  not taken, the {{placeholders}} differ from the English: ${key}\n`);
-    for (const key of read.unknown) io.out(`  not taken, the interface has no such string: ${key}\n`);
+    cli.out(`${t(options.dryRun ? 'cli.uiXliff.wouldTake' : 'cli.uiXliff.took', { strings: number(read.translations.size), lang, untranslated: number(read.untranslated.length) })}\n`);
+    for (const key of read.placeholderMismatches) cli.out(`  ${t('cli.uiXliff.placeholders', { braces: '{{placeholders}}', key })}\n`);
+    for (const key of read.unknown) cli.out(`  ${t('cli.uiXliff.unknown', { key })}\n`);
     if (options.dryRun) return 0;
     const file = path.join(localesDir, lang, 'ui.json');
     await mkdir(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, `${JSON.stringify(nestCatalog(read.translations), null, 2)}\n`);
-    io.out(`Wrote ${file}; restart the server to offer it.\n`);
+    cli.out(`${t('cli.uiXliff.wroteCatalog', { file })}\n`);
     return 0;
   }
-  throw new WorkbenchError(400, 'usage', 'ui-xliff takes "export <lang>" or "import <file>".');
+  throw new WorkbenchError(400, 'usage', t('cli.args.uiXliff'));
 }

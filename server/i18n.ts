@@ -1,17 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
+import { uiLanguages } from './uiLanguages';
 
-/** Languages the interface is translated into: English, then every `locales/<lng>/ui.json` there is. */
-export function uiLanguages(appRoot: string): string[] {
-  const dir = path.join(appRoot, 'locales');
-  const found = existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(entry.name) && existsSync(path.join(dir, entry.name, 'ui.json')))
-        .map((entry) => entry.name)
-    : [];
-  return ['en', ...found.filter((code) => code !== 'en').sort()];
-}
+export { uiLanguages };
 
 /**
  * A ready i18next instance for the interface strings of `languages`, read from

@@ -80,7 +80,7 @@ describe('workbench CLI: sources and drift', () => {
 
   it('import adds a document; update-source records a version; drift exits 1 while anything is drifted', async () => {
     const v1 = write('in/essay.md', '# Essay\n\nThe editor rewrites one clause of this paragraph entirely.\n\nA paragraph that stays.\n');
-    expect(await run('import', v1, '--by', 'an editor')).toMatchObject({ code: 0, out: expect.stringContaining('Imported essay (3 segments) as version 1') });
+    expect(await run('import', v1, '--by', 'an editor')).toMatchObject({ code: 0, out: expect.stringContaining('Imported essay (3 paragraphs) as version 1') });
     await run('new-locale', 'es', '--doc', 'essay');
     // With nothing translated there is nothing drifted: the gate is open.
     expect((await run('drift', '--doc', 'essay')).code).toBe(0);
@@ -140,7 +140,7 @@ describe('progress of long work', () => {
     const updated = await runOnTerminal(true, 'update-source', 'small', path.join(project.dir, 'v2.md'));
     expect(updated.code).toBe(0);
     expect(updated.err).toContain('\r\x1b[KAligning the new text of small with version 1 (8 paragraphs)…');
-    expect(updated.err).toContain('\r\x1b[KWriting version 2 and bringing es, fr up to it…');
+    expect(updated.err).toContain('\r\x1b[KWriting version 2 and bringing es and fr up to it…');
     // The locales are brought up side by side: each one says when it is done, in the order they finish.
     const lines = updated.err.split('\r\x1b[K');
     expect(lines.slice(-3)).toEqual([expect.stringMatching(/^(es|fr) is at version 2 \(1 of 2\)$/), expect.stringMatching(/^(es|fr) is at version 2 \(2 of 2\)$/), '']);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { catalogToXliff, flattenCatalog } from '../server/formats/uiCatalogXliff';
 import { createI18n, uiLanguages } from '../server/i18n';
 import { uiXliffCommand } from '../scripts/uiCatalogCommands';
+import { cliOf } from '../scripts/cliIo';
 import { REPO_ROOT } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 import { validateXliff12 } from './helpers/xmllint';
@@ -19,7 +20,7 @@ afterEach(() => temp.cleanup());
 
 async function run(root: string, args: string[], options: { out?: string; dryRun?: boolean } = {}): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await uiXliffCommand(root, args, { out: options.out, dryRun: options.dryRun ?? false }, { out: (s) => (out += s), err: (s) => (out += s), env: {} });
+  const code = await uiXliffCommand(root, args, { out: options.out, dryRun: options.dryRun ?? false }, cliOf({ out: (s) => (out += s), err: (s) => (out += s), env: {} }, root));
   return { code, out };
 }
 
@@ -32,7 +33,7 @@ describe('the interface strings as XLIFF (the xliff package, checked to lose not
     expect((await run(root, ['export', 'es'], { out: xlf })).code).toBe(0);
     expect(validateXliff12(xlf)).toMatchObject({ valid: true });
     const imported = await run(root, ['import', xlf]);
-    expect(imported.out).toMatch(new RegExp(`Took ${flattenCatalog(catalog(root, 'es')).size} interface strings into es \\(0 untranslated`));
+    expect(imported.out).toMatch(new RegExp(`Took ${new Intl.NumberFormat('en').format(flattenCatalog(catalog(root, 'es')).size)} interface strings into es \\(0 untranslated`));
     expect(readFileSync(path.join(root, 'locales', 'es', 'ui.json'), 'utf8')).toBe(before);
   });
 

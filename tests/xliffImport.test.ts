@@ -310,7 +310,7 @@ describe('CLI import-xliff', () => {
     expect(out).toMatch(/new translations\s+1/);
     expect(localeFile()).toBe(before);
     expect(await main(['import-xliff', file, '--by', 'Ana'], io)).toBe(0);
-    expect(out).toContain('1 paragraphs written');
+    expect(out).toContain('1 paragraph written');
     expect(localeFile()).toContain('Una subsección');
     expect(await t.project.history('small', 'es')).toContainEqual(expect.objectContaining({ who: 'Ana', segment: expect.stringMatching(/^s[0-9a-f]{8}$/), action: 'import' }));
   });

@@ -18,6 +18,16 @@ export interface UpdateReport {
   locales: { code: string; drifted: number; error?: string }[];
 }
 
+/**
+ * A step of a long source update, told as it happens (the CLI shows it on a terminal, in the
+ * user's language): the text aligned with the current version, the version written and the
+ * locales being brought up to it, one locale done.
+ */
+export type SourceUpdateStep =
+  | { step: 'aligning'; document: string; version: number; paragraphs: number }
+  | { step: 'writing'; document: string; version: number; locales: readonly string[] }
+  | { step: 'locale-done'; locale: string; version: number; done: number; of: number };
+
 /** Per locale: what stands between it and a current edition. */
 export interface DriftReport {
   document: string;
@@ -40,7 +50,7 @@ export async function updateSource(
   stores: WorkbenchStores,
   documentId: string,
   bytes: Uint8Array,
-  options: { name: string; who: string; force?: boolean; onProgress?: (message: string) => void },
+  options: { name: string; who: string; force?: boolean; onProgress?: (step: SourceUpdateStep) => void },
 ): Promise<UpdateReport> {
   // One hold of the project's lock from the first read to the last write: no other process changes
   // the document or its locales in between. Within this process, updates of one document run one
@@ -95,7 +105,7 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
 
   // Prepare: the new version is planned, its files written aside; the document waits meanwhile.
   const say = options.onProgress ?? (() => undefined);
-  say(`Aligning the new text of ${current.id} with version ${current.version} (${current.segments.filter((s) => s.translatable).length.toLocaleString('en')} paragraphs)…`);
+  say({ step: 'aligning', document: current.id, version: current.version, paragraphs: current.segments.filter((s) => s.translatable).length });
   // The file's bytes are its text's own UTF-8 (but for a byte-order mark): hashed and written as they are.
   const prepared = await stores.sources.prepareUpdate(current.id, text, options.who, isTextAsDecoded(bytes) ? bytes : undefined);
   // Check: nothing is written if the plan is refused.
@@ -119,11 +129,11 @@ async function updateHeld(...[stores, documentId, bytes, options]: Parameters<ty
     // A paragraph edited in the source and translated in no locale is the same unit in each file: written once
     // (a unit in the writer's plain form is written as text, cheaply, in each file: see writePlainUnitText).
     const writes = new UnitWrites();
-    say(`Writing version ${next.version} and bringing ${codes.join(', ')} up to it…`);
+    say({ step: 'writing', document: next.id, version: next.version, locales: codes });
     const outcomes = await Promise.allSettled(
       codes.map(async (code) => {
         synced.set(code, await quietly(() => migrateLocaleFile(stores, next, code, versions, committed, count, writes)));
-        say(`${code} is at version ${next.version} (${++done} of ${codes.length})`);
+        say({ step: 'locale-done', locale: code, version: next.version, done: ++done, of: codes.length });
       }),
     );
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');

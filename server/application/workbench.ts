@@ -12,7 +12,7 @@ import { isWorkbenchError, WorkbenchError } from '../errors';
 import type { SourceVersion } from '../domain/sourceVersion';
 import type { LocaleStore, ReadonlyLocaleFile } from '../storage/localeStore';
 import type { SourceRepository } from '../storage/sourceRepository';
-import { driftReport, importDocument, keepDriftReports, keepReportsOf, previewSourceUpdate, updateSource, type DriftReport, type SourceUpdatePreview, type UpdateReport, type WrittenLocale } from './sourceUpdates';
+import { driftReport, importDocument, keepDriftReports, keepReportsOf, previewSourceUpdate, updateSource, type DriftReport, type SourceUpdatePreview, type SourceUpdateStep, type UpdateReport, type WrittenLocale } from './sourceUpdates';
 import { syncLocale, type WorkbenchStores } from './syncLocale';
 import { keptSummary, type KeptSummary, SUMMARY_FORMAT, summaryBody } from './keptSummaries';
 import { settleStagedHistory, type SettledHistory } from './settleStagedHistory';
@@ -356,7 +356,7 @@ export class Workbench {
     return previewSourceUpdate(this.stores, documentId, bytes, { who: ANONYMOUS, ...options });
   }
 
-  updateSource(documentId: string, bytes: Uint8Array, options: { name: string; who?: string; force?: boolean; onProgress?: (message: string) => void }): Promise<UpdateReport> {
+  updateSource(documentId: string, bytes: Uint8Array, options: { name: string; who?: string; force?: boolean; onProgress?: (step: SourceUpdateStep) => void }): Promise<UpdateReport> {
     return updateSource(this.stores, documentId, bytes, { who: ANONYMOUS, ...options });
   }
 

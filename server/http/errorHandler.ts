@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { errorMessage } from '../errorMessage';
 import { isWorkbenchError, WorkbenchError } from '../errors';
 
 /** Turns what body-parser throws (too large, malformed JSON) into the workbench's error type. */
@@ -48,21 +49,9 @@ function fromSystem(err: unknown): WorkbenchError | undefined {
   return undefined;
 }
 
-/**
- * An error's message in the interface language of the request. In English, the message as thrown
- * (written where the error is, with its particulars). In another language, its
- * `errorDetails.<code>` key with the error's values when it has them, else the general message of
- * its code (`errors.<code>`) when there is one, else the English message.
- */
+/** An error's message in the interface language of the request (see errorMessage). */
 function messageFor(req: Request, error: WorkbenchError): string {
-  const t = req.t;
-  if (!t || !req.language || req.language.startsWith('en')) return error.message;
-  if (error.params) {
-    const said = String(t(`errorDetails.${error.code}`, { ...error.params, defaultValue: '' }));
-    if (said) return said;
-  }
-  const general = String(t(`errors.${error.code}`, { defaultValue: '' }));
-  return general || error.message;
+  return errorMessage(error, req.t, req.language);
 }
 
 /** 404 for everything no route answered. */
