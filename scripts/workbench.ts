@@ -405,8 +405,24 @@ function readStdinLine(prompt: string): Promise<string> {
   });
 }
 
+/**
+ * Writes to `stream` until its reader has gone (`workbench status | head -3`): the rest is dropped,
+ * and the command finishes its work as it would have (what it writes to the project is not cut
+ * short by a closed pipe), without the stack trace of an unhandled EPIPE.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  let gone = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    gone = true;
+  });
+  return (text) => {
+    if (!gone) stream.write(text);
+  };
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env, stdin: readStdinLine, errIsTTY: process.stderr.isTTY === true }).then(
+  main(process.argv.slice(2), { out: writerTo(process.stdout), err: writerTo(process.stderr), env: process.env, stdin: readStdinLine, errIsTTY: process.stderr.isTTY === true }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { cliOf } from '../scripts/cliIo';
 import { cliLanguage } from '../scripts/cliLanguage';
@@ -75,5 +76,18 @@ describe('the CLI in Spanish', () => {
     // The same commands in English where the environment asks for none.
     expect((await run({}, false, 'drift', '--doc', 'nope')).err).toBe('workbench: There is no document "nope".\n');
     expect((await run({ LANG: 'C.UTF-8', LANGUAGE: 'es' }, false, 'status')).out).toContain('(8 paragraphs, ');
+  });
+});
+
+describe('a closed pipe', () => {
+  it('ends the output quietly: no EPIPE stack trace, the command exits as it would have', async () => {
+    // What `workbench --help | head -1` does: the reader is gone before the CLI writes.
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'scripts', 'workbench.js'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 });
