@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlignmentPreview } from '../server/application/alignments';
 import type { Project } from '../server/application/createWorkbench';
-import type { Cli } from './cliIo';
+import { progressLine, type Cli } from './cliIo';
 
 /**
  * `workbench align <doc> <lang> <file> [--dry-run] [--json]`: aligns a published translation with
@@ -13,12 +13,14 @@ export async function alignCommand(project: Project, args: { doc: string; lang: 
   const { t, number } = cli;
   const bytes = await readFile(args.file);
   const name = path.basename(args.file);
+  const progress = progressLine(cli);
+  progress.say(t('cli.align.aligning', { file: name, document: args.doc, lang: args.lang }));
   if (args.dryRun) {
-    const preview = await project.alignments.preview(args.doc, args.lang, bytes, { name, who: args.who, dryRun: true });
+    const preview = await project.alignments.preview(args.doc, args.lang, bytes, { name, who: args.who, dryRun: true }).finally(() => progress.done());
     cli.out(args.json ? `${JSON.stringify(preview, null, 2)}\n` : previewText(preview, cli));
     return 0;
   }
-  const result = await project.alignments.alignNow(args.doc, args.lang, bytes, { name, who: args.who });
+  const result = await project.alignments.alignNow(args.doc, args.lang, bytes, { name, who: args.who }).finally(() => progress.done());
   if (args.json) {
     cli.out(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

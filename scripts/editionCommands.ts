@@ -55,11 +55,15 @@ export async function importXliffCommand(
   cli: Cli,
 ): Promise<number> {
   const { t, number } = cli;
-  const bytes = await readInput(file);
   const name = path.basename(file);
-  const xliff = await project.imports.read(bytes, name);
-  const target = await project.imports.targetOf(xliff, name, { document: options.doc, locale: options.locale });
-  const result = await project.imports.merge(target.document, target.locale, xliff, { name, who: options.who, dryRun: options.dryRun });
+  const progress = progressLine(cli);
+  progress.say(t('cli.importXliff.reading', { file: name }));
+  const { target, result } = await (async () => {
+    const xliff = await project.imports.read(await readInput(file), name);
+    const target = await project.imports.targetOf(xliff, name, { document: options.doc, locale: options.locale });
+    progress.say(t('cli.importXliff.merging', { file: name, document: target.document, locale: target.locale }));
+    return { target, result: await project.imports.merge(target.document, target.locale, xliff, { name, who: options.who, dryRun: options.dryRun }) };
+  })().finally(() => progress.done());
   const { plan } = result;
   const conflicts = plan.conflicts.length + result.changedMeanwhile.length;
   cli.out(`${t(options.dryRun ? 'cli.importXliff.headingDryRun' : 'cli.importXliff.heading', { name, version: plan.fileVersion, document: target.document, locale: target.locale })}\n`);

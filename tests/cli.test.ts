@@ -150,6 +150,26 @@ describe('progress of long work', () => {
     expect(exported.err).toBe('\r\x1b[KMaking the txt of small (es)…\r\x1b[K');
   });
 
+  it('import-xliff and align show theirs: reading the file, then merging or aligning it', async () => {
+    await runOnTerminal(false, 'new-locale', 'es');
+    const { createWorkbench } = await import('../server/application/createWorkbench');
+    const workbench = createWorkbench(project.dir);
+    const [first] = (await workbench.listSegments('small', 'es')).segments;
+    await workbench.translations.saveTarget('small', 'es', first.id, { target: 'Un texto pequeño', baseRevision: 0 });
+    await workbench.keepCaches();
+    const xlf = path.join(project.dir, 'es.xlf');
+    expect((await runOnTerminal(false, 'export', '--locale', 'es', '--format', 'xliff', '--out', xlf)).code).toBe(0);
+    const imported = await runOnTerminal(true, 'import-xliff', xlf, '--dry-run');
+    expect(imported.code).toBe(0);
+    expect(imported.err).toBe('\r\x1b[KReading es.xlf…\r\x1b[KMerging es.xlf into small (es)…\r\x1b[K');
+    // A published translation (here the text itself, its words reversed) brought into a language.
+    project.write('published.md', project.read('source/small.md').replace(/[A-Za-z]+/g, (word) => [...word].reverse().join('')));
+    const aligned = await runOnTerminal(true, 'align', 'small', 'fr', path.join(project.dir, 'published.md'), '--dry-run');
+    expect(aligned.code).toBe(0);
+    expect(aligned.err).toBe('\r\x1b[KAligning published.md with small (fr)…\r\x1b[K');
+    expect(aligned.out).toMatch(/^published\.md → small \(fr\): \d+ links between/);
+  });
+
   it('prints nothing of it where standard error is not a terminal (a pipe, a log)', async () => {
     await runOnTerminal(false, 'new-locale', 'es');
     project.write('v2.md', project.read('source/small.md').replace('The second paragraph.', 'The second paragraph, changed.'));
