@@ -151,6 +151,19 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
       } finally {
         await again.stop();
       }
+      if (project === book) {
+        // A fresh clone of the project (`.cache/` is not kept in git): nothing kept to read, every file parsed.
+        rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
+        const cold = await startServer(root, project.dir, port);
+        try {
+          line('100x: server start with no .cache/ (a fresh clone) to /healthz', `${cold.readyMs.toFixed(0).padStart(6)} ms`);
+          const first = performance.now();
+          await (await fetch(`http://127.0.0.1:${port}/api/documents/${project.doc}/locales/es/segments?limit=10`)).json();
+          line('100x: first GET …/segments?limit=10 after that start', `${(performance.now() - first).toFixed(0).padStart(6)} ms`);
+        } finally {
+          await cold.stop();
+        }
+      }
     }
     // po4a on the same work, last: its files and its minute of work do not weigh on the figures above.
     const po4aDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-po4a-'));
