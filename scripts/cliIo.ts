@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { once } from '../server/once';
 import { uiLanguages } from '../server/uiLanguages';
-import { cliLanguage } from './cliLanguage';
+import { environmentLanguage } from '../server/environmentLanguage';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -14,7 +14,7 @@ export interface CliIo {
   errIsTTY?: boolean;
 }
 
-/** A CliIo with the words of the user's language (see cliLanguage): what every command writes with. */
+/** A CliIo with the words of the user's language (see environmentLanguage): what every command writes with. */
 export interface Cli extends CliIo {
   /** The interface catalog's strings (`locales/<lang>/ui.json`, its `cli` keys), in the user's language. */
   t: TFunction;
@@ -25,12 +25,12 @@ export interface Cli extends CliIo {
 }
 
 /**
- * The CLI's words for the user of `io` (see cliLanguage), from `appRoot`'s interface catalogs:
+ * The CLI's words for the user of `io` (see environmentLanguage), from `appRoot`'s interface catalogs:
  * English and, when another language is chosen, that one (the catalogs are read only for these,
  * and only once a command has something to say: `status --json` loads no i18next).
  */
 export function cliOf(io: CliIo, appRoot: string): Cli {
-  const lang = cliLanguage(io.env, uiLanguages(appRoot));
+  const lang = environmentLanguage(io.env, uiLanguages(appRoot));
   const fixed = once(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at the first word written (see above)
     const { createI18n } = require('../server/i18n') as typeof import('../server/i18n');

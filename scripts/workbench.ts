@@ -38,7 +38,7 @@ class UsageError extends Error {}
 
 /** Runs the CLI; returns the exit code (0 ok, 1 refused or failed, 2 usage). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  // The user's language, for every word the commands write (see cliLanguage).
+  // The user's language, for every word the commands write (see environmentLanguage).
   const cli = cliOf(io, APP_ROOT);
   const { t } = cli;
   try {

@@ -5,29 +5,33 @@ import { APP_ROOT, createApp } from './app';
 import type { SetupGate } from './auth/setupGate';
 import type { Project } from './application/createWorkbench';
 import { sweepTempFiles } from './storage/sweepTempFiles';
+import { environmentLanguage } from './environmentLanguage';
+import { createI18n } from './i18n';
+import { uiLanguages } from './uiLanguages';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
+  // What it says as it starts, in the language of its environment (as the CLI; see environmentLanguage).
+  const lang = environmentLanguage(process.env, uiLanguages(APP_ROOT));
+  const t = createI18n(APP_ROOT, lang === 'en' ? ['en'] : ['en', lang]).getFixedT(lang);
   let app;
   try {
     app = createApp({ dataDir, checkDatabase: true, writeBehindMs: writeBehindMsOf(process.env.WORKBENCH_WRITE_BEHIND_MS) });
   } catch (err) {
     // A database that is not ours, damaged, or newer than this code: say so and start nothing.
-    console.error(`The workbench cannot start: ${(err as Error).message}`);
+    console.error(t('startup.cannotStart', { message: (err as Error).message }));
     process.exit(1);
   }
   const migrated = (app.locals.project as Project).records.migrated;
   if (migrated) {
-    console.log(
-      `Moved the records of the previous version into workbench.db (accounts ${migrated.users}, tokens ${migrated.tokens}, history entries ${migrated.history}, suggestions ${migrated.suggestions}, conversations ${migrated.threads}, edition records ${migrated.editions}, memories ${migrated.memories}). The old files are kept as *.migrated.`,
-    );
+    console.log(t('startup.migrated', { ...migrated }));
   }
   // Before the first request: what a write stopped part way left staged is settled with nothing else under way.
   const settled = await (app.locals.project as Project).workbench.settleStagedHistory();
   if (settled.confirmed + settled.dropped > 0) {
-    console.log(`Settled the history of writes stopped part way: ${settled.confirmed} entries whose change is in the files kept, ${settled.dropped} of changes that did not happen dropped.`);
+    console.log(t('startup.settled', { confirmed: settled.confirmed, dropped: settled.dropped }));
   }
   // Before answering: the documents and locales the first pages ask for, read from their snapshots
   // (a book's first page after a start read megabytes of each while its reader waited).
@@ -41,9 +45,9 @@ async function main(): Promise<void> {
   const server = app.listen(port, async () => {
     // The port bound: PORT=0 asks the system for a free one.
     const bound = (server.address() as AddressInfo).port;
-    console.log(`Translation workbench on http://localhost:${bound} (project: ${dataDir})`);
+    console.log(t('startup.listening', { url: `http://localhost:${bound}`, dir: dataDir }));
     const swept = await sweepTempFiles(dataDir);
-    if (swept.length > 0) console.log(`Removed ${swept.length} temporary files left by an interrupted write: ${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}`);
+    if (swept.length > 0) console.log(t('startup.swept', { count: swept.length, files: `${swept.slice(0, 5).join(', ')}${swept.length > 5 ? ', …' : ''}` }));
     // The translation memory's index caught up with the files once the server has a quiet moment
     // (no request for MEMORY_WARM_DELAY_MS, and none under way but live streams), off the way of
     // editors starting to save or of a long first page (a book's checks): a book's first indexing
@@ -51,14 +55,14 @@ async function main(): Promise<void> {
     const warmWhenQuiet = setInterval(() => {
       if (Date.now() - lastRequestAt < MEMORY_WARM_DELAY_MS || underWay > 0) return;
       clearInterval(warmWhenQuiet);
-      void (app.locals.project as Project).memory.warm().catch((err: unknown) => console.error(`Could not index the translation memory: ${err instanceof Error ? err.message : String(err)}`));
+      void (app.locals.project as Project).memory.warm().catch((err: unknown) => console.error(t('startup.memoryFailed', { message: err instanceof Error ? err.message : String(err) })));
     }, 500);
     warmWhenQuiet.unref();
     // A project kept in git: batches committed as saves pause (see TranslationsInGit).
     (app.locals.project as Project).git.start();
     const token = await (app.locals.setup as SetupGate).prepare();
     if (token) {
-      console.log(`No accounts yet. Open this link once to create the administrator: http://localhost:${bound}/setup/${token}`);
+      console.log(t('startup.firstAccount', { url: `http://localhost:${bound}/setup/${token}` }));
     }
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
     });
   });
   server.on('error', (err) => {
-    console.error(`Cannot listen on port ${port}: ${err.message}`);
+    console.error(t('startup.cannotListen', { port, message: err.message }));
     process.exit(1);
   });
   // A clean stop keeps the snapshots of the files written last (see LocaleStore.keepSnapshots): the next start reads them instead of parsing.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { cliOf } from '../scripts/cliIo';
-import { cliLanguage } from '../scripts/cliLanguage';
+import { environmentLanguage } from '../server/environmentLanguage';
 import { main } from '../scripts/workbench';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 
@@ -26,7 +26,7 @@ describe('the language the CLI speaks, chosen as gettext programs choose theirs'
     [{ LANG: 'es_ES.UTF-8@euro' }, 'es'],
     [{ LANG: '!!not a locale', LANGUAGE: '::' }, 'en'],
   ])('%j → %s', (env, expected) => {
-    expect(cliLanguage(env, AVAILABLE)).toBe(expected);
+    expect(environmentLanguage(env, AVAILABLE)).toBe(expected);
   });
 
   it('writes numbers as the language does', () => {

@@ -39,3 +39,22 @@ describe('npm start', () => {
     }
   });
 });
+
+describe('the server as it starts', () => {
+  it('says where it is and how to make the first account in the language of its environment', async () => {
+    const project = makeManifestoProject();
+    const env = { ...process.env, WORKBENCH_DATA: project.dir, PORT: '0', LANGUAGE: '', LC_ALL: '', LC_MESSAGES: '', LANG: 'es_ES.UTF-8' };
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'server', 'server.js')], { env });
+    const exited = new Promise((r) => child.once('exit', r));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      for (let i = 0; i < 400 && !out.includes('/setup/') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(out).toMatch(/^Translation workbench en http:\/\/localhost:\d+ \(proyecto: .+\)\nAún no hay cuentas\. Abre este enlace una vez para crear la cuenta de administración: http:\/\/localhost:\d+\/setup\/\S+\n/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      project.cleanup();
+    }
+  });
+});

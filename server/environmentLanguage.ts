@@ -1,11 +1,11 @@
 /**
- * The language the CLI speaks, chosen from the environment as gettext programs (git, po4a…) choose
- * theirs: the locale is LC_ALL, else LC_MESSAGES, else LANG; unset, or "C"/"POSIX", it is English.
- * Otherwise LANGUAGE, a list by preference ("es:fr"), comes first, then the locale itself
- * ("es_ES.UTF-8"). The first of them the interface is translated into wins (`es-MX` takes `es`);
- * none of them, English.
+ * The language of the environment, which the CLI speaks and the server's start-up lines are
+ * written in, chosen as gettext programs (git, po4a…) choose theirs: the locale is LC_ALL, else
+ * LC_MESSAGES, else LANG; unset, or "C"/"POSIX", it is English. Otherwise LANGUAGE, a list by
+ * preference ("es:fr"), comes first, then the locale itself ("es_ES.UTF-8"). The first of them
+ * the interface is translated into wins (`es-MX` takes `es`); none of them, English.
  */
-export function cliLanguage(env: NodeJS.ProcessEnv, available: readonly string[]): string {
+export function environmentLanguage(env: NodeJS.ProcessEnv, available: readonly string[]): string {
   const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   if (!locale || /^(C|POSIX)([._@]|$)/.test(locale)) return 'en';
   const wanted = [...(env.LANGUAGE ?? '').split(':'), locale];
