@@ -40,7 +40,7 @@ describe('errors in the interface language', () => {
     expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'es' })).expect(409)).body.error.message).toBe('es ya está empezado para small.');
     expect((await es(t.api.post('/api/documents/small/locales').send({ code: 'en' })).expect(400)).body.error.message).toBe('«A small text» está escrito en en: elige otro idioma.');
     const long = await es(t.api.put(`/api/documents/small/locales/es/segments/${first.id}`).send({ target: 'x'.repeat(20001), baseRevision: 1 })).expect(413);
-    expect(long.body.error.message).toBe('Una traducción puede tener como mucho 20000 caracteres; esta tiene 20001.');
+    expect(long.body.error.message).toBe('Una traducción puede tener como mucho 20.000 caracteres; esta tiene 20.001.');
     const notXliff = await es(t.api.post('/api/documents/small/locales/es/import').set('Content-Type', 'application/xliff+xml').send('<root/>')).expect(400);
     expect(notXliff.body.error.message).toMatch(/: el banco de trabajo no puede leerlo: /);
     const notTbx = await es(t.api.post('/api/glossary/es/import').set('Content-Type', 'application/x-tbx+xml').send('<root/>')).expect(400);
