@@ -19,7 +19,7 @@ async function readCatalog(file: string): Promise<Catalog | undefined> {
   try {
     return JSON.parse(text) as Catalog;
   } catch (cause) {
-    throw new WorkbenchError(500, 'catalog-invalid', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new WorkbenchError(500, 'catalog-invalid', `${file} is not valid JSON: ${(cause as Error).message}`, { cause, params: { file, reason: (cause as Error).message } });
   }
 }
 
@@ -33,7 +33,8 @@ export async function uiXliffCommand(appRoot: string, args: string[], options: {
   const [action, argument] = args;
   const localesDir = path.join(appRoot, 'locales');
   const english = await readCatalog(path.join(localesDir, 'en', 'ui.json'));
-  if (!english) throw new WorkbenchError(500, 'catalog-missing', `${path.join(localesDir, 'en', 'ui.json')} is missing: it is the source of the interface strings.`);
+  const englishFile = path.join(localesDir, 'en', 'ui.json');
+  if (!english) throw new WorkbenchError(500, 'catalog-missing', `${englishFile} is missing: it is the source of the interface strings.`, { params: { file: englishFile } });
   if (action === 'export' && argument) {
     const lang = canonicalLocale(argument);
     if (lang === 'en') throw new WorkbenchError(400, 'locale-is-source', 'English is the source of the interface strings: choose another language.');

@@ -68,6 +68,11 @@ describe('the CLI in Spanish', () => {
 
     // An error with its values, in the words the web interface uses for it.
     expect(await run(spanish, false, 'drift', '--doc', 'nope')).toMatchObject({ code: 1, err: 'workbench: No hay ningún documento «nope».\n' });
+    // A file named on the command line that cannot be read, said in the user's words.
+    const missing = path.join(project.dir, 'missing.md');
+    expect(await run(spanish, false, 'update-source', 'small', missing)).toMatchObject({ code: 1, err: `workbench: No se puede leer ${missing}: no existe ese archivo.\n` });
+    expect(await run(spanish, false, 'import-xliff', project.dir)).toMatchObject({ code: 1, err: `workbench: No se puede leer ${project.dir}: es una carpeta.\n` });
+    expect((await run({}, false, 'update-source', 'small', missing)).err).toBe(`workbench: Cannot read ${missing}: there is no such file (ENOENT).\n`);
     // A usage error, then the usage, in Spanish (exit 2).
     const usage = await run(spanish, false, 'frobnicate');
     expect(usage.code).toBe(2);

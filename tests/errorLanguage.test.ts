@@ -4,17 +4,23 @@ import request from 'supertest';
 import { startLocale, useTestApp } from './helpers/app';
 import { REPO_ROOT } from './helpers/project';
 
-/** Every refusal code the server's code throws (`new WorkbenchError(status, 'code', …)`). */
+/**
+ * Every refusal code the server's and the CLI's code throw (`new WorkbenchError(status, 'code', …)`),
+ * but those whose message the CLI already writes in its user's words (`t('cli.…')`).
+ */
 function thrownCodes(): Set<string> {
   const codes = new Set<string>();
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.ts')) for (const m of readFileSync(file, 'utf8').matchAll(/new WorkbenchError\(\s*\d+,\s*'([a-z0-9-]+)'/g)) codes.add(m[1]);
+      else if (entry.name.endsWith('.ts')) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/new WorkbenchError\(\s*\d+,\s*'([a-z0-9-]+)',([^\n]*)/g)) if (!m[2].includes("t('cli.")) codes.add(m[1]);
+      }
     }
   };
   walk(path.join(REPO_ROOT, 'server'));
+  walk(path.join(REPO_ROOT, 'scripts'));
   return codes;
 }
 
