@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlignmentPreview } from '../server/application/alignments';
 import type { Project } from '../server/application/createWorkbench';
 import { progressLine, type Cli } from './cliIo';
+import { readInput } from './readInput';
 
 /**
  * `workbench align <doc> <lang> <file> [--dry-run] [--json]`: aligns a published translation with
@@ -11,7 +11,7 @@ import { progressLine, type Cli } from './cliIo';
  */
 export async function alignCommand(project: Project, args: { doc: string; lang: string; file: string; dryRun: boolean; json: boolean; who: string }, cli: Cli): Promise<number> {
   const { t, number } = cli;
-  const bytes = await readFile(args.file);
+  const bytes = await readInput(args.file);
   const name = path.basename(args.file);
   const progress = progressLine(cli);
   progress.say(t('cli.align.aligning', { file: name, document: args.doc, lang: args.lang }));

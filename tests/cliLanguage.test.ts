@@ -71,6 +71,7 @@ describe('the CLI in Spanish', () => {
     // A file named on the command line that cannot be read, said in the user's words.
     const missing = path.join(project.dir, 'missing.md');
     expect(await run(spanish, false, 'update-source', 'small', missing)).toMatchObject({ code: 1, err: `workbench: No se puede leer ${missing}: no existe ese archivo.\n` });
+    expect(await run(spanish, false, 'align', 'small', 'fr', missing)).toMatchObject({ code: 1, err: `workbench: No se puede leer ${missing}: no existe ese archivo.\n` });
     expect(await run(spanish, false, 'import-xliff', project.dir)).toMatchObject({ code: 1, err: `workbench: No se puede leer ${project.dir}: es una carpeta.\n` });
     expect((await run({}, false, 'update-source', 'small', missing)).err).toBe(`workbench: Cannot read ${missing}: there is no such file (ENOENT).\n`);
     // A usage error, then the usage, in Spanish (exit 2).
