@@ -133,7 +133,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${(err as Error).message}\n\n${t('cli.usage')}\n`);
+      io.err(`${optionError(err as Error & { code?: string }, t)}\n\n${t('cli.usage')}\n`);
       return 2;
     }
     if (isWorkbenchError(err)) {
@@ -143,6 +143,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`workbench: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+/**
+ * A malformed command line in the user's words: Node's parseArgs names the option only inside its
+ * English message (`Unknown option '--frob'. To specify…`), so the option is taken from there; a
+ * message of another form is given as Node wrote it.
+ */
+function optionError(err: Error & { code?: string }, t: Cli['t']): string {
+  const option = /'(-[^' ]*)/.exec(err.message)?.[1];
+  if (!option) return err.message;
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return t('cli.args.unknownOption', { option });
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return t(/does not take/.test(err.message) ? 'cli.args.optionNoValue' : 'cli.args.optionValue', { option });
+  return err.message;
 }
 
 async function status(workbench: Workbench, json: boolean, cli: Cli): Promise<number> {

@@ -79,6 +79,11 @@ describe('the CLI in Spanish', () => {
     expect(usage.code).toBe(2);
     expect(usage.err).toMatch(/^Orden desconocida: "frobnicate"\.\n\nUso: workbench <orden> \[opciones\]\n/);
 
+    // A malformed option, named in the user's words (Node's parser says it in English only).
+    expect(await run(spanish, false, 'status', '--frob')).toMatchObject({ code: 2, err: expect.stringMatching(/^Opción desconocida: --frob\.\n\nUso: /) });
+    expect(await run(spanish, false, 'drift', '--doc')).toMatchObject({ code: 2, err: expect.stringMatching(/^La opción --doc necesita un valor\.\n\nUso: /) });
+    expect((await run({}, false, 'status', '--json=yes')).err).toMatch(/^The option --json takes no value\.\n\nUsage: /);
+
     // The same commands in English where the environment asks for none.
     expect((await run({}, false, 'drift', '--doc', 'nope')).err).toBe('workbench: There is no document "nope".\n');
     expect((await run({ LANG: 'C.UTF-8', LANGUAGE: 'es' }, false, 'status')).out).toContain('(8 paragraphs, ');
