@@ -57,11 +57,10 @@ function previewText(preview: AlignmentPreview, cli: Cli): string {
   ];
   if (preview.conflicts.length) lines.push(t('cli.align.conflicts', { count: preview.conflicts.length, formatted: number(preview.conflicts.length) }));
   const cut = (text: string): string => (text.length > 70 ? `${text.slice(0, 69)}…` : text);
-  const percent = new Intl.NumberFormat(cli.lang, { style: 'percent' });
   const none = t('cli.align.none');
   for (const index of preview.review) {
     const link = preview.links[index];
-    lines.push(`#${index + 1} ${link.kind} ${percent.format(link.confidence).padStart(4)}  ${link.source.map((s) => cut(s.text)).join(' + ') || none}  ⇒  ${link.target.map(cut).join(' + ') || none}`);
+    lines.push(`#${index + 1} ${link.kind} ${cli.percent(link.confidence).padStart(4)}  ${link.source.map((s) => cut(s.text)).join(' + ') || none}  ⇒  ${link.target.map(cut).join(' + ') || none}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -22,6 +22,8 @@ export interface Cli extends CliIo {
   lang: string;
   /** A number as the language writes it (16,200; 16.200). */
   number(value: number): string;
+  /** A fraction as a percentage the language writes (0.5: 50%; 50 %). */
+  percent(fraction: number): string;
 }
 
 /**
@@ -33,12 +35,13 @@ export function cliOf(io: CliIo, appRoot: string): Cli {
   const lang = environmentLanguage(io.env, uiLanguages(appRoot));
   const fixed = once(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at the first word written (see above)
-    const { createI18n } = require('../server/i18n') as typeof import('../server/i18n');
-    return createI18n(appRoot, lang === 'en' ? ['en'] : ['en', lang]).getFixedT(lang);
+    const { wordsIn } = require('../server/i18n') as typeof import('../server/i18n');
+    return wordsIn(appRoot, lang);
   });
   const t = ((...args: Parameters<TFunction>) => fixed()(...args)) as TFunction;
   const numbers = once(() => new Intl.NumberFormat(lang));
-  return { ...io, t, lang, number: (value) => numbers().format(value) };
+  const percents = once(() => new Intl.NumberFormat(lang, { style: 'percent' }));
+  return { ...io, t, lang, number: (value) => numbers().format(value), percent: (fraction) => percents().format(fraction) };
 }
 
 /**

@@ -42,7 +42,7 @@ export async function exportCommand(
   const { record } = exported;
   const version = cli.number(record.sourceVersion);
   cli.out(
-    `${record.draft ? t('cli.export.wroteDraft', { file, format: record.format, percent: new Intl.NumberFormat(cli.lang, { style: 'percent' }).format(record.percent / 100), version }) : t('cli.export.wrote', { file, format: record.format, version })}\n`,
+    `${record.draft ? t('cli.export.wroteDraft', { file, format: record.format, percent: cli.percent(record.percent / 100), version }) : t('cli.export.wrote', { file, format: record.format, version })}\n`,
   );
   return 0;
 }

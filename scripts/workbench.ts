@@ -165,7 +165,6 @@ async function status(workbench: Workbench, json: boolean, cli: Cli): Promise<nu
     cli.out(`${JSON.stringify({ documents: documents.map(documentJson) }, null, 2)}\n`);
     return 0;
   }
-  const percent = new Intl.NumberFormat(cli.lang, { style: 'percent' });
   const labels = { untranslated: t('cli.status.untranslated'), translated: t('cli.status.translated'), approved: t('cli.status.approved') };
   for (const doc of documents) {
     const paragraphs = t('cli.paragraphs', { count: doc.segments, formatted: number(doc.segments) });
@@ -180,7 +179,7 @@ async function status(workbench: Workbench, json: boolean, cli: Cli): Promise<nu
       const s = locale.progress.bySegments;
       const done = locale.progress.words ? Math.round((100 * (locale.progress.byWords.translated + locale.progress.byWords.approved)) / locale.progress.words) : 0;
       const counts = (['untranslated', 'translated', 'approved'] as const).map((key) => `${labels[key]} ${number(s[key]).padStart(6)}`).join('  ');
-      cli.out(`  ${locale.code.padEnd(8)} ${describeLocale(locale.code, cli.lang).name.padEnd(16)} ${counts}  ${t('cli.status.ofWords', { percent: percent.format(done / 100).padStart(4) })}\n`);
+      cli.out(`  ${locale.code.padEnd(8)} ${describeLocale(locale.code, cli.lang).name.padEnd(16)} ${counts}  ${t('cli.status.ofWords', { percent: cli.percent(done / 100).padStart(4) })}\n`);
     }
   }
   return 0;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import i18next, { type i18n, type Resource } from 'i18next';
+import i18next, { type i18n, type Resource, type TFunction } from 'i18next';
 import { uiLanguages } from './uiLanguages';
 
 export { uiLanguages };
@@ -40,4 +40,13 @@ export function createI18n(appRoot: string, languages: string[] = uiLanguages(ap
       },
     });
   return instance;
+}
+
+/**
+ * The interface's words in `lang`, one of the interface's languages (English beneath it, for a
+ * string it lacks), for one reader outside any request: the CLI's user, the server's start-up
+ * lines (see environmentLanguage). Only those two catalogs are read.
+ */
+export function wordsIn(appRoot: string, lang: string): TFunction {
+  return createI18n(appRoot, lang === 'en' ? ['en'] : ['en', lang]).getFixedT(lang);
 }

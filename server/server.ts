@@ -6,7 +6,7 @@ import type { SetupGate } from './auth/setupGate';
 import type { Project } from './application/createWorkbench';
 import { sweepTempFiles } from './storage/sweepTempFiles';
 import { environmentLanguage } from './environmentLanguage';
-import { createI18n } from './i18n';
+import { wordsIn } from './i18n';
 import { uiLanguages } from './uiLanguages';
 
 /** Starts the workbench on $PORT (3000) over the project in $WORKBENCH_DATA (the repository itself). */
@@ -14,8 +14,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = path.resolve(process.env.WORKBENCH_DATA ?? APP_ROOT);
   // What it says as it starts, in the language of its environment (as the CLI; see environmentLanguage).
-  const lang = environmentLanguage(process.env, uiLanguages(APP_ROOT));
-  const t = createI18n(APP_ROOT, lang === 'en' ? ['en'] : ['en', lang]).getFixedT(lang);
+  const t = wordsIn(APP_ROOT, environmentLanguage(process.env, uiLanguages(APP_ROOT)));
   let app;
   try {
     app = createApp({ dataDir, checkDatabase: true, writeBehindMs: writeBehindMsOf(process.env.WORKBENCH_WRITE_BEHIND_MS) });
