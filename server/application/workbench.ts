@@ -270,13 +270,9 @@ export class Workbench {
   async warm(budgetMs: number): Promise<void> {
     const until = Date.now() + budgetMs;
     const ids = await this.sources.list();
-    for (const id of ids) {
-      if (Date.now() >= until) return;
-      await this.document(id).catch(() => undefined);
-    }
-    // Then the locale people worked on last (the first page after a start is most likely theirs;
-    // without history, the largest: the most translated), from its snapshot or read once, when the
-    // budget allows.
+    // The locale people worked on last (the first page after a start is most likely theirs;
+    // without history, the largest: the most translated), chosen first: with no snapshot of its
+    // file, the file is read on another thread while this one loads the documents.
     const locales: { id: string; code: string; lastAt: string; count: number; size: number }[] = [];
     for (const id of ids) {
       for (const code of await this.locales.listLocales(id).catch(() => [] as string[])) {
@@ -285,12 +281,20 @@ export class Workbench {
         locales.push({ id, code, lastAt: lastAt ?? '', count, size });
       }
     }
-    for (const { id, code, size } of warmingOrder(locales)) {
+    const order = warmingOrder(locales);
+    const readingAhead = order.length > 0 && (await this.locales.readAhead(order[0].id, order[0].code).catch(() => undefined)) !== undefined;
+    for (const id of ids) {
+      if (Date.now() >= until) return;
+      await this.document(id).catch(() => undefined);
+    }
+    for (const [i, { id, code, size }] of order.entries()) {
       const left = until - Date.now();
       if (left <= 0) return;
       // Only a file that can be read in the time left: a read is not cut short, and a start that
-      // outran its budget would keep everyone waiting for a locale nobody asked for yet.
-      if (size * WARM_MS_PER_BYTE > left) continue;
+      // outran its budget would keep everyone waiting for a locale nobody asked for yet. One read
+      // ahead is taken whatever is left: it is mostly read already (and the start answers at the
+      // end of its budget anyway, the load going on behind).
+      if (!(i === 0 && readingAhead) && size * WARM_MS_PER_BYTE > left) continue;
       await this.locales.peek(id, code, () => undefined).catch(() => undefined);
       // One: the rest load when asked, not while the first translator waits for the server.
       return;

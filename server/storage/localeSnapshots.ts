@@ -19,6 +19,8 @@ export interface LocaleSnapshots {
    * at each unit's text for it (a twentieth of a second for a book's file).
    */
   read(path: string, stats: Stats): Promise<{ model: LocaleFile; written?: boolean[] } | undefined>;
+  /** Whether a snapshot of the file as `stats` says it is is kept (see StampedSnapshots.has). */
+  has(path: string, stats: Stats): Promise<boolean>;
   /** Keeps `model` (with `written`, when known for each unit) as the model of the file `stats` says. */
   write(path: string, stats: Stats, model: LocaleFile, written: readonly boolean[] | undefined): void;
 }
@@ -71,6 +73,10 @@ export function createLocaleSnapshots(kept: StampedSnapshots, options: { dir: st
       }
       const written = typeof bits === 'string' && bits.length === model.units.length ? Array.from(bits, (bit) => bit === '1') : undefined;
       return { model, written };
+    },
+
+    has(path, stats) {
+      return kept.has(relative(dir, path), fileStamp(stats));
     },
 
     write(path, stats, model, written) {

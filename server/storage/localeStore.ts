@@ -21,6 +21,7 @@ import { statsThisTurn } from './statsThisTurn';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
+import { type ModelReadAhead, readLocaleModelOffThread } from './readLocaleModelOffThread';
 import type { SourceTextsOf } from './sourceTexts';
 import type { StampedSnapshots } from './stampedSnapshots';
 import type { JournalMark, UnitJournal } from './unitJournal';
@@ -47,6 +48,8 @@ const FOLD_SLICE = 32;
  * paragraph saved again and again is put in once.
  */
 const FOLD_AFTER_MS = 250;
+/** Files from this size up are read ahead on a thread (see LocaleStore.readAhead); below it, a thread's start costs more than the read. */
+const READ_AHEAD_MIN_BYTES = 1024 * 1024;
 /** The bytes of a file read at a time for its digest (see LocaleStore.digest). */
 const DIGEST_CHUNK = 1024 * 1024;
 
@@ -109,6 +112,16 @@ export interface LocaleStore {
    * change makes a new one), and must never change it.
    */
   peek<T>(document: string, lang: string, look: (file: ReadonlyLocaleFile) => T): Promise<T | undefined>;
+  /**
+   * Starts reading the file's model on a thread of its own, for the next read of it (a server's
+   * start: its own thread segments the documents meanwhile), when nothing quicker holds it: it is
+   * not loaded yet, has no snapshot (a fresh clone, a file another tool or a pull rewrote), no
+   * saves journaled for it, and is large enough for a thread to be worth its start. Resolves
+   * undefined when it does not start one, else once it is started, with `read`: whether a model
+   * was read (false: the file is left to the usual read). The load that takes the model checks that
+   * the file is still the one read (see fileStamp).
+   */
+  readAhead(document: string, lang: string): Promise<{ read: Promise<boolean> } | undefined>;
   /** Creates the file; 409 'locale-exists' when it already exists. */
   create(file: LocaleFile): Promise<void>;
   /**
@@ -355,6 +368,9 @@ export function createFileLocaleStore(options: {
   /** The newest journal row written into each file by this process. */
   const writtenUpTo = new Map<string, number>();
 
+  /** Models being read on another thread, by path (see readAhead), until a load takes them. */
+  const readingAhead = new Map<string, Promise<ModelReadAhead | undefined>>();
+
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
   async function load(path: string, forChange = false): Promise<CacheEntry | undefined> {
     // A file being put in place by this process: its entry is known once the rename is done (read
@@ -390,7 +406,16 @@ export function createFileLocaleStore(options: {
       // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
       const locale = journal && localeOf(path);
       const held = locale ? journal?.pending(locale.document, locale.lang) : undefined;
-      const kept = held ? undefined : await snapshots?.read(path, stats);
+      // A model read ahead of this very file (every load meanwhile waits for the same), else its snapshot.
+      const ahead = held ? undefined : readingAhead.get(path);
+      const readBefore = ahead && (await ahead);
+      if (ahead && readingAhead.get(path) === ahead) readingAhead.delete(path);
+      if (ahead) {
+        const meanwhile = cache.get(path);
+        if (meanwhile && sameFile(meanwhile, stats) && journalHolds(path, meanwhile)) return meanwhile;
+      }
+      const readOffThread = readBefore?.stamp === fileStamp(stats) ? readBefore : undefined;
+      const kept = held ? undefined : (readOffThread ?? (await snapshots?.read(path, stats)));
       if (kept && forChange) {
         // A file about to change: held with its units unparsed, from its bytes and its snapshot's model.
         const parsed = await parseFrom(handle, path, kept.model, kept.written);
@@ -403,6 +428,11 @@ export function createFileLocaleStore(options: {
         cache.set(path, entry);
         // A server parses the file soon after, while the translator reads: the first save does not wait for it.
         if (options.serving) setTimeout(() => void withDom(path, entry).catch(() => undefined), PARSE_AHEAD_DELAY_MS).unref();
+        // A model read ahead has no snapshot yet: kept as one the streaming reader read (below).
+        if (readOffThread) {
+          if (options.serving) snapshotLater(path, SNAPSHOT_AFTER_READ_MS);
+          else snapshots?.write(path, stats, readOffThread.model, readOffThread.written);
+        }
         return entry;
       }
       const bytes = await handle.readFile();
@@ -1175,6 +1205,21 @@ export function createFileLocaleStore(options: {
     async peek(document, lang, look) {
       const entry = await load(pathOf(document, lang));
       return entry && look(entry.model);
+    },
+
+    async readAhead(document, lang) {
+      const path = pathOf(document, lang);
+      if (cache.has(path) || readingAhead.has(path) || journal?.pending(document, lang)) return undefined;
+      let stats: Stats;
+      try {
+        stats = await fs.stat(path);
+      } catch {
+        return undefined;
+      }
+      if (stats.size < READ_AHEAD_MIN_BYTES || (await snapshots?.has(path, stats)) || cache.has(path) || readingAhead.has(path)) return undefined;
+      const reading = readLocaleModelOffThread(path);
+      readingAhead.set(path, reading);
+      return { read: reading.then((model) => model !== undefined) };
     },
 
     async create(file) {

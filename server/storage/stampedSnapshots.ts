@@ -19,6 +19,11 @@ import { tempPathOf, writeAll } from './writeFileAtomic';
 export interface StampedSnapshots {
   /** The value kept under `name` with exactly `stamp`, or undefined. */
   read(name: string, stamp: string): Promise<unknown>;
+  /**
+   * Whether a snapshot is kept under `name` with exactly `stamp`: its first line only is read (it
+   * may still prove torn when read).
+   */
+  has(name: string, stamp: string): Promise<boolean>;
   /** Keeps `value` under `name` with `stamp` (in the background; a failure is ignored). */
   write(name: string, stamp: string, value: unknown): void;
   /** write, resolving once the value is written (or given up): for a value the next process should find at once. */
@@ -209,6 +214,23 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
         return JSON.parse(body.toString('latin1')) as unknown; // ASCII (see asciiJson)
       } catch {
         return undefined; // torn (a process stopped while writing it): worked out again instead
+      }
+    },
+
+    async has(name, stamp) {
+      const file = fileOf(name);
+      if (!file) return false;
+      const expected = Buffer.from(`${header(stamp)}\n`);
+      let handle: fs.FileHandle | undefined;
+      try {
+        handle = await fs.open(file, 'r');
+        const start = Buffer.alloc(expected.byteLength);
+        const { bytesRead } = await handle.read(start, 0, start.byteLength, 0);
+        return bytesRead === expected.byteLength && start.equals(expected);
+      } catch {
+        return false;
+      } finally {
+        await handle?.close();
       }
     },
 
