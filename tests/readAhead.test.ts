@@ -4,7 +4,7 @@
  * never once the file has changed since; a file the streaming reader leaves to the DOM reader, or
  * cannot read, is read (or refused) as it always is.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createWorkbench } from '../server/application/createWorkbench';
 import type { LocaleFile } from '../server/domain/types';
@@ -129,8 +129,9 @@ test('a file the streaming reader leaves to the DOM reader (another encoding) is
   }
 });
 
-test("a server's start reads the locale it warms on another thread while it loads the documents", async () => {
+test("a server's start that segments a document (nothing kept of it: a fresh clone) reads the locale it warms on another thread meanwhile", async () => {
   const expected = await readPlainly();
+  rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
   const workbench = createWorkbench(project.dir);
   const streamed = jest.spyOn(streaming, 'streamModel');
   await workbench.warm(60_000);
@@ -138,4 +139,21 @@ test("a server's start reads the locale it warms on another thread while it load
   const context = await workbench.locale('long', 'es');
   expect(context.file.units).toEqual(expected?.units);
   expect(streamed).not.toHaveBeenCalled();
+});
+
+test("a server's start that has its documents kept reads the locale it warms itself (its thread is free)", async () => {
+  const expected = await readPlainly();
+  rmSync(path.join(project.dir, '.cache'), { recursive: true, force: true });
+  // A process segments the documents and keeps them; the locale file has no snapshot.
+  await createWorkbench(project.dir).document('long');
+  await createWorkbench(project.dir).document('small');
+  const kept = path.join(project.dir, '.cache', 'sources');
+  for (let i = 0; i < 200 && !(existsSync(path.join(kept, 'long.version.json')) && existsSync(path.join(kept, 'small.version.json'))); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  rmSync(path.join(project.dir, '.cache', 'locales'), { recursive: true, force: true });
+  const workbench = createWorkbench(project.dir);
+  expect(await workbench.keptVersion('long')).toBe(1);
+  const streamed = jest.spyOn(streaming, 'streamModel');
+  await workbench.warm(60_000);
+  expect(streamed).toHaveBeenCalledTimes(1);
+  expect((await workbench.locale('long', 'es')).file.units).toEqual(expected?.units);
 });

@@ -271,8 +271,10 @@ export class Workbench {
     const until = Date.now() + budgetMs;
     const ids = await this.sources.list();
     // The locale people worked on last (the first page after a start is most likely theirs;
-    // without history, the largest: the most translated), chosen first: with no snapshot of its
-    // file, the file is read on another thread while this one loads the documents.
+    // without history, the largest: the most translated), chosen first: when a document is to be
+    // segmented (nothing kept of it: a fresh clone, a new text), a file of it with no snapshot is
+    // read on another thread meanwhile. Otherwise it is read here, after the documents: with this
+    // thread free, the other's start and the model's copy back would cost more than they save.
     const locales: { id: string; code: string; lastAt: string; count: number; size: number }[] = [];
     for (const id of ids) {
       for (const code of await this.locales.listLocales(id).catch(() => [] as string[])) {
@@ -282,7 +284,8 @@ export class Workbench {
       }
     }
     const order = warmingOrder(locales);
-    const readingAhead = order.length > 0 && (await this.locales.readAhead(order[0].id, order[0].code).catch(() => undefined)) !== undefined;
+    const segmenting = async () => (await Promise.all(ids.map((id) => this.keptVersion(id).catch(() => undefined)))).includes(undefined);
+    const readingAhead = order.length > 0 && (await segmenting()) && (await this.locales.readAhead(order[0].id, order[0].code).catch(() => undefined)) !== undefined;
     for (const id of ids) {
       if (Date.now() >= until) return;
       await this.document(id).catch(() => undefined);
