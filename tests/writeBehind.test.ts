@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../server/app';
 import { createProject } from '../server/application/createWorkbench';
+import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { closeProjectLock } from '../server/storage/projectLock';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
@@ -203,6 +204,29 @@ describe('saves written behind them', () => {
     await served.workbench.keepCaches();
     expect(targetsOnDisk().get(segments[0].id)).toBe('Sin sitio');
     expect(journalRows()).toBe(0);
+  });
+
+  it("the document's summary is kept under the new file's stamp before the file's journal rows are forgotten: a CLI command that finds none finds the summary current", async () => {
+    const { api, segments } = await serverApp();
+    const journal = projectRecords(project.dir).journal;
+    const written = journal.written.bind(journal);
+    const seen: { rows: number; summaryStamp?: string; fileStamp: string }[] = [];
+    jest.spyOn(journal, 'written').mockImplementation((document, lang, upTo) => {
+      // What a CLI command would read the moment the rows are gone: the file and the kept summary.
+      const summaries = path.join(project.dir, '.cache', 'summaries');
+      const kept = readFileSync(path.join(summaries, `${DOC}.json`), 'latin1');
+      const value = JSON.parse(kept.slice(kept.indexOf('\n') + 1)) as { locales: Record<string, { stamp: string }> };
+      seen.push({ rows: journalRows(), summaryStamp: value.locales[lang]?.stamp, fileStamp: fileStamp(statSync(fileOf())) });
+      return written(document, lang, upTo);
+    });
+    const answers = await Promise.all(segments.slice(0, 5).map((s, i) => api.put(`/api/documents/${DOC}/locales/es/segments/${s.id}`).send({ target: `Traducción ${i}`, baseRevision: s.revision })));
+    expect(answers.map((a) => a.status)).toEqual(segments.slice(0, 5).map(() => 200));
+    for (let i = 0; i < 100 && journalRows() > 0; i++) await sleep(50);
+    expect(journalRows()).toBe(0);
+    expect(seen.length).toBeGreaterThan(0);
+    const last = seen[seen.length - 1];
+    expect(last.rows).toBeGreaterThan(0);
+    expect(last.summaryStamp).toBe(last.fileStamp);
   });
 
   it('a full disk when the save is journaled: 507, and nothing changes', async () => {

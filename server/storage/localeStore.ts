@@ -841,6 +841,14 @@ export function createFileLocaleStore(options: {
         }
         const placedAt = statSync(path, { throwIfNoEntry: false });
         const known = placedAt && sameFile(stats, placedAt) ? placedAt : undefined;
+        // Told when the write behind is about to let go of the lock (nothing left to write) or another
+        // process waits for it: what the listener keeps is there before anyone else reads the file,
+        // and a busy locale, written every second, does not pay for it at every write. Told before
+        // the file's journal rows are forgotten: a CLI command that finds them waits for the lock
+        // (see writeJournaled), where one that came between the two found none and read the new
+        // file before what was kept of it (a book's status took a second instead of a third).
+        const written = cache.get(path)?.unwritten;
+        if (!(written && written.upTo > upTo) || lock.othersWaiting()) await tellPlaced(path, known, output.parsed.model);
         // The cached file, with the saves that came during the write, now stands on the new file.
         const forgotten = forgetJournaled(path, upTo);
         const current = cache.get(path);
@@ -851,16 +859,11 @@ export function createFileLocaleStore(options: {
         return known;
       })();
       committing.set(path, placed);
-      let known: Stats | undefined;
       try {
-        known = await placed;
+        await placed;
       } finally {
         if (committing.get(path) === placed) committing.delete(path);
       }
-      // Told when the write behind is about to let go of the lock (nothing left to write) or another
-      // process waits for it: what the listener keeps is there before anyone else reads the file,
-      // and a busy locale, written every second, does not pay for it at every write.
-      if (!cache.get(path)?.unwritten || lock.othersWaiting()) await tellPlaced(path, known, output.parsed.model);
       snapshotLater(path);
     });
   }
