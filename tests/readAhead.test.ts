@@ -98,6 +98,21 @@ test('reads made while the thread reads all wait for it, and take its model', as
   expect(await ahead?.read).toBe(true);
 });
 
+test("a snapshot of the file as it was before its last write does not stop a read ahead; one of the file as it is does", async () => {
+  const { store, snapshots } = freshStore();
+  await store.read('long', 'es');
+  await snapshots.settled();
+  const stampNow = fileStamp(statSync(xliffPath()));
+  expect(await snapshots.has('es/long.xlf', stampNow)).toBe(true);
+  expect(await createFileLocaleStore({ dir: project.localesDir, snapshots }).readAhead('long', 'es')).toBeUndefined();
+  // The same bytes written again: another file for its stamp (its change time), the snapshot kept of the one before.
+  writeFileSync(xliffPath(), readFileSync(xliffPath()));
+  expect(fileStamp(statSync(xliffPath()))).not.toBe(stampNow);
+  const ahead = await createFileLocaleStore({ dir: project.localesDir, snapshots }).readAhead('long', 'es');
+  expect(ahead).toBeDefined();
+  expect(await ahead?.read).toBe(true);
+});
+
 test('a small file, a missing one, and one already loaded are not read ahead', async () => {
   const { store } = freshStore();
   expect(await store.readAhead('small', 'es')).toBeUndefined();

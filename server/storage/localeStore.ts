@@ -847,8 +847,8 @@ export function createFileLocaleStore(options: {
         // the file's journal rows are forgotten: a CLI command that finds them waits for the lock
         // (see writeJournaled), where one that came between the two found none and read the new
         // file before what was kept of it (a book's status took a second instead of a third).
-        const written = cache.get(path)?.unwritten;
-        if (!(written && written.upTo > upTo) || lock.othersWaiting()) await tellPlaced(path, known, output.parsed.model);
+        const stillHeld = cache.get(path)?.unwritten;
+        if (!(stillHeld && stillHeld.upTo > upTo) || lock.othersWaiting()) await tellPlaced(path, known, output.parsed.model);
         // The cached file, with the saves that came during the write, now stands on the new file.
         const forgotten = forgetJournaled(path, upTo);
         const current = cache.get(path);
