@@ -98,6 +98,27 @@ test('reads made while the thread reads all wait for it, and take its model', as
   expect(await ahead?.read).toBe(true);
 });
 
+test('a change made while the thread reads waits for it, and is written into the file as a change of the file read', async () => {
+  const before = readFileSync(xliffPath());
+  try {
+    const { store } = freshStore();
+    const ahead = await store.readAhead('long', 'es');
+    expect(ahead).toBeDefined();
+    // A change holds the file by the streaming reader's own reading (streamXliff12) when it has no model of it.
+    const streamed = [jest.spyOn(streaming, 'streamModel'), jest.spyOn(streaming, 'streamXliff12'), jest.spyOn(parsing, 'parseXliff12')];
+    await store.update('long', 'es', (file) => {
+      file.units[7].target = 'Cambiado mientras se leía.';
+    });
+    for (const spy of streamed) expect(spy).not.toHaveBeenCalled();
+    expect(await ahead?.read).toBe(true);
+    const read = await readPlainly();
+    expect(read?.units[7].target).toBe('Cambiado mientras se leía.');
+    expect(read?.units.filter((unit, i) => i !== 7 && unit.target !== `Traducción: ${unit.source}`)).toEqual([]);
+  } finally {
+    writeFileSync(xliffPath(), before);
+  }
+});
+
 test("a snapshot of the file as it was before its last write does not stop a read ahead; one of the file as it is does", async () => {
   const { store, snapshots } = freshStore();
   await store.read('long', 'es');
