@@ -406,11 +406,13 @@ export function createFileLocaleStore(options: {
       // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
       const locale = journal && localeOf(path);
       const held = locale ? journal?.pending(locale.document, locale.lang) : undefined;
-      // A model read ahead of this very file (every load meanwhile waits for the same), else its snapshot.
-      const ahead = held ? undefined : readingAhead.get(path);
-      const readBefore = ahead && (await ahead);
+      // A model read ahead of this very file (every load meanwhile waits for the same), else its
+      // snapshot. With saves held for the file, neither: it is read with them, and a model read
+      // ahead is let go (not kept until a load that would never take it).
+      const ahead = readingAhead.get(path);
+      const readBefore = ahead && !held ? await ahead : undefined;
       if (ahead && readingAhead.get(path) === ahead) readingAhead.delete(path);
-      if (ahead) {
+      if (ahead && !held) {
         const meanwhile = cache.get(path);
         if (meanwhile && sameFile(meanwhile, stats) && journalHolds(path, meanwhile)) return meanwhile;
       }
