@@ -22,7 +22,6 @@ import { isWorkbenchError, WorkbenchError } from '../server/errors';
 import { documentJson } from '../server/application/presenters';
 import type { Workbench } from '../server/application/workbench';
 import type { SourceUpdateStep } from '../server/application/sourceUpdates';
-import { describeLocale } from '../server/domain/localeTag';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded by the commands that use them: every command is a whole process */
 /** The git commands (git init, sync, the merge driver) and what they load: git, merges. */
@@ -160,7 +159,8 @@ function optionError(err: Error & { code?: string }, t: Cli['t']): string {
 
 async function status(workbench: Workbench, json: boolean, cli: Cli): Promise<number> {
   const { t, number } = cli;
-  const documents = await workbench.listDocuments();
+  // The locales named in the user's language (their JSON gives each language's own name).
+  const documents = await workbench.listDocuments(cli.lang);
   if (json) {
     cli.out(`${JSON.stringify({ documents: documents.map(documentJson) }, null, 2)}\n`);
     return 0;
@@ -179,7 +179,7 @@ async function status(workbench: Workbench, json: boolean, cli: Cli): Promise<nu
       const s = locale.progress.bySegments;
       const done = locale.progress.words ? Math.round((100 * (locale.progress.byWords.translated + locale.progress.byWords.approved)) / locale.progress.words) : 0;
       const counts = (['untranslated', 'translated', 'approved'] as const).map((key) => `${labels[key]} ${number(s[key]).padStart(6)}`).join('  ');
-      cli.out(`  ${locale.code.padEnd(8)} ${describeLocale(locale.code, cli.lang).name.padEnd(16)} ${counts}  ${t('cli.status.ofWords', { percent: cli.percent(done / 100).padStart(4) })}\n`);
+      cli.out(`  ${locale.code.padEnd(8)} ${locale.name.padEnd(16)} ${counts}  ${t('cli.status.ofWords', { percent: cli.percent(done / 100).padStart(4) })}\n`);
     }
   }
   return 0;
@@ -192,11 +192,11 @@ async function newLocale(workbench: Workbench, code: string, doc: string | undef
     if (ids.length !== 1) throw new UsageError(ids.length ? cli.t('cli.args.nameDocument', { ids: ids.join(', ') }) : cli.t('cli.args.noDocuments'));
     documentId = ids[0];
   }
-  const locale = await workbench.startLocale(documentId, code);
+  const locale = await workbench.startLocale(documentId, code, cli.lang);
   // The next command reads the new file's snapshot instead of parsing it (a book's file: a third of
   // a second each, for each command that changes it, such as a source update).
   await workbench.keepCaches();
-  cli.out(`${cli.t('cli.newLocale', { name: describeLocale(locale.code, cli.lang).name, code: locale.code, document: documentId, file: `locales/${locale.code}/${documentId}.xlf` })}\n`);
+  cli.out(`${cli.t('cli.newLocale', { name: locale.name, code: locale.code, document: documentId, file: `locales/${locale.code}/${documentId}.xlf` })}\n`);
   return 0;
 }
 
