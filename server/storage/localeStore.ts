@@ -371,6 +371,12 @@ export function createFileLocaleStore(options: {
   /** Models being read on another thread, by path (see readAhead), until a load takes them. */
   const readingAhead = new Map<string, Promise<ModelReadAhead | undefined>>();
 
+  /** The cached entry of `path` when it still stands for the file `stats` describes, with what the journal holds for it (see journalHolds). */
+  function currentEntry(path: string, stats: Stats): CacheEntry | undefined {
+    const entry = cache.get(path);
+    return entry && sameFile(entry, stats) && journalHolds(path, entry) ? entry : undefined;
+  }
+
   /** The parsed file (from the cache when unchanged on disk), or undefined when there is none. */
   async function load(path: string, forChange = false): Promise<CacheEntry | undefined> {
     // A file being put in place by this process: its entry is known once the rename is done (read
@@ -387,7 +393,8 @@ export function createFileLocaleStore(options: {
         cache.delete(path);
         return undefined;
       }
-      if (sameFile(known, stats) && journalHolds(path, known)) return known;
+      const current = currentEntry(path, stats);
+      if (current) return current;
     }
     let handle: fs.FileHandle;
     try {
@@ -400,8 +407,8 @@ export function createFileLocaleStore(options: {
     try {
       // Stat and read through the same handle: the bytes belong to the stat even if the file is replaced meanwhile.
       const stats = await handle.stat();
-      const cached = cache.get(path);
-      if (cached && sameFile(cached, stats) && journalHolds(path, cached)) return cached;
+      const cached = currentEntry(path, stats);
+      if (cached) return cached;
       cache.delete(path);
       // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
       const locale = journal && localeOf(path);
@@ -412,10 +419,8 @@ export function createFileLocaleStore(options: {
       const ahead = readingAhead.get(path);
       const readBefore = ahead && !held ? await ahead : undefined;
       if (ahead && readingAhead.get(path) === ahead) readingAhead.delete(path);
-      if (ahead && !held) {
-        const meanwhile = cache.get(path);
-        if (meanwhile && sameFile(meanwhile, stats) && journalHolds(path, meanwhile)) return meanwhile;
-      }
+      const meanwhile = ahead && !held ? currentEntry(path, stats) : undefined;
+      if (meanwhile) return meanwhile;
       const readOffThread = readBefore?.stamp === fileStamp(stats) ? readBefore : undefined;
       const kept = held ? undefined : (readOffThread ?? (await snapshots?.read(path, stats)));
       if (kept && forChange) {
@@ -456,8 +461,8 @@ export function createFileLocaleStore(options: {
       const parsed = forChange || held ? parseBytes(bytes, path) : parseWhole(bytes, path);
       if (held) {
         // Loaded meanwhile by another caller, or written by a save of this process: that one holds everything.
-        const meanwhile = cache.get(path);
-        if (meanwhile && sameFile(meanwhile, stats) && journalHolds(path, meanwhile)) return meanwhile;
+        const loaded = currentEntry(path, stats);
+        if (loaded) return loaded;
         const entry: CacheEntry = { ...fileIdentity(stats), ctimeMs: stats.ctimeMs, ...withJournal(path, parsed, held) };
         cache.set(path, entry);
         writeBehindSoon(path);
