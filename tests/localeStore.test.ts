@@ -4,6 +4,7 @@ import * as fsPromises from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { WorkbenchError } from '../server/errors';
+import * as streaming from '../server/formats/streamXliff12';
 import { createLocaleFile } from './helpers/xliff12Files';
 import { createFileLocaleStore, type LocaleStore } from '../server/storage/localeStore';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
@@ -264,6 +265,35 @@ describe('file locale store', () => {
     const final = readFileSync(path, 'utf8');
     expect(final).toContain('Editado a mano.');
     expect(final).toContain('Segundo.');
+  });
+
+  it('reads a file changed on disk once for the reads that come for it at once, and gives each the same error when it is broken', async () => {
+    await store.create(sampleFile('es', 40));
+    await store.read('manifesto', 'es');
+    const path = join(tmp.dir, 'es', 'manifesto.xlf');
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.replace('<source>Paragraph 7.</source>\n        <target state="needs-translation"/>', '<source>Paragraph 7.</source>\n        <target state="translated">Cambiado fuera.</target>'));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Twenty requests at once after a merge, a pull or a hand edit: one read of the file, each its model.
+    const streamed = jest.spyOn(streaming, 'streamModel');
+    try {
+      const reads = await Promise.all(Array.from({ length: 20 }, () => store.read('manifesto', 'es')));
+      for (const file of reads) expect(file?.units[6]).toMatchObject({ target: 'Cambiado fuera.', state: 'translated' });
+      expect(streamed).toHaveBeenCalledTimes(1);
+      // Broken by hand: each read says what is wrong, from the one read of it.
+      writeFileSync(path, original.replace('</body>', '</bodi>'));
+      await new Promise((resolve) => setImmediate(resolve));
+      streamed.mockClear();
+      const failures = await Promise.all(Array.from({ length: 5 }, () => rejection(store.read('manifesto', 'es'))));
+      for (const err of failures) expect(err.code).toBe('xliff-malformed');
+      expect(streamed).toHaveBeenCalledTimes(1);
+      // Mended: read again, at the next read.
+      writeFileSync(path, original);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect((await store.read('manifesto', 'es'))?.units[6].target).toBeUndefined();
+    } finally {
+      streamed.mockRestore();
+    }
   });
 
   it('keeps content it does not understand across updates', async () => {

@@ -368,6 +368,8 @@ export function createFileLocaleStore(options: {
   /** The newest journal row written into each file by this process. */
   const writtenUpTo = new Map<string, number>();
 
+  /** Reads of files under way, by path (see load): a load of a file being read waits for that read. */
+  const reading = new Map<string, Promise<CacheEntry | undefined>>();
   /** Models being read on another thread, by path (see readAhead), until a load takes them. */
   const readingAhead = new Map<string, Promise<ModelReadAhead | undefined>>();
 
@@ -396,6 +398,27 @@ export function createFileLocaleStore(options: {
       const current = currentEntry(path, stats);
       if (current) return current;
     }
+    // Another load reading this very file: its entry is taken when it still stands for the file
+    // (twenty saves that come at once after the file changed outside read it once, not twenty
+    // times: a book's file is half a second of this thread each time); its error is this one's.
+    for (let before = reading.get(path); before; before = reading.get(path)) {
+      await before;
+      const entry = cache.get(path);
+      const stats = entry && turnStats.stat(path);
+      const current = stats && currentEntry(path, stats);
+      if (current) return current;
+    }
+    const read = readEntry(path, forChange);
+    reading.set(path, read);
+    try {
+      return await read;
+    } finally {
+      if (reading.get(path) === read) reading.delete(path);
+    }
+  }
+
+  /** load, reading the file (its entry is not current). */
+  async function readEntry(path: string, forChange: boolean): Promise<CacheEntry | undefined> {
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(path, 'r');
