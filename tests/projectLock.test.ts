@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { closeProjectLock, projectLock } from '../server/storage/projectLock';
+import { closeProjectLock, localLock, projectLock, type ProjectLock } from '../server/storage/projectLock';
 import { REPO_ROOT } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 
@@ -82,6 +82,55 @@ describe('the project lock', () => {
     await first;
     expect(order).toEqual(['first in', 'nested', 'second', 'first out']);
     expect(lock.isHeld()).toBe(false);
+  });
+
+  // A git sync: git reads and writes the files, so the writers of its own process wait too.
+  describe.each([
+    ['a project', () => projectLock(tmp.dir)],
+    ['a store on its own', () => localLock()],
+  ] as [string, () => ProjectLock][])('held alone (%s)', (_name, lockOf) => {
+    it('waits for the running holds, keeps the holds that come meanwhile waiting until it ends, and lets holds inside it join it', async () => {
+      const lock = lockOf();
+      const order: string[] = [];
+      let releaseRunning = (): void => undefined;
+      const running = lock.hold(async () => {
+        order.push('running in');
+        await new Promise<void>((resolve) => (releaseRunning = resolve));
+        order.push('running out');
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      let releaseAlone = (): void => undefined;
+      const alone = lock.holdAlone(async () => {
+        order.push('alone in');
+        expect(lock.isHeld()).toBe(true);
+        await lock.hold(() => order.push('inside alone'));
+        await new Promise<void>((resolve) => (releaseAlone = resolve));
+        order.push('alone out');
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      // The running hold is told (a write behind writes now and lets go), and a new one waits.
+      expect(lock.othersWaiting()).toBe(true);
+      const later = lock.hold(() => order.push('later'));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(order).toEqual(['running in']);
+      releaseRunning();
+      await running;
+      await new Promise((r) => setTimeout(r, 40));
+      expect(order).toEqual(['running in', 'running out', 'alone in', 'inside alone']);
+      releaseAlone();
+      await Promise.all([alone, later]);
+      expect(order).toEqual(['running in', 'running out', 'alone in', 'inside alone', 'alone out', 'later']);
+      expect(lock.othersWaiting()).toBe(false);
+      // And it runs at once when nothing else holds the lock.
+      expect(await lock.holdAlone(() => 'alone again')).toBe('alone again');
+    });
+
+    it('is refused inside a hold, which it would wait for', async () => {
+      const lock = lockOf();
+      await expect(lock.hold(() => lock.holdAlone(() => undefined))).rejects.toThrow(/inside a hold/);
+      // The lock still works.
+      expect(await lock.hold(() => 'held')).toBe('held');
+    });
   });
 
   it('is fair: a process waiting for it gets it although this one never stops writing', async () => {

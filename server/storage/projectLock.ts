@@ -33,6 +33,14 @@ export interface ProjectLock {
    * its own even when called inside another, which it neither joins nor keeps waiting.
    */
   holdApart<T>(task: () => T | Promise<T>): Promise<T>;
+  /**
+   * hold for work that needs the project to itself within this process too (a git sync: git reads
+   * and writes the files, which no writer of this process may touch meanwhile): it waits for this
+   * process's running holds to end (a write behind is told, by othersWaiting, to write now and let
+   * go), holds that come meanwhile wait until it ends, and holds inside it join it as usual. Not
+   * inside a hold: it would wait for itself.
+   */
+  holdAlone<T>(task: () => T | Promise<T>): Promise<T>;
   /** True when the caller runs inside a hold of this lock. */
   isHeld(): boolean;
   /** True when another process waits for the lock (at its gate): work that can end its hold sooner should. */
@@ -102,6 +110,8 @@ interface Waiter {
   reject(err: unknown): void;
   since: number;
   told: boolean;
+  /** A holdAlone: let in by itself, the holds queued after it waiting until it ends. */
+  alone: boolean;
 }
 
 interface HoldContext {
@@ -119,7 +129,7 @@ class ProcessLock implements ProjectLock {
   /** Holds running in this process. */
   private running = 0;
   private held = false;
-  /** Another process waits at the gate: no new holds until the running ones end. */
+  /** Another process waits at the gate, or a hold alone waits: no new holds until the running ones end. */
   private draining = false;
   private acquiring = false;
   private closed = false;
@@ -161,7 +171,17 @@ class ProcessLock implements ProjectLock {
   }
 
   async holdApart<T>(task: () => T | Promise<T>): Promise<T> {
-    await this.admit();
+    await this.admit(false);
+    return this.run(task);
+  }
+
+  async holdAlone<T>(task: () => T | Promise<T>): Promise<T> {
+    if (this.isHeld()) throw new Error('ProjectLock.holdAlone cannot be called inside a hold of the project lock: it would wait for itself.');
+    await this.admit(true);
+    return this.run(task);
+  }
+
+  private async run<T>(task: () => T | Promise<T>): Promise<T> {
     const store: HoldContext = { lock: this, active: true };
     try {
       return await context.run(store, task);
@@ -171,9 +191,9 @@ class ProcessLock implements ProjectLock {
     }
   }
 
-  private admit(): Promise<void> | undefined {
+  private admit(alone: boolean): Promise<void> | undefined {
     if (this.closed) throw new Error('The project lock was closed.');
-    if (this.held && !this.draining && this.queue.length === 0) {
+    if (!alone && this.held && !this.draining && this.queue.length === 0) {
       // The gate is looked at once every few milliseconds, not at every hold: a busy server lets
       // hundreds of holds in a second, and a waiter is seen soon enough either way.
       const now = performance.now();
@@ -189,8 +209,11 @@ class ProcessLock implements ProjectLock {
       }
       this.draining = true; // someone waits at the gate: let them in once the running holds end
     }
+    // A hold alone lets the running holds end (the lock is then given up and taken again, as for
+    // another process), and the holds after it wait.
+    if (alone && this.held) this.draining = true;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ resolve, reject, since: Date.now(), told: false });
+      this.queue.push({ resolve, reject, since: Date.now(), told: false, alone });
       this.acquireSoon();
     });
   }
@@ -238,12 +261,16 @@ class ProcessLock implements ProjectLock {
     } finally {
       this.gate.release();
     }
-    const admitted = this.queue.splice(0);
+    // Everyone queued, in order, up to a hold alone; that one by itself when it comes first.
+    const firstAlone = this.queue.findIndex((waiter) => waiter.alone);
+    const admitted = this.queue.splice(0, firstAlone === 0 ? 1 : firstAlone < 0 ? this.queue.length : firstAlone);
     if (admitted.length === 0) {
       this.main.release();
       return;
     }
     this.held = true;
+    // While a hold alone runs, or waits behind the holds let in now, new holds queue.
+    this.draining = admitted[0].alone || this.queue.some((waiter) => waiter.alone);
     this.writeHolder();
     this.running += admitted.length;
     for (const waiter of admitted) waiter.resolve();
@@ -309,15 +336,42 @@ function defaultWhat(): string {
  */
 export function localLock(): ProjectLock {
   const held = new AsyncLocalStorage<boolean>();
+  /** Holds running, and the end of a hold alone running or waiting (holds wait for it). */
+  let running = 0;
+  let alone: Promise<void> | undefined;
+  let drained: (() => void) | undefined;
+  const apart = async <T>(task: () => T | Promise<T>): Promise<T> => {
+    while (alone) await alone;
+    running++;
+    try {
+      return await held.run(true, task);
+    } finally {
+      if (--running === 0) drained?.();
+    }
+  };
   return {
     isHeld: () => held.getStore() === true,
-    othersWaiting: () => false,
+    othersWaiting: () => alone !== undefined,
     async hold(task) {
       if (held.getStore() === true) return task();
-      return held.run(true, task);
+      return apart(task);
     },
-    async holdApart(task) {
-      return held.run(true, task);
+    holdApart: apart,
+    async holdAlone(task) {
+      if (held.getStore() === true) throw new Error('ProjectLock.holdAlone cannot be called inside a hold of the project lock: it would wait for itself.');
+      while (alone) await alone;
+      let end = (): void => undefined;
+      alone = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      try {
+        if (running > 0) await new Promise<void>((resolve) => (drained = resolve));
+        drained = undefined;
+        return await held.run(true, task);
+      } finally {
+        alone = undefined;
+        end();
+      }
     },
   };
 }
