@@ -3,12 +3,13 @@
  * once saves pause, and what is pending at a clean stop is committed before the server exits.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { freePorts, startServer } from './helpers/server';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
+import { createFileLocaleStore } from '../server/storage/localeStore';
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const cli = (dir: string, ...args: string[]): string => execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist/scripts/workbench.js'), ...args, '--data', dir], { encoding: 'utf8' });
@@ -104,6 +105,101 @@ describe('a server keeping its project in git', () => {
       }
     } finally {
       rmSync(remote, { recursive: true, force: true });
+    }
+  });
+  it('syncs while translators save: the merge goes through, every acknowledged save is kept, the saves go on after it', async () => {
+    const remote = `${project.dir}-remote2.git`;
+    const other = `${project.dir}-other`;
+    git(path.dirname(remote), 'init', '--bare', '-q', '-b', 'main', path.basename(remote));
+    try {
+      if (git(project.dir, 'remote').includes('origin')) git(project.dir, 'remote', 'set-url', 'origin', remote);
+      else git(project.dir, 'remote', 'add', 'origin', remote);
+      writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 600 } }));
+      cli(project.dir, 'sync');
+      // Another clone changes a paragraph nobody here saves, and pushes it.
+      git(path.dirname(other), 'clone', '-q', remote, path.basename(other));
+      await createFileLocaleStore({ dir: path.join(other, 'locales') }).update('small', 'es', (file) => {
+        const unit = file.units.find((u) => u.id === ids[ids.length - 1]);
+        if (!unit) throw new Error('no such paragraph');
+        unit.target = 'Desde el otro clon.';
+        unit.state = 'translated';
+      });
+      git(other, '-c', 'user.name=a contributor', '-c', 'user.email=contributor@example.invalid', 'commit', '-qam', 'From the other clone');
+      git(other, 'push', '-q', 'origin', 'main');
+      const { accounts } = projectRecords(project.dir);
+      await accounts.addUser('admin-sync', [{ kind: 'admin' }], 'a long enough password');
+      const adminToken = (await accounts.createToken('admin-sync', 'tests')).token;
+      closeProjectDatabase(project.dir);
+
+      const acknowledged = new Map<string, string>();
+      // Saves written behind them every 20 ms: the files change all through the sync.
+      const server = await startServer(project.dir, port, 20_000, { WORKBENCH_WRITE_BEHIND_MS: '20' });
+      try {
+        const base = `http://127.0.0.1:${port}/api/documents/small/locales/es/segments`;
+        const listed = (await (await fetch(`${base}?limit=1000`)).json()) as { segments: { id: string; revision: number }[] };
+        const revisions = new Map(listed.segments.map((seg) => [seg.id, seg.revision]));
+        const mine = ids.slice(0, 4);
+        let stop = false;
+        let failures = 0;
+        const editor = async (id: string) => {
+          for (let n = 0; !stop; n++) {
+            const target = `Guardado ${n} de ${id}.`;
+            const res = await fetch(`${base}/${id}`, {
+              method: 'PUT',
+              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+              body: JSON.stringify({ target, baseRevision: revisions.get(id) }),
+            });
+            const body = (await res.json()) as { revision?: number };
+            if (res.status !== 200 || body.revision === undefined) {
+              failures++;
+              continue;
+            }
+            revisions.set(id, body.revision);
+            acknowledged.set(id, target);
+          }
+        };
+        const editors = mine.map((id) => editor(id));
+        let report: { merged?: boolean; pushed?: boolean; error?: { message: string } };
+        let status: number;
+        let savedBefore: Map<string, string>;
+        try {
+          await new Promise((r) => setTimeout(r, 300));
+          const synced = await fetch(`http://127.0.0.1:${port}/api/sync`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
+          status = synced.status;
+          report = (await synced.json()) as typeof report;
+          savedBefore = new Map(acknowledged);
+          await new Promise((r) => setTimeout(r, 300));
+        } finally {
+          stop = true;
+          await Promise.all(editors);
+        }
+        expect(report.error?.message).toBeUndefined();
+        expect(status).toBe(200);
+        expect(report).toMatchObject({ merged: true, pushed: true });
+        expect(failures).toBe(0);
+        // The saves went on after the sync.
+        for (const id of mine) expect(acknowledged.get(id)).not.toBe(savedBefore.get(id));
+      } finally {
+        server.kill('SIGTERM');
+        expect(await stopped(server)).toBe(0);
+      }
+      // Every last acknowledged save, and the other clone's paragraph, in the file and committed.
+      const file = readFileSync(path.join(project.dir, 'locales', 'es', 'small.xlf'), 'utf8');
+      const committed = git(project.dir, 'show', 'HEAD:locales/es/small.xlf');
+      expect(file).toContain('Desde el otro clon.');
+      expect(committed).toContain('Desde el otro clon.');
+      const last = await createFileLocaleStore({ dir: project.localesDir }).read('small', 'es');
+      expect(acknowledged.size).toBe(4);
+      for (const [id, target] of acknowledged) {
+        expect(last?.units.find((u) => u.id === id)?.target).toBe(target);
+        expect(committed).toContain(target);
+      }
+      expect(git(project.dir, 'status', '--porcelain', '--', 'source', 'locales')).toBe('');
+      expect(git(project.dir, 'log', '--format=%s')).toMatch(/^Merge the translations of origin\/main$/m);
+      expect(git(remote, 'show', 'main:locales/es/small.xlf')).toContain('Desde el otro clon.');
+    } finally {
+      rmSync(remote, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

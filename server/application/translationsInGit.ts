@@ -304,69 +304,120 @@ export class TranslationsInGit {
 
   /**
    * Sync: commit what is pending, fetch, merge (by paragraph: a paragraph both sides changed keeps
-   * the later text, the other becomes a suggestion), push. The project's lock is held throughout:
-   * a second sync (the CLI's and the server's) waits for the first.
+   * the later text, the other becomes a suggestion), push. One sync at a time in this process (a
+   * button's and the server's periodic one), each in three parts:
+   * - the commit of what is pending and the fetch, under the project's lock as any writer holds it:
+   *   no other process writes or syncs meanwhile, and this process's saves go on (they do not wait
+   *   for the network, nor for the commit of a book's files). An unreachable remote leaves the
+   *   commit made;
+   * - the commit of what came meanwhile and the merge, under the lock held alone within this process
+   *   too (see ProjectLock.holdAlone): git reads the files, and writes them in the merge, and no
+   *   writer of this process may change them meanwhile (a server's saves written behind them made
+   *   the merge refuse, "your local changes would be overwritten", whenever editors were saving).
+   *   The saves that come meanwhile wait for it, and go on once it is done;
+   * - the push, under the lock as any writer holds it, saves going on.
    */
   async sync(who: string): Promise<SyncReport> {
     const repo = await this.repository();
     if (!repo) {
       throw new WorkbenchError(409, 'git-not-set-up', `${this.deps.dir} is not kept in git by the workbench: run "workbench git init" in it (with --remote <url> to share it).`);
     }
+    const previous = this.syncing;
+    let done = (): void => undefined;
+    this.syncing = new Promise<void>((resolve) => (done = resolve));
+    await previous;
     try {
-      const report = await this.deps.lock.hold(() => this.syncHeld(repo, who));
+      const report = await this.syncParts(repo, who);
       this.last = { report, at: report.at };
       this.lastSyncAt = Date.now();
       return report;
     } catch (err) {
       this.last = { error: (err as Error).message, at: new Date().toISOString() };
       throw err;
+    } finally {
+      done();
     }
   }
 
-  private async syncHeld(repo: GitRepository, who: string): Promise<SyncReport> {
-    await repo.refuseUnfinished();
-    await this.refuseMarkers(repo);
+  /** The sync under way in this process, if any (see sync). */
+  private syncing: Promise<void> = Promise.resolve();
+
+  private async syncParts(repo: GitRepository, who: string): Promise<SyncReport> {
+    const at = new Date().toISOString();
+    const { committed, ...fetched } = await this.deps.lock.hold(async () => {
+      await repo.refuseUnfinished();
+      await this.refuseMarkers(repo);
+      return { committed: await this.commitBatch(repo, {}), ...(await this.fetchHeld(repo, at)) };
+    });
+    // No remote: the commit is the whole sync.
+    const { remote } = fetched;
+    if (remote === undefined) return { committed, merged: false, conflicts: 0, pushed: false, at };
+    const merged = await this.deps.lock.holdAlone(() => this.mergeAlone(repo, who, fetched));
+    const report: SyncReport = { committed: committed + merged.committed, merged: merged.merged, conflicts: merged.conflicts, pushed: false, at };
+    report.remote = remote;
+    if (fetched.keptBranch) report.keptBranch = fetched.keptBranch;
+    await this.deps.lock.hold(async () => {
+      await this.importSuggestions();
+      // What was committed and merged (commits made since, by the batches of saves that came
+      // meanwhile, go with the next sync).
+      const pushing = merged.head ?? (await repo.head());
+      if (!pushing) return;
+      await repo.run(['push', '--quiet', remote, `${pushing}:refs/heads/${fetched.branch}`], { code: 'git-push-failed', status: 502 });
+      await repo.run(['update-ref', 'refs/workbench/pushed', pushing]);
+      report.pushed = true;
+    });
+    return report;
+  }
+
+  /**
+   * The driver's registration and the fetch; when the remote lost commits this workbench pushed
+   * (a force push), they are kept on a branch, pushed too.
+   */
+  private async fetchHeld(repo: GitRepository, at: string): Promise<{ remote?: string; branch: string; theirs?: string; keptBranch?: string }> {
     // Each clone registers the driver itself (config is not shared through the remote).
     if (!(await repo.driver())) await repo.registerDriver(this.deps.cliScript);
-    let committed = await this.commitBatch(repo, {});
-    const report: SyncReport = { committed, merged: false, conflicts: 0, pushed: false, at: new Date().toISOString() };
     const remote = await repo.remote();
-    if (!remote) return report;
-    report.remote = remote;
     const branch = (await repo.branch()) ?? 'main';
+    if (!remote) return { branch };
     await repo.run(['fetch', '--quiet', remote], { code: 'git-fetch-failed', status: 502 });
     const upstream = `refs/remotes/${remote}/${branch}`;
     const theirs = await repo.tryRun(['rev-parse', '-q', '--verify', `${upstream}^{commit}`]);
-    if (theirs) {
-      // The remote lost commits we pushed (a force push): they are kept on a branch, pushed too.
-      const pushed = await repo.tryRun(['rev-parse', '-q', '--verify', 'refs/workbench/pushed^{commit}']);
-      if (pushed && (await repo.tryRun(['merge-base', '--is-ancestor', pushed, theirs])) === undefined) {
-        const kept = `workbench/kept-${report.at.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`;
-        await repo.run(['branch', '-f', kept, pushed]);
-        await repo.run(['push', '--quiet', remote, `${kept}:refs/heads/${kept}`], { code: 'git-push-failed', status: 502 }).catch(() => undefined);
-        report.keptBranch = kept;
-      }
-      const head = await repo.head();
-      if (head !== theirs && (await repo.tryRun(['merge-base', '--is-ancestor', theirs, head ?? theirs])) === undefined) {
-        await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
-        try {
-          // The merge commit is the syncing person's (the workbench's for a periodic sync).
-          await repo.run(['merge', '--no-edit', '-m', `Merge the translations of ${remote}/${branch}`, theirs], { env: { ...WORKBENCH_COMMITTER, ...authorOf(who) }, code: 'git-merge-failed', status: 409 });
-        } catch (err) {
-          await repo.run(['merge', '--abort']).catch(() => undefined);
-          throw err;
-        }
-        report.merged = true;
-        report.conflicts = await this.keepMergeSuggestions(repo);
-        if (report.conflicts > 0) committed += await this.commitBatch(repo, { who, subject: `Keep ${report.conflicts} paragraph${report.conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
-      }
+    if (!theirs) return { remote, branch };
+    // The remote lost commits we pushed (a force push): they are kept on a branch, pushed too.
+    const pushed = await repo.tryRun(['rev-parse', '-q', '--verify', 'refs/workbench/pushed^{commit}']);
+    if (pushed && (await repo.tryRun(['merge-base', '--is-ancestor', pushed, theirs])) === undefined) {
+      const kept = `workbench/kept-${at.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`;
+      await repo.run(['branch', '-f', kept, pushed]);
+      await repo.run(['push', '--quiet', remote, `${kept}:refs/heads/${kept}`], { code: 'git-push-failed', status: 502 }).catch(() => undefined);
+      return { remote, branch, theirs, keptBranch: kept };
     }
-    await this.importSuggestions();
-    report.committed = committed;
-    await repo.run(['push', '--quiet', remote, `HEAD:refs/heads/${branch}`], { code: 'git-push-failed', status: 502 });
-    await repo.run(['update-ref', 'refs/workbench/pushed', 'HEAD']);
-    report.pushed = true;
-    return report;
+    return { remote, branch, theirs };
+  }
+
+  /** What came since the first commit committed, then what was fetched merged (see sync): the branch's head after them. */
+  private async mergeAlone(repo: GitRepository, who: string, fetched: { remote?: string; branch: string; theirs?: string }): Promise<{ committed: number; merged: boolean; conflicts: number; head?: string }> {
+    // Looked at again: a hand-made merge may have begun since the fetch.
+    await repo.refuseUnfinished();
+    // What was saved since the first commit (the files are written first, see takeBatch).
+    let committed = await this.commitBatch(repo, {});
+    let merged = false;
+    let conflicts = 0;
+    const { theirs } = fetched;
+    const head = await repo.head();
+    if (theirs && head !== theirs && (await repo.tryRun(['merge-base', '--is-ancestor', theirs, head ?? theirs])) === undefined) {
+      await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
+      try {
+        // The merge commit is the syncing person's (the workbench's for a periodic sync).
+        await repo.run(['merge', '--no-edit', '-m', `Merge the translations of ${fetched.remote}/${fetched.branch}`, theirs], { env: { ...WORKBENCH_COMMITTER, ...authorOf(who) }, code: 'git-merge-failed', status: 409 });
+      } catch (err) {
+        await repo.run(['merge', '--abort']).catch(() => undefined);
+        throw err;
+      }
+      merged = true;
+      conflicts = await this.keepMergeSuggestions(repo);
+      if (conflicts > 0) committed += await this.commitBatch(repo, { who, subject: `Keep ${conflicts} paragraph${conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
+    }
+    return { committed, merged, conflicts, head: await repo.head() };
   }
 
   /** Refuses a locale file holding a conflict marker (a merge made without the driver), naming it and the line. */
