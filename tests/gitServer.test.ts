@@ -2,8 +2,8 @@
  * A running server keeping its project in git: saves written behind them are committed as batches
  * once saves pause, and what is pending at a clean stop is committed before the server exits.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { freePorts, startServer } from './helpers/server';
@@ -200,6 +200,51 @@ describe('a server keeping its project in git', () => {
     } finally {
       rmSync(remote, { recursive: true, force: true });
       rmSync(other, { recursive: true, force: true });
+    }
+  });
+  it("goes on saving while a sync from the command line waits for the network (the git lock, not the project's)", async () => {
+    const remote = `${project.dir}-remote3.git`;
+    const script = `${project.dir}-slow-ssh.sh`;
+    const started = `${project.dir}-network-started`;
+    const go = `${project.dir}-network-go`;
+    git(path.dirname(remote), 'init', '--bare', '-q', '-b', 'main', path.basename(remote));
+    // A remote reached through "ssh" that holds each connection until the test lets it go, then
+    // runs git's command here (the last argument).
+    writeFileSync(script, `#!/bin/sh\ntouch '${started}'\nwhile [ ! -f '${go}' ]; do sleep 0.05; done\nfor last; do :; done\nexec sh -c "$last"\n`);
+    chmodSync(script, 0o755);
+    try {
+      git(project.dir, 'remote', 'set-url', 'origin', `ssh://example.invalid${remote}`);
+      writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 600 } }));
+      const server = await startServer(project.dir, port, 20_000, { WORKBENCH_WRITE_BEHIND_MS: '50' });
+      try {
+        const sync = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/scripts/workbench.js'), 'sync', '--data', project.dir], {
+          env: { ...process.env, GIT_SSH_COMMAND: script, GIT_SSH_VARIANT: 'simple' },
+          stdio: 'ignore',
+        });
+        try {
+          expect(await until(() => existsSync(started), 15_000)).toBe(true);
+          // The command is fetching, held by the remote: a translator's save goes through meanwhile.
+          const id = ids[ids.length - 2];
+          const listed = (await (await fetch(`http://127.0.0.1:${port}/api/documents/small/locales/es/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] };
+          const res = await fetch(`http://127.0.0.1:${port}/api/documents/small/locales/es/segments/${id}`, {
+            method: 'PUT',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ target: 'Guardado durante la sincronización.', baseRevision: listed.segments.find((seg) => seg.id === id)?.revision }),
+            signal: AbortSignal.timeout(8_000),
+          });
+          expect(res.status).toBe(200);
+        } finally {
+          writeFileSync(go, '');
+        }
+        expect(await stopped(sync)).toBe(0);
+        expect(git(remote, 'log', '-1', '--format=%s', 'main')).not.toBe('');
+      } finally {
+        server.kill('SIGTERM');
+        await stopped(server);
+      }
+      expect(git(project.dir, 'show', 'HEAD:locales/es/small.xlf')).toContain('Guardado durante la sincronización.');
+    } finally {
+      for (const file of [remote, script, started, go]) rmSync(file, { recursive: true, force: true });
     }
   });
 });

@@ -16,7 +16,7 @@ import { alignOptionsOf, type ProjectConfig, readProjectConfig } from './project
 import { createFileLocaleStore } from '../storage/localeStore';
 import { sourceTextsFrom } from '../storage/sourceTexts';
 import { createStampedSnapshots } from '../storage/stampedSnapshots';
-import { projectLock } from '../storage/projectLock';
+import { gitLock, projectLock } from '../storage/projectLock';
 import { createFileSourceRepository } from '../storage/sourceRepository';
 import { checkpointOffThread } from '../storage/sql/checkpointOffThread';
 import { readsOffThread } from '../storage/sql/readOffThread';
@@ -142,6 +142,7 @@ export function createProject(
       discussions: records.discussions,
       locales: stores.locales,
       lock: stores.lock,
+      gitLock: gitLock(dataDir),
       settings: gitSettingsOf(config, DEFAULT_GIT_SETTINGS),
       cliScript: path.join(APP_ROOT, 'dist', 'scripts', 'workbench.js'),
     });

@@ -98,6 +98,8 @@ export class TranslationsInGit {
       discussions: DiscussionRepository;
       locales: Pick<LocaleStore, 'writeJournaled'>;
       lock: ProjectLock;
+      /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
+      gitLock: ProjectLock;
       settings: GitSettings;
       /** The CLI script, by absolute path: what the merge driver runs. */
       cliScript: string;
@@ -304,18 +306,19 @@ export class TranslationsInGit {
 
   /**
    * Sync: commit what is pending, fetch, merge (by paragraph: a paragraph both sides changed keeps
-   * the later text, the other becomes a suggestion), push. One sync at a time in this process (a
-   * button's and the server's periodic one), each in three parts:
-   * - the commit of what is pending and the fetch, under the project's lock as any writer holds it:
-   *   no other process writes or syncs meanwhile, and this process's saves go on (they do not wait
-   *   for the network, nor for the commit of a book's files). An unreachable remote leaves the
-   *   commit made;
-   * - the commit of what came meanwhile and the merge, under the lock held alone within this process
-   *   too (see ProjectLock.holdAlone): git reads the files, and writes them in the merge, and no
-   *   writer of this process may change them meanwhile (a server's saves written behind them made
+   * the later text, the other becomes a suggestion), push. One sync at a time (a button's and the
+   * server's periodic one; one from the command line and a server's: the git lock, see gitLock),
+   * in three parts:
+   * - the commit of what is pending (the project's lock taken only for what reads the files and
+   *   moves the branch, as a batch of saves is committed) and the fetch: a server's saves go on
+   *   meanwhile (they do not wait for the network, nor for the commit of a book's files). An
+   *   unreachable remote leaves the commit made;
+   * - the commit of what came meanwhile and the merge, under the project's lock held alone within
+   *   this process too (see ProjectLock.holdAlone): git reads the files, and writes them in the
+   *   merge, and no writer may change them meanwhile (a server's saves written behind them made
    *   the merge refuse, "your local changes would be overwritten", whenever editors were saving).
    *   The saves that come meanwhile wait for it, and go on once it is done;
-   * - the push, under the lock as any writer holds it, saves going on.
+   * - the suggestions the merge made, then the push, saves going on.
    */
   async sync(who: string): Promise<SyncReport> {
     const repo = await this.repository();
@@ -342,31 +345,29 @@ export class TranslationsInGit {
   /** The sync under way in this process, if any (see sync). */
   private syncing: Promise<void> = Promise.resolve();
 
-  private async syncParts(repo: GitRepository, who: string): Promise<SyncReport> {
-    const at = new Date().toISOString();
-    const { committed, ...fetched } = await this.deps.lock.hold(async () => {
+  private syncParts(repo: GitRepository, who: string): Promise<SyncReport> {
+    return this.deps.gitLock.hold(async () => {
+      const at = new Date().toISOString();
       await repo.refuseUnfinished();
       await this.refuseMarkers(repo);
-      return { committed: await this.commitBatch(repo, {}), ...(await this.fetchHeld(repo, at)) };
-    });
-    // No remote: the commit is the whole sync.
-    const { remote } = fetched;
-    if (remote === undefined) return { committed, merged: false, conflicts: 0, pushed: false, at };
-    const merged = await this.deps.lock.holdAlone(() => this.mergeAlone(repo, who, fetched));
-    const report: SyncReport = { committed: committed + merged.committed, merged: merged.merged, conflicts: merged.conflicts, pushed: false, at };
-    report.remote = remote;
-    if (fetched.keptBranch) report.keptBranch = fetched.keptBranch;
-    await this.deps.lock.hold(async () => {
-      await this.importSuggestions();
+      const committed = await this.commitBatch(repo, {});
+      const fetched = await this.fetchHeld(repo, at);
+      // No remote: the commit is the whole sync.
+      const { remote } = fetched;
+      if (remote === undefined) return { committed, merged: false, conflicts: 0, pushed: false, at };
+      const merged = await this.deps.lock.holdAlone(() => this.mergeAlone(repo, who, fetched));
+      const report: SyncReport = { committed: committed + merged.committed, merged: merged.merged, conflicts: merged.conflicts, pushed: false, at, remote };
+      if (fetched.keptBranch) report.keptBranch = fetched.keptBranch;
+      await this.deps.lock.hold(() => this.importSuggestions());
       // What was committed and merged (commits made since, by the batches of saves that came
       // meanwhile, go with the next sync).
       const pushing = merged.head ?? (await repo.head());
-      if (!pushing) return;
+      if (!pushing) return report;
       await repo.run(['push', '--quiet', remote, `${pushing}:refs/heads/${fetched.branch}`], { code: 'git-push-failed', status: 502 });
       await repo.run(['update-ref', 'refs/workbench/pushed', pushing]);
       report.pushed = true;
+      return report;
     });
-    return report;
   }
 
   /**

@@ -140,10 +140,12 @@ class ProcessLock implements ProjectLock {
   constructor(
     dir: string,
     private readonly options: ProjectLockOptions,
+    /** The lock's file; its gate and holder are `<name>-gate` and `<name>-holder` beside it. */
+    name = 'workbench.lock',
   ) {
-    this.main = new FileLock(path.join(dir, 'workbench.lock'));
-    this.gate = new FileLock(path.join(dir, 'workbench.lock-gate'));
-    this.holderFile = path.join(dir, 'workbench.lock-holder');
+    this.main = new FileLock(path.join(dir, name));
+    this.gate = new FileLock(path.join(dir, `${name}-gate`));
+    this.holderFile = path.join(dir, `${name}-holder`);
   }
 
   /** Options given by a later caller (the CLI's notice) take over from the first ones. */
@@ -377,6 +379,7 @@ export function localLock(): ProjectLock {
 }
 
 const locks = new Map<string, ProcessLock>();
+const gitLocks = new Map<string, ProcessLock>();
 
 /** The lock of the project in `dir`: one per project per process (see ProjectLock). */
 export function projectLock(dir: string, options: ProjectLockOptions = {}): ProjectLock {
@@ -391,6 +394,23 @@ export function projectLock(dir: string, options: ProjectLockOptions = {}): Proj
   return lock;
 }
 
+/**
+ * The lock of the project's git work that does not touch its files (a sync's fetch and push, its
+ * steps one after the other): two syncs, from two processes, never run at once, and the project's
+ * own lock is held only for what reads or writes the files, so that a server's saves do not wait
+ * for the network of a sync run from the command line. Taken before the project's lock, never
+ * inside a hold of it.
+ */
+export function gitLock(dir: string): ProjectLock {
+  const key = realpathSync(dir);
+  let lock = gitLocks.get(key);
+  if (!lock) {
+    lock = new ProcessLock(key, { what: defaultWhat() }, GIT_LOCK);
+    gitLocks.set(key, lock);
+  }
+  return lock;
+}
+
 /** Closes the lock files of a project (tests that remove the project folder). */
 export function closeProjectLock(dir: string): void {
   let key: string;
@@ -399,9 +419,13 @@ export function closeProjectLock(dir: string): void {
   } catch {
     return;
   }
-  locks.get(key)?.close();
-  locks.delete(key);
+  for (const map of [locks, gitLocks]) {
+    map.get(key)?.close();
+    map.delete(key);
+  }
 }
 
-/** Files of the lock: never copied, never swept (see backupProject). */
-export const LOCK_FILES = ['workbench.lock', 'workbench.lock-gate', 'workbench.lock-holder'];
+const GIT_LOCK = 'workbench.lock-git';
+
+/** Files of the locks: never copied, never swept (see backupProject). */
+export const LOCK_FILES = ['workbench.lock', 'workbench.lock-gate', 'workbench.lock-holder', GIT_LOCK, `${GIT_LOCK}-gate`, `${GIT_LOCK}-holder`];
