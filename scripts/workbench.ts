@@ -8,7 +8,7 @@ import { APP_ROOT } from '../server/appRoot';
 import { createProject } from '../server/application/createWorkbench';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { backupProject } from '../server/storage/backupProject';
-import { projectLock } from '../server/storage/projectLock';
+import { gitLock, projectLock } from '../server/storage/projectLock';
 import { exportCommand, importXliffCommand } from './editionCommands';
 import { alignCommand } from './alignCommand';
 import { readInput } from './readInput';
@@ -92,7 +92,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const project = createProject(dataDir);
     // A command that waits for the server (or another command) to finish its writes says so.
-    projectLock(dataDir, { onWait: (holder) => io.err(`${t('cli.waiting', { holder })}\n`) });
+    const onWait = (holder: string) => io.err(`${t('cli.waiting', { holder })}\n`);
+    projectLock(dataDir, { onWait });
+    gitLock(dataDir, { onWait });
     const { workbench } = project;
     // A write stopped part way (a killed server or command) leaves history to settle first.
     await workbench.settleStagedHistory();

@@ -401,12 +401,14 @@ export function projectLock(dir: string, options: ProjectLockOptions = {}): Proj
  * for the network of a sync run from the command line. Taken before the project's lock, never
  * inside a hold of it.
  */
-export function gitLock(dir: string): ProjectLock {
+export function gitLock(dir: string, options: ProjectLockOptions = {}): ProjectLock {
   const key = realpathSync(dir);
   let lock = gitLocks.get(key);
   if (!lock) {
-    lock = new ProcessLock(key, { what: defaultWhat() }, GIT_LOCK);
+    lock = new ProcessLock(key, { ...options }, GIT_LOCK);
     gitLocks.set(key, lock);
+  } else {
+    lock.configure(options);
   }
   return lock;
 }
