@@ -125,6 +125,59 @@ describe('the project lock', () => {
       expect(await lock.holdAlone(() => 'alone again')).toBe('alone again');
     });
 
+    it('among busy writers and holds apart, runs by itself each time and never stops the others for good', async () => {
+      const lock = lockOf();
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let inside = 0;
+      let alone = 0;
+      let holds = 0;
+      let alones = 0;
+      let beside = 0;
+      let stop = false;
+      const writer = async () => {
+        while (!stop) {
+          await lock.hold(async () => {
+            inside++;
+            holds++;
+            if (alone) beside++;
+            await sleep(Math.random() * 3);
+            inside--;
+          });
+        }
+      };
+      const apart = async () => {
+        while (!stop) {
+          await lock.holdApart(async () => {
+            inside++;
+            if (alone) beside++;
+            await sleep(Math.random() * 15);
+            inside--;
+          });
+        }
+      };
+      const soloist = async () => {
+        while (!stop) {
+          await sleep(20 + Math.random() * 40);
+          await lock.holdAlone(async () => {
+            alone++;
+            alones++;
+            if (inside) beside++;
+            await lock.hold(() => sleep(2));
+            await sleep(Math.random() * 10);
+            if (inside) beside++;
+            alone--;
+          });
+        }
+      };
+      const tasks = [...Array.from({ length: 6 }, writer), apart(), apart(), soloist(), soloist()];
+      await sleep(1500);
+      stop = true;
+      await Promise.all(tasks);
+      expect(beside).toBe(0);
+      expect(alones).toBeGreaterThan(5);
+      expect(holds).toBeGreaterThan(100);
+    });
+
     it('is refused inside a hold, which it would wait for', async () => {
       const lock = lockOf();
       await expect(lock.hold(() => lock.holdAlone(() => undefined))).rejects.toThrow(/inside a hold/);
