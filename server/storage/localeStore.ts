@@ -388,25 +388,24 @@ export function createFileLocaleStore(options: {
     // The cached file, when the path still names it: one stat, made synchronously. It costs
     // microseconds, where a stat through libuv's thread pool waits behind whatever the pool is
     // doing (the fsyncs of a source update's large files took its threads for tens of milliseconds).
-    const known = cache.get(path);
-    if (known) {
-      const stats = turnStats.stat(path);
-      if (!stats) {
-        cache.delete(path);
-        return undefined;
+    // Looked at again after another load reading this very file: its entry is taken when it still
+    // stands for the file (twenty saves that come at once after the file changed outside read it
+    // once, not twenty times: a book's file is half a second of this thread each time); its error
+    // is this one's.
+    for (;;) {
+      const known = cache.get(path);
+      if (known) {
+        const stats = turnStats.stat(path);
+        if (!stats) {
+          cache.delete(path);
+          return undefined;
+        }
+        const current = currentEntry(path, stats);
+        if (current) return current;
       }
-      const current = currentEntry(path, stats);
-      if (current) return current;
-    }
-    // Another load reading this very file: its entry is taken when it still stands for the file
-    // (twenty saves that come at once after the file changed outside read it once, not twenty
-    // times: a book's file is half a second of this thread each time); its error is this one's.
-    for (let before = reading.get(path); before; before = reading.get(path)) {
+      const before = reading.get(path);
+      if (!before) break;
       await before;
-      const entry = cache.get(path);
-      const stats = entry && turnStats.stat(path);
-      const current = stats && currentEntry(path, stats);
-      if (current) return current;
     }
     const read = readEntry(path, forChange);
     reading.set(path, read);
