@@ -20,6 +20,7 @@ import { runGit } from '../git/runGit';
 import { type PlannedCommit, writeCommits } from '../git/writeCommits';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryRepository, NumberedEntry } from '../storage/historyRepository';
+import { keyedLock } from '../storage/keyedLock';
 import type { LocaleStore } from '../storage/localeStore';
 import type { ProjectLock } from '../storage/projectLock';
 
@@ -325,25 +326,21 @@ export class TranslationsInGit {
     if (!repo) {
       throw new WorkbenchError(409, 'git-not-set-up', `${this.deps.dir} is not kept in git by the workbench: run "workbench git init" in it (with --remote <url> to share it).`);
     }
-    const previous = this.syncing;
-    let done = (): void => undefined;
-    this.syncing = new Promise<void>((resolve) => (done = resolve));
-    await previous;
-    try {
-      const report = await this.syncParts(repo, who);
-      this.last = { report, at: report.at };
-      this.lastSyncAt = Date.now();
-      return report;
-    } catch (err) {
-      this.last = { error: (err as Error).message, at: new Date().toISOString() };
-      throw err;
-    } finally {
-      done();
-    }
+    return this.syncs('sync', async () => {
+      try {
+        const report = await this.syncParts(repo, who);
+        this.last = { report, at: report.at };
+        this.lastSyncAt = Date.now();
+        return report;
+      } catch (err) {
+        this.last = { error: (err as Error).message, at: new Date().toISOString() };
+        throw err;
+      }
+    });
   }
 
-  /** The sync under way in this process, if any (see sync). */
-  private syncing: Promise<void> = Promise.resolve();
+  /** The syncs of this process, one after another (see sync). */
+  private readonly syncs = keyedLock();
 
   private syncParts(repo: GitRepository, who: string): Promise<SyncReport> {
     return this.deps.gitLock.hold(async () => {
