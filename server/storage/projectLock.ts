@@ -120,6 +120,9 @@ interface HoldContext {
 }
 
 const context = new AsyncLocalStorage<HoldContext>();
+
+/** The refusal of a holdAlone asked inside a hold (see ProjectLock.holdAlone). */
+const aloneInsideHold = (): Error => new Error('ProjectLock.holdAlone cannot be called inside a hold of the project lock: it would wait for itself.');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class ProcessLock implements ProjectLock {
@@ -178,7 +181,7 @@ class ProcessLock implements ProjectLock {
   }
 
   async holdAlone<T>(task: () => T | Promise<T>): Promise<T> {
-    if (this.isHeld()) throw new Error('ProjectLock.holdAlone cannot be called inside a hold of the project lock: it would wait for itself.');
+    if (this.isHeld()) throw aloneInsideHold();
     await this.admit(true);
     return this.run(task);
   }
@@ -360,7 +363,7 @@ export function localLock(): ProjectLock {
     },
     holdApart: apart,
     async holdAlone(task) {
-      if (held.getStore() === true) throw new Error('ProjectLock.holdAlone cannot be called inside a hold of the project lock: it would wait for itself.');
+      if (held.getStore() === true) throw aloneInsideHold();
       while (alone) await alone;
       let end = (): void => undefined;
       alone = new Promise<void>((resolve) => {
