@@ -2,9 +2,8 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import type { Project } from '../server/application/createWorkbench';
 import { MERGE_RECORD, type SyncReport } from '../server/application/translationsInGit';
-import { mergeSuggestionId, type MergeSuggestion } from '../server/domain/mergeSuggestion';
-import type { LaterSide } from '../server/domain/mergeLocaleFiles';
 import { mergeXliff12 } from '../server/formats/mergeXliff12';
+import { laterSideOf, mergeSideOf, mergeSuggestionsOf } from '../server/git/mergeSides';
 import { runGit } from '../server/git/runGit';
 import type { Cli } from './cliIo';
 
@@ -51,21 +50,13 @@ export async function mergeDriverCommand(args: string[], cli: Cli): Promise<numb
   const [basePath, oursPath, theirsPath, file] = args;
   const cwd = process.cwd();
   try {
-    const side = async (rev: string) => {
-      try {
-        const [time, name] = (await runGit(cwd, ['log', '-1', '--format=%ct%x00%an', rev, '--', file])).stdout.trim().split('\0');
-        return { time: Number(time) || 0, name: name || undefined };
-      } catch {
-        return { time: 0, name: undefined };
-      }
-    };
     // The commit merged in: git names both sides' commits in GITHEAD_<sha> (MERGE_HEAD is written after the drivers ran).
     const head = (await runGit(cwd, ['rev-parse', 'HEAD'])).stdout.trim();
     const named = Object.keys(process.env).filter((k) => /^GITHEAD_[0-9a-f]{40,64}$/.test(k)).map((k) => k.slice('GITHEAD_'.length));
     const other = named.find((sha) => sha !== head) ?? 'MERGE_HEAD';
-    const ours = await side(head);
-    const theirs = await side(other);
-    const later: LaterSide = theirs.time > ours.time ? 'theirs' : 'ours';
+    const ours = await mergeSideOf(cwd, head, file);
+    const theirs = await mergeSideOf(cwd, other, file);
+    const later = laterSideOf(ours, theirs);
     const merged = mergeXliff12(readFileSync(basePath), readFileSync(oursPath), readFileSync(theirsPath), file, later);
     writeFileSync(oursPath, merged.bytes);
     const where = /^locales\/([^/]+)\/([^/]+)\.xlf$/.exec(file);
@@ -73,22 +64,7 @@ export async function mergeDriverCommand(args: string[], cli: Cli): Promise<numb
       const gitDir = (await runGit(cwd, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
       const record = path.join(gitDir, 'workbench', MERGE_RECORD);
       mkdirSync(path.dirname(record), { recursive: true });
-      const lines = merged.conflicts.map((c) => {
-        const otherSide = c.kept === 'ours' ? theirs : ours;
-        const keptSide = c.kept === 'ours' ? ours : theirs;
-        const s: MergeSuggestion = {
-          id: '',
-          document: where[2],
-          lang: where[1],
-          unit: c.unit,
-          text: c.other.target ?? '',
-          author: otherSide.name ?? 'someone',
-          at: new Date((otherSide.time || Date.now() / 1000) * 1000).toISOString(),
-        };
-        if (keptSide.name) s.keptAuthor = keptSide.name;
-        s.id = mergeSuggestionId(s);
-        return `${JSON.stringify(s)}\n`;
-      });
+      const lines = mergeSuggestionsOf(merged.conflicts, { document: where[2], lang: where[1] }, () => ({ ours, theirs })).map((s) => `${JSON.stringify(s)}\n`);
       appendFileSync(record, lines.join(''));
     }
     return 0;

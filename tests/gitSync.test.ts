@@ -123,6 +123,42 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     expect(git(a.t.project.dir, 'rev-parse', 'HEAD')).toBe(git(b.t.project.dir, 'rev-parse', 'HEAD'));
   });
 
+  it('merges paragraphs itself, without git\'s merge: a merge commit of both sides, the work tree clean, the same result', async () => {
+    // Git's merge cannot merge here: B's merge driver is a command that fails.
+    git(b.t.project.dir, 'config', 'merge.workbench-xliff.driver', 'false');
+    await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno de Ana.', baseRevision: 0 }).expect(200);
+    await a.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ana.', baseRevision: 0 }).expect(200);
+    await a.t.api.post('/api/sync').expect(200);
+    const anas = git(a.t.project.dir, 'rev-parse', 'HEAD').trim();
+    await b.person.api.put(`${url}/segments/${ids[1]}`).send({ target: 'Dos de Ben.', baseRevision: 0 }).expect(200);
+    await b.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ben.', baseRevision: 0 }).expect(200);
+    const synced = await b.t.api.post('/api/sync').expect(200);
+    expect(synced.body).toMatchObject({ merged: true, conflicts: 1, pushed: true });
+    const byId = new Map((await segmentsOf(b)).map((s) => [s.id, s]));
+    expect(byId.get(ids[0])?.target).toBe('Uno de Ana.');
+    expect(byId.get(ids[1])?.target).toBe('Dos de Ben.');
+    expect(['Tres de Ana.', 'Tres de Ben.']).toContain(byId.get(ids[2])?.target);
+    const dir = b.t.project.dir;
+    // The merge commit: Ben's commit and Ana's, with both sides' paragraphs; then the suggestion's commit; all pushed.
+    const [merge, ...parents] = git(dir, 'log', '--merges', '-1', '--format=%H %P').trim().split(' ');
+    expect(parents).toHaveLength(2);
+    expect(parents[1]).toBe(anas);
+    expect(git(dir, 'log', '-1', '--format=%an|%s', parents[0]).trim()).toBe('ben|Translate: 2 paragraphs of small in es');
+    const merged = git(dir, 'show', `${merge}:locales/es/small.xlf`);
+    expect(merged).toContain('Uno de Ana.');
+    expect(merged).toContain('Dos de Ben.');
+    expect(git(dir, 'log', '-1', '--format=%s').trim()).toBe('Keep 1 paragraph changed on both sides as suggestions');
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(git(dir, 'rev-parse', 'origin/main'));
+    expect(git(dir, 'status', '--porcelain', '--', 'locales', 'source')).toBe('');
+    expect(readFileSync(path.join(dir, 'locales/es/small.xlf'), 'utf8')).toBe(git(dir, 'show', 'HEAD:locales/es/small.xlf'));
+    expect(validateXliff12(path.join(dir, 'locales/es/small.xlf'))).toMatchObject({ valid: true });
+    expect((await b.t.api.get('/api/conflicts').expect(200)).body.conflicts).toEqual([expect.objectContaining({ unit: ids[2] })]);
+    // Ana's next sync takes it all; both clones are at the same commit.
+    expect((await a.t.api.post('/api/sync').expect(200)).body).toMatchObject({ merged: true, pushed: true });
+    expect(git(a.t.project.dir, 'rev-parse', 'HEAD')).toBe(git(dir, 'rev-parse', 'HEAD'));
+    expect(new Map((await segmentsOf(a)).map((s) => [s.id, s.target])).get(ids[1])).toBe('Dos de Ben.');
+  });
+
   it('commits one commit per person per batch, each with only that person\'s paragraphs, and only project files', async () => {
     const extra = await addAccount(a.t.app, a.t.project, 'eva', [{ kind: 'translator', locale: 'es' }]);
     await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);

@@ -14,8 +14,10 @@ import { isMergeSuggestionId, type MergeSuggestion } from '../domain/mergeSugges
 import { MergeSuggestionLists, parseSuggestion } from '../storage/mergeSuggestionLists';
 import { WorkbenchError } from '../errors';
 import { refuseConflictMarkers } from '../formats/mergeXliff12';
+import { applyMergeAhead } from './applyMergeAhead';
 import { unitVersionsOffThread } from '../formats/unitVersionsOffThread';
 import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
+import { type MergeAheadPlan, planMergeAhead } from '../git/planMergeAhead';
 import { runGit } from '../git/runGit';
 import { type PlannedCommit, writeCommits } from '../git/writeCommits';
 import type { DiscussionRepository } from '../storage/discussionRepository';
@@ -55,6 +57,17 @@ export interface SyncReport {
 /** What a merge driver run left for the sync that started it: the texts it did not keep. */
 export const MERGE_RECORD = 'merge-conflicts.jsonl';
 
+
+/** What the merge part of a sync did (see mergeAhead, mergeAlone): the branch's head after it. */
+interface Merged {
+  committed: number;
+  merged: boolean;
+  conflicts: number;
+  head?: string;
+}
+
+/** The subject of the commit of a merge's suggestions. */
+const keptSubject = (conflicts: number): string => `Keep ${conflicts} paragraph${conflicts === 1 ? '' : 's'} changed on both sides as suggestions`;
 
 /** How often a project found not to be in git is looked at again. */
 const RECHECK_MS = 30_000;
@@ -97,7 +110,7 @@ export class TranslationsInGit {
       dir: string;
       history: HistoryRepository;
       discussions: DiscussionRepository;
-      locales: Pick<LocaleStore, 'writeJournaled'>;
+      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges'>;
       lock: ProjectLock;
       /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
       gitLock: ProjectLock;
@@ -266,7 +279,7 @@ export class TranslationsInGit {
       if (perPerson.size < 2 || !parent || !newer || !left.has(file)) continue;
       const order = people.map(([who]) => who).filter((who) => perPerson.has(who));
       const steps = order.slice(0, -1).map((who) => [...(perPerson.get(who) ?? [])]);
-      const older = await showBlob(repo, parent, file);
+      const older = await repo.showBlob(parent, file);
       const made = older ? await unitVersionsOffThread(older, newer, file, steps).catch(() => undefined) : undefined;
       versions.set(file, new Map(order.slice(0, -1).map((who, k) => [who, made?.[k] ?? null])));
     }
@@ -314,11 +327,16 @@ export class TranslationsInGit {
    *   moves the branch, as a batch of saves is committed) and the fetch: a server's saves go on
    *   meanwhile (they do not wait for the network, nor for the commit of a book's files). An
    *   unreachable remote leaves the commit made;
-   * - the commit of what came meanwhile and the merge, under the project's lock held alone within
-   *   this process too (see ProjectLock.holdAlone): git reads the files, and writes them in the
-   *   merge, and no writer may change them meanwhile (a server's saves written behind them made
-   *   the merge refuse, "your local changes would be overwritten", whenever editors were saving).
-   *   The saves that come meanwhile wait for it, and go on once it is done;
+   * - the merge. When what was fetched changes only paragraphs of locale files (the usual sync of
+   *   a community), it is worked out from git's versions of the files on a thread of its own,
+   *   saves going on, and put into the files as a batch of saves is (see mergeAhead): the saves
+   *   wait only for that moment (under a second on a book, where git's merge of its files kept
+   *   them waiting five). Else git merges, with the merge driver: the commit of what came
+   *   meanwhile and the merge run under the project's lock held alone within this process too
+   *   (see ProjectLock.holdAlone): git reads the files, and writes them in the merge, and no
+   *   writer may change them meanwhile (a server's saves written behind them made the merge
+   *   refuse, "your local changes would be overwritten", whenever editors were saving). The
+   *   saves that come meanwhile wait for it, and go on once it is done;
    * - the suggestions the merge made, then the push, saves going on.
    */
   async sync(who: string): Promise<SyncReport> {
@@ -352,7 +370,9 @@ export class TranslationsInGit {
       // No remote: the commit is the whole sync.
       const { remote } = fetched;
       if (remote === undefined) return { committed, merged: false, conflicts: 0, pushed: false, at };
-      const merged = await this.deps.lock.holdAlone(() => this.mergeAlone(repo, who, fetched));
+      // A merge of locale files' paragraphs is worked out while the saves go on, and put into the
+      // files as a batch of saves is; any other merge is git's, the saves waiting meanwhile.
+      const merged = (await this.mergeAhead(repo, who, fetched)) ?? (await this.deps.lock.holdAlone(() => this.mergeAlone(repo, who, fetched)));
       const report: SyncReport = { committed: committed + merged.committed, merged: merged.merged, conflicts: merged.conflicts, pushed: false, at, remote };
       if (fetched.keptBranch) report.keptBranch = fetched.keptBranch;
       await this.deps.lock.hold(() => this.importSuggestions());
@@ -392,8 +412,83 @@ export class TranslationsInGit {
     return { remote, branch, theirs };
   }
 
+  /**
+   * The merge of what was fetched, worked out ahead (see planMergeAhead) while the saves go on;
+   * then, under the project's lock held alone for a moment (the files read and written, no git
+   * command that reads a book's file), what was saved since our commit is taken as a batch and
+   * the merge's paragraphs are put into the files, merged with those saves; then the batch's
+   * commits and the merge commit are written, saves going on, and the branch is moved to them.
+   * Undefined when git is to merge instead (see mergeAlone): the merge is more than paragraphs
+   * of locale files, or the branch moved meanwhile (another process committed).
+   */
+  private async mergeAhead(repo: GitRepository, who: string, fetched: { remote?: string; branch: string; theirs?: string }): Promise<Merged | undefined> {
+    const { theirs } = fetched;
+    const head = await repo.head();
+    if (!theirs || !head || head === theirs) return undefined;
+    const plan = await planMergeAhead(repo, head, theirs);
+    if (!plan) return undefined;
+    // The batches of this process wait for it (its commits move the branch from our commit).
+    const previous = this.committing ?? Promise.resolve(0);
+    const run = previous.catch(() => 0).then(() => this.applyAhead(repo, who, fetched, plan));
+    this.committing = run.then(() => 0, () => 0);
+    return run;
+  }
+
+  private async applyAhead(repo: GitRepository, who: string, fetched: { remote?: string; branch: string }, plan: MergeAheadPlan): Promise<Merged | undefined> {
+    const held = await this.deps.lock.holdAlone(async () => {
+      await repo.refuseUnfinished();
+      if ((await repo.head()) !== plan.head) return undefined;
+      // What was saved since our commit, as it is before the merge's paragraphs join it.
+      const batch = await this.takeBatch(repo, {});
+      const savers = new Map<string, string>();
+      for (const [person, entries] of batch?.byPerson ?? []) for (const { document, lang, entry } of entries) savers.set(`${document}/${lang}/${entry.segment}`, person);
+      const suggestions: MergeSuggestion[] = [];
+      const bytes = new Map<string, Uint8Array>();
+      for (const file of plan.files) {
+        suggestions.push(...(await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`))));
+        bytes.set(file.path, await fs.readFile(path.join(this.deps.dir, file.path)));
+      }
+      // The texts the merge did not keep: suggestions at once, whatever becomes of the commits.
+      await this.keepSuggestions(suggestions);
+      return { batch, suggestions, bytes };
+    });
+    if (!held) return undefined;
+    const { batch, suggestions, bytes } = held;
+    const author = authorOf(who);
+    const merge: PlannedCommit = {
+      author: { name: author.GIT_AUTHOR_NAME, email: author.GIT_AUTHOR_EMAIL },
+      message: `Merge the translations of ${fetched.remote}/${fetched.branch}\n`,
+      changes: plan.files.map((file) => ({ path: file.path, bytes: bytes.get(file.path) })),
+      merge: plan.theirs,
+    };
+    const written = await writeCommits(repo, plan.head, this.commitsThen(repo, batch, merge), { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
+    const moved = await this.deps.lock.hold(async () => {
+      const branchRef = (await repo.tryRun(['symbolic-ref', '-q', 'HEAD'])) ?? 'HEAD';
+      try {
+        await repo.run(['update-ref', '-m', 'workbench: merge translations', branchRef, written.head ?? '', plan.head]);
+      } catch {
+        return false;
+      }
+      // The index learns the new commits for the files they hold (whatever else it holds stays).
+      await repo.run(['reset', '-q', '--', ...new Set([...(batch?.changed ?? []), ...plan.files.map((file) => file.path)])]).catch(() => undefined);
+      if (batch?.newest !== undefined) await repo.writeState('committed', String(batch.newest));
+      this.pendingSince = undefined;
+      return true;
+    });
+    if (!moved) return undefined;
+    let committed = written.count - 1;
+    if (suggestions.length > 0) committed += await this.commitBatch(repo, { who, subject: keptSubject(suggestions.length) });
+    return { committed, merged: true, conflicts: suggestions.length, head: await repo.head() };
+  }
+
+  /** A batch's commits (none without one), then `last`. */
+  private async *commitsThen(repo: GitRepository, batch: Batch | undefined, last: PlannedCommit): AsyncGenerator<PlannedCommit> {
+    if (batch) yield* this.planCommits(repo, batch);
+    yield last;
+  }
+
   /** What came since the first commit committed, then what was fetched merged (see sync): the branch's head after them. */
-  private async mergeAlone(repo: GitRepository, who: string, fetched: { remote?: string; branch: string; theirs?: string }): Promise<{ committed: number; merged: boolean; conflicts: number; head?: string }> {
+  private async mergeAlone(repo: GitRepository, who: string, fetched: { remote?: string; branch: string; theirs?: string }): Promise<Merged> {
     // Looked at again: a hand-made merge may have begun since the fetch.
     await repo.refuseUnfinished();
     // What was saved since the first commit (the files are written first, see takeBatch).
@@ -413,7 +508,7 @@ export class TranslationsInGit {
       }
       merged = true;
       conflicts = await this.keepMergeSuggestions(repo);
-      if (conflicts > 0) committed += await this.commitBatch(repo, { who, subject: `Keep ${conflicts} paragraph${conflicts === 1 ? '' : 's'} changed on both sides as suggestions` });
+      if (conflicts > 0) committed += await this.commitBatch(repo, { who, subject: keptSubject(conflicts) });
     }
     return { committed, merged, conflicts, head: await repo.head() };
   }
@@ -431,20 +526,21 @@ export class TranslationsInGit {
   private async keepMergeSuggestions(repo: GitRepository): Promise<number> {
     const record = await repo.readState(MERGE_RECORD);
     if (!record) return 0;
+    const suggestions = record.split('\n').map(parseSuggestion).filter((s): s is MergeSuggestion => s !== undefined);
+    const count = await this.keepSuggestions(suggestions);
+    await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
+    return count;
+  }
+
+  /** Merge suggestions added to the suggestion lists of their files; resolves with how many. */
+  private async keepSuggestions(suggestions: readonly MergeSuggestion[]): Promise<number> {
     const byFile = new Map<string, MergeSuggestion[]>();
-    for (const line of record.split('\n')) {
-      const s = parseSuggestion(line);
-      if (!s) continue;
+    for (const s of suggestions) {
       const file = MergeSuggestionLists.fileOf(s.document, s.lang);
       byFile.set(file, [...(byFile.get(file) ?? []), s]);
     }
-    let count = 0;
-    for (const [file, list] of byFile) {
-      await this.lists.append(file, list);
-      count += list.length;
-    }
-    await fs.rm(repo.statePath(MERGE_RECORD), { force: true });
-    return count;
+    for (const [file, list] of byFile) await this.lists.append(file, list);
+    return suggestions.length;
   }
 
   /**
@@ -560,17 +656,3 @@ async function appendLines(file: string, lines: readonly string[]): Promise<void
   if (missing.length === 0) return;
   await fs.writeFile(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
 }
-
-
-async function showBlob(repo: GitRepository, commit: string, file: string): Promise<Buffer | undefined> {
-  const out = await repo.tryRun(['rev-parse', '-q', '--verify', `${commit}:${file}`]);
-  if (!out) return undefined;
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => {
-    execFile('git', ['cat-file', 'blob', out], { cwd: repo.dir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => resolve(err ? undefined : stdout));
-  });
-}
-
-
-
-

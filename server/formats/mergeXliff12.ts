@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { mergeLocaleFiles, type LaterSide, type MergeConflict } from '../domain/mergeLocaleFiles';
 import type { LocaleFile, Unit } from '../domain/types';
 import { WorkbenchError } from '../errors';
@@ -51,6 +52,37 @@ export function mergeXliff12(base: Uint8Array, ours: Uint8Array, theirs: Uint8Ar
   const { merged, conflicts } = mergeLocaleFiles(baseModel, our.model, their, later);
   const output = updateXliff12(our, merged, { file });
   return { bytes: output.bytes, conflicts, merged };
+}
+
+/** What a merge worked out ahead (see mergeAhead): the units it changes in our file, or why it cannot be applied as units. */
+export type MergeAhead =
+  | { fits: true; changes: { ours: Unit; merged: Unit }[]; conflicts: MergeConflict[] }
+  | { fits: false; reason: string };
+
+/**
+ * The three-way merge of mergeXliff12 as changes of units of our file: for each unit the merge
+ * changes, our version and the merged one. A merge that changes more than units (their units
+ * added, ours taken out or moved, another source version) does not fit: it is left to git and the
+ * merge driver. Worked out while our file goes on changing (a server's saves): the caller applies
+ * the changes to the file as it then is (see TranslationsInGit), a batch of a few units rather
+ * than a book's file merged and written by git while every save waits.
+ */
+export function mergeAhead(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, file: string, later: LaterSide): MergeAhead {
+  for (const side of [base, ours, theirs]) refuseConflictMarkers(Buffer.from(side.buffer, side.byteOffset, side.byteLength).toString('latin1'), file);
+  const baseModel = base.byteLength === 0 ? undefined : hold(base, file).model;
+  const our = hold(ours, file).model;
+  const their = hold(theirs, file).model;
+  const { merged, conflicts } = mergeLocaleFiles(baseModel, our, their, later);
+  if (merged.removeUnits?.length) return { fits: false, reason: 'units taken out' };
+  if ((merged.sourceVersion ?? 0) !== (our.sourceVersion ?? 0)) return { fits: false, reason: 'another source version' };
+  if (merged.units.length !== our.units.length) return { fits: false, reason: 'units added' };
+  const changes: { ours: Unit; merged: Unit }[] = [];
+  for (let i = 0; i < our.units.length; i++) {
+    const [o, m] = [our.units[i], merged.units[i]];
+    if (o.id !== m.id) return { fits: false, reason: 'units moved' };
+    if (o !== m && !isDeepStrictEqual(o, m)) changes.push({ ours: o, merged: m });
+  }
+  return { fits: true, changes, conflicts };
 }
 
 /** A locale file held for a change from its bytes: by the streaming reader when it is in the form the workbench writes, else parsed whole. */

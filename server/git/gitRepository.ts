@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
@@ -56,6 +57,15 @@ export class GitRepository {
     } catch {
       return undefined;
     }
+  }
+
+  /** The bytes of `file` in `commit`, or undefined when it has no such file. */
+  async showBlob(commit: string, file: string): Promise<Buffer | undefined> {
+    const blob = await this.tryRun(['rev-parse', '-q', '--verify', `${commit}:${file}`]);
+    if (!blob) return undefined;
+    return new Promise((resolve) => {
+      execFile('git', ['cat-file', 'blob', blob], { cwd: this.dir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => resolve(err ? undefined : stdout));
+    });
   }
 
   /** The commit HEAD names, or undefined before the first commit. */

@@ -9,6 +9,8 @@ export interface PlannedCommit {
   author: { name: string; email: string };
   message: string;
   changes: { path: string; bytes: Uint8Array | undefined }[];
+  /** A second parent: the commit a merge commit merges. */
+  merge?: string;
 }
 
 /** A name or address as a commit header takes it: no angle brackets or line breaks. */
@@ -45,6 +47,7 @@ export async function writeCommits(repo: GitRepository, parent: string | undefin
       await write(message);
       await write('\n');
       if (i === 0 && parent) await write(`from ${parent}\n`);
+      if (commit.merge) await write(`merge ${commit.merge}\n`);
       for (const change of commit.changes) {
         if (/[\n"]/.test(change.path) || change.path.startsWith('/')) throw new WorkbenchError(400, 'git-path-invalid', `The file name ${JSON.stringify(change.path)} cannot be committed.`);
         if (change.bytes === undefined) {

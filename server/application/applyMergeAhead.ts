@@ -1,0 +1,46 @@
+import { isDeepStrictEqual } from 'node:util';
+import { mergeLocaleFiles } from '../domain/mergeLocaleFiles';
+import type { MergeSuggestion } from '../domain/mergeSuggestion';
+import type { LocaleFile, Unit } from '../domain/types';
+import { mergeSuggestionsOf } from '../git/mergeSides';
+import type { MergeAheadFile } from '../git/planMergeAhead';
+import type { LocaleStore } from '../storage/localeStore';
+import { unitsOf } from './localeTally';
+
+/**
+ * Puts a merge worked out ahead (see planMergeAhead) into a locale file as it is now: each unit
+ * the merge changes, merged again with what was saved since our commit (a paragraph nobody saved
+ * since takes the merged unit; one saved since both here and on their side keeps the later text
+ * and the other becomes a suggestion, as in the merge itself), written as a batch of a few units
+ * is. `savedBy` names who last saved a paragraph since our commit, for the suggestion's credit.
+ * Resolves with the merge's suggestions and those of paragraphs saved meanwhile. Called under the
+ * project's lock, held alone (see TranslationsInGit.sync).
+ */
+export async function applyMergeAhead(locales: Pick<LocaleStore, 'prepareUnitChanges'>, file: MergeAheadFile, savedBy: (unit: string) => string | undefined): Promise<MergeSuggestion[]> {
+  if (file.changes.length === 0) return file.suggestions;
+  const now = Math.floor(Date.now() / 1000);
+  let written = 0;
+  const prepared = await locales.prepareUnitChanges(file.document, file.lang, (current) => {
+    const shell = { document: current.document, sourceLanguage: current.sourceLanguage, targetLanguage: current.targetLanguage };
+    const held = unitsOf(current);
+    const units: Unit[] = [];
+    const suggestions: MergeSuggestion[] = [];
+    for (const { ours, merged } of file.changes) {
+      const mine = held.get(ours.id) as Unit | undefined;
+      if (!mine) continue;
+      // Our commit's unit is the base: ours is the file as it is now, theirs the merged unit.
+      const one = (unit: Unit): LocaleFile => ({ ...shell, units: [unit] });
+      const { merged: picked, conflicts } = mergeLocaleFiles(one(ours), one(mine), one(merged), 'ours');
+      const unit = picked.units[0];
+      if (unit && unit !== mine && !isDeepStrictEqual(unit, mine)) units.push(unit);
+      const sides = { ours: { time: now, name: savedBy(ours.id) }, theirs: file.sides.theirs };
+      suggestions.push(...mergeSuggestionsOf(conflicts, file, () => sides));
+    }
+    written = units.length;
+    return { result: suggestions, units };
+  });
+  // Every unit the merge changes was saved the same way here meanwhile: nothing to write.
+  if (written === 0) await prepared.discard();
+  else await prepared.commit();
+  return [...file.suggestions, ...prepared.result];
+}

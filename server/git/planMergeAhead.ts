@@ -1,0 +1,62 @@
+import type { MergeSuggestion } from '../domain/mergeSuggestion';
+import type { Unit } from '../domain/types';
+import { mergeAheadOffThread } from '../formats/mergeAheadOffThread';
+import type { GitRepository } from './gitRepository';
+import { laterSideOf, type MergeSide, mergeSideOf, mergeSuggestionsOf } from './mergeSides';
+
+/** A locale file's part of a merge worked out ahead (see planMergeAhead). */
+export interface MergeAheadFile {
+  /** Its path in the project (`locales/<lang>/<document>.xlf`). */
+  path: string;
+  document: string;
+  lang: string;
+  /** The units the merge changes: our commit's version of each, and the merged one. */
+  changes: { ours: Unit; merged: Unit }[];
+  /** The texts of paragraphs both sides changed that the merge did not keep. */
+  suggestions: MergeSuggestion[];
+  /** The merge's sides of the file (their last commits of it). */
+  sides: { ours: MergeSide; theirs: MergeSide };
+}
+
+/** A merge of `theirs` into our commit `head`, worked out ahead as unit changes of locale files. */
+export interface MergeAheadPlan {
+  head: string;
+  theirs: string;
+  files: MergeAheadFile[];
+}
+
+const LOCALE_FILE = /^locales\/([^/]+)\/([^/]+)\.xlf$/;
+
+/**
+ * The merge of `theirs` into our commit `head` as changes of units of our locale files, worked out
+ * from the three versions git holds of each file (the work of the merge driver, on a thread of its
+ * own), while the files go on changing: a server's editors save meanwhile. Undefined when the merge
+ * is more than that, which git and the merge driver then make as before: their commits change
+ * anything but locale files (a source, a suggestion list, a file added or taken out), or a file's
+ * units themselves (units added, taken out or moved: a source update), or a file cannot be read
+ * (git's merge says what is wrong with it).
+ */
+export async function planMergeAhead(repo: GitRepository, head: string, theirs: string): Promise<MergeAheadPlan | undefined> {
+  const base = await repo.tryRun(['merge-base', head, theirs]);
+  if (!base || base === theirs) return undefined;
+  const paths = ((await repo.tryRun(['diff', '--name-only', '-z', '--no-renames', base, theirs])) ?? '').split('\0').filter(Boolean);
+  if (paths.length === 0) return undefined;
+  const files: MergeAheadFile[] = [];
+  for (const file of paths) {
+    const where = LOCALE_FILE.exec(file);
+    if (!where || where[2].endsWith('.removed')) return undefined;
+    const [baseBytes, ourBytes, theirBytes] = await Promise.all([repo.showBlob(base, file), repo.showBlob(head, file), repo.showBlob(theirs, file)]);
+    if (!baseBytes || !ourBytes || !theirBytes) return undefined;
+    const sides = { ours: await mergeSideOf(repo.dir, head, file), theirs: await mergeSideOf(repo.dir, theirs, file) };
+    let merge;
+    try {
+      merge = await mergeAheadOffThread(baseBytes, ourBytes, theirBytes, file, laterSideOf(sides.ours, sides.theirs));
+    } catch {
+      return undefined;
+    }
+    if (!merge.fits) return undefined;
+    const place = { lang: where[1], document: where[2] };
+    files.push({ path: file, ...place, changes: merge.changes, suggestions: mergeSuggestionsOf(merge.conflicts, place, () => sides), sides });
+  }
+  return { head, theirs, files };
+}
