@@ -202,6 +202,73 @@ describe('a server keeping its project in git', () => {
       rmSync(other, { recursive: true, force: true });
     }
   });
+  it('a sync that finds the remote ahead moves to its commit, with what was saved during the fetch on top (as a fast-forward, no merge commit)', async () => {
+    const remote = `${project.dir}-remote4.git`;
+    const other = `${project.dir}-other4`;
+    const script = `${project.dir}-slow-ssh4.sh`;
+    const started = `${project.dir}-network-started4`;
+    const go = `${project.dir}-network-go4`;
+    git(path.dirname(remote), 'init', '--bare', '-q', '-b', 'main', path.basename(remote));
+    writeFileSync(script, `#!/bin/sh\ntouch '${started}'\nwhile [ ! -f '${go}' ]; do sleep 0.05; done\nfor last; do :; done\nexec sh -c "$last"\n`);
+    chmodSync(script, 0o755);
+    try {
+      writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 600 } }));
+      git(project.dir, 'push', '-q', remote, 'main');
+      // Another clone changes a paragraph and pushes: the remote is one commit ahead.
+      git(path.dirname(other), 'clone', '-q', remote, path.basename(other));
+      await createFileLocaleStore({ dir: path.join(other, 'locales') }).update('small', 'es', (file) => {
+        const unit = file.units.find((u) => u.id === ids[0]);
+        if (!unit) throw new Error('no unit');
+        unit.target = 'Del otro clon.';
+        unit.state = 'translated';
+        unit.revision += 1;
+      });
+      git(other, '-c', 'user.name=eva', '-c', 'user.email=eva@example.invalid', 'commit', '-qam', 'A paragraph from another clone');
+      git(other, 'push', '-q', 'origin', 'main');
+      const theirs = git(other, 'rev-parse', 'HEAD').trim();
+      git(project.dir, 'remote', 'set-url', 'origin', `ssh://example.invalid${remote}`);
+      writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 600, syncEvery: 1 } }));
+      const server = await startServer(project.dir, port, 20_000, { WORKBENCH_WRITE_BEHIND_MS: '50', GIT_SSH_COMMAND: script, GIT_SSH_VARIANT: 'simple' });
+      try {
+        // The server's sync is fetching, held by the remote: a translator saves meanwhile.
+        expect(await until(() => existsSync(started), 15_000)).toBe(true);
+        const listed = (await (await fetch(`http://127.0.0.1:${port}/api/documents/small/locales/es/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] };
+        const id = ids[ids.length - 3];
+        const res = await fetch(`http://127.0.0.1:${port}/api/documents/small/locales/es/segments/${id}`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ target: 'Guardado mientras llegaba lo del otro clon.', baseRevision: listed.segments.find((seg) => seg.id === id)?.revision }),
+        });
+        expect(res.status).toBe(200);
+        writeFileSync(go, '');
+        const pushed = () => {
+          try {
+            return git(remote, 'show', 'main:locales/es/small.xlf').includes('Guardado mientras llegaba');
+          } catch {
+            return false;
+          }
+        };
+        expect(await until(pushed, 20_000)).toBe(true);
+      } finally {
+        writeFileSync(go, '');
+        server.kill('SIGTERM');
+        await stopped(server);
+      }
+      // Their commit, then the translator's on it: no merge commit.
+      expect(git(project.dir, 'log', '-2', '--format=%an|%s').trim().split('\n')).toEqual(['ana|Translate: 1 paragraph of small in es', 'eva|A paragraph from another clone']);
+      expect(git(project.dir, 'rev-parse', 'HEAD~1').trim()).toBe(theirs);
+      expect(git(project.dir, 'rev-list', '--merges', `${theirs}..HEAD`)).toBe('');
+      const file = readFileSync(path.join(project.dir, 'locales/es/small.xlf'), 'utf8');
+      expect(file).toContain('Del otro clon.');
+      expect(file).toContain('Guardado mientras llegaba lo del otro clon.');
+      expect(git(project.dir, 'show', 'HEAD:locales/es/small.xlf')).toBe(file);
+      expect(git(project.dir, 'status', '--porcelain', '--', 'locales')).toBe('');
+    } finally {
+      rmSync(path.join(project.dir, 'workbench.config.json'), { force: true });
+      for (const file of [remote, other, script, started, go]) rmSync(file, { recursive: true, force: true });
+    }
+  });
+
   it("goes on saving while a sync from the command line waits for the network (the git lock, not the project's)", async () => {
     const remote = `${project.dir}-remote3.git`;
     const script = `${project.dir}-slow-ssh.sh`;

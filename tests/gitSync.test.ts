@@ -153,10 +153,17 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     expect(readFileSync(path.join(dir, 'locales/es/small.xlf'), 'utf8')).toBe(git(dir, 'show', 'HEAD:locales/es/small.xlf'));
     expect(validateXliff12(path.join(dir, 'locales/es/small.xlf'))).toMatchObject({ valid: true });
     expect((await b.t.api.get('/api/conflicts').expect(200)).body.conflicts).toEqual([expect.objectContaining({ unit: ids[2] })]);
-    // Ana's next sync takes it all; both clones are at the same commit.
+    // Ana's next sync takes it all, the suggestion list merged as git's union would (her driver fails too), while she saves another paragraph.
+    git(a.t.project.dir, 'config', 'merge.workbench-xliff.driver', 'false');
+    await a.person.api.put(`${url}/segments/${ids[4]}`).send({ target: 'Cinco de Ana.', baseRevision: 0 }).expect(200);
     expect((await a.t.api.post('/api/sync').expect(200)).body).toMatchObject({ merged: true, pushed: true });
+    const anasNow = new Map((await segmentsOf(a)).map((s) => [s.id, s.target]));
+    expect([anasNow.get(ids[1]), anasNow.get(ids[4])]).toEqual(['Dos de Ben.', 'Cinco de Ana.']);
+    expect((await a.t.api.get('/api/conflicts').expect(200)).body.conflicts).toEqual([expect.objectContaining({ unit: ids[2] })]);
+    expect(git(a.t.project.dir, 'show', 'HEAD:locales/es/small.conflicts.jsonl')).toBe(readFileSync(path.join(dir, 'locales/es/small.conflicts.jsonl'), 'utf8'));
+    expect(git(a.t.project.dir, 'status', '--porcelain', '--', 'locales', 'source')).toBe('');
+    expect((await b.t.api.post('/api/sync').expect(200)).body).toMatchObject({ merged: true, pushed: true });
     expect(git(a.t.project.dir, 'rev-parse', 'HEAD')).toBe(git(dir, 'rev-parse', 'HEAD'));
-    expect(new Map((await segmentsOf(a)).map((s) => [s.id, s.target])).get(ids[1])).toBe('Dos de Ben.');
   });
 
   it('commits one commit per person per batch, each with only that person\'s paragraphs, and only project files', async () => {

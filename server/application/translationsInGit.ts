@@ -5,6 +5,7 @@
  * `.gitattributes` routes locale files to the workbench's merge driver (`workbench git init` sets
  * it up). The database keeps every single save; git carries the batches.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { type PlannedCommit, writeCommits } from '../git/writeCommits';
 import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryRepository, NumberedEntry } from '../storage/historyRepository';
 import { keyedLock } from '../storage/keyedLock';
+import { writeFileAtomic } from '../storage/writeFileAtomic';
 import type { LocaleStore } from '../storage/localeStore';
 import type { ProjectLock } from '../storage/projectLock';
 
@@ -68,6 +70,12 @@ interface Merged {
 
 /** The subject of the commit of a merge's suggestions. */
 const keptSubject = (conflicts: number): string => `Keep ${conflicts} paragraph${conflicts === 1 ? '' : 's'} changed on both sides as suggestions`;
+
+/** The id git gives `bytes` as a blob (SHA-1, or SHA-256 in a repository of that format: the length of `like` tells). */
+function blobId(bytes: Uint8Array, like?: string): string {
+  const hash = createHash(like?.length === 64 ? 'sha256' : 'sha1');
+  return hash.update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
+}
 
 /** How often a project found not to be in git is looked at again. */
 const RECHECK_MS = 30_000;
@@ -435,6 +443,8 @@ export class TranslationsInGit {
   }
 
   private async applyAhead(repo: GitRepository, who: string, fetched: { remote?: string; branch: string }, plan: MergeAheadPlan): Promise<Merged | undefined> {
+    // Theirs is ahead of ours: the branch moves to their commit, with what was saved since on top (as git's fast-forward).
+    const forward = plan.base === plan.head;
     const held = await this.deps.lock.holdAlone(async () => {
       await repo.refuseUnfinished();
       if ((await repo.head()) !== plan.head) return undefined;
@@ -443,25 +453,47 @@ export class TranslationsInGit {
       const savers = new Map<string, string>();
       for (const [person, entries] of batch?.byPerson ?? []) for (const { document, lang, entry } of entries) savers.set(`${document}/${lang}/${entry.segment}`, person);
       const suggestions: MergeSuggestion[] = [];
-      const bytes = new Map<string, Uint8Array>();
-      for (const file of plan.files) {
-        suggestions.push(...(await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`))));
-        bytes.set(file.path, await fs.readFile(path.join(this.deps.dir, file.path)));
+      for (const file of plan.files) suggestions.push(...(await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`))));
+      // Their suggestion lists, merged by union as git merges them (see GIT_ATTRIBUTES).
+      for (const list of plan.lists) {
+        const full = path.join(this.deps.dir, list.path);
+        const ours = await fs.readFile(full).catch(() => Buffer.alloc(0));
+        const merged = Buffer.from(await repo.unionMerge(ours, list.base, list.theirs), 'utf8');
+        if (!merged.equals(ours)) await writeFileAtomic(full, merged);
       }
       // The texts the merge did not keep: suggestions at once, whatever becomes of the commits.
       await this.keepSuggestions(suggestions);
-      return { batch, suggestions, bytes };
+      // The files as the merge left them: the merge's, and (on a fast-forward) those saved meanwhile.
+      const after = new Map<string, Uint8Array | undefined>();
+      for (const file of new Set([...plan.files.map((f) => f.path), ...plan.lists.map((l) => l.path), ...(forward ? (batch?.changed ?? []) : [])])) {
+        after.set(file, await fs.readFile(path.join(this.deps.dir, file)).catch(() => undefined));
+      }
+      return { batch, suggestions, after };
     });
     if (!held) return undefined;
-    const { batch, suggestions, bytes } = held;
-    const author = authorOf(who);
-    const merge: PlannedCommit = {
-      author: { name: author.GIT_AUTHOR_NAME, email: author.GIT_AUTHOR_EMAIL },
-      message: `Merge the translations of ${fetched.remote}/${fetched.branch}\n`,
-      changes: plan.files.map((file) => ({ path: file.path, bytes: bytes.get(file.path) })),
-      merge: plan.theirs,
-    };
-    const written = await writeCommits(repo, plan.head, this.commitsThen(repo, batch, merge), { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
+    const { batch, suggestions, after } = held;
+    const committer = { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL };
+    let written: { head: string | undefined; count: number };
+    if (forward) {
+      // On their commit: the files that differ from theirs, committed as a batch is (by the people who saved them).
+      const differ: string[] = [];
+      for (const [file, bytes] of after) {
+        const theirs = await repo.tryRun(['rev-parse', '-q', '--verify', `${plan.theirs}:${file}`]);
+        if (theirs !== (bytes && blobId(bytes, theirs))) differ.push(file);
+      }
+      const onTheirs: Batch = { parent: plan.theirs, changed: differ, bytes: after, byPerson: batch?.byPerson ?? new Map(), newest: batch?.newest, options: {} };
+      written = differ.length > 0 ? await writeCommits(repo, plan.theirs, this.planCommits(repo, onTheirs), committer) : { head: plan.theirs, count: 0 };
+    } else {
+      const author = authorOf(who);
+      const merge: PlannedCommit = {
+        author: { name: author.GIT_AUTHOR_NAME, email: author.GIT_AUTHOR_EMAIL },
+        message: `Merge the translations of ${fetched.remote}/${fetched.branch}\n`,
+        changes: [...after].map(([file, bytes]) => ({ path: file, bytes })),
+        merge: plan.theirs,
+      };
+      const made = await writeCommits(repo, plan.head, this.commitsThen(repo, batch, merge), committer);
+      written = { head: made.head, count: made.count - 1 };
+    }
     const moved = await this.deps.lock.hold(async () => {
       const branchRef = (await repo.tryRun(['symbolic-ref', '-q', 'HEAD'])) ?? 'HEAD';
       try {
@@ -470,13 +502,13 @@ export class TranslationsInGit {
         return false;
       }
       // The index learns the new commits for the files they hold (whatever else it holds stays).
-      await repo.run(['reset', '-q', '--', ...new Set([...(batch?.changed ?? []), ...plan.files.map((file) => file.path)])]).catch(() => undefined);
+      await repo.run(['reset', '-q', '--', ...new Set([...(batch?.changed ?? []), ...after.keys()])]).catch(() => undefined);
       if (batch?.newest !== undefined) await repo.writeState('committed', String(batch.newest));
       this.pendingSince = undefined;
       return true;
     });
     if (!moved) return undefined;
-    let committed = written.count - 1;
+    let committed = written.count;
     if (suggestions.length > 0) committed += await this.commitBatch(repo, { who, subject: keptSubject(suggestions.length) });
     return { committed, merged: true, conflicts: suggestions.length, head: await repo.head() };
   }

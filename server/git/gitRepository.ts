@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { WorkbenchError } from '../errors';
 import { runGit } from './runGit';
@@ -66,6 +67,21 @@ export class GitRepository {
     return new Promise((resolve) => {
       execFile('git', ['cat-file', 'blob', blob], { cwd: this.dir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => resolve(err ? undefined : stdout));
     });
+  }
+
+  /**
+   * The union merge git makes of a text file (`merge=union`, the suggestion lists): `ours` with
+   * the lines `theirs` added since `base`, and without those it took out that ours kept.
+   */
+  async unionMerge(ours: Uint8Array, base: Uint8Array, theirs: Uint8Array): Promise<string> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'workbench-union-'));
+    try {
+      const files = ['ours', 'base', 'theirs'].map((name) => path.join(dir, name));
+      await Promise.all([ours, base, theirs].map((bytes, i) => fs.writeFile(files[i], bytes)));
+      return (await runGit(this.dir, ['merge-file', '--union', '-p', ...files])).stdout;
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** The commit HEAD names, or undefined before the first commit. */

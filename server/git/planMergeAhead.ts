@@ -18,21 +18,32 @@ export interface MergeAheadFile {
   sides: { ours: MergeSide; theirs: MergeSide };
 }
 
+/** A suggestion list their commits changed (see MergeSuggestionLists): merged by union as git does, from these versions. */
+export interface MergeAheadList {
+  path: string;
+  base: Uint8Array;
+  theirs: Uint8Array;
+}
+
 /** A merge of `theirs` into our commit `head`, worked out ahead as unit changes of locale files. */
 export interface MergeAheadPlan {
   head: string;
   theirs: string;
+  /** Their commit and ours have this one in common: `head` itself when theirs is ahead of ours (a fast-forward). */
+  base: string;
   files: MergeAheadFile[];
+  lists: MergeAheadList[];
 }
 
 const LOCALE_FILE = /^locales\/([^/]+)\/([^/]+)\.xlf$/;
+const LIST_FILE = /^locales\/[^/]+\/[^/]+\.conflicts\.jsonl$/;
 
 /**
  * The merge of `theirs` into our commit `head` as changes of units of our locale files, worked out
  * from the three versions git holds of each file (the work of the merge driver, on a thread of its
  * own), while the files go on changing: a server's editors save meanwhile. Undefined when the merge
  * is more than that, which git and the merge driver then make as before: their commits change
- * anything but locale files (a source, a suggestion list, a file added or taken out), or a file's
+ * anything but locale files and their suggestion lists (a source, a file added or taken out), or a file's
  * units themselves (units added, taken out or moved: a source update), or a file cannot be read
  * (git's merge says what is wrong with it).
  */
@@ -42,7 +53,15 @@ export async function planMergeAhead(repo: GitRepository, head: string, theirs: 
   const paths = ((await repo.tryRun(['diff', '--name-only', '-z', '--no-renames', base, theirs])) ?? '').split('\0').filter(Boolean);
   if (paths.length === 0) return undefined;
   const files: MergeAheadFile[] = [];
+  const lists: MergeAheadList[] = [];
   for (const file of paths) {
+    if (LIST_FILE.test(file)) {
+      // A list they took out is left to git.
+      const [baseList, theirList] = await Promise.all([repo.showBlob(base, file), repo.showBlob(theirs, file)]);
+      if (!theirList) return undefined;
+      lists.push({ path: file, base: baseList ?? new Uint8Array(0), theirs: theirList });
+      continue;
+    }
     const where = LOCALE_FILE.exec(file);
     if (!where || where[2].endsWith('.removed')) return undefined;
     const [baseBytes, ourBytes, theirBytes] = await Promise.all([repo.showBlob(base, file), repo.showBlob(head, file), repo.showBlob(theirs, file)]);
@@ -58,5 +77,5 @@ export async function planMergeAhead(repo: GitRepository, head: string, theirs: 
     const place = { lang: where[1], document: where[2] };
     files.push({ path: file, ...place, changes: merge.changes, suggestions: mergeSuggestionsOf(merge.conflicts, place, () => sides), sides });
   }
-  return { head, theirs, files };
+  return { head, theirs, base, files, lists };
 }
