@@ -72,11 +72,13 @@ function put(agent: http.Agent, url: URL, headers: Record<string, string>, body:
 }
 
 /** `clients` editors, each saving its own paragraphs one after another for `seconds`, through the API of a running server. */
-export async function editors(base: string, token: string, clients: number, seconds: number): Promise<{ saves: number; latencies: number[]; errors: number }> {
+export async function editors(base: string, token: string, clients: number, seconds: number): Promise<{ saves: number; latencies: number[]; errors: number; starts: number[] }> {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const segments = ((await (await fetch(`${base}/segments?limit=1000`)).json()) as { segments: { id: string; revision: number }[] }).segments;
   const revisions = new Map(segments.map((s) => [s.id, s.revision]));
   const latencies: number[] = [];
+  // When each save counted in latencies was sent (performance.now()).
+  const starts: number[] = [];
   let errors = 0;
   // A connection of its own for each editor, kept alive as a browser keeps it.
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
@@ -91,6 +93,7 @@ export async function editors(base: string, token: string, clients: number, seco
       if (res.status === 200 && body.revision !== undefined) {
         revisions.set(segment.id, body.revision);
         latencies.push(performance.now() - started);
+        starts.push(started);
       } else errors++;
     }
   };
@@ -99,7 +102,7 @@ export async function editors(base: string, token: string, clients: number, seco
   } finally {
     agent.destroy();
   }
-  return { saves: latencies.length, latencies, errors };
+  return { saves: latencies.length, latencies, errors, starts };
 }
 
 /** Whole-process CLI commands, the server's cold start, and 20 editors saving at once, on the manifesto. */

@@ -13,6 +13,7 @@ import { createFileLocaleStore } from '../server/storage/localeStore';
 import { editors, median, percentile, startServer } from './benchProcesses';
 import { po4aTranslate, po4aUpdate, po4aVerdict } from './po4aTimes';
 import { freePorts } from './freePorts';
+import { benchSync } from './benchSync';
 
 const line = (label: string, value: string) => console.log(`${label.padEnd(64)} ${value}`);
 
@@ -175,6 +176,8 @@ export async function benchScale(root: string, bookText: string, manifestoText: 
         }
       }
     }
+    // The book kept in git, synced with another clone while 20 editors save.
+    await benchSync(root, book);
     // po4a on the same work, last: its files and its minute of work do not weigh on the figures above.
     const po4aDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-po4a-'));
     try {

@@ -1,3 +1,5 @@
+import { isDocumentId } from '../domain/documentId';
+import { isLocaleTag } from '../domain/localeTag';
 import type { MergeSuggestion } from '../domain/mergeSuggestion';
 import type { Unit } from '../domain/types';
 import { mergeAheadOffThread } from '../formats/mergeAheadOffThread';
@@ -36,7 +38,7 @@ export interface MergeAheadPlan {
 }
 
 const LOCALE_FILE = /^locales\/([^/]+)\/([^/]+)\.xlf$/;
-const LIST_FILE = /^locales\/[^/]+\/[^/]+\.conflicts\.jsonl$/;
+const LIST_FILE = /^locales\/([^/]+)\/([^/]+)\.conflicts\.jsonl$/;
 
 /**
  * The merge of `theirs` into our commit `head` as changes of units of our locale files, worked out
@@ -55,15 +57,18 @@ export async function planMergeAhead(repo: GitRepository, head: string, theirs: 
   const files: MergeAheadFile[] = [];
   const lists: MergeAheadList[] = [];
   for (const file of paths) {
-    if (LIST_FILE.test(file)) {
+    const list = LIST_FILE.exec(file);
+    if (list) {
+      if (!isLocaleTag(list[1]) || !isDocumentId(list[2])) return undefined;
       // A list they took out is left to git.
       const [baseList, theirList] = await Promise.all([repo.showBlob(base, file), repo.showBlob(theirs, file)]);
       if (!theirList) return undefined;
       lists.push({ path: file, base: baseList ?? new Uint8Array(0), theirs: theirList });
       continue;
     }
+    // Only the project's own locale files (a checked locale and document id); any other is git's to merge.
     const where = LOCALE_FILE.exec(file);
-    if (!where || where[2].endsWith('.removed')) return undefined;
+    if (!where || !isLocaleTag(where[1]) || !isDocumentId(where[2])) return undefined;
     const [baseBytes, ourBytes, theirBytes] = await Promise.all([repo.showBlob(base, file), repo.showBlob(head, file), repo.showBlob(theirs, file)]);
     if (!baseBytes || !ourBytes || !theirBytes) return undefined;
     const sides = { ours: await mergeSideOf(repo.dir, head, file), theirs: await mergeSideOf(repo.dir, theirs, file) };
