@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyMergeAhead } from '../server/application/applyMergeAhead';
+import { applyMergeAhead, mergeAheadHolds } from '../server/application/applyMergeAhead';
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { mergeAhead } from '../server/formats/mergeXliff12';
@@ -129,5 +129,22 @@ describe('applyMergeAhead: the merge put into the file as it is now', () => {
     const suggestions = await lock.hold(() => applyMergeAhead(store, ahead([{ ours: ours.units[1], merged: unit('s2', 'Dos.', 1) }]), () => 'eva'));
     expect(suggestions).toEqual([]);
     expect(readFileSync(path.join(dir, 'es', 'doc.xlf'))).toEqual(before);
+  });
+
+  it('holds only while each file is at the source version it was worked out for (a source updated meanwhile: git merges instead)', async () => {
+    const lock = localLock();
+    const store = createFileLocaleStore({ dir, lock });
+    const ours = { ...file(unit('s1', 'Uno.', 1), unit('s2')), sourceVersion: 1 };
+    await store.create(ours);
+    const merge = mergeAhead(bytes(ours), bytes(ours), bytes({ ...ours, units: [unit('s1', 'Uno.', 1), unit('s2', 'Dos.', 1)] }), where, 'ours');
+    if (!merge.fits) throw new Error(merge.reason);
+    expect(merge.sourceVersion).toBe(1);
+    const planned = { ...ahead(merge.changes), sourceVersion: merge.sourceVersion };
+    expect(await mergeAheadHolds(store, [planned])).toBe(true);
+    await store.update('doc', 'es', (f) => {
+      f.sourceVersion = 2;
+    });
+    expect(await mergeAheadHolds(store, [planned])).toBe(false);
+    expect(await mergeAheadHolds(store, [{ ...planned, lang: 'fr' }])).toBe(false);
   });
 });

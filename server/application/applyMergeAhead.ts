@@ -8,6 +8,19 @@ import type { LocaleStore } from '../storage/localeStore';
 import { unitsOf } from './localeTally';
 
 /**
+ * Whether a merge worked out ahead still holds for the files as they are now: each is still at
+ * the source version it was worked out for (a source updated here meanwhile changed its units:
+ * git merges it instead).
+ */
+export async function mergeAheadHolds(locales: Pick<LocaleStore, 'peek'>, files: readonly MergeAheadFile[]): Promise<boolean> {
+  for (const file of files) {
+    const version = await locales.peek(file.document, file.lang, (current) => current.sourceVersion ?? 0);
+    if (version !== (file.sourceVersion ?? 0)) return false;
+  }
+  return true;
+}
+
+/**
  * Puts a merge worked out ahead (see planMergeAhead) into a locale file as it is now: each unit
  * the merge changes, merged again with what was saved since our commit (a paragraph nobody saved
  * since takes the merged unit; one saved since both here and on their side keeps the later text

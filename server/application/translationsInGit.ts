@@ -15,7 +15,7 @@ import { isMergeSuggestionId, type MergeSuggestion } from '../domain/mergeSugges
 import { MergeSuggestionLists, parseSuggestion } from '../storage/mergeSuggestionLists';
 import { WorkbenchError } from '../errors';
 import { refuseConflictMarkers } from '../formats/mergeXliff12';
-import { applyMergeAhead } from './applyMergeAhead';
+import { applyMergeAhead, mergeAheadHolds } from './applyMergeAhead';
 import { unitVersionsOffThread } from '../formats/unitVersionsOffThread';
 import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
 import { type MergeAheadPlan, planMergeAhead } from '../git/planMergeAhead';
@@ -118,7 +118,7 @@ export class TranslationsInGit {
       dir: string;
       history: HistoryRepository;
       discussions: DiscussionRepository;
-      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges'>;
+      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek'>;
       lock: ProjectLock;
       /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
       gitLock: ProjectLock;
@@ -427,7 +427,8 @@ export class TranslationsInGit {
    * the merge's paragraphs are put into the files, merged with those saves; then the batch's
    * commits and the merge commit are written, saves going on, and the branch is moved to them.
    * Undefined when git is to merge instead (see mergeAlone): the merge is more than paragraphs
-   * of locale files, or the branch moved meanwhile (another process committed).
+   * of locale files, or the branch moved meanwhile (another process committed), or a file's
+   * source was updated meanwhile.
    */
   private async mergeAhead(repo: GitRepository, who: string, fetched: { remote?: string; branch: string; theirs?: string }): Promise<Merged | undefined> {
     const { theirs } = fetched;
@@ -447,7 +448,7 @@ export class TranslationsInGit {
     const forward = plan.base === plan.head;
     const held = await this.deps.lock.holdAlone(async () => {
       await repo.refuseUnfinished();
-      if ((await repo.head()) !== plan.head) return undefined;
+      if ((await repo.head()) !== plan.head || !(await mergeAheadHolds(this.deps.locales, plan.files))) return undefined;
       // What was saved since our commit, as it is before the merge's paragraphs join it.
       const batch = await this.takeBatch(repo, {});
       const savers = new Map<string, string>();

@@ -56,7 +56,7 @@ export function mergeXliff12(base: Uint8Array, ours: Uint8Array, theirs: Uint8Ar
 
 /** What a merge worked out ahead (see mergeAhead): the units it changes in our file, or why it cannot be applied as units. */
 export type MergeAhead =
-  | { fits: true; changes: { ours: Unit; merged: Unit }[]; conflicts: MergeConflict[] }
+  | { fits: true; changes: { ours: Unit; merged: Unit }[]; conflicts: MergeConflict[]; sourceVersion?: number }
   | { fits: false; reason: string };
 
 /**
@@ -82,7 +82,7 @@ export function mergeAhead(base: Uint8Array, ours: Uint8Array, theirs: Uint8Arra
     if (o.id !== m.id) return { fits: false, reason: 'units moved' };
     if (o !== m && !isDeepStrictEqual(o, m)) changes.push({ ours: o, merged: m });
   }
-  return { fits: true, changes, conflicts };
+  return our.sourceVersion === undefined ? { fits: true, changes, conflicts } : { fits: true, changes, conflicts, sourceVersion: our.sourceVersion };
 }
 
 /** A locale file held for a change from its bytes: by the streaming reader when it is in the form the workbench writes, else parsed whole. */

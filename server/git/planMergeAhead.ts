@@ -18,6 +18,8 @@ export interface MergeAheadFile {
   suggestions: MergeSuggestion[];
   /** The merge's sides of the file (their last commits of it). */
   sides: { ours: MergeSide; theirs: MergeSide };
+  /** The source version our commit's file was brought up to: the merge holds for the file only while it still is. */
+  sourceVersion?: number;
 }
 
 /** A suggestion list their commits changed (see MergeSuggestionLists): merged by union as git does, from these versions. */
@@ -80,7 +82,7 @@ export async function planMergeAhead(repo: GitRepository, head: string, theirs: 
     }
     if (!merge.fits) return undefined;
     const place = { lang: where[1], document: where[2] };
-    files.push({ path: file, ...place, changes: merge.changes, suggestions: mergeSuggestionsOf(merge.conflicts, place, () => sides), sides });
+    files.push({ path: file, ...place, changes: merge.changes, suggestions: mergeSuggestionsOf(merge.conflicts, place, () => sides), sides, sourceVersion: merge.sourceVersion });
   }
   return { head, theirs, base, files, lists };
 }
