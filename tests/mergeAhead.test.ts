@@ -10,7 +10,7 @@ import { applyMergeAhead, mergeAheadHolds } from '../server/application/applyMer
 import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { mergeAhead } from '../server/formats/mergeXliff12';
-import { mergeAheadOffThread } from '../server/formats/mergeAheadOffThread';
+import { mergeAheadOffThread, withUnitsOffThread } from '../server/formats/mergeAheadOffThread';
 import type { MergeAheadFile } from '../server/git/planMergeAhead';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { localLock } from '../server/storage/projectLock';
@@ -106,7 +106,9 @@ describe('applyMergeAhead: the merge put into the file as it is now', () => {
       s3.revision = 2;
     });
     const merged = { s2: unit('s2', 'Dos, de Ben.', 1), s3: unit('s3', 'Tres, de Ben.', 2) };
-    const suggestions = await lock.hold(() => applyMergeAhead(store, ahead([{ ours: ours.units[1], merged: merged.s2 }, { ours: ours.units[2], merged: merged.s3 }]), (id) => (id === 's3' ? 'eva' : undefined)));
+    const { suggestions, units, written } = await lock.hold(() => applyMergeAhead(store, ahead([{ ours: ours.units[1], merged: merged.s2 }, { ours: ours.units[2], merged: merged.s3 }]), (id) => (id === 's3' ? 'eva' : undefined)));
+    expect(units.map((u) => u.id)).toEqual(['s2', 's3']);
+    expect(written).toBe(true);
     const now = await store.read('doc', 'es');
     expect(now?.units.map((u) => u.target ?? null)).toEqual(['Uno.', 'Dos, de Ben.', 'Tres, de Eva.']);
     // The kept text counts both sides' edits: the next save of either is newer.
@@ -126,8 +128,9 @@ describe('applyMergeAhead: the merge put into the file as it is now', () => {
       f.units[1].revision = 1;
     });
     const before = readFileSync(path.join(dir, 'es', 'doc.xlf'));
-    const suggestions = await lock.hold(() => applyMergeAhead(store, ahead([{ ours: ours.units[1], merged: unit('s2', 'Dos.', 1) }]), () => 'eva'));
+    const { suggestions, units } = await lock.hold(() => applyMergeAhead(store, ahead([{ ours: ours.units[1], merged: unit('s2', 'Dos.', 1) }]), () => 'eva'));
     expect(suggestions).toEqual([]);
+    expect(units).toEqual([]);
     expect(readFileSync(path.join(dir, 'es', 'doc.xlf'))).toEqual(before);
   });
 
@@ -146,5 +149,22 @@ describe('applyMergeAhead: the merge put into the file as it is now', () => {
     });
     expect(await mergeAheadHolds(store, [planned])).toBe(false);
     expect(await mergeAheadHolds(store, [{ ...planned, lang: 'fr' }])).toBe(false);
+  });
+
+  it('makes the file with the merged units (for the merge commit, on a thread for a large file) byte for byte as the store writes it', async () => {
+    const lock = localLock();
+    const store = createFileLocaleStore({ dir, lock });
+    const big = file(...Array.from({ length: 4000 }, (_, i) => unit(`u${i}`, i % 2 ? `Texto ${i} & <más>.` : undefined, i % 2)));
+    await store.create(big);
+    const before = readFileSync(path.join(dir, 'es', 'doc.xlf'));
+    expect(before.byteLength).toBeGreaterThan(512 * 1024);
+    const units = [unit('u2', 'Dos, por fin.', 1), unit('u3', 'Tres, cambiado.', 2, { state: 'needs-review-translation' }), unit('u3999', 'El último.', 2)];
+    await lock.hold(async () => {
+      const prepared = await store.prepareUnitChanges('doc', 'es', () => ({ result: undefined, units }));
+      await prepared.commit();
+    });
+    const written = readFileSync(path.join(dir, 'es', 'doc.xlf'));
+    expect(Buffer.from(await withUnitsOffThread(before, units, where)).equals(written)).toBe(true);
+    expect(await withUnitsOffThread(before, [], where)).toBe(before);
   });
 });

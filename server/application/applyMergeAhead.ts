@@ -5,6 +5,7 @@ import type { LocaleFile, Unit } from '../domain/types';
 import { mergeSuggestionsOf } from '../git/mergeSides';
 import type { MergeAheadFile } from '../git/planMergeAhead';
 import type { LocaleStore } from '../storage/localeStore';
+import type { JournalMark } from '../storage/unitJournal';
 import { unitsOf } from './localeTally';
 
 /**
@@ -25,14 +26,24 @@ export async function mergeAheadHolds(locales: Pick<LocaleStore, 'peek'>, files:
  * the merge changes, merged again with what was saved since our commit (a paragraph nobody saved
  * since takes the merged unit; one saved since both here and on their side keeps the later text
  * and the other becomes a suggestion, as in the merge itself), written as a batch of a few units
- * is. `savedBy` names who last saved a paragraph since our commit, for the suggestion's credit.
- * Resolves with the merge's suggestions and those of paragraphs saved meanwhile. Called under the
- * project's lock, held alone (see TranslationsInGit.sync).
+ * is (journaled with `journal` when the store writes behind, else written now). `savedBy` names
+ * who last saved a paragraph since our commit, for the suggestion's credit. Resolves with the
+ * merge's suggestions and those of paragraphs saved meanwhile, the units written into the file,
+ * and whether the file on disk holds them already. Called under the project's lock, held alone
+ * (see TranslationsInGit.sync).
  */
-export async function applyMergeAhead(locales: Pick<LocaleStore, 'prepareUnitChanges'>, file: MergeAheadFile, savedBy: (unit: string) => string | undefined): Promise<MergeSuggestion[]> {
-  if (file.changes.length === 0) return file.suggestions;
+export async function applyMergeAhead(
+  locales: Pick<LocaleStore, 'prepareUnitChanges' | 'writesBehind'>,
+  file: MergeAheadFile,
+  savedBy: (unit: string) => string | undefined,
+  journal?: (units: readonly Unit[]) => Promise<JournalMark>,
+): Promise<{ suggestions: MergeSuggestion[]; units: readonly Unit[]; written: boolean }> {
+  if (file.changes.length === 0) return { suggestions: file.suggestions, units: [], written: false };
+  // Journaled as a batch of saves is, when the store writes behind (the file is written after, the
+  // saves going on): else the file is written now.
+  const behind = locales.writesBehind && journal !== undefined;
   const now = Math.floor(Date.now() / 1000);
-  let written = 0;
+  let changed: Unit[] = [];
   const prepared = await locales.prepareUnitChanges(file.document, file.lang, (current) => {
     const shell = { document: current.document, sourceLanguage: current.sourceLanguage, targetLanguage: current.targetLanguage };
     const held = unitsOf(current);
@@ -49,11 +60,16 @@ export async function applyMergeAhead(locales: Pick<LocaleStore, 'prepareUnitCha
       const sides = { ours: { time: now, name: savedBy(ours.id) }, theirs: file.sides.theirs };
       suggestions.push(...mergeSuggestionsOf(conflicts, file, () => sides));
     }
-    written = units.length;
+    changed = units;
     return { result: suggestions, units };
-  });
+  }, { writeBehind: behind });
+  const suggestions = [...file.suggestions, ...prepared.result];
   // Every unit the merge changes was saved the same way here meanwhile: nothing to write.
-  if (written === 0) await prepared.discard();
+  if (changed.length === 0) {
+    await prepared.discard();
+    return { suggestions, units: [], written: false };
+  }
+  if (behind && journal) await prepared.commit(() => journal(changed));
   else await prepared.commit();
-  return [...file.suggestions, ...prepared.result];
+  return { suggestions, units: changed, written: !behind };
 }

@@ -10,11 +10,13 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Suggestion } from '../domain/discussion';
+import type { Unit } from '../domain/types';
 import { messageOf, VERBS } from '../domain/commitMessage';
 import { isMergeSuggestionId, type MergeSuggestion } from '../domain/mergeSuggestion';
 import { MergeSuggestionLists, parseSuggestion } from '../storage/mergeSuggestionLists';
 import { WorkbenchError } from '../errors';
 import { refuseConflictMarkers } from '../formats/mergeXliff12';
+import { withUnitsOffThread } from '../formats/mergeAheadOffThread';
 import { applyMergeAhead, mergeAheadHolds } from './applyMergeAhead';
 import { unitVersionsOffThread } from '../formats/unitVersionsOffThread';
 import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
@@ -118,7 +120,7 @@ export class TranslationsInGit {
       dir: string;
       history: HistoryRepository;
       discussions: DiscussionRepository;
-      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek'>;
+      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'writesBehind'>;
       lock: ProjectLock;
       /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
       gitLock: ProjectLock;
@@ -454,7 +456,19 @@ export class TranslationsInGit {
       const savers = new Map<string, string>();
       for (const [person, entries] of batch?.byPerson ?? []) for (const { document, lang, entry } of entries) savers.set(`${document}/${lang}/${entry.segment}`, person);
       const suggestions: MergeSuggestion[] = [];
-      for (const file of plan.files) suggestions.push(...(await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`))));
+      // The files as the merge leaves them: read once written, or (a merge's units journaled, the
+      // file written behind) made from the file as it was and the units, after this moment alone.
+      const after = new Map<string, Uint8Array | undefined>();
+      const toMake = new Map<string, { bytes: Uint8Array; units: readonly Unit[] }>();
+      for (const file of plan.files) {
+        const full = path.join(this.deps.dir, file.path);
+        const before = batch?.bytes.get(file.path) ?? (await fs.readFile(full));
+        const journal = (units: readonly Unit[]) => this.deps.history.appendJournaled(file.document, file.lang, [], units);
+        const applied = await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`), journal);
+        suggestions.push(...applied.suggestions);
+        if (applied.written) after.set(file.path, await fs.readFile(full));
+        else toMake.set(file.path, { bytes: before, units: applied.units });
+      }
       // Their suggestion lists, merged by union as git merges them (see GIT_ATTRIBUTES).
       for (const list of plan.lists) {
         const full = path.join(this.deps.dir, list.path);
@@ -464,15 +478,14 @@ export class TranslationsInGit {
       }
       // The texts the merge did not keep: suggestions at once, whatever becomes of the commits.
       await this.keepSuggestions(suggestions);
-      // The files as the merge left them: the merge's, and (on a fast-forward) those saved meanwhile.
-      const after = new Map<string, Uint8Array | undefined>();
-      for (const file of new Set([...plan.files.map((f) => f.path), ...plan.lists.map((l) => l.path), ...(forward ? (batch?.changed ?? []) : [])])) {
-        after.set(file, await fs.readFile(path.join(this.deps.dir, file)).catch(() => undefined));
-      }
-      return { batch, suggestions, after };
+      for (const list of plan.lists) after.set(list.path, await fs.readFile(path.join(this.deps.dir, list.path)).catch(() => undefined));
+      // On a fast-forward, the files saved meanwhile too, as they are.
+      if (forward) for (const file of batch?.changed ?? []) if (!after.has(file) && !toMake.has(file)) after.set(file, batch?.bytes.get(file));
+      return { batch, suggestions, after, toMake };
     });
     if (!held) return undefined;
-    const { batch, suggestions, after } = held;
+    const { batch, suggestions, after, toMake } = held;
+    for (const [file, { bytes, units }] of toMake) after.set(file, await withUnitsOffThread(bytes, units, file));
     const committer = { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL };
     let written: { head: string | undefined; count: number };
     if (forward) {

@@ -5,7 +5,7 @@ import { WorkbenchError } from '../errors';
 import { parseXliff12 } from './parseXliff12';
 import { streamXliff12 } from './streamXliff12';
 import type { HeldXliff12 } from './xliff12Spans';
-import { updateXliff12 } from './updateXliff12';
+import { replaceUnitsXliff12, updateXliff12 } from './updateXliff12';
 import { decodeXmlBytes } from './xmlSafety';
 
 /** Where a line of a file starts with a conflict marker git writes (`<<<<<<<`, `=======`, `>>>>>>>`), 1-based; undefined without one. */
@@ -83,6 +83,11 @@ export function mergeAhead(base: Uint8Array, ours: Uint8Array, theirs: Uint8Arra
     if (o !== m && !isDeepStrictEqual(o, m)) changes.push({ ours: o, merged: m });
   }
   return our.sourceVersion === undefined ? { fits: true, changes, conflicts } : { fits: true, changes, conflicts, sourceVersion: our.sourceVersion };
+}
+
+/** The file `bytes` hold with `units` (new versions of some of its units) written into it, as a store writes a batch of saves (see replaceUnitsXliff12). */
+export function withUnitsXliff12(bytes: Uint8Array, units: readonly Unit[], file: string): Uint8Array {
+  return replaceUnitsXliff12(hold(bytes, file), units, { file }).bytes;
 }
 
 /** A locale file held for a change from its bytes: by the streaming reader when it is in the form the workbench writes, else parsed whole. */
