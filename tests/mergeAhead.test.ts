@@ -3,7 +3,8 @@
  * unit changes of our commit's file, then put into the file as it is by then, with what was saved
  * meanwhile.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyMergeAhead, mergeAheadHolds } from '../server/application/applyMergeAhead';
@@ -11,7 +12,8 @@ import type { LocaleFile, Unit } from '../server/domain/types';
 import { buildXliff12 } from '../server/formats/buildXliff12';
 import { mergeAhead } from '../server/formats/mergeXliff12';
 import { mergeAheadOffThread, withUnitsOffThread } from '../server/formats/mergeAheadOffThread';
-import type { MergeAheadFile } from '../server/git/planMergeAhead';
+import { type MergeAheadFile, planMergeAhead } from '../server/git/planMergeAhead';
+import { GitRepository } from '../server/git/gitRepository';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { localLock } from '../server/storage/projectLock';
 import { isWorkbenchError } from '../server/errors';
@@ -166,5 +168,70 @@ describe('applyMergeAhead: the merge put into the file as it is now', () => {
     const written = readFileSync(path.join(dir, 'es', 'doc.xlf'));
     expect(Buffer.from(await withUnitsOffThread(before, units, where)).equals(written)).toBe(true);
     expect(await withUnitsOffThread(before, [], where)).toBe(before);
+  });
+});
+
+describe('planMergeAhead: which merges a sync works out itself', () => {
+  let dir: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'ana', GIT_AUTHOR_EMAIL: 'ana@example.invalid', GIT_COMMITTER_NAME: 'ana', GIT_COMMITTER_EMAIL: 'ana@example.invalid' } }).trim();
+  const put = (file: string, content: Uint8Array | string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  };
+  const base = file(unit('s1'), unit('s2'));
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'workbench-plan-ahead-'));
+    git('init', '-q', '-b', 'main');
+    put('locales/es/doc.xlf', bytes(base));
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Our commit (s1 translated) and theirs (s2 translated, and `also` their other changes), from the base. */
+  async function sides(also: () => void = () => undefined): Promise<{ repo: GitRepository; head: string; theirs: string }> {
+    git('checkout', '-q', '-b', 'theirs');
+    put('locales/es/doc.xlf', bytes(file(unit('s1'), unit('s2', 'Dos.', 1))));
+    also();
+    git('add', '-A');
+    git('commit', '-qm', 'theirs');
+    const theirs = git('rev-parse', 'HEAD');
+    git('checkout', '-q', 'main');
+    put('locales/es/doc.xlf', bytes(file(unit('s1', 'Uno.', 1), unit('s2'))));
+    git('commit', '-qam', 'ours');
+    const repo = await GitRepository.at(dir);
+    if (!repo) throw new Error('no repository');
+    return { repo, head: git('rev-parse', 'HEAD'), theirs };
+  }
+
+  it('works out a merge of paragraphs of the project\'s locale files, with their suggestion lists', async () => {
+    const { repo, head, theirs } = await sides(() => put('locales/es/doc.conflicts.jsonl', '{"id":"x"}\n'));
+    const plan = await planMergeAhead(repo, head, theirs);
+    expect(plan?.files.map((f) => [f.path, f.document, f.lang, f.changes.map((c) => c.merged.target)])).toEqual([['locales/es/doc.xlf', 'doc', 'es', ['Dos.']]]);
+    expect(plan?.lists.map((l) => [l.path, Buffer.from(l.base).toString(), Buffer.from(l.theirs).toString()])).toEqual([['locales/es/doc.conflicts.jsonl', '', '{"id":"x"}\n']]);
+    expect(plan?.files[0].sides.theirs.name).toBe('ana');
+  });
+
+  it('leaves to git a merge that changes anything else: a source, a file not named as the project names its locale files, a file taken out', async () => {
+    // Each odd file is in the base and in our commit too: only its name makes it git's.
+    const changed = bytes(file(unit('s1'), unit('s2', 'Otro.', 1)));
+    for (const [what, inBase, change] of [
+      ['a source', 'source/doc.md', () => put('source/doc.md', '# Doc, changed\n')],
+      ['a locale code that is not one', 'locales/ES_x/doc.xlf', () => put('locales/ES_x/doc.xlf', changed)],
+      ['a document id that is not one', 'locales/es/Doc.Other.xlf', () => put('locales/es/Doc.Other.xlf', changed)],
+      ['an archive', 'locales/es/doc.removed.xlf', () => put('locales/es/doc.removed.xlf', changed)],
+      ['a file taken out', 'locales/fr/doc.xlf', () => rmSync(path.join(dir, 'locales/fr/doc.xlf'))],
+    ] as const) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      git('init', '-q', '-b', 'main');
+      put('locales/es/doc.xlf', bytes(base));
+      put(inBase, inBase.endsWith('.md') ? '# Doc\n' : bytes(base));
+      git('add', '-A');
+      git('commit', '-qm', 'base');
+      const { repo, head, theirs } = await sides(change);
+      expect([what, await planMergeAhead(repo, head, theirs)]).toEqual([what, undefined]);
+    }
   });
 });
