@@ -384,17 +384,22 @@ export function localLock(): ProjectLock {
 const locks = new Map<string, ProcessLock>();
 const gitLocks = new Map<string, ProcessLock>();
 
-/** The lock of the project in `dir`: one per project per process (see ProjectLock). */
-export function projectLock(dir: string, options: ProjectLockOptions = {}): ProjectLock {
+/** The lock named `name` of the project in `dir` from `map`: one per project per process, made on first use (later options take over). */
+function lockIn(map: Map<string, ProcessLock>, dir: string, options: ProjectLockOptions, name?: string): ProcessLock {
   const key = realpathSync(dir);
-  let lock = locks.get(key);
+  let lock = map.get(key);
   if (!lock) {
-    lock = new ProcessLock(key, { ...options });
-    locks.set(key, lock);
+    lock = new ProcessLock(key, { ...options }, name);
+    map.set(key, lock);
   } else {
     lock.configure(options);
   }
   return lock;
+}
+
+/** The lock of the project in `dir`: one per project per process (see ProjectLock). */
+export function projectLock(dir: string, options: ProjectLockOptions = {}): ProjectLock {
+  return lockIn(locks, dir, options);
 }
 
 /**
@@ -405,15 +410,7 @@ export function projectLock(dir: string, options: ProjectLockOptions = {}): Proj
  * inside a hold of it.
  */
 export function gitLock(dir: string, options: ProjectLockOptions = {}): ProjectLock {
-  const key = realpathSync(dir);
-  let lock = gitLocks.get(key);
-  if (!lock) {
-    lock = new ProcessLock(key, { ...options }, GIT_LOCK);
-    gitLocks.set(key, lock);
-  } else {
-    lock.configure(options);
-  }
-  return lock;
+  return lockIn(gitLocks, dir, options, GIT_LOCK);
 }
 
 /** Closes the lock files of a project (tests that remove the project folder). */
