@@ -45,13 +45,18 @@ function read(bytes: Uint8Array, file: string): { text: string; parsed: ReturnTy
  * read without a DOM (a book's three versions in a second, not ten).
  */
 export function mergeXliff12(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, file: string, later: LaterSide): { bytes: Uint8Array; conflicts: MergeConflict[]; merged: LocaleFile } {
+  const { our, merged, conflicts } = mergeHeld(base, ours, theirs, file, later);
+  const output = updateXliff12(our, merged, { file });
+  return { bytes: output.bytes, conflicts, merged };
+}
+
+/** The three sides read (each refused with a conflict marker) and merged by paragraph: our file as held, the merged model, the conflicts. */
+function mergeHeld(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, file: string, later: LaterSide): { our: HeldXliff12; merged: LocaleFile; conflicts: MergeConflict[] } {
   for (const side of [base, ours, theirs]) refuseConflictMarkers(Buffer.from(side.buffer, side.byteOffset, side.byteLength).toString('latin1'), file);
   const baseModel = base.byteLength === 0 ? undefined : hold(base, file).model;
   const our = hold(ours, file);
-  const their = hold(theirs, file).model;
-  const { merged, conflicts } = mergeLocaleFiles(baseModel, our.model, their, later);
-  const output = updateXliff12(our, merged, { file });
-  return { bytes: output.bytes, conflicts, merged };
+  const { merged, conflicts } = mergeLocaleFiles(baseModel, our.model, hold(theirs, file).model, later);
+  return { our, merged, conflicts };
 }
 
 /** What a merge worked out ahead (see mergeAhead): the units it changes in our file, or why it cannot be applied as units. */
@@ -68,11 +73,8 @@ export type MergeAhead =
  * than a book's file merged and written by git while every save waits.
  */
 export function mergeAhead(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, file: string, later: LaterSide): MergeAhead {
-  for (const side of [base, ours, theirs]) refuseConflictMarkers(Buffer.from(side.buffer, side.byteOffset, side.byteLength).toString('latin1'), file);
-  const baseModel = base.byteLength === 0 ? undefined : hold(base, file).model;
-  const our = hold(ours, file).model;
-  const their = hold(theirs, file).model;
-  const { merged, conflicts } = mergeLocaleFiles(baseModel, our, their, later);
+  const { our: held, merged, conflicts } = mergeHeld(base, ours, theirs, file, later);
+  const our = held.model;
   if (merged.removeUnits?.length) return { fits: false, reason: 'units taken out' };
   if ((merged.sourceVersion ?? 0) !== (our.sourceVersion ?? 0)) return { fits: false, reason: 'another source version' };
   if (merged.units.length !== our.units.length) return { fits: false, reason: 'units added' };
