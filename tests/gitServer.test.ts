@@ -23,6 +23,15 @@ async function until(what: () => boolean, ms: number): Promise<boolean> {
   return what();
 }
 
+/** Whether the remote's main branch has `text` in the locale file (false while it has no such branch or file). */
+function pushedTo(remote: string, text: string): boolean {
+  try {
+    return git(remote, 'show', 'main:locales/es/small.xlf').includes(text);
+  } catch {
+    return false;
+  }
+}
+
 const stopped = (child: ChildProcess): Promise<number | null> => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
 describe('a server keeping its project in git', () => {
@@ -91,14 +100,7 @@ describe('a server keeping its project in git', () => {
       const server = await startServer(project.dir, port, 20_000, { WORKBENCH_WRITE_BEHIND_MS: '100' });
       try {
         await save(ids[3], 'Cuarto.');
-        const pushed = () => {
-          try {
-            return git(remote, 'show', 'main:locales/es/small.xlf').includes('Cuarto.');
-          } catch {
-            return false;
-          }
-        };
-        expect(await until(pushed, 15_000)).toBe(true);
+        expect(await until(() => pushedTo(remote, 'Cuarto.'), 15_000)).toBe(true);
       } finally {
         server.kill('SIGTERM');
         await stopped(server);
@@ -241,14 +243,7 @@ describe('a server keeping its project in git', () => {
         });
         expect(res.status).toBe(200);
         writeFileSync(go, '');
-        const pushed = () => {
-          try {
-            return git(remote, 'show', 'main:locales/es/small.xlf').includes('Guardado mientras llegaba');
-          } catch {
-            return false;
-          }
-        };
-        expect(await until(pushed, 20_000)).toBe(true);
+        expect(await until(() => pushedTo(remote, 'Guardado mientras llegaba'), 20_000)).toBe(true);
       } finally {
         writeFileSync(go, '');
         server.kill('SIGTERM');
