@@ -4,8 +4,8 @@ import type { FileIdentity } from './fileIdentity';
 /** What the file's stat says of a written file (a rename keeps them). */
 export type FileStamp = FileIdentity;
 
-/** A file's content: texts (as UTF-8) one after the other, bytes as they are, or a value as its JSON text and a newline. */
-export type ThreadData = { texts: readonly string[] } | { bytes: Uint8Array } | { json: unknown; space?: number };
+/** A file's content: texts (as UTF-8) one after the other, or bytes as they are. */
+export type ThreadData = { texts: readonly string[] } | { bytes: Uint8Array };
 
 /** A file to create (it must not exist), and the folder to make first, if any. */
 export interface NewFile {

@@ -48,10 +48,7 @@ function run(port: NonNullable<typeof parentPort>, id: number, steps: readonly S
     for (const step of steps) {
       if (step.op === 'write') {
         const { data } = step;
-        const bytes =
-          'bytes' in data
-            ? Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength)
-            : Buffer.from('json' in data ? `${JSON.stringify(data.json, null, data.space)}\n` : data.texts.join(''), 'utf8');
+        const bytes = 'bytes' in data ? Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength) : Buffer.from(data.texts.join(''), 'utf8');
         if (step.hash) port.postMessage({ id, signal: true, value: createHash('sha256').update(bytes).digest('hex') } satisfies Reply);
         for (const file of step.files) {
           path = file.path;
