@@ -84,9 +84,18 @@ describe('mergeXliff12: the merge of the files themselves', () => {
     expect((caught as Error).message).toMatch(/^locales\/es\/doc\.xlf, line \d+: a git conflict marker/);
   });
 
-  it('finds conflict markers only at the start of a line', () => {
-    expect(conflictMarkerLine('a\nb <<<<<<< c\n')).toBeUndefined();
-    expect(conflictMarkerLine('a\n=======\n')).toBe(2);
-    expect(conflictMarkerLine('a\nb\n>>>>>>> theirs\n')).toBe(3);
+  it('finds conflict markers only at the start of a line, as git writes them', () => {
+    const line = (text: string): number | undefined => conflictMarkerLine(Buffer.from(text, 'utf8'));
+    expect(line('a\nb <<<<<<< c\n')).toBeUndefined();
+    expect(line('a\n=======\n')).toBe(2);
+    expect(line('a\nb\n>>>>>>> theirs\n')).toBe(3);
+    // First in the file, whichever marker; at the very end; after a CRLF line end.
+    expect(line('<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> b\n')).toBe(1);
+    expect(line('é\nà\n=======')).toBe(3);
+    expect(line('a\r\n<<<<<<<\r\n')).toBe(2);
+    // Not markers: eight of them, text after `=======`, no space after `<<<<<<<`.
+    expect(line('a\n<<<<<<<<\n========\n======= x\n>>>>>>>x\n')).toBeUndefined();
+    // A marker after lines that only look like one.
+    expect(line('a\n======= x\n<<<<<<<<\nb\n>>>>>>> theirs\n')).toBe(5);
   });
 });

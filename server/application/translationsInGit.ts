@@ -120,7 +120,7 @@ export class TranslationsInGit {
       dir: string;
       history: HistoryRepository;
       discussions: DiscussionRepository;
-      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'writesBehind'>;
+      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'readForChange' | 'writesBehind'>;
       lock: ProjectLock;
       /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
       gitLock: ProjectLock;
@@ -563,8 +563,8 @@ export class TranslationsInGit {
   private async refuseMarkers(repo: GitRepository): Promise<void> {
     const files = ((await repo.tryRun(['ls-files', '-z', '--', 'locales'])) ?? '').split('\0').filter((f) => f.endsWith('.xlf'));
     for (const file of files) {
-      const text = await fs.readFile(path.join(this.deps.dir, file), 'utf8').catch(() => '');
-      refuseConflictMarkers(text, file);
+      const bytes = await fs.readFile(path.join(this.deps.dir, file)).catch(() => Buffer.alloc(0));
+      refuseConflictMarkers(bytes, file);
     }
   }
 

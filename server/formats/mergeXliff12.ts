@@ -8,18 +8,39 @@ import type { HeldXliff12 } from './xliff12Spans';
 import { replaceUnitsXliff12, updateXliff12 } from './updateXliff12';
 import { decodeXmlBytes } from './xmlSafety';
 
-/** Where a line of a file starts with a conflict marker git writes (`<<<<<<<`, `=======`, `>>>>>>>`), 1-based; undefined without one. */
-export function conflictMarkerLine(text: string): number | undefined {
-  const found = /^(?:<{7}|>{7})(?: |$)|^={7}$/m.exec(text);
-  if (!found) return undefined;
+/** The conflict markers git writes, each at the start of a line: `<<<<<<<` and `>>>>>>>` followed by a space or the line's end, `=======` alone on its line. */
+const MARKERS = ['<<<<<<<', '>>>>>>>', '======='].map((marker) => Buffer.from(marker, 'latin1'));
+const isLineEnd = (c: number): boolean => c === 0x0a || c === 0x0d;
+
+/**
+ * Where a line of a file starts with a conflict marker git writes (see MARKERS), 1-based;
+ * undefined without one. Looked for in the bytes (ASCII markers, ASCII line ends): a book's
+ * locale files are searched at every sync, and decoding them to search the text took more than a
+ * second of the sync's thread.
+ */
+export function conflictMarkerLine(bytes: Uint8Array): number | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let first = -1;
+  for (const marker of MARKERS) {
+    const alone = marker[0] === 0x3d; // `=======`: nothing after it on its line
+    for (let at = buf.indexOf(marker); at !== -1 && (first === -1 || at < first); at = buf.indexOf(marker, at + 1)) {
+      if (at > 0 && !isLineEnd(buf[at - 1])) continue;
+      const after = at + marker.length < buf.length ? buf[at + marker.length] : 0x0a;
+      if (isLineEnd(after) || (!alone && after === 0x20)) {
+        first = at;
+        break;
+      }
+    }
+  }
+  if (first === -1) return undefined;
   let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < found.index; i = text.indexOf('\n', i + 1)) line++;
+  for (let i = buf.indexOf(0x0a); i !== -1 && i < first; i = buf.indexOf(0x0a, i + 1)) line++;
   return line;
 }
 
 /** Refuses (422 'git-conflict-marker', naming the file and line) a file holding a conflict marker. */
-export function refuseConflictMarkers(text: string, file: string): void {
-  const line = conflictMarkerLine(text);
+export function refuseConflictMarkers(bytes: Uint8Array, file: string): void {
+  const line = conflictMarkerLine(bytes);
   if (line !== undefined) {
     throw new WorkbenchError(
       422,
@@ -32,8 +53,8 @@ export function refuseConflictMarkers(text: string, file: string): void {
 
 /** A locale file's model from its bytes (XLIFF 1.2 as the workbench writes it, or a hand edit of it). */
 function read(bytes: Uint8Array, file: string): { text: string; parsed: ReturnType<typeof parseXliff12> } {
+  refuseConflictMarkers(bytes, file);
   const text = decodeXmlBytes(bytes, { file, malformedCode: 'xliff-malformed' });
-  refuseConflictMarkers(text, file);
   return { text, parsed: parseXliff12(text, { file, bytes }) };
 }
 
@@ -52,7 +73,7 @@ export function mergeXliff12(base: Uint8Array, ours: Uint8Array, theirs: Uint8Ar
 
 /** The three sides read (each refused with a conflict marker) and merged by paragraph: our file as held, the merged model, the conflicts. */
 function mergeHeld(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, file: string, later: LaterSide): { our: HeldXliff12; merged: LocaleFile; conflicts: MergeConflict[] } {
-  for (const side of [base, ours, theirs]) refuseConflictMarkers(Buffer.from(side.buffer, side.byteOffset, side.byteLength).toString('latin1'), file);
+  for (const side of [base, ours, theirs]) refuseConflictMarkers(side, file);
   const baseModel = base.byteLength === 0 ? undefined : hold(base, file).model;
   const our = hold(ours, file);
   const { merged, conflicts } = mergeLocaleFiles(baseModel, our.model, hold(theirs, file).model, later);
