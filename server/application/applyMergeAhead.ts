@@ -13,8 +13,14 @@ import { unitsOf } from './localeTally';
  * the source version it was worked out for (a source updated here meanwhile changed its units:
  * git merges it instead).
  */
-export async function mergeAheadHolds(locales: Pick<LocaleStore, 'peek'>, files: readonly MergeAheadFile[]): Promise<boolean> {
+export async function mergeAheadHolds(locales: Pick<LocaleStore, 'peek' | 'readForChange'>, files: readonly MergeAheadFile[]): Promise<boolean> {
   for (const file of files) {
+    // Read as it is read for the change that follows: a file another process wrote just before
+    // (a server's saves, for a `workbench sync` beside it) is parsed once, into its units' places,
+    // with the project held alone, rather than read for its model, kept as a snapshot and parsed
+    // again for the change (half a second of a book's saves waiting, and as long again of the
+    // snapshot's making on the same thread).
+    await locales.readForChange(file.document, file.lang);
     const version = await locales.peek(file.document, file.lang, (current) => current.sourceVersion ?? 0);
     if (version !== (file.sourceVersion ?? 0)) return false;
   }
