@@ -296,6 +296,51 @@ describe('file locale store', () => {
     }
   });
 
+  it('reads a file another process wrote since its own saves only where it changed, and saves into it as into a file read whole', async () => {
+    const path = join(tmp.dir, 'es', 'manifesto.xlf');
+    await createFileLocaleStore({ dir: tmp.dir }).create(sampleFile('es', 400));
+    // Held as a server holds a file it read (its units' places in its bytes), then saved into.
+    await store.readForChange('manifesto', 'es');
+    await store.update('manifesto', 'es', (file) => {
+      file.units[3].target = 'Cuarto.';
+      file.units[3].state = 'translated';
+    });
+    // Another process (a command beside the server): two paragraphs written, one taken out.
+    const other = createFileLocaleStore({ dir: tmp.dir });
+    await other.update('manifesto', 'es', (file) => {
+      file.units[10].target = 'Once, desde fuera.';
+      file.units[10].state = 'translated';
+      file.units[3].notes = [{ text: 'Visto.', from: 'reviewer' }];
+      file.removeUnits = ['p21'];
+      file.units.splice(20, 1);
+    });
+    const size = statSync(path).size;
+    const streamed = jest.spyOn(streaming, 'streamModel');
+    try {
+      const read = await store.read('manifesto', 'es');
+      // The two units that changed were read, in the file's frame: a few hundred bytes, not the file.
+      expect(streamed).toHaveBeenCalledTimes(1);
+      expect(streamed.mock.calls[0][0].byteLength).toBeLessThan(size / 20);
+      expect(read).toEqual(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es'));
+      expect(read?.units.map((u) => u.id)).not.toContain('p21');
+      expect(read?.units.find((u) => u.id === 'p11')).toMatchObject({ target: 'Once, desde fuera.', state: 'translated' });
+    } finally {
+      streamed.mockRestore();
+    }
+    // Its next save keeps what the other process wrote.
+    await store.update('manifesto', 'es', (file) => {
+      file.units[5].target = 'Seis.';
+      file.units[5].state = 'translated';
+    });
+    const final = readFileSync(path, 'utf8');
+    expect(final).toContain('Once, desde fuera.');
+    expect(final).toContain('Visto.');
+    expect(final).toContain('Seis.');
+    expect(final).not.toContain('id="p21"');
+    expect(validateXliff12(path)).toMatchObject({ valid: true });
+    expect(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es')).toEqual(await store.read('manifesto', 'es'));
+  });
+
   it('keeps content it does not understand across updates', async () => {
     await store.create(sampleFile());
     const path = join(tmp.dir, 'es', 'manifesto.xlf');

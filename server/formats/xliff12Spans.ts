@@ -244,7 +244,7 @@ const UNIT_CLOSE = Buffer.from('</trans-unit>', 'latin1');
  * begins markup. Undefined when the file has any of those, a unit inside a unit, a second header,
  * or a tag this search does not read (`</trans-unit >`): the caller holds it otherwise.
  */
-function findElements(bytes: Buffer): { header?: { start: number; end: number }; starts: number[]; ends: number[]; tagEnds: number[] } | undefined {
+export function findElements(bytes: Buffer): { header?: { start: number; end: number }; starts: number[]; ends: number[]; tagEnds: number[] } | undefined {
   if (bytes.indexOf('<!') >= 0 || bytes.indexOf('<?', 1) >= 0) return undefined;
   const element = (name: Buffer, close: Buffer, at: number): { end: number; tagEnd: number } | undefined => {
     const next = bytes[at + name.length];
@@ -310,7 +310,7 @@ const ID_ATTRIBUTE = ' id="';
  * it, told from the bytes without a string for each unit of a book. False when it cannot be told
  * so (the caller asks idOf).
  */
-function startsWithId(bytes: Buffer, start: number, tagEnd: number, id: string): boolean {
+export function startsWithId(bytes: Buffer, start: number, tagEnd: number, id: string): boolean {
   let at = start + UNIT_OPEN.length;
   const idEnd = at + ID_ATTRIBUTE.length + id.length;
   if (idEnd >= tagEnd || !sameLatin1(bytes, at, at + ID_ATTRIBUTE.length, ID_ATTRIBUTE) || bytes[idEnd] !== 0x22) return false;
@@ -325,7 +325,7 @@ function startsWithId(bytes: Buffer, start: number, tagEnd: number, id: string):
 }
 
 /** The `id` of the unit whose start tag is from `start` to `tagEnd`, or undefined when it cannot be told at a glance (an entity in it, a namespace declaration on the unit). */
-function idOf(bytes: Buffer, start: number, tagEnd: number): string | undefined {
+export function idOf(bytes: Buffer, start: number, tagEnd: number): string | undefined {
   const tag = bytes.toString('latin1', start, tagEnd);
   if (tag.includes('xmlns')) return undefined;
   const match = /\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);

@@ -12,7 +12,8 @@ import { streamModel, streamXliff12 } from '../formats/streamXliff12';
 import { fileFields, type ParsedXliff12, type Xliff12Output } from '../formats/xliff12Model';
 import { assertWritableModel } from '../formats/xliff12ModelCheck';
 import type { UnitWrites } from '../formats/unitWrites';
-import { type HeldXliff12, readHeldXliff12 } from '../formats/xliff12Spans';
+import { rereadSpansXliff12 } from '../formats/rereadSpansXliff12';
+import { type HeldXliff12, isSpanHeld, readHeldXliff12 } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
@@ -431,6 +432,9 @@ export function createFileLocaleStore(options: {
       const stats = await handle.stat();
       const cached = currentEntry(path, stats);
       if (cached) return cached;
+      // The file as this process last held it (written, or read), for reading it again (below).
+      const before = cache.get(path);
+      const previous = before && !before.unwritten && before.parsed && isSpanHeld(before.parsed) ? before.parsed : undefined;
       cache.delete(path);
       // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
       const locale = journal && localeOf(path);
@@ -465,9 +469,12 @@ export function createFileLocaleStore(options: {
         return entry;
       }
       const bytes = await handle.readFile();
+      // A file this process held, written by another since (a command beside a server, git's
+      // merge, a hand edit): only the units whose bytes changed are read (see rereadSpansXliff12).
+      const again = previous && rereadSpansXliff12(previous, bytes, { file: shown(path) });
       // A file read, not changed: its model alone, from a streaming read (its units are parsed into
       // elements when, and if, it changes).
-      const read = forChange || held ? undefined : streamModel(bytes);
+      const read = again || forChange || held ? undefined : streamModel(bytes);
       if (read) {
         const entry: CacheEntry = { ...fileIdentity(stats), model: read.model, written: read.written, ctimeMs: stats.ctimeMs };
         cache.set(path, entry);
@@ -480,7 +487,7 @@ export function createFileLocaleStore(options: {
         return entry;
       }
       // A read the streaming reader left to the DOM reader (another tool's file, a malformed one) is parsed whole, not streamed again.
-      const parsed = forChange || held ? parseBytes(bytes, path) : parseWhole(bytes, path);
+      const parsed = again || (forChange || held ? parseBytes(bytes, path) : parseWhole(bytes, path));
       if (held) {
         // Loaded meanwhile by another caller, or written by a save of this process: that one holds everything.
         const loaded = currentEntry(path, stats);
