@@ -71,8 +71,8 @@ export function rereadSpansXliff12(previous: SpanXliff12, bytes: Buffer, ctx: { 
     units[i] = unit;
     written[i] = read.written[k];
   }
-  // Where the units are, their ids unique, the whitespace between them: checked as for any file held as spans.
-  return readSpansXliff12(bytes, { ...read.model, units: units as Unit[] }, ctx, written);
+  // Their ids unique, the whitespace between them: checked as for any file held as spans (the units found above are where they are).
+  return readSpansXliff12(bytes, { ...read.model, units: units as Unit[] }, ctx, written, found);
 }
 
 const NEWLINE = Buffer.from('\n', 'latin1');

@@ -140,16 +140,20 @@ const DECLARATION = `<?xml ${XML_DECLARATION}?>`;
 const UNITS_MARK = 'workbench:units';
 const isWhitespaceByte = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09;
 
+/** Where the units and the header of a file are (see findElements). */
+export type FoundElements = NonNullable<ReturnType<typeof findElements>>;
+
 /**
  * The file `bytes` held as spans, its model being `model` (read before from these very bytes), or
  * undefined when it is not in the form the workbench writes (see above). `written`, when known,
- * says which units are written as read (see readSkeletonXliff12).
+ * says which units are written as read (see readSkeletonXliff12); `elements`, when the caller
+ * has found them in these bytes already, where they are.
  */
-export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[]): SpanXliff12 | undefined {
+export function readSpansXliff12(bytes: Buffer, model: LocaleFile, ctx: { file: string }, written?: readonly boolean[], elements?: FoundElements): SpanXliff12 | undefined {
   const count = model.units.length;
   if (count === 0 || bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a || bytes.includes(0x0d)) return undefined;
   if (!bytes.subarray(0, DECLARATION.length).equals(DECLARATION_BYTES)) return undefined;
-  const found = findElements(bytes);
+  const found = elements ?? findElements(bytes);
   if (!found) return undefined;
   const { header, starts, ends, tagEnds } = found;
   if (starts.length !== count || (header && header.end > starts[0])) return undefined;
