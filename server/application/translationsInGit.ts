@@ -79,6 +79,9 @@ function blobId(bytes: Uint8Array, like?: string): string {
   return hash.update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
 }
 
+/** The workbench as the committer of the commits it writes (see writeCommits). */
+const COMMITTER = { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL };
+
 /** How often a project found not to be in git is looked at again. */
 const RECHECK_MS = 30_000;
 
@@ -199,7 +202,7 @@ export class TranslationsInGit {
   private async commitBatch(repo: GitRepository, options: BatchOptions): Promise<number> {
     const batch = await this.deps.lock.hold(() => this.takeBatch(repo, options));
     if (!batch) return 0;
-    const { head, count } = await writeCommits(repo, batch.parent, this.planCommits(repo, batch), { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL });
+    const { head, count } = await writeCommits(repo, batch.parent, this.planCommits(repo, batch), COMMITTER);
     return this.deps.lock.hold(async () => {
       if (head) {
         const branchRef = (await repo.tryRun(['symbolic-ref', '-q', 'HEAD'])) ?? 'HEAD';
@@ -486,7 +489,6 @@ export class TranslationsInGit {
     if (!held) return undefined;
     const { batch, suggestions, after, toMake } = held;
     for (const [file, { bytes, units }] of toMake) after.set(file, await withUnitsOffThread(bytes, units, file));
-    const committer = { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBENCH_COMMITTER.GIT_COMMITTER_EMAIL };
     let written: { head: string | undefined; count: number };
     if (forward) {
       // On their commit: the files that differ from theirs, committed as a batch is (by the people who saved them).
@@ -496,7 +498,7 @@ export class TranslationsInGit {
         if (theirs !== (bytes && blobId(bytes, theirs))) differ.push(file);
       }
       const onTheirs: Batch = { parent: plan.theirs, changed: differ, bytes: after, byPerson: batch?.byPerson ?? new Map(), newest: batch?.newest, options: {} };
-      written = differ.length > 0 ? await writeCommits(repo, plan.theirs, this.planCommits(repo, onTheirs), committer) : { head: plan.theirs, count: 0 };
+      written = differ.length > 0 ? await writeCommits(repo, plan.theirs, this.planCommits(repo, onTheirs), COMMITTER) : { head: plan.theirs, count: 0 };
     } else {
       const author = authorOf(who);
       const merge: PlannedCommit = {
@@ -505,7 +507,7 @@ export class TranslationsInGit {
         changes: [...after].map(([file, bytes]) => ({ path: file, bytes })),
         merge: plan.theirs,
       };
-      const made = await writeCommits(repo, plan.head, this.commitsThen(repo, batch, merge), committer);
+      const made = await writeCommits(repo, plan.head, this.commitsThen(repo, batch, merge), COMMITTER);
       written = { head: made.head, count: made.count - 1 };
     }
     const moved = await this.deps.lock.hold(async () => {
