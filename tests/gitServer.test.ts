@@ -34,6 +34,18 @@ function pushedTo(remote: string, text: string): boolean {
 
 const stopped = (child: ChildProcess): Promise<number | null> => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
+/**
+ * An "ssh" command (`script`, for GIT_SSH_COMMAND) that makes `started` at each connection and
+ * holds it until `go` exists, then runs git's command here (its last argument): a remote whose
+ * network the test lets through when it chooses.
+ */
+function slowSsh(prefix: string): { script: string; started: string; go: string } {
+  const files = { script: `${prefix}-slow-ssh.sh`, started: `${prefix}-network-started`, go: `${prefix}-network-go` };
+  writeFileSync(files.script, `#!/bin/sh\ntouch '${files.started}'\nwhile [ ! -f '${files.go}' ]; do sleep 0.05; done\nfor last; do :; done\nexec sh -c "$last"\n`);
+  chmodSync(files.script, 0o755);
+  return files;
+}
+
 describe('a server keeping its project in git', () => {
   let project: TestProject;
   let token: string;
@@ -207,12 +219,8 @@ describe('a server keeping its project in git', () => {
   it('a sync that finds the remote ahead moves to its commit, with what was saved during the fetch on top (as a fast-forward, no merge commit)', async () => {
     const remote = `${project.dir}-remote4.git`;
     const other = `${project.dir}-other4`;
-    const script = `${project.dir}-slow-ssh4.sh`;
-    const started = `${project.dir}-network-started4`;
-    const go = `${project.dir}-network-go4`;
     git(path.dirname(remote), 'init', '--bare', '-q', '-b', 'main', path.basename(remote));
-    writeFileSync(script, `#!/bin/sh\ntouch '${started}'\nwhile [ ! -f '${go}' ]; do sleep 0.05; done\nfor last; do :; done\nexec sh -c "$last"\n`);
-    chmodSync(script, 0o755);
+    const { script, started, go } = slowSsh(`${project.dir}-4`);
     try {
       writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 600 } }));
       git(project.dir, 'push', '-q', remote, 'main');
@@ -266,14 +274,9 @@ describe('a server keeping its project in git', () => {
 
   it("goes on saving while a sync from the command line waits for the network (the git lock, not the project's)", async () => {
     const remote = `${project.dir}-remote3.git`;
-    const script = `${project.dir}-slow-ssh.sh`;
-    const started = `${project.dir}-network-started`;
-    const go = `${project.dir}-network-go`;
     git(path.dirname(remote), 'init', '--bare', '-q', '-b', 'main', path.basename(remote));
-    // A remote reached through "ssh" that holds each connection until the test lets it go, then
-    // runs git's command here (the last argument).
-    writeFileSync(script, `#!/bin/sh\ntouch '${started}'\nwhile [ ! -f '${go}' ]; do sleep 0.05; done\nfor last; do :; done\nexec sh -c "$last"\n`);
-    chmodSync(script, 0o755);
+    // A remote reached through "ssh" that holds each connection until the test lets it go.
+    const { script, started, go } = slowSsh(project.dir);
     try {
       git(project.dir, 'remote', 'set-url', 'origin', `ssh://example.invalid${remote}`);
       writeFileSync(path.join(project.dir, 'workbench.config.json'), JSON.stringify({ git: { commitDelay: 600 } }));
