@@ -16,9 +16,10 @@ export interface KeptThread {
    * Posts `request` to the thread with an id, after every request given before; resolves with its
    * answer. Rejects when the thread fails (`error`, such as running out of the memory it is given)
    * or stops before answering (`the <what> stopped (exit code N)`), or cannot be started.
-   * `onSignal` gets the signals on the way.
+   * `onSignal` gets the signals on the way. The buffers in `transfer` are moved to the thread, not
+   * copied: the caller no longer has them.
    */
-  request<Answer extends ThreadMessage>(request: object, onSignal?: (value?: string) => void): Promise<Answer>;
+  request<Answer extends ThreadMessage>(request: object, onSignal?: (value?: string) => void, transfer?: readonly ArrayBuffer[]): Promise<Answer>;
 }
 
 interface Pending {
@@ -93,7 +94,7 @@ export function keptThread(options: { script: () => string; what: string; idleMs
   }
 
   return {
-    request<Answer extends ThreadMessage>(request: object, onSignal?: (value?: string) => void): Promise<Answer> {
+    request<Answer extends ThreadMessage>(request: object, onSignal?: (value?: string) => void, transfer?: readonly ArrayBuffer[]): Promise<Answer> {
       let current: Worker;
       try {
         current = worker ??= start();
@@ -104,7 +105,7 @@ export function keptThread(options: { script: () => string; what: string; idleMs
       current.ref();
       const id = nextId++;
       const answered = new Promise<Answer>((resolve, reject) => pending.set(id, { worker: current, resolve: resolve as (answer: ThreadMessage) => void, reject, onSignal }));
-      current.postMessage({ ...request, id });
+      current.postMessage({ ...request, id }, transfer ? [...transfer] : undefined);
       return answered;
     },
   };

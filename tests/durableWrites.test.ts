@@ -4,7 +4,7 @@ import { createWorkbench } from '../server/application/createWorkbench';
 import { createLocaleFile } from './helpers/xliff12Files';
 import { createFileLocaleStore } from '../server/storage/localeStore';
 import { prepareFileAtomic, writeFileAtomic } from '../server/storage/writeFileAtomic';
-import { runOffThread } from '../server/storage/writerThread';
+import { runOffThread, wholeBuffer } from '../server/storage/writerThread';
 import { LOCK_FILES, localLock } from '../server/storage/projectLock';
 import { makeProject } from './helpers/project';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
@@ -76,6 +76,20 @@ describe('runOffThread', () => {
     expect(readFileSync(join(tmp.dir, 'sub', 'a.txt'), 'utf8')).toBe('Ünïcödé');
     expect(readFileSync(join(tmp.dir, '.b.tmp'), 'utf8')).toBe('Ünïcödé');
     expect(readFileSync(join(tmp.dir, 'c.json'), 'utf8')).toBe('{"list": [1, "twö"]}\n');
+  });
+
+  it('moves the bytes it is given to move: written as they were, the caller left without them; a slice of a bigger buffer is not moved', async () => {
+    const text = 'A sidecar’s text, a thousand times. '.repeat(1000);
+    const bytes = Buffer.from(text, 'utf8');
+    const whole = wholeBuffer(bytes);
+    expect(whole).toBeDefined();
+    const stamps = await runOffThread([{ op: 'write', files: [{ path: join(tmp.dir, 'moved.txt') }], data: { bytes } }], undefined, whole && [whole]);
+    expect(readFileSync(join(tmp.dir, 'moved.txt'), 'utf8')).toBe(text);
+    expect(stamps[0].size).toBe(Buffer.byteLength(text));
+    // Moved, not copied: this thread no longer holds them.
+    expect(bytes.buffer.byteLength).toBe(0);
+    expect(wholeBuffer(Buffer.from('a few bytes from the pool'))).toBeUndefined();
+    expect(wholeBuffer(new Uint8Array(8).subarray(2))).toBeUndefined();
   });
 
   it('stops at the first step that fails: the steps after it are not run, the files it wrote and did not move are removed', async () => {

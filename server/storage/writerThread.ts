@@ -12,6 +12,7 @@
  * The worker is kept between sequences (see keptThread) and runs one sequence at a time, in the
  * order they were given (so a sequence can count on the ones before it having run).
  */
+import { types } from 'node:util';
 import { builtWorkerScript } from '../builtWorkerScript';
 import { keptThread } from '../keptThread';
 import type { FileStamp, Reply, Step } from './writerSteps';
@@ -26,11 +27,22 @@ const writer = keptThread({ script: () => builtWorkerScript(__dirname, 'writerWo
 /**
  * Runs `steps` on the writer thread, after every sequence given before. Resolves with the stamps
  * of the files written (in order); rejects at the first step that fails (`Cannot write <path>`,
- * the system's error as cause), the steps after it not run, the files it wrote and did not move removed.
+ * the system's error as cause), the steps after it not run, the files it wrote and did not move
+ * removed. The buffers in `moved` (bytes of the steps' data the caller made for them) go to the
+ * thread instead of being copied: the caller no longer has them.
  */
-export async function runOffThread(steps: readonly Step[], onSignal?: (value?: string) => void): Promise<FileStamp[]> {
-  const reply = await writer.request<Reply>({ steps }, onSignal);
+export async function runOffThread(steps: readonly Step[], onSignal?: (value?: string) => void, moved?: readonly ArrayBuffer[]): Promise<FileStamp[]> {
+  const reply = await writer.request<Reply>({ steps }, onSignal, moved);
   if (reply.stamps) return reply.stamps;
   const { message = 'the file operation failed', code, syscall, path } = reply.error ?? {};
   throw new Error(`Cannot write ${path ?? 'a file'}`, { cause: Object.assign(new Error(message), { code, syscall, path }) });
+}
+
+/**
+ * The buffer under `bytes` when `bytes` is all of it, and it can be moved to the writer thread (see
+ * runOffThread); undefined for a slice of a bigger one (Node's pool of small buffers), copied instead.
+ */
+export function wholeBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
+  const { buffer } = bytes;
+  return types.isArrayBuffer(buffer) && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength && bytes.byteLength > 0 ? buffer : undefined;
 }
