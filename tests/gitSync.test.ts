@@ -3,18 +3,20 @@
  * by its own workbench; saves committed by their authors, synced, merged by paragraph.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import type { Project } from '../server/application/createWorkbench';
+import { createProject, type Project } from '../server/application/createWorkbench';
+import * as streaming from '../server/formats/streamXliff12';
+import { createFileLocaleStore } from '../server/storage/localeStore';
 import { addAccount, browserAgent, makeApp, startLocale, type Agent, type TestApp } from './helpers/app';
 import { makeProject, REPO_ROOT, type TestProject } from './helpers/project';
 import { requireXmllint, validateXliff12 } from './helpers/xmllint';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
-import { closeProjectLock } from '../server/storage/projectLock';
+import { closeProjectLock, projectLock, type ProjectLock } from '../server/storage/projectLock';
 import { removeFolder } from './helpers/removeFolder';
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
@@ -164,6 +166,45 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     expect(git(a.t.project.dir, 'status', '--porcelain', '--', 'locales', 'source')).toBe('');
     expect((await b.t.api.post('/api/sync').expect(200)).body).toMatchObject({ merged: true, pushed: true });
     expect(git(a.t.project.dir, 'rev-parse', 'HEAD')).toBe(git(dir, 'rev-parse', 'HEAD'));
+  });
+
+  it('a command syncing reads the files the merge changes before its moment alone: in it, only what was saved since is read again', async () => {
+    await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno de Ana.', baseRevision: 0 }).expect(200);
+    await a.t.api.post('/api/sync').expect(200);
+    await b.person.api.put(`${url}/segments/${ids[1]}`).send({ target: 'Dos de Ben.', baseRevision: 0 }).expect(200);
+    const dir = b.t.project.dir;
+    const file = path.join(dir, 'locales', 'es', 'small.xlf');
+    // A command's project on B's folder (no file held yet), syncing while B's server goes on saving.
+    const command = createProject(dir);
+    const lock = projectLock(dir);
+    const streamed = jest.spyOn(streaming, 'streamModel');
+    const alone = jest.spyOn(lock, 'holdAlone').mockImplementation(async function <T>(this: ProjectLock, task: () => T | Promise<T>): Promise<T> {
+      streamed.mockClear();
+      // Saved meanwhile, by the server (another process): one paragraph.
+      await createFileLocaleStore({ dir: path.join(dir, 'locales') }).update('small', 'es', (draft) => {
+        const unit = draft.units.find((u) => u.id === ids[4]);
+        if (!unit) throw new Error('no unit');
+        unit.target = 'Cinco, guardado mientras tanto.';
+        unit.state = 'translated';
+      });
+      alone.mockRestore();
+      return lock.holdAlone(task);
+    });
+    try {
+      const report = await command.git.sync('admin');
+      expect(report).toMatchObject({ merged: true, pushed: true });
+      // In the moment, the one paragraph saved since was read, not the file.
+      expect(streamed).toHaveBeenCalledTimes(1);
+      expect((streamed.mock.results[0].value as ReturnType<typeof streaming.streamModel>)?.model.units.map((u) => u.id)).toEqual([ids[4]]);
+      expect(streamed.mock.calls[0][0].byteLength).toBeLessThan(statSync(file).size / 2);
+    } finally {
+      streamed.mockRestore();
+      alone.mockRestore();
+    }
+    const text = readFileSync(file, 'utf8');
+    for (const target of ['Uno de Ana.', 'Dos de Ben.', 'Cinco, guardado mientras tanto.']) expect(text).toContain(target);
+    expect(validateXliff12(file)).toMatchObject({ valid: true });
+    expect(git(dir, 'show', 'HEAD:locales/es/small.xlf')).toBe(text);
   });
 
   it('commits one commit per person per batch, each with only that person\'s paragraphs, and only project files', async () => {

@@ -7,6 +7,7 @@ import { WorkbenchError } from '../server/errors';
 import * as streaming from '../server/formats/streamXliff12';
 import { createLocaleFile } from './helpers/xliff12Files';
 import { createFileLocaleStore, type LocaleStore } from '../server/storage/localeStore';
+import type { UnitJournal } from '../server/storage/unitJournal';
 import { writeFileAtomic } from '../server/storage/writeFileAtomic';
 import { makeTempDir, type TempDir } from './helpers/tempDir';
 import { validateXliff12 } from './helpers/xmllint';
@@ -339,6 +340,63 @@ describe('file locale store', () => {
     expect(final).not.toContain('id="p21"');
     expect(validateXliff12(path)).toMatchObject({ valid: true });
     expect(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es')).toEqual(await store.read('manifesto', 'es'));
+  });
+
+  it('reads a file again only where it changed after reading it with saves journaled and not yet written (a command beside a server saving)', async () => {
+    const path = join(tmp.dir, 'es', 'manifesto.xlf');
+    await createFileLocaleStore({ dir: tmp.dir }).create(sampleFile('es', 400));
+    const base = await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es');
+    if (!base) throw new Error('no file');
+    // A server's save, journaled (acknowledged) and not yet written into the file.
+    const saved: Unit = { ...base.units[3], target: 'Cuarto, del diario.', state: 'translated', revision: base.units[3].revision + 1 };
+    let rows: Unit[] = [saved];
+    let othersWrote = 0;
+    const journal: UnitJournal = {
+      pending: () => (rows.length > 0 ? { units: rows, upTo: rows.length } : undefined),
+      count: () => rows.length,
+      othersWrote: () => othersWrote,
+      written: () => 0,
+      locales: () => (rows.length > 0 ? [{ document: 'manifesto', lang: 'es' }] : []),
+    };
+    // A command reads the file, with the save in it, while the server goes on.
+    const command = createFileLocaleStore({ dir: tmp.dir, journal });
+    await command.readForChange('manifesto', 'es');
+    expect((await command.read('manifesto', 'es'))?.units[3]).toMatchObject({ target: 'Cuarto, del diario.' });
+    // The server writes its save into the file (its row forgotten), and another after it.
+    await createFileLocaleStore({ dir: tmp.dir }).update('manifesto', 'es', (file) => {
+      file.units[3] = { ...saved };
+      file.units[10].target = 'Once, guardado después.';
+      file.units[10].state = 'translated';
+    });
+    rows = [];
+    othersWrote++;
+    const size = statSync(path).size;
+    const streamed = jest.spyOn(streaming, 'streamModel');
+    try {
+      const read = await command.read('manifesto', 'es');
+      // Only the unit whose bytes the command did not hold was read: the save it had journaled is the same text.
+      expect(streamed).toHaveBeenCalledTimes(1);
+      expect(streamed.mock.calls[0][0].byteLength).toBeLessThan(size / 20);
+      expect(read).toEqual(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es'));
+      expect(read?.units[3]).toMatchObject({ target: 'Cuarto, del diario.', revision: saved.revision });
+      expect(read?.units[10]).toMatchObject({ target: 'Once, guardado después.' });
+    } finally {
+      streamed.mockRestore();
+    }
+    // A save journaled that the file does not have (its writer stopped): read from the file, the journal's unit put in.
+    const lost: Unit = { ...base.units[20], target: 'Veintiuno, sólo en el diario.', state: 'translated', revision: base.units[20].revision + 1 };
+    rows = [lost];
+    othersWrote++;
+    await createFileLocaleStore({ dir: tmp.dir }).update('manifesto', 'es', (file) => {
+      file.units[30].target = 'Treinta y uno.';
+      file.units[30].state = 'translated';
+    });
+    const again = await command.read('manifesto', 'es');
+    expect(again?.units[20]).toMatchObject({ target: 'Veintiuno, sólo en el diario.' });
+    expect(again?.units[30]).toMatchObject({ target: 'Treinta y uno.' });
+    expect(again?.units[10]).toMatchObject({ target: 'Once, guardado después.' });
+    const fresh = await createFileLocaleStore({ dir: tmp.dir, journal }).read('manifesto', 'es');
+    expect(again).toEqual(fresh);
   });
 
   it('keeps content it does not understand across updates', async () => {

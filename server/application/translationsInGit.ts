@@ -451,6 +451,11 @@ export class TranslationsInGit {
   private async applyAhead(repo: GitRepository, who: string, fetched: { remote?: string; branch: string }, plan: MergeAheadPlan): Promise<Merged | undefined> {
     // Theirs is ahead of ours: the branch moves to their commit, with what was saved since on top (as git's fast-forward).
     const forward = plan.base === plan.head;
+    // The files the merge changes, read before the moment alone, while the saves go on (a server's
+    // saves journaled and not yet written read with them): in it, only what was saved since is read
+    // again (see rereadSpansXliff12), where a command read a book's file whole, the saves waiting.
+    // A file that cannot be read now is read in the moment, which tells what is wrong with it.
+    for (const file of plan.files) await this.deps.locales.readForChange(file.document, file.lang).catch(() => undefined);
     const held = await this.deps.lock.holdAlone(async () => {
       await repo.refuseUnfinished();
       if ((await repo.head()) !== plan.head || !(await mergeAheadHolds(this.deps.locales, plan.files))) return undefined;

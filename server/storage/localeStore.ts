@@ -432,9 +432,12 @@ export function createFileLocaleStore(options: {
       const stats = await handle.stat();
       const cached = currentEntry(path, stats);
       if (cached) return cached;
-      // The file as this process last held it (written, or read), for reading it again (below).
+      // The file as this process last held it (written, or read), for reading it again (below): its
+      // text, with the saves journaled and not yet written when it holds any (a server's write
+      // behind; a command that read the file while a server was saving). Either way its model is
+      // that text's, and only units whose bytes are the very ones of the file now are taken from it.
       const before = cache.get(path);
-      const previous = before && !before.unwritten && before.parsed && isSpanHeld(before.parsed) ? before.parsed : undefined;
+      const previous = before?.parsed && isSpanHeld(before.parsed) ? before.parsed : undefined;
       cache.delete(path);
       // Saves journaled and not yet in the file (a write behind, or a process stopped before it): read with the file.
       const locale = journal && localeOf(path);
