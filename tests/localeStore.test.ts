@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LocaleFile, Unit } from '../server/domain/types';
@@ -65,6 +65,35 @@ describe('file locale store', () => {
     expect(second).not.toBe(first);
     expect(second).toBe(sha256(await store.readBytes('manifesto', 'es')));
     expect(second).toBe(sha256(readFileSync(join(tmp.dir, 'es', 'manifesto.xlf'))));
+  });
+
+  it("gives the bytes it holds of a file it just read or wrote without reading it again, and the file's own once another process wrote it", async () => {
+    const path = join(tmp.dir, 'es', 'manifesto.xlf');
+    await createFileLocaleStore({ dir: tmp.dir }).create(sampleFile('es', 50));
+    await store.readForChange('manifesto', 'es');
+    const reads = jest.spyOn(promises, 'readFile');
+    try {
+      expect(Buffer.from((await store.readBytes('manifesto', 'es')) ?? [])).toEqual(readFileSync(path));
+      // Written in pieces (the units changed between the bytes kept): joined.
+      await store.update('manifesto', 'es', (file) => {
+        file.units[10].target = 'Once.';
+        file.units[10].state = 'translated';
+        file.units[40].target = 'Cuarenta y uno.';
+        file.units[40].state = 'translated';
+      });
+      expect(Buffer.from((await store.readBytes('manifesto', 'es')) ?? [])).toEqual(readFileSync(path));
+      expect(reads.mock.calls.filter(([file]) => String(file) === path)).toEqual([]);
+      // Another process's write: the file is read.
+      await createFileLocaleStore({ dir: tmp.dir }).update('manifesto', 'es', (file) => {
+        file.units[20].target = 'Veintiuno, desde fuera.';
+        file.units[20].state = 'translated';
+      });
+      const after = await store.readBytes('manifesto', 'es');
+      expect(Buffer.from(after ?? [])).toEqual(readFileSync(path));
+      expect(Buffer.from(after ?? []).toString('utf8')).toContain('Veintiuno, desde fuera.');
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('creates, reads and updates a locale file', async () => {

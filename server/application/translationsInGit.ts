@@ -11,6 +11,8 @@ import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Suggestion } from '../domain/discussion';
 import type { Unit } from '../domain/types';
+import { isDocumentId } from '../domain/documentId';
+import { isLocaleTag } from '../domain/localeTag';
 import { messageOf, VERBS } from '../domain/commitMessage';
 import { isMergeSuggestionId, type MergeSuggestion } from '../domain/mergeSuggestion';
 import { MergeSuggestionLists, parseSuggestion } from '../storage/mergeSuggestionLists';
@@ -123,7 +125,7 @@ export class TranslationsInGit {
       dir: string;
       history: HistoryRepository;
       discussions: DiscussionRepository;
-      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'readForChange' | 'writesBehind'>;
+      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'readForChange' | 'readBytes' | 'writesBehind'>;
       lock: ProjectLock;
       /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
       gitLock: ProjectLock;
@@ -241,8 +243,22 @@ export class TranslationsInGit {
       return undefined;
     }
     const bytes = new Map<string, Uint8Array | undefined>();
-    for (const file of changed) bytes.set(file, await fs.readFile(path.join(this.deps.dir, file)).catch(() => undefined));
+    for (const file of changed) bytes.set(file, await this.readProjectFile(file).catch(() => undefined));
     return { parent: await repo.head(), changed, bytes, byPerson, newest, options };
+  }
+
+  /**
+   * A project file's bytes: a locale file's from its store, which holds them when it has just read
+   * or written the file (a book's file is 17 MB: read again, a tenth of a second of the moment a
+   * sync holds the saves waiting), any other from the disk. Rejects when the file cannot be read.
+   */
+  private async readProjectFile(file: string): Promise<Uint8Array> {
+    const locale = /^locales\/([^/]+)\/([^/]+)\.xlf$/.exec(file);
+    if (locale && isLocaleTag(locale[1]) && isDocumentId(locale[2])) {
+      const bytes = await this.deps.locales.readBytes(locale[2], locale[1]);
+      if (bytes) return bytes;
+    }
+    return fs.readFile(path.join(this.deps.dir, file));
   }
 
   /** The project's paths with changes not committed (added, changed or deleted), relative to the folder. */
@@ -474,7 +490,7 @@ export class TranslationsInGit {
         const journal = (units: readonly Unit[]) => this.deps.history.appendJournaled(file.document, file.lang, [], units);
         const applied = await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`), journal);
         suggestions.push(...applied.suggestions);
-        if (applied.written) after.set(file.path, await fs.readFile(full));
+        if (applied.written) after.set(file.path, await this.readProjectFile(file.path));
         else toMake.set(file.path, { bytes: before, units: applied.units });
       }
       // Their suggestion lists, merged by union as git merges them (see GIT_ATTRIBUTES).
