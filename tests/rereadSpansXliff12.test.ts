@@ -4,7 +4,7 @@ import { buildXliff12 } from '../server/formats/buildXliff12';
 import { rereadSpansXliff12 } from '../server/formats/rereadSpansXliff12';
 import { streamXliff12 } from '../server/formats/streamXliff12';
 import { replaceUnitsXliff12, updateXliff12 } from '../server/formats/updateXliff12';
-import { type HeldXliff12, isSpanHeld, type SpanXliff12 } from '../server/formats/xliff12Spans';
+import { chunkComparer, type HeldXliff12, isSpanHeld, type SpanXliff12 } from '../server/formats/xliff12Spans';
 import { createLocaleFile, editModel, editUnit, readStored, spanHeld } from './helpers/xliff12Files';
 
 // A file held as spans, written since by another process, is read again unit by unit: the units
@@ -104,5 +104,32 @@ describe('a locale file read again after another process wrote it', () => {
     const written = updateXliff12(readStored(xml), model, ctx).xml.replace('<trans-unit id="é-nuevo" xml:space="preserve">', '<trans-unit xml:space="preserve" id="é-nuevo">');
     expect(reread(held, written)).toEqual(wholeRead(written));
     expect(reread(held, written)?.model.units.map((u) => u.id)).toEqual(['s0', 's1', 'é-nuevo']);
+  });
+});
+
+describe('chunkComparer', () => {
+  it('compares a range of a file held in chunks with a range of bytes, across the chunks, as a comparison of the joined file does', () => {
+    const text = Buffer.from('<a>uno</a>\n<b>dos, tres</b>\n<c>cuatro — cinco</c>\n', 'utf8');
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 8 }),
+        fc.integer({ min: 0, max: text.length }),
+        fc.integer({ min: 0, max: text.length }),
+        fc.integer({ min: 0, max: text.length }),
+        fc.boolean(),
+        (cuts, a, b, start, change) => {
+          // The file cut into chunks at the given places (some chunks views into a bigger buffer).
+          const at = [...new Set(cuts)].sort((x, y) => x - y);
+          const chunks = [0, ...at].map((from, i) => Uint8Array.from(text.subarray(from, at[i] ?? text.length)));
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          const other = Buffer.from(text);
+          if (change && to > from) other[Math.min(start + (to - from) - 1, other.length - 1)] ^= 0x01;
+          const end = Math.min(start + (to - from), other.length);
+          const expected = text.subarray(from, to).equals(other.subarray(start, end));
+          expect(chunkComparer(chunks)(from, to, other, start, end)).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { Unit } from '../domain/types';
 import { streamModel } from './streamXliff12';
-import { findElements, idOf, readSpansXliff12, type SpanXliff12, startsWithId } from './xliff12Spans';
+import { chunkComparer, findElements, idOf, readSpansXliff12, type SpanXliff12, startsWithId } from './xliff12Spans';
 
 /**
  * A locale file held as spans (`previous`), read again from `bytes` after another process wrote
@@ -22,8 +22,8 @@ export function rereadSpansXliff12(previous: SpanXliff12, bytes: Buffer, ctx: { 
   if (!found || found.starts.length === 0) return undefined;
   const { starts, ends, tagEnds } = found;
   const count = starts.length;
-  const before = previous.chunks.length === 1 ? previous.chunks[0] : Buffer.concat(previous.chunks, previous.size);
-  const old = Buffer.from(before.buffer, before.byteOffset, before.byteLength);
+  // The bytes held, compared where they are: a file held after saves is in chunks.
+  const same = chunkComparer(previous.chunks);
   const oldCount = previous.model.units.length;
   const shiftOf = (position: number): number => previous.shifts.shiftOf(position);
   const oldStart = (position: number): number => previous.starts[position] + shiftOf(position);
@@ -31,8 +31,8 @@ export function rereadSpansXliff12(previous: SpanXliff12, bytes: Buffer, ctx: { 
   // The frame: everything before the first unit and after the last, byte for byte.
   const firstOld = oldStart(0);
   const lastOld = oldEnd(oldCount - 1);
-  if (old.compare(bytes, 0, starts[0], 0, firstOld) !== 0) return undefined;
-  if (old.compare(bytes, ends[count - 1], bytes.length, lastOld, old.length) !== 0) return undefined;
+  if (!same(0, firstOld, bytes, 0, starts[0])) return undefined;
+  if (!same(lastOld, previous.size, bytes, ends[count - 1], bytes.length)) return undefined;
 
   const units: (Unit | undefined)[] = new Array(count);
   const written: boolean[] = new Array(count);
@@ -47,7 +47,7 @@ export function rereadSpansXliff12(previous: SpanXliff12, bytes: Buffer, ctx: { 
     if (slot !== undefined) {
       const from = oldStart(slot.position);
       const to = oldEnd(slot.position);
-      if (to - from === ends[i] - starts[i] && old.compare(bytes, starts[i], ends[i], from, to) === 0) {
+      if (same(from, to, bytes, starts[i], ends[i])) {
         units[i] = previous.model.units[slot.position];
         written[i] = slot.written;
         continue;
