@@ -697,9 +697,15 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
   return splicedOutput(chunks, size, parsed, parts);
 }
 
+/** The bytes of a file held as spans, in one buffer: its only chunk as it is, or its chunks joined. */
+export function spanBytes(held: SpanXliff12): Buffer {
+  const [first] = held.chunks;
+  return held.chunks.length === 1 ? Buffer.from(first.buffer, first.byteOffset, first.byteLength) : Buffer.concat(held.chunks, held.size);
+}
+
 /** A file held as spans, held as a skeleton instead (for a change only a DOM makes). */
 export function skeletonOf(held: SpanXliff12, ctx: { file: string }): ParsedXliff12 | undefined {
-  const bytes = held.chunks.length === 1 ? Buffer.from(held.chunks[0].buffer, held.chunks[0].byteOffset, held.chunks[0].byteLength) : Buffer.concat(held.chunks, held.size);
+  const bytes = spanBytes(held);
   const written = held.model.units.map((unit) => held.unitIndex.get(unit.id)?.written === true);
   return readSkeletonXliff12(bytes, held.model, ctx, written);
 }

@@ -13,7 +13,7 @@ import { fileFields, type ParsedXliff12, type Xliff12Output } from '../formats/x
 import { assertWritableModel } from '../formats/xliff12ModelCheck';
 import type { UnitWrites } from '../formats/unitWrites';
 import { rereadSpansXliff12 } from '../formats/rereadSpansXliff12';
-import { type HeldXliff12, isSpanHeld, readHeldXliff12 } from '../formats/xliff12Spans';
+import { type HeldXliff12, isSpanHeld, readHeldXliff12, spanBytes } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
@@ -550,8 +550,7 @@ export function createFileLocaleStore(options: {
     if (!entry || entry.unwritten || !held || !isSpanHeld(held)) return undefined;
     const stats = turnStats.stat(path);
     if (!stats || stats.size !== held.size || !currentEntry(path, stats) || (entry.ctimeMs !== undefined && entry.ctimeMs !== stats.ctimeMs)) return undefined;
-    const [first] = held.chunks;
-    return held.chunks.length === 1 ? Buffer.from(first.buffer, first.byteOffset, first.byteLength) : Buffer.concat(held.chunks, held.size);
+    return spanBytes(held);
   }
 
   /**
