@@ -40,6 +40,24 @@ function sampleFile(lang = 'es', count = 3): LocaleFile {
 }
 
 /** Every file under `dir`, recursively, relative to it. */
+/**
+ * `reader`'s read of manifesto/es, which another process changed in a few units: the streaming
+ * reader reads once, less than a twentieth of the file at `path`, and the model is a fresh store's.
+ */
+async function readAgainWhereChanged(reader: LocaleStore, path: string): Promise<LocaleFile | undefined> {
+  const size = statSync(path).size;
+  const streamed = jest.spyOn(streaming, 'streamModel');
+  try {
+    const read = await reader.read('manifesto', 'es');
+    expect(streamed).toHaveBeenCalledTimes(1);
+    expect(streamed.mock.calls[0][0].byteLength).toBeLessThan(size / 20);
+    expect(read).toEqual(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es'));
+    return read;
+  } finally {
+    streamed.mockRestore();
+  }
+}
+
 function listTree(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? listTree(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
@@ -344,19 +362,10 @@ describe('file locale store', () => {
       file.removeUnits = ['p21'];
       file.units.splice(20, 1);
     });
-    const size = statSync(path).size;
-    const streamed = jest.spyOn(streaming, 'streamModel');
-    try {
-      const read = await store.read('manifesto', 'es');
-      // The two units that changed were read, in the file's frame: a few hundred bytes, not the file.
-      expect(streamed).toHaveBeenCalledTimes(1);
-      expect(streamed.mock.calls[0][0].byteLength).toBeLessThan(size / 20);
-      expect(read).toEqual(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es'));
-      expect(read?.units.map((u) => u.id)).not.toContain('p21');
-      expect(read?.units.find((u) => u.id === 'p11')).toMatchObject({ target: 'Once, desde fuera.', state: 'translated' });
-    } finally {
-      streamed.mockRestore();
-    }
+    // The two units that changed were read, in the file's frame: a few hundred bytes, not the file.
+    const read = await readAgainWhereChanged(store, path);
+    expect(read?.units.map((u) => u.id)).not.toContain('p21');
+    expect(read?.units.find((u) => u.id === 'p11')).toMatchObject({ target: 'Once, desde fuera.', state: 'translated' });
     // Its next save keeps what the other process wrote.
     await store.update('manifesto', 'es', (file) => {
       file.units[5].target = 'Seis.';
@@ -399,19 +408,10 @@ describe('file locale store', () => {
     });
     rows = [];
     othersWrote++;
-    const size = statSync(path).size;
-    const streamed = jest.spyOn(streaming, 'streamModel');
-    try {
-      const read = await command.read('manifesto', 'es');
-      // Only the unit whose bytes the command did not hold was read: the save it had journaled is the same text.
-      expect(streamed).toHaveBeenCalledTimes(1);
-      expect(streamed.mock.calls[0][0].byteLength).toBeLessThan(size / 20);
-      expect(read).toEqual(await createFileLocaleStore({ dir: tmp.dir }).read('manifesto', 'es'));
-      expect(read?.units[3]).toMatchObject({ target: 'Cuarto, del diario.', revision: saved.revision });
-      expect(read?.units[10]).toMatchObject({ target: 'Once, guardado después.' });
-    } finally {
-      streamed.mockRestore();
-    }
+    // Only the unit whose bytes the command did not hold was read: the save it had journaled is the same text.
+    const read = await readAgainWhereChanged(command, path);
+    expect(read?.units[3]).toMatchObject({ target: 'Cuarto, del diario.', revision: saved.revision });
+    expect(read?.units[10]).toMatchObject({ target: 'Once, guardado después.' });
     // A save journaled that the file does not have (its writer stopped): read from the file, the journal's unit put in.
     const lost: Unit = { ...base.units[20], target: 'Veintiuno, sólo en el diario.', state: 'translated', revision: base.units[20].revision + 1 };
     rows = [lost];
