@@ -29,6 +29,7 @@ import type { DiscussionRepository } from '../storage/discussionRepository';
 import type { HistoryRepository, NumberedEntry } from '../storage/historyRepository';
 import { keyedLock } from '../storage/keyedLock';
 import { writeFileAtomic } from '../storage/writeFileAtomic';
+import { readWholeFile } from '../storage/readWholeFile';
 import type { LocaleStore } from '../storage/localeStore';
 import type { ProjectLock } from '../storage/projectLock';
 
@@ -258,7 +259,7 @@ export class TranslationsInGit {
       const bytes = await this.deps.locales.readBytes(locale[2], locale[1]);
       if (bytes) return bytes;
     }
-    return fs.readFile(path.join(this.deps.dir, file));
+    return readWholeFile(path.join(this.deps.dir, file));
   }
 
   /** The project's paths with changes not committed (added, changed or deleted), relative to the folder. */
@@ -486,7 +487,7 @@ export class TranslationsInGit {
       const toMake = new Map<string, { bytes: Uint8Array; units: readonly Unit[] }>();
       for (const file of plan.files) {
         const full = path.join(this.deps.dir, file.path);
-        const before = batch?.bytes.get(file.path) ?? (await fs.readFile(full));
+        const before = batch?.bytes.get(file.path) ?? (await readWholeFile(full));
         const journal = (units: readonly Unit[]) => this.deps.history.appendJournaled(file.document, file.lang, [], units);
         const applied = await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`), journal);
         suggestions.push(...applied.suggestions);

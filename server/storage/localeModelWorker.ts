@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { LocaleFile } from '../domain/types';
 import { streamModel } from '../formats/streamXliff12';
 import { fileStamp } from './fileIdentity';
+import { readWholeHandle } from './readWholeFile';
 
 export interface ModelRequest {
   path: string;
@@ -21,7 +22,7 @@ async function read(request: ModelRequest): Promise<ModelReply> {
   try {
     // Stat and read through the same handle: the model is of the bytes the stamp names.
     const stats = await handle.stat();
-    const read = streamModel(await handle.readFile());
+    const read = streamModel(await readWholeHandle(handle));
     return read ? { stamp: fileStamp(stats), model: read.model, written: read.written } : { stamp: fileStamp(stats) };
   } finally {
     await handle.close();

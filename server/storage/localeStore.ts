@@ -22,6 +22,7 @@ import { statsThisTurn } from './statsThisTurn';
 import { isDocumentId } from '../domain/documentId';
 import { isLocaleTag } from '../domain/localeTag';
 import { prepareFileAtomic } from './writeFileAtomic';
+import { readWholeFile, readWholeHandle } from './readWholeFile';
 import { type ModelReadAhead, readLocaleModelOffThread } from './readLocaleModelOffThread';
 import type { SourceTextsOf } from './sourceTexts';
 import type { StampedSnapshots } from './stampedSnapshots';
@@ -475,7 +476,7 @@ export function createFileLocaleStore(options: {
         }
         return entry;
       }
-      const bytes = await handle.readFile();
+      const bytes = await readWholeHandle(handle, stats.size);
       // A file this process held, written by another since (a command beside a server, git's
       // merge, a hand edit): only the units whose bytes changed are read (see rereadSpansXliff12).
       const again = previous && rereadSpansXliff12(previous, bytes, { file: shown(path) });
@@ -521,7 +522,7 @@ export function createFileLocaleStore(options: {
    * tools' files are.
    */
   async function parseFrom(handle: fs.FileHandle, path: string, model?: LocaleFile, written?: readonly boolean[]): Promise<HeldXliff12> {
-    return parseBytes(await handle.readFile(), path, model, written);
+    return parseBytes(await readWholeHandle(handle), path, model, written);
   }
 
   /** parseFrom, for the file's bytes. */
@@ -1234,7 +1235,7 @@ export function createFileLocaleStore(options: {
       if (held) return held;
       try {
         // Files are replaced by rename, never rewritten in place: one read sees one whole version.
-        return await fs.readFile(pathOf(document, lang));
+        return await readWholeFile(pathOf(document, lang));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { tempPathOf, writeAll } from './writeFileAtomic';
+import { readWholeFile } from './readWholeFile';
 
 /**
  * Values worked out from a project's files (a parsed locale file, a segmented document), kept
@@ -157,7 +158,7 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     if (!file) return undefined;
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(file);
+      bytes = await readWholeFile(file);
     } catch {
       return undefined;
     }
