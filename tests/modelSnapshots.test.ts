@@ -579,6 +579,44 @@ test("a value kept by a Node with other ICU data is not read: the words counted,
   expect(await createStampedSnapshots(dir).read('v', 'stamp')).toEqual({ words: [3, 5, 8] });
 });
 
+test('a snapshot under another stamp is not read past its stamp line', async () => {
+  const dir = path.join(project.dir, '.cache', 'stale');
+  const kept = createStampedSnapshots(dir);
+  kept.write('big', 'stamp 1', { units: Array.from({ length: 2000 }, (_, i) => ({ id: `u${i}`, target: 'texto '.repeat(20) })) });
+  await kept.settled();
+  const size = statSync(path.join(dir, 'big.json')).size;
+  expect(size).toBeGreaterThan(200_000);
+  // Every read through a handle, counted in bytes.
+  const realOpen = promises.open.bind(promises);
+  let bytesRead = 0;
+  const opened = jest.spyOn(promises, 'open').mockImplementation(async (...args: Parameters<typeof promises.open>) => {
+    const handle = await realOpen(...args);
+    const read = handle.read.bind(handle) as (...readArgs: unknown[]) => Promise<{ bytesRead: number }>;
+    handle.read = (async (...readArgs: unknown[]) => {
+      const result = await read(...readArgs);
+      bytesRead += result.bytesRead;
+      return result;
+    }) as typeof handle.read;
+    return handle;
+  });
+  const realReadFile = promises.readFile.bind(promises) as (...args: unknown[]) => Promise<Buffer | string>;
+  const readFiles = jest.spyOn(promises, 'readFile').mockImplementation((async (...args: unknown[]) => {
+    const bytes = await realReadFile(...args);
+    bytesRead += bytes.length;
+    return bytes;
+  }) as typeof promises.readFile);
+  try {
+    expect(await kept.read('big', 'stamp 2')).toBeUndefined();
+    expect(await kept.has('big', 'stamp 2')).toBe(false);
+    expect(bytesRead).toBeLessThan(1000);
+    expect(await kept.read('big', 'stamp 1')).toMatchObject({ units: expect.arrayContaining([{ id: 'u1999', target: 'texto '.repeat(20) }]) });
+    expect(bytesRead).toBeGreaterThanOrEqual(size);
+  } finally {
+    opened.mockRestore();
+    readFiles.mockRestore();
+  }
+});
+
 test('kept bytes come back only whole and under their stamp, and only the newest files of a folder are kept when asked', async () => {
   const dir = path.join(project.dir, '.cache', 'bytes');
   const kept = createStampedSnapshots(dir);

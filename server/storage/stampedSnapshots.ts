@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { tempPathOf, writeAll } from './writeFileAtomic';
-import { readWholeFile } from './readWholeFile';
+import { readWholeHandle } from './readWholeFile';
 
 /**
  * Values worked out from a project's files (a parsed locale file, a segmented document), kept
@@ -150,20 +150,39 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
   const header = (stamp: string): string => `${FORMAT} ${BUILD} ${stamp}`;
 
   /**
-   * What follows the stamp line of `name`'s file, when that line is `stamp`'s: a snapshot of other
-   * files is not decoded further. Undefined without such a file.
+   * `name`'s file opened, with its size, when its stamp line is `stamp`'s (undefined without such a
+   * file): read first on its own, so that a snapshot of another version of its files (the one
+   * before a change, 9 MB for a book's locale file) is not read further.
    */
-  async function readStamped(name: string, stamp: string): Promise<Buffer | undefined> {
+  async function openStamped(name: string, stamp: string): Promise<{ handle: fs.FileHandle; size: number; bodyAt: number } | undefined> {
     const file = fileOf(name);
     if (!file) return undefined;
-    let bytes: Buffer;
+    const expected = Buffer.from(`${header(stamp)}\n`);
+    let handle: fs.FileHandle | undefined;
     try {
-      bytes = await readWholeFile(file);
+      handle = await fs.open(file, 'r');
+      const { size } = await handle.stat();
+      const start = Buffer.alloc(expected.byteLength);
+      const { bytesRead } = size < expected.byteLength ? { bytesRead: 0 } : await handle.read(start, 0, start.byteLength, 0);
+      if (bytesRead === expected.byteLength && start.equals(expected)) return { handle, size, bodyAt: expected.byteLength };
+    } catch {
+      // unreadable: as if there were none
+    }
+    await handle?.close().catch(() => undefined);
+    return undefined;
+  }
+
+  /** What follows the stamp line of `name`'s file, when that line is `stamp`'s (see openStamped). */
+  async function readStamped(name: string, stamp: string): Promise<Buffer | undefined> {
+    const opened = await openStamped(name, stamp);
+    if (!opened) return undefined;
+    try {
+      return await readWholeHandle(opened.handle, opened.size, opened.bodyAt);
     } catch {
       return undefined;
+    } finally {
+      await opened.handle.close().catch(() => undefined);
     }
-    const lineEnd = bytes.indexOf(0x0a);
-    return lineEnd >= 0 && bytes.toString('utf8', 0, lineEnd) === header(stamp) ? bytes.subarray(lineEnd + 1) : undefined;
   }
 
   /** Writes what `contents` gives to `name`'s file in the background (temp file, then rename); failures are ignored. */
@@ -219,20 +238,9 @@ export function createStampedSnapshots(dir: string): StampedSnapshots {
     },
 
     async has(name, stamp) {
-      const file = fileOf(name);
-      if (!file) return false;
-      const expected = Buffer.from(`${header(stamp)}\n`);
-      let handle: fs.FileHandle | undefined;
-      try {
-        handle = await fs.open(file, 'r');
-        const start = Buffer.alloc(expected.byteLength);
-        const { bytesRead } = await handle.read(start, 0, start.byteLength, 0);
-        return bytesRead === expected.byteLength && start.equals(expected);
-      } catch {
-        return false;
-      } finally {
-        await handle?.close();
-      }
+      const opened = await openStamped(name, stamp);
+      await opened?.handle.close().catch(() => undefined);
+      return opened !== undefined;
     },
 
     write(name, stamp, value) {
