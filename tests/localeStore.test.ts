@@ -93,7 +93,7 @@ describe('file locale store', () => {
     const reads = jest.spyOn(promises, 'open');
     try {
       expect(Buffer.from((await store.readBytes('manifesto', 'es')) ?? [])).toEqual(readFileSync(path));
-      // Written in pieces (the units changed between the bytes kept): joined.
+      // Written in pieces (the units changed between the bytes kept): joined, or given as the pieces.
       await store.update('manifesto', 'es', (file) => {
         file.units[10].target = 'Once.';
         file.units[10].state = 'translated';
@@ -101,6 +101,9 @@ describe('file locale store', () => {
         file.units[40].state = 'translated';
       });
       expect(Buffer.from((await store.readBytes('manifesto', 'es')) ?? [])).toEqual(readFileSync(path));
+      const parts = (await store.readParts('manifesto', 'es')) ?? [];
+      expect(parts.length).toBeGreaterThan(1);
+      expect(Buffer.concat(parts)).toEqual(readFileSync(path));
       expect(reads.mock.calls.filter(([file]) => String(file) === path)).toEqual([]);
       // Another process's write: the file is read.
       await createFileLocaleStore({ dir: tmp.dir }).update('manifesto', 'es', (file) => {

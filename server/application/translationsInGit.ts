@@ -19,6 +19,7 @@ import { MergeSuggestionLists, parseSuggestion } from '../storage/mergeSuggestio
 import { WorkbenchError } from '../errors';
 import { refuseConflictMarkers } from '../formats/mergeXliff12';
 import { withUnitsOffThread } from '../formats/mergeAheadOffThread';
+import { joinChunks } from '../formats/xliff12Spans';
 import { applyMergeAhead, mergeAheadHolds } from './applyMergeAhead';
 import { unitVersionsOffThread } from '../formats/unitVersionsOffThread';
 import { authorOf, GIT_ATTRIBUTES, GIT_IGNORE, GitRepository, PROJECT_PATHS, WORKBENCH_COMMITTER } from '../git/gitRepository';
@@ -126,7 +127,7 @@ export class TranslationsInGit {
       dir: string;
       history: HistoryRepository;
       discussions: DiscussionRepository;
-      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'readForChange' | 'readBytes' | 'writesBehind'>;
+      locales: Pick<LocaleStore, 'writeJournaled' | 'prepareUnitChanges' | 'peek' | 'readForChange' | 'readBytes' | 'readParts' | 'writesBehind'>;
       lock: ProjectLock;
       /** The lock of the project's git work between processes (see gitLock): a sync's steps. */
       gitLock: ProjectLock;
@@ -254,12 +255,17 @@ export class TranslationsInGit {
    * sync holds the saves waiting), any other from the disk. Rejects when the file cannot be read.
    */
   private async readProjectFile(file: string): Promise<Uint8Array> {
+    return joinChunks(await this.readProjectParts(file));
+  }
+
+  /** readProjectFile, in the pieces a locale file's store holds it in (see LocaleStore.readParts), not joined. */
+  private async readProjectParts(file: string): Promise<readonly Uint8Array[]> {
     const locale = /^locales\/([^/]+)\/([^/]+)\.xlf$/.exec(file);
     if (locale && isLocaleTag(locale[1]) && isDocumentId(locale[2])) {
-      const bytes = await this.deps.locales.readBytes(locale[2], locale[1]);
-      if (bytes) return bytes;
+      const parts = await this.deps.locales.readParts(locale[2], locale[1]);
+      if (parts) return parts;
     }
-    return readWholeFile(path.join(this.deps.dir, file));
+    return [await readWholeFile(path.join(this.deps.dir, file))];
   }
 
   /** The project's paths with changes not committed (added, changed or deleted), relative to the folder. */
@@ -484,6 +490,8 @@ export class TranslationsInGit {
       // The files as the merge leaves them: read once written, or (a merge's units journaled, the
       // file written behind) made from the file as it was and the units, after this moment alone.
       const after = new Map<string, Uint8Array | undefined>();
+      // A file the merge wrote, in the pieces its store holds it in: joined after the moment.
+      const written = new Map<string, readonly Uint8Array[]>();
       const toMake = new Map<string, { bytes: Uint8Array; units: readonly Unit[] }>();
       for (const file of plan.files) {
         const full = path.join(this.deps.dir, file.path);
@@ -491,7 +499,7 @@ export class TranslationsInGit {
         const journal = (units: readonly Unit[]) => this.deps.history.appendJournaled(file.document, file.lang, [], units);
         const applied = await applyMergeAhead(this.deps.locales, file, (unit) => savers.get(`${file.document}/${file.lang}/${unit}`), journal);
         suggestions.push(...applied.suggestions);
-        if (applied.written) after.set(file.path, await this.readProjectFile(file.path));
+        if (applied.written) written.set(file.path, await this.readProjectParts(file.path));
         else toMake.set(file.path, { bytes: before, units: applied.units });
       }
       // Their suggestion lists, merged by union as git merges them (see GIT_ATTRIBUTES).
@@ -505,11 +513,13 @@ export class TranslationsInGit {
       await this.keepSuggestions(suggestions);
       for (const list of plan.lists) after.set(list.path, await fs.readFile(path.join(this.deps.dir, list.path)).catch(() => undefined));
       // On a fast-forward, the files saved meanwhile too, as they are.
-      if (forward) for (const file of batch?.changed ?? []) if (!after.has(file) && !toMake.has(file)) after.set(file, batch?.bytes.get(file));
-      return { batch, suggestions, after, toMake };
+      if (forward) for (const file of batch?.changed ?? []) if (!after.has(file) && !written.has(file) && !toMake.has(file)) after.set(file, batch?.bytes.get(file));
+      return { batch, suggestions, after, written, toMake };
     });
     if (!held) return undefined;
-    const { batch, suggestions, after, toMake } = held;
+    const { batch, suggestions, toMake } = held;
+    const after = new Map(held.after);
+    for (const [file, parts] of held.written) after.set(file, joinChunks(parts));
     for (const [file, { bytes, units }] of toMake) after.set(file, await withUnitsOffThread(bytes, units, file));
     let written: { head: string | undefined; count: number };
     if (forward) {

@@ -699,8 +699,13 @@ export function updateSpans(current: SpanXliff12, model: LocaleFile, ctx: { file
 
 /** The bytes of a file held as spans, in one buffer: its only chunk as it is, or its chunks joined. */
 export function spanBytes(held: SpanXliff12): Buffer {
-  const [first] = held.chunks;
-  return held.chunks.length === 1 ? Buffer.from(first.buffer, first.byteOffset, first.byteLength) : Buffer.concat(held.chunks, held.size);
+  return joinChunks(held.chunks, held.size);
+}
+
+/** Bytes in pieces, in one buffer: the only piece as it is (not copied), or the pieces joined (`size`: their total, when known). */
+export function joinChunks(chunks: readonly Uint8Array[], size?: number): Buffer {
+  const [first] = chunks;
+  return chunks.length === 1 ? Buffer.from(first.buffer, first.byteOffset, first.byteLength) : Buffer.concat(chunks, size);
 }
 
 /** A file held as spans, held as a skeleton instead (for a change only a DOM makes). */

@@ -13,7 +13,7 @@ import { fileFields, type ParsedXliff12, type Xliff12Output } from '../formats/x
 import { assertWritableModel } from '../formats/xliff12ModelCheck';
 import type { UnitWrites } from '../formats/unitWrites';
 import { rereadSpansXliff12 } from '../formats/rereadSpansXliff12';
-import { type HeldXliff12, isSpanHeld, readHeldXliff12, spanBytes } from '../formats/xliff12Spans';
+import { type HeldXliff12, isSpanHeld, joinChunks, readHeldXliff12 } from '../formats/xliff12Spans';
 import { decodeXmlBytes } from '../formats/xmlSafety';
 import { fileIdentity, fileStamp, sameFile, type FileIdentity } from './fileIdentity';
 import { keyedLock } from './keyedLock';
@@ -102,9 +102,17 @@ export interface LocaleStore {
   /**
    * The file's bytes as stored (for a download of the file itself, a commit of it), or undefined
    * when the locale has no file: the bytes this process holds when they are the file's (see
-   * heldBytes), to be read and never changed.
+   * heldChunks), to be read and never changed.
    */
   readBytes(document: string, lang: string): Promise<Uint8Array | undefined>;
+  /**
+   * readBytes, in the pieces the process holds the file's bytes in (a file changed by saves is
+   * held in many), not joined: for a caller that joins them later, out of a moment that keeps
+   * others waiting (a book's 17 MB joined is a twentieth of a second). The pieces are the file's
+   * as it is now, and are never changed (a change makes new pieces); a file read from the disk is
+   * one piece.
+   */
+  readParts(document: string, lang: string): Promise<readonly Uint8Array[] | undefined>;
   /**
    * The SHA-256 (hex) of the file's bytes as readBytes would give them, or undefined when the locale
    * has no file: read a megabyte at a time into one buffer, not into one of the file's size (a
@@ -540,18 +548,18 @@ export function createFileLocaleStore(options: {
   }
 
   /**
-   * The bytes of the file at `path` as this process holds them, when they are the file's (its
-   * entry stands for the file on disk, with nothing unwritten): a read of a book's file saved (17
-   * MB, most of its cost the memory it fills). Joined when held in chunks. Never changed by the
-   * store (a change makes new chunks), and never to be changed by the caller.
+   * The bytes of the file at `path` as this process holds them, in the chunks it holds them in,
+   * when they are the file's (its entry stands for the file on disk, with nothing unwritten): a
+   * read of a book's file saved (17 MB, most of its cost the memory it fills). Never changed by
+   * the store (a change makes new chunks), and never to be changed by the caller.
    */
-  function heldBytes(path: string): Buffer | undefined {
+  function heldChunks(path: string): readonly Uint8Array[] | undefined {
     const entry = cache.get(path);
     const held = entry?.parsed;
     if (!entry || entry.unwritten || !held || !isSpanHeld(held)) return undefined;
     const stats = turnStats.stat(path);
     if (!stats || stats.size !== held.size || !currentEntry(path, stats) || (entry.ctimeMs !== undefined && entry.ctimeMs !== stats.ctimeMs)) return undefined;
-    return spanBytes(held);
+    return held.chunks;
   }
 
   /**
@@ -1229,13 +1237,18 @@ export function createFileLocaleStore(options: {
     },
 
     async readBytes(document, lang) {
+      const parts = await this.readParts(document, lang);
+      return parts && joinChunks(parts);
+    },
+
+    async readParts(document, lang) {
       // The file as this process knows it: its journaled changes written first.
       await writeNow(pathOf(document, lang));
-      const held = heldBytes(pathOf(document, lang));
+      const held = heldChunks(pathOf(document, lang));
       if (held) return held;
       try {
         // Files are replaced by rename, never rewritten in place: one read sees one whole version.
-        return await readWholeFile(pathOf(document, lang));
+        return [await readWholeFile(pathOf(document, lang))];
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
