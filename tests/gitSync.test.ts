@@ -207,6 +207,53 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     expect(git(dir, 'show', 'HEAD:locales/es/small.xlf')).toBe(text);
   });
 
+  it('a command syncing reads the history since the last commit before its moment alone: in it, only the entries made since, each credited', async () => {
+    await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno de Ana.', baseRevision: 0 }).expect(200);
+    await a.t.api.post('/api/sync').expect(200);
+    const dir = b.t.project.dir;
+    const command = createProject(dir);
+    const lock = projectLock(dir);
+    const since = jest.spyOn(command.records.history, 'since');
+    // Saved through B's server (another writer of the folder) after the sync's first batch, before the merge is applied.
+    const gitOf = command.git as unknown as { applyAhead: (...args: unknown[]) => Promise<unknown> };
+    const apply = gitOf.applyAhead.bind(command.git);
+    const applying = jest.spyOn(gitOf, 'applyAhead').mockImplementation(async (...args: unknown[]) => {
+      await b.person.api.put(`${url}/segments/${ids[1]}`).send({ target: 'Dos de Ben.', baseRevision: 0 }).expect(200);
+      return apply(...args);
+    });
+    let sinceBefore = 0;
+    const alone = jest.spyOn(lock, 'holdAlone').mockImplementation(async function <T>(this: ProjectLock, task: () => T | Promise<T>): Promise<T> {
+      sinceBefore = since.mock.calls.length;
+      // Saved meanwhile through B's server (another writer of the folder): an entry after those read.
+      await b.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ben, mientras tanto.', baseRevision: 0 }).expect(200);
+      alone.mockRestore();
+      return lock.holdAlone(task);
+    });
+    try {
+      const report = await command.git.sync('admin');
+      expect(report).toMatchObject({ merged: true, pushed: true });
+      // Before the moment: every entry since the last commit (Ben's first save); in it, only the one made since.
+      expect(sinceBefore).toBeGreaterThan(0);
+      const read = await Promise.all(since.mock.results.map((r) => r.value as ReturnType<typeof command.records.history.since>));
+      const before = read[sinceBefore - 1].entries;
+      expect(before.map((e) => e.entry.segment)).toEqual([ids[1]]);
+      const inMoment = read[sinceBefore];
+      expect(since.mock.calls[sinceBefore][0]).toBe(before[before.length - 1].id);
+      expect(inMoment.entries.map((e) => e.entry.segment)).toEqual([ids[2]]);
+    } finally {
+      applying.mockRestore();
+      since.mockRestore();
+      alone.mockRestore();
+    }
+    // Ben's commit holds both of his paragraphs, the one saved in the moment's wait too.
+    const log = git(dir, 'log', '--format=%an|%s', '-6');
+    expect(log).toMatch(/^ben\|Translate: 2 paragraphs of small in es$/m);
+    const file = path.join(dir, 'locales', 'es', 'small.xlf');
+    const text = readFileSync(file, 'utf8');
+    for (const target of ['Uno de Ana.', 'Dos de Ben.', 'Tres de Ben, mientras tanto.']) expect(text).toContain(target);
+    expect(validateXliff12(file)).toMatchObject({ valid: true });
+  });
+
   it('commits one commit per person per batch, each with only that person\'s paragraphs, and only project files', async () => {
     const extra = await addAccount(a.t.app, a.t.project, 'eva', [{ kind: 'translator', locale: 'es' }]);
     await a.person.api.put(`${url}/segments/${ids[0]}`).send({ target: 'Uno.', baseRevision: 0 }).expect(200);

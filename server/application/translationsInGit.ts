@@ -90,6 +90,15 @@ const COMMITTER = { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBEN
 const RECHECK_MS = 30_000;
 
 /** What a batch is asked to be (see commitBatch): the set-up's first commit, or a subject of its own. */
+/** The most history entries a batch credits. */
+const BATCH_ENTRIES = 1_000_000;
+
+/** History entries since the last batch, read ahead of a moment alone (see TranslationsInGit.entriesAhead). */
+interface EntriesAhead {
+  marker: number;
+  entries: NumberedEntry[];
+}
+
 interface BatchOptions {
   setupFiles?: boolean;
   who?: string;
@@ -224,14 +233,18 @@ export class TranslationsInGit {
     });
   }
 
-  /** What a batch commits: the changed files as they are now, and who changed what since the last batch (see commitBatch). */
-  private async takeBatch(repo: GitRepository, options: BatchOptions): Promise<Batch | undefined> {
+  /**
+   * What a batch commits: the changed files as they are now, and who changed what since the last
+   * batch (see commitBatch). `ahead`: the entries since the last batch read before, out of the
+   * moment the caller holds (see entriesAhead), used when no batch was committed since.
+   */
+  private async takeBatch(repo: GitRepository, options: BatchOptions, ahead?: EntriesAhead): Promise<Batch | undefined> {
     await repo.refuseUnfinished();
     // Saves acknowledged and written behind: in their files before the files are read.
     await this.deps.locales.writeJournaled();
     await this.pruneDecided();
-    const marker = Number((await repo.readState('committed')) ?? '0') || 0;
-    const { entries, newest } = options.setupFiles ? { entries: [], newest: undefined } : await this.deps.history.since(marker, 1_000_000);
+    const marker = await this.committedMarker(repo);
+    const { entries, newest } = options.setupFiles ? { entries: [], newest: undefined } : await this.entriesSince(marker, ahead);
     const byPerson = new Map<string, NumberedEntry[]>();
     for (const numbered of entries) {
       if (numbered.entry.action === 'dismiss-check') continue;
@@ -247,6 +260,33 @@ export class TranslationsInGit {
     const bytes = new Map<string, Uint8Array | undefined>();
     for (const file of changed) bytes.set(file, await this.readProjectFile(file).catch(() => undefined));
     return { parent: await repo.head(), changed, bytes, byPerson, newest, options };
+  }
+
+  /** The number of the newest history entry the commits made so far credit (0: none). */
+  private async committedMarker(repo: GitRepository): Promise<number> {
+    return Number((await repo.readState('committed')) ?? '0') || 0;
+  }
+
+  /**
+   * The history entries since the last batch, read now, while the saves go on: a sync's moment
+   * alone then reads only those made since (a book's community makes ten thousand between two
+   * syncs: reading them all took a twentieth of a second of the moment).
+   */
+  private async entriesAhead(repo: GitRepository): Promise<EntriesAhead> {
+    const marker = await this.committedMarker(repo);
+    return { marker, entries: (await this.deps.history.since(marker, BATCH_ENTRIES)).entries };
+  }
+
+  /**
+   * The history entries after `marker`, and the newest entry's number: those of `ahead` when it was
+   * read after the same marker, and the ones made since; entries are numbered in the order they
+   * are made (one writer at a time), so none made before the newest of `ahead` comes after it.
+   */
+  private async entriesSince(marker: number, ahead: EntriesAhead | undefined): Promise<{ entries: NumberedEntry[]; newest: number }> {
+    const known = ahead?.marker === marker && ahead.entries.length < BATCH_ENTRIES ? ahead.entries : [];
+    const last = known.length > 0 ? known[known.length - 1].id : marker;
+    const since = await this.deps.history.since(last, BATCH_ENTRIES - known.length);
+    return { entries: known.length > 0 ? [...known, ...since.entries] : since.entries, newest: since.newest };
   }
 
   /**
@@ -479,11 +519,12 @@ export class TranslationsInGit {
     // again (see rereadSpansXliff12), where a command read a book's file whole, the saves waiting.
     // A file that cannot be read now is read in the moment, which tells what is wrong with it.
     for (const file of plan.files) await this.deps.locales.readForChange(file.document, file.lang).catch(() => undefined);
+    const ahead = await this.entriesAhead(repo);
     const held = await this.deps.lock.holdAlone(async () => {
       await repo.refuseUnfinished();
       if ((await repo.head()) !== plan.head || !(await mergeAheadHolds(this.deps.locales, plan.files))) return undefined;
       // What was saved since our commit, as it is before the merge's paragraphs join it.
-      const batch = await this.takeBatch(repo, {});
+      const batch = await this.takeBatch(repo, {}, ahead);
       const savers = new Map<string, string>();
       for (const [person, entries] of batch?.byPerson ?? []) for (const { document, lang, entry } of entries) savers.set(`${document}/${lang}/${entry.segment}`, person);
       const suggestions: MergeSuggestion[] = [];
