@@ -178,12 +178,57 @@ describe('the project lock', () => {
       expect(holds).toBeGreaterThan(100);
     });
 
+    it('tells a listener once, as soon as a hold alone comes, and at once when one waits already', async () => {
+      const lock = lockOf();
+      let told = 0;
+      lock.onOthersWaiting(() => told++);
+      const stopped = lock.onOthersWaiting(() => told += 100);
+      stopped();
+      let releaseRunning = (): void => undefined;
+      const running = lock.hold(() => new Promise<void>((resolve) => (releaseRunning = resolve)));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(told).toBe(0);
+      const alone = lock.holdAlone(() => 'alone');
+      await new Promise((r) => setTimeout(r, 10));
+      expect(told).toBe(1);
+      let toldNow = false;
+      lock.onOthersWaiting(() => (toldNow = true));
+      expect(toldNow).toBe(true);
+      releaseRunning();
+      await running;
+      expect(await alone).toBe('alone');
+      expect(told).toBe(1);
+    });
+
     it('is refused inside a hold, which it would wait for', async () => {
       const lock = lockOf();
       await expect(lock.hold(() => lock.holdAlone(() => undefined))).rejects.toThrow(/inside a hold/);
       // The lock still works.
       expect(await lock.hold(() => 'held')).toBe('held');
     });
+  });
+
+  it("tells a listener when another process comes to wait, as soon as one of this process's holds sees it", async () => {
+    const lock = projectLock(tmp.dir);
+    const events: string[] = [];
+    lock.onOthersWaiting(() => events.push('told'));
+    let stop = false;
+    const writer = async () => {
+      while (!stop) {
+        await lock.hold(async () => {
+          await new Promise((r) => setTimeout(r, 5));
+        });
+      }
+    };
+    const writers = [writer(), writer()];
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toEqual([]);
+    const child = await holder(tmp.dir, 50);
+    events.push('the other process in');
+    await exited(child);
+    stop = true;
+    await Promise.all(writers);
+    expect(events).toEqual(['told', 'the other process in']);
   });
 
   it('is fair: a process waiting for it gets it although this one never stops writing', async () => {

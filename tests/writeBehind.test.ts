@@ -7,7 +7,7 @@ import { createApp } from '../server/app';
 import { createProject } from '../server/application/createWorkbench';
 import { fileStamp } from '../server/storage/fileIdentity';
 import { createFileLocaleStore } from '../server/storage/localeStore';
-import { closeProjectLock } from '../server/storage/projectLock';
+import { closeProjectLock, projectLock } from '../server/storage/projectLock';
 import { closeProjectDatabase } from '../server/storage/sql/openDatabase';
 import { projectRecords } from '../server/storage/sql/projectRecords';
 import { makeManifestoProject, REPO_ROOT, type TestProject } from './helpers/project';
@@ -277,6 +277,27 @@ describe('two servers on one project', () => {
     expect(journalRows()).toBe(0);
     expect(validateXliff12(fileOf()).valid).toBe(true);
   });
+});
+
+describe('a hold alone beside saves written behind', () => {
+  it('has the write behind write at once when it comes, not at the write behind\'s next look at the lock', async () => {
+    const server = createProject(project.dir, { serving: true, writeBehindMs: 1000 });
+    await server.workbench.startLocale(DOC, 'es');
+    const context = await server.workbench.locale(DOC, 'es');
+    const [first] = context.document.segments.filter((s) => s.translatable);
+    // From here, no timer fires: the write behind waits out its delay, and its looks at the lock, for ever.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance', 'Date'] });
+    try {
+      await server.workbench.translations.saveTarget(DOC, 'es', first.id, { target: 'Escrita al llegar.', baseRevision: 0 });
+      expect(journalRows()).toBe(1);
+      // A sync's moment alone (in this process, as a command's from another): the write behind is told, writes, and lets go.
+      const seen = await projectLock(project.dir).holdAlone(() => targetsOnDisk().get(first.id));
+      expect(seen).toBe('Escrita al llegar.');
+      expect(journalRows()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  }, 15_000);
 });
 
 describe('a CLI command beside a server that holds saves', () => {

@@ -842,7 +842,16 @@ export function createFileLocaleStore(options: {
     const pause = async (ms: number) => {
       const until = performance.now() + ms;
       for (let left = ms; left > 0; left = until - performance.now()) {
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(left, LOCK_LOOK_MS)));
+        // Till the next look, or as soon as a save's hold sees the other process come.
+        await new Promise<void>((resolve) => {
+          const look = setTimeout(done, Math.min(left, LOCK_LOOK_MS));
+          const stop = lock.onOthersWaiting(done);
+          function done(): void {
+            clearTimeout(look);
+            stop();
+            resolve();
+          }
+        });
         if (lock.othersWaiting()) return;
         // Meanwhile, the units no save has come for a while are put into the file's text.
         await foldInSlices(path, performance.now() - FOLD_AFTER_MS);

@@ -45,6 +45,12 @@ export interface ProjectLock {
   isHeld(): boolean;
   /** True when another process waits for the lock (at its gate): work that can end its hold sooner should. */
   othersWaiting(): boolean;
+  /**
+   * Calls `listener` once, as soon as a hold of this process sees that another writer waits (as
+   * othersWaiting then says): work waiting out a delay before it lets go (a write behind) stops
+   * waiting then, not at its next look. Returns what stops listening.
+   */
+  onOthersWaiting(listener: () => void): () => void;
 }
 
 export interface ProjectLockOptions {
@@ -66,7 +72,13 @@ interface Holder {
 }
 
 const DEFAULT_WAIT_LIMIT_MS = 120_000;
-const MAX_POLL_MS = 20;
+/**
+ * The longest pause between two looks of a waiting writer at the lock: it sees the lock given up
+ * within this long (a look takes and gives back an SQLite lock, a tenth of a millisecond or more).
+ * A command beside a busy server waits about a tenth of a second for its turn, and the server's
+ * saves for the command's moment: at 20 ms, a tenth of that again went by before either saw it.
+ */
+const MAX_POLL_MS = 5;
 /**
  * How long a free gate is taken as still free (see admit): a process that comes to wait is seen
  * within this long. A look takes and gives back an SQLite lock, a tenth of a millisecond or more.
@@ -134,6 +146,8 @@ class ProcessLock implements ProjectLock {
   private held = false;
   /** Another process waits at the gate, or a hold alone waits: no new holds until the running ones end. */
   private draining = false;
+  /** Told once when the holds start draining (see onOthersWaiting). */
+  private readonly drainListeners = new Set<() => void>();
   private acquiring = false;
   private closed = false;
   /** When the gate was last seen free (performance.now()). */
@@ -159,6 +173,23 @@ class ProcessLock implements ProjectLock {
   isHeld(): boolean {
     const store = context.getStore();
     return store !== undefined && store.lock === this && store.active;
+  }
+
+  onOthersWaiting(listener: () => void): () => void {
+    if (this.draining) {
+      listener();
+      return () => undefined;
+    }
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
+  }
+
+  /** The running holds are let end, and the holds after them wait: whoever listens is told. */
+  private drain(): void {
+    this.draining = true;
+    const listeners = [...this.drainListeners];
+    this.drainListeners.clear();
+    for (const listener of listeners) listener();
   }
 
   othersWaiting(): boolean {
@@ -212,11 +243,11 @@ class ProcessLock implements ProjectLock {
         this.running++;
         return undefined;
       }
-      this.draining = true; // someone waits at the gate: let them in once the running holds end
+      this.drain(); // someone waits at the gate: let them in once the running holds end
     }
     // A hold alone lets the running holds end (the lock is then given up and taken again, as for
     // another process), and the holds after it wait.
-    if (alone && this.held) this.draining = true;
+    if (alone && this.held) this.drain();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ resolve, reject, since: Date.now(), told: false, alone });
       this.acquireSoon();
@@ -275,7 +306,8 @@ class ProcessLock implements ProjectLock {
     }
     this.held = true;
     // While a hold alone runs, or waits behind the holds let in now, new holds queue.
-    this.draining = admitted[0].alone || this.queue.some((waiter) => waiter.alone);
+    if (admitted[0].alone || this.queue.some((waiter) => waiter.alone)) this.drain();
+    else this.draining = false;
     this.writeHolder();
     this.running += admitted.length;
     for (const waiter of admitted) waiter.resolve();
@@ -345,6 +377,7 @@ export function localLock(): ProjectLock {
   let running = 0;
   let alone: Promise<void> | undefined;
   let drained: (() => void) | undefined;
+  const listeners = new Set<() => void>();
   const apart = async <T>(task: () => T | Promise<T>): Promise<T> => {
     while (alone) await alone;
     running++;
@@ -357,6 +390,14 @@ export function localLock(): ProjectLock {
   return {
     isHeld: () => held.getStore() === true,
     othersWaiting: () => alone !== undefined,
+    onOthersWaiting(listener) {
+      if (alone !== undefined) {
+        listener();
+        return () => undefined;
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async hold(task) {
       if (held.getStore() === true) return task();
       return apart(task);
@@ -369,6 +410,9 @@ export function localLock(): ProjectLock {
       alone = new Promise<void>((resolve) => {
         end = resolve;
       });
+      const told = [...listeners];
+      listeners.clear();
+      for (const listener of told) listener();
       try {
         if (running > 0) await new Promise<void>((resolve) => (drained = resolve));
         drained = undefined;
