@@ -40,6 +40,12 @@ const SNAPSHOT_AFTER_READ_MS = 1000;
 const PARSE_AHEAD_DELAY_MS = 50;
 /** How often a write behind waiting for its delay looks whether another process waits for the project's lock. */
 const LOCK_LOOK_MS = 50;
+/**
+ * How long a write behind told that another process waits (see ProjectLock.onOthersWaiting) lets
+ * the saves already let in end before it writes: told at once, it wrote before some of them had
+ * journaled, and the other process found them in the journal and wrote the book's file itself.
+ */
+const TOLD_GRACE_MS = 10;
 /** How long a write behind that failed (a full disk, a busy project) waits before it is tried again. */
 const WRITE_BEHIND_RETRY_MS = 2000;
 /** How many pending units a write behind puts into a file's text at a time (see foldInSlices): a few milliseconds' work. */
@@ -842,12 +848,16 @@ export function createFileLocaleStore(options: {
     const pause = async (ms: number) => {
       const until = performance.now() + ms;
       for (let left = ms; left > 0; left = until - performance.now()) {
-        // Till the next look, or as soon as a save's hold sees the other process come.
+        // Till the next look; once a save's hold sees the other process come, only as long as the
+        // saves let in before it take to end (written with the rest, not left for the other process
+        // to write in its turn).
         await new Promise<void>((resolve) => {
-          const look = setTimeout(done, Math.min(left, LOCK_LOOK_MS));
-          const stop = lock.onOthersWaiting(done);
-          function done(): void {
+          let look = setTimeout(done, Math.min(left, LOCK_LOOK_MS));
+          const stop = lock.onOthersWaiting(() => {
             clearTimeout(look);
+            look = setTimeout(done, Math.min(left, TOLD_GRACE_MS));
+          });
+          function done(): void {
             stop();
             resolve();
           }
