@@ -89,7 +89,6 @@ const COMMITTER = { name: WORKBENCH_COMMITTER.GIT_COMMITTER_NAME, email: WORKBEN
 /** How often a project found not to be in git is looked at again. */
 const RECHECK_MS = 30_000;
 
-/** What a batch is asked to be (see commitBatch): the set-up's first commit, or a subject of its own. */
 /** The most history entries a batch credits. */
 const BATCH_ENTRIES = 1_000_000;
 
@@ -99,6 +98,7 @@ interface EntriesAhead {
   entries: NumberedEntry[];
 }
 
+/** What a batch is asked to be (see commitBatch): the set-up's first commit, or a subject of its own. */
 interface BatchOptions {
   setupFiles?: boolean;
   who?: string;
