@@ -39,6 +39,16 @@ function projectAt(dir: string): TestProject {
 
 const projectOf = (app: Express): Project => app.locals.project as Project;
 
+/** Runs `meanwhile` when the next hold alone of `lock` is asked for, before it is let in (then the lock is as it was). */
+function beforeTheMomentAlone(lock: ProjectLock, meanwhile: () => Promise<void>): jest.SpyInstance {
+  const alone = jest.spyOn(lock, 'holdAlone').mockImplementation(async function <T>(this: ProjectLock, task: () => T | Promise<T>): Promise<T> {
+    await meanwhile();
+    alone.mockRestore();
+    return lock.holdAlone(task);
+  });
+  return alone;
+}
+
 interface Side {
   t: TestApp;
   person: { name: string; api: Agent };
@@ -178,7 +188,7 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
     const command = createProject(dir);
     const lock = projectLock(dir);
     const streamed = jest.spyOn(streaming, 'streamModel');
-    const alone = jest.spyOn(lock, 'holdAlone').mockImplementation(async function <T>(this: ProjectLock, task: () => T | Promise<T>): Promise<T> {
+    const alone = beforeTheMomentAlone(lock, async () => {
       streamed.mockClear();
       // Saved meanwhile, by the server (another process): one paragraph.
       await createFileLocaleStore({ dir: path.join(dir, 'locales') }).update('small', 'es', (draft) => {
@@ -187,8 +197,6 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
         unit.target = 'Cinco, guardado mientras tanto.';
         unit.state = 'translated';
       });
-      alone.mockRestore();
-      return lock.holdAlone(task);
     });
     try {
       const report = await command.git.sync('admin');
@@ -222,12 +230,10 @@ describe('translations in git (real git, a bare remote, two workbenches)', () =>
       return apply(...args);
     });
     let sinceBefore = 0;
-    const alone = jest.spyOn(lock, 'holdAlone').mockImplementation(async function <T>(this: ProjectLock, task: () => T | Promise<T>): Promise<T> {
+    const alone = beforeTheMomentAlone(lock, async () => {
       sinceBefore = since.mock.calls.length;
       // Saved meanwhile through B's server (another writer of the folder): an entry after those read.
       await b.person.api.put(`${url}/segments/${ids[2]}`).send({ target: 'Tres de Ben, mientras tanto.', baseRevision: 0 }).expect(200);
-      alone.mockRestore();
-      return lock.holdAlone(task);
     });
     try {
       const report = await command.git.sync('admin');
